@@ -1,0 +1,51 @@
+namespace IdentitySync.Configuration;
+
+/// <summary>The configuration of a resource type and its policies.</summary>
+public sealed class ResourceTypeOptions
+{
+    /// <summary>Gets or sets the identifier: letters, digits and '_', not starting with a digit.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Gets or sets the name people read.</summary>
+    /// <value>The default value is <see langword="null"/>: the identifier.</value>
+    public string? DisplayName { get; set; }
+
+    /// <summary>Gets or sets the name of the connector whose resources this type holds.</summary>
+    public string? Connector { get; set; }
+
+    /// <summary>Gets or sets the name of the owners' entity type.</summary>
+    public string? OwnerEntityType { get; set; }
+
+    /// <summary>Gets or sets the name of the target entity type: one that <see cref="Connector"/> maps, or a repository type no connector maps (identities, for an HR connector).</summary>
+    public string? TargetEntityType { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether missing resources are created.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AllowAdd { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether resources of owners no longer entitled are removed.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AllowRemove { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether resources whose owner was deleted are removed.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RemoveOrphans { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether orders wait for approval.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RequireReview { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether one owner may hold several resources of this type.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AllowMultiplePerOwner { get; set; }
+
+    /// <summary>Gets the resource types an owner must hold before a resource of this type is added.</summary>
+    public IList<string> DependsOn { get; } = [];
+
+    /// <summary>Gets the provisioning thresholds.</summary>
+    public ProvisioningThresholdOptions Thresholds { get; } = new();
+
+    /// <summary>Gets or sets how long an order may stay transmitted or executed before it becomes <c>Error</c>.</summary>
+    /// <value>The default value is one day.</value>
+    public TimeSpan TransmittedTimeout { get; set; } = TimeSpan.FromDays(1);
+}

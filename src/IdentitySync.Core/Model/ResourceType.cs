@@ -1,0 +1,42 @@
+namespace IdentitySync.Model;
+
+/// <summary>
+/// A category of target resources with one intent and one provisioning policy, such as nominative
+/// Active Directory users, linking an owner entity type to a target entity type of a connector.
+/// </summary>
+public sealed record ResourceType
+{
+    internal ResourceType(
+        string name,
+        string displayName,
+        string connector,
+        string ownerEntityType,
+        string targetEntityType,
+        ResourceTypePolicies policies)
+    {
+        Name = name;
+        DisplayName = displayName;
+        Connector = connector;
+        OwnerEntityType = ownerEntityType;
+        TargetEntityType = targetEntityType;
+        Policies = policies;
+    }
+
+    /// <summary>Gets the resource type's identifier, unique in the model (case-insensitive).</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the name people read, such as <c>AD User (nominative)</c>; the identifier when not configured.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>Gets the name of the connector whose resources this type categorizes and provisions.</summary>
+    public string Connector { get; }
+
+    /// <summary>Gets the name of the owners' entity type, usually the identity.</summary>
+    public string OwnerEntityType { get; }
+
+    /// <summary>Gets the name of the target resources' entity type: mapped by <see cref="Connector"/>, or by no connector for repository types such as identities.</summary>
+    public string TargetEntityType { get; }
+
+    /// <summary>Gets the provisioning policies.</summary>
+    public ResourceTypePolicies Policies { get; }
+}
