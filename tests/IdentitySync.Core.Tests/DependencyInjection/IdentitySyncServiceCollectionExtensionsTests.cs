@@ -1,0 +1,120 @@
+using IdentitySync.Configuration;
+using IdentitySync.Connections;
+using IdentitySync.Model;
+using IdentitySync.Tests.Configuration;
+using IdentitySync.Tests.Samples;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IdentitySync.Tests.DependencyInjection;
+
+public sealed class IdentitySyncServiceCollectionExtensionsTests
+{
+    [Test]
+    public void AddIdentitySync_CalledTwice_RegistersNothingTwice()
+    {
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b.AddConnectionPackage<CsvPackage>());
+        var count = services.Count;
+
+        services.AddIdentitySync(b => b.AddConnectionPackage<CsvPackage>());
+
+        Assert.That(services, Has.Count.EqualTo(count));
+    }
+
+    [Test]
+    public void AddIdentitySync_ConfiguredInCode_ResolvesTheModel()
+    {
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b
+            .AddConnectionPackage<CsvPackage>()
+            .ConfigureModel(m => MinimalSampleInto(m)));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(provider.GetRequiredService<IdentityModel>(), Is.EqualTo(MinimalSample.Create().Build()));
+            Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
+        });
+    }
+
+    [Test]
+    public void AddIdentitySync_BoundFromJson_ResolvesTheSameModelAsCodeFirst()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(TestContext.CurrentContext.TestDirectory, ThreeConnectorSample.JsonFile))
+            .Build();
+        var services = new ServiceCollection();
+        services.Configure<IdentitySyncOptions>(configuration.GetSection(IdentitySyncOptions.SectionName));
+        services.AddIdentitySync(b => b.AddConnectionPackage<CsvPackage>().AddConnectionPackage<ManualTicketPackage>());
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.That(provider.GetRequiredService<IdentityModel>(), Is.EqualTo(ThreeConnectorSample.CodeFirst().Build()));
+    }
+
+    [Test]
+    public void Validate_InvalidConfiguration_FailsAtStartListingEveryError()
+    {
+        var options = JsonConfigurationTests.Bind(ThreeConnectorSample.JsonFile);
+        options.Connectors[1].Mappings[0].Properties[0].Key = "None";
+        options.ResourceTypes[0].Thresholds.MaxOrdersPercent = -1;
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b
+            .AddConnectionPackage<CsvPackage>()
+            .ConfigureModel(m => CopyInto(options, m.Options)));
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(exception.Failures, Is.EqualTo(new[]
+        {
+            "Connectors[AD].Mappings[AD_User].PrimaryKey: exactly one property must be the primary key (Key: Primary); found none",
+            "Connectors[App].Connections[Tickets].Package: no connection package 'ManualTicket' is registered; registered: Csv",
+            "ResourceTypes[HR_Identity].Thresholds.MaxOrdersPercent: -1 is out of range; a percentage is from 0 (off) to 100",
+        }));
+    }
+
+    private static void MinimalSampleInto(IdentityModelBuilder builder) => CopyInto(MinimalSample.Create().Options, builder.Options);
+
+    private static void CopyInto(IdentitySyncOptions source, IdentitySyncOptions target)
+    {
+        foreach (var e in source.EntityTypes)
+        {
+            target.EntityTypes.Add(e);
+        }
+
+        foreach (var a in source.Associations)
+        {
+            target.Associations.Add(a);
+        }
+
+        foreach (var c in source.Connectors)
+        {
+            target.Connectors.Add(c);
+        }
+
+        foreach (var r in source.ResourceTypes)
+        {
+            target.ResourceTypes.Add(r);
+        }
+    }
+
+    private sealed class CsvPackage : IConnectionPackage
+    {
+        public string Id => "Csv";
+
+        public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete;
+    }
+
+    private sealed class ManualTicketPackage : IConnectionPackage
+    {
+        public string Id => "ManualTicket";
+
+        public ConnectionCapabilities Capabilities => ConnectionCapabilities.Fulfill;
+    }
+}
