@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The one test command: restore, build Release, run every test project, print "N passed, N failed".
+# Run as root on a fresh machine, it installs the system packages the tests need.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages that test suites start on loopback (none yet; the PostgreSQL and LDAP stores add theirs).
+required_packages=()
+missing=()
+for package in "${required_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing ${missing[*]}..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "The tests need these Debian packages: ${missing[*]}. Install them (as root) and run again." >&2
+    exit 1
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet restore IdentitySync.Core.sln
+dotnet build IdentitySync.Core.sln -c Release --no-restore
+
+status=0
+dotnet test IdentitySync.Core.sln -c Release --no-build \
+  --logger "trx" --results-directory "$results" -- NUnit.DefaultTimeout=600000 || status=$?
+
+passed=0
+failed=0
+skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi
+if [ "$passed" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
