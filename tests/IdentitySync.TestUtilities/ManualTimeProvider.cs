@@ -16,6 +16,12 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => _utcNow;
 
+    /// <inheritdoc />
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => _utcNow.UtcTicks;
+
     /// <summary>Moves the clock forward.</summary>
     /// <param name="delta">How far; must not be negative.</param>
     public void Advance(TimeSpan delta)

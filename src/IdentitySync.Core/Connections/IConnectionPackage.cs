@@ -1,3 +1,5 @@
+using IdentitySync.Model;
+
 namespace IdentitySync.Connections;
 
 /// <summary>
@@ -11,4 +13,19 @@ public interface IConnectionPackage
 
     /// <summary>Gets what the package can do.</summary>
     ConnectionCapabilities Capabilities { get; }
+
+    /// <summary>Gets the settings the package reads; settings marked secret never reach logs or reports.</summary>
+    IReadOnlyList<ConnectionSetting> Settings { get; }
+
+    /// <summary>Checks a connection's settings.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>Problems as <c>Setting: message</c>; empty when the settings are valid.</returns>
+    IReadOnlyList<string> ValidateSettings(Connection connection);
+
+    /// <summary>Creates the export facet of a connection.</summary>
+    /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <returns>The export connection.</returns>
+    /// <exception cref="NotSupportedException">The package cannot export (see <see cref="Capabilities"/>).</exception>
+    IExportConnection CreateExportConnection(Connection connection, ConnectionContext context);
 }

@@ -104,17 +104,21 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
         }
     }
 
-    private sealed class CsvPackage : IConnectionPackage
+    private abstract class NamedPackage(string id) : IConnectionPackage
     {
-        public string Id => "Csv";
+        public string Id { get; } = id;
 
-        public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete;
+        public ConnectionCapabilities Capabilities => ConnectionCapabilities.None;
+
+        public IReadOnlyList<ConnectionSetting> Settings => [];
+
+        public IReadOnlyList<string> ValidateSettings(Connection connection) => [];
+
+        public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context) =>
+            throw new NotSupportedException("Registration tests never export.");
     }
 
-    private sealed class ManualTicketPackage : IConnectionPackage
-    {
-        public string Id => "ManualTicket";
+    private sealed class CsvPackage() : NamedPackage("Csv");
 
-        public ConnectionCapabilities Capabilities => ConnectionCapabilities.Fulfill;
-    }
+    private sealed class ManualTicketPackage() : NamedPackage("ManualTicket");
 }

@@ -1,0 +1,20 @@
+namespace IdentitySync.Connections;
+
+/// <summary>Streams the rows of one exported table in batches.</summary>
+public interface IExportTableReader : IAsyncDisposable
+{
+    /// <summary>Gets where the rows come from, for reports and messages (a file's path, a server's table).</summary>
+    string Source { get; }
+
+    /// <summary>
+    /// Gets the requested columns the source does not have. Only an incremental export may lack
+    /// columns (a merge keeps their stored values); their fields are handed over empty.
+    /// </summary>
+    IReadOnlyList<string> MissingColumns { get; }
+
+    /// <summary>Fills the batch with the next rows (cleared first), at most its capacity.</summary>
+    /// <param name="batch">The batch to fill; its column count is the number of requested columns.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns><see langword="false"/> when the table has no more rows (the batch is then empty).</returns>
+    ValueTask<bool> ReadAsync(RowBatch batch, CancellationToken cancellationToken);
+}

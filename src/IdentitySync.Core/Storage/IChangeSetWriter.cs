@@ -1,0 +1,51 @@
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// One transaction that applies a change set: nothing is visible until <see cref="CommitAsync"/>,
+/// and disposing without committing leaves the store exactly as it was.
+/// </summary>
+public interface IChangeSetWriter : IAsyncDisposable
+{
+    /// <summary>Inserts resources; each gets a new id.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="resources">The resources (key, digest, values).</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the resources are written in the transaction.</returns>
+    ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the digest and values of existing resources, found by key.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="resources">The resources with their new digest and values.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the resources are written in the transaction.</returns>
+    ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken);
+
+    /// <summary>Deletes resources by key, with every link that touches them.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="keys">The primary keys.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the resources are deleted in the transaction.</returns>
+    ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Adds links, its sides found by primary key (including resources inserted in this transaction).</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="links">The links.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the links are written in the transaction.</returns>
+    ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken);
+
+    /// <summary>Removes links, its sides found by primary key.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="links">The links.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the links are removed in the transaction.</returns>
+    ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken);
+
+    /// <summary>Makes every write of the transaction visible at once, with the connector's new state.</summary>
+    /// <param name="state">The connector's state after this change set.</param>
+    /// <param name="cancellationToken">Stops the commit before it starts.</param>
+    /// <returns>A task that completes when the transaction is durable.</returns>
+    ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,67 @@
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// Holds resources, links and each connector's synchronization state. Every change set is applied
+/// in one transaction through <see cref="BeginApplyAsync"/>.
+/// </summary>
+public interface IResourceStore
+{
+    /// <summary>Takes the connector's run lock: one synchronization of a connector at a time.</summary>
+    /// <param name="connector">The connector.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>The lock; disposing it releases it.</returns>
+    /// <exception cref="ConnectorBusyException">Another run of the connector holds the lock.</exception>
+    ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken);
+
+    /// <summary>Reads a connector's synchronization state.</summary>
+    /// <param name="connector">The connector.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The state; <see cref="ConnectorState.Empty"/> for a connector never synchronized.</returns>
+    ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken);
+
+    /// <summary>Keeps, replaces or (with <see langword="null"/>) clears the connector's blocked change set, outside any apply.</summary>
+    /// <param name="connector">The connector.</param>
+    /// <param name="blocked">The blocked change set, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the state is saved.</returns>
+    ValueTask SetBlockedChangeSetAsync(string connector, Synchronization.ChangeSet? blocked, CancellationToken cancellationToken);
+
+    /// <summary>Counts the resources of an entity type.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The count.</returns>
+    ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken);
+
+    /// <summary>Counts the links of an association.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The count.</returns>
+    ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken);
+
+    /// <summary>Streams the resources of an entity type.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resources, in no particular order.</returns>
+    IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken);
+
+    /// <summary>Finds a resource by its primary key.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="key">The primary key's value.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resource, or <see langword="null"/>.</returns>
+    ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken);
+
+    /// <summary>Streams the links of an association.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The links, in no particular order.</returns>
+    IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
+
+    /// <summary>Starts the transaction that applies one change set of a connector.</summary>
+    /// <param name="connector">The connector.</param>
+    /// <param name="expectedVersion">The connector version the change set was computed against.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <returns>The writer.</returns>
+    /// <exception cref="StoreConflictException">The connector's data changed since the change set was computed.</exception>
+    ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken);
+}

@@ -1,0 +1,319 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// A store in memory, for tests and small hosts: nothing survives the process. Each apply works on
+/// copies of what it touches and swaps them in at commit, so a failed or cancelled apply changes nothing.
+/// </summary>
+public sealed class InMemoryResourceStore : IResourceStore
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _connectorLocks = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
+    private long _nextId = 1;
+
+    /// <inheritdoc />
+    public async ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
+    {
+        var semaphore = _connectorLocks.GetOrAdd(connector, static _ => new SemaphoreSlim(1, 1));
+        if (!await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ConnectorBusyException($"Connector '{connector}' is already being synchronized; wait for that run to end.");
+        }
+
+        return new Release(semaphore);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_states.GetValueOrDefault(connector) ?? ConnectorState.Empty);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var state = _states.GetValueOrDefault(connector) ?? ConnectorState.Empty;
+            _states = new(_states, StringComparer.OrdinalIgnoreCase)
+            {
+                [connector] = new ConnectorState(state.Version, state.LastBatchId, state.IncrementalBatchIds, blocked),
+            };
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult((long)(_resources.GetValueOrDefault(entityType)?.Count ?? 0));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult((long)(_links.GetValueOrDefault(association)?.Count ?? 0));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Dictionary<string, StoredResource>? resources;
+        lock (_gate)
+        {
+            resources = _resources.GetValueOrDefault(entityType);
+        }
+
+        foreach (var resource in resources?.Values ?? Enumerable.Empty<StoredResource>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return resource;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_resources.GetValueOrDefault(entityType)?.GetValueOrDefault(key));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        HashSet<StoredLink>? links;
+        lock (_gate)
+        {
+            links = _links.GetValueOrDefault(association);
+        }
+
+        foreach (var link in links ?? Enumerable.Empty<StoredLink>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return link;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            CheckVersion(connector, expectedVersion);
+            return ValueTask.FromResult<IChangeSetWriter>(new Writer(this, connector, expectedVersion));
+        }
+    }
+
+    private void CheckVersion(string connector, long expectedVersion)
+    {
+        var version = _states.GetValueOrDefault(connector)?.Version ?? 0;
+        if (version != expectedVersion)
+        {
+            throw new StoreConflictException(
+                $"Connector '{connector}' changed since the change set was computed (version {expectedVersion}, now {version}); synchronize again.");
+        }
+    }
+
+    private sealed class Release(SemaphoreSlim semaphore) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                semaphore.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Writer(InMemoryResourceStore store, string connector, long expectedVersion) : IChangeSetWriter
+    {
+        private readonly Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<(string EntityType, long Id)> _deleted = [];
+        private bool _done;
+
+        public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+        {
+            var table = Resources(entityType);
+            foreach (var resource in resources)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (table.ContainsKey(resource.Key))
+                {
+                    throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.");
+                }
+
+                table[resource.Key] = new StoredResource(Interlocked.Increment(ref store._nextId) - 1, entityType, resource.Key, resource.Digest, resource.Values);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+        {
+            var table = Resources(entityType);
+            foreach (var resource in resources)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var current = table.GetValueOrDefault(resource.Key)
+                    ?? throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
+                table[resource.Key] = new StoredResource(current.Id, entityType, resource.Key, resource.Digest, resource.Values);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+        {
+            var table = Resources(entityType);
+            foreach (var key in keys)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!table.Remove(key, out var removed))
+                {
+                    throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
+                }
+
+                _deleted.Add((entityType, removed.Id));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+        {
+            var set = Links(association.Association);
+            foreach (var link in links)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                set.Add(Resolve(association, link));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+        {
+            var set = Links(association.Association);
+            foreach (var link in links)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                set.Remove(Resolve(association, link));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_done, this);
+            lock (store._gate)
+            {
+                store.CheckVersion(connector, expectedVersion);
+                var deletedIds = _deleted.Select(static d => d.Id).ToHashSet();
+                var links = new Dictionary<string, HashSet<StoredLink>>(store._links, StringComparer.OrdinalIgnoreCase);
+                foreach (var (name, set) in _links)
+                {
+                    links[name] = set;
+                }
+
+                if (deletedIds.Count > 0)
+                {
+                    foreach (var name in links.Keys.ToList())
+                    {
+                        if (links[name].Any(l => deletedIds.Contains(l.FirstId) || deletedIds.Contains(l.SecondId)))
+                        {
+                            links[name] = [.. links[name].Where(l => !deletedIds.Contains(l.FirstId) && !deletedIds.Contains(l.SecondId))];
+                        }
+                    }
+                }
+
+                var resources = new Dictionary<string, Dictionary<string, StoredResource>>(store._resources, StringComparer.OrdinalIgnoreCase);
+                foreach (var (name, table) in _resources)
+                {
+                    resources[name] = table;
+                }
+
+                store._resources = resources;
+                store._links = links;
+                store._states = new(store._states, StringComparer.OrdinalIgnoreCase) { [connector] = state };
+                _done = true;
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _done = true;
+            return ValueTask.CompletedTask;
+        }
+
+        private Dictionary<string, StoredResource> Resources(string entityType)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            if (!_resources.TryGetValue(entityType, out var table))
+            {
+                lock (store._gate)
+                {
+                    table = new Dictionary<string, StoredResource>(store._resources.GetValueOrDefault(entityType) ?? [], StringComparer.Ordinal);
+                }
+
+                _resources[entityType] = table;
+            }
+
+            return table;
+        }
+
+        private HashSet<StoredLink> Links(string association)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            if (!_links.TryGetValue(association, out var set))
+            {
+                lock (store._gate)
+                {
+                    set = [.. store._links.GetValueOrDefault(association) ?? []];
+                }
+
+                _links[association] = set;
+            }
+
+            return set;
+        }
+
+        private StoredLink Resolve(EntityAssociationKeys association, LinkChange link) => new(
+            IdOf(association.FirstEntityType, link.FirstKey, association.Association),
+            IdOf(association.SecondEntityType, link.SecondKey, association.Association));
+
+        private long IdOf(string entityType, string key, string association) =>
+            Resources(entityType).GetValueOrDefault(key)?.Id
+            ?? throw new StoreConflictException($"A link of {association} names {entityType} '{key}', which does not exist.");
+    }
+}

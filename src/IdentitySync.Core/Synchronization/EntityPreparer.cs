@@ -1,0 +1,299 @@
+using System.Text;
+using IdentitySync.Connections;
+using IdentitySync.Internal;
+using IdentitySync.Model;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>
+/// Prepares the rows of one entity-type mapping: keys, digests, duplicates and quarantine, and typed
+/// values for the rows that differ from the store (unchanged rows are never decoded).
+/// </summary>
+internal sealed class EntityPreparer
+{
+    private readonly int[] _columns;
+    private readonly int[] _propertyIndexes;
+    private readonly int _keyColumn;
+    private readonly int _commandColumn;
+    private readonly ulong _seed;
+    private readonly Dictionary<string, Dictionary<string, string?>> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<QuarantinedRow> _quarantined = [];
+
+    public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded)
+    {
+        EntityType = entityType;
+        Mapping = mapping;
+        _columns = [.. mapping.Properties.Select(p => Index(tableColumns, p.Column))];
+        _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
+        _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
+        _commandColumn = commandColumn;
+        foreach (var key in uniqueKeysNeeded)
+        {
+            _uniqueIndexes[key] = new Dictionary<string, string?>(StringComparer.Ordinal);
+        }
+
+        // The mapping's shape seeds every digest, so that a changed column or format re-decodes all rows.
+        var shape = string.Join('\n', mapping.Properties.Select(p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}"));
+        _seed = Xxh64.Hash(Encoding.UTF8.GetBytes(shape));
+    }
+
+    public EntityType EntityType { get; }
+
+    public EntityTypeMapping Mapping { get; }
+
+    public Dictionary<string, StoredResource> Stored { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, PreparedRow> Rows { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys whose stored resource must stay untouched this run: conflicting duplicates and unparsable rows.</summary>
+    public HashSet<string> Held { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<QuarantinedRow> Quarantined => _quarantined;
+
+    public long RowsRead { get; private set; }
+
+    public long DuplicatesCollapsed { get; private set; }
+
+    public ulong BatchHash { get; private set; }
+
+    public IReadOnlySet<string> MissingProperties { get; private set; } = new HashSet<string>();
+
+    public static int IndexOfProperty(EntityType entityType, string property)
+    {
+        for (var i = 0; i < entityType.Properties.Count; i++)
+        {
+            if (string.Equals(entityType.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Entity type '{entityType.Name}' has no property '{property}'.");
+    }
+
+    public void SetMissingColumns(IReadOnlyList<string> missingColumns)
+    {
+        MissingProperties = Mapping.Properties
+            .Where(p => missingColumns.Contains(p.Column, StringComparer.OrdinalIgnoreCase))
+            .Select(static p => p.Property)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    public void Quarantine(string source, long line, string? key, string reason) => _quarantined.Add(new QuarantinedRow(source, line, key, reason));
+
+    public void Accept(RowBatch batch, int row, string source)
+    {
+        RowsRead++;
+        var line = batch.GetLineNumber(row);
+        var keyBytes = batch.GetField(row, _keyColumn);
+        if (keyBytes.IsEmpty)
+        {
+            Quarantine(source, line, null, $"empty primary key (column '{Mapping.PrimaryKey.Column}')");
+            return;
+        }
+
+        var key = Encoding.UTF8.GetString(keyBytes);
+        var command = RowCommand.Upsert;
+        if (_commandColumn >= 0 && !TryParseCommand(batch.GetField(row, _commandColumn), out command))
+        {
+            Quarantine(source, line, key, $"unknown command '{Encoding.UTF8.GetString(batch.GetField(row, _commandColumn))}'; allowed: insert, update, delete, merge");
+            return;
+        }
+
+        var digest = Digest(batch, row, command);
+        BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
+
+        if (Rows.TryGetValue(key, out var existing))
+        {
+            if (existing.Conflicted)
+            {
+                Quarantine(source, line, key, $"rows share primary key '{key}' with different content (first at line {existing.Line})");
+            }
+            else if (existing.Digest == digest && existing.Command == command)
+            {
+                DuplicatesCollapsed++;
+            }
+            else
+            {
+                existing.Conflicted = true;
+                Held.Add(key);
+                _quarantined.RemoveAll(q => q.Line == existing.Line && q.Key == key);
+                Quarantine(source, existing.Line, key, $"rows share primary key '{key}' with different content (also at line {line})");
+                Quarantine(source, line, key, $"rows share primary key '{key}' with different content (first at line {existing.Line})");
+            }
+
+            return;
+        }
+
+        var prepared = new PreparedRow(key, digest, line, command, source);
+        Rows[key] = prepared;
+        IndexUniqueKeys(batch, row, key);
+
+        var stored = Stored.GetValueOrDefault(key);
+        if (command == RowCommand.Delete || (stored is not null && stored.Digest == digest && command != RowCommand.Merge))
+        {
+            return;
+        }
+
+        prepared.Values = Decode(batch, row, stored, command, source, line, key);
+        if (prepared.Values is null)
+        {
+            Held.Add(key);
+        }
+    }
+
+    /// <summary>Resolves a key property's value to a primary key: the row's own key, or through a unique-key index.</summary>
+    public string? ResolveKey(string keyProperty, string value, out string? problem)
+    {
+        problem = null;
+        if (string.Equals(keyProperty, Mapping.PrimaryKey.Property, StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+
+        if (_uniqueIndexes.TryGetValue(keyProperty, out var index) && index.TryGetValue(value, out var key))
+        {
+            if (key is null)
+            {
+                problem = $"several {EntityType.Name} share {keyProperty} '{value}'";
+            }
+
+            return key;
+        }
+
+        // A delta need not repeat resources that do not change: look among the stored ones.
+        if (_commandColumn >= 0)
+        {
+            var position = IndexOfProperty(EntityType, keyProperty);
+            var matches = Stored.Values.Where(r => string.Equals(r.Values[position]?.ToString(), value, StringComparison.Ordinal)).Take(2).ToList();
+            if (matches.Count == 1)
+            {
+                return matches[0].Key;
+            }
+
+            if (matches.Count > 1)
+            {
+                problem = $"several {EntityType.Name} share {keyProperty} '{value}'";
+            }
+        }
+
+        return null;
+    }
+
+    private static int Index(IReadOnlyList<string> columns, string column)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], column, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Column '{column}' was not requested.");
+    }
+
+    private static bool TryParseCommand(ReadOnlySpan<byte> text, out RowCommand command)
+    {
+        command = Encoding.UTF8.GetString(text).Trim().ToUpperInvariant() switch
+        {
+            "INSERT" => RowCommand.Insert,
+            "UPDATE" => RowCommand.Update,
+            "DELETE" => RowCommand.Delete,
+            "MERGE" => RowCommand.Merge,
+            _ => RowCommand.Upsert,
+        };
+        return command != RowCommand.Upsert;
+    }
+
+    private static ulong Mix(ulong left, ulong right)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, left);
+        BitConverter.TryWriteBytes(bytes[8..], right);
+        return Xxh64.Hash(bytes);
+    }
+
+    private ulong Digest(RowBatch batch, int row, RowCommand command)
+    {
+        // A merge that lacks columns has no complete row to digest: 0 makes the next complete run compare values.
+        if (command == RowCommand.Merge && MissingProperties.Count > 0)
+        {
+            return 0;
+        }
+
+        var digest = _seed;
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            digest = Xxh64.Hash(batch.GetField(row, _columns[i]), digest + (ulong)i);
+        }
+
+        return digest;
+    }
+
+    private void IndexUniqueKeys(RowBatch batch, int row, string key)
+    {
+        foreach (var (property, index) in _uniqueIndexes)
+        {
+            var mappingIndex = Mapping.Properties.Select((p, i) => (p, i)).First(x => string.Equals(x.p.Property, property, StringComparison.OrdinalIgnoreCase)).i;
+            var value = batch.GetField(row, _columns[mappingIndex]);
+            if (value.IsEmpty)
+            {
+                continue;
+            }
+
+            var text = Encoding.UTF8.GetString(value);
+            if (index.TryGetValue(text, out var other) && other != key)
+            {
+                index[text] = null;
+            }
+            else
+            {
+                index[text] = key;
+            }
+        }
+    }
+
+    private object?[]? Decode(RowBatch batch, int row, StoredResource? stored, RowCommand command, string source, long line, string key)
+    {
+        var values = stored is null ? new object?[EntityType.Properties.Count] : [.. stored.Values];
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            var propertyMapping = Mapping.Properties[i];
+            if (command == RowCommand.Merge && MissingProperties.Contains(propertyMapping.Property))
+            {
+                continue;
+            }
+
+            var property = EntityType.Properties[_propertyIndexes[i]];
+            if (!ValueParser.TryParse(batch.GetField(row, _columns[i]), property, propertyMapping, out var value, out var error))
+            {
+                Quarantine(source, line, key, $"column '{propertyMapping.Column}' ({property.Name}): {error}");
+                return null;
+            }
+
+            values[_propertyIndexes[i]] = value;
+        }
+
+        return values;
+    }
+}
+
+/// <summary>One prepared row: its key, digest, command and (when it differs from the store) its values.</summary>
+internal sealed class PreparedRow(string key, ulong digest, long line, RowCommand command, string source)
+{
+    public string Source { get; } = source;
+
+    public string Key { get; } = key;
+
+    public ulong Digest { get; } = digest;
+
+    public long Line { get; } = line;
+
+    public RowCommand Command { get; } = command;
+
+    public bool Conflicted { get; set; }
+
+    public object?[]? Values { get; set; }
+}

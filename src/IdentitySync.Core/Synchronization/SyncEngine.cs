@@ -1,0 +1,266 @@
+using IdentitySync.Connections;
+using IdentitySync.Model;
+using IdentitySync.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>
+/// Synchronizes a connector's managed system into the store: export, prepare, diff, thresholds, and
+/// one transaction. A failed, cancelled or blocked run leaves the store exactly as it was.
+/// </summary>
+public sealed partial class SyncEngine
+{
+    private readonly IdentityModel _model;
+    private readonly IResourceStore _store;
+    private readonly Dictionary<string, IConnectionPackage> _packages;
+    private readonly SyncEngineOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SyncEngine"/> class.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="packages">The connection packages the model's connections use.</param>
+    /// <param name="options">Host settings; the defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    public SyncEngine(
+        IdentityModel model,
+        IResourceStore store,
+        IEnumerable<IConnectionPackage> packages,
+        SyncEngineOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILogger<SyncEngine>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(packages);
+        _model = model;
+        _store = store;
+        _packages = new Dictionary<string, IConnectionPackage>(StringComparer.OrdinalIgnoreCase);
+        foreach (var package in packages)
+        {
+            _packages.TryAdd(package.Id, package);
+        }
+
+        _options = options ?? new SyncEngineOptions();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Synchronizes one connector.</summary>
+    /// <param name="connector">The connector's name.</param>
+    /// <param name="options">The mode, force and dry run; a complete run when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing is applied then.</param>
+    /// <returns>The report.</returns>
+    public async Task<SyncReport> SynchronizeAsync(string connector, SyncRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SyncRunOptions();
+        var model = _model.GetConnector(connector);
+        var started = _timeProvider.GetUtcNow();
+        var clock = _timeProvider.GetTimestamp();
+        var report = new SyncReport
+        {
+            Connector = model.Name,
+            Mode = options.Mode,
+            Outcome = SyncOutcome.Skipped,
+            Forced = options.Force,
+            DryRun = options.DryRun,
+            StartedAt = started,
+        };
+
+        if (model.IsDeactivated)
+        {
+            return report with { Message = $"Connector '{model.Name}' is deactivated (IsDeactivated: true); activate it to synchronize." };
+        }
+
+        if (CheckConnections(model) is { } problem)
+        {
+            return report with { Outcome = SyncOutcome.Failed, Message = problem };
+        }
+
+        try
+        {
+            await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            var run = new SyncRun(this, model, options, report, clock);
+            var result = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
+            return result;
+        }
+        catch (IdentitySyncException exception) when (exception is ConnectionException or StoreConflictException or ConnectorBusyException)
+        {
+            LogRun(_logger, model.Name, options.Mode, SyncOutcome.Failed, exception.Message);
+            return report with { Outcome = SyncOutcome.Failed, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+        }
+    }
+
+    /// <summary>Applies the change set a threshold blocked, exactly as it was staged.</summary>
+    /// <param name="connector">The connector's name.</param>
+    /// <param name="cancellationToken">Cancels the apply; nothing is applied then.</param>
+    /// <returns>The report: <see cref="SyncOutcome.Failed"/> when nothing is blocked or the connector's data changed since.</returns>
+    public async Task<SyncReport> ResumeAsync(string connector, CancellationToken cancellationToken = default)
+    {
+        var model = _model.GetConnector(connector);
+        var clock = _timeProvider.GetTimestamp();
+        var report = new SyncReport { Connector = model.Name, Mode = SyncMode.Complete, Outcome = SyncOutcome.Failed, StartedAt = _timeProvider.GetUtcNow(), Forced = true };
+        try
+        {
+            await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            var state = await _store.GetConnectorStateAsync(model.Name, cancellationToken).ConfigureAwait(false);
+            if (state.Blocked is not { } blocked)
+            {
+                return report with { Message = $"Connector '{model.Name}' has no blocked synchronization to resume." };
+            }
+
+            report = report with { Mode = blocked.Mode, BatchId = blocked.BatchId, EntityTypes = CountsOf(blocked), Associations = LinkCountsOf(blocked) };
+            if (blocked.BaseVersion != state.Version)
+            {
+                return report with { Message = $"Connector '{model.Name}' changed since the blocked synchronization was computed; abandon it and synchronize again." };
+            }
+
+            var applyStart = _timeProvider.GetTimestamp();
+            await ApplyAsync(blocked, state, cancellationToken).ConfigureAwait(false);
+            return report with
+            {
+                Outcome = SyncOutcome.Succeeded,
+                Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, _timeProvider.GetElapsedTime(applyStart)),
+            };
+        }
+        catch (IdentitySyncException exception) when (exception is StoreConflictException or ConnectorBusyException)
+        {
+            return report with { Message = exception.Message };
+        }
+    }
+
+    /// <summary>Discards the change set a threshold blocked.</summary>
+    /// <param name="connector">The connector's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when a blocked change set was discarded.</returns>
+    public async Task<bool> AbandonAsync(string connector, CancellationToken cancellationToken = default)
+    {
+        var model = _model.GetConnector(connector);
+        await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var state = await _store.GetConnectorStateAsync(model.Name, cancellationToken).ConfigureAwait(false);
+        if (state.Blocked is null)
+        {
+            return false;
+        }
+
+        await _store.SetBlockedChangeSetAsync(model.Name, null, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Gets the change set a threshold blocked, for inspection.</summary>
+    /// <param name="connector">The connector's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The blocked change set, or <see langword="null"/>.</returns>
+    public async Task<ChangeSet?> GetBlockedChangeSetAsync(string connector, CancellationToken cancellationToken = default) =>
+        (await _store.GetConnectorStateAsync(_model.GetConnector(connector).Name, cancellationToken).ConfigureAwait(false)).Blocked;
+
+    internal static IReadOnlyList<EntityTypeReport> CountsOf(ChangeSet changeSet) =>
+        [.. changeSet.EntityTypes.Select(static e => new EntityTypeReport
+        {
+            EntityType = e.EntityType,
+            Inserted = e.Inserted.Count,
+            Updated = e.Updated.Count,
+            Deleted = e.Deleted.Count,
+            Unchanged = e.Unchanged,
+        })];
+
+    internal static IReadOnlyList<AssociationReport> LinkCountsOf(ChangeSet changeSet) =>
+        [.. changeSet.Associations.Select(static a => new AssociationReport
+        {
+            Association = a.Association.Association,
+            Inserted = a.Added.Count,
+            Deleted = a.Removed.Count,
+            Unchanged = a.Unchanged,
+        })];
+
+    internal SyncDurations Durations(long start, TimeSpan read, TimeSpan diff, TimeSpan apply) =>
+        new(read, diff, apply, _timeProvider.GetElapsedTime(start));
+
+    /// <summary>Writes a change set in one transaction: links out, resources out, changed, in, links in.</summary>
+    internal async Task ApplyAsync(ChangeSet changeSet, ConnectorState state, CancellationToken cancellationToken)
+    {
+        var chunk = _options.WriteChunkSize;
+        var writer = await _store.BeginApplyAsync(changeSet.Connector, changeSet.BaseVersion, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            foreach (var association in changeSet.Associations)
+            {
+                foreach (var part in association.Removed.Chunk(chunk))
+                {
+                    await writer.RemoveLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var entityType in changeSet.EntityTypes)
+            {
+                foreach (var part in entityType.Deleted.Chunk(chunk))
+                {
+                    await writer.DeleteAsync(entityType.EntityType, [.. part.Select(static r => r.Key)], cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var part in entityType.Updated.Chunk(chunk))
+                {
+                    await writer.UpdateAsync(entityType.EntityType, part, cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var part in entityType.Inserted.Chunk(chunk))
+                {
+                    await writer.InsertAsync(entityType.EntityType, part, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var association in changeSet.Associations)
+            {
+                foreach (var part in association.Added.Chunk(chunk))
+                {
+                    await writer.AddLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            IReadOnlyList<string> incremental = changeSet.Mode == SyncMode.Incremental ? [.. state.IncrementalBatchIds, changeSet.BatchId] : [];
+            await writer.CommitAsync(new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string? CheckConnections(Connector connector)
+    {
+        var problems = new List<string>();
+        foreach (var connection in connector.Connections)
+        {
+            var path = $"Connectors[{connector.Name}].Connections[{connection.Name}]";
+            if (!_packages.TryGetValue(connection.Package, out var package))
+            {
+                var registered = _packages.Count == 0 ? "none" : string.Join(", ", _packages.Keys.Order(StringComparer.OrdinalIgnoreCase));
+                problems.Add($"{path}.Package: no connection package '{connection.Package}' is registered; registered: {registered}");
+                continue;
+            }
+
+            if (connection.IsExportDeactivated || !connector.EntityTypeMappings.Any(m => m.Connection == connection.Name) && !connector.AssociationMappings.Any(m => m.Connection == connection.Name))
+            {
+                continue;
+            }
+
+            problems.AddRange(package.ValidateSettings(connection).Select(p => $"{path}.Settings.{p}"));
+        }
+
+        return problems.Count == 0 ? null : string.Join(Environment.NewLine, problems);
+    }
+
+    internal IResourceStore Store => _store;
+
+    internal IdentityModel Model => _model;
+
+    internal SyncEngineOptions Options => _options;
+
+    internal TimeProvider Time => _timeProvider;
+
+    internal IConnectionPackage PackageOf(Connection connection) => _packages[connection.Package];
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Synchronization of {Connector} ({Mode}) ended {Outcome}: {Detail}")]
+    private static partial void LogRun(ILogger logger, string connector, SyncMode mode, SyncOutcome outcome, string? detail);
+}

@@ -1,0 +1,592 @@
+using System.Globalization;
+using IdentitySync.Connections;
+using IdentitySync.Model;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>One synchronization of one connector, under its run lock.</summary>
+internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOptions options, SyncReport report, long clock)
+{
+    private const string CommandColumn = "command";
+
+    private readonly Dictionary<string, EntityPreparer> _entities = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<AssociationPreparer> _associations = [];
+    private readonly List<(Connection Connection, string Table, List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities)> _tables = [];
+    private bool _derivedDelta;
+
+    private bool Incremental => options.Mode == SyncMode.Incremental;
+
+    public async Task<SyncReport> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var store = engine.Store;
+        var state = await store.GetConnectorStateAsync(connector.Name, cancellationToken).ConfigureAwait(false);
+        if (Incremental && state.Blocked is not null)
+        {
+            return report with
+            {
+                Message = $"Connector '{connector.Name}' is blocked by a threshold since {state.Blocked.CreatedAt:u}; resume or abandon it, or run a complete synchronization.",
+            };
+        }
+
+        Plan();
+        if (options.Mode == SyncMode.Initial)
+        {
+            long held = 0;
+            foreach (var entity in _entities.Values)
+            {
+                held += await store.CountResourcesAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (held > 0)
+            {
+                return report with
+                {
+                    Outcome = SyncOutcome.Failed,
+                    Message = $"Connector '{connector.Name}' already holds {held} resources; initial mode loads a connector that holds nothing. Use complete mode.",
+                };
+            }
+        }
+
+        var readStart = engine.Time.GetTimestamp();
+        await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
+        await ReadTablesAsync(cancellationToken).ConfigureAwait(false);
+        var read = engine.Time.GetElapsedTime(readStart);
+
+        var diffStart = engine.Time.GetTimestamp();
+        var batchId = BatchId();
+        report = report with { BatchId = batchId };
+        if (Incremental && state.IncrementalBatchIds.Contains(batchId))
+        {
+            return report with
+            {
+                Message = $"Batch {batchId} was already applied to connector '{connector.Name}'; applying it again changes nothing.",
+                Durations = engine.Durations(clock, read, TimeSpan.Zero, TimeSpan.Zero),
+            };
+        }
+
+        var changeSet = Diff(batchId, state.Version);
+        var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet);
+        var diff = engine.Time.GetElapsedTime(diffStart);
+        report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts };
+        if (_derivedDelta)
+        {
+            report = report with { Message = "The connection has no native delta: the changes were derived from its complete export." };
+        }
+
+        if (verdicts.Any(static v => v.Exceeded) && !options.Force)
+        {
+            if (!options.DryRun)
+            {
+                await engine.Store.SetBlockedChangeSetAsync(connector.Name, changeSet, cancellationToken).ConfigureAwait(false);
+            }
+
+            var exceeded = verdicts.Where(static v => v.Exceeded).Select(Describe);
+            return report with
+            {
+                Outcome = SyncOutcome.Blocked,
+                Message = $"Blocked by {string.Join("; ", exceeded)}. Nothing was applied; inspect the change set, then resume or abandon it.",
+                Durations = engine.Durations(clock, read, diff, TimeSpan.Zero),
+            };
+        }
+
+        var applyStart = engine.Time.GetTimestamp();
+        if (!options.DryRun)
+        {
+            await engine.ApplyAsync(changeSet, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        return report with
+        {
+            Outcome = SyncOutcome.Succeeded,
+            Durations = engine.Durations(clock, read, diff, engine.Time.GetElapsedTime(applyStart)),
+        };
+    }
+
+    private static string Describe(ThresholdVerdict verdict)
+    {
+        var scope = verdict.Scope switch
+        {
+            ThresholdScope.Connector => $"connector {verdict.Name}",
+            ThresholdScope.EntityType => $"entity type {verdict.Name}",
+            _ => $"association {verdict.Name}",
+        };
+        if (verdict.Change == ThresholdChange.EmptyInput)
+        {
+            return $"{scope}: the export is empty while the store holds {verdict.StoredCount}";
+        }
+
+        var unit = verdict.IsPercent ? "%" : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{scope}: {verdict.Change} {verdict.Actual}{unit} exceeds {verdict.Limit}{unit}{(verdict.IsPercent ? $" of {verdict.StoredCount}" : string.Empty)}");
+    }
+
+    private void Plan()
+    {
+        var native = Incremental;
+        var uniqueKeys = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var mapping in connector.AssociationMappings)
+        {
+            var association = engine.Model.GetAssociation(mapping.Association);
+            AddUnique(association.First.EntityType, mapping.First.Key);
+            AddUnique(association.Second.EntityType, mapping.Second.Key);
+        }
+
+        if (Incremental && connector.EntityTypeMappings.Concat<object>(connector.AssociationMappings).Any(m => !SupportsDelta(m)))
+        {
+            // Without a native delta the change is derived from the complete export, as a complete run would.
+            native = false;
+            _derivedDelta = true;
+        }
+
+        foreach (var mapping in connector.EntityTypeMappings.Where(m => !connector.FindConnection(m.Connection)!.IsExportDeactivated))
+        {
+            var (columns, consumers, entities) = Table(mapping.Connection, mapping.Table);
+            Add(columns, mapping.Properties.Select(static p => p.Column).Append(native ? CommandColumn : null));
+            var preparer = new EntityPreparer(
+                engine.Model.GetEntityType(mapping.EntityType),
+                mapping,
+                columns,
+                native ? IndexOf(columns, CommandColumn) : -1,
+                uniqueKeys.GetValueOrDefault(mapping.EntityType) ?? []);
+            _entities[mapping.EntityType] = preparer;
+            consumers.Add(preparer.Accept);
+            entities.Add(preparer);
+        }
+
+        foreach (var mapping in connector.AssociationMappings.Where(m => !connector.FindConnection(m.Connection)!.IsExportDeactivated))
+        {
+            var association = engine.Model.GetAssociation(mapping.Association);
+            if (!_entities.TryGetValue(association.First.EntityType, out var first) || !_entities.TryGetValue(association.Second.EntityType, out var second))
+            {
+                continue;
+            }
+
+            var (columns, consumers, _) = Table(mapping.Connection, mapping.Table);
+            Add(columns, [mapping.First.Column, mapping.Second.Column, native ? CommandColumn : null]);
+            var preparer = new AssociationPreparer(
+                association,
+                mapping,
+                first,
+                second,
+                IndexOf(columns, mapping.First.Column),
+                IndexOf(columns, mapping.Second.Column),
+                native ? IndexOf(columns, CommandColumn) : -1);
+            _associations.Add(preparer);
+            consumers.Add(preparer.Accept);
+        }
+
+        void AddUnique(string entityType, string key)
+        {
+            if (!uniqueKeys.TryGetValue(entityType, out var keys))
+            {
+                uniqueKeys[entityType] = keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            if (!string.Equals(connector.FindEntityTypeMapping(entityType)?.PrimaryKey.Property, key, StringComparison.OrdinalIgnoreCase))
+            {
+                keys.Add(key);
+            }
+        }
+
+        bool SupportsDelta(object mapping)
+        {
+            var connection = mapping is EntityTypeMapping e ? e.Connection : ((AssociationMapping)mapping).Connection;
+            return engine.PackageOf(connector.FindConnection(connection)!).Capabilities.HasFlag(ConnectionCapabilities.ExportIncremental);
+        }
+    }
+
+    private (List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities) Table(string connection, string table)
+    {
+        foreach (var entry in _tables)
+        {
+            if (entry.Connection.Name == connection && string.Equals(entry.Table, table, StringComparison.OrdinalIgnoreCase))
+            {
+                return (entry.Columns, entry.Consumers, entry.Entities);
+            }
+        }
+
+        var created = (connector.FindConnection(connection)!, table, new List<string>(), new List<Action<RowBatch, int, string>>(), new List<EntityPreparer>());
+        _tables.Add(created);
+        return (created.Item3, created.Item4, created.Item5);
+    }
+
+    private static void Add(List<string> columns, IEnumerable<string?> wanted)
+    {
+        foreach (var column in wanted)
+        {
+            if (column is not null && IndexOf(columns, column) < 0)
+            {
+                columns.Add(column);
+            }
+        }
+    }
+
+    private static int IndexOf(List<string> columns, string column) =>
+        columns.FindIndex(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));
+
+    private async Task LoadStoredAsync(CancellationToken cancellationToken)
+    {
+        var keysById = new Dictionary<string, Dictionary<long, string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entity in _entities.Values)
+        {
+            var ids = new Dictionary<long, string>();
+            await foreach (var resource in engine.Store.GetResourcesAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
+            {
+                entity.Stored[resource.Key] = resource;
+                ids[resource.Id] = resource.Key;
+            }
+
+            keysById[entity.EntityType.Name] = ids;
+        }
+
+        foreach (var association in _associations)
+        {
+            var firstIds = keysById[association.Keys.FirstEntityType];
+            var secondIds = keysById[association.Keys.SecondEntityType];
+            await foreach (var link in engine.Store.GetLinksAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
+            {
+                if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
+                {
+                    association.StoredLinks.Add((first, second));
+                }
+            }
+        }
+    }
+
+    private async Task ReadTablesAsync(CancellationToken cancellationToken)
+    {
+        var mode = Incremental && !_derivedDelta ? ExportMode.Incremental : ExportMode.Complete;
+        var exports = new Dictionary<string, IExportConnection>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var (connection, table, columns, consumers, entities) in _tables)
+            {
+                if (!exports.TryGetValue(connection.Name, out var export))
+                {
+                    var context = new ConnectionContext(connector.Name, engine.Options.BaseDirectory, engine.Time);
+                    exports[connection.Name] = export = engine.PackageOf(connection).CreateExportConnection(connection, context);
+                }
+
+                var reader = await export.OpenTableAsync(new ExportRequest(table, columns, mode), cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (reader.MissingColumns.Count > 0)
+                    {
+                        var missing = string.Join(", ", reader.MissingColumns.Select(static c => $"'{c}'"));
+                        if (mode == ExportMode.Complete || reader.MissingColumns.Contains(CommandColumn, StringComparer.OrdinalIgnoreCase)
+                            || entities.Any(e => reader.MissingColumns.Contains(e.Mapping.PrimaryKey.Column, StringComparer.OrdinalIgnoreCase)))
+                        {
+                            throw new ConnectionException($"{reader.Source} has no column {missing}; the mappings of table '{table}' need it.");
+                        }
+
+                        entities.ForEach(e => e.SetMissingColumns(reader.MissingColumns));
+                    }
+
+                    using var batch = new RowBatch(columns.Count, engine.Options.BatchSize);
+                    while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
+                    {
+                        for (var row = 0; row < batch.Count; row++)
+                        {
+                            foreach (var consume in consumers)
+                            {
+                                consume(batch, row, reader.Source);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var export in exports.Values)
+            {
+                await export.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private string BatchId()
+    {
+        var text = string.Join('|', _entities.Values.Select(static e => e.BatchHash.ToString("x16", CultureInfo.InvariantCulture))
+            .Concat(_associations.Select(static a => string.Join(',', a.Pairs.Select(static p => $"{p.First}>{p.Second}:{p.Command}")).GetHashCode(StringComparison.Ordinal).ToString(CultureInfo.InvariantCulture))));
+        var hash = Internal.Xxh64.Hash(System.Text.Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}|{text}"));
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private ChangeSet Diff(string batchId, long version)
+    {
+        var entityChanges = new List<EntityTypeChanges>();
+        foreach (var entity in _entities.Values)
+        {
+            entityChanges.Add(Incremental && !_derivedDelta ? DiffDelta(entity) : DiffSnapshot(entity));
+        }
+
+        var associationChanges = new List<AssociationChanges>();
+        var deletedKeys = entityChanges.ToDictionary(
+            static e => e.EntityType,
+            static e => e.Deleted.Select(static d => d.Key).ToHashSet(StringComparer.Ordinal),
+            StringComparer.OrdinalIgnoreCase);
+        foreach (var association in _associations)
+        {
+            associationChanges.Add(Incremental && !_derivedDelta ? DiffLinkDelta(association, deletedKeys) : DiffLinks(association));
+        }
+
+        return new ChangeSet(connector.Name, options.Mode, batchId, version, engine.Time.GetUtcNow(), entityChanges, associationChanges);
+    }
+
+    private static EntityTypeChanges DiffSnapshot(EntityPreparer entity)
+    {
+        List<ResourceChange> inserted = [], updated = [], deleted = [];
+        long unchanged = 0;
+        foreach (var row in entity.Rows.Values)
+        {
+            if (entity.Held.Contains(row.Key))
+            {
+                continue;
+            }
+
+            var stored = entity.Stored.GetValueOrDefault(row.Key);
+            if (stored is null)
+            {
+                inserted.Add(new ResourceChange(row.Key, row.Digest, row.Values!, [], row.Line));
+            }
+            else if (stored.Digest == row.Digest)
+            {
+                unchanged++;
+            }
+            else
+            {
+                var changes = Compare(entity.EntityType, stored.Values, row.Values!);
+                if (changes.Count == 0)
+                {
+                    unchanged++;
+                }
+
+                // A row whose text changed but not its values (or whose digest was unknown) still refreshes its digest.
+                updated.Add(new ResourceChange(row.Key, row.Digest, row.Values!, changes, row.Line));
+            }
+        }
+
+        foreach (var stored in entity.Stored.Values)
+        {
+            if (!entity.Rows.ContainsKey(stored.Key) && !entity.Held.Contains(stored.Key))
+            {
+                deleted.Add(new ResourceChange(stored.Key, stored.Digest, stored.Values, [], 0));
+            }
+        }
+
+        return new EntityTypeChanges(entity.EntityType.Name, inserted, updated, deleted, unchanged);
+    }
+
+    private static EntityTypeChanges DiffDelta(EntityPreparer entity)
+    {
+        List<ResourceChange> inserted = [], updated = [], deleted = [];
+        long unchanged = 0;
+        foreach (var row in entity.Rows.Values)
+        {
+            if (entity.Held.Contains(row.Key))
+            {
+                continue;
+            }
+
+            var stored = entity.Stored.GetValueOrDefault(row.Key);
+            switch (row.Command)
+            {
+                case RowCommand.Insert when stored is not null:
+                    entity.Quarantine(row.Source, row.Line, row.Key, $"insert of {entity.EntityType.Name} '{row.Key}', which already exists");
+                    break;
+                case RowCommand.Update when stored is null:
+                    entity.Quarantine(row.Source, row.Line, row.Key, $"update of {entity.EntityType.Name} '{row.Key}', which does not exist");
+                    break;
+                case RowCommand.Delete when stored is null:
+                    entity.Quarantine(row.Source, row.Line, row.Key, $"delete of {entity.EntityType.Name} '{row.Key}', which does not exist");
+                    break;
+                case RowCommand.Delete:
+                    deleted.Add(new ResourceChange(stored!.Key, stored.Digest, stored.Values, [], row.Line));
+                    break;
+                case RowCommand.Insert or RowCommand.Merge when stored is null:
+                    inserted.Add(new ResourceChange(row.Key, row.Digest, row.Values!, [], row.Line));
+                    break;
+                default:
+                    if (row.Values is null)
+                    {
+                        unchanged++;
+                        break;
+                    }
+
+                    var changes = Compare(entity.EntityType, stored!.Values, row.Values);
+                    if (changes.Count == 0 && stored.Digest == row.Digest)
+                    {
+                        unchanged++;
+                    }
+                    else
+                    {
+                        if (changes.Count == 0)
+                        {
+                            unchanged++;
+                        }
+
+                        updated.Add(new ResourceChange(row.Key, row.Digest, row.Values, changes, row.Line));
+                    }
+
+                    break;
+            }
+        }
+
+        return new EntityTypeChanges(entity.EntityType.Name, inserted, updated, deleted, unchanged);
+    }
+
+    private static List<PropertyChange> Compare(EntityType entityType, IReadOnlyList<object?> before, object?[] after)
+    {
+        var changes = new List<PropertyChange>();
+        for (var i = 0; i < entityType.Properties.Count; i++)
+        {
+            if (!ValueComparer.Equals(before[i], after[i]))
+            {
+                changes.Add(new PropertyChange(entityType.Properties[i].Name, before[i], after[i]));
+            }
+        }
+
+        return changes;
+    }
+
+    private static AssociationChanges DiffLinks(AssociationPreparer association)
+    {
+        var snapshot = association.Resolve(incremental: false).Select(static p => p.Link).ToHashSet();
+        var added = snapshot.Where(l => !association.StoredLinks.Contains(l)).Select(static l => new LinkChange(l.First, l.Second)).ToList();
+        var removed = association.StoredLinks
+            .Where(l => !snapshot.Contains(l) && !association.First.Held.Contains(l.First) && !association.Second.Held.Contains(l.Second))
+            .Select(static l => new LinkChange(l.First, l.Second))
+            .ToList();
+        return new AssociationChanges(association.Keys, added, removed, association.StoredLinks.Count - removed.Count);
+    }
+
+    private AssociationChanges DiffLinkDelta(AssociationPreparer association, Dictionary<string, HashSet<string>> deletedKeys)
+    {
+        var links = association.StoredLinks.ToHashSet();
+        var added = new HashSet<(string, string)>();
+        var removed = new HashSet<(string, string)>();
+        var firstMono = !engine.Model.GetEntityType(association.Keys.FirstEntityType).FindNavigationProperty(association.Association.First.NavigationProperty)!.IsMultiValued;
+        var secondMono = !engine.Model.GetEntityType(association.Keys.SecondEntityType).FindNavigationProperty(association.Association.Second.NavigationProperty)!.IsMultiValued;
+        foreach (var (link, command) in association.Resolve(incremental: true))
+        {
+            if (command == RowCommand.Delete)
+            {
+                if (links.Remove(link) && !added.Remove(link))
+                {
+                    removed.Add(link);
+                }
+
+                continue;
+            }
+
+            // A mono-valued side holds one link: a new one replaces the old.
+            foreach (var old in links.Where(l => l != link && ((firstMono && l.First == link.First) || (secondMono && l.Second == link.Second))).ToList())
+            {
+                links.Remove(old);
+                if (!added.Remove(old))
+                {
+                    removed.Add(old);
+                }
+            }
+
+            if (links.Add(link) && !removed.Remove(link))
+            {
+                added.Add(link);
+            }
+        }
+
+        // Links of deleted resources go with them; name them so the report counts them.
+        var firstDeleted = deletedKeys.GetValueOrDefault(association.Keys.FirstEntityType) ?? [];
+        var secondDeleted = deletedKeys.GetValueOrDefault(association.Keys.SecondEntityType) ?? [];
+        foreach (var link in links.Where(l => firstDeleted.Contains(l.First) || secondDeleted.Contains(l.Second)).ToList())
+        {
+            links.Remove(link);
+            if (!added.Remove(link))
+            {
+                removed.Add(link);
+            }
+        }
+
+        return new AssociationChanges(
+            association.Keys,
+            [.. added.Select(static l => new LinkChange(l.Item1, l.Item2))],
+            [.. removed.Select(static l => new LinkChange(l.Item1, l.Item2))],
+            association.StoredLinks.Count - removed.Count);
+    }
+
+    private List<ThresholdVerdict> CheckThresholds(ChangeSet changeSet)
+    {
+        var verdicts = new List<ThresholdVerdict>();
+        long storedResources = 0, inserted = 0, updated = 0, deleted = 0;
+        foreach (var changes in changeSet.EntityTypes)
+        {
+            var entity = _entities[changes.EntityType];
+            var stored = entity.Stored.Count;
+            var changed = changes.Updated.Count(static u => u.Changes.Count > 0);
+            storedResources += stored;
+            inserted += changes.Inserted.Count;
+            updated += changed;
+            deleted += changes.Deleted.Count;
+            if (!Incremental)
+            {
+                ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.EntityType, changes.EntityType, stored, entity.RowsRead);
+            }
+
+            ThresholdGuard.Check(verdicts, ThresholdScope.EntityType, changes.EntityType, entity.Mapping.Thresholds, stored, changes.Inserted.Count, changed, changes.Deleted.Count);
+        }
+
+        long storedLinks = 0, linksInserted = 0, linksDeleted = 0;
+        foreach (var changes in changeSet.Associations)
+        {
+            var association = _associations.First(a => a.Keys == changes.Association);
+            long stored = association.StoredLinks.Count;
+            storedLinks += stored;
+            linksInserted += changes.Added.Count;
+            linksDeleted += changes.Removed.Count;
+            if (!Incremental)
+            {
+                ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.Association, changes.Association.Association, stored, association.Pairs.Count);
+            }
+
+            ThresholdGuard.Check(verdicts, ThresholdScope.Association, changes.Association.Association, association.Mapping.Thresholds, stored, changes.Added.Count, changes.Removed.Count);
+        }
+
+        ThresholdGuard.Check(verdicts, ThresholdScope.Connector, connector.Name, connector.Thresholds.Resources, storedResources, inserted, updated, deleted);
+        ThresholdGuard.Check(verdicts, ThresholdScope.Connector, connector.Name, connector.Thresholds.Links, storedLinks, linksInserted, linksDeleted);
+        return verdicts;
+    }
+
+    private IReadOnlyList<EntityTypeReport> EntityReports(ChangeSet changeSet) =>
+        [.. changeSet.EntityTypes.Select(changes =>
+        {
+            var entity = _entities[changes.EntityType];
+            return new EntityTypeReport
+            {
+                EntityType = changes.EntityType,
+                RowsRead = entity.RowsRead,
+                Inserted = changes.Inserted.Count,
+                Updated = changes.Updated.Count(static u => u.Changes.Count > 0),
+                Deleted = changes.Deleted.Count,
+                Unchanged = changes.Unchanged,
+                DuplicatesCollapsed = entity.DuplicatesCollapsed,
+                Quarantined = [.. entity.Quarantined.OrderBy(static q => q.Line)],
+            };
+        })];
+
+    private IReadOnlyList<AssociationReport> AssociationReports(ChangeSet changeSet) =>
+        [.. changeSet.Associations.Select(changes =>
+        {
+            var association = _associations.First(a => a.Keys == changes.Association);
+            return new AssociationReport
+            {
+                Association = changes.Association.Association,
+                RowsRead = association.RowsRead,
+                Inserted = changes.Added.Count,
+                Deleted = changes.Removed.Count,
+                Unchanged = changes.Unchanged,
+                Quarantined = [.. association.Quarantined.OrderBy(static q => q.Line)],
+            };
+        })];
+}

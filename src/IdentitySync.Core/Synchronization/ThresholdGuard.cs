@@ -1,0 +1,52 @@
+using IdentitySync.Model;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>Checks a change set against the thresholds of its three scopes.</summary>
+internal static class ThresholdGuard
+{
+    public static void Check(
+        List<ThresholdVerdict> verdicts,
+        ThresholdScope scope,
+        string name,
+        ResourceThresholds limits,
+        long stored,
+        long inserted,
+        long updated,
+        long deleted)
+    {
+        Check(verdicts, scope, name, ThresholdChange.Inserted, limits.MaxInserted, limits.MaxInsertedPercent, stored, inserted);
+        Check(verdicts, scope, name, ThresholdChange.Updated, limits.MaxUpdated, limits.MaxUpdatedPercent, stored, updated);
+        Check(verdicts, scope, name, ThresholdChange.Deleted, limits.MaxDeleted, limits.MaxDeletedPercent, stored, deleted);
+    }
+
+    public static void Check(List<ThresholdVerdict> verdicts, ThresholdScope scope, string name, LinkThresholds limits, long stored, long inserted, long deleted)
+    {
+        Check(verdicts, scope, name, ThresholdChange.LinksInserted, limits.MaxInserted, limits.MaxInsertedPercent, stored, inserted);
+        Check(verdicts, scope, name, ThresholdChange.LinksDeleted, limits.MaxDeleted, limits.MaxDeletedPercent, stored, deleted);
+    }
+
+    /// <summary>An empty snapshot of a scope that holds something always blocks: it is a truncated or missing export.</summary>
+    public static void CheckEmptyInput(List<ThresholdVerdict> verdicts, ThresholdScope scope, string name, long stored, long rowsRead)
+    {
+        if (stored > 0 && rowsRead == 0)
+        {
+            verdicts.Add(new ThresholdVerdict(scope, name, ThresholdChange.EmptyInput, 0, false, 0, stored, Exceeded: true));
+        }
+    }
+
+    private static void Check(List<ThresholdVerdict> verdicts, ThresholdScope scope, string name, ThresholdChange change, int max, double maxPercent, long stored, long actual)
+    {
+        if (max > 0)
+        {
+            verdicts.Add(new ThresholdVerdict(scope, name, change, max, false, actual, stored, actual > max));
+        }
+
+        // A percentage of nothing has no meaning: a scope that holds nothing is guarded by its counts alone.
+        if (maxPercent > 0 && stored > 0)
+        {
+            var percent = Math.Round(actual * 100.0 / stored, 2);
+            verdicts.Add(new ThresholdVerdict(scope, name, change, maxPercent, true, percent, stored, actual * 100.0 / stored > maxPercent));
+        }
+    }
+}
