@@ -1,0 +1,45 @@
+using IdentitySync.Model;
+
+namespace IdentitySync.Connections.Csv;
+
+/// <summary>The CSV connection package (<c>Csv</c>): exports tables from CSV files.</summary>
+public sealed class CsvConnectionPackage : IConnectionPackage
+{
+    /// <summary>The package's id, as connections name it.</summary>
+    public const string PackageId = "Csv";
+
+    internal static readonly ConnectionSetting[] Descriptors =
+    [
+        new("Path", "The complete export's file: a path relative to the base directory or absolute, with {table} for the table's name and * or ? wildcards (the newest matching file wins).", isRequired: true),
+        new("IncrementalPath", "The incremental export's file, same syntax; each row has a 'command' column (insert, update, delete, merge)."),
+        new("Separator", "The field separator, one character; \\t or tab for a tab. Default ','."),
+        new("Encoding", "The text encoding by name (utf-8, windows-1252, iso-8859-1…); a byte order mark wins. Default utf-8."),
+        new("LinesToSkip", "Lines skipped before the header row. Default 0."),
+        new("ValuesToTrim", "ASCII characters trimmed from both ends of every value, such as a space. Default none."),
+    ];
+
+    /// <inheritdoc />
+    public string Id => PackageId;
+
+    /// <inheritdoc />
+    public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete | ConnectionCapabilities.ExportIncremental;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ConnectionSetting> Settings => Descriptors;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ValidateSettings(Connection connection)
+    {
+        CsvConnectionSettings.TryRead(connection, out var errors);
+        return errors;
+    }
+
+    /// <inheritdoc />
+    public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = CsvConnectionSettings.TryRead(connection, out var errors)
+            ?? throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", errors)}");
+        return new CsvExportConnection(connection.Name, settings, context);
+    }
+}
