@@ -95,6 +95,7 @@ internal sealed class CsvTableReader : IExportTableReader
     public async ValueTask<bool> ReadAsync(RowBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
         batch.Clear();
         try
         {

@@ -33,6 +33,8 @@ internal sealed class AssociationPreparer(
 
     public long RowsRead { get; private set; }
 
+    public ulong BatchHash { get; private set; }
+
     public HashSet<(string First, string Second)> StoredLinks { get; } = [];
 
     public void Accept(RowBatch batch, int row, string source)
@@ -52,6 +54,8 @@ internal sealed class AssociationPreparer(
             command = string.Equals(text, "delete", StringComparison.OrdinalIgnoreCase) ? RowCommand.Delete : RowCommand.Insert;
         }
 
+        var pair = Internal.Xxh64.Hash(secondValue, Internal.Xxh64.Hash(firstValue, (ulong)command));
+        BatchHash = EntityPreparer.Mix(BatchHash, pair);
         Pairs.Add((Encoding.UTF8.GetString(firstValue), Encoding.UTF8.GetString(secondValue), batch.GetLineNumber(row), command, source));
     }
 

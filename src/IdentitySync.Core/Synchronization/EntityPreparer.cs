@@ -93,7 +93,13 @@ internal sealed class EntityPreparer
             return;
         }
 
-        var key = Encoding.UTF8.GetString(keyBytes);
+        var key = KeyText(keyBytes, Mapping.PrimaryKey, out var keyError);
+        if (key is null)
+        {
+            Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{Mapping.PrimaryKey.Column}'): {keyError}");
+            return;
+        }
+
         var command = RowCommand.Upsert;
         if (_commandColumn >= 0 && !TryParseCommand(batch.GetField(row, _commandColumn), out command))
         {
@@ -143,10 +149,40 @@ internal sealed class EntityPreparer
         }
     }
 
+    /// <summary>
+    /// The text a key is stored and compared as: the field as is for text keys, the canonical text of
+    /// the parsed value for typed keys or keys with a format (so <c>007</c> and <c>7</c> are one key).
+    /// </summary>
+    public string? KeyText(ReadOnlySpan<byte> field, PropertyMapping keyMapping, out string? error)
+    {
+        error = null;
+        var property = EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)];
+        if (property.Type == ScalarType.String && keyMapping.Format.Kind == ValueFormatKind.Default)
+        {
+            return Encoding.UTF8.GetString(field);
+        }
+
+        if (!ValueParser.TryParse(field, property, keyMapping, out var value, out error) || value is null)
+        {
+            error ??= "empty";
+            return null;
+        }
+
+        return KeyTextOf(value);
+    }
+
     /// <summary>Resolves a key property's value to a primary key: the row's own key, or through a unique-key index.</summary>
-    public string? ResolveKey(string keyProperty, string value, out string? problem)
+    public string? ResolveKey(string keyProperty, string text, out string? problem)
     {
         problem = null;
+        var keyMapping = Mapping.FindProperty(keyProperty)!;
+        var value = KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out var error);
+        if (value is null)
+        {
+            problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {error}";
+            return null;
+        }
+
         if (string.Equals(keyProperty, Mapping.PrimaryKey.Property, StringComparison.OrdinalIgnoreCase))
         {
             return value;
@@ -166,7 +202,7 @@ internal sealed class EntityPreparer
         if (_commandColumn >= 0)
         {
             var position = IndexOfProperty(EntityType, keyProperty);
-            var matches = Stored.Values.Where(r => string.Equals(r.Values[position]?.ToString(), value, StringComparison.Ordinal)).Take(2).ToList();
+            var matches = Stored.Values.Where(r => string.Equals(KeyTextOf(r.Values[position]), value, StringComparison.Ordinal)).Take(2).ToList();
             if (matches.Count == 1)
             {
                 return matches[0].Key;
@@ -180,6 +216,15 @@ internal sealed class EntityPreparer
 
         return null;
     }
+
+    private static string? KeyTextOf(object? value) => value switch
+    {
+        null => null,
+        DateTime d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        byte[] b => Convert.ToBase64String(b),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
 
     private static int Index(IReadOnlyList<string> columns, string column)
     {
@@ -207,7 +252,7 @@ internal sealed class EntityPreparer
         return command != RowCommand.Upsert;
     }
 
-    private static ulong Mix(ulong left, ulong right)
+    internal static ulong Mix(ulong left, ulong right)
     {
         Span<byte> bytes = stackalloc byte[16];
         BitConverter.TryWriteBytes(bytes, left);
@@ -238,12 +283,11 @@ internal sealed class EntityPreparer
         {
             var mappingIndex = Mapping.Properties.Select((p, i) => (p, i)).First(x => string.Equals(x.p.Property, property, StringComparison.OrdinalIgnoreCase)).i;
             var value = batch.GetField(row, _columns[mappingIndex]);
-            if (value.IsEmpty)
+            if (value.IsEmpty || KeyText(value, Mapping.Properties[mappingIndex], out _) is not { } text)
             {
                 continue;
             }
 
-            var text = Encoding.UTF8.GetString(value);
             if (index.TryGetValue(text, out var other) && other != key)
             {
                 index[text] = null;

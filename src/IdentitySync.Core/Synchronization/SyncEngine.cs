@@ -232,16 +232,19 @@ public sealed partial class SyncEngine
         var problems = new List<string>();
         foreach (var connection in connector.Connections)
         {
+            // Only connections that export a mapped table take part in a synchronization.
+            var exports = connector.EntityTypeMappings.Any(m => m.Connection == connection.Name)
+                || connector.AssociationMappings.Any(m => m.Connection == connection.Name);
+            if (connection.IsExportDeactivated || !exports)
+            {
+                continue;
+            }
+
             var path = $"Connectors[{connector.Name}].Connections[{connection.Name}]";
             if (!_packages.TryGetValue(connection.Package, out var package))
             {
                 var registered = _packages.Count == 0 ? "none" : string.Join(", ", _packages.Keys.Order(StringComparer.OrdinalIgnoreCase));
                 problems.Add($"{path}.Package: no connection package '{connection.Package}' is registered; registered: {registered}");
-                continue;
-            }
-
-            if (connection.IsExportDeactivated || !connector.EntityTypeMappings.Any(m => m.Connection == connection.Name) && !connector.AssociationMappings.Any(m => m.Connection == connection.Name))
-            {
                 continue;
             }
 

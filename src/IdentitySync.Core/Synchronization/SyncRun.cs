@@ -308,9 +308,18 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
     private string BatchId()
     {
-        var text = string.Join('|', _entities.Values.Select(static e => e.BatchHash.ToString("x16", CultureInfo.InvariantCulture))
-            .Concat(_associations.Select(static a => string.Join(',', a.Pairs.Select(static p => $"{p.First}>{p.Second}:{p.Command}")).GetHashCode(StringComparison.Ordinal).ToString(CultureInfo.InvariantCulture))));
-        var hash = Internal.Xxh64.Hash(System.Text.Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}|{text}"));
+        // Content only, in read order: the same export gives the same id in any process.
+        var hash = Internal.Xxh64.Hash(System.Text.Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}"));
+        foreach (var entity in _entities.Values)
+        {
+            hash = EntityPreparer.Mix(hash, entity.BatchHash);
+        }
+
+        foreach (var association in _associations)
+        {
+            hash = EntityPreparer.Mix(hash, association.BatchHash);
+        }
+
         return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 

@@ -74,7 +74,7 @@ internal static class ThreeConnectorSample
             .MapAssociation("HR_PersonManager", "People", "people", "employee_id", "manager_id")
             .ConfigureThresholds(t => t.Resources.MaxDeletedPercent = 2))
         .AddConnector("AD", c => c
-            .AddConnection("Export", "Csv", Settings(("Path", "ad/*.csv")))
+            .AddConnection("Export", "Csv", Settings(("Path", "ad/{table}.csv")))
             .MapEntityType("AD_User", "Export", "users", m => m
                 .Map("ObjectGuid", "objectGUID", PropertyKey.Primary, ValueFormat.ObjectGuid)
                 .Map("Dn", "dn", PropertyKey.Unique)

@@ -1,0 +1,32 @@
+using System.Text;
+using IdentitySync.Internal;
+
+namespace IdentitySync.Tests.Internal;
+
+public sealed class Xxh64Tests
+{
+    // Reference values of XXH64 with seed 0, as published with the algorithm and reproduced by its reference implementation.
+    [TestCase("", 0xEF46DB3751D8E999UL)]
+    [TestCase("a", 0xD24EC4F1A98C6E5BUL)]
+    [TestCase("abc", 0x44BC2CF5AD770999UL)]
+    [TestCase("Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1UL)]
+    public void Hash_ReferenceInputs_GiveReferenceValues(string input, ulong expected)
+    {
+        Assert.That(Xxh64.Hash(Encoding.ASCII.GetBytes(input)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Hash_LongInputAndSeed_DependOnEveryByteAndTheSeed()
+    {
+        var data = Enumerable.Range(0, 1000).Select(static i => (byte)i).ToArray();
+        var changed = (byte[])data.Clone();
+        changed[999] ^= 1;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Xxh64.Hash(changed), Is.Not.EqualTo(Xxh64.Hash(data)));
+            Assert.That(Xxh64.Hash(data, 1), Is.Not.EqualTo(Xxh64.Hash(data)));
+            Assert.That(Xxh64.Hash(data), Is.EqualTo(Xxh64.Hash(data.AsSpan())));
+        });
+    }
+}
