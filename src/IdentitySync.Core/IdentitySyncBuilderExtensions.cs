@@ -1,6 +1,7 @@
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Model;
+using IdentitySync.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -30,6 +31,33 @@ public static class IdentitySyncBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionPackage, TPackage>());
+        return builder;
+    }
+
+    /// <summary>Adds a connection package instance; a second package with the same id is not added.</summary>
+    /// <param name="builder">The IdentitySync builder.</param>
+    /// <param name="package">The package.</param>
+    /// <returns>The builder.</returns>
+    public static IIdentitySyncBuilder AddConnectionPackage(this IIdentitySyncBuilder builder, IConnectionPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(package);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IConnectionPackage) && d.ImplementationInstance is IConnectionPackage p
+                && string.Equals(p.Id, package.Id, StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.Services.AddSingleton(package);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Uses the in-memory store: for tests and hosts that keep nothing between processes.</summary>
+    /// <param name="builder">The IdentitySync builder.</param>
+    /// <returns>The builder.</returns>
+    public static IIdentitySyncBuilder UseInMemoryStore(this IIdentitySyncBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore, InMemoryResourceStore>());
         return builder;
     }
 }

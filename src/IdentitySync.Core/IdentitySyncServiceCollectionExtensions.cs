@@ -1,8 +1,11 @@
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Model;
+using IdentitySync.Storage;
+using IdentitySync.Synchronization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IdentitySync;
@@ -13,7 +16,8 @@ public static class IdentitySyncServiceCollectionExtensions
     /// <summary>
     /// Adds IdentitySync: the options (bind them with <c>services.Configure&lt;IdentitySyncOptions&gt;(section)</c>
     /// or edit them with <see cref="IdentitySyncBuilderExtensions.ConfigureModel"/>), their validation at
-    /// start-up, and the <see cref="IdentityModel"/> built from them. Calling it again adds nothing twice.
+    /// start-up, the <see cref="IdentityModel"/> built from them, and the <see cref="SyncEngine"/> (which needs a store: see
+    /// <see cref="IdentitySyncBuilderExtensions.UseInMemoryStore"/>). Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the builder: the model, connection packages, the store.</param>
@@ -32,6 +36,15 @@ public static class IdentitySyncServiceCollectionExtensions
             services.TryAddSingleton(static provider => IdentityModelFactory.Create(
                 provider.GetRequiredService<IOptions<IdentitySyncOptions>>().Value,
                 IdentitySyncOptionsValidation.PackageIds(provider.GetServices<IConnectionPackage>())));
+            services.AddOptions<SyncEngineOptions>();
+            services.TryAddSingleton(static provider => new SyncEngine(
+                provider.GetRequiredService<IdentityModel>(),
+                provider.GetService<IResourceStore>()
+                    ?? throw new IdentitySyncException("No IdentitySync store is registered; choose one on AddIdentitySync, for example UseInMemoryStore()."),
+                provider.GetServices<IConnectionPackage>(),
+                provider.GetRequiredService<IOptions<SyncEngineOptions>>().Value,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetService<ILogger<SyncEngine>>()));
         }
 
         var builder = new IdentitySyncBuilder(services);

@@ -78,21 +78,25 @@ public sealed partial class SyncEngine
 
         if (CheckConnections(model) is { } problem)
         {
-            return report with { Outcome = SyncOutcome.Failed, Message = problem };
+            return Finish(report with { Outcome = SyncOutcome.Failed, Message = problem });
         }
 
         try
         {
             await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             var run = new SyncRun(this, model, options, report, clock);
-            var result = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
-            return result;
+            return Finish(await run.ExecuteAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (IdentitySyncException exception) when (exception is ConnectionException or StoreConflictException or ConnectorBusyException)
         {
-            LogRun(_logger, model.Name, options.Mode, SyncOutcome.Failed, exception.Message);
-            return report with { Outcome = SyncOutcome.Failed, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) };
+            return Finish(report with { Outcome = SyncOutcome.Failed, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) });
+        }
+
+        SyncReport Finish(SyncReport result)
+        {
+            result = result with { Message = Redact(model, result.Message) };
+            LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
+            return result;
         }
     }
 
@@ -225,6 +229,33 @@ public sealed partial class SyncEngine
             IReadOnlyList<string> incremental = changeSet.Mode == SyncMode.Incremental ? [.. state.IncrementalBatchIds, changeSet.BatchId] : [];
             await writer.CommitAsync(new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Masks the values of settings their package marks secret, wherever a message repeats them.</summary>
+    private string? Redact(Connector connector, string? message)
+    {
+        if (message is null)
+        {
+            return null;
+        }
+
+        foreach (var connection in connector.Connections)
+        {
+            if (!_packages.TryGetValue(connection.Package, out var package))
+            {
+                continue;
+            }
+
+            foreach (var setting in package.Settings.Where(static s => s.IsSecret))
+            {
+                if (connection.Settings.TryGetValue(setting.Name, out var secret) && secret.Length > 0)
+                {
+                    message = message.Replace(secret, "***", StringComparison.Ordinal);
+                }
+            }
+        }
+
+        return message;
     }
 
     private string? CheckConnections(Connector connector)

@@ -1,6 +1,9 @@
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Model;
+using IdentitySync.Storage;
+using IdentitySync.Synchronization;
+using IdentitySync.Testing;
 using IdentitySync.Tests.Configuration;
 using IdentitySync.Tests.Samples;
 using Microsoft.Extensions.Configuration;
@@ -77,6 +80,43 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
             "Connectors[App].Connections[Tickets].Package: no connection package 'ManualTicket' is registered; registered: Csv",
             "ResourceTypes[HR_Identity].Thresholds.MaxOrdersPercent: -1 is out of range; a percentage is from 0 (off) to 100",
         }));
+    }
+
+    [Test]
+    public async Task AddIdentitySync_WithStoreAndPackage_ResolvesAWorkingSyncEngine()
+    {
+        var package = new InMemoryConnectionPackage("Csv");
+        package.SetTable("users", "dn;sAMAccountName;employeeID;whenCreated;proxyAddresses", "CN=a;a;1;20240101000000Z;x|y");
+        package.SetTable("groups", "dn");
+        package.SetTable("members", "group_dn;member_dn");
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b
+            .UseInMemoryStore()
+            .AddConnectionPackage(package)
+            .AddConnectionPackage(new InMemoryConnectionPackage("csv"))
+            .ConfigureModel(m => MinimalSampleInto(m)));
+        using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<SyncEngine>().SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
+            Assert.That(await provider.GetRequiredService<IResourceStore>().CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(1));
+            Assert.That(provider.GetServices<IConnectionPackage>().Count(), Is.EqualTo(1), "a second package with the same id is not added");
+        });
+    }
+
+    [Test]
+    public void AddIdentitySync_WithoutStore_SaysHowToChooseOne()
+    {
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b.ConfigureModel(m => m.AddEntityType("Identity")));
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<IdentitySyncException>(() => provider.GetRequiredService<SyncEngine>());
+
+        Assert.That(exception.Message, Is.EqualTo("No IdentitySync store is registered; choose one on AddIdentitySync, for example UseInMemoryStore()."));
     }
 
     private static void MinimalSampleInto(IdentityModelBuilder builder) => CopyInto(MinimalSample.Create().Options, builder.Options);

@@ -605,6 +605,38 @@ public sealed class SyncEngineTests
         });
     }
 
+    [Test]
+    public async Task Synchronize_PackageEchoingASecret_ReportShowsItMasked()
+    {
+        var fixture = new SyncFixture(configure: static b => b.Options.Connectors[0].Connections[0].Settings["Password"] = "s3cr3t-P@ss");
+        var engine = new SyncEngine(fixture.Model, fixture.Store, [new LeakyPackage()]);
+
+        var report = await engine.SynchronizeAsync("AD");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Failed));
+            Assert.That(report.Message, Is.EqualTo("Connectors[AD].Connections[Export].Settings.Password: login refused for password '***'"));
+            Assert.That(report.ToJson(), Does.Not.Contain("s3cr3t"));
+        });
+    }
+
+    /// <summary>A package that, wrongly, repeats its secret setting in a message.</summary>
+    private sealed class LeakyPackage : IdentitySync.Connections.IConnectionPackage
+    {
+        public string Id => "Memory";
+
+        public IdentitySync.Connections.ConnectionCapabilities Capabilities => IdentitySync.Connections.ConnectionCapabilities.ExportComplete;
+
+        public IReadOnlyList<IdentitySync.Connections.ConnectionSetting> Settings { get; } = [new("Password", "The account's password.", isSecret: true)];
+
+        public IReadOnlyList<string> ValidateSettings(IdentitySync.Model.Connection connection) =>
+            [$"Password: login refused for password '{connection.Settings["Password"]}'"];
+
+        public IdentitySync.Connections.IExportConnection CreateExportConnection(IdentitySync.Model.Connection connection, IdentitySync.Connections.ConnectionContext context) =>
+            throw new NotSupportedException("Its settings never validate.");
+    }
+
     /// <summary>Wraps a store and throws on the n-th write inside an apply.</summary>
     private sealed class FailingStore(IResourceStore inner, int failOnWrite, Action? onFailure = null) : IResourceStore
     {
