@@ -85,6 +85,16 @@ public sealed class CsvConnectionTests
     }
 
     [Test]
+    public void Read_EmptyFile_FailsAskingForAHeader()
+    {
+        Write("t.csv", string.Empty, Encoding.UTF8);
+
+        var exception = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "t.csv")));
+
+        Assert.That(exception!.Message, Is.EqualTo("t.csv: has no header row; the first line (after LinesToSkip) must name the columns."));
+    }
+
+    [Test]
     public void Read_DuplicatedHeader_FailsNamingTheColumn()
     {
         Write("t.csv", "id,note,NOTE\n1,x,y\n", Encoding.UTF8);

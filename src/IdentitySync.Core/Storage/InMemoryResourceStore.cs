@@ -99,6 +99,36 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<StoredResource> page = [.. (_resources.GetValueOrDefault(entityType)?.Values ?? Enumerable.Empty<StoredResource>())
+                .Where(r => afterKey is null || string.CompareOrdinal(r.Key, afterKey) > 0)
+                .OrderBy(static r => r.Key, StringComparer.Ordinal)
+                .Take(limit)];
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetLinkedResourcesAsync(string association, long resourceId, LinkDirection direction, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var ids = (_links.GetValueOrDefault(association) ?? [])
+                .Where(l => (direction == LinkDirection.FirstToSecond ? l.FirstId : l.SecondId) == resourceId)
+                .Select(l => direction == LinkDirection.FirstToSecond ? l.SecondId : l.FirstId)
+                .ToHashSet();
+            IReadOnlyList<StoredResource> linked = [.. _resources.Values.SelectMany(static t => t.Values)
+                .Where(r => ids.Contains(r.Id))
+                .OrderBy(static r => r.Key, StringComparer.Ordinal)];
+            return ValueTask.FromResult(linked);
+        }
+    }
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         HashSet<StoredLink>? links;

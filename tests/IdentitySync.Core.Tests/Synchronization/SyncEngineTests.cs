@@ -660,6 +660,12 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
+        public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken) =>
+            inner.GetResourcePageAsync(entityType, afterKey, limit, cancellationToken);
+
+        public ValueTask<IReadOnlyList<StoredResource>> GetLinkedResourcesAsync(string association, long resourceId, LinkDirection direction, CancellationToken cancellationToken) =>
+            inner.GetLinkedResourcesAsync(association, resourceId, direction, cancellationToken);
+
         public async ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken) =>
             Enabled ? new Writer(this, await inner.BeginApplyAsync(connector, expectedVersion, cancellationToken)) : await inner.BeginApplyAsync(connector, expectedVersion, cancellationToken);
 

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Storage;
+
+/// <summary>Writes a change set to bytes and back, for stores that keep blocked change sets.</summary>
+public static class ChangeSetSerializer
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Serializes a change set; values keep their exact types.</summary>
+    /// <param name="changeSet">The change set.</param>
+    /// <returns>UTF-8 JSON bytes.</returns>
+    public static byte[] Serialize(ChangeSet changeSet)
+    {
+        ArgumentNullException.ThrowIfNull(changeSet);
+        var dto = new ChangeSetDto(
+            changeSet.Connector,
+            changeSet.Mode,
+            changeSet.BatchId,
+            changeSet.BaseVersion,
+            changeSet.CreatedAt,
+            [.. changeSet.EntityTypes.Select(static e => new EntityDto(e.EntityType, Resources(e.Inserted), Resources(e.Updated), Resources(e.Deleted), e.Unchanged))],
+            [.. changeSet.Associations.Select(static a => new AssociationDto(
+                a.Association.Association,
+                a.Association.FirstEntityType,
+                a.Association.SecondEntityType,
+                [.. a.Added.Select(static l => new[] { l.FirstKey, l.SecondKey })],
+                [.. a.Removed.Select(static l => new[] { l.FirstKey, l.SecondKey })],
+                a.Unchanged))]);
+        return JsonSerializer.SerializeToUtf8Bytes(dto, s_json);
+    }
+
+    /// <summary>Reads a change set written by <see cref="Serialize"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The change set.</returns>
+    public static ChangeSet Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var dto = JsonSerializer.Deserialize<ChangeSetDto>(bytes, s_json)
+            ?? throw new InvalidDataException("The stored change set is empty.");
+        return new ChangeSet(
+            dto.Connector,
+            dto.Mode,
+            dto.BatchId,
+            dto.BaseVersion,
+            dto.CreatedAt,
+            [.. dto.EntityTypes.Select(static e => new EntityTypeChanges(e.EntityType, Changes(e.Inserted), Changes(e.Updated), Changes(e.Deleted), e.Unchanged))],
+            [.. dto.Associations.Select(static a => new AssociationChanges(
+                new EntityAssociationKeys(a.Association, a.FirstEntityType, a.SecondEntityType),
+                [.. a.Added.Select(static l => new LinkChange(l[0], l[1]))],
+                [.. a.Removed.Select(static l => new LinkChange(l[0], l[1]))],
+                a.Unchanged))]);
+    }
+
+    private static ResourceDto[] Resources(IReadOnlyList<ResourceChange> changes) =>
+        [.. changes.Select(static c => new ResourceDto(
+            c.Key,
+            c.Digest,
+            ResourceValueCodec.Encode(c.Values),
+            [.. c.Changes.Select(static p => new PropertyDto(p.Property, ResourceValueCodec.Encode([p.OldValue, p.NewValue])))],
+            c.LineNumber))];
+
+    private static ResourceChange[] Changes(ResourceDto[] resources) =>
+        [.. resources.Select(static r => new ResourceChange(
+            r.Key,
+            r.Digest,
+            ResourceValueCodec.Decode(r.Values),
+            [.. r.Changes.Select(static p =>
+            {
+                var values = ResourceValueCodec.Decode(p.Values);
+                return new PropertyChange(p.Property, values[0], values[1]);
+            })],
+            r.Line))];
+
+    private sealed record ChangeSetDto(string Connector, SyncMode Mode, string BatchId, long BaseVersion, DateTimeOffset CreatedAt, EntityDto[] EntityTypes, AssociationDto[] Associations);
+
+    private sealed record EntityDto(string EntityType, ResourceDto[] Inserted, ResourceDto[] Updated, ResourceDto[] Deleted, long Unchanged);
+
+    private sealed record ResourceDto(string Key, ulong Digest, byte[] Values, PropertyDto[] Changes, long Line);
+
+    private sealed record PropertyDto(string Property, byte[] Values);
+
+    private sealed record AssociationDto(string Association, string FirstEntityType, string SecondEntityType, string[][] Added, string[][] Removed, long Unchanged);
+}

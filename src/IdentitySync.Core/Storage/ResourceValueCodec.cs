@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// Packs a resource's values into one compact byte array and back, for stores that keep a
+/// resource's values in one column. Each value is a tag byte and its payload; arrays nest.
+/// </summary>
+public static class ResourceValueCodec
+{
+    private const byte Null = 0, Text = 1, Int32 = 2, Int64 = 3, False = 4, True = 5, Date = 6, Guid = 7, Double = 8, Binary = 9, Array = 10;
+
+    /// <summary>Packs values.</summary>
+    /// <param name="values">The values: null, string, int, long, bool, UTC DateTime, Guid, double, byte[] or object[] of these.</param>
+    /// <returns>The packed bytes.</returns>
+    /// <exception cref="ArgumentException">A value has another type.</exception>
+    public static byte[] Encode(IReadOnlyList<object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write7BitEncodedInt(values.Count);
+            foreach (var value in values)
+            {
+                Write(writer, value);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Unpacks values packed by <see cref="Encode"/>.</summary>
+    /// <param name="packed">The packed bytes.</param>
+    /// <returns>The values.</returns>
+    public static object?[] Decode(ReadOnlySpan<byte> packed)
+    {
+        var position = 0;
+        var count = ReadCount(packed, ref position);
+        var values = new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = Read(packed, ref position);
+        }
+
+        return values;
+    }
+
+    private static void Write(BinaryWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.Write(Null);
+                break;
+            case string s:
+                writer.Write(Text);
+                writer.Write(s);
+                break;
+            case int i:
+                writer.Write(Int32);
+                writer.Write(i);
+                break;
+            case long l:
+                writer.Write(Int64);
+                writer.Write(l);
+                break;
+            case bool b:
+                writer.Write(b ? True : False);
+                break;
+            case DateTime d:
+                writer.Write(Date);
+                writer.Write(d.ToUniversalTime().Ticks);
+                break;
+            case System.Guid g:
+                writer.Write(Guid);
+                writer.Write(g.ToByteArray());
+                break;
+            case double f:
+                writer.Write(Double);
+                writer.Write(f);
+                break;
+            case byte[] bytes:
+                writer.Write(Binary);
+                writer.Write7BitEncodedInt(bytes.Length);
+                writer.Write(bytes);
+                break;
+            case object[] items:
+                writer.Write(Array);
+                writer.Write7BitEncodedInt(items.Length);
+                foreach (var item in items)
+                {
+                    Write(writer, item);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"A resource value cannot be a {value.GetType().Name}.", nameof(value));
+        }
+    }
+
+    private static object? Read(ReadOnlySpan<byte> data, ref int position)
+    {
+        var tag = data[position++];
+        switch (tag)
+        {
+            case Null:
+                return null;
+            case Text:
+                var length = ReadCount(data, ref position);
+                var text = Encoding.UTF8.GetString(data.Slice(position, length));
+                position += length;
+                return text;
+            case Int32:
+                position += 4;
+                return BinaryPrimitives.ReadInt32LittleEndian(data[(position - 4)..]);
+            case Int64:
+                position += 8;
+                return BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]);
+            case False:
+                return false;
+            case True:
+                return true;
+            case Date:
+                position += 8;
+                return new DateTime(BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]), DateTimeKind.Utc);
+            case Guid:
+                position += 16;
+                return new System.Guid(data.Slice(position - 16, 16));
+            case Double:
+                position += 8;
+                return BinaryPrimitives.ReadDoubleLittleEndian(data[(position - 8)..]);
+            case Binary:
+                var size = ReadCount(data, ref position);
+                position += size;
+                return data.Slice(position - size, size).ToArray();
+            case Array:
+                var count = ReadCount(data, ref position);
+                var items = new object[count];
+                for (var i = 0; i < count; i++)
+                {
+                    items[i] = Read(data, ref position)!;
+                }
+
+                return items;
+            default:
+                throw new InvalidDataException($"Unknown value tag {tag} at byte {position - 1}: the packed values are damaged.");
+        }
+    }
+
+    private static int ReadCount(ReadOnlySpan<byte> data, ref int position)
+    {
+        var result = 0;
+        var shift = 0;
+        byte b;
+        do
+        {
+            b = data[position++];
+            result |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+
+        return result;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using IdentitySync.Synchronization;
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Storage.Sqlite;
+
+/// <summary>Applies one change set inside one <c>BEGIN IMMEDIATE</c> transaction with prepared statements.</summary>
+internal sealed class SqliteChangeSetWriter : IChangeSetWriter
+{
+    private readonly SqliteResourceStore _store;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly string _connector;
+    private readonly Dictionary<(long Type, string Key), long> _ids = [];
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _update;
+    private readonly SqliteCommand _findId;
+    private readonly SqliteCommand _deleteResource;
+    private readonly SqliteCommand _addLink;
+    private readonly SqliteCommand _removeLink;
+    private bool _committed;
+
+    public SqliteChangeSetWriter(SqliteResourceStore store, SqliteConnection connection, SqliteTransaction transaction, string connector)
+    {
+        _store = store;
+        _connection = connection;
+        _transaction = transaction;
+        _connector = connector;
+        _insert = Prepare("INSERT INTO resources (type_id, key, digest, vals) VALUES ($1, $2, $3, $4) RETURNING id", 4);
+        _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4", 4);
+        _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
+        _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
+        _addLink = Prepare("INSERT INTO links (assoc_id, first_id, second_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3);
+        _removeLink = Prepare("DELETE FROM links WHERE assoc_id = $1 AND first_id = $2 AND second_id = $3", 3);
+    }
+
+    public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+    {
+        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        foreach (var resource in resources)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Bind(_insert, typeId, resource.Key, unchecked((long)resource.Digest), ResourceValueCodec.Encode(resource.Values));
+            try
+            {
+                _ids[(typeId, resource.Key)] = (long)_insert.ExecuteScalar()!;
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
+            {
+                throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.", exception);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+    {
+        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        foreach (var resource in resources)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Bind(_update, unchecked((long)resource.Digest), ResourceValueCodec.Encode(resource.Values), typeId, resource.Key);
+            if (_update.ExecuteNonQuery() == 0)
+            {
+                throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        var associations = AllAssociationIds();
+        using var deleteFirst = Prepare("DELETE FROM links WHERE assoc_id = $1 AND first_id = $2", 2);
+        using var deleteSecond = Prepare("DELETE FROM links WHERE assoc_id = $1 AND second_id = $2", 2);
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
+            foreach (var association in associations)
+            {
+                Bind(deleteFirst, association, id);
+                deleteFirst.ExecuteNonQuery();
+                Bind(deleteSecond, association, id);
+                deleteSecond.ExecuteNonQuery();
+            }
+
+            Bind(_deleteResource, id);
+            _deleteResource.ExecuteNonQuery();
+            _ids.Remove((typeId, key));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
+        Links(_addLink, association, links, cancellationToken);
+
+    public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
+        Links(_removeLink, association, links, cancellationToken);
+
+    public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO connector_state (connector, version, last_batch, incremental_batches, blocked) VALUES ($c, $v, $l, $i, $b)
+                ON CONFLICT (connector) DO UPDATE SET version = excluded.version, last_batch = excluded.last_batch,
+                    incremental_batches = excluded.incremental_batches, blocked = excluded.blocked;
+                """;
+            command.Parameters.AddWithValue("$c", _connector);
+            command.Parameters.AddWithValue("$v", state.Version);
+            command.Parameters.AddWithValue("$l", (object?)state.LastBatchId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$i", JsonSerializer.Serialize(state.IncrementalBatchIds));
+            command.Parameters.AddWithValue("$b", state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked));
+            command.ExecuteNonQuery();
+        }
+
+        _transaction.Commit();
+        _committed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var command in (SqliteCommand[])[_insert, _update, _findId, _deleteResource, _addLink, _removeLink])
+        {
+            command.Dispose();
+        }
+
+        if (!_committed)
+        {
+            _transaction.Rollback();
+        }
+
+        _transaction.Dispose();
+        _connection.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Bind(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+    }
+
+    private ValueTask Links(SqliteCommand command, EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+    {
+        var associationId = SqliteResourceStore.EnsureId(_connection, "associations", association.Association);
+        var firstType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.FirstEntityType);
+        var secondType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.SecondEntityType);
+        foreach (var link in links)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var first = IdOf(firstType, link.FirstKey) ?? throw Missing(association.FirstEntityType, link.FirstKey);
+            var second = IdOf(secondType, link.SecondKey) ?? throw Missing(association.SecondEntityType, link.SecondKey);
+            Bind(command, associationId, first, second);
+            command.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+
+        StoreConflictException Missing(string entityType, string key) =>
+            new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
+    }
+
+    private long? IdOf(long typeId, string key)
+    {
+        if (_ids.TryGetValue((typeId, key), out var id))
+        {
+            return id;
+        }
+
+        Bind(_findId, typeId, key);
+        if (_findId.ExecuteScalar() is long found)
+        {
+            _ids[(typeId, key)] = found;
+            return found;
+        }
+
+        return null;
+    }
+
+    private List<long> AllAssociationIds()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT id FROM associations";
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    private SqliteCommand Prepare(string sql, int parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        for (var i = 1; i <= parameters; i++)
+        {
+            command.Parameters.Add(new SqliteParameter("$" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+        }
+
+        command.Prepare();
+        return command;
+    }
+}

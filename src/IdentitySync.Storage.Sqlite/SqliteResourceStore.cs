@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using IdentitySync.Synchronization;
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Storage.Sqlite;
+
+/// <summary>
+/// The embedded, durable store: one SQLite file in WAL mode (<c>synchronous=NORMAL</c>), one
+/// transaction per change set, readers never blocked by a running synchronization. A resource's
+/// values are packed in one column; keys become integer ids.
+/// </summary>
+public sealed class SqliteResourceStore : IResourceStore
+{
+    private readonly string _connectionString;
+    private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class: opens the file, creating or migrating it.</summary>
+    /// <param name="path">The database file; created with its directory when missing.</param>
+    /// <exception cref="IdentitySyncException">The file is not an IdentitySync database, or was written by a newer version.</exception>
+    public SqliteResourceStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        try
+        {
+            using var connection = Open();
+            SqliteSchema.Open(connection, Path);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is 26 or 11)
+        {
+            SqliteConnection.ClearAllPools();
+            throw new IdentitySyncException($"'{Path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store.", exception);
+        }
+        catch (IdentitySyncException)
+        {
+            SqliteConnection.ClearAllPools();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the database file's full path.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
+    {
+        // An OS file lock: another process (or run) is refused at once, and a killed process releases it.
+        var lockFile = $"{Path}.{connector.ToLowerInvariant()}.lock";
+        try
+        {
+            var stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return ValueTask.FromResult<IAsyncDisposable>(stream);
+        }
+        catch (IOException exception)
+        {
+            throw new ConnectorBusyException($"Connector '{connector}' is already being synchronized (lock {lockFile}); wait for that run to end.", exception);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return ValueTask.FromResult(ReadState(connection, connector));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO connector_state (connector, version, incremental_batches, blocked) VALUES ($c, 0, '[]', $b)
+            ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked;
+            """;
+        command.Parameters.AddWithValue("$c", connector);
+        command.Parameters.AddWithValue("$b", blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked));
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return ValueTask.FromResult(TypeId(connection, entityType) is { } typeId
+            ? Scalar(connection, "SELECT count(*) FROM resources WHERE type_id = $t", ("$t", typeId))
+            : 0);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return ValueTask.FromResult(AssociationId(connection, association) is { } id
+            ? Scalar(connection, "SELECT count(*) FROM links WHERE assoc_id = $a", ("$a", id))
+            : 0);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (TypeId(connection, entityType) is not { } typeId)
+        {
+            yield break;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, key, digest, vals FROM resources WHERE type_id = $t";
+        command.Parameters.AddWithValue("$t", typeId);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Resource(reader, entityType);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (TypeId(connection, entityType) is not { } typeId)
+        {
+            return ValueTask.FromResult<StoredResource?>(null);
+        }
+
+        var found = Query(connection, "SELECT id, key, digest, vals FROM resources WHERE type_id = $t AND key = $k", entityType, ("$t", typeId), ("$k", key));
+        return ValueTask.FromResult(found.FirstOrDefault());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var connection = Open();
+        if (TypeId(connection, entityType) is not { } typeId)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredResource>>([]);
+        }
+
+        IReadOnlyList<StoredResource> page = Query(
+            connection,
+            "SELECT id, key, digest, vals FROM resources WHERE type_id = $t AND key > $after ORDER BY key LIMIT $n",
+            entityType,
+            ("$t", typeId),
+            ("$after", afterKey ?? string.Empty),
+            ("$n", limit));
+        return ValueTask.FromResult(page);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetLinkedResourcesAsync(string association, long resourceId, LinkDirection direction, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (AssociationId(connection, association) is not { } id)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredResource>>([]);
+        }
+
+        var (from, to) = direction == LinkDirection.FirstToSecond ? ("first_id", "second_id") : ("second_id", "first_id");
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT r.id, r.key, r.digest, r.vals, t.name FROM links l
+            JOIN resources r ON r.id = l.{to} JOIN entity_types t ON t.id = r.type_id
+            WHERE l.assoc_id = $a AND l.{from} = $r ORDER BY r.key
+            """;
+        command.Parameters.AddWithValue("$a", id);
+        command.Parameters.AddWithValue("$r", resourceId);
+        var linked = new List<StoredResource>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            linked.Add(Resource(reader, reader.GetString(4)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoredResource>>(linked);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (AssociationId(connection, association) is not { } id)
+        {
+            yield break;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_id, second_id FROM links WHERE assoc_id = $a";
+        command.Parameters.AddWithValue("$a", id);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredLink(reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var connection = Open();
+        try
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            var version = ReadState(connection, connector).Version;
+            if (version != expectedVersion)
+            {
+                transaction.Dispose();
+                throw new StoreConflictException(
+                    $"Connector '{connector}' changed since the change set was computed (version {expectedVersion}, now {version}); synchronize again.");
+            }
+
+            return ValueTask.FromResult<IChangeSetWriter>(new SqliteChangeSetWriter(this, connection, transaction, connector));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    internal SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    internal long? TypeId(SqliteConnection connection, string entityType)
+    {
+        if (_typeIds.TryGetValue(entityType, out var cached))
+        {
+            return cached;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM entity_types WHERE name = $n";
+        command.Parameters.AddWithValue("$n", entityType);
+        if (command.ExecuteScalar() is long id)
+        {
+            _typeIds[entityType] = id;
+            return id;
+        }
+
+        return null;
+    }
+
+    /// <summary>The id of an entity type, created in the writer's transaction when new; cached only once committed.</summary>
+    internal static long EnsureId(SqliteConnection connection, string table, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {table} (name) VALUES ($n) ON CONFLICT (name) DO NOTHING; SELECT id FROM {table} WHERE name = $n;";
+        command.Parameters.AddWithValue("$n", name);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    internal static long? AssociationId(SqliteConnection connection, string association)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM associations WHERE name = $n";
+        command.Parameters.AddWithValue("$n", association);
+        return command.ExecuteScalar() as long?;
+    }
+
+    internal static ConnectorState ReadState(SqliteConnection connection, string connector)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, last_batch, incremental_batches, blocked FROM connector_state WHERE connector = $c";
+        command.Parameters.AddWithValue("$c", connector);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return ConnectorState.Empty;
+        }
+
+        return new ConnectorState(
+            reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)));
+    }
+
+    private static StoredResource Resource(SqliteDataReader reader, string entityType) => new(
+        reader.GetInt64(0),
+        entityType,
+        reader.GetString(1),
+        unchecked((ulong)reader.GetInt64(2)),
+        ResourceValueCodec.Decode(reader.GetFieldValue<byte[]>(3)));
+
+    private static List<StoredResource> Query(SqliteConnection connection, string sql, string entityType, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = new List<StoredResource>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(Resource(reader, entityType));
+        }
+
+        return result;
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (long)command.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,22 @@
+using IdentitySync.Storage;
+using IdentitySync.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace IdentitySync;
+
+/// <summary>Registers the SQLite store.</summary>
+public static class SqliteStorageIdentitySyncBuilderExtensions
+{
+    /// <summary>Uses the SQLite store in a file: the embedded, durable default.</summary>
+    /// <param name="builder">The IdentitySync builder.</param>
+    /// <param name="path">The database file; created when missing.</param>
+    /// <returns>The builder.</returns>
+    public static IIdentitySyncBuilder UseSqliteStore(this IIdentitySyncBuilder builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(_ => new SqliteResourceStore(path)));
+        return builder;
+    }
+}

@@ -1,0 +1,288 @@
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every <see cref="IResourceStore"/> must do; each store's test project derives a fixture.</summary>
+public abstract class ResourceStoreConformanceTests
+{
+    private static readonly EntityAssociationKeys s_membership = new("Membership", "Group", "User");
+    private static readonly CancellationToken s_none = CancellationToken.None;
+
+    /// <summary>Gets the store under test, new and empty for each test.</summary>
+    protected IResourceStore Store { get; private set; } = null!;
+
+    /// <summary>Creates a new, empty store.</summary>
+    /// <returns>The store.</returns>
+    protected abstract IResourceStore CreateStore();
+
+    /// <summary>Opens the same data again, as a new process would; in-memory stores return the same instance.</summary>
+    /// <returns>The store.</returns>
+    protected abstract IResourceStore Reopen();
+
+    /// <summary>Creates the store.</summary>
+    [SetUp]
+    public void CreateStoreForTest() => Store = CreateStore();
+
+    /// <summary>Every value type comes back as written, after a reopen.</summary>
+    [Test]
+    public async Task Apply_ValuesOfEveryType_RoundTrip()
+    {
+        object?[] values =
+        [
+            "Zoë \"x\"", 42, 9_000_000_000L, true, new DateTime(2024, 2, 29, 10, 15, 0, DateTimeKind.Utc),
+            new Guid("6F9619FF-8B86-D011-B42D-00C04FC964FF"), 0.25, new byte[] { 0, 1, 255 }, new object[] { "a", "b" }, null,
+        ];
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", values, digest: ulong.MaxValue)], s_none).AsTask());
+
+        var found = await Reopen().FindResourceAsync("User", "u1", s_none);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found!.Values, Is.EqualTo(values));
+            Assert.That(found.Digest, Is.EqualTo(ulong.MaxValue));
+            Assert.That(found.EntityType, Is.EqualTo("User"));
+        });
+    }
+
+    /// <summary>Inserts, updates and deletes become visible together at commit, with the connector's new state.</summary>
+    [Test]
+    public async Task Apply_InsertUpdateDelete_CommitsAllWithTheState()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], s_none).AsTask());
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.UpdateAsync("User", [Change("u1", ["uno"], digest: 7)], s_none);
+            await w.DeleteAsync("User", ["u2"], s_none);
+            await w.InsertAsync("User", [Change("u4", ["four"])], s_none);
+        }, new ConnectorState(2, "batch-2", ["batch-2"], null));
+
+        var state = await Store.GetConnectorStateAsync("AD", s_none);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1", "u3", "u4" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", s_none))!.Values, Is.EqualTo(new object[] { "uno" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", s_none))!.Digest, Is.EqualTo(7));
+            Assert.That(await Store.CountResourcesAsync("User", s_none), Is.EqualTo(3));
+            Assert.That((state.Version, state.LastBatchId, state.IncrementalBatchIds), Is.EqualTo((2L, "batch-2", new[] { "batch-2" })));
+            Assert.That(await Store.GetConnectorStateAsync("HR", s_none), Is.EqualTo(ConnectorState.Empty));
+        });
+    }
+
+    /// <summary>A writer disposed without commit leaves nothing behind.</summary>
+    [Test]
+    public async Task Apply_DisposedWithoutCommit_ChangesNothing()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], s_none).AsTask());
+
+        await using (var writer = await Store.BeginApplyAsync("AD", 1, s_none))
+        {
+            await writer.InsertAsync("User", [Change("u2", ["two"])], s_none);
+            await writer.UpdateAsync("User", [Change("u1", ["changed"])], s_none);
+            await writer.InsertAsync("Group", [Change("g1", ["new type"])], s_none);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", s_none))!.Values, Is.EqualTo(new object[] { "one" }));
+            Assert.That(await Store.CountResourcesAsync("Group", s_none), Is.Zero);
+            Assert.That((await Store.GetConnectorStateAsync("AD", s_none)).Version, Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>A change set computed against another version is refused.</summary>
+    [Test]
+    public async Task BeginApply_StaleVersion_IsRefused()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], s_none).AsTask());
+
+        var exception = Assert.ThrowsAsync<StoreConflictException>(async () => await Store.BeginApplyAsync("AD", 0, s_none));
+
+        Assert.That(exception!.Message, Is.EqualTo("Connector 'AD' changed since the change set was computed (version 0, now 1); synchronize again."));
+    }
+
+    /// <summary>Inserting an existing key, or updating or deleting a missing one, is a conflict.</summary>
+    [Test]
+    public async Task Apply_InconsistentChange_IsAConflict()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], s_none).AsTask());
+        await using var writer = await Store.BeginApplyAsync("AD", 1, s_none);
+
+        Assert.Multiple(() =>
+        {
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.InsertAsync("User", [Change("u1", ["again"])], s_none));
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.UpdateAsync("User", [Change("nobody", ["x"])], s_none));
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.DeleteAsync("User", ["nobody"], s_none));
+        });
+    }
+
+    /// <summary>Links resolve by key (including resources inserted in the same transaction) and follow both ways.</summary>
+    [Test]
+    public async Task Links_AddedAndRemoved_AreReadableBothWays()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], s_none);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"])], s_none);
+            await w.AddLinksAsync(s_membership, [new("staff", "u1"), new("staff", "u2"), new("admins", "u2"), new("admins", "u2")], s_none);
+        });
+        await ApplyAsync("AD", 1, w => w.RemoveLinksAsync(s_membership, [new("staff", "u1")], s_none).AsTask());
+
+        var staff = await Store.FindResourceAsync("Group", "staff", s_none);
+        var u2 = await Store.FindResourceAsync("User", "u2", s_none);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.CountLinksAsync("Membership", s_none), Is.EqualTo(2));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", staff!.Id, LinkDirection.FirstToSecond, s_none)).Select(static r => r.Key), Is.EqualTo(new[] { "u2" }));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", u2!.Id, LinkDirection.SecondToFirst, s_none)).Select(static r => (r.EntityType, r.Key)), Is.EqualTo(new[] { ("Group", "admins"), ("Group", "staff") }));
+        });
+    }
+
+    /// <summary>Deleting a resource deletes every link that touches it, on either side.</summary>
+    [Test]
+    public async Task Delete_ResourceWithLinks_RemovesItsLinks()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], s_none);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], s_none);
+            await w.AddLinksAsync(s_membership, [new("staff", "u1"), new("staff", "u2")], s_none);
+        });
+
+        await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u1"], s_none).AsTask());
+
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync("Membership", s_none))
+        {
+            links.Add(link);
+        }
+
+        var u2 = await Store.FindResourceAsync("User", "u2", s_none);
+        Assert.That(links.Select(static l => l.SecondId), Is.EqualTo(new[] { u2!.Id }));
+    }
+
+    /// <summary>Pages follow key order without gaps or repeats.</summary>
+    [Test]
+    public async Task GetResourcePage_ManyResources_PagesInKeyOrder()
+    {
+        var keys = Enumerable.Range(0, 25).Select(static i => $"k{i:00}").Reverse().ToList();
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [.. keys.Select(k => Change(k, [k]))], s_none).AsTask());
+
+        var pages = new List<IReadOnlyList<string>>();
+        string? after = null;
+        while (true)
+        {
+            var page = await Store.GetResourcePageAsync("User", after, 10, s_none);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages.Add([.. page.Select(static r => r.Key)]);
+            after = page[^1].Key;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.Select(static p => p.Count), Is.EqualTo(new[] { 10, 10, 5 }));
+            Assert.That(pages.SelectMany(static p => p), Is.EqualTo(keys.Order(StringComparer.Ordinal)));
+        });
+    }
+
+    /// <summary>A blocked change set is kept with every value and change, and cleared.</summary>
+    [Test]
+    public async Task BlockedChangeSet_KeptAndCleared_RoundTrips()
+    {
+        var changeSet = new ChangeSet(
+            "AD",
+            SyncMode.Complete,
+            "abc",
+            3,
+            new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero),
+            [new EntityTypeChanges(
+                "User",
+                [Change("u9", ["nine", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc)])],
+                [new ResourceChange("u1", 5, ["uno", 3], [new PropertyChange("Name", "one", "uno"), new PropertyChange("Count", null, 3)], 12)],
+                [new ResourceChange("u2", 6, ["two", null], [], 0)],
+                40)],
+            [new AssociationChanges(s_membership, [new LinkChange("staff", "u9")], [new LinkChange("staff", "u2")], 7)]);
+
+        await Store.SetBlockedChangeSetAsync("AD", changeSet, s_none);
+        var kept = (await Reopen().GetConnectorStateAsync("AD", s_none)).Blocked;
+        await Store.SetBlockedChangeSetAsync("AD", null, s_none);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(kept, Is.Not.Null);
+            Assert.That(kept!.EntityTypes[0].Updated[0].Changes, Is.EqualTo(changeSet.EntityTypes[0].Updated[0].Changes));
+            Assert.That(kept.EntityTypes[0].Inserted[0].Values, Is.EqualTo(changeSet.EntityTypes[0].Inserted[0].Values));
+            Assert.That(kept.EntityTypes[0].Deleted[0].Values, Is.EqualTo(new object?[] { "two", null }));
+            Assert.That((kept.BatchId, kept.BaseVersion, kept.CreatedAt, kept.EntityTypes[0].Unchanged), Is.EqualTo(("abc", 3L, changeSet.CreatedAt, 40L)));
+            Assert.That(kept.Associations[0], Is.EqualTo(changeSet.Associations[0]).Using<AssociationChanges>((a, b) =>
+                a.Association == b.Association && a.Added.SequenceEqual(b.Added) && a.Removed.SequenceEqual(b.Removed) && a.Unchanged == b.Unchanged));
+            Assert.That((await Store.GetConnectorStateAsync("AD", s_none)).Blocked, Is.Null);
+        });
+    }
+
+    /// <summary>One run per connector: a second lock is refused at once, and free again once released.</summary>
+    [Test]
+    public async Task LockConnector_WhileHeld_IsRefusedThenFreed()
+    {
+        var first = await Store.LockConnectorAsync("AD", s_none);
+
+        Assert.ThrowsAsync<ConnectorBusyException>(async () => await Store.LockConnectorAsync("AD", s_none));
+        await using (await Store.LockConnectorAsync("HR", s_none))
+        {
+        }
+
+        await first.DisposeAsync();
+        await using var again = await Store.LockConnectorAsync("AD", s_none);
+        Assert.That(again, Is.Not.SameAs(first));
+    }
+
+    /// <summary>Readers see the committed state while a change set is being written.</summary>
+    [Test]
+    public async Task Read_DuringAnOpenApply_SeesTheCommittedState()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], s_none).AsTask());
+        await using var writer = await Store.BeginApplyAsync("AD", 1, s_none);
+        await writer.InsertAsync("User", [Change("u2", ["two"])], s_none);
+        await writer.UpdateAsync("User", [Change("u1", ["changed"])], s_none);
+
+        var during = await Task.Run(async () => (await KeysAsync("User"), (await Store.FindResourceAsync("User", "u1", s_none))!.Values[0]));
+        await writer.CommitAsync(new ConnectorState(2, null, [], null), s_none);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(during, Is.EqualTo((new[] { "u1" }, (object)"one")));
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1", "u2" }));
+        });
+    }
+
+    /// <summary>A change for the resource table, with the given values.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="values">The values.</param>
+    /// <param name="digest">The digest.</param>
+    /// <returns>The change.</returns>
+    protected static ResourceChange Change(string key, object?[] values, ulong digest = 1) => new(key, digest, values, [], 0);
+
+    private async Task ApplyAsync(string connector, long version, Func<IChangeSetWriter, Task> write, ConnectorState? state = null)
+    {
+        await using var writer = await Store.BeginApplyAsync(connector, version, s_none);
+        await write(writer);
+        await writer.CommitAsync(state ?? new ConnectorState(version + 1, null, [], null), s_none);
+    }
+
+    private async Task<List<string>> KeysAsync(string entityType)
+    {
+        var keys = new List<string>();
+        await foreach (var resource in Store.GetResourcesAsync(entityType, s_none))
+        {
+            keys.Add(resource.Key);
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Storage.Sqlite.Tests;
+
+public sealed class SqliteDurabilityTests
+{
+    private TemporaryDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = new TemporaryDirectory();
+
+    [TearDown]
+    public void DeleteDirectory() => _directory.Dispose();
+
+    [Test]
+    public async Task Apply_ProcessKilledMidTransaction_LeavesThePreviousStateAndTheNextRunWorks()
+    {
+        var path = _directory.File("killed.db");
+        var store = new SqliteResourceStore(path);
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("AD_User", [new ResourceChange("before-1", 1, ["kept", 1], [], 2), new ResourceChange("before-2", 2, ["kept", 2], [], 3)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        using var child = StartKillTarget(path, 60_000);
+        var progress = await WaitForAsync(child, "BEFORE-COMMIT", TimeSpan.FromMinutes(2));
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+
+        var reopened = new SqliteResourceStore(path);
+        var state = await reopened.GetConnectorStateAsync("AD", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(progress, Does.Contain("WROTE 60000"), "the child had written every insert before it was killed");
+            Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await reopened.FindResourceAsync("AD_User", "killed-0000000", CancellationToken.None), Is.Null);
+            Assert.That((state.Version, state.LastBatchId), Is.EqualTo((1L, "b1")));
+        });
+
+        await using (await reopened.LockConnectorAsync("AD", CancellationToken.None))
+        await using (var writer = await reopened.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.InsertAsync("AD_User", [new ResourceChange("after", 3, ["new", 3], [], 2)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), CancellationToken.None);
+        }
+
+        Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task LockConnector_HeldByAnotherProcess_IsRefusedUntilThatProcessDies()
+    {
+        var path = _directory.File("locked.db");
+        var store = new SqliteResourceStore(path);
+        using var child = StartKillTarget(path, 1_000);
+        await WaitForAsync(child, "BEFORE-COMMIT", TimeSpan.FromMinutes(2));
+
+        var exception = Assert.ThrowsAsync<ConnectorBusyException>(async () => await store.LockConnectorAsync("AD", CancellationToken.None));
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+
+        Assert.That(exception!.Message, Does.StartWith("Connector 'AD' is already being synchronized (lock "));
+        await using var acquired = await store.LockConnectorAsync("AD", CancellationToken.None);
+        Assert.That(acquired, Is.Not.Null);
+    }
+
+    private static Process StartKillTarget(string path, int count)
+    {
+        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var configuration = Path.GetFileName(baseDirectory);
+        var target = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "IdentitySync.Storage.Sqlite.KillTarget", configuration, "IdentitySync.Storage.Sqlite.KillTarget.dll"));
+        Assert.That(File.Exists(target), Is.True, $"the kill target is built at {target}");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(target);
+        start.ArgumentList.Add(path);
+        start.ArgumentList.Add(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Process.Start(start)!;
+    }
+
+    private static async Task<string> WaitForAsync(Process process, string marker, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        var seen = new System.Text.StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(cancellation.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            if (line == marker)
+            {
+                return seen.ToString();
+            }
+        }
+
+        Assert.Fail($"The child process ended before '{marker}': {seen} {await process.StandardError.ReadToEndAsync()}");
+        return seen.ToString();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using IdentitySync.Connections.Csv;
+using IdentitySync.Model;
+using IdentitySync.Synchronization;
+using IdentitySync.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentitySync.Storage.Sqlite.Tests;
+
+/// <summary>The synchronization engine on the SQLite store, fed by CSV files.</summary>
+public sealed class SqliteSynchronizationTests
+{
+    private TemporaryDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = new TemporaryDirectory();
+
+    [TearDown]
+    public void DeleteDirectory() => _directory.Dispose();
+
+    [Test]
+    public async Task Synchronize_HundredThousandAccounts_CompleteRunsEndToEnd()
+    {
+        WriteUsers(100_000, _ => null);
+        WriteMembers(Enumerable.Range(0, 100_000).Where(static i => i % 3 == 0).Select(static i => ("CN=Staff", i)));
+        var engine = Engine(_directory.File("big.db"), out var store);
+
+        var initial = await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        var again = await engine.SynchronizeAsync("AD");
+        WriteUsers(100_000, i => i == 5 ? "2031-01-01" : null);
+        var changed = await engine.SynchronizeAsync("AD");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(initial.Outcome, Is.EqualTo(SyncOutcome.Succeeded), initial.Message);
+            Assert.That(initial.EntityTypes[0].Inserted, Is.EqualTo(100_000));
+            Assert.That(initial.Associations[0].Inserted, Is.EqualTo(33_334));
+            Assert.That((again.EntityTypes[0].Unchanged, again.EntityTypes[0].Updated, again.Associations[0].Unchanged), Is.EqualTo((100_000L, 0L, 33_334L)));
+            Assert.That((changed.EntityTypes[0].Updated, changed.EntityTypes[0].Unchanged), Is.EqualTo((1L, 99_999L)));
+            Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(100_000));
+            Assert.That(await store.CountLinksAsync("AD_Membership", CancellationToken.None), Is.EqualTo(33_334));
+            var updated = await store.FindResourceAsync("AD_User", "CN=u000005", CancellationToken.None);
+            Assert.That(updated!.Values[2], Is.EqualTo(new DateTime(2031, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+        });
+    }
+
+    [Test]
+    public async Task Synchronize_BlockedRun_SurvivesAReopenAndResumes()
+    {
+        WriteUsers(200, _ => null);
+        WriteMembers([]);
+        var path = _directory.File("blocked.db");
+        var engine = Engine(path, out _);
+        await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        WriteUsers(150, _ => null);
+        var blocked = await engine.SynchronizeAsync("AD");
+
+        var reopened = Engine(path, out var store);
+        var staged = await reopened.GetBlockedChangeSetAsync("AD");
+        var resumed = await reopened.ResumeAsync("AD");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(blocked.Outcome, Is.EqualTo(SyncOutcome.Blocked));
+            Assert.That(staged!.EntityTypes[0].Deleted, Has.Count.EqualTo(50));
+            Assert.That(staged.EntityTypes[0].Deleted[0].Values[1], Is.Not.Null, "the deleted resources' values were kept");
+            Assert.That(resumed.Outcome, Is.EqualTo(SyncOutcome.Succeeded), resumed.Message);
+            Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(150));
+        });
+    }
+
+    [Test]
+    public async Task UseSqliteStore_InAHost_SynchronizesIntoTheFile()
+    {
+        WriteUsers(3, _ => null);
+        WriteMembers([("CN=Staff", 1)]);
+        var path = _directory.File("host.db");
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b
+            .UseSqliteStore(path)
+            .AddCsvConnectionPackage()
+            .ConfigureModel(m => Model(m)));
+        services.Configure<SyncEngineOptions>(o => o.BaseDirectory = _directory.Path);
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<SyncEngine>().SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
+            Assert.That(provider.GetRequiredService<IResourceStore>(), Is.TypeOf<SqliteResourceStore>());
+            Assert.That(await new SqliteResourceStore(path).CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(3));
+        });
+    }
+
+    private static IdentityModelBuilder Model(IdentityModelBuilder builder) => builder
+        .AddEntityType("AD_User", e => e
+            .AddProperty("Dn")
+            .AddProperty("Sam")
+            .AddProperty("Created", ScalarType.DateTime)
+            .AddProperty("Department")
+            .AddNavigationProperty("MemberOf", "AD_Group", isMultiValued: true))
+        .AddEntityType("AD_Group", e => e.AddProperty("Dn").AddNavigationProperty("Members", "AD_User", isMultiValued: true))
+        .AddAssociation("AD_Membership", "AD_Group.Members", "AD_User.MemberOf")
+        .AddConnector("AD", c => c
+            .AddConnection("Export", "Csv", [new("Path", "{table}.csv")])
+            .MapEntityType("AD_User", "Export", "users", m => m
+                .Map("Dn", "dn", PropertyKey.Primary)
+                .Map("Sam", "sam", PropertyKey.Unique)
+                .Map("Created", "created")
+                .Map("Department", "department"))
+            .MapEntityType("AD_Group", "Export", "groups", m => m.Map("Dn", "dn", PropertyKey.Primary))
+            .MapAssociation("AD_Membership", "Export", "members", "group", "member"));
+
+    private SyncEngine Engine(string path, out SqliteResourceStore store)
+    {
+        store = new SqliteResourceStore(path);
+        return new SyncEngine(Model(new IdentityModelBuilder()).Build(), store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new ManualTimeProvider());
+    }
+
+    private void WriteUsers(int count, Func<int, string?> created)
+    {
+        var text = new StringBuilder("dn,sam,created,department\n");
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"CN=u{i:000000},u{i},{created(i) ?? "2024-03-01"},Dept {i % 40}\n");
+        }
+
+        File.WriteAllText(_directory.File("users.csv"), text.ToString());
+    }
+
+    private void WriteMembers(IEnumerable<(string Group, int User)> members)
+    {
+        var text = new StringBuilder("group,member\n");
+        foreach (var (group, user) in members)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{group},CN=u{user:000000}\n");
+        }
+
+        File.WriteAllText(_directory.File("members.csv"), text.ToString());
+        File.WriteAllText(_directory.File("groups.csv"), "dn\nCN=Staff\n");
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Storage.Sqlite.Tests;
+
+/// <summary>A directory for one test's database files, removed afterwards.</summary>
+internal sealed class TemporaryDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("identitysync-sqlite").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        // Pooled connections keep the files open.
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Path, recursive: true);
+    }
+}
