@@ -19,6 +19,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteCommand _addLink;
     private readonly SqliteCommand _removeLink;
     private bool _committed;
+    private bool? _bulkLinks;
 
     public SqliteChangeSetWriter(SqliteResourceStore store, SqliteConnection connection, SqliteTransaction transaction, string connector)
     {
@@ -105,6 +106,11 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_bulkLinks == true)
+        {
+            SqliteSchema.Execute(_connection, SqliteSchema.CreateReverseLinkIndex);
+        }
+
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
@@ -152,6 +158,16 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     private ValueTask Links(SqliteCommand command, EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
     {
+        // A first load into a store without links builds the reverse index once, after the inserts.
+        if (_bulkLinks is null && ReferenceEquals(command, _addLink))
+        {
+            _bulkLinks = SqliteSchema.Scalar(_connection, "SELECT EXISTS (SELECT 1 FROM links)") == 0;
+            if (_bulkLinks.Value)
+            {
+                SqliteSchema.Execute(_connection, SqliteSchema.DropReverseLinkIndex);
+            }
+        }
+
         var associationId = SqliteResourceStore.EnsureId(_connection, "associations", association.Association);
         var firstType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.FirstEntityType);
         var secondType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.SecondEntityType);

@@ -33,11 +33,15 @@ internal static class SqliteSchema
             blocked BLOB);
         """;
 
+    public const string CreateReverseLinkIndex = "CREATE INDEX links_by_second ON links (assoc_id, second_id, first_id);";
+
+    public const string DropReverseLinkIndex = "DROP INDEX links_by_second;";
+
     // Each step takes the schema from version i+1 to i+2.
     private static readonly string[] s_migrations =
     [
         // 2: reverse link lookups (a user's groups) for the read API and link deletes of deleted resources.
-        "CREATE INDEX links_by_second ON links (assoc_id, second_id, first_id);",
+        CreateReverseLinkIndex,
     ];
 
     public static void Open(SqliteConnection connection, string path)

@@ -100,6 +100,37 @@ public sealed class SqliteSchemaTests
     }
 
     [Test]
+    public async Task Apply_FirstLinks_RebuildTheReverseIndexBeforeCommitAndRollBackWithIt()
+    {
+        var path = _directory.File("bulk.db");
+        var store = new SqliteResourceStore(path);
+        var membership = new Storage.EntityAssociationKeys("Membership", "Group", "User");
+        await using (var rolledBack = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await rolledBack.InsertAsync("User", [new ResourceChange("u1", 1, ["a"], [], 2)], CancellationToken.None);
+            await rolledBack.InsertAsync("Group", [new ResourceChange("g1", 1, ["g"], [], 2)], CancellationToken.None);
+            await rolledBack.AddLinksAsync(membership, [new LinkChange("g1", "u1")], CancellationToken.None);
+        }
+
+        var afterRollback = Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'");
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new ResourceChange("u1", 1, ["a"], [], 2)], CancellationToken.None);
+            await writer.InsertAsync("Group", [new ResourceChange("g1", 1, ["g"], [], 2)], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new LinkChange("g1", "u1")], CancellationToken.None);
+            await writer.CommitAsync(new Storage.ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(afterRollback, Is.EqualTo(1), "a rolled-back load leaves the index in place");
+            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'"), Is.EqualTo(1));
+            Assert.That((await store.GetLinkedResourcesAsync("Membership", user!.Id, Storage.LinkDirection.SecondToFirst, CancellationToken.None)).Single().Key, Is.EqualTo("g1"));
+        });
+    }
+
+    [Test]
     public async Task Store_TwoInstancesOnOneFile_SeeEachOthersCommits()
     {
         var path = _directory.File("shared.db");
