@@ -44,6 +44,14 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 
+# The tool as users install it: packed, installed from the packages, running the demo.
+if bash build/tool-smoke.sh; then
+  passed=$((passed + 1))
+else
+  echo "FAILED: build/tool-smoke.sh (pack, install and run the identitysync tool)"
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
   exit 1

@@ -11,7 +11,7 @@ namespace IdentitySync.Storage.Sqlite;
 /// transaction per change set, readers never blocked by a running synchronization. A resource's
 /// values are packed in one column; keys become integer ids.
 /// </summary>
-public sealed class SqliteResourceStore : IResourceStore
+public sealed class SqliteResourceStore : IResourceStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
@@ -51,6 +51,13 @@ public sealed class SqliteResourceStore : IResourceStore
 
     /// <summary>Gets the database file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>Closes the pooled connections to the file, so that it can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     /// <inheritdoc />
     public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using IdentitySync.Synchronization;
+using Spectre.Console;
+
+namespace IdentitySync.Cli;
+
+/// <summary>The <c>identitysync</c> command line: parses, runs one command, maps the outcome to an exit code.</summary>
+internal static class CliApplication
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var console = CreateConsole(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        var root = BuildCommands(console, output, error);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'identitysync --help' for the commands and options.").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static IAnsiConsole CreateConsole(TextWriter output, bool interactive)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+
+        // Redirected output (files, CI logs, tests) has no terminal width; 120 keeps tables on one line.
+        if (!interactive)
+        {
+            console.Profile.Width = 120;
+        }
+
+        return console;
+    }
+
+    private static RootCommand BuildCommands(IAnsiConsole console, TextWriter output, TextWriter error)
+    {
+        var config = new Option<string?>("--config") { Description = $"The configuration file (default: {CliContext.DefaultConfigFile} in the current directory).", Recursive = true };
+        var store = new Option<string?>("--store") { Description = $"The SQLite store file (default: Store:Path of the configuration, or {CliContext.DefaultStoreFile} beside it).", Recursive = true };
+        var root = new RootCommand("identitysync: synchronize managed systems into an identity repository, from a JSON configuration.");
+        root.Options.Add(config);
+        root.Options.Add(store);
+
+        var commands = new Commands(console, output, error, config, store);
+        root.Subcommands.Add(commands.Demo());
+        root.Subcommands.Add(commands.Validate());
+        root.Subcommands.Add(commands.Sync());
+        root.Subcommands.Add(commands.Resume());
+        root.Subcommands.Add(commands.Abandon());
+        root.Subcommands.Add(commands.Resources());
+        return root;
+    }
+
+    /// <summary>Runs a command body: bad input exits 2 with one message, failures 1, nothing half-written either way.</summary>
+    internal static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (UsageException exception)
+        {
+            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+        catch (IdentitySyncException exception)
+        {
+            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("Cancelled; nothing of the interrupted run was applied.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    internal static int ExitCodeOf(IEnumerable<SyncOutcome> outcomes)
+    {
+        var all = outcomes.ToList();
+        return all.Contains(SyncOutcome.Failed) ? ExitCodes.Failure
+            : all.Contains(SyncOutcome.Blocked) ? ExitCodes.Blocked
+            : ExitCodes.Success;
+    }
+}

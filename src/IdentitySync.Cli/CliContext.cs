@@ -1,0 +1,111 @@
+using IdentitySync.Configuration;
+using IdentitySync.Connections;
+using IdentitySync.Connections.Csv;
+using IdentitySync.Model;
+using IdentitySync.Storage;
+using IdentitySync.Storage.Sqlite;
+using IdentitySync.Synchronization;
+using Microsoft.Extensions.Configuration;
+
+namespace IdentitySync.Cli;
+
+/// <summary>What a command works with: the configuration file, the model, the store and the engine.</summary>
+internal sealed class CliContext : IDisposable
+{
+    public const string DefaultConfigFile = "identitysync.json";
+    public const string DefaultStoreFile = "identitysync.db";
+
+    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage()];
+
+    private readonly List<IDisposable> _opened = [];
+
+    private CliContext(string configPath, IdentityModel model, string storePath, string baseDirectory)
+    {
+        ConfigPath = configPath;
+        Model = model;
+        StorePath = storePath;
+        BaseDirectory = baseDirectory;
+    }
+
+    public string ConfigPath { get; }
+
+    public IdentityModel Model { get; }
+
+    public string StorePath { get; }
+
+    public string BaseDirectory { get; }
+
+    /// <summary>Reads and validates the configuration; every problem becomes one <see cref="UsageException"/>.</summary>
+    public static CliContext Load(string? configOption, string? storeOption)
+    {
+        var configPath = Path.GetFullPath(configOption ?? DefaultConfigFile);
+        if (!File.Exists(configPath))
+        {
+            throw new UsageException(configOption is null
+                ? $"No {DefaultConfigFile} in {Path.GetDirectoryName(configPath)}; give one with --config, or run 'identitysync demo' to see an example."
+                : $"The configuration file '{configPath}' does not exist.");
+        }
+
+        IConfigurationRoot configuration;
+        var options = new IdentitySyncOptions();
+        try
+        {
+            configuration = new ConfigurationBuilder().AddJsonFile(configPath, optional: false).Build();
+            configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidDataException or InvalidOperationException)
+        {
+            throw new UsageException($"{configPath}: {exception.Message}");
+        }
+
+        var errors = new IdentityModelBuilder(options).WithConnectionPackages(s_packages.Select(static p => p.Id)).Validate();
+        if (errors.Count > 0)
+        {
+            throw new UsageException($"{configPath} is invalid ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):"
+                + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(static e => "  " + e)));
+        }
+
+        var directory = Path.GetDirectoryName(configPath)!;
+        var store = storeOption ?? configuration["Store:Path"] ?? DefaultStoreFile;
+        if (store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException("--store: the PostgreSQL store is not available in this version; give a SQLite file path.");
+        }
+
+        var baseDirectory = Path.GetFullPath(Path.Combine(directory, configuration["Exports:BaseDirectory"] ?? "."));
+        return new CliContext(configPath, new IdentityModelBuilder(options).Build(), Path.GetFullPath(Path.Combine(directory, store)), baseDirectory);
+    }
+
+    /// <summary>Opens the store; a dry run on a store that does not exist yet works in memory and creates no file.</summary>
+    public IResourceStore OpenStore(bool dryRun = false)
+    {
+        if (dryRun && !File.Exists(StorePath))
+        {
+            return new InMemoryResourceStore();
+        }
+
+        try
+        {
+            var store = new SqliteResourceStore(StorePath);
+            _opened.Add(store);
+            return store;
+        }
+        catch (IdentitySyncException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    public void Dispose() => _opened.ForEach(static s => s.Dispose());
+
+    public SyncEngine Engine(IResourceStore store, TimeProvider? timeProvider = null) =>
+        new(Model, store, s_packages, new SyncEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
+
+    public Connector Connector(string name) =>
+        Model.Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new UsageException($"--connector: unknown connector '{name}'; the configuration has {string.Join(", ", Model.Connectors.Select(static c => c.Name))}.");
+
+    public EntityType EntityType(string name) =>
+        Model.EntityTypes.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new UsageException($"--entity-type: unknown entity type '{name}'; the configuration has {string.Join(", ", Model.EntityTypes.Select(static e => e.Name))}.");
+}

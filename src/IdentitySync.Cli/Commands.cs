@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using IdentitySync.Storage;
+using IdentitySync.Synchronization;
+using Spectre.Console;
+
+namespace IdentitySync.Cli;
+
+/// <summary>The commands; each reads the configuration itself, so bad input stops it before anything is written.</summary>
+internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWriter error, Option<string?> config, Option<string?> store)
+{
+    private static readonly Option<string?> s_report = new("--report") { Description = "Also write the machine-readable JSON report to this file." };
+
+    public Command Validate()
+    {
+        var command = new Command("validate", "Check the configuration and say what is wrong, setting by setting.");
+        command.SetAction((parse, _) => CliApplication.GuardAsync(error, () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            console.MarkupLine($"{Markup.Escape(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
+                + $"{context.Model.Connectors.Count} connectors, {context.Model.ResourceTypes.Count} resource types.");
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    public Command Sync()
+    {
+        var connector = new Option<string?>("--connector") { Description = "The connector to synchronize (default: every active connector, in configuration order)." };
+        var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
+        var force = new Option<bool>("--force") { Description = "Bypass thresholds for this run." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Compute and report everything, write nothing." };
+        var command = new Command("sync", "Synchronize connectors: export, prepare, diff, thresholds, one transaction.") { connector, mode, force, dryRun, s_report };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var names = parse.GetValue(connector) is { } one
+                ? [context.Connector(one).Name]
+                : context.Model.Connectors.Where(static c => !c.IsDeactivated).Select(static c => c.Name).ToList();
+            var isDryRun = parse.GetValue(dryRun);
+            var engine = context.Engine(context.OpenStore(isDryRun));
+            var options = new SyncRunOptions { Mode = parse.GetValue(mode), Force = parse.GetValue(force), DryRun = isDryRun };
+            var reports = new List<SyncReport>();
+            foreach (var name in names)
+            {
+                var report = await engine.SynchronizeAsync(name, options, cancellationToken).ConfigureAwait(false);
+                ReportPrinter.Print(console, report);
+                reports.Add(report);
+            }
+
+            await WriteReportAsync(parse.GetValue(s_report), reports, cancellationToken).ConfigureAwait(false);
+            return CliApplication.ExitCodeOf(reports.Select(static r => r.Outcome));
+        }));
+        return command;
+    }
+
+    public Command Resume()
+    {
+        var connector = new Option<string>("--connector") { Description = "The blocked connector.", Required = true };
+        var command = new Command("resume", "Apply a synchronization a threshold blocked, exactly as it was staged.") { connector, s_report };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var name = context.Connector(parse.GetValue(connector)!).Name;
+            var report = await context.Engine(context.OpenStore()).ResumeAsync(name, cancellationToken).ConfigureAwait(false);
+            ReportPrinter.Print(console, report);
+            await WriteReportAsync(parse.GetValue(s_report), [report], cancellationToken).ConfigureAwait(false);
+            return CliApplication.ExitCodeOf([report.Outcome]);
+        }));
+        return command;
+    }
+
+    public Command Abandon()
+    {
+        var connector = new Option<string>("--connector") { Description = "The blocked connector.", Required = true };
+        var command = new Command("abandon", "Discard a synchronization a threshold blocked.") { connector };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var name = context.Connector(parse.GetValue(connector)!).Name;
+            var abandoned = await context.Engine(context.OpenStore()).AbandonAsync(name, cancellationToken).ConfigureAwait(false);
+            console.MarkupLine(abandoned
+                ? $"Abandoned the blocked synchronization of {Markup.Escape(name)}; the store is as it was before it."
+                : $"{Markup.Escape(name)} has no blocked synchronization.");
+            return abandoned ? ExitCodes.Success : ExitCodes.Failure;
+        }));
+        return command;
+    }
+
+    public Command Resources()
+    {
+        var entityType = new Option<string>("--entity-type") { Description = "The entity type.", Required = true };
+        var after = new Option<string?>("--after") { Description = "Start after this key (the last key of the previous page)." };
+        var limit = new Option<int>("--limit") { Description = "How many resources to list.", DefaultValueFactory = static _ => 20 };
+        var list = new Command("list", "List an entity type's resources in key order, a page at a time.") { entityType, after, limit };
+        list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var type = context.EntityType(parse.GetValue(entityType)!);
+            if (parse.GetValue(limit) is < 1 or > 10_000)
+            {
+                throw new UsageException("--limit: give a number from 1 to 10000.");
+            }
+
+            var page = await context.OpenStore().GetResourcePageAsync(type.Name, parse.GetValue(after), parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("key");
+            foreach (var property in type.Properties.Take(5))
+            {
+                table.AddColumn(Markup.Escape(property.Name));
+            }
+
+            foreach (var resource in page)
+            {
+                table.AddRow([Markup.Escape(resource.Key), .. resource.Values.Take(5).Select(static v => Markup.Escape(ReportPrinter.Format(v)))]);
+            }
+
+            console.Write(table);
+            console.MarkupLine(page.Count == parse.GetValue(limit)
+                ? $"Next page: --after \"{Markup.Escape(page[^1].Key)}\""
+                : $"{page.Count.ToString(CultureInfo.InvariantCulture)} resource(s).");
+            return ExitCodes.Success;
+        }));
+
+        var key = new Option<string>("--key") { Description = "The resource's primary key.", Required = true };
+        var showType = new Option<string>("--entity-type") { Description = "The entity type.", Required = true };
+        var show = new Command("show", "Show one resource, its values and its links in both directions.") { showType, key };
+        show.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var type = context.EntityType(parse.GetValue(showType)!);
+            var resourceStore = context.OpenStore();
+            var resource = await resourceStore.FindResourceAsync(type.Name, parse.GetValue(key)!, cancellationToken).ConfigureAwait(false)
+                ?? throw new UsageException($"--key: no {type.Name} has the key '{parse.GetValue(key)}'.");
+            ReportPrinter.Print(console, type, resource);
+            foreach (var association in context.Model.Associations)
+            {
+                foreach (var (end, direction, navigation) in new[]
+                {
+                    (association.First, LinkDirection.FirstToSecond, association.First.NavigationProperty),
+                    (association.Second, LinkDirection.SecondToFirst, association.Second.NavigationProperty),
+                })
+                {
+                    if (!string.Equals(end.EntityType, type.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    var linked = await resourceStore.GetLinkedResourcesAsync(association.Name, resource.Id, direction, cancellationToken).ConfigureAwait(false);
+                    if (linked.Count > 0)
+                    {
+                        console.MarkupLine($"{Markup.Escape(navigation)}: {Markup.Escape(string.Join(", ", linked.Select(static r => r.Key)))}");
+                    }
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+
+        return new Command("resources", "Read the store: list resources, show one with its links.") { list, show };
+    }
+
+    public Command Demo()
+    {
+        var directory = new Option<string>("--directory") { Description = "Where to write the demo company (default: ./identitysync-demo).", DefaultValueFactory = static _ => "identitysync-demo" };
+        var command = new Command("demo", "Generate a small company (HR, Active Directory, an application) and run what IdentitySync does on it.") { directory };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, () =>
+            new DemoRunner(console, Path.GetFullPath(parse.GetValue(directory)!)).RunAsync(cancellationToken)));
+        return command;
+    }
+
+    private async Task WriteReportAsync(string? path, List<SyncReport> reports, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        var json = reports.Count == 1 ? reports[0].ToJson() : "[" + string.Join(",", reports.Select(static r => Environment.NewLine + r.ToJson())) + Environment.NewLine + "]";
+        await File.WriteAllTextAsync(path, json + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"Report written to {Path.GetFullPath(path)}.").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using Bogus;
+
+namespace IdentitySync.Cli;
+
+/// <summary>A small, realistic company generated from a fixed seed: HR people and organizations, an Active Directory, an application.</summary>
+internal sealed class DemoCompany
+{
+    public const int Seed = 2026;
+
+    private static readonly string[] s_groups = ["Staff", "Domain Admins"];
+
+    private static readonly (string Code, string Name)[] s_organizations =
+    [
+        ("EXEC", "Executive Office"), ("FIN", "Finance"), ("IT", "Information Technology"), ("HR", "Human Resources"), ("SAL", "Sales"),
+    ];
+
+    public DemoCompany()
+    {
+        var faker = new Faker("en") { Random = new Randomizer(Seed) };
+        var logins = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 40; i++)
+        {
+            var organization = i == 0 ? "EXEC" : s_organizations[1 + ((i - 1) % 4)].Code;
+            var first = faker.Name.FirstName();
+            var last = faker.Name.LastName();
+            var login = Login(first, last, logins);
+            var head = i is >= 1 and <= 4;
+            People.Add(new Person(
+                (1001 + i).ToString(CultureInfo.InvariantCulture),
+                first,
+                last,
+                login,
+                organization,
+                i == 0 ? null : head ? "1001" : (1002 + ((i - 1) % 4)).ToString(CultureInfo.InvariantCulture),
+                faker.Date.Between(new DateTime(2012, 1, 1), new DateTime(2025, 12, 31)).Date,
+                faker.Random.Bool(0.15f)));
+        }
+    }
+
+    public List<Person> People { get; } = [];
+
+    /// <summary>People 1037 to 1040 joined after the last directory export: they have no account yet.</summary>
+    public IEnumerable<Person> WithAccounts => People.Take(36);
+
+    public void Write(string directory, IEnumerable<Person>? people = null, int? directoryUsers = null)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "hr"));
+        Directory.CreateDirectory(Path.Combine(directory, "ad"));
+        Directory.CreateDirectory(Path.Combine(directory, "app"));
+        File.WriteAllText(Path.Combine(directory, "identitysync.json"), DemoConfiguration.Json);
+        WriteHr(directory, people ?? People);
+        WriteDirectory(directory, directoryUsers);
+        WriteApplication(directory);
+    }
+
+    public static void WriteHr(string directory, IEnumerable<Person> people)
+    {
+        var text = new StringBuilder("employee_id;first_name;last_name;hire_date;fte;contractor;org_code;manager_id\n");
+        foreach (var p in people)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{p.EmployeeId};{p.FirstName};{p.LastName};{p.HireDate:dd/MM/yyyy};{(p.IsContractor ? "0.8" : "1")};{(p.IsContractor ? "Y" : "N")};{p.Organization};{p.ManagerId}\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "hr", "people.csv"), text.ToString());
+        File.WriteAllText(
+            Path.Combine(directory, "hr", "organizations.csv"),
+            "code;name\n" + string.Concat(s_organizations.Select(static o => $"{o.Code};{o.Name}\n")));
+    }
+
+    public void WriteDirectory(string directory, int? limit = null)
+    {
+        var users = new StringBuilder("objectGUID,dn,sAMAccountName,employeeID,displayName,whenCreated,lastLogonTimestamp,proxyAddresses,manager\n");
+        // Account 7's display name was edited by hand; jdoe and temp.contractor are orphans; two admin and one service account.
+        var accounts = WithAccounts.Select(static (p, i) => new Account(p.Login, p.EmployeeId, i == 7 ? $"{p.FirstName} {p.LastName} (edited)" : $"{p.LastName}, {p.FirstName}", p.ManagerId, i))
+            .Concat([
+                new Account("jdoe", string.Empty, "Doe, John", null, 100),
+                new Account("temp.contractor", string.Empty, "Temporary contractor", null, 101),
+                new Account("adm-" + People[2].Login, string.Empty, "Admin " + People[2].FirstName, null, 102),
+                new Account("adm-" + People[3].Login, string.Empty, "Admin " + People[3].FirstName, null, 103),
+                new Account("svc-backup", string.Empty, "Backup service", null, 104),
+            ])
+            .Take(limit ?? int.MaxValue)
+            .ToList();
+        foreach (var a in accounts)
+        {
+            var manager = a.Manager is null ? string.Empty : Dn(People.First(p => p.EmployeeId == a.Manager).Login);
+            var guid = Convert.ToBase64String(new Guid(a.Index + 1, 0x2026, 0x0042, [0, 0, 0, 0, 0, 0, 0, 1]).ToByteArray());
+            var lastLogon = a.Index % 9 == 0 ? "0" : (133_700_000_000_000_000L + (a.Index * 86_400_0000_000L)).ToString(CultureInfo.InvariantCulture);
+            var proxies = a.Employee.Length == 0 ? string.Empty : $"SMTP:{a.Sam}@demo.test";
+            users.Append(CultureInfo.InvariantCulture, $"{guid},\"{Dn(a.Sam)}\",{a.Sam},{a.Employee},\"{a.Display}\",2019{(a.Index % 12) + 1:00}15093000.0Z,{lastLogon},{proxies},\"{manager}\"\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "ad", "users.csv"), users.ToString());
+        File.WriteAllText(
+            Path.Combine(directory, "ad", "groups.csv"),
+            "dn,cn\n" + string.Concat(s_groups.Concat(s_organizations.Select(static o => "GG_" + o.Code)).Select(static g => $"\"{GroupDn(g)}\",{g}\n")));
+
+        var members = new StringBuilder("group_dn,member_dn\n");
+        var present = accounts.Select(static a => a.Sam).ToHashSet(StringComparer.Ordinal);
+        foreach (var (p, i) in WithAccounts.Select(static (p, i) => (p, i)).Where(x => present.Contains(x.p.Login)))
+        {
+            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn("Staff")}\",\"{Dn(p.Login)}\"\n");
+            var group = i == 11 ? "GG_FIN" : "GG_" + p.Organization;
+            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn(group)}\",\"{Dn(p.Login)}\"\n");
+        }
+
+        foreach (var admin in accounts.Where(static a => a.Sam.StartsWith("adm-", StringComparison.Ordinal)))
+        {
+            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn("Domain Admins")}\",\"{Dn(admin.Sam)}\"\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "ad", "members.csv"), members.ToString());
+    }
+
+    public void WriteApplication(string directory)
+    {
+        var text = new StringBuilder("Login,Role,Enabled\n");
+        foreach (var p in People.Where(static p => p.Organization is "FIN" or "SAL").Take(10))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{p.Login},{(p.Organization == "FIN" ? "approver" : "user")},yes\n");
+        }
+
+        text.Append("old.sales.account,user,no\n");
+        File.WriteAllText(Path.Combine(directory, "app", "accounts.csv"), text.ToString());
+    }
+
+    public static string Dn(string login) => $"CN={login},OU=Users,DC=demo,DC=test";
+
+    private static string GroupDn(string group) => $"CN={group},OU=Groups,DC=demo,DC=test";
+
+    private static string Login(string first, string last, HashSet<string> taken)
+    {
+        var basis = new string([.. (first[..1] + last).Normalize(NormalizationForm.FormD).Where(char.IsAsciiLetter)]).ToLowerInvariant();
+        var login = basis;
+        for (var n = 2; !taken.Add(login); n++)
+        {
+            login = basis + n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return login;
+    }
+}
+
+/// <summary>An account of the demo company's directory export.</summary>
+internal sealed record Account(string Sam, string Employee, string Display, string? Manager, int Index);
+
+/// <summary>A person of the demo company's HR file.</summary>
+internal sealed record Person(string EmployeeId, string FirstName, string LastName, string Login, string Organization, string? ManagerId, DateTime HireDate, bool IsContractor);

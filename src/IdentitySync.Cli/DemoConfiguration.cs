@@ -1,0 +1,154 @@
+namespace IdentitySync.Cli;
+
+/// <summary>The demo's identitysync.json, commented for a first reader.</summary>
+internal static class DemoConfiguration
+{
+    public const string Json = """
+        {
+          // The demo company's configuration. Every setting is described in docs/configuration.md.
+          "IdentitySync": {
+            "EntityTypes": [
+              // The central repository's identities; no connector feeds them directly.
+              {
+                "Name": "Identity",
+                "Properties": [ { "Name": "EmployeeId" }, { "Name": "FirstName" }, { "Name": "LastName" }, { "Name": "Login" } ]
+              },
+              // What the HR system exports.
+              {
+                "Name": "HR_Person",
+                "Properties": [
+                  { "Name": "EmployeeId" }, { "Name": "FirstName" }, { "Name": "LastName" },
+                  { "Name": "HireDate", "Type": "DateTime" }, { "Name": "Fte", "Type": "Double" }, { "Name": "IsContractor", "Type": "Bool" }
+                ],
+                "NavigationProperties": [
+                  { "Name": "Organization", "Target": "HR_Organization" },
+                  { "Name": "Manager", "Target": "HR_Person" },
+                  { "Name": "DirectReports", "Target": "HR_Person", "IsMultiValued": true }
+                ]
+              },
+              {
+                "Name": "HR_Organization",
+                "Properties": [ { "Name": "Code" }, { "Name": "Name" } ],
+                "NavigationProperties": [ { "Name": "Members", "Target": "HR_Person", "IsMultiValued": true } ]
+              },
+              // What the Active Directory export holds.
+              {
+                "Name": "AD_User",
+                "Properties": [
+                  { "Name": "ObjectGuid", "Type": "Guid" }, { "Name": "Dn" }, { "Name": "SamAccountName" }, { "Name": "EmployeeId" },
+                  { "Name": "DisplayName" }, { "Name": "WhenCreated", "Type": "DateTime" }, { "Name": "LastLogon", "Type": "DateTime" },
+                  { "Name": "ProxyAddresses", "IsMultiValued": true }
+                ],
+                "NavigationProperties": [
+                  { "Name": "MemberOf", "Target": "AD_Group", "IsMultiValued": true },
+                  { "Name": "Manager", "Target": "AD_User" },
+                  { "Name": "DirectReports", "Target": "AD_User", "IsMultiValued": true }
+                ]
+              },
+              {
+                "Name": "AD_Group",
+                "Properties": [ { "Name": "Dn" }, { "Name": "Cn" } ],
+                "NavigationProperties": [ { "Name": "Members", "Target": "AD_User", "IsMultiValued": true } ]
+              },
+              // An application whose accounts are created by hand from tickets.
+              {
+                "Name": "App_Account",
+                "Properties": [ { "Name": "Login" }, { "Name": "Role" }, { "Name": "Enabled", "Type": "Bool" } ]
+              }
+            ],
+            // Each association pairs a navigation property with its inverse.
+            "Associations": [
+              { "Name": "HR_PersonOrganization", "First": "HR_Person.Organization", "Second": "HR_Organization.Members" },
+              { "Name": "HR_PersonManager", "First": "HR_Person.Manager", "Second": "HR_Person.DirectReports" },
+              { "Name": "AD_Membership", "First": "AD_Group.Members", "Second": "AD_User.MemberOf" },
+              { "Name": "AD_UserManager", "First": "AD_User.Manager", "Second": "AD_User.DirectReports" }
+            ],
+            "Connectors": [
+              {
+                "Name": "HR",
+                "Connections": [
+                  // CSV files; paths are relative to this file. A header row is required.
+                  { "Name": "People", "Package": "Csv", "Settings": { "Path": "hr/people.csv", "Separator": ";" } },
+                  { "Name": "Organizations", "Package": "Csv", "Settings": { "Path": "hr/organizations.csv", "Separator": ";" } }
+                ],
+                "Mappings": [
+                  {
+                    "EntityType": "HR_Person", "Connection": "People", "Table": "people",
+                    "Properties": [
+                      { "Property": "EmployeeId", "Column": "employee_id", "Key": "Primary" },
+                      { "Property": "FirstName", "Column": "first_name" },
+                      { "Property": "LastName", "Column": "last_name" },
+                      { "Property": "HireDate", "Column": "hire_date", "Format": "pattern:dd/MM/yyyy" },
+                      { "Property": "Fte", "Column": "fte" },
+                      { "Property": "IsContractor", "Column": "contractor", "Format": "bool:Y|N" }
+                    ]
+                  },
+                  {
+                    "EntityType": "HR_Organization", "Connection": "Organizations", "Table": "organizations",
+                    "Properties": [ { "Property": "Code", "Column": "code", "Key": "Primary" }, { "Property": "Name", "Column": "name" } ]
+                  }
+                ],
+                "AssociationMappings": [
+                  { "Association": "HR_PersonOrganization", "Connection": "People", "Table": "people", "FirstColumn": "employee_id", "SecondColumn": "org_code" },
+                  { "Association": "HR_PersonManager", "Connection": "People", "Table": "people", "FirstColumn": "employee_id", "SecondColumn": "manager_id" }
+                ],
+                // The safety net: block a run that deletes more than 10 people or 20 % of them. In a company this
+                // small one person is 2.5 %, so the default 5 % limits would block an ordinary week: raise them.
+                "Thresholds": {
+                  "Resources": { "MaxDeleted": 10, "MaxInsertedPercent": 20, "MaxUpdatedPercent": 20, "MaxDeletedPercent": 20 },
+                  "Links": { "MaxInsertedPercent": 20, "MaxDeletedPercent": 20 }
+                }
+              },
+              {
+                "Name": "AD",
+                // {table} stands for the table's name: ad/users.csv, ad/groups.csv, ad/members.csv.
+                "Connections": [ { "Name": "Export", "Package": "Csv", "Settings": { "Path": "ad/{table}.csv" } } ],
+                "Mappings": [
+                  {
+                    "EntityType": "AD_User", "Connection": "Export", "Table": "users",
+                    "Properties": [
+                      { "Property": "ObjectGuid", "Column": "objectGUID", "Key": "Primary", "Format": "ObjectGuid" },
+                      { "Property": "Dn", "Column": "dn", "Key": "Unique" },
+                      { "Property": "SamAccountName", "Column": "sAMAccountName", "Key": "Unique" },
+                      { "Property": "EmployeeId", "Column": "employeeID" },
+                      { "Property": "DisplayName", "Column": "displayName" },
+                      { "Property": "WhenCreated", "Column": "whenCreated", "Format": "GeneralizedTime" },
+                      { "Property": "LastLogon", "Column": "lastLogonTimestamp", "Format": "FileTime" },
+                      { "Property": "ProxyAddresses", "Column": "proxyAddresses", "Separator": ";" }
+                    ]
+                  },
+                  {
+                    "EntityType": "AD_Group", "Connection": "Export", "Table": "groups",
+                    "Properties": [ { "Property": "Dn", "Column": "dn", "Key": "Primary" }, { "Property": "Cn", "Column": "cn" } ]
+                  }
+                ],
+                "AssociationMappings": [
+                  // Members are named by distinguished name, a unique key of AD_User.
+                  { "Association": "AD_Membership", "Connection": "Export", "Table": "members", "FirstColumn": "group_dn", "SecondColumn": "member_dn", "SecondKey": "Dn" },
+                  { "Association": "AD_UserManager", "Connection": "Export", "Table": "users", "FirstColumn": "dn", "FirstKey": "Dn", "SecondColumn": "manager", "SecondKey": "Dn" }
+                ]
+                // No "Thresholds": the defaults apply (100 resources and 5 % per run, 1000 links and 5 %).
+              },
+              {
+                "Name": "App",
+                "Connections": [ { "Name": "Accounts", "Package": "Csv", "Settings": { "Path": "app/accounts.csv" } } ],
+                "Mappings": [
+                  {
+                    "EntityType": "App_Account", "Connection": "Accounts", "Table": "accounts",
+                    "Properties": [ { "Property": "Login", "Key": "Primary" }, { "Property": "Role" }, { "Property": "Enabled" } ]
+                  }
+                ]
+              }
+            ],
+            // Resource types give accounts an intent and a policy; categorization and provisioning use them.
+            "ResourceTypes": [
+              { "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User" },
+              { "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User", "AllowAdd": false, "RequireReview": true },
+              { "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "Identity", "TargetEntityType": "App_Account", "DependsOn": [ "AD_NominativeUser" ] }
+            ]
+          },
+          // The embedded SQLite store, relative to this file.
+          "Store": { "Path": "identitysync.db" }
+        }
+        """;
+}

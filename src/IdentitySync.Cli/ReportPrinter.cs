@@ -1,0 +1,88 @@
+using System.Globalization;
+using IdentitySync.Storage;
+using IdentitySync.Synchronization;
+using Spectre.Console;
+
+namespace IdentitySync.Cli;
+
+/// <summary>Readable summaries of reports and resources.</summary>
+internal static class ReportPrinter
+{
+    public static void Print(IAnsiConsole console, SyncReport report)
+    {
+        var outcome = report.Outcome switch
+        {
+            SyncOutcome.Succeeded => "[green]Succeeded[/]",
+            SyncOutcome.Blocked => "[yellow]Blocked[/]",
+            SyncOutcome.Failed => "[red]Failed[/]",
+            _ => "[grey]Skipped[/]",
+        };
+        var flags = (report.DryRun ? " (dry run: nothing written)" : string.Empty) + (report.Forced ? " (forced)" : string.Empty);
+        console.MarkupLine($"[bold]{Markup.Escape(report.Connector)}[/] {report.Mode.ToString().ToLowerInvariant()} synchronization: {outcome}{Markup.Escape(flags)}");
+        if (report.Message is not null)
+        {
+            console.MarkupLine("  " + Markup.Escape(report.Message));
+        }
+
+        if (report.EntityTypes.Count + report.Associations.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("", "read", "inserted", "updated", "deleted", "unchanged", "quarantined");
+        foreach (var e in report.EntityTypes)
+        {
+            table.AddRow(Markup.Escape(e.EntityType), N(e.RowsRead), N(e.Inserted), N(e.Updated), N(e.Deleted), N(e.Unchanged), N(e.Quarantined.Count));
+        }
+
+        foreach (var a in report.Associations)
+        {
+            table.AddRow(Markup.Escape(a.Association) + " (links)", N(a.RowsRead), N(a.Inserted), "", N(a.Deleted), N(a.Unchanged), N(a.Quarantined.Count));
+        }
+
+        console.Write(table);
+        var quarantined = report.EntityTypes.SelectMany(static e => e.Quarantined).Concat(report.Associations.SelectMany(static a => a.Quarantined)).ToList();
+        foreach (var row in quarantined.Take(10))
+        {
+            console.MarkupLine($"  quarantined {Markup.Escape(row.Source)}:{row.Line.ToString(CultureInfo.InvariantCulture)} {Markup.Escape(row.Key ?? "(no key)")}: {Markup.Escape(row.Reason)}");
+        }
+
+        if (quarantined.Count > 10)
+        {
+            console.MarkupLine($"  ... and {quarantined.Count - 10} more quarantined rows (see --report).");
+        }
+
+        foreach (var verdict in report.Thresholds.Where(static v => v.Exceeded))
+        {
+            var unit = verdict.IsPercent ? "%" : string.Empty;
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: {verdict.Actual}{unit} > {verdict.Limit}{unit}")));
+        }
+    }
+
+    public static void Print(IAnsiConsole console, Model.EntityType entityType, StoredResource resource)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("property", "value");
+        table.AddRow("(key)", Markup.Escape(resource.Key));
+        table.AddRow("(id)", resource.Id.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < entityType.Properties.Count; i++)
+        {
+            table.AddRow(Markup.Escape(entityType.Properties[i].Name), Markup.Escape(Format(resource.Values[i])));
+        }
+
+        console.Write(table);
+    }
+
+    public static string Format(object? value) => value switch
+    {
+        null => "",
+        DateTime d => d.ToString(d.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        object[] items => string.Join(" | ", items.Select(Format)),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Cli.Tests;
+
+/// <summary>The command line in-process: each command's happy path and its main error, with exit codes.</summary>
+public sealed class CliTests
+{
+    private string _directory = null!;
+
+    private string Config => Path.Combine(_directory, "identitysync.json");
+
+    private string Store => Path.Combine(_directory, "identitysync.db");
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = Directory.CreateTempSubdirectory("identitysync-cli").FullName;
+        new DemoCompany().Write(_directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Test]
+    public async Task Demo_NoArguments_RunsTheWholeCycleDeterministically()
+    {
+        var demo = Path.Combine(_directory, "demo");
+
+        var first = await RunAsync("demo", "--directory", demo);
+        var second = await RunAsync("demo", "--directory", demo);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+            Assert.That(first.Output, Does.Contain("Step 4."));
+            Assert.That(first.Output, Does.Contain("AD complete synchronization: Blocked"));
+            Assert.That(first.Output, Does.Contain("Zoë Nakamura joined IT."));
+            Assert.That(File.Exists(Path.Combine(demo, "identitysync.db")), Is.True);
+            Assert.That(second.Output.Replace(demo, "DIR", StringComparison.Ordinal), Is.EqualTo(first.Output.Replace(demo, "DIR", StringComparison.Ordinal)));
+        });
+    }
+
+    [Test]
+    public async Task Validate_DemoConfiguration_SaysItIsValid()
+    {
+        var result = await RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("is valid: 6 entity types, 3 connectors, 3 resource types."));
+        });
+    }
+
+    [Test]
+    public async Task Validate_InvalidConfiguration_ListsEveryErrorAndExits2()
+    {
+        File.WriteAllText(Config, File.ReadAllText(Config)
+            .Replace("\"Key\": \"Primary\", \"Format\": \"ObjectGuid\"", "\"Format\": \"ObjectGuid\"", StringComparison.Ordinal)
+            .Replace("\"Package\": \"Csv\", \"Settings\": { \"Path\": \"app/accounts.csv\" }", "\"Package\": \"Scim\"", StringComparison.Ordinal));
+
+        var result = await RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain("is invalid (2 errors):"));
+            Assert.That(result.Error, Does.Contain("Connectors[AD].Mappings[AD_User].PrimaryKey: exactly one property must be the primary key (Key: Primary); found none"));
+            Assert.That(result.Error, Does.Contain("Connectors[App].Connections[Accounts].Package: no connection package 'Scim' is registered; registered: Csv"));
+            Assert.That(File.Exists(Store), Is.False, "nothing is written");
+        });
+    }
+
+    [Test]
+    public async Task Validate_MalformedJson_NamesTheFile()
+    {
+        File.WriteAllText(Config, "{ \"IdentitySync\": { ");
+
+        var result = await RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.StartWith(Config + ": "));
+        });
+    }
+
+    [Test]
+    public async Task AnyCommand_MissingConfiguration_Exits2WithAHint()
+    {
+        var result = await RunAsync("sync", "--config", Path.Combine(_directory, "nope.json"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo($"The configuration file '{Path.Combine(_directory, "nope.json")}' does not exist."));
+        });
+    }
+
+    [Test]
+    public async Task Sync_AllConnectors_SucceedsAndWritesTheReport()
+    {
+        var report = Path.Combine(_directory, "report.json");
+
+        var result = await RunAsync("sync", "--config", Config, "--mode", "initial", "--report", report);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("HR initial synchronization: Succeeded"));
+            Assert.That(json.RootElement.EnumerateArray().Select(static r => r.GetProperty("connector").GetString()), Is.EqualTo(new[] { "HR", "AD", "App" }));
+            Assert.That(json.RootElement[1].GetProperty("entityTypes")[0].GetProperty("inserted").GetInt32(), Is.EqualTo(41));
+        });
+    }
+
+    [Test]
+    public async Task Sync_TruncatedExport_Exits3AndResumeThenApplies()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        new DemoCompany().WriteDirectory(_directory, limit: 20);
+
+        var blocked = await RunAsync("sync", "--config", Config, "--connector", "ad");
+        var resumed = await RunAsync("resume", "--config", Config, "--connector", "AD");
+        var listed = await RunAsync("resources", "list", "--config", Config, "--entity-type", "AD_User", "--limit", "50");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(blocked.ExitCode, Is.EqualTo(3));
+            Assert.That(blocked.Output, Does.Contain("AD complete synchronization: Blocked"));
+            Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+            Assert.That(listed.Output, Does.Contain("20 resource(s)."));
+        });
+    }
+
+    [Test]
+    public async Task Abandon_BlockedAndThenNothingBlocked_Exits0Then1()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        new DemoCompany().WriteDirectory(_directory, limit: 20);
+        await RunAsync("sync", "--config", Config, "--connector", "AD");
+
+        var first = await RunAsync("abandon", "--config", Config, "--connector", "AD");
+        var second = await RunAsync("abandon", "--config", Config, "--connector", "AD");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.ExitCode, Is.EqualTo(0));
+            Assert.That(first.Output, Does.Contain("Abandoned the blocked synchronization of AD"));
+            Assert.That(second.ExitCode, Is.EqualTo(1));
+            Assert.That(second.Output, Does.Contain("AD has no blocked synchronization."));
+        });
+    }
+
+    [Test]
+    public async Task Sync_DryRunOnANewStore_WritesNoFile()
+    {
+        var result = await RunAsync("sync", "--config", Config, "--mode", "initial", "--dry-run");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("(dry run: nothing written)"));
+            Assert.That(Directory.GetFiles(_directory, "identitysync.db*"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Sync_UnknownConnector_Exits2NamingTheKnownOnes()
+    {
+        var result = await RunAsync("sync", "--config", Config, "--connector", "LDAP");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo("--connector: unknown connector 'LDAP'; the configuration has HR, AD, App."));
+        });
+    }
+
+    [Test]
+    public async Task Sync_UnknownOption_Exits2()
+    {
+        var result = await RunAsync("sync", "--config", Config, "--forse");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain("--forse"));
+        });
+    }
+
+    [Test]
+    public async Task Sync_UnreadableStore_Exits2AndLeavesTheFileAlone()
+    {
+        File.WriteAllText(Store, "not a database".PadRight(200, '!'));
+
+        var result = await RunAsync("sync", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo($"'{Store}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store."));
+            Assert.That(File.ReadAllText(Store), Does.StartWith("not a database"));
+        });
+    }
+
+    [Test]
+    public async Task Sync_PostgresStore_IsNotAvailableYetAndExits2()
+    {
+        var result = await RunAsync("sync", "--config", Config, "--store", "postgres://localhost/identitysync");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ResourcesShow_PersonWithLinks_PrintsValuesAndBothDirections()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+
+        var manager = await RunAsync("resources", "show", "--config", Config, "--entity-type", "HR_Person", "--key", "1002");
+        var missing = await RunAsync("resources", "show", "--config", Config, "--entity-type", "HR_Person", "--key", "9999");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(manager.ExitCode, Is.EqualTo(0), manager.Error);
+            Assert.That(manager.Output, Does.Contain("│ EmployeeId   │ 1002"));
+            Assert.That(manager.Output, Does.Contain("Organization: FIN"));
+            Assert.That(manager.Output, Does.Contain("Manager: 1001"));
+            Assert.That(manager.Output, Does.Match(@"DirectReports: (10\d\d, ){8}10\d\d"));
+            Assert.That(missing.ExitCode, Is.EqualTo(2));
+            Assert.That(missing.Error.Trim(), Is.EqualTo("--key: no HR_Person has the key '9999'."));
+        });
+    }
+
+    [Test]
+    public async Task Tool_AsARealProcess_RunsTheDemo()
+    {
+        var tool = Path.Combine(AppContext.BaseDirectory, "identitysync.dll");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        start.ArgumentList.Add(tool);
+        start.ArgumentList.Add("demo");
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(process.ExitCode, Is.EqualTo(0), error);
+            Assert.That(output, Does.Contain($"IdentitySync demo in {Path.Combine(_directory, "identitysync-demo")}"));
+            Assert.That(File.Exists(Path.Combine(_directory, "identitysync-demo", "identitysync.db")), Is.True);
+        });
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(args, output, error, CancellationToken.None);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
