@@ -44,13 +44,33 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 
+# Checks beyond the test projects, each counted as one test.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $name"
+    failed=$((failed + 1))
+  fi
+}
+
+# The benchmarks never rot: the scenario runner and every micro-benchmark run at a tiny size, untimed.
+bench=artifacts/bin/IdentitySync.Benchmarks/release/IdentitySync.Benchmarks.dll
+check "benchmark scenarios at 2,000 accounts" dotnet "$bench" scenario --accounts 2000
+micro() {
+  local out=artifacts/benchmarkdotnet-ci
+  rm -rf "$out"
+  IDENTITYSYNC_BENCH_TINY=1 dotnet "$bench" --filter '*' --job Dry --inProcess --artifacts "$out" > "$out.log" 2>&1 || { cat "$out.log"; return 1; }
+  if grep -qE "Benchmarks with issues|Exception" "$out.log"; then cat "$out.log"; return 1; fi
+  [ "$(grep -c "^| " <(cat "$out"/results/*-report-github.md) )" -ge 15 ] || { cat "$out.log"; return 1; }
+  echo "Micro-benchmarks ran (dry, in process, tiny data)."
+}
+check "micro-benchmarks, dry run" micro
+
 # The tool as users install it: packed, installed from the packages, running the demo.
-if bash build/tool-smoke.sh; then
-  passed=$((passed + 1))
-else
-  echo "FAILED: build/tool-smoke.sh (pack, install and run the identitysync tool)"
-  failed=$((failed + 1))
-fi
+check "build/tool-smoke.sh (pack, install and run the identitysync tool)" bash build/tool-smoke.sh
 
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then

@@ -13,6 +13,7 @@ namespace IdentitySync.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore, IDisposable
 {
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
     private readonly string _connectionString;
     private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
 
@@ -215,6 +216,40 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO job_runs (id, job, started, status, run) VALUES ($i, $j, $s, $t, $r)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, run = excluded.run;
+            """;
+        command.Parameters.AddWithValue("$i", run.Id);
+        command.Parameters.AddWithValue("$j", run.Job);
+        command.Parameters.AddWithValue("$s", run.StartedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$t", run.Status.ToString());
+        command.Parameters.AddWithValue("$r", JsonSerializer.SerializeToUtf8Bytes(run, s_json));
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return ValueTask.FromResult(JobRuns(connection, "SELECT run FROM job_runs WHERE id = $p", id).FirstOrDefault());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        IReadOnlyList<Jobs.JobRun> runs = JobRuns(connection, "SELECT run FROM job_runs ORDER BY started DESC, id DESC LIMIT $p", limit);
+        return ValueTask.FromResult(runs);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
     {
         var connection = Open();
@@ -300,6 +335,21 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             reader.IsDBNull(1) ? null : reader.GetString(1),
             JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
             reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)));
+    }
+
+    private static List<Jobs.JobRun> JobRuns(SqliteConnection connection, string sql, object parameter)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", parameter);
+        var runs = new List<Jobs.JobRun>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            runs.Add(JsonSerializer.Deserialize<Jobs.JobRun>(reader.GetFieldValue<byte[]>(0), s_json)!);
+        }
+
+        return runs;
     }
 
     private static StoredResource Resource(SqliteDataReader reader, string entityType) => new(

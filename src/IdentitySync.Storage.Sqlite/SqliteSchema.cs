@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -42,6 +42,9 @@ internal static class SqliteSchema
     [
         // 2: reverse link lookups (a user's groups) for the read API and link deletes of deleted resources.
         CreateReverseLinkIndex,
+
+        // 3: job runs, newest first.
+        "CREATE TABLE job_runs (id TEXT PRIMARY KEY, job TEXT NOT NULL, started TEXT NOT NULL, status TEXT NOT NULL, run BLOB NOT NULL); CREATE INDEX job_runs_by_start ON job_runs (started);",
     ];
 
     public static void Open(SqliteConnection connection, string path)

@@ -260,6 +260,32 @@ public abstract class ResourceStoreConformanceTests
         });
     }
 
+    /// <summary>Job runs are kept, replaced by id, and listed newest first.</summary>
+    [Test]
+    public async Task JobRuns_SavedAndUpdated_AreReadBackNewestFirst()
+    {
+        var day = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+        var first = new Jobs.JobRun("r1", "nightly", day, Jobs.JobStatus.Blocked, [new("synchronize AD", Jobs.JobTaskStatus.Blocked, "Blocked by ...", TimeSpan.FromSeconds(3))], ["08:00 started"]);
+        var second = new Jobs.JobRun("r2", "nightly", day.AddDays(1), Jobs.JobStatus.Succeeded, [new("synchronize AD", Jobs.JobTaskStatus.Succeeded, null, TimeSpan.FromSeconds(2))], []);
+
+        await Store.SaveJobRunAsync(first, s_none);
+        await Store.SaveJobRunAsync(second, s_none);
+        await Store.SaveJobRunAsync(first with { Status = Jobs.JobStatus.Succeeded }, s_none);
+
+        var reopened = Reopen();
+        var latest = await reopened.GetJobRunsAsync(10, s_none);
+        var one = await reopened.GetJobRunAsync("r1", s_none);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(latest.Select(static r => (r.Id, r.Status)), Is.EqualTo(new[] { ("r2", Jobs.JobStatus.Succeeded), ("r1", Jobs.JobStatus.Succeeded) }));
+            Assert.That(one!.Tasks, Is.EqualTo(first.Tasks));
+            Assert.That(one.Log, Is.EqualTo(first.Log));
+            Assert.That(one.StartedAt, Is.EqualTo(day));
+            Assert.That(await reopened.GetJobRunAsync("nope", s_none), Is.Null);
+            Assert.That(await reopened.GetJobRunsAsync(1, s_none), Has.Count.EqualTo(1));
+        });
+    }
+
     /// <summary>A change for the resource table, with the given values.</summary>
     /// <param name="key">The key.</param>
     /// <param name="values">The values.</param>

@@ -73,6 +73,24 @@ public interface IResourceStore
     /// <returns>The links, in no particular order.</returns>
     IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
 
+    /// <summary>Keeps a job run, replacing the one with the same id.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the run is saved.</returns>
+    ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken);
+
+    /// <summary>Reads a job run by id.</summary>
+    /// <param name="id">The run's id.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The run, or <see langword="null"/>.</returns>
+    ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Reads the latest job runs, newest first.</summary>
+    /// <param name="limit">The most runs to return.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The runs.</returns>
+    ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken);
+
     /// <summary>Starts the transaction that applies one change set of a connector.</summary>
     /// <param name="connector">The connector.</param>
     /// <param name="expectedVersion">The connector version the change set was computed against.</param>

@@ -15,6 +15,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     private Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Jobs.JobRun> _jobRuns = new(StringComparer.Ordinal);
     private long _nextId = 1;
 
     /// <inheritdoc />
@@ -144,6 +145,25 @@ public sealed class InMemoryResourceStore : IResourceStore
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _jobRuns[run.Id] = run;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobRuns.GetValueOrDefault(id));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Jobs.JobRun> runs = [.. _jobRuns.Values.OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal).Take(limit)];
+        return ValueTask.FromResult(runs);
     }
 
     /// <inheritdoc />

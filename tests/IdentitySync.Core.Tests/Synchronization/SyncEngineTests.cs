@@ -660,6 +660,12 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
+        public ValueTask SaveJobRunAsync(IdentitySync.Jobs.JobRun run, CancellationToken cancellationToken) => inner.SaveJobRunAsync(run, cancellationToken);
+
+        public ValueTask<IdentitySync.Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) => inner.GetJobRunAsync(id, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IdentitySync.Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken) => inner.GetJobRunsAsync(limit, cancellationToken);
+
         public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken) =>
             inner.GetResourcePageAsync(entityType, afterKey, limit, cancellationToken);
 

@@ -1,0 +1,74 @@
+using IdentitySync.Model;
+
+namespace IdentitySync.Benchmarks.Scenarios;
+
+/// <summary>The model the generated exports are synchronized with: 20 mapped user columns, groups, memberships by DN.</summary>
+public static class BenchmarkModel
+{
+    public static IdentityModel Create() => new IdentityModelBuilder()
+        .AddEntityType("AD_User", e => e
+            .AddProperty("ObjectGuid", ScalarType.Guid)
+            .AddProperty("Dn")
+            .AddProperty("Sam")
+            .AddProperty("Upn")
+            .AddProperty("EmployeeId")
+            .AddProperty("GivenName")
+            .AddProperty("Surname")
+            .AddProperty("DisplayName")
+            .AddProperty("Mail")
+            .AddProperty("Title")
+            .AddProperty("Department")
+            .AddProperty("Company")
+            .AddProperty("Office")
+            .AddProperty("Telephone")
+            .AddProperty("Mobile")
+            .AddProperty("ManagerDn")
+            .AddProperty("WhenCreated", ScalarType.DateTime)
+            .AddProperty("LastLogon", ScalarType.DateTime)
+            .AddProperty("UserAccountControl", ScalarType.Int32)
+            .AddProperty("ProxyAddresses", isMultiValued: true)
+            .AddNavigationProperty("MemberOf", "AD_Group", isMultiValued: true))
+        .AddEntityType("AD_Group", e => e
+            .AddProperty("Dn")
+            .AddProperty("Cn")
+            .AddProperty("Description")
+            .AddNavigationProperty("Members", "AD_User", isMultiValued: true))
+        .AddAssociation("AD_Membership", "AD_Group.Members", "AD_User.MemberOf")
+        .AddConnector("AD", c => c
+            .AddConnection("Export", "Csv", [new("Path", "{table}.csv")])
+            .MapEntityType("AD_User", "Export", "users", m => m
+                .Map("Dn", "dn", PropertyKey.Primary)
+                .Map("ObjectGuid", "objectGUID", format: ValueFormat.ObjectGuid)
+                .Map("Sam", "sAMAccountName", PropertyKey.Unique)
+                .Map("Upn", "userPrincipalName")
+                .Map("EmployeeId", "employeeID")
+                .Map("GivenName", "givenName")
+                .Map("Surname", "sn")
+                .Map("DisplayName", "displayName")
+                .Map("Mail", "mail")
+                .Map("Title", "title")
+                .Map("Department", "department")
+                .Map("Company", "company")
+                .Map("Office", "office")
+                .Map("Telephone", "telephoneNumber")
+                .Map("Mobile", "mobile")
+                .Map("ManagerDn", "manager")
+                .Map("WhenCreated", "whenCreated", format: ValueFormat.GeneralizedTime)
+                .Map("LastLogon", "lastLogonTimestamp", format: ValueFormat.FileTime)
+                .Map("UserAccountControl", "userAccountControl")
+                .Map("ProxyAddresses", "proxyAddresses", separator: ";"))
+            .MapEntityType("AD_Group", "Export", "groups", m => m
+                .Map("Dn", "dn", PropertyKey.Primary)
+                .Map("Cn", "cn")
+                .Map("Description", "description"))
+            .MapAssociation("AD_Membership", "Export", "members", "group_dn", "member_dn")
+            // Benchmarks measure the engine, not the safety net: a 1 % change of a million accounts exceeds the default counts.
+            .ConfigureThresholds(static t =>
+            {
+                t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
+                t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
+                t.Links.MaxInserted = t.Links.MaxDeleted = 0;
+                t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
+            }))
+        .Build();
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using IdentitySync.Benchmarks.Data;
+using IdentitySync.Connections.Csv;
+using IdentitySync.Storage.Sqlite;
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Benchmarks.Scenarios;
+
+/// <summary>
+/// The end-to-end scenarios of the speed budget: G1 a complete load into an empty SQLite store,
+/// G2 the same files again, G3 1 % changed; G5 is G1 at ten times the size (run it with a larger
+/// --accounts). Each phase reports wall time, rows per second, peak working set, allocations and GCs.
+/// </summary>
+public static class ScenarioRunner
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var accounts = Option(args, "--accounts", 100_000);
+        var perAccount = Option(args, "--memberships-per-account", 10);
+        var output = OptionText(args, "--out");
+        var work = Path.Combine(Path.GetTempPath(), $"identitysync-bench-{accounts}-{Environment.ProcessId}");
+        var original = Path.Combine(work, "original");
+        var changed = Path.Combine(work, "changed");
+        try
+        {
+            var generator = new DataGenerator(accounts, perAccount);
+            var clock = Stopwatch.StartNew();
+            var counts = generator.Write(original);
+            generator.Write(changed, changeRate: 0.01);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Generated {counts.Accounts:N0} accounts, {counts.Groups:N0} groups, {counts.Memberships:N0} memberships in {clock.Elapsed.TotalSeconds:F1} s."));
+
+            var database = Path.Combine(work, "bench.db");
+            var phases = new List<PhaseResult>();
+            using (var store = new SqliteResourceStore(database))
+            {
+                var model = BenchmarkModel.Create();
+                var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
+                var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
+                phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                phases.Add(await MeasureAsync("G2", "the same files again (no change)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
+                phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
+            }
+
+            var result = new ScenarioResult(Machine(), accounts, counts.Groups, counts.Memberships, new FileInfo(Path.Combine(original, "users.csv")).Length, phases);
+            Console.WriteLine(Markdown(result));
+            if (output is not null)
+            {
+                Directory.CreateDirectory(output);
+                var stem = Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"scenario-{accounts}"));
+                await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(result, s_json)).ConfigureAwait(false);
+                await File.WriteAllTextAsync(stem + ".md", Markdown(result)).ConfigureAwait(false);
+            }
+
+            return phases.All(static p => p.Outcome == nameof(SyncOutcome.Succeeded)) ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<SyncReport>> run)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        using var process = Process.GetCurrentProcess();
+        var clock = Stopwatch.StartNew();
+        var report = await run().ConfigureAwait(false);
+        clock.Stop();
+        process.Refresh();
+        if (report.Outcome != SyncOutcome.Succeeded)
+        {
+            Console.Error.WriteLine($"{id}: {report.Outcome}: {report.Message}");
+        }
+
+        var rows = report.EntityTypes.Sum(static e => e.RowsRead) + report.Associations.Sum(static a => a.RowsRead);
+        var changes = report.EntityTypes.Sum(static e => e.Inserted + e.Updated + e.Deleted) + report.Associations.Sum(static a => a.Inserted + a.Deleted);
+        return new PhaseResult(
+            id,
+            description,
+            report.Outcome.ToString(),
+            Math.Round(clock.Elapsed.TotalSeconds, 2),
+            rows,
+            changes,
+            (long)(rows / clock.Elapsed.TotalSeconds),
+            process.PeakWorkingSet64 / (1024 * 1024),
+            (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024),
+            GC.CollectionCount(0) - gcs.Item1,
+            GC.CollectionCount(1) - gcs.Item2,
+            GC.CollectionCount(2) - gcs.Item3,
+            report.Durations);
+    }
+
+    private static string Markdown(ScenarioResult result)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Scenario: {result.Accounts:N0} accounts x 20 columns ({result.UsersFileBytes / (1024 * 1024):N0} MiB), {result.Groups:N0} groups, {result.Memberships:N0} memberships, CSV into SQLite.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine}\n\n");
+        text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | Read / diff / apply (s) |\n");
+        text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        foreach (var p in result.Phases)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {p.Durations.Read.TotalSeconds:F1} / {p.Durations.Diff.TotalSeconds:F1} / {p.Durations.Apply.TotalSeconds:F1} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024.0);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {Environment.ProcessorCount} cores, {memory:F0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
+
+public sealed record ScenarioResult(string Machine, int Accounts, int Groups, long Memberships, long UsersFileBytes, IReadOnlyList<PhaseResult> Phases);
+
+public sealed record PhaseResult(
+    string Id,
+    string Description,
+    string Outcome,
+    double Seconds,
+    long RowsRead,
+    long Changes,
+    long RowsPerSecond,
+    long PeakWorkingSetMiB,
+    long AllocatedMiB,
+    int Gen0,
+    int Gen1,
+    int Gen2,
+    SyncDurations Durations);

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Jobs;
+
+/// <summary>
+/// Runs a job's tasks in order, with progress and cancellation. A failed or blocked task stops the
+/// job; a blocked run resumes from that task. Runs are kept in the store. A task never runs twice
+/// at once in this process (synchronizations are also locked per connector across processes).
+/// </summary>
+public sealed class JobRunner
+{
+    private static readonly ConcurrentDictionary<string, byte> s_running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IResourceStore _store;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="JobRunner"/> class.</summary>
+    /// <param name="store">Where runs are kept.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    public JobRunner(IResourceStore store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Runs a job from its first task.</summary>
+    /// <param name="job">The job's name.</param>
+    /// <param name="tasks">The tasks, in order.</param>
+    /// <param name="progress">Told when each task starts and ends.</param>
+    /// <param name="cancellationToken">Cancels the run; the tasks after the running one do not run.</param>
+    /// <returns>The run, as kept in the store.</returns>
+    public Task<JobRun> RunAsync(string job, IReadOnlyList<IJobTask> tasks, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var id = _timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var results = tasks.Select(static t => new JobTaskResult(t.Name, JobTaskStatus.Pending, null, TimeSpan.Zero)).ToList();
+        return ExecuteAsync(new JobRun(id, job, _timeProvider.GetUtcNow(), JobStatus.Succeeded, results, []), tasks, 0, resuming: false, resumeTask: false, progress, cancellationToken);
+    }
+
+    /// <summary>Continues a blocked or failed run from the task that stopped it (a blocked synchronization applies its staged change set).</summary>
+    /// <param name="run">The run to continue.</param>
+    /// <param name="tasks">The same tasks, in the same order.</param>
+    /// <param name="progress">Told when each task starts and ends.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The continued run, kept in the store under the same id.</returns>
+    public Task<JobRun> ResumeAsync(JobRun run, IReadOnlyList<IJobTask> tasks, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (run.ResumeIndex < 0 || run.Status is JobStatus.Succeeded)
+        {
+            throw new IdentitySyncException($"Job run {run.Id} ended {run.Status}; only a blocked, failed or cancelled run can be resumed.");
+        }
+
+        if (!tasks.Select(static t => t.Name).SequenceEqual(run.Tasks.Select(static t => t.Task), StringComparer.Ordinal))
+        {
+            throw new IdentitySyncException($"Job run {run.Id} had the tasks {string.Join(", ", run.Tasks.Select(static t => t.Task))}; resume it with the same tasks.");
+        }
+
+        var index = run.ResumeIndex;
+        return ExecuteAsync(run, tasks, index, resuming: true, resumeTask: run.Tasks[index].Status == JobTaskStatus.Blocked, progress, cancellationToken);
+    }
+
+    private async Task<JobRun> ExecuteAsync(JobRun run, IReadOnlyList<IJobTask> tasks, int start, bool resuming, bool resumeTask, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var results = run.Tasks.ToList();
+        var log = run.Log.ToList();
+        var status = JobStatus.Succeeded;
+        Log(log, resuming ? $"Job {run.Job} resumed from task {start + 1}, {tasks[start].Name}." : $"Job {run.Job} started ({tasks.Count} tasks).");
+        for (var i = start; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            if (!s_running.TryAdd(task.Name, 0))
+            {
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, $"'{task.Name}' is already running in another job.", TimeSpan.Zero);
+                Log(log, $"{task.Name}: Failed: already running in another job.");
+                status = JobStatus.Failed;
+                break;
+            }
+
+            var began = _timeProvider.GetTimestamp();
+            progress?.Report(new JobProgress(i, tasks.Count, task.Name, JobTaskStatus.Pending));
+            try
+            {
+                var (taskStatus, message) = resumeTask && i == start
+                    ? await task.ResumeAsync(cancellationToken).ConfigureAwait(false)
+                    : await task.RunAsync(cancellationToken).ConfigureAwait(false);
+                results[i] = new JobTaskResult(task.Name, taskStatus, message, _timeProvider.GetElapsedTime(began));
+                Log(log, $"{task.Name}: {taskStatus}{(message is null ? string.Empty : ": " + message)}");
+                progress?.Report(new JobProgress(i, tasks.Count, task.Name, taskStatus));
+                status = taskStatus switch
+                {
+                    JobTaskStatus.Failed => JobStatus.Failed,
+                    JobTaskStatus.Blocked => JobStatus.Blocked,
+                    _ => status,
+                };
+            }
+            catch (OperationCanceledException)
+            {
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, "Cancelled; nothing of it was applied.", _timeProvider.GetElapsedTime(began));
+                Log(log, $"{task.Name}: cancelled.");
+                status = JobStatus.Cancelled;
+            }
+            catch (IdentitySyncException exception)
+            {
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, exception.Message, _timeProvider.GetElapsedTime(began));
+                Log(log, $"{task.Name}: Failed: {exception.Message}");
+                status = JobStatus.Failed;
+            }
+            finally
+            {
+                s_running.TryRemove(task.Name, out _);
+            }
+
+            if (status != JobStatus.Succeeded)
+            {
+                break;
+            }
+        }
+
+        Log(log, $"Job {run.Job} ended {status}.");
+        var ended = run with { Status = status, Tasks = results, Log = log };
+        await _store.SaveJobRunAsync(ended, CancellationToken.None).ConfigureAwait(false);
+        return ended;
+    }
+
+    private void Log(List<string> log, string line) =>
+        log.Add(_timeProvider.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " " + line);
+}

@@ -1,0 +1,6 @@
+namespace IdentitySync.Jobs;
+
+/// <summary>How a job task ended, as the task itself reports it.</summary>
+/// <param name="Status">The status.</param>
+/// <param name="Message">What happened, in plain words.</param>
+public sealed record JobTaskOutcome(JobTaskStatus Status, string? Message);

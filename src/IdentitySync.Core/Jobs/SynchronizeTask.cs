@@ -1,0 +1,53 @@
+using IdentitySync.Synchronization;
+
+namespace IdentitySync.Jobs;
+
+/// <summary>A job task that synchronizes one connector; a deactivated connector is skipped.</summary>
+public sealed class SynchronizeTask : IJobTask
+{
+    private readonly SyncEngine _engine;
+    private readonly SyncRunOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="SynchronizeTask"/> class.</summary>
+    /// <param name="engine">The synchronization engine.</param>
+    /// <param name="connector">The connector's name.</param>
+    /// <param name="options">The mode and options; a complete run when <see langword="null"/>.</param>
+    public SynchronizeTask(SyncEngine engine, string connector, SyncRunOptions? options = null)
+    {
+        _engine = engine;
+        Connector = connector;
+        _options = options ?? new SyncRunOptions();
+    }
+
+    /// <summary>Gets the connector's name.</summary>
+    public string Connector { get; }
+
+    /// <inheritdoc />
+    public string Name => $"synchronize {Connector}";
+
+    /// <summary>Gets the report of the last run or resume of this task.</summary>
+    public SyncReport? LastReport { get; private set; }
+
+    /// <inheritdoc />
+    public async Task<JobTaskOutcome> RunAsync(CancellationToken cancellationToken) =>
+        Result(LastReport = await _engine.SynchronizeAsync(Connector, _options, cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public async Task<JobTaskOutcome> ResumeAsync(CancellationToken cancellationToken) =>
+        Result(LastReport = await _engine.ResumeAsync(Connector, cancellationToken).ConfigureAwait(false));
+
+    private static JobTaskOutcome Result(SyncReport report)
+    {
+        var quarantined = report.EntityTypes.Sum(static e => e.Quarantined.Count) + report.Associations.Sum(static a => a.Quarantined.Count);
+        var counts = $"{report.EntityTypes.Sum(static e => e.Inserted)} inserted, {report.EntityTypes.Sum(static e => e.Updated)} updated, "
+            + $"{report.EntityTypes.Sum(static e => e.Deleted)} deleted, {report.Associations.Sum(static a => a.Inserted + a.Deleted)} links changed";
+        return report.Outcome switch
+        {
+            SyncOutcome.Succeeded when quarantined > 0 => new(JobTaskStatus.Warning, $"{counts}; {quarantined} rows quarantined"),
+            SyncOutcome.Succeeded => new(JobTaskStatus.Succeeded, counts),
+            SyncOutcome.Blocked => new(JobTaskStatus.Blocked, report.Message),
+            SyncOutcome.Skipped => new(JobTaskStatus.Skipped, report.Message),
+            _ => new(JobTaskStatus.Failed, report.Message),
+        };
+    }
+}

@@ -1,0 +1,158 @@
+using IdentitySync.Jobs;
+using IdentitySync.Synchronization;
+using IdentitySync.Tests.Synchronization;
+
+namespace IdentitySync.Tests.Jobs;
+
+public sealed class JobRunnerTests
+{
+    private static SyncFixture Fixture(bool thresholdsOff = true, bool appDeactivated = false) => new(thresholdsOff, b =>
+    {
+        b.AddEntityType("App_Account", e => e.AddProperty("Login"))
+            .AddConnector("App", c =>
+            {
+                c.AddConnection("Export", "Memory")
+                    .MapEntityType("App_Account", "Export", "accounts", m => m.Map("Login", "login", IdentitySync.Model.PropertyKey.Primary));
+                if (appDeactivated)
+                {
+                    c.Deactivate();
+                }
+            });
+    });
+
+    [Test]
+    public async Task Run_EveryTaskSucceeds_KeepsTheRunWithResultsAndProgress()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(3, "CN=Staff;u1");
+        fixture.Package.SetTable("accounts", "login", "alice", "bob");
+        var progress = new List<JobProgress>();
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+
+        var run = await runner.RunAsync("nightly", Tasks(fixture, SyncMode.Initial), new SynchronousProgress(progress));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(run.Tasks.Select(static t => (t.Task, t.Status, t.Message)), Is.EqualTo(new[]
+            {
+                ("synchronize AD", JobTaskStatus.Succeeded, "5 inserted, 0 updated, 0 deleted, 1 links changed"),
+                ("synchronize App", JobTaskStatus.Succeeded, "2 inserted, 0 updated, 0 deleted, 0 links changed"),
+            }));
+            Assert.That(progress.Select(static p => (p.TaskIndex, p.Status)), Is.EqualTo(new[]
+            {
+                (0, JobTaskStatus.Pending), (0, JobTaskStatus.Succeeded), (1, JobTaskStatus.Pending), (1, JobTaskStatus.Succeeded),
+            }));
+            Assert.That(run.Log[0], Is.EqualTo("2026-01-01 00:00:00Z Job nightly started (2 tasks)."));
+            Assert.That(run.Log[^1], Is.EqualTo("2026-01-01 00:00:00Z Job nightly ended Succeeded."));
+            Assert.That(await fixture.Store.GetJobRunAsync(run.Id, CancellationToken.None), Is.EqualTo(run).Using<JobRun>(static (a, b) => a.Id == b.Id && a.Status == b.Status && a.Tasks.SequenceEqual(b.Tasks)));
+        });
+    }
+
+    [Test]
+    public async Task Run_BlockedTask_StopsTheJobAndResumeContinuesFromIt()
+    {
+        var fixture = Fixture(thresholdsOff: false);
+        fixture.SetSnapshot(100);
+        fixture.Package.SetTable("accounts", "login", "alice");
+        await fixture.RunAsync(SyncMode.Initial);
+        fixture.SetUsers(SyncFixture.Users(90));
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+        var tasks = Tasks(fixture, SyncMode.Complete);
+
+        var blocked = await runner.RunAsync("nightly", tasks);
+        var resumed = await runner.ResumeAsync(blocked, tasks);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(blocked.Status, Is.EqualTo(JobStatus.Blocked));
+            Assert.That(blocked.Tasks.Select(static t => t.Status), Is.EqualTo(new[] { JobTaskStatus.Blocked, JobTaskStatus.Pending }));
+            Assert.That(resumed.Id, Is.EqualTo(blocked.Id));
+            Assert.That(resumed.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(resumed.Tasks.Select(static t => t.Status), Is.EqualTo(new[] { JobTaskStatus.Succeeded, JobTaskStatus.Succeeded }));
+            Assert.That(resumed.Log, Has.Some.Contains("Job nightly resumed from task 1, synchronize AD."));
+            Assert.That(await fixture.Store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(90), "the staged deletes were applied");
+            Assert.That((await fixture.Store.GetJobRunsAsync(10, CancellationToken.None)).Single().Status, Is.EqualTo(JobStatus.Succeeded));
+        });
+    }
+
+    [Test]
+    public async Task Run_DeactivatedConnector_IsSkippedAndTheJobGoesOn()
+    {
+        var fixture = Fixture(appDeactivated: true);
+        fixture.SetSnapshot(2);
+
+        var run = await new JobRunner(fixture.Store, fixture.Clock).RunAsync("nightly", [.. Tasks(fixture, SyncMode.Initial).AsEnumerable().Reverse()]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(run.Tasks.Select(static t => t.Status), Is.EqualTo(new[] { JobTaskStatus.Skipped, JobTaskStatus.Succeeded }));
+            Assert.That(run.Tasks[0].Message, Is.EqualTo("Connector 'App' is deactivated (IsDeactivated: true); activate it to synchronize."));
+        });
+    }
+
+    [Test]
+    public async Task Run_QuarantinedRows_EndTheTaskWithAWarning()
+    {
+        var fixture = Fixture();
+        fixture.SetUsers([SyncFixture.User(1), ";noKey;E;2024-01-01;"]);
+        fixture.SetGroups();
+        fixture.SetMembers();
+        fixture.Package.SetTable("accounts", "login");
+
+        var run = await new JobRunner(fixture.Store, fixture.Clock).RunAsync("nightly", Tasks(fixture, SyncMode.Initial));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(run.Tasks[0].Status, Is.EqualTo(JobTaskStatus.Warning));
+            Assert.That(run.Tasks[0].Message, Is.EqualTo("1 inserted, 0 updated, 0 deleted, 0 links changed; 1 rows quarantined"));
+        });
+    }
+
+    [Test]
+    public async Task Run_Cancelled_StopsAndLeavesTheRestPending()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(2);
+        fixture.Package.SetTable("accounts", "login", "alice");
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var run = await new JobRunner(fixture.Store, fixture.Clock).RunAsync("nightly", Tasks(fixture, SyncMode.Initial), cancellationToken: cancellation.Token);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Cancelled));
+            Assert.That(run.Tasks.Select(static t => t.Status), Is.EqualTo(new[] { JobTaskStatus.Failed, JobTaskStatus.Pending }));
+            Assert.That(await fixture.Store.CountResourcesAsync("AD_User", CancellationToken.None), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Resume_SucceededRun_IsRefused()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(1);
+        fixture.Package.SetTable("accounts", "login");
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+        var tasks = Tasks(fixture, SyncMode.Initial);
+        var run = await runner.RunAsync("nightly", tasks);
+
+        var exception = Assert.ThrowsAsync<IdentitySyncException>(() => runner.ResumeAsync(run, tasks));
+
+        Assert.That(exception!.Message, Is.EqualTo($"Job run {run.Id} ended Succeeded; only a blocked, failed or cancelled run can be resumed."));
+    }
+
+    private static List<IJobTask> Tasks(SyncFixture fixture, SyncMode mode) =>
+    [
+        new SynchronizeTask(fixture.Engine, "AD", new SyncRunOptions { Mode = mode }),
+        new SynchronizeTask(fixture.Engine, "App", new SyncRunOptions { Mode = mode }),
+    ];
+
+    private sealed class SynchronousProgress(List<JobProgress> seen) : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value) => seen.Add(value);
+    }
+}
