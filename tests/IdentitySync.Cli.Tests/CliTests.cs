@@ -239,6 +239,49 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Jobs_RunBlockedListShowResume_FollowTheRun()
+    {
+        var initial = await RunAsync("jobs", "run", "--config", Config, "--mode", "initial");
+        new DemoCompany().WriteDirectory(_directory, limit: 20);
+
+        var blocked = await RunAsync("jobs", "run", "--config", Config);
+        var id = System.Text.RegularExpressions.Regex.Match(blocked.Output, @"Job run (\S+) \(sync\): Blocked").Groups[1].Value;
+        var listed = await RunAsync("jobs", "list", "--config", Config);
+        var shown = await RunAsync("jobs", "show", id, "--config", Config);
+        var resumed = await RunAsync("jobs", "resume", id, "--config", Config);
+        var again = await RunAsync("jobs", "resume", id, "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Error);
+            Assert.That(initial.Output, Does.Contain("[1/3] synchronize HR: Succeeded"));
+            Assert.That(blocked.ExitCode, Is.EqualTo(3));
+            Assert.That(blocked.Output, Does.Contain("[2/3] synchronize AD: Blocked"));
+            Assert.That(blocked.Output, Does.Not.Contain("[3/3]"), "a blocked task stops the job");
+            Assert.That(id, Is.Not.Empty);
+            Assert.That(listed.Output, Does.Contain(id));
+            Assert.That(shown.Output, Does.Contain("synchronize App │ Pending"));
+            Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+            Assert.That(resumed.Output, Does.Contain("resumed from task 2, synchronize AD."));
+            Assert.That(resumed.Output, Does.Contain("[3/3] synchronize App: Succeeded"));
+            Assert.That(again.ExitCode, Is.EqualTo(2));
+            Assert.That(again.Error.Trim(), Is.EqualTo($"Job run {id} ended Succeeded; only a blocked, failed or cancelled run can be resumed."));
+        });
+    }
+
+    [Test]
+    public async Task JobsShow_UnknownId_Exits2()
+    {
+        var result = await RunAsync("jobs", "show", "nope", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo("No job run has the id 'nope'; 'identitysync jobs list' shows them."));
+        });
+    }
+
+    [Test]
     public async Task Tool_AsARealProcess_RunsTheDemo()
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "identitysync.dll");

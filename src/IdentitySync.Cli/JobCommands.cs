@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Globalization;
+using IdentitySync.Jobs;
+using IdentitySync.Synchronization;
+using Spectre.Console;
+
+namespace IdentitySync.Cli;
+
+/// <summary><c>identitysync jobs run|list|show|resume</c>: the job runner over the configured connectors.</summary>
+internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option<string?> config, Option<string?> store)
+{
+    private const string SynchronizePrefix = "synchronize ";
+
+    public Command Jobs() => new("jobs", "Run connectors as one job, and list, show or resume job runs.") { Run(), List(), Show(), Resume() };
+
+    private static IReadOnlyList<IJobTask> Tasks(SyncEngine engine, IEnumerable<string> connectors, SyncMode mode) =>
+        [.. connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode }))];
+
+    private static int ExitCodeOf(JobRun run) => run.Status switch
+    {
+        JobStatus.Succeeded => ExitCodes.Success,
+        JobStatus.Blocked => ExitCodes.Blocked,
+        _ => ExitCodes.Failure,
+    };
+
+    private Command Run()
+    {
+        var connectors = new Option<string[]>("--connector") { Description = "Connectors to synchronize, in order (default: every connector of the configuration; deactivated ones are skipped).", AllowMultipleArgumentsPerToken = true };
+        var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
+        var command = new Command("run", "Synchronize connectors one after another as a job; a blocked or failed task stops it.") { connectors, mode };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var names = parse.GetValue(connectors) is { Length: > 0 } given
+                ? given.Select(n => context.Connector(n).Name).ToList()
+                : context.Model.Connectors.Select(static c => c.Name).ToList();
+            var resourceStore = context.OpenStore();
+            var engine = context.Engine(resourceStore);
+            var run = await new JobRunner(resourceStore).RunAsync("sync", Tasks(engine, names, parse.GetValue(mode)), new Progress(console), cancellationToken).ConfigureAwait(false);
+            Print(run);
+            return ExitCodeOf(run);
+        }));
+        return command;
+    }
+
+    private Command List()
+    {
+        var limit = new Option<int>("--limit") { Description = "How many runs to list, newest first.", DefaultValueFactory = static _ => 20 };
+        var command = new Command("list", "List the latest job runs.") { limit };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var runs = await context.OpenStore().GetJobRunsAsync(Math.Clamp(parse.GetValue(limit), 1, 1000), cancellationToken).ConfigureAwait(false);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "job", "started (UTC)", "status", "tasks");
+            foreach (var run in runs)
+            {
+                table.AddRow(
+                    Markup.Escape(run.Id),
+                    Markup.Escape(run.Job),
+                    run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    run.Status.ToString(),
+                    Markup.Escape(string.Join(", ", run.Tasks.Select(static t => $"{t.Task}: {t.Status}"))));
+            }
+
+            console.Write(table);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "The run's id, as 'jobs list' shows it." };
+        var command = new Command("show", "Show a job run: each task's result and the log.") { id };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            Print(await Find(context, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private Command Resume()
+    {
+        var id = new Argument<string>("id") { Description = "The blocked, failed or cancelled run's id." };
+        var command = new Command("resume", "Continue a blocked or failed job run from the task that stopped it (a blocked synchronization applies its staged change set).") { id };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var run = await Find(context, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            var connectors = run.Tasks.Select(static t => t.Task.StartsWith(SynchronizePrefix, StringComparison.Ordinal)
+                ? t.Task[SynchronizePrefix.Length..]
+                : throw new UsageException($"Job run task '{t.Task}' cannot be resumed by this version.")).ToList();
+            var resourceStore = context.OpenStore();
+            var tasks = Tasks(context.Engine(resourceStore), connectors.Select(c => context.Connector(c).Name), SyncMode.Complete);
+            JobRun resumed;
+            try
+            {
+                resumed = await new JobRunner(resourceStore).ResumeAsync(run, tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IdentitySyncException exception)
+            {
+                throw new UsageException(exception.Message);
+            }
+
+            Print(resumed);
+            return ExitCodeOf(resumed);
+        }));
+        return command;
+    }
+
+    private static async Task<JobRun> Find(CliContext context, string id, CancellationToken cancellationToken) =>
+        await context.OpenStore().GetJobRunAsync(id, cancellationToken).ConfigureAwait(false)
+        ?? throw new UsageException($"No job run has the id '{id}'; 'identitysync jobs list' shows them.");
+
+    private void Print(JobRun run)
+    {
+        console.MarkupLine($"Job run [bold]{Markup.Escape(run.Id)}[/] ({Markup.Escape(run.Job)}): {run.Status}");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "status", "seconds", "message");
+        foreach (var task in run.Tasks)
+        {
+            table.AddRow(Markup.Escape(task.Task), task.Status.ToString(), task.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(task.Message ?? string.Empty));
+        }
+
+        console.Write(table);
+        foreach (var line in run.Log)
+        {
+            console.MarkupLine("  " + Markup.Escape(line));
+        }
+    }
+
+    /// <summary>Plain progress lines: one when a task starts and one when it ends.</summary>
+    private sealed class Progress(IAnsiConsole console) : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value) => console.MarkupLine(value.Status == JobTaskStatus.Pending
+            ? $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Markup.Escape(value.Task)}..."
+            : $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Markup.Escape(value.Task)}: {value.Status}");
+    }
+}
