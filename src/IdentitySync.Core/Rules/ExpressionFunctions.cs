@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+
+namespace IdentitySync.Rules;
+
+/// <summary>The functions of the expression language, each compiled from its arguments' delegates.</summary>
+internal static class ExpressionFunctions
+{
+    private static readonly ExpressionFunction[] s_functions =
+    [
+        Transform("lower", "lower(value): lower case", static s => s.ToLowerInvariant()),
+        Transform("upper", "upper(value): upper case", static s => s.ToUpperInvariant()),
+        Transform("trim", "trim(value): without leading and trailing spaces", static s => s.Trim()),
+        Transform("removeDiacritics", "removeDiacritics(value): é → e, ø → ø", Values.RemoveDiacritics),
+        Transform("simplify", "simplify(value): lower case, no diacritics, letters and digits only", Values.Simplify),
+        new("substring", 2, 3, static _ => ExpressionKind.Value, ExpressionKind.Value, "substring(value, start, length): from a 0-based start", static (a, _) => c =>
+        {
+            var start = Math.Max(0, Convert.ToInt32(a[1](c), System.Globalization.CultureInfo.InvariantCulture));
+            var length = a.Length > 2 ? Math.Max(0, Convert.ToInt32(a[2](c), System.Globalization.CultureInfo.InvariantCulture)) : int.MaxValue;
+            return Values.Map(a[0](c), s => start >= s.Length ? string.Empty : s.Substring(start, Math.Min(length, s.Length - start)));
+        }),
+        new("template", 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, "template('{Owner.FirstName}.{Owner.LastName}')", static (_, literal) =>
+        {
+            var template = literal(0);
+            var parts = Placeholders(template);
+            return c => string.Concat(parts.Select(p => p.Root is null ? p.Text : Values.Text(c.GetValue(p.Root, p.Path!))));
+        }),
+        new("coalesce", 2, int.MaxValue, static _ => ExpressionKind.Value, ExpressionKind.Value, "coalesce(value, fallback, ...): the first that is not empty", static (a, _) => c =>
+        {
+            foreach (var argument in a)
+            {
+                var value = argument(c);
+                if (Values.Items(value).Any(static i => Values.Text(i).Length > 0))
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }),
+        Compare("equals", "equals(value, other): the same text", static (l, r) => string.Equals(l, r, StringComparison.Ordinal)),
+        Compare("startsWith", "startsWith(value, prefix)", static (l, r) => l.StartsWith(r, StringComparison.Ordinal)),
+        Compare("endsWith", "endsWith(value, suffix)", static (l, r) => l.EndsWith(r, StringComparison.Ordinal)),
+        Compare("contains", "contains(value, part)", static (l, r) => l.Contains(r, StringComparison.Ordinal)),
+        new("matches", 2, 2, static _ => ExpressionKind.Value, ExpressionKind.Predicate, "matches(value, 'regular expression')", static (a, literal) =>
+        {
+            var regex = new Regex(literal(1), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            return c => Values.Items(a[0](c)).Any(i => regex.IsMatch(Values.Text(i)));
+        }),
+        new("in", 2, int.MaxValue, static _ => ExpressionKind.Value, ExpressionKind.Predicate, "in(value, 'a', 'b', ...): equal to one of them", static (a, _) => c =>
+        {
+            var value = a[0](c);
+            return a.Skip(1).Any(other => Values.Any(value, other(c), static (l, r) => string.Equals(l, r, StringComparison.Ordinal)));
+        }),
+        new("isEmpty", 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Predicate, "isEmpty(value): no value, or only empty text", static (a, _) => c =>
+            Values.Items(a[0](c)).All(static i => Values.Text(i).Length == 0)),
+        new("not", 1, 1, static _ => ExpressionKind.Predicate, ExpressionKind.Predicate, "not(condition)", static (a, _) => c => !(bool)a[0](c)!),
+        new("and", 2, int.MaxValue, static _ => ExpressionKind.Predicate, ExpressionKind.Predicate, "and(condition, condition, ...)", static (a, _) => c => a.All(p => (bool)p(c)!)),
+        new("or", 2, int.MaxValue, static _ => ExpressionKind.Predicate, ExpressionKind.Predicate, "or(condition, condition, ...)", static (a, _) => c => a.Any(p => (bool)p(c)!)),
+    ];
+
+    public static IEnumerable<string> Names => s_functions.Select(static f => f.Name);
+
+    public static ExpressionFunction? Find(string name) =>
+        s_functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static ExpressionFunction Transform(string name, string usage, Func<string, string> transform) =>
+        new(name, 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, usage, (a, _) => c => Values.Map(a[0](c), transform));
+
+    private static ExpressionFunction Compare(string name, string usage, Func<string, string, bool> test) =>
+        new(name, 2, 2, static _ => ExpressionKind.Value, ExpressionKind.Predicate, usage, (a, _) => c => Values.Any(a[0](c), a[1](c), test));
+
+    private static List<(string Text, string? Root, string[]? Path)> Placeholders(string template)
+    {
+        var parts = new List<(string, string?, string[]?)>();
+        var index = 0;
+        while (index < template.Length)
+        {
+            var open = template.IndexOf('{', index);
+            if (open < 0)
+            {
+                parts.Add((template[index..], null, null));
+                break;
+            }
+
+            parts.Add((template[index..open], null, null));
+            var close = template.IndexOf('}', open);
+            var names = template[(open + 1)..close].Trim().Split('.');
+            parts.Add((string.Empty, string.Equals(names[0], "owner", StringComparison.OrdinalIgnoreCase) ? "Owner" : "Account", names[1..]));
+            index = close + 1;
+        }
+
+        return parts;
+    }
+}
+
+/// <summary>A function of the expression language.</summary>
+internal sealed record ExpressionFunction(
+    string Name,
+    int MinArguments,
+    int MaxArguments,
+    Func<int, ExpressionKind> ArgumentKind,
+    ExpressionKind Returns,
+    string Usage,
+    Func<Func<IExpressionContext, object?>[], Func<int, string>, Func<IExpressionContext, object?>> Compile);

@@ -1,0 +1,115 @@
+using IdentitySync.Model;
+
+namespace IdentitySync.Rules;
+
+/// <summary>
+/// An expression of the rule language, parsed once into a delegate: paths such as
+/// <c>Owner.Manager.EmployeeId</c>, text and numbers, <c>+</c> to join text, transformations
+/// (<c>lower</c>, <c>upper</c>, <c>trim</c>, <c>removeDiacritics</c>, <c>simplify</c>, <c>substring</c>,
+/// <c>template</c>, <c>coalesce</c>) and predicates (<c>equals</c>, <c>startsWith</c>, <c>endsWith</c>,
+/// <c>contains</c>, <c>matches</c>, <c>in</c>, <c>isEmpty</c>, <c>not</c>, <c>and</c>, <c>or</c>).
+/// See docs/expressions.md.
+/// </summary>
+public sealed class RuleExpression : IRuleExpression
+{
+    private readonly Func<IExpressionContext, object?> _evaluate;
+
+    private RuleExpression(string text, ExpressionKind kind, Func<IExpressionContext, object?> evaluate, IReadOnlyList<ExpressionPath> paths)
+    {
+        Text = text;
+        Kind = kind;
+        _evaluate = evaluate;
+        Paths = paths;
+    }
+
+    /// <summary>Gets the expression's text.</summary>
+    public string Text { get; }
+
+    /// <inheritdoc />
+    public ExpressionKind Kind { get; }
+
+    /// <summary>Gets the property paths the expression reads, with their positions.</summary>
+    public IReadOnlyList<ExpressionPath> Paths { get; }
+
+    /// <summary>Parses an expression.</summary>
+    /// <param name="text">The expression.</param>
+    /// <returns>The parsed expression.</returns>
+    /// <exception cref="ExpressionSyntaxException">The text is not an expression; the message shows where and what is allowed.</exception>
+    public static RuleExpression Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new ExpressionParser(text);
+        var (kind, evaluate) = parser.ParseAll();
+        return new RuleExpression(text, kind, evaluate, parser.Paths);
+    }
+
+    /// <summary>Checks every path against the model: each step but the last a navigation property, the last a property.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="roots">The entity type of each root, such as <c>Owner</c> → <c>Identity</c>.</param>
+    /// <returns>Problems, each with its position; empty when every path exists.</returns>
+    public IReadOnlyList<string> Bind(IdentityModel model, IReadOnlyDictionary<string, string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(roots);
+        var problems = new List<string>();
+        foreach (var path in Paths)
+        {
+            var root = roots.FirstOrDefault(r => string.Equals(r.Key, path.Root, StringComparison.OrdinalIgnoreCase));
+            if (root.Key is null)
+            {
+                problems.Add($"at position {path.Position + 1}: '{path.Root}' is not available here; use {string.Join(" or ", roots.Keys)}");
+                continue;
+            }
+
+            var entityType = model.GetEntityType(root.Value);
+            for (var i = 0; i < path.Properties.Count; i++)
+            {
+                var name = path.Properties[i];
+                var last = i == path.Properties.Count - 1;
+                if (last && entityType.FindProperty(name) is not null)
+                {
+                    break;
+                }
+
+                if (entityType.FindNavigationProperty(name) is { } navigation)
+                {
+                    entityType = model.GetEntityType(navigation.TargetEntityType);
+                    continue;
+                }
+
+                var names = entityType.Properties.Select(static p => p.Name).Concat(entityType.NavigationProperties.Select(static n => n.Name));
+                problems.Add($"at position {path.Position + 1}: entity type '{entityType.Name}' has no {(last ? "property" : "navigation property")} '{name}' in '{path}'; it has: {string.Join(", ", names)}");
+                break;
+            }
+        }
+
+        return problems;
+    }
+
+    /// <inheritdoc />
+    public object? Evaluate(IExpressionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _evaluate(context);
+    }
+
+    /// <summary>Evaluates a predicate.</summary>
+    /// <param name="context">The values it reads.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="InvalidOperationException">The expression computes a value, not a yes-or-no answer.</exception>
+    public bool IsTrue(IExpressionContext context) =>
+        Kind == ExpressionKind.Predicate ? (bool)Evaluate(context)! : throw new InvalidOperationException($"'{Text}' computes a value, not a yes-or-no answer.");
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}
+
+/// <summary>A property path in an expression.</summary>
+/// <param name="Position">Its 0-based position in the expression.</param>
+/// <param name="Root">The root: <c>Owner</c> or <c>Account</c>.</param>
+/// <param name="Properties">The property names after the root.</param>
+public sealed record ExpressionPath(int Position, string Root, IReadOnlyList<string> Properties)
+{
+    /// <inheritdoc />
+    public override string ToString() => Root + "." + string.Join('.', Properties);
+}
