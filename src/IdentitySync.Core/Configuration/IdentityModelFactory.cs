@@ -1,6 +1,7 @@
 using IdentitySync.Configuration.Validation;
 using IdentitySync.Internal;
 using IdentitySync.Model;
+using IdentitySync.Rules;
 
 namespace IdentitySync.Configuration;
 
@@ -143,7 +144,14 @@ internal static class IdentityModelFactory
                 options.AllowMultiplePerOwner,
                 List(options.DependsOn.Select(ResourceTypeName)),
                 new ProvisioningThresholds(options.Thresholds.MaxOrders, options.Thresholds.MaxOrdersPercent),
-                options.TransmittedTimeout));
+                options.TransmittedTimeout),
+            List(options.CorrelationRules.Select(static r => new CorrelationRule(
+                r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
+                r.AccountExpression ?? RuleExpression.Parse(r.Account!),
+                r.Confidence))),
+            List(options.ClassificationRules.Select(static r => new ClassificationRule(
+                r.PredicateExpression ?? RuleExpression.Parse(r.Predicate!),
+                r.Confidence))));
     }
 
     private static ResourceThresholds Create(ResourceThresholdOptions o) =>

@@ -42,6 +42,12 @@ public sealed class ResourceTypeOptions
     /// <summary>Gets the resource types an owner must hold before a resource of this type is added.</summary>
     public IList<string> DependsOn { get; } = [];
 
+    /// <summary>Gets the correlation rules: which owner an account belongs to.</summary>
+    public IList<CorrelationRuleOptions> CorrelationRules { get; } = [];
+
+    /// <summary>Gets the classification rules: accounts of this type that no correlation matched (service, administration accounts).</summary>
+    public IList<ClassificationRuleOptions> ClassificationRules { get; } = [];
+
     /// <summary>Gets the provisioning thresholds.</summary>
     public ProvisioningThresholdOptions Thresholds { get; } = new();
 

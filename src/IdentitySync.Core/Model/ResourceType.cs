@@ -12,8 +12,12 @@ public sealed record ResourceType
         string connector,
         string ownerEntityType,
         string targetEntityType,
-        ResourceTypePolicies policies)
+        ResourceTypePolicies policies,
+        IReadOnlyList<CorrelationRule> correlationRules,
+        IReadOnlyList<ClassificationRule> classificationRules)
     {
+        CorrelationRules = correlationRules;
+        ClassificationRules = classificationRules;
         Name = name;
         DisplayName = displayName;
         Connector = connector;
@@ -36,6 +40,12 @@ public sealed record ResourceType
 
     /// <summary>Gets the name of the target resources' entity type: mapped by <see cref="Connector"/>, or by no connector for repository types such as identities.</summary>
     public string TargetEntityType { get; }
+
+    /// <summary>Gets the correlation rules, in declaration order.</summary>
+    public IReadOnlyList<CorrelationRule> CorrelationRules { get; }
+
+    /// <summary>Gets the classification rules, in declaration order.</summary>
+    public IReadOnlyList<ClassificationRule> ClassificationRules { get; }
 
     /// <summary>Gets the provisioning policies.</summary>
     public ResourceTypePolicies Policies { get; }

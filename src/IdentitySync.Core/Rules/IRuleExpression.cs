@@ -6,6 +6,9 @@ namespace IdentitySync.Rules;
 /// </summary>
 public interface IRuleExpression
 {
+    /// <summary>Gets the expression as people read it: its text, or a description of the code behind it.</summary>
+    string Text { get; }
+
     /// <summary>Gets what the expression computes.</summary>
     ExpressionKind Kind { get; }
 

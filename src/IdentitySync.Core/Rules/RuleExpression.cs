@@ -102,6 +102,14 @@ public sealed class RuleExpression : IRuleExpression
 
     /// <inheritdoc />
     public override string ToString() => Text;
+
+    /// <summary>Two parsed expressions are equal when their texts are: they compute the same thing.</summary>
+    /// <param name="obj">The other object.</param>
+    /// <returns>Whether both are parsed from the same text.</returns>
+    public override bool Equals(object? obj) => obj is RuleExpression other && string.Equals(Text, other.Text, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
 }
 
 /// <summary>A property path in an expression.</summary>

@@ -251,6 +251,31 @@ public sealed class ValidationTests
             o => o.ResourceTypes[0].Thresholds.MaxOrdersPercent = 130,
             "ResourceTypes[AD_Nominative].Thresholds.MaxOrdersPercent: 130 is out of range; a percentage is from 0 (off) to 100");
         yield return Case(
+            "CorrelationRuleWithSyntaxError",
+            o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "lower(Owner.EmployeeId", Account = "Account.EmployeeId" }),
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Owner: ',' or ')' expected in the arguments of lower (at position 23 of 'lower(Owner.EmployeeId')");
+        yield return Case(
+            "CorrelationRuleReadingTheWrongSide",
+            o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Account.EmployeeId", Account = "Account.Sam", Confidence = 90 }),
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Owner: at position 1: 'Account' is not available here; this side reads Owner (in 'Account.EmployeeId')");
+        yield return Case(
+            "CorrelationRuleWithUnknownProperty",
+            o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "simplify(Owner.Name)", Account = "Account.Login" }),
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Account: at position 1: entity type 'AD_User' has no property 'Login' (in 'Account.Login')");
+        yield return Case(
+            "CorrelationRuleWithPredicateAndBadConfidence",
+            o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "isEmpty(Owner.Name)", Account = "Account.Sam", Confidence = 151 }),
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Owner: 'isEmpty(Owner.Name)' computes a yes-or-no answer; this rule needs a value",
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Confidence: 151 is out of range; a confidence is from 0 to 150 (100 and more: applied; below: a suggestion to review)");
+        yield return Case(
+            "ClassificationRuleWithoutPredicate",
+            o => o.ResourceTypes[0].ClassificationRules.Add(new ClassificationRuleOptions { Predicate = " " }),
+            "ResourceTypes[AD_Nominative].ClassificationRules[0].Predicate: required; give a yes-or-no answer over Account, for example startsWith(Account.Login, 'adm-')");
+        yield return Case(
+            "ClassificationRuleGivenAValue",
+            o => o.ResourceTypes[0].ClassificationRules.Add(new ClassificationRuleOptions { PredicateExpression = IdentitySync.Rules.DelegateExpression.Value(static _ => "x") }),
+            "ResourceTypes[AD_Nominative].ClassificationRules[0].Predicate: the expression given as code computes a value; this rule needs a yes-or-no answer");
+        yield return Case(
             "SeveralProblemsAtOnce",
             o =>
             {

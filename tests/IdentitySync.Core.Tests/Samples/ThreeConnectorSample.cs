@@ -1,3 +1,4 @@
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 
 namespace IdentitySync.Tests.Samples;
@@ -105,13 +106,19 @@ internal static class ThreeConnectorSample
             r.DisplayName = "Identity from HR";
             r.RemoveOrphans = true;
         })
-        .AddResourceType("AD_NominativeUser", "AD", "Identity", "AD_User", r => r.DisplayName = "AD User (nominative)")
+        .AddResourceType("AD_NominativeUser", "AD", "Identity", "AD_User", r =>
+        {
+            r.DisplayName = "AD User (nominative)";
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId", Confidence = 120 });
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "simplify(Owner.FirstName) + '.' + simplify(Owner.LastName)", Account = "lower(Account.SamAccountName)", Confidence = 90 });
+        })
         .AddResourceType("AD_AdminUser", "AD", "Identity", "AD_User", r =>
         {
             r.DisplayName = "AD User (administration)";
             r.AllowAdd = false;
             r.RequireReview = true;
             r.AllowMultiplePerOwner = true;
+            r.ClassificationRules.Add(new ClassificationRuleOptions { Predicate = "startsWith(Account.SamAccountName, 'adm-')" });
         })
         .AddResourceType("App_User", "App", "Identity", "App_Account", r =>
         {

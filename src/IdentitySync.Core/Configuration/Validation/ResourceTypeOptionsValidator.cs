@@ -1,4 +1,5 @@
 using FluentValidation;
+using IdentitySync.Rules;
 
 namespace IdentitySync.Configuration.Validation;
 
@@ -78,6 +79,29 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
             if (resourceType.TransmittedTimeout <= TimeSpan.Zero)
             {
                 context.AddFailure("TransmittedTimeout", $"{resourceType.TransmittedTimeout} is out of range; give a positive duration such as 1.00:00:00 (one day)");
+            }
+        });
+
+        RuleFor(r => r).Custom(static (resourceType, context) =>
+        {
+            var index = ConfigurationIndex.From(context);
+            var owner = resourceType.OwnerEntityType is { } o && index.EntityTypes.TryGetValue(o, out var ownerType) ? ownerType.Name : null;
+            var target = resourceType.TargetEntityType is { } t && index.EntityTypes.TryGetValue(t, out var targetType) ? targetType.Name : null;
+            var position = 0;
+            foreach (var rule in resourceType.CorrelationRules)
+            {
+                var path = $"CorrelationRules[{position++}]";
+                RuleExpressionChecks.Check(context, index, path + ".Owner", rule.Owner, rule.OwnerExpression, ExpressionKind.Value, "Owner", owner);
+                RuleExpressionChecks.Check(context, index, path + ".Account", rule.Account, rule.AccountExpression, ExpressionKind.Value, "Account", target);
+                RuleExpressionChecks.CheckConfidence(context, path + ".Confidence", rule.Confidence);
+            }
+
+            position = 0;
+            foreach (var rule in resourceType.ClassificationRules)
+            {
+                var path = $"ClassificationRules[{position++}]";
+                RuleExpressionChecks.Check(context, index, path + ".Predicate", rule.Predicate, rule.PredicateExpression, ExpressionKind.Predicate, "Account", target);
+                RuleExpressionChecks.CheckConfidence(context, path + ".Confidence", rule.Confidence);
             }
         });
 
