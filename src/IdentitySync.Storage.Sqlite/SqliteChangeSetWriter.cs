@@ -16,6 +16,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
     private readonly SqliteCommand _deleteResource;
+    private readonly SqliteCommand _deleteCategorization;
     private readonly SqliteCommand _addLink;
     private readonly SqliteCommand _removeLink;
     private bool _committed;
@@ -31,6 +32,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4", 4);
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
+        _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1", 1);
         _addLink = Prepare("INSERT INTO links (assoc_id, first_id, second_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3);
         _removeLink = Prepare("DELETE FROM links WHERE assoc_id = $1 AND first_id = $2 AND second_id = $3", 3);
     }
@@ -91,6 +93,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
             Bind(_deleteResource, id);
             _deleteResource.ExecuteNonQuery();
+            Bind(_deleteCategorization, id);
+            _deleteCategorization.ExecuteNonQuery();
             _ids.Remove((typeId, key));
         }
 
@@ -133,7 +137,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask DisposeAsync()
     {
-        foreach (var command in (SqliteCommand[])[_insert, _update, _findId, _deleteResource, _addLink, _removeLink])
+        foreach (var command in (SqliteCommand[])[_insert, _update, _findId, _deleteResource, _deleteCategorization, _addLink, _removeLink])
         {
             command.Dispose();
         }

@@ -216,6 +216,50 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(categorizations);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3)
+            ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization;
+            """;
+        var id = command.Parameters.Add("$1", SqliteType.Integer);
+        var type = command.Parameters.Add("$2", SqliteType.Text);
+        var json = command.Parameters.Add("$3", SqliteType.Blob);
+        foreach (var categorization in categorizations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            id.Value = categorization.ResourceId;
+            type.Value = categorization.EntityType;
+            json.Value = JsonSerializer.SerializeToUtf8Bytes(categorization, s_json);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT categorization FROM categorizations WHERE entity_type = $t";
+        command.Parameters.AddWithValue("$t", entityType);
+        var found = new List<Categorization.AccountCategorization>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(JsonSerializer.Deserialize<Categorization.AccountCategorization>(reader.GetFieldValue<byte[]>(0), s_json)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Categorization.AccountCategorization>>(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -45,6 +45,9 @@ internal static class SqliteSchema
 
         // 3: job runs, newest first.
         "CREATE TABLE job_runs (id TEXT PRIMARY KEY, job TEXT NOT NULL, started TEXT NOT NULL, status TEXT NOT NULL, run BLOB NOT NULL); CREATE INDEX job_runs_by_start ON job_runs (started);",
+
+        // 4: categorization results, one per account.
+        "CREATE TABLE categorizations (resource_id INTEGER PRIMARY KEY, entity_type TEXT NOT NULL COLLATE NOCASE, categorization BLOB NOT NULL); CREATE INDEX categorizations_by_type ON categorizations (entity_type);",
     ];
 
     public static void Open(SqliteConnection connection, string path)

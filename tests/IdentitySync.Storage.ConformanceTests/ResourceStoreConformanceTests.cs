@@ -260,6 +260,36 @@ public abstract class ResourceStoreConformanceTests
         });
     }
 
+    /// <summary>Categorizations are kept per account, replaced, and deleted with their account.</summary>
+    [Test]
+    public async Task Categorizations_SavedReplacedAndDeletedWithTheAccount_RoundTrip()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], s_none).AsTask());
+        var u1 = (await Store.FindResourceAsync("User", "u1", s_none))!.Id;
+        var u2 = (await Store.FindResourceAsync("User", "u2", s_none))!.Id;
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var first = new Categorization.AccountCategorization(u1, "User", Categorization.CategorizationStatus.Ambiguous, "AD_Nominative", null, 90, [7, 8], "rule 2 matched 'zoe'", ulong.MaxValue, 42, at);
+        var second = new Categorization.AccountCategorization(u2, "User", Categorization.CategorizationStatus.Correlated, "AD_Nominative", 7, 120, [], "rule 1", 3, 42, at);
+
+        await Store.SaveCategorizationsAsync([first, second], s_none);
+        await Store.SaveCategorizationsAsync([first with { Status = Categorization.CategorizationStatus.Reviewed, OwnerId = 8, Candidates = [] }], s_none);
+        var kept = await Reopen().GetCategorizationsAsync("user", s_none);
+        await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u2"], s_none).AsTask());
+
+        var afterDelete = await Store.GetCategorizationsAsync("User", s_none);
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.OrderBy(static c => c.ResourceId).Select(static c => (c.Status, c.OwnerId)), Is.EqualTo(new[]
+            {
+                (Categorization.CategorizationStatus.Reviewed, (long?)8),
+                (Categorization.CategorizationStatus.Correlated, (long?)7),
+            }));
+            Assert.That(kept.Single(c => c.ResourceId == u1).AccountDigest, Is.EqualTo(ulong.MaxValue));
+            Assert.That(kept.Single(c => c.ResourceId == u2).At, Is.EqualTo(at));
+            Assert.That(afterDelete.Select(static c => c.ResourceId), Is.EqualTo(new[] { u1 }));
+        });
+    }
+
     /// <summary>Job runs are kept, replaced by id, and listed newest first.</summary>
     [Test]
     public async Task JobRuns_SavedAndUpdated_AreReadBackNewestFirst()

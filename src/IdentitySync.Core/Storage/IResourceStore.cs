@@ -73,6 +73,18 @@ public interface IResourceStore
     /// <returns>The links, in no particular order.</returns>
     IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
 
+    /// <summary>Keeps categorizations, replacing those of the same accounts.</summary>
+    /// <param name="categorizations">The categorizations.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when they are saved, all or none.</returns>
+    ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken);
+
+    /// <summary>Reads the categorizations of an entity type's accounts; deleting an account deletes its categorization.</summary>
+    /// <param name="entityType">The accounts' entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The categorizations, in no particular order.</returns>
+    ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken);
+
     /// <summary>Keeps a job run, replacing the one with the same id.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Stops the write.</param>

@@ -16,6 +16,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     private Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Jobs.JobRun> _jobRuns = new(StringComparer.Ordinal);
+    private Dictionary<long, Categorization.AccountCategorization> _categorizations = [];
     private long _nextId = 1;
 
     /// <inheritdoc />
@@ -145,6 +146,34 @@ public sealed class InMemoryResourceStore : IResourceStore
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(categorizations);
+        lock (_gate)
+        {
+            var next = new Dictionary<long, Categorization.AccountCategorization>(_categorizations);
+            foreach (var categorization in categorizations)
+            {
+                next[categorization.ResourceId] = categorization;
+            }
+
+            _categorizations = next;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Categorization.AccountCategorization> found = [.. _categorizations.Values.Where(c => string.Equals(c.EntityType, entityType, StringComparison.OrdinalIgnoreCase))];
+            return ValueTask.FromResult(found);
+        }
     }
 
     /// <inheritdoc />
@@ -313,6 +342,11 @@ public sealed class InMemoryResourceStore : IResourceStore
 
                 store._resources = resources;
                 store._links = links;
+                if (deletedIds.Count > 0)
+                {
+                    store._categorizations = store._categorizations.Where(c => !deletedIds.Contains(c.Key)).ToDictionary();
+                }
+
                 store._states = new(store._states, StringComparer.OrdinalIgnoreCase) { [connector] = state };
                 _done = true;
             }

@@ -660,6 +660,12 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
+        public ValueTask SaveCategorizationsAsync(IReadOnlyList<IdentitySync.Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken) =>
+            inner.SaveCategorizationsAsync(categorizations, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IdentitySync.Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken) =>
+            inner.GetCategorizationsAsync(entityType, cancellationToken);
+
         public ValueTask SaveJobRunAsync(IdentitySync.Jobs.JobRun run, CancellationToken cancellationToken) => inner.SaveJobRunAsync(run, cancellationToken);
 
         public ValueTask<IdentitySync.Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) => inner.GetJobRunAsync(id, cancellationToken);

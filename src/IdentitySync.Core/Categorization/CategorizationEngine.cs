@@ -1,0 +1,325 @@
+using System.Globalization;
+using IdentitySync.Internal;
+using IdentitySync.Model;
+using IdentitySync.Rules;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Categorization;
+
+/// <summary>
+/// Decides who owns each account and what kind it is: correlation rules from the highest confidence
+/// down (a hash join over precomputed owner values), then classification rules. Only new accounts,
+/// and unreviewed ones whose account or owners changed, are categorized; settled ones are kept unless
+/// a full run is asked for, and a person's review is never overridden.
+/// </summary>
+public sealed class CategorizationEngine
+{
+    private readonly IdentityModel _model;
+    private readonly IResourceStore _store;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="CategorizationEngine"/> class.</summary>
+    /// <param name="model">The model, with the resource types' rules.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    public CategorizationEngine(IdentityModel model, IResourceStore store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(store);
+        _model = model;
+        _store = store;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Categorizes the accounts of every resource type's target entity type.</summary>
+    /// <param name="full">Categorize again every account not reviewed by a person, even settled ones (after a rule change).</param>
+    /// <param name="cancellationToken">Cancels the run; nothing is saved then.</param>
+    /// <returns>The report.</returns>
+    public async Task<CategorizationReport> CategorizeAsync(bool full = false, CancellationToken cancellationToken = default)
+    {
+        var started = _timeProvider.GetUtcNow();
+        var clock = _timeProvider.GetTimestamp();
+        var graph = new ResourceGraph(_model, _store);
+        var results = new List<AccountCategorization>();
+        long considered = 0, kept = 0;
+        foreach (var targetType in _model.ResourceTypes.Select(static r => r.TargetEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var resourceTypes = _model.ResourceTypes.Where(r => string.Equals(r.TargetEntityType, targetType, StringComparison.OrdinalIgnoreCase)).ToList();
+            var accounts = await graph.ResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
+            var existing = (await _store.GetCategorizationsAsync(targetType, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
+            var ownersDigest = await OwnersDigestAsync(graph, resourceTypes, cancellationToken).ConfigureAwait(false);
+            var matcher = await Matcher.CreateAsync(graph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
+
+            // Who already holds an account of each type, for types that allow one per owner.
+            var held = existing.Values
+                .Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed)
+                .Select(static c => (c.ResourceType!, c.OwnerId!.Value, c.ResourceId))
+                .ToList();
+            foreach (var account in accounts.Values.OrderBy(static a => a.Key, StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var previous = existing.GetValueOrDefault(account.Id);
+                if (!IsCandidate(previous, account, ownersDigest, full))
+                {
+                    kept++;
+                    continue;
+                }
+
+                considered++;
+                var result = matcher.Categorize(account, ownersDigest, _timeProvider.GetUtcNow());
+                if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
+                    && !resourceTypes.First(r => r.Name == type).Policies.AllowMultiplePerOwner
+                    && held.Any(h => h.Item1 == type && h.Item2 == owner && h.Item3 != account.Id))
+                {
+                    result = result with
+                    {
+                        Status = CategorizationStatus.Suggested,
+                        Candidates = [owner],
+                        Reason = result.Reason + $"; the owner already holds a {type}, which allows one per owner",
+                    };
+                }
+
+                if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } newType, OwnerId: { } newOwner })
+                {
+                    held.Add((newType, newOwner, account.Id));
+                }
+
+                results.Add(result);
+            }
+        }
+
+        await _store.SaveCategorizationsAsync(results, cancellationToken).ConfigureAwait(false);
+        return new CategorizationReport
+        {
+            StartedAt = started,
+            Full = full,
+            Considered = considered,
+            Kept = kept,
+            Uncategorized = results.Count(static r => r.Status == CategorizationStatus.Uncategorized),
+            ResourceTypes = [.. _model.ResourceTypes.Select(t => new ResourceTypeCounts(
+                t.Name,
+                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Correlated),
+                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Classified),
+                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Suggested),
+                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Ambiguous),
+                results.Count(r => r.ResourceType == t.Name && r.OwnerId is null && r.Status == CategorizationStatus.Classified)))],
+            Duration = _timeProvider.GetElapsedTime(clock),
+        };
+    }
+
+    /// <summary>Lists the suggestions and ambiguous matches waiting for review.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The open suggestions.</returns>
+    public Task<IReadOnlyList<AccountCategorization>> GetSuggestionsAsync(CancellationToken cancellationToken = default) =>
+        WhereAsync(static c => c.Status is CategorizationStatus.Suggested or CategorizationStatus.Ambiguous, cancellationToken);
+
+    /// <summary>Lists categorized accounts without an owner (classified, or reviewed without one), so they can be reviewed.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orphans.</returns>
+    public Task<IReadOnlyList<AccountCategorization>> GetOrphansAsync(CancellationToken cancellationToken = default) =>
+        WhereAsync(static c => c.ResourceType is not null && c.OwnerId is null && c.Status is CategorizationStatus.Classified or CategorizationStatus.Reviewed, cancellationToken);
+
+    /// <summary>Lists the accounts no rule matched.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The uncategorized accounts.</returns>
+    public Task<IReadOnlyList<AccountCategorization>> GetUncategorizedAsync(CancellationToken cancellationToken = default) =>
+        WhereAsync(static c => c.Status == CategorizationStatus.Uncategorized, cancellationToken);
+
+    /// <summary>Accepts a suggestion: the account gets the owner (the proposed one unless another is chosen) and the resource type, for good.</summary>
+    /// <param name="resourceId">The account's id.</param>
+    /// <param name="ownerId">The chosen owner; the single candidate when <see langword="null"/>.</param>
+    /// <param name="resourceType">The chosen resource type; the suggested one when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The reviewed categorization.</returns>
+    /// <exception cref="IdentitySyncException">The account has no categorization, or the choice is incomplete.</exception>
+    public async Task<AccountCategorization> AcceptAsync(long resourceId, long? ownerId = null, string? resourceType = null, CancellationToken cancellationToken = default)
+    {
+        var current = await FindAsync(resourceId, cancellationToken).ConfigureAwait(false);
+        var owner = ownerId ?? (current.Candidates.Count == 1 ? current.Candidates[0] : current.OwnerId);
+        if (current.Status == CategorizationStatus.Ambiguous && ownerId is null)
+        {
+            throw new IdentitySyncException($"Account {resourceId} matched several owners ({string.Join(", ", current.Candidates)}); choose one.");
+        }
+
+        var type = resourceType ?? current.ResourceType
+            ?? throw new IdentitySyncException($"Account {resourceId} has no suggested resource type; choose one.");
+        var reviewed = current with
+        {
+            Status = CategorizationStatus.Reviewed,
+            ResourceType = _model.GetResourceType(type).Name,
+            OwnerId = owner,
+            Candidates = [],
+            Reason = $"accepted on review{(current.Reason is null ? string.Empty : " (" + current.Reason + ")")}",
+            At = _timeProvider.GetUtcNow(),
+        };
+        await _store.SaveCategorizationsAsync([reviewed], cancellationToken).ConfigureAwait(false);
+        return reviewed;
+    }
+
+    /// <summary>Rejects a suggestion: the account stays without owner and type, and rules never suggest again.</summary>
+    /// <param name="resourceId">The account's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rejected categorization.</returns>
+    public async Task<AccountCategorization> RejectAsync(long resourceId, CancellationToken cancellationToken = default)
+    {
+        var current = await FindAsync(resourceId, cancellationToken).ConfigureAwait(false);
+        var rejected = current with
+        {
+            Status = CategorizationStatus.Rejected,
+            ResourceType = null,
+            OwnerId = null,
+            Candidates = [],
+            Reason = $"rejected on review{(current.Reason is null ? string.Empty : " (" + current.Reason + ")")}",
+            At = _timeProvider.GetUtcNow(),
+        };
+        await _store.SaveCategorizationsAsync([rejected], cancellationToken).ConfigureAwait(false);
+        return rejected;
+    }
+
+    private static bool IsCandidate(AccountCategorization? previous, StoredResource account, ulong ownersDigest, bool full) => previous switch
+    {
+        null => true,
+        { Status: CategorizationStatus.Reviewed or CategorizationStatus.Rejected } => false,
+        { Status: CategorizationStatus.Correlated or CategorizationStatus.Classified } => full,
+        _ => full || previous.AccountDigest != account.Digest || previous.OwnersDigest != ownersDigest,
+    };
+
+    private static async Task<ulong> OwnersDigestAsync(ResourceGraph graph, List<ResourceType> resourceTypes, CancellationToken cancellationToken)
+    {
+        ulong digest = 0;
+        foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var owner in (await graph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Values)
+            {
+                // Order-independent: a sum of per-owner hashes.
+                digest += Xxh64.Hash(BitConverter.GetBytes(owner.Id), owner.Digest);
+            }
+        }
+
+        return digest;
+    }
+
+    private async Task<IReadOnlyList<AccountCategorization>> WhereAsync(Func<AccountCategorization, bool> predicate, CancellationToken cancellationToken)
+    {
+        var found = new List<AccountCategorization>();
+        foreach (var entityType in _model.ResourceTypes.Select(static r => r.TargetEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            found.AddRange((await _store.GetCategorizationsAsync(entityType, cancellationToken).ConfigureAwait(false)).Where(predicate));
+        }
+
+        return [.. found.OrderBy(static c => c.ResourceId)];
+    }
+
+    private async Task<AccountCategorization> FindAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        foreach (var entityType in _model.ResourceTypes.Select(static r => r.TargetEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var found = (await _store.GetCategorizationsAsync(entityType, cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.ResourceId == resourceId);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        throw new IdentitySyncException($"Account {resourceId} has not been categorized; run categorization first.");
+    }
+
+    /// <summary>The rules of one target entity type, with each correlation rule's owner values indexed once.</summary>
+    private sealed class Matcher
+    {
+        private readonly ResourceGraph _graph;
+        private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, List<StoredResource>> Owners)> _correlations = [];
+        private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
+        private readonly string _targetType;
+
+        private Matcher(ResourceGraph graph, string targetType)
+        {
+            _graph = graph;
+            _targetType = targetType;
+        }
+
+        public static async Task<Matcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, CancellationToken cancellationToken)
+        {
+            var matcher = new Matcher(graph, targetType);
+            foreach (var type in resourceTypes)
+            {
+                for (var n = 0; n < type.CorrelationRules.Count; n++)
+                {
+                    var rule = type.CorrelationRules[n];
+                    await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
+                    await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
+                    var index = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
+                    foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
+                    {
+                        foreach (var value in Texts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null))))
+                        {
+                            if (!index.TryGetValue(value, out var owners))
+                            {
+                                index[value] = owners = [];
+                            }
+
+                            owners.Add(owner);
+                        }
+                    }
+
+                    matcher._correlations.Add((type, rule, n + 1, index));
+                }
+
+                for (var n = 0; n < type.ClassificationRules.Count; n++)
+                {
+                    await graph.PrepareAsync(type.ClassificationRules[n].Predicate, "Account", targetType, cancellationToken).ConfigureAwait(false);
+                    matcher._classifications.Add((type, type.ClassificationRules[n], n + 1));
+                }
+            }
+
+            // Highest confidence first; declaration order breaks ties.
+            var ordered = matcher._correlations.OrderByDescending(static c => c.Rule.Confidence).ToList();
+            matcher._correlations.Clear();
+            matcher._correlations.AddRange(ordered);
+            var classifications = matcher._classifications.OrderByDescending(static c => c.Rule.Confidence).ToList();
+            matcher._classifications.Clear();
+            matcher._classifications.AddRange(classifications);
+            return matcher;
+        }
+
+        public AccountCategorization Categorize(StoredResource account, ulong ownersDigest, DateTimeOffset at)
+        {
+            var context = new ResourceContext(_graph, null, account);
+            foreach (var (type, rule, number, owners) in _correlations)
+            {
+                var values = Texts(rule.Account.Evaluate(context)).ToList();
+                var matches = values.SelectMany(v => owners.GetValueOrDefault(v) ?? []).DistinctBy(static o => o.Id).ToList();
+                if (matches.Count == 0)
+                {
+                    continue;
+                }
+
+                var reason = string.Create(CultureInfo.InvariantCulture, $"{type.Name} correlation rule {number} ({rule.Owner.Text} = {rule.Account.Text}, confidence {rule.Confidence}) matched '{string.Join("', '", values)}'");
+                if (matches.Count > 1)
+                {
+                    return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Ambiguous, type.Name, null, rule.Confidence,
+                        [.. matches.Select(static o => o.Id).Order()], reason + $" for {matches.Count} owners", account.Digest, ownersDigest, at);
+                }
+
+                var status = rule.Confidence >= 100 ? CategorizationStatus.Correlated : CategorizationStatus.Suggested;
+                return new AccountCategorization(account.Id, _targetType, status, type.Name, status == CategorizationStatus.Correlated ? matches[0].Id : null,
+                    rule.Confidence, status == CategorizationStatus.Suggested ? [matches[0].Id] : [], reason, account.Digest, ownersDigest, at);
+            }
+
+            foreach (var (type, rule, number) in _classifications)
+            {
+                if (rule.Predicate.Evaluate(context) is true)
+                {
+                    var status = rule.Confidence >= 100 ? CategorizationStatus.Classified : CategorizationStatus.Suggested;
+                    var reason = string.Create(CultureInfo.InvariantCulture, $"{type.Name} classification rule {number} ({rule.Predicate.Text}, confidence {rule.Confidence})");
+                    return new AccountCategorization(account.Id, _targetType, status, type.Name, null, rule.Confidence, [], reason, account.Digest, ownersDigest, at);
+                }
+            }
+
+            return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Uncategorized, null, null, 0, [], null, account.Digest, ownersDigest, at);
+        }
+
+        private static IEnumerable<string> Texts(object? value) =>
+            Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
+    }
+}

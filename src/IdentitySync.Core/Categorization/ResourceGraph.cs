@@ -1,0 +1,171 @@
+using IdentitySync.Model;
+using IdentitySync.Rules;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Categorization;
+
+/// <summary>
+/// The resources and links expressions read, loaded from the store on first use: values by property,
+/// navigation by association, in both directions.
+/// </summary>
+internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
+{
+    private readonly Dictionary<string, Dictionary<long, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<(string Association, bool FromFirst), Dictionary<long, List<long>>> _links = [];
+
+    public IdentityModel Model { get; } = model;
+
+    public async Task<Dictionary<long, StoredResource>> ResourcesAsync(string entityType, CancellationToken cancellationToken)
+    {
+        if (!_resources.TryGetValue(entityType, out var resources))
+        {
+            resources = [];
+            await foreach (var resource in store.GetResourcesAsync(entityType, cancellationToken).ConfigureAwait(false))
+            {
+                resources[resource.Id] = resource;
+            }
+
+            _resources[entityType] = resources;
+        }
+
+        return resources;
+    }
+
+    /// <summary>Loads what the paths of an expression read, so that evaluation is synchronous.</summary>
+    public async Task PrepareAsync(IRuleExpression expression, string root, string entityType, CancellationToken cancellationToken)
+    {
+        await ResourcesAsync(entityType, cancellationToken).ConfigureAwait(false);
+        if (expression is not RuleExpression parsed)
+        {
+            return;
+        }
+
+        foreach (var path in parsed.Paths.Where(p => string.Equals(p.Root, root, StringComparison.OrdinalIgnoreCase)))
+        {
+            var type = Model.GetEntityType(entityType);
+            foreach (var step in path.Properties)
+            {
+                if (type.FindNavigationProperty(step) is not { } navigation)
+                {
+                    break;
+                }
+
+                var (association, fromFirst) = AssociationOf(type.Name, navigation.Name);
+                await LinksAsync(association, fromFirst, cancellationToken).ConfigureAwait(false);
+                type = Model.GetEntityType(navigation.TargetEntityType);
+                await ResourcesAsync(type.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public object? Resolve(StoredResource? resource, IReadOnlyList<string> path)
+    {
+        if (resource is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<StoredResource> current = [resource];
+        var type = Model.GetEntityType(resource.EntityType);
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (type.FindProperty(path[i]) is { } property && i == path.Count - 1)
+            {
+                var index = IndexOf(type, property.Name);
+                var values = current.Select(r => r.Values[index]).Where(static v => v is not null).ToList();
+                return values.Count switch
+                {
+                    0 => null,
+                    1 => values[0],
+                    _ => values.SelectMany(static v => v is object[] items ? items : [v!]).ToArray(),
+                };
+            }
+
+            var navigation = type.FindNavigationProperty(path[i]);
+            if (navigation is null)
+            {
+                return null;
+            }
+
+            var (association, fromFirst) = AssociationOf(type.Name, navigation.Name);
+            var links = _links.GetValueOrDefault((association, fromFirst));
+            var target = Model.GetEntityType(navigation.TargetEntityType);
+            var targets = _resources.GetValueOrDefault(target.Name);
+            current = [.. current.SelectMany(r => links?.GetValueOrDefault(r.Id) ?? []).Select(id => targets?.GetValueOrDefault(id)).OfType<StoredResource>()];
+            type = target;
+            if (i == path.Count - 1)
+            {
+                return current.Count switch
+                {
+                    0 => null,
+                    1 => current[0].Key,
+                    _ => current.Select(static r => (object)r.Key).ToArray(),
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private static int IndexOf(EntityType type, string property)
+    {
+        for (var i = 0; i < type.Properties.Count; i++)
+        {
+            if (string.Equals(type.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private (string Association, bool FromFirst) AssociationOf(string entityType, string navigation)
+    {
+        foreach (var association in Model.Associations)
+        {
+            if (string.Equals(association.First.EntityType, entityType, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(association.First.NavigationProperty, navigation, StringComparison.OrdinalIgnoreCase))
+            {
+                return (association.Name, true);
+            }
+
+            if (string.Equals(association.Second.EntityType, entityType, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(association.Second.NavigationProperty, navigation, StringComparison.OrdinalIgnoreCase))
+            {
+                return (association.Name, false);
+            }
+        }
+
+        throw new InvalidOperationException($"No association pairs {entityType}.{navigation}.");
+    }
+
+    private async Task LinksAsync(string association, bool fromFirst, CancellationToken cancellationToken)
+    {
+        if (_links.ContainsKey((association, fromFirst)))
+        {
+            return;
+        }
+
+        var map = new Dictionary<long, List<long>>();
+        await foreach (var link in store.GetLinksAsync(association, cancellationToken).ConfigureAwait(false))
+        {
+            var (from, to) = fromFirst ? (link.FirstId, link.SecondId) : (link.SecondId, link.FirstId);
+            if (!map.TryGetValue(from, out var targets))
+            {
+                map[from] = targets = [];
+            }
+
+            targets.Add(to);
+        }
+
+        _links[(association, fromFirst)] = map;
+    }
+}
+
+/// <summary>What a rule sees: one owner and one account, through the graph.</summary>
+internal sealed class ResourceContext(ResourceGraph graph, StoredResource? owner, StoredResource? account) : IExpressionContext
+{
+    public object? GetValue(string root, IReadOnlyList<string> path) =>
+        graph.Resolve(string.Equals(root, "Owner", StringComparison.OrdinalIgnoreCase) ? owner : account, path);
+}
