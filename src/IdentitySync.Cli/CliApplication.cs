@@ -60,6 +60,7 @@ internal static class CliApplication
         root.Subcommands.Add(commands.Resume());
         root.Subcommands.Add(commands.Abandon());
         root.Subcommands.Add(commands.Resources());
+        root.Subcommands.Add(new CategorizeCommands(console, output, error, config, store).Categorize());
         root.Subcommands.Add(new JobCommands(console, error, config, store).Jobs());
         return root;
     }

@@ -72,8 +72,9 @@ internal sealed class DemoCompany
     public void WriteDirectory(string directory, int? limit = null)
     {
         var users = new StringBuilder("objectGUID,dn,sAMAccountName,employeeID,displayName,whenCreated,lastLogonTimestamp,proxyAddresses,manager\n");
-        // Account 7's display name was edited by hand; jdoe and temp.contractor are orphans; two admin and one service account.
-        var accounts = WithAccounts.Select(static (p, i) => new Account(p.Login, p.EmployeeId, i == 7 ? $"{p.FirstName} {p.LastName} (edited)" : $"{p.LastName}, {p.FirstName}", p.ManagerId, i))
+        // Account 7's display name was edited by hand, account 13 lost its employee ID; jdoe and temp.contractor
+        // are orphans; two admin and one service account.
+        var accounts = WithAccounts.Select(static (p, i) => new Account(p.Login, i == 13 ? string.Empty : p.EmployeeId, i == 7 ? $"{p.FirstName} {p.LastName} (edited)" : $"{p.LastName}, {p.FirstName}", p.ManagerId, i))
             .Concat([
                 new Account("jdoe", string.Empty, "Doe, John", null, 100),
                 new Account("temp.contractor", string.Empty, "Temporary contractor", null, 101),

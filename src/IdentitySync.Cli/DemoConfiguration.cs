@@ -141,10 +141,22 @@ internal static class DemoConfiguration
               }
             ],
             // Resource types give accounts an intent and a policy; categorization and provisioning use them.
+            // Owners are HR people here: identities created from HR (the HR inbound flow) will take their place.
             "ResourceTypes": [
-              { "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User" },
-              { "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User", "AllowAdd": false, "RequireReview": true },
-              { "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "Identity", "TargetEntityType": "App_Account", "DependsOn": [ "AD_NominativeUser" ] }
+              {
+                "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
+                // Rules in the expression language (docs/expressions.md); from confidence 100 the owner is set, below it is suggested.
+                "CorrelationRules": [
+                  { "Owner": "Owner.EmployeeId", "Account": "Account.EmployeeId", "Confidence": 120 },
+                  { "Owner": "simplify(Owner.LastName) + simplify(Owner.FirstName)", "Account": "simplify(Account.DisplayName)", "Confidence": 80 }
+                ]
+              },
+              {
+                "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
+                "AllowAdd": false, "RequireReview": true,
+                "ClassificationRules": [ { "Predicate": "startsWith(Account.SamAccountName, 'adm-')" } ]
+              },
+              { "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "HR_Person", "TargetEntityType": "App_Account", "DependsOn": [ "AD_NominativeUser" ] }
             ]
           },
           // The embedded SQLite store, relative to this file.

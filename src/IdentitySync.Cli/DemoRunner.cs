@@ -49,7 +49,23 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         await engine.AbandonAsync("AD", cancellationToken).ConfigureAwait(false);
         company.WriteDirectory(directory);
 
-        Step(4, "The read API: a person with their organization and manager, navigated both ways.");
+        Step(4, "Categorize the directory: who owns each account, and what kind it is.");
+        var categorization = new Categorization.CategorizationEngine(context.Model, store);
+        var categorized = await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var counts = categorized.ResourceTypes.Where(static t => t.ResourceType.StartsWith("AD_", StringComparison.Ordinal)).ToList();
+        var logins = (await store.GetResourcePageAsync("AD_User", null, 1000, cancellationToken).ConfigureAwait(false)).ToDictionary(static r => r.Id, static r => (string)r.Values[2]!);
+        var uncategorized = (await categorization.GetUncategorizedAsync(cancellationToken).ConfigureAwait(false)).Where(static c => c.EntityType == "AD_User").ToList();
+        console.MarkupLine($"  {counts.Sum(static t => t.Correlated)} directory accounts correlated with their owner by employee ID, {counts.Sum(static t => t.Classified)} classified as "
+            + $"administration accounts (no owner), {counts.Sum(static t => t.Suggested + t.Ambiguous)} suggested for review, {uncategorized.Count} uncategorized.");
+        foreach (var suggestion in await categorization.GetSuggestionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            console.MarkupLine($"  suggested: {Markup.Escape(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Markup.Escape(suggestion.Reason ?? string.Empty)}");
+        }
+
+        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", uncategorized.Select(c => logins.GetValueOrDefault(c.ResourceId))))} "
+            + "(a leaver's account, orphans and a service account: accounts to review).");
+
+        Step(5, "The read API: a person with their organization and manager, navigated both ways.");
         var person = company.People[5];
         var resource = (await store.FindResourceAsync("HR_Person", person.EmployeeId, cancellationToken).ConfigureAwait(false))!;
         ReportPrinter.Print(console, context.Model.GetEntityType("HR_Person"), resource);

@@ -270,6 +270,35 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Categorize_ThenReview_SettlesTheSuggestion()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        var report = Path.Combine(_directory, "categorization.json");
+
+        var categorized = await RunAsync("categorize", "--config", Config, "--report", report);
+        var suggestions = await RunAsync("categorize", "suggestions", "--config", Config);
+        var orphans = await RunAsync("categorize", "orphans", "--config", Config);
+        var accepted = await RunAsync("categorize", "accept", "--config", Config, "--entity-type", "AD_User", "--key", "0000000e-2026-0042-0000-000000000001");
+        var unknownOwner = await RunAsync("categorize", "accept", "--config", Config, "--entity-type", "AD_User", "--key", "0000000e-2026-0042-0000-000000000001", "--owner", "9999");
+        var after = await RunAsync("categorize", "suggestions", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(categorized.ExitCode, Is.EqualTo(0), categorized.Error);
+            Assert.That(categorized.Output, Does.Contain("Categorization: 52 accounts categorized, 0 kept as they were, 14 uncategorized."));
+            Assert.That(File.ReadAllText(report), Does.Contain("\"considered\": 52"));
+            Assert.That(suggestions.Output, Does.Contain("│ Suggested │ AD_NominativeUser │ 1014"));
+            Assert.That(suggestions.Output, Does.Contain("1 account(s)."));
+            Assert.That(orphans.Output, Does.Contain("2 account(s)."));
+            Assert.That(accepted.ExitCode, Is.EqualTo(0), accepted.Error);
+            Assert.That(accepted.Output.Trim(), Is.EqualTo("AD_User 0000000e-2026-0042-0000-000000000001: Reviewed as AD_NominativeUser."));
+            Assert.That(unknownOwner.ExitCode, Is.EqualTo(2));
+            Assert.That(unknownOwner.Error.Trim(), Is.EqualTo("--owner: no HR_Person has the key '9999'."));
+            Assert.That(after.Output, Does.Contain("0 account(s)."));
+        });
+    }
+
+    [Test]
     public async Task JobsShow_UnknownId_Exits2()
     {
         var result = await RunAsync("jobs", "show", "nope", "--config", Config);

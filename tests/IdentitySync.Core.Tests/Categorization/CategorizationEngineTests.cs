@@ -179,6 +179,20 @@ public sealed class CategorizationEngineTests
         });
     }
 
+    [Test]
+    public async Task Report_MixedOutcomes_MatchesApprovedJson()
+    {
+        var model = Model(nameRule: true);
+        await IdentitiesAsync(("1", "zmartin", "Zoë", "Martin"), ("2", "jdoe", "John", "Doe"), ("3", "jdoe2", "Jane", "Doe"), ("4", "bdupont", "Bruno", "Dupont"));
+        await AccountsAsync(("zmartin", "Martin", "1"), ("bdupont", "Durand", "4"), ("doe", "Doe", string.Empty), ("adm-zmartin", "Martin", string.Empty), ("svc-x", "Service", string.Empty));
+
+        var report = await new CategorizationEngine(model, _store, _clock).CategorizeAsync();
+
+        Approvals.VerifyFile(report.ToJson(), Beside("CategorizationEngineTests.Report.verified.json"), Beside("CategorizationEngineTests.Report.received.json"));
+    }
+
+    private static string Beside(string file, [System.Runtime.CompilerServices.CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, file);
+
     private static IdentityModel Model(bool nameRule = false, Action<ResourceTypeOptions>? configure = null)
     {
         var builder = new IdentityModelBuilder()
