@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using IdentitySync.Jobs;
+using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
 
@@ -13,8 +14,12 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
 
     public Command Jobs() => new("jobs", "Run connectors as one job, and list, show or resume job runs.") { Run(), List(), Show(), Resume() };
 
-    private static IReadOnlyList<IJobTask> Tasks(SyncEngine engine, IEnumerable<string> connectors, SyncMode mode) =>
-        [.. connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode }))];
+    private static IReadOnlyList<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool categorize)
+    {
+        var engine = context.Engine(resourceStore);
+        IEnumerable<IJobTask> tasks = connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode }));
+        return [.. categorize ? tasks.Append(new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore))) : tasks];
+    }
 
     private static int ExitCodeOf(JobRun run) => run.Status switch
     {
@@ -27,7 +32,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
     {
         var connectors = new Option<string[]>("--connector") { Description = "Connectors to synchronize, in order (default: every connector of the configuration; deactivated ones are skipped).", AllowMultipleArgumentsPerToken = true };
         var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
-        var command = new Command("run", "Synchronize connectors one after another as a job; a blocked or failed task stops it.") { connectors, mode };
+        var command = new Command("run", "Synchronize connectors one after another, then categorize, as one job; a blocked or failed task stops it.") { connectors, mode };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -35,8 +40,8 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
                 ? given.Select(n => context.Connector(n).Name).ToList()
                 : context.Model.Connectors.Select(static c => c.Name).ToList();
             var resourceStore = context.OpenStore();
-            var engine = context.Engine(resourceStore);
-            var run = await new JobRunner(resourceStore).RunAsync("sync", Tasks(engine, names, parse.GetValue(mode)), new Progress(console), cancellationToken).ConfigureAwait(false);
+            var tasks = Tasks(context, resourceStore, names, parse.GetValue(mode), categorize: context.Model.ResourceTypes.Count > 0);
+            var run = await new JobRunner(resourceStore).RunAsync("sync", tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
             Print(run);
             return ExitCodeOf(run);
         }));
@@ -89,11 +94,12 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var run = await Find(context, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-            var connectors = run.Tasks.Select(static t => t.Task.StartsWith(SynchronizePrefix, StringComparison.Ordinal)
+            var categorize = run.Tasks.Count > 0 && run.Tasks[^1].Task == "categorize";
+            var connectors = run.Tasks.Take(run.Tasks.Count - (categorize ? 1 : 0)).Select(static t => t.Task.StartsWith(SynchronizePrefix, StringComparison.Ordinal)
                 ? t.Task[SynchronizePrefix.Length..]
                 : throw new UsageException($"Job run task '{t.Task}' cannot be resumed by this version.")).ToList();
             var resourceStore = context.OpenStore();
-            var tasks = Tasks(context.Engine(resourceStore), connectors.Select(c => context.Connector(c).Name), SyncMode.Complete);
+            var tasks = Tasks(context, resourceStore, connectors.Select(c => context.Connector(c).Name), SyncMode.Complete, categorize);
             JobRun resumed;
             try
             {

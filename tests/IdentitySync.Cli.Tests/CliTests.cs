@@ -254,16 +254,19 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Error);
-            Assert.That(initial.Output, Does.Contain("[1/3] synchronize HR: Succeeded"));
+            Assert.That(initial.Output, Does.Contain("[1/4] synchronize HR: Succeeded"));
+            Assert.That(initial.Output, Does.Contain("[4/4] categorize: Warning"));
+            Assert.That(initial.Output, Does.Contain("52 accounts categorized: 35 correlated, 2 classified, 1 to review"));
             Assert.That(blocked.ExitCode, Is.EqualTo(3));
-            Assert.That(blocked.Output, Does.Contain("[2/3] synchronize AD: Blocked"));
-            Assert.That(blocked.Output, Does.Not.Contain("[3/3]"), "a blocked task stops the job");
+            Assert.That(blocked.Output, Does.Contain("[2/4] synchronize AD: Blocked"));
+            Assert.That(blocked.Output, Does.Not.Contain("[3/4]"), "a blocked task stops the job");
             Assert.That(id, Is.Not.Empty);
             Assert.That(listed.Output, Does.Contain(id));
             Assert.That(shown.Output, Does.Contain("synchronize App │ Pending"));
             Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
             Assert.That(resumed.Output, Does.Contain("resumed from task 2, synchronize AD."));
-            Assert.That(resumed.Output, Does.Contain("[3/3] synchronize App: Succeeded"));
+            Assert.That(resumed.Output, Does.Contain("[3/4] synchronize App: Succeeded"));
+            Assert.That(resumed.Output, Does.Contain("[4/4] categorize:"));
             Assert.That(again.ExitCode, Is.EqualTo(2));
             Assert.That(again.Error.Trim(), Is.EqualTo($"Job run {id} ended Succeeded; only a blocked, failed or cancelled run can be resumed."));
         });

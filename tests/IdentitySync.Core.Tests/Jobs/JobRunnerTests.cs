@@ -131,6 +131,31 @@ public sealed class JobRunnerTests
     }
 
     [Test]
+    public async Task Run_CategorizeAfterSynchronize_WarnsWhenThereIsSomethingToReview()
+    {
+        var fixture = new SyncFixture(configure: static b => b
+            .AddEntityType("Person", e => e.AddProperty("Sam"))
+            .AddResourceType("AD_Nominative", "AD", "Person", "AD_User", r =>
+                r.CorrelationRules.Add(new IdentitySync.Configuration.CorrelationRuleOptions { Owner = "Owner.Sam", Account = "Account.Sam", Confidence = 90 })));
+        fixture.SetSnapshot(2);
+        await using (var writer = await fixture.Store.BeginApplyAsync("(people)", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("Person", [new ResourceChange("p1", 1, ["u1"], [], 0)], CancellationToken.None);
+            await writer.CommitAsync(new IdentitySync.Storage.ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var categorize = new CategorizeTask(new IdentitySync.Categorization.CategorizationEngine(fixture.Model, fixture.Store, fixture.Clock));
+        var run = await new JobRunner(fixture.Store, fixture.Clock).RunAsync("nightly", [new SynchronizeTask(fixture.Engine, "AD", new SyncRunOptions { Mode = SyncMode.Initial }), categorize]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(run.Tasks[1], Is.EqualTo(new JobTaskResult("categorize", JobTaskStatus.Warning, "2 accounts categorized: 0 correlated, 0 classified, 1 to review, 1 uncategorized", TimeSpan.Zero)));
+            Assert.That(categorize.LastReport!.Considered, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task Resume_SucceededRun_IsRefused()
     {
         var fixture = Fixture();
