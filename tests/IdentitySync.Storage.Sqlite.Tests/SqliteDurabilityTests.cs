@@ -63,7 +63,7 @@ public sealed class SqliteDurabilityTests
 
         Assert.That(exception!.Message, Does.StartWith("Connector 'AD' is already being synchronized (lock "));
         await using var acquired = await store.LockConnectorAsync("AD", CancellationToken.None);
-        Assert.That(acquired, Is.Not.Null);
+        Assert.ThrowsAsync<ConnectorBusyException>(async () => await store.LockConnectorAsync("AD", CancellationToken.None), "this run holds the lock now");
     }
 
     private static Process StartKillTarget(string path, int count)

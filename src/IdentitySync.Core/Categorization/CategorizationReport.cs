@@ -1,20 +1,10 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace IdentitySync.Categorization;
 
 /// <summary>The result of one categorization run; serializes to stable JSON like the synchronization report.</summary>
 public sealed record CategorizationReport
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>Gets when the run started.</summary>
     public DateTimeOffset StartedAt { get; init; }
 
@@ -38,7 +28,7 @@ public sealed record CategorizationReport
 
     /// <summary>Serializes the report to indented, camelCase JSON with enums as names.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+    public string ToJson() => JsonSerializer.Serialize(this, Internal.ReportJson.Options);
 }
 
 /// <summary>Categorization counts of one resource type.</summary>

@@ -1,20 +1,10 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace IdentitySync.Synchronization;
 
 /// <summary>The result of one synchronization; it serializes to stable JSON (see <c>docs/sync-report.md</c>).</summary>
 public sealed record SyncReport
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>Gets the connector.</summary>
     public required string Connector { get; init; }
 
@@ -53,5 +43,5 @@ public sealed record SyncReport
 
     /// <summary>Serializes the report to indented, camelCase JSON with enums as names.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+    public string ToJson() => JsonSerializer.Serialize(this, Internal.ReportJson.Options);
 }

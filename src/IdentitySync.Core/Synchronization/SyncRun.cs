@@ -1,6 +1,7 @@
 using System.Globalization;
 using IdentitySync.Connections;
 using IdentitySync.Model;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Synchronization;
 
@@ -360,20 +361,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             {
                 inserted.Add(new ResourceChange(row.Key, row.Digest, row.Values!, [], row.Line));
             }
-            else if (stored.Digest == row.Digest)
-            {
-                unchanged++;
-            }
             else
             {
-                var changes = Compare(entity.EntityType, stored.Values, row.Values!);
-                if (changes.Count == 0)
-                {
-                    unchanged++;
-                }
-
-                // A row whose text changed but not its values (or whose digest was unknown) still refreshes its digest.
-                updated.Add(new ResourceChange(row.Key, row.Digest, row.Values!, changes, row.Line));
+                unchanged += CompareWithStored(entity.EntityType, stored, row, updated);
             }
         }
 
@@ -418,32 +408,33 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                     inserted.Add(new ResourceChange(row.Key, row.Digest, row.Values!, [], row.Line));
                     break;
                 default:
-                    if (row.Values is null)
-                    {
-                        unchanged++;
-                        break;
-                    }
-
-                    var changes = Compare(entity.EntityType, stored!.Values, row.Values);
-                    if (changes.Count == 0 && stored.Digest == row.Digest)
-                    {
-                        unchanged++;
-                    }
-                    else
-                    {
-                        if (changes.Count == 0)
-                        {
-                            unchanged++;
-                        }
-
-                        updated.Add(new ResourceChange(row.Key, row.Digest, row.Values, changes, row.Line));
-                    }
-
+                    unchanged += CompareWithStored(entity.EntityType, stored!, row, updated);
                     break;
             }
         }
 
         return new EntityTypeChanges(entity.EntityType.Name, inserted, updated, deleted, unchanged);
+    }
+
+    /// <summary>
+    /// Decides what a row of a stored key is: unchanged (returns 1), an update with the changed
+    /// properties, or, when the text changed but not the values (or the digest was unknown), an update
+    /// that only refreshes the stored digest (also counted unchanged).
+    /// </summary>
+    private static int CompareWithStored(EntityType entityType, StoredResource stored, PreparedRow row, List<ResourceChange> updated)
+    {
+        if (row.Values is null)
+        {
+            return 1;
+        }
+
+        var changes = Compare(entityType, stored.Values, row.Values);
+        if (changes.Count > 0 || stored.Digest != row.Digest)
+        {
+            updated.Add(new ResourceChange(row.Key, row.Digest, row.Values, changes, row.Line));
+        }
+
+        return changes.Count == 0 ? 1 : 0;
     }
 
     private static List<PropertyChange> Compare(EntityType entityType, IReadOnlyList<object?> before, object?[] after)

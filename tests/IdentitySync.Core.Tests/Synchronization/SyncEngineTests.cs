@@ -86,7 +86,7 @@ public sealed class SyncEngineTests
             Assert.That(dryRunState, Has.Some.Contains("AD_User|CN=u5,OU=Users"), "a dry run writes nothing");
             Assert.That(fixture.ValueOf(updated!, "Created"), Is.EqualTo(new DateTime(2025, 6, 30, 0, 0, 0, DateTimeKind.Utc)));
             Assert.That(await fixture.FindAsync("AD_User", "CN=u5,OU=Users"), Is.Null);
-            Assert.That(await fixture.FindAsync("AD_User", "CN=u6,OU=Users"), Is.Not.Null);
+            Assert.That(fixture.ValueOf((await fixture.FindAsync("AD_User", "CN=u6,OU=Users"))!, "Sam"), Is.EqualTo("u6"));
             Assert.That(await fixture.LinksAsync(), Is.EqualTo(new[] { "CN=Admins->CN=u6,OU=Users", "CN=Staff->CN=u1,OU=Users" }));
             Assert.That((report.Associations[0].Inserted, report.Associations[0].Deleted), Is.EqualTo((1L, 1L)));
         });
