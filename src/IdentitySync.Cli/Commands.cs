@@ -43,7 +43,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var reports = new List<SyncReport>();
             foreach (var name in names)
             {
-                var report = await engine.SynchronizeAsync(name, options, cancellationToken).ConfigureAwait(false);
+                var report = await SyncProgressDisplay.RunAsync(console, name, progress =>
+                    engine.SynchronizeAsync(name, options with { Progress = progress }, cancellationToken)).ConfigureAwait(false);
                 ReportPrinter.Print(console, report);
                 reports.Add(report);
             }

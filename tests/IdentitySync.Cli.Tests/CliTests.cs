@@ -115,6 +115,8 @@ public sealed class CliTests
         {
             Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
             Assert.That(result.Output, Does.Contain("HR initial synchronization: Succeeded"));
+            Assert.That(result.Output, Does.Contain("HR: reading people" + Environment.NewLine + "HR: reading organizations" + Environment.NewLine
+                + "HR: computing the change set and checking thresholds" + Environment.NewLine + "HR: applying the change set in one transaction"), "plain progress lines when not on a terminal");
             Assert.That(json.RootElement.EnumerateArray().Select(static r => r.GetProperty("connector").GetString()), Is.EqualTo(new[] { "HR", "AD", "App" }));
             Assert.That(json.RootElement[1].GetProperty("entityTypes")[0].GetProperty("inserted").GetInt32(), Is.EqualTo(41));
         });

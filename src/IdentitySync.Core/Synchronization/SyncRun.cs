@@ -54,6 +54,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var read = engine.Time.GetElapsedTime(readStart);
 
         var diffStart = engine.Time.GetTimestamp();
+        options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Diff, null, 0));
         var batchId = BatchId();
         report = report with { BatchId = batchId };
         if (Incremental && state.IncrementalBatchIds.Contains(batchId))
@@ -93,6 +94,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var applyStart = engine.Time.GetTimestamp();
         if (!options.DryRun)
         {
+            options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Apply, null, 0));
             await engine.ApplyAsync(changeSet, state, cancellationToken).ConfigureAwait(false);
         }
 
@@ -285,8 +287,12 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                     }
 
                     using var batch = new RowBatch(columns.Count, engine.Options.BatchSize);
+                    long rows = 0;
+                    options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, 0));
                     while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
                     {
+                        rows += batch.Count;
+                        options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, rows));
                         for (var row = 0; row < batch.Count; row++)
                         {
                             foreach (var consume in consumers)

@@ -14,4 +14,8 @@ public sealed record SyncRunOptions
     /// <summary>Gets a value indicating whether the run computes and reports everything but writes nothing.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool DryRun { get; init; }
+
+    /// <summary>Gets what is told where the run is: after every batch of rows read, and when diff and apply start.</summary>
+    /// <value>The default value is <see langword="null"/>: nobody is told.</value>
+    public IProgress<SyncProgress>? Progress { get; init; }
 }

@@ -93,6 +93,24 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Synchronize_WithProgress_ReportsRowsPerBatchThenDiffAndApply()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot(10, "CN=Staff;u1");
+        var seen = new List<SyncProgress>();
+
+        await fixture.Engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial, Progress = new Collect(seen) });
+
+        Assert.That(seen.Select(static p => (p.Step, p.Table, p.Rows)), Is.EqualTo(new (SyncStep, string?, long)[]
+        {
+            (SyncStep.Read, "users", 0), (SyncStep.Read, "users", 7), (SyncStep.Read, "users", 10),
+            (SyncStep.Read, "groups", 0), (SyncStep.Read, "groups", 2),
+            (SyncStep.Read, "members", 0), (SyncStep.Read, "members", 1),
+            (SyncStep.Diff, null, 0), (SyncStep.Apply, null, 0),
+        }));
+    }
+
+    [Test]
     public async Task Synchronize_UpdatedRow_ChangeSetNamesOnlyTheChangedProperty()
     {
         var fixture = new SyncFixture(thresholdsOff: false, configure: static b => b.Options.Connectors[0].Mappings[0].Thresholds.MaxUpdated = 1);
@@ -619,6 +637,11 @@ public sealed class SyncEngineTests
             Assert.That(report.Message, Is.EqualTo("Connectors[AD].Connections[Export].Settings.Password: login refused for password '***'"));
             Assert.That(report.ToJson(), Does.Not.Contain("s3cr3t"));
         });
+    }
+
+    private sealed class Collect(List<SyncProgress> seen) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => seen.Add(value);
     }
 
     /// <summary>A package that, wrongly, repeats its secret setting in a message.</summary>
