@@ -101,7 +101,7 @@ public sealed class DataGenerator
             var chosen = new HashSet<int>();
             foreach (var i in accounts)
             {
-                var random = new Random(HashCode.Combine(Seed, i));
+                var random = new Random(Mix(Seed, i, 0));
                 chosen.Clear();
                 var count = MembershipsPerAccount <= 0 ? 0 : random.Next(1, (MembershipsPerAccount * 2) - 1);
                 for (var attempt = 0; chosen.Count < count && attempt < count * 4; attempt++)
@@ -147,8 +147,20 @@ public sealed class DataGenerator
             return false;
         }
 
-        var hash = (uint)HashCode.Combine(Seed, account, purpose);
+        var hash = (uint)Mix(Seed, account, purpose);
         return hash % 1_000_000 < rate / 4 * 1_000_000 * (purpose == 2 ? 2 : 1);
+    }
+
+    /// <summary>A fixed mix of three numbers (HashCode.Combine is randomized per process, which would change the data).</summary>
+    private static int Mix(int seed, int value, int purpose)
+    {
+        var x = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ ((ulong)(uint)value << 16) ^ (ulong)(uint)purpose;
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return (int)(x & 0x7FFFFFFF);
     }
 
     private int SampleGroup(Random random)

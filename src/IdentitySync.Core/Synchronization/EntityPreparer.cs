@@ -19,6 +19,7 @@ internal sealed class EntityPreparer
     private readonly ulong _seed;
     private readonly Dictionary<string, Dictionary<string, string?>> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<QuarantinedRow> _quarantined = [];
+    private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
 
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded)
     {
@@ -156,12 +157,12 @@ internal sealed class EntityPreparer
     public string? KeyText(ReadOnlySpan<byte> field, PropertyMapping keyMapping, out string? error)
     {
         error = null;
-        var property = EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)];
-        if (property.Type == ScalarType.String && keyMapping.Format.Kind == ValueFormatKind.Default)
+        if (IsPlainText(keyMapping))
         {
             return Encoding.UTF8.GetString(field);
         }
 
+        var property = EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)];
         if (!ValueParser.TryParse(field, property, keyMapping, out var value, out error) || value is null)
         {
             error ??= "empty";
@@ -175,11 +176,20 @@ internal sealed class EntityPreparer
     public string? ResolveKey(string keyProperty, string text, out string? problem)
     {
         problem = null;
-        var keyMapping = Mapping.FindProperty(keyProperty)!;
-        var value = KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out var error);
+        if (!_keys.TryGetValue(keyProperty, out var cached))
+        {
+            var mapping = Mapping.FindProperty(keyProperty)!;
+            _keys[keyProperty] = cached = (mapping, IsPlainText(mapping));
+        }
+
+        var keyMapping = cached.Mapping;
+
+        // Text keys with the default format are their text: no round trip through UTF-8 (a pair per membership).
+        var value = cached.PlainText ? text : KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out _);
         if (value is null)
         {
-            problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {error}";
+            KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out var reason);
+            problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {reason}";
             return null;
         }
 
@@ -216,6 +226,10 @@ internal sealed class EntityPreparer
 
         return null;
     }
+
+    private bool IsPlainText(PropertyMapping keyMapping) =>
+        keyMapping.Format.Kind == ValueFormatKind.Default
+        && EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)].Type == ScalarType.String;
 
     private static string? KeyTextOf(object? value) => value switch
     {
