@@ -10,8 +10,6 @@ namespace IdentitySync.Cli;
 /// <summary><c>identitysync jobs run|list|show|resume</c>: the job runner over the configured connectors.</summary>
 internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option<string?> config, Option<string?> store)
 {
-    private const string SynchronizePrefix = "synchronize ";
-
     public Command Jobs() => new("jobs", "Run connectors as one job, and list, show or resume job runs.") { Run(), List(), Show(), Resume() };
 
     private static IReadOnlyList<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool categorize)
@@ -94,12 +92,13 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var run = await Find(context, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-            var categorize = run.Tasks.Count > 0 && run.Tasks[^1].Task == "categorize";
-            var connectors = run.Tasks.Take(run.Tasks.Count - (categorize ? 1 : 0)).Select(static t => t.Task.StartsWith(SynchronizePrefix, StringComparison.Ordinal)
-                ? t.Task[SynchronizePrefix.Length..]
-                : throw new UsageException($"Job run task '{t.Task}' cannot be resumed by this version.")).ToList();
             var resourceStore = context.OpenStore();
-            var tasks = Tasks(context, resourceStore, connectors.Select(c => context.Connector(c).Name), SyncMode.Complete, categorize);
+            var engine = context.Engine(resourceStore);
+            var tasks = run.Tasks.Select(t => t.Task == "categorize"
+                ? (IJobTask)new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore))
+                : SynchronizeTask.ParseName(t.Task) is { } sync
+                    ? new SynchronizeTask(engine, context.Connector(sync.Connector).Name, new SyncRunOptions { Mode = sync.Mode })
+                    : throw new UsageException($"Job run task '{t.Task}' cannot be resumed by this version.")).ToList();
             JobRun resumed;
             try
             {

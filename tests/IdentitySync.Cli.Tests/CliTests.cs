@@ -256,7 +256,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Error);
-            Assert.That(initial.Output, Does.Contain("[1/4] synchronize HR: Succeeded"));
+            Assert.That(initial.Output, Does.Contain("[1/4] synchronize HR (initial): Succeeded"));
             Assert.That(initial.Output, Does.Contain("[4/4] categorize: Warning"));
             Assert.That(initial.Output, Does.Contain("52 accounts categorized: 35 correlated, 2 classified, 1 to review"));
             Assert.That(blocked.ExitCode, Is.EqualTo(3));

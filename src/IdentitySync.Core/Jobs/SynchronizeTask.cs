@@ -22,8 +22,34 @@ public sealed class SynchronizeTask : IJobTask
     /// <summary>Gets the connector's name.</summary>
     public string Connector { get; }
 
+    /// <summary>Gets the mode the task synchronizes in.</summary>
+    public SyncMode Mode => _options.Mode;
+
     /// <inheritdoc />
-    public string Name => $"synchronize {Connector}";
+    /// <remarks><c>synchronize AD</c> for a complete run; other modes are named, <c>synchronize AD (incremental)</c>, so a kept run says how to resume it.</remarks>
+    public string Name => Mode == SyncMode.Complete ? $"synchronize {Connector}" : $"synchronize {Connector} ({Mode.ToString().ToLowerInvariant()})";
+
+    /// <summary>Reads a task name written by <see cref="Name"/> back into its connector and mode.</summary>
+    /// <param name="name">The task's name.</param>
+    /// <returns>The connector and mode, or <see langword="null"/> when the name is not a synchronization's.</returns>
+    public static (string Connector, SyncMode Mode)? ParseName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        const string prefix = "synchronize ";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = name[prefix.Length..];
+        var open = rest.IndexOf(" (", StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return (rest, SyncMode.Complete);
+        }
+
+        return Enum.TryParse<SyncMode>(rest[(open + 2)..].TrimEnd(')'), ignoreCase: true, out var mode) ? (rest[..open], mode) : null;
+    }
 
     /// <summary>Gets the report of the last run or resume of this task.</summary>
     public SyncReport? LastReport { get; private set; }

@@ -36,8 +36,8 @@ public sealed class JobRunnerTests
             Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
             Assert.That(run.Tasks.Select(static t => (t.Task, t.Status, t.Message)), Is.EqualTo(new[]
             {
-                ("synchronize AD", JobTaskStatus.Succeeded, "5 inserted, 0 updated, 0 deleted, 1 links changed"),
-                ("synchronize App", JobTaskStatus.Succeeded, "2 inserted, 0 updated, 0 deleted, 0 links changed"),
+                ("synchronize AD (initial)", JobTaskStatus.Succeeded, "5 inserted, 0 updated, 0 deleted, 1 links changed"),
+                ("synchronize App (initial)", JobTaskStatus.Succeeded, "2 inserted, 0 updated, 0 deleted, 0 links changed"),
             }));
             Assert.That(progress.Select(static p => (p.TaskIndex, p.Status)), Is.EqualTo(new[]
             {
@@ -152,6 +152,21 @@ public sealed class JobRunnerTests
             Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded));
             Assert.That(run.Tasks[1], Is.EqualTo(new JobTaskResult("categorize", JobTaskStatus.Warning, "2 accounts categorized: 0 correlated, 0 classified, 1 to review, 1 uncategorized", TimeSpan.Zero)));
             Assert.That(categorize.LastReport!.Considered, Is.EqualTo(2));
+        });
+    }
+
+    [TestCase("synchronize AD", "AD", SyncMode.Complete)]
+    [TestCase("synchronize HR (incremental)", "HR", SyncMode.Incremental)]
+    [TestCase("synchronize App (initial)", "App", SyncMode.Initial)]
+    public void SynchronizeTaskName_RoundTrips(string name, string connector, SyncMode mode)
+    {
+        var fixture = Fixture();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(SynchronizeTask.ParseName(name), Is.EqualTo((connector, mode)));
+            Assert.That(new SynchronizeTask(fixture.Engine, connector, new SyncRunOptions { Mode = mode }).Name, Is.EqualTo(name));
+            Assert.That(SynchronizeTask.ParseName("categorize"), Is.Null);
         });
     }
 
