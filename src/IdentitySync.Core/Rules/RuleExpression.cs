@@ -51,39 +51,10 @@ public sealed class RuleExpression : IRuleExpression
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(roots);
-        var problems = new List<string>();
-        foreach (var path in Paths)
-        {
-            var root = roots.FirstOrDefault(r => string.Equals(r.Key, path.Root, StringComparison.OrdinalIgnoreCase));
-            if (root.Key is null)
-            {
-                problems.Add($"at position {path.Position + 1}: '{path.Root}' is not available here; use {string.Join(" or ", roots.Keys)}");
-                continue;
-            }
-
-            var entityType = model.GetEntityType(root.Value);
-            for (var i = 0; i < path.Properties.Count; i++)
-            {
-                var name = path.Properties[i];
-                var last = i == path.Properties.Count - 1;
-                if (last && entityType.FindProperty(name) is not null)
-                {
-                    break;
-                }
-
-                if (entityType.FindNavigationProperty(name) is { } navigation)
-                {
-                    entityType = model.GetEntityType(navigation.TargetEntityType);
-                    continue;
-                }
-
-                var names = entityType.Properties.Select(static p => p.Name).Concat(entityType.NavigationProperties.Select(static n => n.Name));
-                problems.Add($"at position {path.Position + 1}: entity type '{entityType.Name}' has no {(last ? "property" : "navigation property")} '{name}' in '{path}'; it has: {string.Join(", ", names)}");
-                break;
-            }
-        }
-
-        return problems;
+        return [.. ExpressionBinding.Problems(this, roots, name =>
+            model.EntityTypes.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase)) is { } type
+                ? new TypeShape(type.Name, [.. type.Properties.Select(static p => p.Name)], [.. type.NavigationProperties.Select(static n => KeyValuePair.Create(n.Name, n.TargetEntityType))])
+                : null)];
     }
 
     /// <inheritdoc />

@@ -257,11 +257,11 @@ public sealed class ValidationTests
         yield return Case(
             "CorrelationRuleReadingTheWrongSide",
             o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Account.EmployeeId", Account = "Account.Sam", Confidence = 90 }),
-            "ResourceTypes[AD_Nominative].CorrelationRules[0].Owner: at position 1: 'Account' is not available here; this side reads Owner (in 'Account.EmployeeId')");
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Owner: at position 1: 'Account' is not available here; use Owner (in 'Account.EmployeeId')");
         yield return Case(
             "CorrelationRuleWithUnknownProperty",
             o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "simplify(Owner.Name)", Account = "Account.Login" }),
-            "ResourceTypes[AD_Nominative].CorrelationRules[0].Account: at position 1: entity type 'AD_User' has no property 'Login' (in 'Account.Login')");
+            "ResourceTypes[AD_Nominative].CorrelationRules[0].Account: at position 1: entity type 'AD_User' has no property 'Login' in 'Account.Login'; it has: Dn, Sam, EmployeeId, Mail, Created, Proxies, MemberOf (in 'Account.Login')");
         yield return Case(
             "CorrelationRuleWithPredicateAndBadConfidence",
             o => o.ResourceTypes[0].CorrelationRules.Add(new CorrelationRuleOptions { Owner = "isEmpty(Owner.Name)", Account = "Account.Sam", Confidence = 151 }),

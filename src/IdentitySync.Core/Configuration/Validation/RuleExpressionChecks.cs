@@ -71,36 +71,12 @@ internal static class RuleExpressionChecks
     private static string Describe(ExpressionKind kind) => kind == ExpressionKind.Value ? "a value" : "a yes-or-no answer";
 
     /// <summary>Binding needs types by name: checked on the raw configuration, before the model exists.</summary>
-    private static IEnumerable<string> BindProblems(ConfigurationIndex index, RuleExpression expression, string root, string entityType)
-    {
-        foreach (var path in expression.Paths)
-        {
-            if (!string.Equals(path.Root, root, StringComparison.OrdinalIgnoreCase))
-            {
-                yield return $"at position {path.Position + 1}: '{path.Root}' is not available here; this side reads {root}";
-                continue;
-            }
-
-            var type = index.EntityTypes[entityType];
-            for (var i = 0; i < path.Properties.Count; i++)
-            {
-                var name = path.Properties[i];
-                var last = i == path.Properties.Count - 1;
-                if (last && type.Properties.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
-                {
-                    break;
-                }
-
-                var navigation = type.NavigationProperties.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
-                if (navigation?.Target is { } target && index.EntityTypes.TryGetValue(target, out var next))
-                {
-                    type = next;
-                    continue;
-                }
-
-                yield return $"at position {path.Position + 1}: entity type '{type.Name}' has no {(last ? "property" : "navigation property")} '{name}'";
-                break;
-            }
-        }
-    }
+    private static IEnumerable<string> BindProblems(ConfigurationIndex index, RuleExpression expression, string root, string entityType) =>
+        ExpressionBinding.Problems(expression, new Dictionary<string, string> { [root] = entityType }, name =>
+            index.EntityTypes.TryGetValue(name, out var type)
+                ? new TypeShape(
+                    type.Name!,
+                    [.. type.Properties.Select(static p => p.Name ?? string.Empty)],
+                    [.. type.NavigationProperties.Where(static n => n.Name is not null && n.Target is not null).Select(static n => KeyValuePair.Create(n.Name!, n.Target!))])
+                : null);
 }
