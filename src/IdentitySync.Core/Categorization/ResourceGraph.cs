@@ -37,6 +37,23 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
         await ResourcesAsync(entityType, cancellationToken).ConfigureAwait(false);
         if (expression is not RuleExpression parsed)
         {
+            // Code may follow any navigation: load everything reachable from its root.
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { entityType };
+            var pending = new Queue<string>([entityType]);
+            while (pending.TryDequeue(out var current))
+            {
+                foreach (var navigation in Model.GetEntityType(current).NavigationProperties)
+                {
+                    var (association, fromFirst) = AssociationOf(current, navigation.Name);
+                    await LinksAsync(association, fromFirst, cancellationToken).ConfigureAwait(false);
+                    if (seen.Add(navigation.TargetEntityType))
+                    {
+                        await ResourcesAsync(navigation.TargetEntityType, cancellationToken).ConfigureAwait(false);
+                        pending.Enqueue(navigation.TargetEntityType);
+                    }
+                }
+            }
+
             return;
         }
 

@@ -142,6 +142,29 @@ public sealed class CategorizationEngineTests
     }
 
     [Test]
+    public async Task Categorize_DelegateRuleThatNavigates_SeesTheManager()
+    {
+        var model = Model(configure: static r => r.CorrelationRules.Add(new CorrelationRuleOptions
+        {
+            OwnerExpression = IdentitySync.Rules.DelegateExpression.Value(static c => $"{c.GetValue("Owner", ["Manager", "Login"])}>{c.GetValue("Owner", ["Login"])}", "manager>login"),
+            AccountExpression = IdentitySync.Rules.DelegateExpression.Value(static c => c.GetValue("Account", ["EmployeeId"]), "employee id"),
+            Confidence = 110,
+        }));
+        await IdentitiesAsync(("1", "boss", "Ada", "Boss"), ("2", "zmartin", "Zoë", "Martin"));
+        await ManagerAsync("2", "1");
+        await AccountsAsync(("zm", "Nobody", "boss>zmartin"));
+
+        await new CategorizationEngine(model, _store, _clock).CategorizeAsync();
+
+        var account = await CategorizationOf("zm");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((account.Status, account.OwnerId), Is.EqualTo((CategorizationStatus.Correlated, (long?)(await Owner("2")).Id)));
+            Assert.That(account.Reason, Does.StartWith("AD_Nominative correlation rule 3 (manager>login = employee id, confidence 110)"));
+        });
+    }
+
+    [Test]
     public async Task Categorize_SecondAccountOfAOnePerOwnerType_IsOnlySuggested()
     {
         var model = Model();
