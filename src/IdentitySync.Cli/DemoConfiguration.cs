@@ -108,7 +108,8 @@ internal static class DemoConfiguration
                     "EntityType": "AD_User", "Connection": "Export", "Table": "users",
                     "Properties": [
                       { "Property": "ObjectGuid", "Column": "objectGUID", "Key": "Primary", "Format": "ObjectGuid" },
-                      { "Property": "Dn", "Column": "dn", "Key": "Unique" },
+                      // Distinguished names compare without case, as in the directory.
+                      { "Property": "Dn", "Column": "dn", "Key": "Unique", "IgnoreCase": true },
                       { "Property": "SamAccountName", "Column": "sAMAccountName", "Key": "Unique" },
                       { "Property": "EmployeeId", "Column": "employeeID" },
                       { "Property": "DisplayName", "Column": "displayName" },

@@ -87,7 +87,8 @@ internal static class IdentityModelFactory
                         string.IsNullOrEmpty(p.Column) ? property.Name : p.Column,
                         ValueFormatSyntax.TryParse(p.Format, out _)!,
                         Parse<PropertyKey>(p.Key),
-                        property.IsMultiValued ? p.Separator ?? DefaultSeparator : null);
+                        property.IsMultiValued ? p.Separator ?? DefaultSeparator : null,
+                        p.IgnoreCase);
                 })),
                 Create(m.Thresholds));
         }));

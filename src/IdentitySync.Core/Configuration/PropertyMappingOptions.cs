@@ -20,6 +20,10 @@ public sealed class PropertyMappingOptions
     /// <value>The default value is <c>None</c>.</value>
     public string? Key { get; set; } = nameof(Model.PropertyKey.None);
 
+    /// <summary>Gets or sets a value indicating whether the key compares without case, as LDAP distinguished names do (primary and unique text keys only).</summary>
+    /// <value>The default value is <see langword="false"/>: keys compare exactly.</value>
+    public bool IgnoreCase { get; set; }
+
     /// <summary>Gets or sets the separator between the values of a multi-valued property.</summary>
     /// <value>The default value is <see langword="null"/>: <c>|</c> for multi-valued properties.</value>
     public string? Separator { get; set; }

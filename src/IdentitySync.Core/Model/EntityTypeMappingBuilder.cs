@@ -16,13 +16,15 @@ public sealed class EntityTypeMappingBuilder
     /// <param name="key">The property's key role.</param>
     /// <param name="format">How the column's text is parsed; the type's default when <see langword="null"/>.</param>
     /// <param name="separator">The separator of a multi-valued property's values; <c>|</c> when <see langword="null"/>.</param>
+    /// <param name="ignoreCase">Whether the key compares without case, as LDAP distinguished names do.</param>
     /// <returns>This builder.</returns>
     public EntityTypeMappingBuilder Map(
         string property,
         string? column = null,
         PropertyKey key = PropertyKey.None,
         ValueFormat? format = null,
-        string? separator = null)
+        string? separator = null,
+        bool ignoreCase = false)
     {
         Options.Properties.Add(new PropertyMappingOptions
         {
@@ -31,6 +33,7 @@ public sealed class EntityTypeMappingBuilder
             Key = key.ToString(),
             Format = format is null || format.Kind == ValueFormatKind.Default ? null : format.ToString(),
             Separator = separator,
+            IgnoreCase = ignoreCase,
         });
         return this;
     }

@@ -3,8 +3,9 @@ namespace IdentitySync.Model;
 /// <summary>Binds a scalar property to a column of a connection table.</summary>
 public sealed record PropertyMapping
 {
-    internal PropertyMapping(string property, string column, ValueFormat format, PropertyKey key, string? separator)
+    internal PropertyMapping(string property, string column, ValueFormat format, PropertyKey key, string? separator, bool ignoreCase = false)
     {
+        IgnoreCase = ignoreCase;
         Property = property;
         Column = column;
         Format = format;
@@ -23,6 +24,9 @@ public sealed record PropertyMapping
 
     /// <summary>Gets the property's key role.</summary>
     public PropertyKey Key { get; }
+
+    /// <summary>Gets a value indicating whether the key compares without case (its canonical text is upper case; the value keeps its spelling).</summary>
+    public bool IgnoreCase { get; }
 
     /// <summary>Gets the separator between the values of a multi-valued property; <see langword="null"/> for mono-valued ones.</summary>
     public string? Separator { get; }

@@ -159,7 +159,8 @@ internal sealed class EntityPreparer
         error = null;
         if (IsPlainText(keyMapping))
         {
-            return Encoding.UTF8.GetString(field);
+            var text = Encoding.UTF8.GetString(field);
+            return keyMapping.IgnoreCase ? text.ToUpperInvariant() : text;
         }
 
         var property = EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)];
@@ -185,7 +186,9 @@ internal sealed class EntityPreparer
         var keyMapping = cached.Mapping;
 
         // Text keys with the default format are their text: no round trip through UTF-8 (a pair per membership).
-        var value = cached.PlainText ? text : KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out _);
+        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out _)
+            : keyMapping.IgnoreCase ? text.ToUpperInvariant()
+            : text;
         if (value is null)
         {
             KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out var reason);
@@ -212,7 +215,8 @@ internal sealed class EntityPreparer
         if (_commandColumn >= 0)
         {
             var position = IndexOfProperty(EntityType, keyProperty);
-            var matches = Stored.Values.Where(r => string.Equals(KeyTextOf(r.Values[position]), value, StringComparison.Ordinal)).Take(2).ToList();
+            var comparison = keyMapping.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            var matches = Stored.Values.Where(r => string.Equals(KeyTextOf(r.Values[position]), value, comparison)).Take(2).ToList();
             if (matches.Count == 1)
             {
                 return matches[0].Key;

@@ -164,6 +164,10 @@ public sealed class ValidationTests
             o => o.Connectors[0].Mappings[0].Properties[2].Separator = ";",
             "Connectors[AD].Mappings[AD_User].Properties[EmployeeId].Separator: 'EmployeeId' is mono-valued; a separator applies to multi-valued properties only");
         yield return Case(
+            "IgnoreCaseOnANonKey",
+            o => o.Connectors[0].Mappings[0].Properties[3].IgnoreCase = true,
+            "Connectors[AD].Mappings[AD_User].Properties[Created].IgnoreCase: 'Created' is not a text key; IgnoreCase applies to primary and unique keys of type String with the default format");
+        yield return Case(
             "EntityTypeMappedByTwoConnectors",
             o => o.Connectors.Add(new ConnectorOptions
             {

@@ -78,7 +78,7 @@ internal static class ThreeConnectorSample
             .AddConnection("Export", "Csv", Settings(("Path", "ad/{table}.csv")))
             .MapEntityType("AD_User", "Export", "users", m => m
                 .Map("ObjectGuid", "objectGUID", PropertyKey.Primary, ValueFormat.ObjectGuid)
-                .Map("Dn", "dn", PropertyKey.Unique)
+                .Map("Dn", "dn", PropertyKey.Unique, ignoreCase: true)
                 .Map("SamAccountName", "sAMAccountName", PropertyKey.Unique)
                 .Map("EmployeeId", "employeeID")
                 .Map("DisplayName", "displayName")

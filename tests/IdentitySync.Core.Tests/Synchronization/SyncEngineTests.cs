@@ -411,6 +411,28 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Synchronize_IgnoreCaseKey_ResolvesLinksSpelledInAnotherCase()
+    {
+        var exact = new SyncFixture();
+        var loose = new SyncFixture(configure: static b => b.Options.Connectors[0].Mappings[0].Properties[1].IgnoreCase = true);
+        foreach (var fixture in new[] { exact, loose })
+        {
+            fixture.SetSnapshot(2, "CN=Staff;U1", "CN=Staff;u2");
+        }
+
+        var exactReport = await exact.RunAsync();
+        var looseReport = await loose.RunAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(exactReport.Associations[0].Quarantined.Select(static q => q.Reason), Is.EqualTo(new[] { "column 'member_sam': 'U1' matches no AD_User by Sam" }));
+            Assert.That(looseReport.Associations[0].Quarantined, Is.Empty);
+            Assert.That(await loose.LinksAsync(), Is.EqualTo(new[] { "CN=Staff->CN=u1,OU=Users", "CN=Staff->CN=u2,OU=Users" }));
+            Assert.That(loose.ValueOf((await loose.FindAsync("AD_User", "CN=u1,OU=Users"))!, "Sam"), Is.EqualTo("u1"), "the value keeps its spelling");
+        });
+    }
+
+    [Test]
     public async Task Synchronize_ExceptionInTheMiddleOfApplying_LeavesTheStoreUnchanged()
     {
         var inner = new InMemoryResourceStore();

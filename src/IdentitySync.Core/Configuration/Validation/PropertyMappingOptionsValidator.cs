@@ -65,6 +65,11 @@ internal sealed class PropertyMappingOptionsValidator : AbstractValidator<Proper
                 context.AddFailure("Key", $"'{property.Name}' is multi-valued and cannot be a {key.ToString()!.ToLowerInvariant()} key; a key holds one value");
             }
 
+            if (propertyMapping.IgnoreCase && (key is not (PropertyKey.Primary or PropertyKey.Unique) || type != ScalarType.String || format?.Kind != ValueFormatKind.Default))
+            {
+                context.AddFailure("IgnoreCase", $"'{property.Name}' is not a text key; IgnoreCase applies to primary and unique keys of type String with the default format");
+            }
+
             if (propertyMapping.Separator is not null && !property.IsMultiValued)
             {
                 context.AddFailure("Separator", $"'{property.Name}' is mono-valued; a separator applies to multi-valued properties only");
