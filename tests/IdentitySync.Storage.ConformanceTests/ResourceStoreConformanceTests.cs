@@ -214,7 +214,7 @@ public abstract class ResourceStoreConformanceTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(kept, Is.Not.Null);
+            Assert.That(kept?.Connector, Is.EqualTo("AD"), "the blocked change set was kept");
             Assert.That(kept!.EntityTypes[0].Updated[0].Changes, Is.EqualTo(changeSet.EntityTypes[0].Updated[0].Changes));
             Assert.That(kept.EntityTypes[0].Inserted[0].Values, Is.EqualTo(changeSet.EntityTypes[0].Inserted[0].Values));
             Assert.That(kept.EntityTypes[0].Deleted[0].Values, Is.EqualTo(new object?[] { "two", null }));

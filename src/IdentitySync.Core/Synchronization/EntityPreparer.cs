@@ -17,7 +17,7 @@ internal sealed class EntityPreparer
     private readonly int _keyColumn;
     private readonly int _commandColumn;
     private readonly ulong _seed;
-    private readonly Dictionary<string, Dictionary<string, string?>> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (int MappingIndex, Dictionary<string, string?> Index)> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<QuarantinedRow> _quarantined = [];
     private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
 
@@ -31,7 +31,8 @@ internal sealed class EntityPreparer
         _commandColumn = commandColumn;
         foreach (var key in uniqueKeysNeeded)
         {
-            _uniqueIndexes[key] = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var mappingIndex = mapping.Properties.ToList().FindIndex(p => string.Equals(p.Property, key, StringComparison.OrdinalIgnoreCase));
+            _uniqueIndexes[key] = (mappingIndex, new Dictionary<string, string?>(StringComparer.Ordinal));
         }
 
         // The mapping's shape seeds every digest, so that a changed column or format re-decodes all rows.
@@ -201,7 +202,7 @@ internal sealed class EntityPreparer
             return value;
         }
 
-        if (_uniqueIndexes.TryGetValue(keyProperty, out var index) && index.TryGetValue(value, out var key))
+        if (_uniqueIndexes.TryGetValue(keyProperty, out var unique) && unique.Index.TryGetValue(value, out var key))
         {
             if (key is null)
             {
@@ -297,9 +298,8 @@ internal sealed class EntityPreparer
 
     private void IndexUniqueKeys(RowBatch batch, int row, string key)
     {
-        foreach (var (property, index) in _uniqueIndexes)
+        foreach (var (mappingIndex, index) in _uniqueIndexes.Values)
         {
-            var mappingIndex = Mapping.Properties.Select((p, i) => (p, i)).First(x => string.Equals(x.p.Property, property, StringComparison.OrdinalIgnoreCase)).i;
             var value = batch.GetField(row, _columns[mappingIndex]);
             if (value.IsEmpty || KeyText(value, Mapping.Properties[mappingIndex], out _) is not { } text)
             {

@@ -16,6 +16,8 @@ internal static class ValueParser
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ssK",
     ];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> s_separators = new(StringComparer.Ordinal);
+
     private static readonly string[] s_generalizedTimeFormats = ["yyyyMMddHHmmss'Z'", "yyyyMMddHHmmss.FFFFFFF'Z'", "yyyyMMddHHmm'Z'"];
 
     /// <summary>Parses a field; an empty field is null. Returns false with a reason when the text is not a value of the type.</summary>
@@ -33,7 +35,7 @@ internal static class ValueParser
             return TryParseOne(utf8, property.Type, mapping.Format, out value, out error);
         }
 
-        var separator = Encoding.UTF8.GetBytes(mapping.Separator ?? "|");
+        var separator = s_separators.GetOrAdd(mapping.Separator ?? "|", static text => Encoding.UTF8.GetBytes(text));
         var items = new List<object>();
         var rest = utf8;
         while (true)
