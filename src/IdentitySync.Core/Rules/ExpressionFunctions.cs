@@ -20,8 +20,8 @@ internal static class ExpressionFunctions
         }),
         new("template", 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, "template('{Owner.FirstName}.{Owner.LastName}')", static (_, literal) =>
         {
-            var template = literal(0);
-            var parts = Placeholders(template);
+            // The parser checked the template when it read the literal.
+            var parts = TemplateSyntax.Parse(literal(0)).Parts!;
             return c => string.Concat(parts.Select(p => p.Root is null ? p.Text : Values.Text(c.GetValue(p.Root, p.Path!))));
         }),
         new("coalesce", 2, int.MaxValue, static _ => ExpressionKind.Value, ExpressionKind.Value, "coalesce(value, fallback, ...): the first that is not empty", static (a, _) => c =>
@@ -68,29 +68,6 @@ internal static class ExpressionFunctions
 
     private static ExpressionFunction Compare(string name, string usage, Func<string, string, bool> test) =>
         new(name, 2, 2, static _ => ExpressionKind.Value, ExpressionKind.Predicate, usage, (a, _) => c => Values.Any(a[0](c), a[1](c), test));
-
-    private static List<(string Text, string? Root, string[]? Path)> Placeholders(string template)
-    {
-        var parts = new List<(string, string?, string[]?)>();
-        var index = 0;
-        while (index < template.Length)
-        {
-            var open = template.IndexOf('{', index);
-            if (open < 0)
-            {
-                parts.Add((template[index..], null, null));
-                break;
-            }
-
-            parts.Add((template[index..open], null, null));
-            var close = template.IndexOf('}', open);
-            var names = template[(open + 1)..close].Trim().Split('.');
-            parts.Add((string.Empty, string.Equals(names[0], "owner", StringComparison.OrdinalIgnoreCase) ? "Owner" : "Account", names[1..]));
-            index = close + 1;
-        }
-
-        return parts;
-    }
 }
 
 /// <summary>A function of the expression language.</summary>

@@ -200,24 +200,15 @@ internal sealed class ExpressionParser(string text)
     /// <summary>Registers the paths of a template's placeholders so that binding checks them too.</summary>
     private void ParseTemplatePaths(string template, int offset)
     {
-        var index = 0;
-        while ((index = template.IndexOf('{', index)) >= 0)
+        var (parts, errorOffset, problem) = TemplateSyntax.Parse(template);
+        if (parts is null)
         {
-            var end = template.IndexOf('}', index);
-            if (end < 0)
-            {
-                throw Error(offset + index, "'{' opens a placeholder that no '}' closes");
-            }
+            throw Error(offset + errorOffset, problem!);
+        }
 
-            var placeholder = template[(index + 1)..end].Trim();
-            var parts = placeholder.Split('.');
-            if (parts.Length < 2 || parts.Any(static p => p.Length == 0) || !s_roots.Contains(parts[0], StringComparer.OrdinalIgnoreCase))
-            {
-                throw Error(offset + index, $"'{{{placeholder}}}' is not a placeholder; write a path such as {{Owner.FirstName}}");
-            }
-
-            Paths.Add(new ExpressionPath(offset + index + 1, s_roots.First(r => string.Equals(r, parts[0], StringComparison.OrdinalIgnoreCase)), parts[1..]));
-            index = end + 1;
+        foreach (var part in parts.Where(static p => p.Root is not null))
+        {
+            Paths.Add(new ExpressionPath(offset + part.Offset, part.Root!, part.Path!));
         }
     }
 
