@@ -260,6 +260,125 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<Provisioning.ProvisioningOrder> orders,
+        IReadOnlyList<Provisioning.OwnerProvisioningState> states,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(states);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var next = SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) + 1 FROM orders;");
+        var saved = new List<Provisioning.ProvisioningOrder>(orders.Count);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, ord = excluded.ord;
+                """;
+            var id = command.Parameters.Add("$1", SqliteType.Integer);
+            var type = command.Parameters.Add("$2", SqliteType.Text);
+            var state = command.Parameters.Add("$3", SqliteType.Text);
+            var json = command.Parameters.Add("$4", SqliteType.Blob);
+            foreach (var order in orders)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var withId = order.Id == 0 ? order with { Id = next++ } : order;
+                id.Value = withId.Id;
+                type.Value = withId.ResourceType;
+                state.Value = withId.State.ToString();
+                json.Value = JsonSerializer.SerializeToUtf8Bytes(withId, s_json);
+                command.ExecuteNonQuery();
+                saved.Add(withId);
+            }
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3)
+                ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state;
+                """;
+            var type = command.Parameters.Add("$1", SqliteType.Text);
+            var owner = command.Parameters.Add("$2", SqliteType.Integer);
+            var json = command.Parameters.Add("$3", SqliteType.Blob);
+            foreach (var state in states)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                type.Value = state.ResourceType;
+                owner.Value = state.OwnerId;
+                json.Value = JsonSerializer.SerializeToUtf8Bytes(state, s_json);
+                command.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+        return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(saved);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<Provisioning.OrderState>? states, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (resourceType is not null)
+        {
+            where.Add("resource_type = $t");
+            command.Parameters.AddWithValue("$t", resourceType);
+        }
+
+        if (states is not null)
+        {
+            var names = states.Select(static (s, i) => (Name: "$s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Value: s.ToString())).ToList();
+            where.Add(names.Count == 0 ? "0" : $"state IN ({string.Join(", ", names.Select(static n => n.Name))})");
+            foreach (var (name, value) in names)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        command.CommandText = "SELECT ord FROM orders" + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where)) + " ORDER BY id";
+        var found = new List<Provisioning.ProvisioningOrder>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(JsonSerializer.Deserialize<Provisioning.ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(found);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ord FROM orders WHERE id = $i";
+        command.Parameters.AddWithValue("$i", id);
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? JsonSerializer.Deserialize<Provisioning.ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json) : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state FROM provisioning_states WHERE resource_type = $t";
+        command.Parameters.AddWithValue("$t", resourceType);
+        var found = new List<Provisioning.OwnerProvisioningState>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(JsonSerializer.Deserialize<Provisioning.OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0), s_json)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Provisioning.OwnerProvisioningState>>(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -48,6 +48,10 @@ internal static class SqliteSchema
 
         // 4: categorization results, one per account.
         "CREATE TABLE categorizations (resource_id INTEGER PRIMARY KEY, entity_type TEXT NOT NULL COLLATE NOCASE, categorization BLOB NOT NULL); CREATE INDEX categorizations_by_type ON categorizations (entity_type);",
+
+        // 5: provisioning orders, and what the rules last asked per owner and resource type.
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, resource_type TEXT NOT NULL COLLATE NOCASE, state TEXT NOT NULL, ord BLOB NOT NULL); CREATE INDEX orders_by_state ON orders (state);"
+            + "CREATE TABLE provisioning_states (resource_type TEXT NOT NULL COLLATE NOCASE, owner_id INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY (resource_type, owner_id)) WITHOUT ROWID;",
     ];
 
     public static void Open(SqliteConnection connection, string path)

@@ -75,6 +75,58 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
         }
     }
 
+    /// <summary>Loads the links of one navigation property and the resources it leads to.</summary>
+    public async Task PrepareNavigationAsync(string entityType, string navigation, CancellationToken cancellationToken)
+    {
+        var (association, fromFirst) = AssociationOf(Model.GetEntityType(entityType).Name, navigation);
+        await LinksAsync(association, fromFirst, cancellationToken).ConfigureAwait(false);
+        await ResourcesAsync(Model.GetEntityType(entityType).FindNavigationProperty(navigation)!.TargetEntityType, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The resources one resource links to through a navigation property loaded by <see cref="PrepareNavigationAsync"/>.</summary>
+    public IReadOnlyList<StoredResource> Linked(StoredResource resource, string navigation)
+    {
+        var type = Model.GetEntityType(resource.EntityType);
+        var target = type.FindNavigationProperty(navigation)!.TargetEntityType;
+        var (association, fromFirst) = AssociationOf(type.Name, navigation);
+        var ids = _links.GetValueOrDefault((association, fromFirst))?.GetValueOrDefault(resource.Id);
+        var targets = _resources.GetValueOrDefault(target);
+        return ids is null || targets is null ? [] : [.. ids.Select(id => targets.GetValueOrDefault(id)).OfType<StoredResource>()];
+    }
+
+    /// <summary>
+    /// A digest of every resource an expression's paths from a root visit (the root's own digest included),
+    /// so that a changed manager or organization changes the owner's digest. Zero when the paths are unknown (code).
+    /// </summary>
+    public ulong ReachedDigest(StoredResource root, IRuleExpression expression, string rootName)
+    {
+        if (expression is not RuleExpression parsed)
+        {
+            return 0;
+        }
+
+        ulong digest = 0;
+        foreach (var path in parsed.Paths.Where(p => string.Equals(p.Root, rootName, StringComparison.OrdinalIgnoreCase)))
+        {
+            IReadOnlyList<StoredResource> current = [root];
+            foreach (var step in path.Properties)
+            {
+                if (current.Count == 0 || Model.GetEntityType(current[0].EntityType).FindNavigationProperty(step) is null)
+                {
+                    break;
+                }
+
+                current = [.. current.SelectMany(r => Linked(r, step))];
+                foreach (var reached in current)
+                {
+                    digest += Internal.Xxh64.Hash(BitConverter.GetBytes(reached.Id), reached.Digest);
+                }
+            }
+        }
+
+        return digest;
+    }
+
     public object? Resolve(StoredResource? resource, IReadOnlyList<string> path)
     {
         if (resource is null)

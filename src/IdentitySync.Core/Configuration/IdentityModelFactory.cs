@@ -145,15 +145,35 @@ internal static class IdentityModelFactory
                 options.AllowMultiplePerOwner,
                 List(options.DependsOn.Select(ResourceTypeName)),
                 new ProvisioningThresholds(options.Thresholds.MaxOrders, options.Thresholds.MaxOrdersPercent),
-                options.TransmittedTimeout),
+                options.TransmittedTimeout,
+                options.ComputedValuesWin),
             List(options.CorrelationRules.Select(static r => new CorrelationRule(
                 r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
                 r.AccountExpression ?? RuleExpression.Parse(r.Account!),
                 r.Confidence))),
             List(options.ClassificationRules.Select(static r => new ClassificationRule(
                 r.PredicateExpression ?? RuleExpression.Parse(r.Predicate!),
-                r.Confidence))));
+                r.Confidence))),
+            List(options.TypeRules.Select(static r => new TypeRule(Optional(r.Criteria, r.CriteriaExpression), r.Deny))),
+            List(options.ScalarRules.Select(r => new ScalarRule(
+                TargetProperty(r.Property!),
+                r.ValueExpression ?? RuleExpression.Parse(r.Value!),
+                r.Comparison is null ? ComparisonType.CaseSensitive : Parse<ComparisonType>(r.Comparison),
+                r.CreateOnly))),
+            List(options.NavigationRules.Select(r => new NavigationRule(TargetNavigation(r.Property!), r.Target!, Optional(r.Criteria, r.CriteriaExpression)))),
+            List(options.QueryRules.Select(r => new QueryRule(
+                TargetNavigation(r.Property!),
+                r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
+                r.TargetExpression ?? RuleExpression.Parse(r.Target!),
+                Optional(r.Criteria, r.CriteriaExpression)))));
+
+        string TargetProperty(string name) => ModelLookup.Find(entityTypes, options.TargetEntityType!, static e => e.Name)!.FindProperty(name)!.Name;
+
+        string TargetNavigation(string name) => ModelLookup.Find(entityTypes, options.TargetEntityType!, static e => e.Name)!.FindNavigationProperty(name)!.Name;
     }
+
+    private static IRuleExpression? Optional(string? text, IRuleExpression? code) =>
+        code ?? (string.IsNullOrWhiteSpace(text) ? null : RuleExpression.Parse(text));
 
     private static ResourceThresholds Create(ResourceThresholdOptions o) =>
         new(o.MaxInserted, o.MaxUpdated, o.MaxDeleted, o.MaxInsertedPercent, o.MaxUpdatedPercent, o.MaxDeletedPercent);

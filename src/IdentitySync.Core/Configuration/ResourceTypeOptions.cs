@@ -48,6 +48,22 @@ public sealed class ResourceTypeOptions
     /// <summary>Gets the classification rules: accounts of this type that no correlation matched (service, administration accounts).</summary>
     public IList<ClassificationRuleOptions> ClassificationRules { get; } = [];
 
+    /// <summary>Gets the type rules: which owners should hold a resource of this type. Without any, the type never adds nor removes resources; its other rules still keep existing ones in line.</summary>
+    public IList<TypeRuleOptions> TypeRules { get; } = [];
+
+    /// <summary>Gets the scalar rules: property values computed from the owner.</summary>
+    public IList<ScalarRuleOptions> ScalarRules { get; } = [];
+
+    /// <summary>Gets the navigation rules: fixed links (such as a group) while a condition holds.</summary>
+    public IList<NavigationRuleOptions> NavigationRules { get; } = [];
+
+    /// <summary>Gets the query rules: links to the targets whose value matches the owner's.</summary>
+    public IList<QueryRuleOptions> QueryRules { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether computed values always win: a value changed by hand in the managed system is put back by an order, instead of being reported as non-conforming for review.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ComputedValuesWin { get; set; }
+
     /// <summary>Gets the provisioning thresholds.</summary>
     public ProvisioningThresholdOptions Thresholds { get; } = new();
 

@@ -14,8 +14,16 @@ public sealed record ResourceType
         string targetEntityType,
         ResourceTypePolicies policies,
         IReadOnlyList<CorrelationRule> correlationRules,
-        IReadOnlyList<ClassificationRule> classificationRules)
+        IReadOnlyList<ClassificationRule> classificationRules,
+        IReadOnlyList<TypeRule> typeRules,
+        IReadOnlyList<ScalarRule> scalarRules,
+        IReadOnlyList<NavigationRule> navigationRules,
+        IReadOnlyList<QueryRule> queryRules)
     {
+        TypeRules = typeRules;
+        ScalarRules = scalarRules;
+        NavigationRules = navigationRules;
+        QueryRules = queryRules;
         CorrelationRules = correlationRules;
         ClassificationRules = classificationRules;
         Name = name;
@@ -46,6 +54,18 @@ public sealed record ResourceType
 
     /// <summary>Gets the classification rules, in declaration order.</summary>
     public IReadOnlyList<ClassificationRule> ClassificationRules { get; }
+
+    /// <summary>Gets the type rules, in declaration order: OR-ed, a deny rule forbids; without any, the type neither adds nor removes resources.</summary>
+    public IReadOnlyList<TypeRule> TypeRules { get; }
+
+    /// <summary>Gets the scalar rules, in declaration order.</summary>
+    public IReadOnlyList<ScalarRule> ScalarRules { get; }
+
+    /// <summary>Gets the navigation rules, in declaration order.</summary>
+    public IReadOnlyList<NavigationRule> NavigationRules { get; }
+
+    /// <summary>Gets the query rules, in declaration order.</summary>
+    public IReadOnlyList<QueryRule> QueryRules { get; }
 
     /// <summary>Gets the provisioning policies.</summary>
     public ResourceTypePolicies Policies { get; }

@@ -11,8 +11,10 @@ public sealed record ResourceTypePolicies
         bool allowMultiplePerOwner,
         IReadOnlyList<string> dependsOn,
         ProvisioningThresholds thresholds,
-        TimeSpan transmittedTimeout)
+        TimeSpan transmittedTimeout,
+        bool computedValuesWin)
     {
+        ComputedValuesWin = computedValuesWin;
         AllowAdd = allowAdd;
         AllowRemove = allowRemove;
         RemoveOrphans = removeOrphans;
@@ -46,4 +48,7 @@ public sealed record ResourceTypePolicies
 
     /// <summary>Gets how long an order may stay transmitted or executed before it becomes <c>Error</c>; one day by default.</summary>
     public TimeSpan TransmittedTimeout { get; }
+
+    /// <summary>Gets a value indicating whether computed values always win over values changed by hand in the managed system; false by default (such values are reported as non-conforming).</summary>
+    public bool ComputedValuesWin { get; }
 }

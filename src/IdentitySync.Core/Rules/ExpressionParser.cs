@@ -7,7 +7,7 @@ namespace IdentitySync.Rules;
 /// <summary>A recursive-descent parser that compiles as it parses: each node becomes a closure.</summary>
 internal sealed class ExpressionParser(string text)
 {
-    private static readonly string[] s_roots = ["Owner", "Account"];
+    private static readonly string[] s_roots = ["Owner", "Account", "Target"];
     private static readonly TimeSpan s_regexTimeout = TimeSpan.FromMilliseconds(200);
     private int _position;
 
@@ -90,7 +90,7 @@ internal sealed class ExpressionParser(string text)
     private (ExpressionKind, Node) ParsePath(string root, int start)
     {
         var canonical = s_roots.FirstOrDefault(r => string.Equals(r, root, StringComparison.OrdinalIgnoreCase))
-            ?? throw Error(start, $"'{root}' is neither a path nor a function; paths start with Owner or Account, functions are {string.Join(", ", ExpressionFunctions.Names)}");
+            ?? throw Error(start, $"'{root}' is neither a path nor a function; paths start with Owner, Account or Target, functions are {string.Join(", ", ExpressionFunctions.Names)}");
         var properties = new List<string>();
         while (Peek('.'))
         {

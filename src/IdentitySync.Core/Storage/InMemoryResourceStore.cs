@@ -17,6 +17,8 @@ public sealed class InMemoryResourceStore : IResourceStore
     private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Jobs.JobRun> _jobRuns = new(StringComparer.Ordinal);
     private Dictionary<long, Categorization.AccountCategorization> _categorizations = [];
+    private readonly SortedDictionary<long, Provisioning.ProvisioningOrder> _orders = [];
+    private readonly Dictionary<(string ResourceType, long OwnerId), Provisioning.OwnerProvisioningState> _provisioningStates = [];
     private long _nextId = 1;
 
     /// <inheritdoc />
@@ -172,6 +174,67 @@ public sealed class InMemoryResourceStore : IResourceStore
         lock (_gate)
         {
             IReadOnlyList<Categorization.AccountCategorization> found = [.. _categorizations.Values.Where(c => string.Equals(c.EntityType, entityType, StringComparison.OrdinalIgnoreCase))];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<Provisioning.ProvisioningOrder> orders,
+        IReadOnlyList<Provisioning.OwnerProvisioningState> states,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(states);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var next = _orders.Count == 0 ? 1 : _orders.Keys.Max() + 1;
+            var saved = new List<Provisioning.ProvisioningOrder>(orders.Count);
+            foreach (var order in orders)
+            {
+                var withId = order.Id == 0 ? order with { Id = next++ } : order;
+                _orders[withId.Id] = withId;
+                saved.Add(withId);
+            }
+
+            foreach (var state in states)
+            {
+                _provisioningStates[(state.ResourceType.ToUpperInvariant(), state.OwnerId)] = state;
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(saved);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<Provisioning.OrderState>? states, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Provisioning.ProvisioningOrder> found = [.. _orders.Values.Where(o =>
+                (resourceType is null || string.Equals(o.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase))
+                && (states is null || states.Contains(o.State)))];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_orders.GetValueOrDefault(id));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        lock (_gate)
+        {
+            IReadOnlyList<Provisioning.OwnerProvisioningState> found = [.. _provisioningStates.Where(p => string.Equals(p.Key.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase)).Select(static p => p.Value)];
             return ValueTask.FromResult(found);
         }
     }

@@ -73,7 +73,7 @@ public sealed class RuleExpressionTests
 
         yield return Case("", 0, "the expression is empty; give a path such as Owner.EmployeeId, a text such as 'Staff', or a function such as lower(Account.Login)", "Empty");
         yield return Case("lower(Owner.FirstName", 21, "',' or ')' expected in the arguments of lower", "MissingParenthesis");
-        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner or Account, functions are lower, upper, trim, removeDiacritics, simplify, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownRoot");
+        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner, Account or Target, functions are lower, upper, trim, removeDiacritics, simplify, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownRoot");
         yield return Case("frobnicate(Owner.FirstName)", 0, "unknown function 'frobnicate'; the functions are lower, upper, trim, removeDiacritics, simplify, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownFunction");
         yield return Case("lower(Owner.FirstName, Owner.LastName)", 0, "lower takes 1 argument, not 2: lower(value): lower case", "TooManyArguments");
         yield return Case("'unterminated", 0, "the text that starts here is not closed; end it with '", "UnclosedText");

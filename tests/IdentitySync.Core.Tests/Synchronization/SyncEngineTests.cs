@@ -705,6 +705,17 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
+        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder>> SaveOrdersAsync(IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder> orders, IReadOnlyList<IdentitySync.Provisioning.OwnerProvisioningState> states, CancellationToken cancellationToken) =>
+            inner.SaveOrdersAsync(orders, states, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<IdentitySync.Provisioning.OrderState>? states, CancellationToken cancellationToken) =>
+            inner.GetOrdersAsync(resourceType, states, cancellationToken);
+
+        public ValueTask<IdentitySync.Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken) => inner.GetOrderAsync(id, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken) =>
+            inner.GetProvisioningStatesAsync(resourceType, cancellationToken);
+
         public ValueTask SaveCategorizationsAsync(IReadOnlyList<IdentitySync.Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken) =>
             inner.SaveCategorizationsAsync(categorizations, cancellationToken);
 

@@ -103,6 +103,8 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
                 RuleExpressionChecks.Check(context, index, path + ".Predicate", rule.Predicate, rule.PredicateExpression, ExpressionKind.Predicate, "Account", target);
                 RuleExpressionChecks.CheckConfidence(context, path + ".Confidence", rule.Confidence);
             }
+
+            CheckProvisioningRules(context, index, resourceType, owner, target);
         });
 
         RuleFor(r => r.Thresholds).ChildRules(static thresholds =>
@@ -110,6 +112,92 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
             thresholds.RuleFor(t => t.MaxOrders).MustBeCount();
             thresholds.RuleFor(t => t.MaxOrdersPercent).MustBePercent();
         });
+    }
+
+    private static void CheckProvisioningRules(ValidationContext<ResourceTypeOptions> context, ConfigurationIndex index, ResourceTypeOptions resourceType, string? owner, string? target)
+    {
+        var targetType = target is null ? null : index.EntityTypes[target];
+        var position = 0;
+        foreach (var rule in resourceType.TypeRules)
+        {
+            CheckCriteria(context, index, $"TypeRules[{position++}].Criteria", rule.Criteria, rule.CriteriaExpression, owner);
+        }
+
+        position = 0;
+        foreach (var rule in resourceType.ScalarRules)
+        {
+            var path = $"ScalarRules[{position++}]";
+            if (targetType is not null)
+            {
+                var properties = targetType.Properties.Select(static p => p.Name ?? string.Empty).ToList();
+                if (string.IsNullOrWhiteSpace(rule.Property))
+                {
+                    context.AddFailure(path + ".Property", $"required; name a property of '{targetType.Name}' ({string.Join(", ", properties)})");
+                }
+                else if (!properties.Contains(rule.Property, StringComparer.OrdinalIgnoreCase))
+                {
+                    context.AddFailure(path + ".Property", $"entity type '{targetType.Name}' has no property '{rule.Property}'; it has: {string.Join(", ", properties)}");
+                }
+            }
+
+            RuleExpressionChecks.Check(context, index, path + ".Value", rule.Value, rule.ValueExpression, ExpressionKind.Value, "Owner", owner);
+            if (rule.Comparison is not null && ValidationRules.ParseEnum<Model.ComparisonType>(rule.Comparison) is null)
+            {
+                context.AddFailure(path + ".Comparison", $"'{rule.Comparison}' is not a comparison; use {ValidationRules.Allowed<Model.ComparisonType>()}");
+            }
+        }
+
+        position = 0;
+        foreach (var rule in resourceType.NavigationRules)
+        {
+            var path = $"NavigationRules[{position++}]";
+            CheckNavigation(context, path + ".Property", rule.Property, targetType);
+            if (string.IsNullOrWhiteSpace(rule.Target))
+            {
+                context.AddFailure(path + ".Target", "required; give the primary key of the resource to link, such as CN=Staff,OU=Groups,DC=corp,DC=example");
+            }
+
+            CheckCriteria(context, index, path + ".Criteria", rule.Criteria, rule.CriteriaExpression, owner);
+        }
+
+        position = 0;
+        foreach (var rule in resourceType.QueryRules)
+        {
+            var path = $"QueryRules[{position++}]";
+            var linked = CheckNavigation(context, path + ".Property", rule.Property, targetType);
+            RuleExpressionChecks.Check(context, index, path + ".Owner", rule.Owner, rule.OwnerExpression, ExpressionKind.Value, "Owner", owner);
+            RuleExpressionChecks.Check(context, index, path + ".Target", rule.Target, rule.TargetExpression, ExpressionKind.Value, "Target", linked);
+            CheckCriteria(context, index, path + ".Criteria", rule.Criteria, rule.CriteriaExpression, owner);
+        }
+    }
+
+    private static void CheckCriteria(ValidationContext<ResourceTypeOptions> context, ConfigurationIndex index, string path, string? text, IRuleExpression? code, string? owner)
+    {
+        if (code is not null || !string.IsNullOrWhiteSpace(text))
+        {
+            RuleExpressionChecks.Check(context, index, path, text, code, ExpressionKind.Predicate, "Owner", owner);
+        }
+    }
+
+    /// <summary>Checks a navigation property of the target type and returns the entity type it leads to.</summary>
+    private static string? CheckNavigation(ValidationContext<ResourceTypeOptions> context, string path, string? property, EntityTypeOptions? targetType)
+    {
+        if (targetType is null)
+        {
+            return null;
+        }
+
+        var navigations = targetType.NavigationProperties.Where(static n => n.Name is not null).ToList();
+        var found = navigations.FirstOrDefault(n => string.Equals(n.Name, property, StringComparison.OrdinalIgnoreCase));
+        if (found is null)
+        {
+            var names = ConfigurationIndex.ListOrNone(navigations.Select(static n => n.Name!));
+            context.AddFailure(path, string.IsNullOrWhiteSpace(property)
+                ? $"required; name a navigation property of '{targetType.Name}' ({names})"
+                : $"entity type '{targetType.Name}' has no navigation property '{property}'; {names}");
+        }
+
+        return found?.Target;
     }
 
     private static List<string>? FindCycle(ResourceTypeOptions start, ConfigurationIndex index)

@@ -1,0 +1,24 @@
+using IdentitySync.Rules;
+
+namespace IdentitySync.Configuration;
+
+/// <summary>The configuration of a scalar rule: a property of the resource computed from its owner.</summary>
+public sealed class ScalarRuleOptions
+{
+    /// <summary>Gets or sets the scalar property of the target entity type the rule computes.</summary>
+    public string? Property { get; set; }
+
+    /// <summary>Gets or sets the value, in the expression language over <c>Owner</c>, such as <c>Owner.FirstName + ' ' + Owner.LastName</c>.</summary>
+    public string? Value { get; set; }
+
+    /// <summary>Gets or sets the value as code, instead of <see cref="Value"/> (code-first hosts only).</summary>
+    public IRuleExpression? ValueExpression { get; set; }
+
+    /// <summary>Gets or sets how the computed value is compared with the actual one: <c>CaseSensitive</c>, <c>IgnoreCase</c>, <c>IgnoreDiacritics</c> or <c>Simplified</c>.</summary>
+    /// <value>The default value is <c>CaseSensitive</c>.</value>
+    public string? Comparison { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the value is only set when the resource is created, and never compared afterwards.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CreateOnly { get; set; }
+}

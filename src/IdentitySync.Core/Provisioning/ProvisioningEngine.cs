@@ -1,0 +1,489 @@
+using System.Globalization;
+using IdentitySync.Categorization;
+using IdentitySync.Connections;
+using IdentitySync.Model;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Provisioning;
+
+/// <summary>
+/// Turns the rules of each resource type into provisioning orders and drives them to their end: generation
+/// (desired state, compared with the correlated accounts), review, fulfilment through a connection or a
+/// ticket for a person, and verification by a later synchronization. See docs/provisioning.md.
+/// </summary>
+public sealed class ProvisioningEngine
+{
+    private static readonly OrderState[] s_waiting = [OrderState.Transmitted, OrderState.Executed];
+    private readonly IdentityModel _model;
+    private readonly IResourceStore _store;
+    private readonly Dictionary<string, IConnectionPackage> _packages;
+    private readonly ProvisioningEngineOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
+    /// <param name="model">The model, with the resource types' rules.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="packages">The connection packages that fulfil orders automatically.</param>
+    /// <param name="options">Host settings; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    public ProvisioningEngine(IdentityModel model, IResourceStore store, IEnumerable<IConnectionPackage>? packages = null, ProvisioningEngineOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(store);
+        _model = model;
+        _store = store;
+        _packages = new Dictionary<string, IConnectionPackage>(StringComparer.OrdinalIgnoreCase);
+        foreach (var package in packages ?? [])
+        {
+            _packages.TryAdd(package.Id, package);
+        }
+
+        _options = options ?? new ProvisioningEngineOptions();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Generates orders: for each owner, what the rules ask compared with the accounts categorization gave it.
+    /// Only owners whose data, accounts or orders changed since the last generation are evaluated, unless
+    /// <see cref="ProvisioningRunOptions.Full"/>. Orders still in flight are never generated twice.
+    /// </summary>
+    /// <param name="options">How the generation runs; defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the generation; nothing is saved then.</param>
+    /// <returns>The report; a resource type over its thresholds is blocked and saves nothing.</returns>
+    public async Task<ProvisioningReport> GenerateAsync(ProvisioningRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ProvisioningRunOptions();
+        var started = _timeProvider.GetUtcNow();
+        var clock = _timeProvider.GetTimestamp();
+        var types = options.ResourceTypes is null ? _model.ResourceTypes : [.. options.ResourceTypes.Select(_model.GetResourceType)];
+        var graph = new ResourceGraph(_model, _store);
+        var index = new OrderIndex(await _store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
+        var toSave = new List<ProvisioningOrder>();
+        var states = new List<OwnerProvisioningState>();
+        var summaries = new List<ResourceTypeProvisioning>();
+        var blocked = new List<ProvisioningOrder>();
+        foreach (var type in types)
+        {
+            var evaluator = await TypeEvaluator.CreateAsync(_model, type, graph, _store, index, started, cancellationToken).ConfigureAwait(false);
+            var previous = (await _store.GetProvisioningStatesAsync(type.Name, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+            var counters = new Counters();
+            var orders = new List<ProvisioningOrder>();
+            var typeStates = new List<OwnerProvisioningState>();
+            int owners = 0, evaluated = 0;
+            foreach (var owner in evaluator.Owners)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                owners++;
+                var digest = evaluator.InputDigest(owner);
+                var before = previous.GetValueOrDefault(owner.Id);
+                if (!options.Full && before is not null && before.InputDigest == digest)
+                {
+                    continue;
+                }
+
+                evaluated++;
+                var desired = evaluator.Evaluate(owner);
+                var generated = evaluator.Compare(owner, desired, before, counters).ToList();
+                orders.AddRange(generated);
+
+                // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
+                index.Add(generated);
+                typeStates.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
+            }
+
+            orders.AddRange(evaluator.Orphans(counters));
+            var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
+            summaries.Add(new ResourceTypeProvisioning(type.Name, owners, evaluated, counters.Added, counters.Modified, counters.Deleted, counters.NonConforming,
+                counters.Gaps, counters.WaitingForDependency, threshold is not null, threshold, evaluator.Problems));
+            if (threshold is null)
+            {
+                toSave.AddRange(orders);
+                states.AddRange(typeStates);
+            }
+            else
+            {
+                // Reported, not saved (ids stay 0): the next generation finds the same difference, and Force lets it through.
+                blocked.AddRange(orders);
+            }
+        }
+
+        IReadOnlyList<ProvisioningOrder> saved = toSave;
+        if (!options.DryRun)
+        {
+            saved = await _store.SaveOrdersAsync(toSave, states, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ProvisioningReport
+        {
+            StartedAt = started,
+            DryRun = options.DryRun,
+            Force = options.Force,
+            ResourceTypes = summaries,
+            Orders = [.. saved, .. blocked],
+            Duration = _timeProvider.GetElapsedTime(clock),
+        };
+    }
+
+    /// <summary>Reads orders, oldest first.</summary>
+    /// <param name="states">Only orders in these states; all when <see langword="null"/> or empty.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    public async Task<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(IReadOnlyCollection<OrderState>? states = null, CancellationToken cancellationToken = default) =>
+        await _store.GetOrdersAsync(null, states is { Count: > 0 } ? states : null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Reads one order.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The order.</returns>
+    /// <exception cref="IdentitySyncException">No order has this id.</exception>
+    public async Task<ProvisioningOrder> GetOrderAsync(long id, CancellationToken cancellationToken = default) =>
+        await _store.GetOrderAsync(id, cancellationToken).ConfigureAwait(false)
+        ?? throw new IdentitySyncException($"There is no order {id}; list them with 'orders list'.");
+
+    /// <summary>Lists the orders waiting for review, except those postponed to a later time.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders to review, oldest first.</returns>
+    public async Task<IReadOnlyList<ProvisioningOrder>> GetOrdersToReviewAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return [.. (await _store.GetOrdersAsync(null, [OrderState.AwaitingApproval], cancellationToken).ConfigureAwait(false))
+            .Where(o => o.PostponedUntil is null || o.PostponedUntil <= now)];
+    }
+
+    /// <summary>Approves an order waiting for review: it becomes pending and is fulfilled by the next pass.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="note">Who approved and why, kept in the history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The approved order.</returns>
+    /// <exception cref="IdentitySyncException">The order does not exist or is not waiting for approval.</exception>
+    public Task<ProvisioningOrder> ApproveAsync(long id, string? note = null, CancellationToken cancellationToken = default) =>
+        ReviewAsync(id, o => o.MoveTo(OrderState.Pending, _timeProvider.GetUtcNow(), "approved" + Suffix(note)) with { PostponedUntil = null }, cancellationToken);
+
+    /// <summary>Declines an order waiting for review: it is never fulfilled, and not generated again while the rules ask the same.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="note">Who declined and why, kept in the history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The declined order.</returns>
+    /// <exception cref="IdentitySyncException">The order does not exist or is not waiting for approval.</exception>
+    public Task<ProvisioningOrder> DeclineAsync(long id, string? note = null, CancellationToken cancellationToken = default) =>
+        ReviewAsync(id, o => o.MoveTo(OrderState.Declined, _timeProvider.GetUtcNow(), "declined" + Suffix(note)), cancellationToken);
+
+    /// <summary>Postpones the review of an order: it stays waiting for approval and leaves the review list until then.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="until">When it comes back for review.</param>
+    /// <param name="note">Why, kept in the history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The postponed order.</returns>
+    /// <exception cref="IdentitySyncException">The order does not exist or is not waiting for approval.</exception>
+    public Task<ProvisioningOrder> PostponeAsync(long id, DateTimeOffset until, string? note = null, CancellationToken cancellationToken = default) =>
+        ReviewAsync(id, o => o.MoveTo(OrderState.AwaitingApproval, _timeProvider.GetUtcNow(), $"postponed until {until.ToString("u", CultureInfo.InvariantCulture)}{Suffix(note)}") with { PostponedUntil = until }, cancellationToken);
+
+    /// <summary>
+    /// Fulfils the pending orders that are due: through the connector's first connection whose package can
+    /// fulfil, or as tickets for a person when it has none. Retryable results are tried again later, with a
+    /// back-off, up to <see cref="ProvisioningEngineOptions.MaxAttempts"/>. Results of earlier hand-overs are read back first.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the pass; orders already handed over keep their state.</param>
+    /// <returns>The report.</returns>
+    public async Task<FulfillmentReport> FulfillAsync(CancellationToken cancellationToken = default)
+    {
+        int executed = 0, transmitted = 0, tickets = 0, errored = 0, retrying = 0, skipped = 0, collected = 0;
+        var now = _timeProvider.GetUtcNow();
+        var pending = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
+            .Where(o => o.NextAttemptAt is null || o.NextAttemptAt <= now)
+            .ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
+        var waiting = (await _store.GetOrdersAsync(null, [OrderState.Transmitted], cancellationToken).ConfigureAwait(false))
+            .Where(static o => !o.IsManual)
+            .ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
+        foreach (var connector in _model.Connectors)
+        {
+            var orders = pending[connector.Name].ToList();
+            var handedOver = waiting[connector.Name].ToDictionary(static o => o.Id);
+            if (connector.IsDeactivated)
+            {
+                skipped += orders.Count;
+                continue;
+            }
+
+            var fulfiller = FulfillerOf(connector);
+            if (fulfiller is not null && handedOver.Count > 0)
+            {
+                var results = await fulfiller.CollectResultsAsync(cancellationToken).ConfigureAwait(false);
+                var updated = new List<ProvisioningOrder>();
+                foreach (var result in results)
+                {
+                    if (handedOver.TryGetValue(result.OrderId, out var order))
+                    {
+                        var (next, outcome) = Apply(order, result, _timeProvider.GetUtcNow());
+                        updated.Add(next);
+                        collected++;
+                        executed += outcome == OrderState.Executed ? 1 : 0;
+                        errored += outcome == OrderState.Errored ? 1 : 0;
+                    }
+                }
+
+                await _store.SaveOrdersAsync(updated, [], cancellationToken).ConfigureAwait(false);
+            }
+
+            if (orders.Count == 0)
+            {
+                continue;
+            }
+
+            if (fulfiller is null)
+            {
+                var at = _timeProvider.GetUtcNow();
+                var opened = orders.Select(o => o.MoveTo(OrderState.Transmitted, at, $"ticket opened: {connector.Name} has no connection that fulfils orders, so a person applies it") with { IsManual = true }).ToList();
+                await _store.SaveOrdersAsync(opened, [], cancellationToken).ConfigureAwait(false);
+                tickets += opened.Count;
+                continue;
+            }
+
+            var attempted = orders.Select(static o => o with { Attempts = o.Attempts + 1 }).ToList();
+            IReadOnlyList<FulfillmentResult> answers;
+            try
+            {
+                answers = await fulfiller.FulfillAsync(attempted, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConnectionException exception)
+            {
+                answers = [.. attempted.Select(o => new FulfillmentResult(o.Id, FulfillmentStatus.NotAttempted, exception.Message))];
+            }
+
+            var byId = answers.GroupBy(static a => a.OrderId).ToDictionary(static g => g.Key, static g => g.Last());
+            var done = new List<ProvisioningOrder>();
+            foreach (var order in attempted)
+            {
+                var result = byId.GetValueOrDefault(order.Id) ?? new FulfillmentResult(order.Id, FulfillmentStatus.NotAttempted, "the connection gave no result for this order");
+                var (next, outcome) = Apply(order, result, _timeProvider.GetUtcNow());
+                done.Add(next);
+                switch (outcome)
+                {
+                    case OrderState.Executed: executed++; break;
+                    case OrderState.Transmitted: transmitted++; break;
+                    case OrderState.Errored: errored++; break;
+                    default: retrying++; break;
+                }
+            }
+
+            await _store.SaveOrdersAsync(done, [], cancellationToken).ConfigureAwait(false);
+        }
+
+        var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
+        return new FulfillmentReport(executed, transmitted, tickets, errored, retrying, skipped, collected, timedOut);
+    }
+
+    /// <summary>Lists the open tickets: orders a person should apply by hand.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The tickets, oldest first.</returns>
+    public async Task<IReadOnlyList<ProvisioningOrder>> GetTicketsAsync(CancellationToken cancellationToken = default) =>
+        [.. (await _store.GetOrdersAsync(null, [OrderState.Transmitted], cancellationToken).ConfigureAwait(false)).Where(static o => o.IsManual)];
+
+    /// <summary>Confirms a ticket done: the order is executed, and verified once a synchronization shows it.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="note">Who did it, kept in the history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The executed order.</returns>
+    /// <exception cref="IdentitySyncException">The order is not an open ticket.</exception>
+    public Task<ProvisioningOrder> CompleteTicketAsync(long id, string? note = null, CancellationToken cancellationToken = default) =>
+        TicketAsync(id, o => o.MoveTo(OrderState.Executed, _timeProvider.GetUtcNow(), "done by hand" + Suffix(note)), cancellationToken);
+
+    /// <summary>Reports a ticket failed: the order is errored, and generated again while the rules still ask for it.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The errored order.</returns>
+    /// <exception cref="IdentitySyncException">The order is not an open ticket.</exception>
+    public Task<ProvisioningOrder> FailTicketAsync(long id, string message, CancellationToken cancellationToken = default) =>
+        TicketAsync(id, o => o.MoveTo(OrderState.Errored, _timeProvider.GetUtcNow(), "failed by hand: " + message), cancellationToken);
+
+    /// <summary>
+    /// Verifies executed orders against the store as the last synchronization and categorization left it:
+    /// an order whose values the managed system now shows becomes <see cref="OrderState.Verified"/>. Orders
+    /// left transmitted or executed past their type's timeout become <see cref="OrderState.Error"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <returns>The report.</returns>
+    public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var executed = await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false);
+        var graph = new ResourceGraph(_model, _store);
+        var verified = new List<ProvisioningOrder>();
+        var accountsOf = new Dictionary<string, ILookup<long, long>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var order in executed)
+        {
+            var type = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase));
+            if (type is null)
+            {
+                continue;
+            }
+
+            var accounts = await graph.ResourcesAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
+            foreach (var navigation in order.Navigation.Keys)
+            {
+                await graph.PrepareNavigationAsync(type.TargetEntityType, navigation, cancellationToken).ConfigureAwait(false);
+            }
+
+            var observed = order.ChangeType switch
+            {
+                OrderChangeType.Deleted => order.Resource is { } gone && !accounts.ContainsKey(gone.Id),
+                OrderChangeType.Modified => order.Resource is { } changed && accounts.TryGetValue(changed.Id, out var account) && Shows(type, graph, account, order),
+                _ => order.Owner is { } owner && (await OwnedAsync(type, accountsOf, cancellationToken).ConfigureAwait(false))[owner.Id]
+                    .Any(id => accounts.TryGetValue(id, out var created) && Shows(type, graph, created, order)),
+            };
+            if (observed)
+            {
+                verified.Add(order.MoveTo(OrderState.Verified, _timeProvider.GetUtcNow(), "the last synchronization shows the expected values"));
+            }
+        }
+
+        await _store.SaveOrdersAsync(verified, [], cancellationToken).ConfigureAwait(false);
+        var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
+        var waiting = (await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false)).Count;
+        return new VerificationReport(verified.Count, waiting, timedOut);
+    }
+
+    private static string Suffix(string? note) => string.IsNullOrWhiteSpace(note) ? string.Empty : ": " + note;
+
+    private static string? Exceeded(ResourceType type, int orders, int resources)
+    {
+        var limits = type.Policies.Thresholds;
+        if (limits.MaxOrders > 0 && orders > limits.MaxOrders)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{orders} orders exceed MaxOrders {limits.MaxOrders}");
+        }
+
+        if (limits.MaxOrdersPercent > 0 && resources > 0 && orders * 100.0 / resources > limits.MaxOrdersPercent)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{orders} orders for {resources} resources ({Math.Round(orders * 100.0 / resources, 2)} %) exceed MaxOrdersPercent {limits.MaxOrdersPercent} %");
+        }
+
+        return null;
+    }
+
+    private static bool Shows(ResourceType type, ResourceGraph graph, Storage.StoredResource account, ProvisioningOrder order)
+    {
+        var entityType = graph.Model.GetEntityType(type.TargetEntityType);
+        foreach (var (property, value) in order.Changes)
+        {
+            var index = entityType.Properties.ToList().FindIndex(p => string.Equals(p.Name, property, StringComparison.OrdinalIgnoreCase));
+            var comparison = type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Comparison ?? ComparisonType.CaseSensitive;
+            if (index < 0 || !TypeEvaluator.Same(value, account.Values[index], comparison))
+            {
+                return false;
+            }
+        }
+
+        foreach (var (navigation, change) in order.Navigation)
+        {
+            var linked = graph.Linked(account, navigation).Select(static r => r.Key).ToHashSet(StringComparer.Ordinal);
+            if (!change.Added.All(linked.Contains) || change.Removed.Any(linked.Contains))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private (ProvisioningOrder Order, OrderState Outcome) Apply(ProvisioningOrder order, FulfillmentResult result, DateTimeOffset at)
+    {
+        var message = result.Message is null ? string.Empty : ": " + result.Message;
+        switch (result.Status)
+        {
+            case FulfillmentStatus.Succeeded:
+                return (Through(order, at).MoveTo(OrderState.Executed, at, "applied" + message), OrderState.Executed);
+            case FulfillmentStatus.AlreadyExists when order.ChangeType == OrderChangeType.Added:
+                return (Through(order, at).MoveTo(OrderState.Executed, at, "already existed; verification compares its values" + message), OrderState.Executed);
+            case FulfillmentStatus.NotFound when order.ChangeType == OrderChangeType.Deleted:
+                return (Through(order, at).MoveTo(OrderState.Executed, at, "already gone" + message), OrderState.Executed);
+            case FulfillmentStatus.Accepted:
+                return (order.State == OrderState.Transmitted ? order : order.MoveTo(OrderState.Transmitted, at, "handed over; waiting for its result" + message), OrderState.Transmitted);
+            case FulfillmentStatus.Failed:
+            case FulfillmentStatus.NotFound:
+            case FulfillmentStatus.AlreadyExists:
+                return (Through(order, at).MoveTo(OrderState.Errored, at, result.Status + message), OrderState.Errored);
+            default:
+                if (order.Attempts >= _options.MaxAttempts)
+                {
+                    return (Through(order, at).MoveTo(OrderState.Errored, at, string.Create(CultureInfo.InvariantCulture, $"gave up after {order.Attempts} attempts; last: {result.Status}{message}")), OrderState.Errored);
+                }
+
+                var delay = _options.RetryDelay * Math.Pow(2, Math.Max(0, order.Attempts - 1));
+                return (order with { Message = result.Status + message, NextAttemptAt = at + delay }, OrderState.Pending);
+        }
+
+        static ProvisioningOrder Through(ProvisioningOrder order, DateTimeOffset at) =>
+            order.State == OrderState.Transmitted ? order : order.MoveTo(OrderState.Transmitted, at, "handed to the connection");
+    }
+
+    private async Task<ILookup<long, long>> OwnedAsync(ResourceType type, Dictionary<string, ILookup<long, long>> cache, CancellationToken cancellationToken)
+    {
+        if (!cache.TryGetValue(type.Name, out var owned))
+        {
+            owned = (await _store.GetCategorizationsAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false))
+                .Where(c => c.OwnerId is not null && string.Equals(c.ResourceType, type.Name, StringComparison.OrdinalIgnoreCase)
+                    && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed)
+                .ToLookup(static c => c.OwnerId!.Value, static c => c.ResourceId);
+            cache[type.Name] = owned;
+        }
+
+        return owned;
+    }
+
+    private IFulfillConnection? FulfillerOf(Connector connector)
+    {
+        foreach (var connection in connector.Connections)
+        {
+            if (!connection.IsFulfillDeactivated && _packages.TryGetValue(connection.Package, out var package) && package.Capabilities.HasFlag(ConnectionCapabilities.Fulfill))
+            {
+                return package.CreateFulfillConnection(connection, new ConnectionContext(connector.Name, _options.BaseDirectory, _timeProvider));
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<int> TimeOutAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var stuck = new List<ProvisioningOrder>();
+        foreach (var order in await _store.GetOrdersAsync(null, s_waiting, cancellationToken).ConfigureAwait(false))
+        {
+            var timeout = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase))?.Policies.TransmittedTimeout;
+            if (timeout is { } limit && now - order.StateChangedAt > limit)
+            {
+                stuck.Add(order.MoveTo(OrderState.Error, now, string.Create(CultureInfo.InvariantCulture, $"still {order.State} after {limit} (the TransmittedTimeout of {order.ResourceType})")));
+            }
+        }
+
+        await _store.SaveOrdersAsync(stuck, [], cancellationToken).ConfigureAwait(false);
+        return stuck.Count;
+    }
+
+    private async Task<ProvisioningOrder> ReviewAsync(long id, Func<ProvisioningOrder, ProvisioningOrder> change, CancellationToken cancellationToken)
+    {
+        var order = await GetOrderAsync(id, cancellationToken).ConfigureAwait(false);
+        if (order.State != OrderState.AwaitingApproval)
+        {
+            throw new IdentitySyncException($"Order {id} is {order.State}; only orders awaiting approval can be reviewed.");
+        }
+
+        var reviewed = change(order);
+        await _store.SaveOrdersAsync([reviewed], [], cancellationToken).ConfigureAwait(false);
+        return reviewed;
+    }
+
+    private async Task<ProvisioningOrder> TicketAsync(long id, Func<ProvisioningOrder, ProvisioningOrder> change, CancellationToken cancellationToken)
+    {
+        var order = await GetOrderAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!order.IsManual || order.State != OrderState.Transmitted)
+        {
+            throw new IdentitySyncException($"Order {id} is not an open ticket (it is {order.State}{(order.IsManual ? string.Empty : ", fulfilled by a connection")}); list them with 'tickets list'.");
+        }
+
+        var handled = change(order);
+        await _store.SaveOrdersAsync([handled], [], cancellationToken).ConfigureAwait(false);
+        return handled;
+    }
+}
