@@ -280,6 +280,28 @@ public sealed class ValidationTests
             o => o.ResourceTypes[0].ClassificationRules.Add(new ClassificationRuleOptions { PredicateExpression = IdentitySync.Rules.DelegateExpression.Value(static _ => "x") }),
             "ResourceTypes[AD_Nominative].ClassificationRules[0].Predicate: the expression given as code computes a value; this rule needs a yes-or-no answer");
         yield return Case(
+            "TypeRuleComputingAValue",
+            o => o.ResourceTypes[0].TypeRules.Add(new TypeRuleOptions { Criteria = "Owner.Name" }),
+            "ResourceTypes[AD_Nominative].TypeRules[0].Criteria: 'Owner.Name' computes a value; this rule needs a yes-or-no answer");
+        yield return Case(
+            "ScalarRuleOnAnUnknownPropertyWithABadComparison",
+            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Login", Value = "lower(Owner.Name)", Comparison = "Fuzzy" }),
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Property: entity type 'AD_User' has no property 'Login'; it has: Dn, Sam, EmployeeId, Mail, Created, Proxies",
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Comparison: 'Fuzzy' is not a comparison; use CaseSensitive, IgnoreCase, IgnoreDiacritics, Simplified");
+        yield return Case(
+            "ScalarRuleWithoutValue",
+            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail" }),
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Value: required; give a value over Owner, for example Owner.EmployeeId");
+        yield return Case(
+            "NavigationRuleOnAScalarWithoutTarget",
+            o => o.ResourceTypes[0].NavigationRules.Add(new NavigationRuleOptions { Property = "Mail" }),
+            "ResourceTypes[AD_Nominative].NavigationRules[0].Property: entity type 'AD_User' has no navigation property 'Mail'; declared: MemberOf",
+            "ResourceTypes[AD_Nominative].NavigationRules[0].Target: required; give the primary key of the resource to link, such as CN=Staff,OU=Groups,DC=corp,DC=example");
+        yield return Case(
+            "QueryRuleReadingTheWrongTarget",
+            o => o.ResourceTypes[0].QueryRules.Add(new QueryRuleOptions { Property = "MemberOf", Owner = "Owner.Name", Target = "Target.Cn" }),
+            "ResourceTypes[AD_Nominative].QueryRules[0].Target: at position 1: entity type 'AD_Group' has no property 'Cn' in 'Target.Cn'; it has: Dn, Members (in 'Target.Cn')");
+        yield return Case(
             "SeveralProblemsAtOnce",
             o =>
             {
