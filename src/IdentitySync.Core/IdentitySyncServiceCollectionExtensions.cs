@@ -16,7 +16,8 @@ public static class IdentitySyncServiceCollectionExtensions
     /// <summary>
     /// Adds IdentitySync: the options (bind them with <c>services.Configure&lt;IdentitySyncOptions&gt;(section)</c>
     /// or edit them with <see cref="IdentitySyncBuilderExtensions.ConfigureModel"/>), their validation at
-    /// start-up, the <see cref="IdentityModel"/> built from them, and the <see cref="SyncEngine"/> (which needs a store: see
+    /// start-up, the <see cref="IdentityModel"/> built from them, and the <see cref="SyncEngine"/>,
+    /// <see cref="Categorization.CategorizationEngine"/> and <see cref="Provisioning.ProvisioningEngine"/> (which need a store: see
     /// <see cref="IdentitySyncBuilderExtensions.UseInMemoryStore"/>). Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -39,18 +40,32 @@ public static class IdentitySyncServiceCollectionExtensions
             services.AddOptions<SyncEngineOptions>();
             services.TryAddSingleton(static provider => new SyncEngine(
                 provider.GetRequiredService<IdentityModel>(),
-                provider.GetService<IResourceStore>()
-                    ?? throw new IdentitySyncException("No IdentitySync store is registered; choose one on AddIdentitySync, for example UseInMemoryStore()."),
+                StoreOf(provider),
                 provider.GetServices<IConnectionPackage>(),
                 provider.GetRequiredService<IOptions<SyncEngineOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILogger<SyncEngine>>()));
+            services.TryAddSingleton(static provider => new Categorization.CategorizationEngine(
+                provider.GetRequiredService<IdentityModel>(),
+                StoreOf(provider),
+                provider.GetRequiredService<TimeProvider>()));
+            services.AddOptions<Provisioning.ProvisioningEngineOptions>();
+            services.TryAddSingleton(static provider => new Provisioning.ProvisioningEngine(
+                provider.GetRequiredService<IdentityModel>(),
+                StoreOf(provider),
+                provider.GetServices<IConnectionPackage>(),
+                provider.GetRequiredService<IOptions<Provisioning.ProvisioningEngineOptions>>().Value,
+                provider.GetRequiredService<TimeProvider>()));
         }
 
         var builder = new IdentitySyncBuilder(services);
         configure?.Invoke(builder);
         return builder;
     }
+
+    private static IResourceStore StoreOf(IServiceProvider provider) =>
+        provider.GetService<IResourceStore>()
+        ?? throw new IdentitySyncException("No IdentitySync store is registered; choose one on AddIdentitySync, for example UseInMemoryStore().");
 
     private sealed class IdentitySyncMarker;
 

@@ -104,6 +104,8 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
             Assert.That(await provider.GetRequiredService<IResourceStore>().CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(1));
             Assert.That(provider.GetServices<IConnectionPackage>().Count(), Is.EqualTo(1), "a second package with the same id is not added");
+            Assert.That((await provider.GetRequiredService<IdentitySync.Categorization.CategorizationEngine>().CategorizeAsync()).Considered, Is.EqualTo(1));
+            Assert.That((await provider.GetRequiredService<IdentitySync.Provisioning.ProvisioningEngine>().GenerateAsync()).ResourceTypes.Single().Owners, Is.Zero);
         });
     }
 

@@ -110,7 +110,7 @@ internal sealed class ProvisioningFixture
     /// <summary>Synchronizes HR, AD and App from the current tables, then categorizes.</summary>
     public async Task SynchronizeAsync()
     {
-        Package.SetTable("people", "id;first;last;dept;status", People.Select(static p => $"{p.Key};{p.Value.First};{p.Value.Last};{p.Value.Dept};{p.Value.Status}"));
+        PublishPeople();
         PublishDirectory();
         foreach (var connector in new[] { "HR", "AD", "App" })
         {
@@ -132,6 +132,9 @@ internal sealed class ProvisioningFixture
         await Engine.VerifyAsync();
         return report;
     }
+
+    public void PublishPeople() =>
+        Package.SetTable("people", "id;first;last;dept;status", People.Select(static p => $"{p.Key};{p.Value.First};{p.Value.Last};{p.Value.Dept};{p.Value.Status}"));
 
     public void PublishDirectory()
     {
