@@ -15,7 +15,7 @@ internal sealed class CliContext : IDisposable
     public const string DefaultConfigFile = "identitysync.json";
     public const string DefaultStoreFile = "identitysync.db";
 
-    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage()];
+    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage(), new OrderFileConnectionPackage()];
 
     private readonly List<IDisposable> _opened = [];
 

@@ -239,7 +239,11 @@ public sealed class ProvisioningEngine
                 continue;
             }
 
-            var attempted = orders.Select(static o => o with { Attempts = o.Attempts + 1 }).ToList();
+            // Saved as handed over before the connection sees them: a crash now leaves them transmitted (and, past the
+            // timeout, in error for a person to check) rather than sending them twice.
+            var handedAt = _timeProvider.GetUtcNow();
+            var attempted = orders.Select(o => o.MoveTo(OrderState.Transmitted, handedAt, $"handed to {connector.Name}") with { Attempts = o.Attempts + 1 }).ToList();
+            await _store.SaveOrdersAsync(attempted, [], cancellationToken).ConfigureAwait(false);
             IReadOnlyList<FulfillmentResult> answers;
             try
             {
@@ -410,11 +414,12 @@ public sealed class ProvisioningEngine
                 }
 
                 var delay = _options.RetryDelay * Math.Pow(2, Math.Max(0, order.Attempts - 1));
-                return (order with { Message = result.Status + message, NextAttemptAt = at + delay }, OrderState.Pending);
+                var retryAt = at + delay;
+                return (order.MoveTo(OrderState.Pending, at, $"{result.Status}{message}; tried again from {retryAt.ToString("u", CultureInfo.InvariantCulture)}") with { NextAttemptAt = retryAt }, OrderState.Pending);
         }
 
         static ProvisioningOrder Through(ProvisioningOrder order, DateTimeOffset at) =>
-            order.State == OrderState.Transmitted ? order : order.MoveTo(OrderState.Transmitted, at, "handed to the connection");
+            order.State == OrderState.Transmitted ? order : order.MoveTo(OrderState.Transmitted, at, "handed over");
     }
 
     private async Task<ILookup<long, long>> OwnedAsync(ResourceType type, Dictionary<string, ILookup<long, long>> cache, CancellationToken cancellationToken)
