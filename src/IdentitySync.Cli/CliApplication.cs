@@ -61,6 +61,10 @@ internal static class CliApplication
         root.Subcommands.Add(commands.Abandon());
         root.Subcommands.Add(commands.Resources());
         root.Subcommands.Add(new CategorizeCommands(console, output, error, config, store).Categorize());
+        var provisioning = new ProvisionCommands(console, output, error, config, store);
+        root.Subcommands.Add(provisioning.Provision());
+        root.Subcommands.Add(provisioning.Orders());
+        root.Subcommands.Add(provisioning.Tickets());
         root.Subcommands.Add(new JobCommands(console, error, config, store).Jobs());
         return root;
     }

@@ -101,6 +101,12 @@ internal sealed class CliContext : IDisposable
     public SyncEngine Engine(IResourceStore store, TimeProvider? timeProvider = null) =>
         new(Model, store, s_packages, new SyncEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
+    public Provisioning.ProvisioningEngine Provisioning(IResourceStore store, TimeProvider? timeProvider = null) =>
+        new(Model, store, s_packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
+
+    /// <summary>Whether some resource type has provisioning rules, so that jobs generate, fulfil and verify orders.</summary>
+    public bool Provisions => Model.ResourceTypes.Any(static r => r.TypeRules.Count + r.ScalarRules.Count + r.NavigationRules.Count + r.QueryRules.Count > 0);
+
     public Connector Connector(string name) =>
         Model.Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new UsageException($"--connector: unknown connector '{name}'; the configuration has {string.Join(", ", Model.Connectors.Select(static c => c.Name))}.");

@@ -12,11 +12,40 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
 {
     public Command Jobs() => new("jobs", "Run connectors as one job, and list, show or resume job runs.") { Run(), List(), Show(), Resume() };
 
-    private static IReadOnlyList<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool categorize)
+    private static List<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool provision)
     {
         var engine = context.Engine(resourceStore);
-        IEnumerable<IJobTask> tasks = connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode }));
-        return [.. categorize ? tasks.Append(new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore))) : tasks];
+        var tasks = new List<IJobTask>(connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode })));
+        if (context.Model.ResourceTypes.Count > 0)
+        {
+            tasks.Add(new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore)));
+        }
+
+        if (provision && context.Provisions)
+        {
+            var provisioning = context.Provisioning(resourceStore);
+            tasks.AddRange([new VerifyTask(provisioning), new GenerateOrdersTask(provisioning), new FulfillTask(provisioning)]);
+        }
+
+        return tasks;
+    }
+
+    private static IJobTask TaskNamed(CliContext context, IResourceStore resourceStore, string name)
+    {
+        if (SynchronizeTask.ParseName(name) is { } sync)
+        {
+            return new SynchronizeTask(context.Engine(resourceStore), context.Connector(sync.Connector).Name, new SyncRunOptions { Mode = sync.Mode });
+        }
+
+        var provisioning = context.Provisioning(resourceStore);
+        return name switch
+        {
+            "categorize" => new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore)),
+            "verify" => new VerifyTask(provisioning),
+            "provision" => new GenerateOrdersTask(provisioning),
+            "fulfil" => new FulfillTask(provisioning),
+            _ => throw new UsageException($"Job run task '{name}' cannot be resumed by this version."),
+        };
     }
 
     private static int ExitCodeOf(JobRun run) => run.Status switch
@@ -30,7 +59,8 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
     {
         var connectors = new Option<string[]>("--connector") { Description = "Connectors to synchronize, in order (default: every connector of the configuration; deactivated ones are skipped).", AllowMultipleArgumentsPerToken = true };
         var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
-        var command = new Command("run", "Synchronize connectors one after another, then categorize, as one job; a blocked or failed task stops it.") { connectors, mode };
+        var noProvision = new Option<bool>("--no-provision") { Description = "Stop after categorization: do not verify, generate or fulfil orders." };
+        var command = new Command("run", "Synchronize connectors one after another, categorize, then verify, generate and fulfil orders, as one job; a blocked or failed task stops it.") { connectors, mode, noProvision };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -38,7 +68,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
                 ? given.Select(n => context.Connector(n).Name).ToList()
                 : context.Model.Connectors.Select(static c => c.Name).ToList();
             var resourceStore = context.OpenStore();
-            var tasks = Tasks(context, resourceStore, names, parse.GetValue(mode), categorize: context.Model.ResourceTypes.Count > 0);
+            var tasks = Tasks(context, resourceStore, names, parse.GetValue(mode), provision: !parse.GetValue(noProvision));
             var run = await new JobRunner(resourceStore).RunAsync("sync", tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
             Print(run);
             return ExitCodeOf(run);
@@ -93,12 +123,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var run = await Find(context, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             var resourceStore = context.OpenStore();
-            var engine = context.Engine(resourceStore);
-            var tasks = run.Tasks.Select(t => t.Task == "categorize"
-                ? (IJobTask)new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore))
-                : SynchronizeTask.ParseName(t.Task) is { } sync
-                    ? new SynchronizeTask(engine, context.Connector(sync.Connector).Name, new SyncRunOptions { Mode = sync.Mode })
-                    : throw new UsageException($"Job run task '{t.Task}' cannot be resumed by this version.")).ToList();
+            var tasks = run.Tasks.Select(t => TaskNamed(context, resourceStore, t.Task)).ToList();
             JobRun resumed;
             try
             {

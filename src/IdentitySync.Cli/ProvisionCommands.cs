@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Globalization;
+using IdentitySync.Connections.Csv;
+using IdentitySync.Provisioning;
+using Spectre.Console;
+
+namespace IdentitySync.Cli;
+
+/// <summary><c>identitysync provision</c>, <c>orders</c> and <c>tickets</c>: generate orders, review them, fulfil them, and work the manual tickets.</summary>
+internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output, TextWriter error, Option<string?> config, Option<string?> store)
+{
+    public Command Provision()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Compute and report the orders; save nothing." };
+        var force = new Option<bool>("--force") { Description = "Ignore provisioning thresholds (after checking a blocked generation)." };
+        var full = new Option<bool>("--full") { Description = "Evaluate every owner, not only those whose data changed." };
+        var fulfil = new Option<bool>("--fulfil") { Description = "Then fulfil the pending orders: through connections that can, as tickets otherwise." };
+        var report = new Option<string?>("--report") { Description = "Also write the JSON report to this file." };
+        var command = new Command("provision", "Generate provisioning orders: what the rules ask, compared with the accounts categorization gave each owner.") { dryRun, force, full, fulfil, report };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var isDry = parse.GetValue(dryRun);
+            var engine = context.Provisioning(context.OpenStore(isDry));
+            var result = await engine.GenerateAsync(new ProvisioningRunOptions { DryRun = isDry, Force = parse.GetValue(force), Full = parse.GetValue(full) }, cancellationToken).ConfigureAwait(false);
+            PrintGeneration(console, result);
+            if (parse.GetValue(report) is { } path)
+            {
+                await File.WriteAllTextAsync(path, result.ToJson() + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"Report written to {Path.GetFullPath(path)}.").ConfigureAwait(false);
+            }
+
+            if (result.IsBlocked)
+            {
+                return ExitCodes.Blocked;
+            }
+
+            if (parse.GetValue(fulfil) && !isDry)
+            {
+                PrintFulfilment(console, await engine.FulfillAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public Command Orders()
+    {
+        var command = new Command("orders", "List, show and review provisioning orders; fulfil the pending ones.");
+        var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Errored, Verified, Error).", AllowMultipleArgumentsPerToken = true };
+        var list = new Command("list", "List orders, oldest first.") { states };
+        list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var orders = await context.Provisioning(context.OpenStore()).GetOrdersAsync(parse.GetValue(states), cancellationToken).ConfigureAwait(false);
+            PrintOrders(console, orders);
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(list);
+
+        var id = new Argument<long>("id") { Description = "The order's id, as 'orders list' shows it." };
+        var show = new Command("show", "Show one order as JSON: values, reason and history.") { id };
+        show.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var order = await Guarded(() => context.Provisioning(context.OpenStore()).GetOrderAsync(parse.GetValue(id), cancellationToken)).ConfigureAwait(false);
+            await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(order, OrderJson.Options)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(Review("approve", "Approve an order waiting for review; the next fulfilment applies it.", static (e, i, n, c) => e.ApproveAsync(i, n, c)));
+        command.Subcommands.Add(Review("decline", "Decline an order waiting for review; it is never applied, nor generated again while the rules ask the same.", static (e, i, n, c) => e.DeclineAsync(i, n, c)));
+
+        var fulfil = new Command("fulfil", "Fulfil the pending orders that are due: through connections that can, as tickets otherwise.");
+        fulfil.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            PrintFulfilment(console, await context.Provisioning(context.OpenStore()).FulfillAsync(cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(fulfil);
+
+        var verify = new Command("verify", "Mark executed orders verified when the last synchronization shows their values; stuck ones become Error.");
+        verify.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var result = await context.Provisioning(context.OpenStore()).VerifyAsync(cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"Verification: {result.Verified} verified, {result.Waiting} still waiting, {result.TimedOut} timed out.");
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(verify);
+        return command;
+    }
+
+    public Command Tickets()
+    {
+        var command = new Command("tickets", "The manual tickets: orders a person applies by hand in systems no connection writes to.");
+        var list = new Command("list", "List the open tickets.");
+        list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            PrintOrders(console, await context.Provisioning(context.OpenStore()).GetTicketsAsync(cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(list);
+
+        var id = new Argument<long>("id") { Description = "The ticket's order id." };
+        var note = new Option<string?>("--note") { Description = "Who did it, kept in the order's history." };
+        var done = new Command("done", "Confirm a ticket done: the order is executed, and verified after the next synchronization.") { id, note };
+        done.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var order = await Guarded(() => context.Provisioning(context.OpenStore()).CompleteTicketAsync(parse.GetValue(id), parse.GetValue(note), cancellationToken)).ConfigureAwait(false);
+            console.MarkupLine($"Order {order.Id}: {order.State}.");
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(done);
+
+        var failId = new Argument<long>("id") { Description = "The ticket's order id." };
+        var message = new Option<string>("--message") { Description = "What went wrong.", Required = true };
+        var fail = new Command("fail", "Report a ticket failed: the order is errored, and generated again while the rules still ask for it.") { failId, message };
+        fail.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var order = await Guarded(() => context.Provisioning(context.OpenStore()).FailTicketAsync(parse.GetValue(failId), parse.GetValue(message)!, cancellationToken)).ConfigureAwait(false);
+            console.MarkupLine($"Order {order.Id}: {order.State}.");
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(fail);
+
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = static _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var file = new Option<string>("--out") { Description = "The file to write.", Required = true };
+        var export = new Command("export", "Export the open tickets for a service desk, as CSV (formula cells neutralized) or JSON.") { format, file };
+        export.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var tickets = await context.Provisioning(context.OpenStore()).GetTicketsAsync(cancellationToken).ConfigureAwait(false);
+            var path = Path.GetFullPath(parse.GetValue(file)!);
+            var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            await using (writer.ConfigureAwait(false))
+            {
+                if (parse.GetValue(format) == "json")
+                {
+                    TicketExport.WriteJson(writer, tickets);
+                }
+                else
+                {
+                    TicketExport.WriteCsv(writer, tickets);
+                }
+            }
+
+            await output.WriteLineAsync($"{tickets.Count} ticket(s) written to {path}.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(export);
+        return command;
+    }
+
+    internal static void PrintGeneration(IAnsiConsole console, ProvisioningReport report)
+    {
+        console.MarkupLine($"Provisioning{(report.DryRun ? " (dry run: nothing saved)" : string.Empty)}: {report.Orders.Count} order(s){(report.IsBlocked ? ", [red]blocked by thresholds[/]" : string.Empty)}.");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "owners", "evaluated", "added", "modified", "deleted", "non-conforming", "gaps", "waiting", "blocked");
+        foreach (var type in report.ResourceTypes)
+        {
+            table.AddRow(Markup.Escape(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency),
+                Markup.Escape(type.Threshold ?? string.Empty));
+        }
+
+        console.Write(table);
+        foreach (var problem in report.ResourceTypes.SelectMany(static t => t.Problems))
+        {
+            console.MarkupLine("  [yellow]" + Markup.Escape(problem) + "[/]");
+        }
+    }
+
+    internal static void PrintFulfilment(IAnsiConsole console, FulfillmentReport report) =>
+        console.MarkupLine($"Fulfilment: {report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} ticket(s) opened, "
+            + $"{report.Errored} errored, {report.Retrying} to retry, {report.Collected} result(s) collected, {report.TimedOut} timed out.");
+
+    internal static void PrintOrders(IAnsiConsole console, IReadOnlyList<ProvisioningOrder> orders)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "state", "change", "resource type", "owner", "resource", "reason");
+        foreach (var order in orders)
+        {
+            table.AddRow(
+                order.Id.ToString(CultureInfo.InvariantCulture),
+                order.State.ToString(),
+                order.Kind == OrderKind.Rule ? order.ChangeType.ToString() : $"{order.ChangeType} ({order.Kind})",
+                Markup.Escape(order.ResourceType),
+                Markup.Escape(order.Owner is { } owner ? $"{owner.DisplayName} ({owner.Key})" : "(gone)"),
+                Markup.Escape(order.Resource?.Key ?? "(new)"),
+                Markup.Escape(order.Reason));
+        }
+
+        console.Write(table);
+        console.MarkupLine($"{orders.Count} order(s).");
+    }
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static async Task<T> Guarded<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (IdentitySyncException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    private Command Review(string name, string description, Func<ProvisioningEngine, long, string?, CancellationToken, Task<ProvisioningOrder>> review)
+    {
+        var id = new Argument<long>("id") { Description = "The order's id." };
+        var note = new Option<string?>("--note") { Description = "Who reviewed and why, kept in the order's history." };
+        var command = new Command(name, description) { id, note };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var order = await Guarded(() => review(context.Provisioning(context.OpenStore()), parse.GetValue(id), parse.GetValue(note), cancellationToken)).ConfigureAwait(false);
+            console.MarkupLine($"Order {order.Id}: {order.State}.");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
