@@ -164,7 +164,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "owners", "evaluated", "added", "modified", "deleted", "non-conforming", "gaps", "waiting", "blocked");
         foreach (var type in report.ResourceTypes)
         {
-            table.AddRow(Markup.Escape(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency),
+            table.AddRow(Markup.Escape(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency + type.WaitingForReview),
                 Markup.Escape(type.Threshold ?? string.Empty));
         }
 

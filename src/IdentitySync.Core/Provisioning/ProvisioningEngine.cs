@@ -94,7 +94,7 @@ public sealed class ProvisioningEngine
             orders.AddRange(evaluator.Orphans(counters));
             var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
             summaries.Add(new ResourceTypeProvisioning(type.Name, owners, evaluated, counters.Added, counters.Modified, counters.Deleted, counters.NonConforming,
-                counters.Gaps, counters.WaitingForDependency, threshold is not null, threshold, evaluator.Problems));
+                counters.Gaps, counters.WaitingForDependency, counters.WaitingForReview, threshold is not null, threshold, evaluator.Problems));
             if (threshold is null)
             {
                 toSave.AddRange(orders);

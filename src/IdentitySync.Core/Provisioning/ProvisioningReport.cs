@@ -42,6 +42,7 @@ public sealed record ProvisioningReport
 /// <param name="NonConforming">The orders for values changed by hand in the managed system, waiting for review.</param>
 /// <param name="Gaps">The removals waiting for review: the type may not remove by itself.</param>
 /// <param name="WaitingForDependency">The owners entitled to a resource who lack a resource of a type it depends on.</param>
+/// <param name="WaitingForReview">The owners entitled to a resource whom categorization suggested an existing account to: no <c>Added</c> order until the suggestion is reviewed.</param>
 /// <param name="Blocked">Whether the orders exceeded a threshold and were not saved.</param>
 /// <param name="Threshold">The threshold exceeded, in plain words; <see langword="null"/> when none.</param>
 /// <param name="Problems">Rules that could not be applied, such as a navigation target that does not exist.</param>
@@ -55,6 +56,7 @@ public sealed record ResourceTypeProvisioning(
     int NonConforming,
     int Gaps,
     int WaitingForDependency,
+    int WaitingForReview,
     bool Blocked,
     string? Threshold,
     IReadOnlyList<string> Problems);

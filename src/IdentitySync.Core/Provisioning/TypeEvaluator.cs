@@ -21,6 +21,7 @@ internal sealed class TypeEvaluator
     private readonly Dictionary<long, List<(StoredResource Account, AccountCategorization Categorization)>> _accountsByOwner = [];
     private readonly List<(StoredResource Account, AccountCategorization Categorization)> _orphans = [];
     private readonly List<HashSet<long>> _dependencyHolders = [];
+    private readonly HashSet<long> _suggested = [];
     private readonly Dictionary<string, Dictionary<string, StoredResource>> _navigationTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, HashSet<string>> _governed = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(QueryRule Rule, int Number, Dictionary<string, List<string>> Targets)> _queries = [];
@@ -91,6 +92,7 @@ internal sealed class TypeEvaluator
         }
 
         digest = Mix(digest, _orders.OwnerDigest(_type.Name, owner.Id));
+        digest = Mix(digest, _suggested.Contains(owner.Id) ? 0x5EEDUL : 0);
         foreach (var (_, _, targets) in _queries)
         {
             digest = Mix(digest, (ulong)targets.Count);
@@ -194,6 +196,12 @@ internal sealed class TypeEvaluator
             if (missing.Count > 0)
             {
                 counters.WaitingForDependency++;
+                yield break;
+            }
+
+            if (_suggested.Contains(owner.Id))
+            {
+                counters.WaitingForReview++;
                 yield break;
             }
 
@@ -562,6 +570,13 @@ internal sealed class TypeEvaluator
         var categorizations = await store.GetCategorizationsAsync(_type.TargetEntityType, cancellationToken).ConfigureAwait(false);
         foreach (var categorization in categorizations)
         {
+            if (categorization.Status is CategorizationStatus.Suggested or CategorizationStatus.Ambiguous
+                && string.Equals(categorization.ResourceType, _type.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                // An account that may be theirs waits for review: creating another would make a duplicate.
+                _suggested.UnionWith(categorization.Candidates);
+            }
+
             if (categorization is not { OwnerId: { } ownerId, Status: CategorizationStatus.Correlated or CategorizationStatus.Reviewed }
                 || !accounts.TryGetValue(categorization.ResourceId, out var account))
             {
@@ -681,6 +696,8 @@ internal sealed class Counters
     public int Gaps { get; set; }
 
     public int WaitingForDependency { get; set; }
+
+    public int WaitingForReview { get; set; }
 }
 
 /// <summary>The orders already known, indexed for deduplication: what is in flight or declined, and what failed last.</summary>

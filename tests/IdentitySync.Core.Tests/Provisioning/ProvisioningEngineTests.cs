@@ -460,6 +460,24 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
+    public async Task OwnerWithASuggestedAccount_GetsNoAddedOrderUntilTheSuggestionIsReviewed()
+    {
+        var fixture = new ProvisioningFixture(configureAd: static r => r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.FirstName + ' ' + Owner.LastName", Account = "Account.DisplayName", Confidence = 80 }));
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        fixture.Directory.Users["zmartin"] = ("X9", "Zoë Martin");
+        await fixture.SynchronizeAsync();
+
+        var report = await fixture.Engine.GenerateAsync();
+
+        var ad = report.ResourceTypes.Single(static t => t.Name == "AD_User");
+        Assert.Multiple(() =>
+        {
+            Assert.That((ad.Added, ad.WaitingForReview), Is.EqualTo((0, 1)));
+            Assert.That(report.Orders, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task DryRun_ReportsOrdersAndSavesNothing()
     {
         var fixture = new ProvisioningFixture();
