@@ -37,6 +37,8 @@ internal sealed class DemoCompany
                 faker.Date.Between(new DateTime(2012, 1, 1), new DateTime(2025, 12, 31)).Date,
                 faker.Random.Bool(0.15f)));
         }
+
+        BuildDirectory();
     }
 
     public List<Person> People { get; } = [];
@@ -69,51 +71,73 @@ internal sealed class DemoCompany
             "code;name\n" + string.Concat(s_organizations.Select(static o => $"{o.Code};{o.Name}\n")));
     }
 
+    /// <summary>Gets the directory's accounts, in export order; the demo's admin script changes them.</summary>
+    public List<DirectoryAccount> Accounts { get; } = [];
+
+    /// <summary>Gets the directory's memberships, as group and member distinguished names.</summary>
+    public SortedSet<(string Group, string Member)> Members { get; } = [];
+
+    public static IEnumerable<string> Groups => s_groups.Concat(s_organizations.Select(static o => "GG_" + o.Code));
+
+    public static string Dn(string login) => $"CN={login},OU=Users,DC=demo,DC=test";
+
+    public static string GroupDn(string group) => $"CN={group},OU=Groups,DC=demo,DC=test";
+
     public void WriteDirectory(string directory, int? limit = null)
     {
         var users = new StringBuilder("objectGUID,dn,sAMAccountName,employeeID,displayName,whenCreated,lastLogonTimestamp,proxyAddresses,manager\n");
-        // Account 7's display name was edited by hand, account 13 lost its employee ID; jdoe and temp.contractor
-        // are orphans; two admin and one service account.
-        var accounts = WithAccounts.Select(static (p, i) => new Account(p.Login, i == 13 ? string.Empty : p.EmployeeId, i == 7 ? $"{p.FirstName} {p.LastName} (edited)" : $"{p.LastName}, {p.FirstName}", p.ManagerId, i))
+        var accounts = Accounts.Take(limit ?? int.MaxValue).ToList();
+        foreach (var a in accounts)
+        {
+            var guid = Convert.ToBase64String(a.Guid.ToByteArray());
+            var lastLogon = a.Index % 9 == 0 ? "0" : (133_700_000_000_000_000L + (a.Index * 86_400_0000_000L)).ToString(CultureInfo.InvariantCulture);
+            var proxies = a.Employee.Length == 0 ? string.Empty : $"SMTP:{a.Sam}@demo.test";
+            users.Append(CultureInfo.InvariantCulture, $"{guid},\"{a.Dn}\",{a.Sam},{a.Employee},\"{a.Display}\",2019{(a.Index % 12) + 1:00}15093000.0Z,{lastLogon},{proxies},\"{a.ManagerDn}\"\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "ad", "users.csv"), users.ToString());
+        File.WriteAllText(Path.Combine(directory, "ad", "groups.csv"), "dn,cn\n" + string.Concat(Groups.Select(static g => $"\"{GroupDn(g)}\",{g}\n")));
+        var members = new StringBuilder("group_dn,member_dn\n");
+        var present = accounts.Select(static a => a.Dn).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (group, member) in Members.Where(m => present.Contains(m.Member)))
+        {
+            members.Append(CultureInfo.InvariantCulture, $"\"{group}\",\"{member}\"\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "ad", "members.csv"), members.ToString());
+    }
+
+    private void BuildDirectory()
+    {
+        // Account 7's display name was edited by hand, account 11 sits in the wrong department group, account 13 lost
+        // its employee ID; jdoe and temp.contractor are orphans; two admin and one service account.
+        var accounts = WithAccounts.Select(static (p, i) => new Account(p.Login, i == 13 ? string.Empty : p.EmployeeId, i == 7 ? $"{p.LastName}, {p.FirstName} (edited)" : $"{p.LastName}, {p.FirstName}", p.ManagerId, i))
             .Concat([
                 new Account("jdoe", string.Empty, "Doe, John", null, 100),
                 new Account("temp.contractor", string.Empty, "Temporary contractor", null, 101),
                 new Account("adm-" + People[2].Login, string.Empty, "Admin " + People[2].FirstName, null, 102),
                 new Account("adm-" + People[3].Login, string.Empty, "Admin " + People[3].FirstName, null, 103),
                 new Account("svc-backup", string.Empty, "Backup service", null, 104),
-            ])
-            .Take(limit ?? int.MaxValue)
-            .ToList();
+            ]);
         foreach (var a in accounts)
         {
             var manager = a.Manager is null ? string.Empty : Dn(People.First(p => p.EmployeeId == a.Manager).Login);
-            var guid = Convert.ToBase64String(new Guid(a.Index + 1, 0x2026, 0x0042, [0, 0, 0, 0, 0, 0, 0, 1]).ToByteArray());
-            var lastLogon = a.Index % 9 == 0 ? "0" : (133_700_000_000_000_000L + (a.Index * 86_400_0000_000L)).ToString(CultureInfo.InvariantCulture);
-            var proxies = a.Employee.Length == 0 ? string.Empty : $"SMTP:{a.Sam}@demo.test";
-            users.Append(CultureInfo.InvariantCulture, $"{guid},\"{Dn(a.Sam)}\",{a.Sam},{a.Employee},\"{a.Display}\",2019{(a.Index % 12) + 1:00}15093000.0Z,{lastLogon},{proxies},\"{manager}\"\n");
+            Accounts.Add(new DirectoryAccount(AccountGuid(a.Index), Dn(a.Sam), a.Sam, a.Employee, a.Display, manager, a.Index));
         }
 
-        File.WriteAllText(Path.Combine(directory, "ad", "users.csv"), users.ToString());
-        File.WriteAllText(
-            Path.Combine(directory, "ad", "groups.csv"),
-            "dn,cn\n" + string.Concat(s_groups.Concat(s_organizations.Select(static o => "GG_" + o.Code)).Select(static g => $"\"{GroupDn(g)}\",{g}\n")));
-
-        var members = new StringBuilder("group_dn,member_dn\n");
-        var present = accounts.Select(static a => a.Sam).ToHashSet(StringComparer.Ordinal);
-        foreach (var (p, i) in WithAccounts.Select(static (p, i) => (p, i)).Where(x => present.Contains(x.p.Login)))
+        foreach (var (p, i) in WithAccounts.Select(static (p, i) => (p, i)))
         {
-            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn("Staff")}\",\"{Dn(p.Login)}\"\n");
-            var group = i == 11 ? "GG_FIN" : "GG_" + p.Organization;
-            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn(group)}\",\"{Dn(p.Login)}\"\n");
+            Members.Add((GroupDn("Staff"), Dn(p.Login)));
+            Members.Add((GroupDn(i == 11 ? (p.Organization == "FIN" ? "GG_SAL" : "GG_FIN") : "GG_" + p.Organization), Dn(p.Login)));
         }
 
-        foreach (var admin in accounts.Where(static a => a.Sam.StartsWith("adm-", StringComparison.Ordinal)))
+        foreach (var admin in Accounts.Where(static a => a.Sam.StartsWith("adm-", StringComparison.Ordinal)))
         {
-            members.Append(CultureInfo.InvariantCulture, $"\"{GroupDn("Domain Admins")}\",\"{Dn(admin.Sam)}\"\n");
+            Members.Add((GroupDn("Domain Admins"), admin.Dn));
         }
-
-        File.WriteAllText(Path.Combine(directory, "ad", "members.csv"), members.ToString());
     }
+
+    public static Guid AccountGuid(int index) => new(index + 1, 0x2026, 0x0042, [0, 0, 0, 0, 0, 0, 0, 1]);
 
     public void WriteApplication(string directory)
     {
@@ -126,10 +150,6 @@ internal sealed class DemoCompany
         text.Append("old.sales.account,user,no\n");
         File.WriteAllText(Path.Combine(directory, "app", "accounts.csv"), text.ToString());
     }
-
-    public static string Dn(string login) => $"CN={login},OU=Users,DC=demo,DC=test";
-
-    private static string GroupDn(string group) => $"CN={group},OU=Groups,DC=demo,DC=test";
 
     private static string Login(string first, string last, HashSet<string> taken)
     {
@@ -144,8 +164,11 @@ internal sealed class DemoCompany
     }
 }
 
-/// <summary>An account of the demo company's directory export.</summary>
+/// <summary>An account of the demo company's directory export, as first generated.</summary>
 internal sealed record Account(string Sam, string Employee, string Display, string? Manager, int Index);
+
+/// <summary>An account of the demo company's directory, as the export writes it.</summary>
+internal sealed record DirectoryAccount(Guid Guid, string Dn, string Sam, string Employee, string Display, string ManagerDn, int Index);
 
 /// <summary>A person of the demo company's HR file.</summary>
 internal sealed record Person(string EmployeeId, string FirstName, string LastName, string Login, string Organization, string? ManagerId, DateTime HireDate, bool IsContractor);

@@ -102,7 +102,11 @@ internal static class DemoConfiguration
               {
                 "Name": "AD",
                 // {table} stands for the table's name: ad/users.csv, ad/groups.csv, ad/members.csv.
-                "Connections": [ { "Name": "Export", "Package": "Csv", "Settings": { "Path": "ad/{table}.csv" } } ],
+                "Connections": [
+                  { "Name": "Export", "Package": "Csv", "Settings": { "Path": "ad/{table}.csv" } },
+                  // Orders are written as JSON files into ad/orders for the directory team's script, which answers with a results file.
+                  { "Name": "Provisioning", "Package": "OrderFile", "Settings": { "Directory": "ad/orders" } }
+                ],
                 "Mappings": [
                   {
                     "EntityType": "AD_User", "Connection": "Export", "Table": "users",
@@ -127,8 +131,13 @@ internal static class DemoConfiguration
                   // Members are named by distinguished name, a unique key of AD_User.
                   { "Association": "AD_Membership", "Connection": "Export", "Table": "members", "FirstColumn": "group_dn", "SecondColumn": "member_dn", "SecondKey": "Dn" },
                   { "Association": "AD_UserManager", "Connection": "Export", "Table": "users", "FirstColumn": "dn", "FirstKey": "Dn", "SecondColumn": "manager", "SecondKey": "Dn" }
-                ]
-                // No "Thresholds": the defaults apply (100 resources and 5 % per run, 1000 links and 5 %).
+                ],
+                // The default thresholds (100 resources and 5 % per run, 1000 links and 5 %) are raised here for the
+                // same reason as HR's: four joiners are 10 % of this small directory.
+                "Thresholds": {
+                  "Resources": { "MaxInsertedPercent": 20, "MaxUpdatedPercent": 20, "MaxDeletedPercent": 20 },
+                  "Links": { "MaxInsertedPercent": 20, "MaxDeletedPercent": 20 }
+                }
               },
               {
                 "Name": "App",
@@ -138,11 +147,15 @@ internal static class DemoConfiguration
                     "EntityType": "App_Account", "Connection": "Accounts", "Table": "accounts",
                     "Properties": [ { "Property": "Login", "Key": "Primary" }, { "Property": "Role" }, { "Property": "Enabled" } ]
                   }
-                ]
+                ],
+                // Tickets add many accounts at once to this small application: only deletions stay guarded by percentage.
+                "Thresholds": { "Resources": { "MaxInsertedPercent": 0, "MaxUpdatedPercent": 20, "MaxDeletedPercent": 20 } }
               }
             ],
             // Resource types give accounts an intent and a policy; categorization and provisioning use them.
             // Owners are HR people here: identities created from HR (the HR inbound flow) will take their place.
+            // Categorization uses CorrelationRules and ClassificationRules; provisioning uses TypeRules, ScalarRules,
+            // NavigationRules and QueryRules.
             "ResourceTypes": [
               {
                 "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
@@ -150,14 +163,40 @@ internal static class DemoConfiguration
                 "CorrelationRules": [
                   { "Owner": "Owner.EmployeeId", "Account": "Account.EmployeeId", "Confidence": 120 },
                   { "Owner": "simplify(Owner.LastName) + simplify(Owner.FirstName)", "Account": "simplify(Account.DisplayName)", "Confidence": 80 }
-                ]
+                ],
+                // Provisioning (docs/provisioning.md): every person in HR gets an account with these values, in the
+                // Staff group and in the group of their organization.
+                "TypeRules": [ { "Criteria": "not(isEmpty(Owner.EmployeeId))" } ],
+                "ScalarRules": [
+                  { "Property": "SamAccountName", "Value": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "CreateOnly": true },
+                  { "Property": "Dn", "Value": "'CN=' + simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName) + ',OU=Users,DC=demo,DC=test'", "CreateOnly": true },
+                  { "Property": "EmployeeId", "Value": "Owner.EmployeeId" },
+                  { "Property": "DisplayName", "Value": "Owner.LastName + ', ' + Owner.FirstName", "Comparison": "IgnoreCase" }
+                ],
+                "NavigationRules": [ { "Property": "MemberOf", "Target": "CN=Staff,OU=Groups,DC=demo,DC=test" } ],
+                "QueryRules": [ { "Property": "MemberOf", "Owner": "'GG_' + Owner.Organization.Code", "Target": "Target.Cn" } ],
+                // A leaver's account (the HR row is gone) is removed; without this it would wait for review.
+                "RemoveOrphans": true
               },
               {
                 "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
                 "AllowAdd": false, "RequireReview": true,
                 "ClassificationRules": [ { "Predicate": "startsWith(Account.SamAccountName, 'adm-')" } ]
               },
-              { "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "HR_Person", "TargetEntityType": "App_Account", "DependsOn": [ "AD_NominativeUser" ] }
+              {
+                "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "HR_Person", "TargetEntityType": "App_Account",
+                "CorrelationRules": [ { "Owner": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "Account": "Account.Login" } ],
+                // Finance and Sales use the application; their accounts come after their directory account.
+                "TypeRules": [ { "Criteria": "in(Owner.Organization.Code, 'FIN', 'SAL')" } ],
+                "DependsOn": [ "AD_NominativeUser" ],
+                "ScalarRules": [
+                  { "Property": "Login", "Value": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "CreateOnly": true },
+                  { "Property": "Enabled", "Value": "'true'" }
+                ],
+                // The App connector has no connection that writes: its orders become tickets for a person.
+                // Thresholds: at most 30 orders a run, whatever the percentage of this small application.
+                "Thresholds": { "MaxOrders": 30, "MaxOrdersPercent": 0 }
+              }
             ]
           },
           // The embedded SQLite store, relative to this file.

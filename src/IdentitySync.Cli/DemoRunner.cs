@@ -15,6 +15,11 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             File.Delete(old);
         }
 
+        if (Directory.Exists(Path.Combine(directory, "ad", "orders")))
+        {
+            Directory.Delete(Path.Combine(directory, "ad", "orders"), recursive: true);
+        }
+
         company.Write(directory);
         console.MarkupLine($"[bold]IdentitySync demo[/] in {Markup.Escape(directory)}");
         console.MarkupLine($"Wrote a company of {company.People.Count} people in 5 organizations (hr/), an Active Directory export with "
@@ -31,25 +36,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             ReportPrinter.Print(console, await engine.SynchronizeAsync(connector.Name, new SyncRunOptions { Mode = SyncMode.Initial }, cancellationToken).ConfigureAwait(false));
         }
 
-        Step(2, "A week later, HR exports again: a joiner, a mover, a leaver. A complete run applies just that.");
-        var leaver = company.People[20];
-        var mover = company.People[22];
-        var joiner = new Person("1041", "Zoë", "Nakamura", "znakamura", "IT", "1003", new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), false);
-        DemoCompany.WriteHr(directory, [.. company.People.Where(p => p != leaver).Select(p => p == mover ? p with { Organization = "FIN", ManagerId = "1002" } : p), joiner]);
-        ReportPrinter.Print(console, await engine.SynchronizeAsync("HR", cancellationToken: cancellationToken).ConfigureAwait(false));
-        console.MarkupLine($"  {Markup.Escape(leaver.FirstName)} {Markup.Escape(leaver.LastName)} left; {Markup.Escape(mover.FirstName)} {Markup.Escape(mover.LastName)} moved from IT to Finance; Zoë Nakamura joined IT.");
-
-        Step(3, "A truncated Active Directory export arrives (the job was cut off after 20 accounts).");
-        company.WriteDirectory(directory, limit: 20);
-        var blocked = await engine.SynchronizeAsync("AD", cancellationToken: cancellationToken).ConfigureAwait(false);
-        ReportPrinter.Print(console, blocked);
-        var staged = await engine.GetBlockedChangeSetAsync("AD", cancellationToken).ConfigureAwait(false);
-        console.MarkupLine($"  The store still holds {await store.CountResourcesAsync("AD_User", cancellationToken).ConfigureAwait(false)} accounts; "
-            + $"the blocked change set would have deleted {staged?.EntityTypes[0].Deleted.Count ?? 0}. Abandoning it.");
-        await engine.AbandonAsync("AD", cancellationToken).ConfigureAwait(false);
-        company.WriteDirectory(directory);
-
-        Step(4, "Categorize the directory: who owns each account, and what kind it is.");
+        Step(2, "Categorize the directory and the application: who owns each account, and what kind it is.");
         var categorization = new Categorization.CategorizationEngine(context.Model, store);
         var categorized = await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var counts = categorized.ResourceTypes.Where(static t => t.ResourceType.StartsWith("AD_", StringComparison.Ordinal)).ToList();
@@ -62,10 +49,84 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             console.MarkupLine($"  suggested: {Markup.Escape(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Markup.Escape(suggestion.Reason ?? string.Empty)}");
         }
 
-        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", uncategorized.Select(c => logins.GetValueOrDefault(c.ResourceId))))} "
-            + "(a leaver's account, orphans and a service account: accounts to review).");
+        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", uncategorized.Select(c => logins.GetValueOrDefault(c.ResourceId))))} (orphans and a service account: accounts to review).");
 
-        Step(5, "The read API: a person with their organization and manager, navigated both ways.");
+        Step(3, "Provision: compare what the rules ask with the accounts each person holds, and generate orders.");
+        var provisioning = context.Provisioning(store);
+        var generated = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        ProvisionCommands.PrintGeneration(console, generated);
+        foreach (var order in generated.Orders.Where(static o => o.ResourceType == "AD_NominativeUser"))
+        {
+            console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == Provisioning.OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+        }
+
+        Step(4, "Fulfil: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
+        ProvisionCommands.PrintFulfilment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
+        var (applied, failed) = DemoDirectoryScript.Run(company, directory);
+        console.MarkupLine($"  The directory script applied {applied} order(s) to ad/*.csv ({failed} failed) and wrote its results file; reading it back:");
+        ProvisionCommands.PrintFulfilment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
+        var tickets = await provisioning.GetTicketsAsync(cancellationToken).ConfigureAwait(false);
+        var ticketFile = Path.Combine(directory, "app", "tickets.csv");
+        using (var writer = new StreamWriter(ticketFile))
+        {
+            Connections.Csv.TicketExport.WriteCsv(writer, tickets);
+        }
+
+        console.MarkupLine($"  {tickets.Count} ticket(s) for the application's administrator, exported to app/tickets.csv, for example:");
+        foreach (var ticket in tickets.Take(3))
+        {
+            console.MarkupLine($"  #{ticket.Id} {ticket.ChangeType} {Markup.Escape(string.Join(", ", ticket.Changes.Select(static c => $"{c.Key} = {c.Value}")))} for {Markup.Escape(ticket.Owner?.DisplayName ?? "?")}");
+        }
+
+        var created = tickets.Where(static t => t.ChangeType == Provisioning.OrderChangeType.Added).ToList();
+        File.AppendAllLines(Path.Combine(directory, "app", "accounts.csv"), created.Select(static t => $"{t.Changes["Login"]},user,yes"));
+        foreach (var ticket in created)
+        {
+            await provisioning.CompleteTicketAsync(ticket.Id, "created by the application's administrator", cancellationToken).ConfigureAwait(false);
+        }
+
+        console.MarkupLine($"  The administrator created {created.Count} account(s) in app/accounts.csv and confirmed the tickets done.");
+
+        Step(5, "Synchronize the directory and the application again, then verify: executed orders now visible become Verified.");
+        await SynchronizeAsync(engine, ["AD", "App"], cancellationToken).ConfigureAwait(false);
+        await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var verified = await provisioning.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"  Verification: {verified.Verified} verified, {verified.Waiting} still waiting, {verified.TimedOut} timed out. "
+            + $"{(await provisioning.GetOrdersToReviewAsync(cancellationToken).ConfigureAwait(false)).Count} order(s) wait for review (identitysync orders list --state AwaitingApproval).");
+
+        Step(6, "A week later, HR exports again: a joiner, a mover, a leaver. The HR run applies just that, and provisioning follows.");
+        var leaver = company.People[20];
+        var mover = company.People[22];
+        var joiner = new Person("1041", "Zoë", "Nakamura", "znakamura", "IT", "1003", new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), false);
+        DemoCompany.WriteHr(directory, [.. company.People.Where(p => p != leaver).Select(p => p == mover ? p with { Organization = "FIN", ManagerId = "1002" } : p), joiner]);
+        ReportPrinter.Print(console, await engine.SynchronizeAsync("HR", cancellationToken: cancellationToken).ConfigureAwait(false));
+        console.MarkupLine($"  {Markup.Escape(leaver.FirstName)} {Markup.Escape(leaver.LastName)} left; {Markup.Escape(mover.FirstName)} {Markup.Escape(mover.LastName)} moved from IT to Finance; Zoë Nakamura joined IT.");
+        var week = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        ProvisionCommands.PrintGeneration(console, week);
+        foreach (var order in week.Orders)
+        {
+            console.MarkupLine($"  #{order.Id} {order.ResourceType} {order.ChangeType}{(order.Kind == Provisioning.OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+        }
+
+        await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false);
+        DemoDirectoryScript.Run(company, directory);
+        await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false);
+        await SynchronizeAsync(engine, ["AD"], cancellationToken).ConfigureAwait(false);
+        await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var weekVerified = await provisioning.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"  Fulfilled through the directory script and synchronized again: {weekVerified.Verified} verified.");
+
+        Step(7, "A truncated Active Directory export arrives (the job was cut off after 20 accounts).");
+        company.WriteDirectory(directory, limit: 20);
+        var blocked = await engine.SynchronizeAsync("AD", cancellationToken: cancellationToken).ConfigureAwait(false);
+        ReportPrinter.Print(console, blocked);
+        var staged = await engine.GetBlockedChangeSetAsync("AD", cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"  The store still holds {await store.CountResourcesAsync("AD_User", cancellationToken).ConfigureAwait(false)} accounts; "
+            + $"the blocked change set would have deleted {staged?.EntityTypes[0].Deleted.Count ?? 0}. Abandoning it.");
+        await engine.AbandonAsync("AD", cancellationToken).ConfigureAwait(false);
+        company.WriteDirectory(directory);
+
+        Step(8, "The read API: a person with their organization and manager, navigated both ways.");
         var person = company.People[5];
         var resource = (await store.FindResourceAsync("HR_Person", person.EmployeeId, cancellationToken).ConfigureAwait(false))!;
         ReportPrinter.Print(console, context.Model.GetEntityType("HR_Person"), resource);
@@ -76,9 +137,21 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             + $"direct reports: {reports.Count}.");
 
         console.WriteLine();
-        console.MarkupLine("Categorization (who owns each account), provisioning orders and manual tickets join this demo as they land.");
-        console.MarkupLine("Try: [bold]identitysync resources list --entity-type AD_User --config " + Markup.Escape(Path.Combine(directory, CliContext.DefaultConfigFile)) + "[/]");
+        console.MarkupLine("Identities fed by HR (with property ownership) join this demo as they land.");
+        console.MarkupLine("Try: [bold]identitysync orders list --config " + Markup.Escape(Path.Combine(directory, CliContext.DefaultConfigFile)) + "[/]");
         return blocked.Outcome == SyncOutcome.Blocked ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static async Task SynchronizeAsync(SyncEngine engine, string[] connectors, CancellationToken cancellationToken)
+    {
+        foreach (var connector in connectors)
+        {
+            var report = await engine.SynchronizeAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (report.Outcome != SyncOutcome.Succeeded)
+            {
+                throw new IdentitySyncException($"The demo's {connector} synchronization ended {report.Outcome}: {report.Message}");
+            }
+        }
     }
 
     private static string Name(StoredResource person) => $"{person.Values[1]} {person.Values[2]}";

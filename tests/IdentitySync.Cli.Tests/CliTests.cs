@@ -41,6 +41,10 @@ public sealed class CliTests
             Assert.That(first.Output, Does.Contain("Step 4."));
             Assert.That(first.Output, Does.Contain("AD complete synchronization: Blocked"));
             Assert.That(first.Output, Does.Contain("Zoë Nakamura joined IT."));
+            Assert.That(first.Output, Does.Contain("Provisioning: 14 order(s)."));
+            Assert.That(first.Output, Does.Contain("Verification: 11 verified, 0 still waiting, 0 timed out."));
+            Assert.That(first.Output, Does.Contain("MemberOf -'CN=GG_IT,OU=Groups,DC=demo,DC=test': the rules gave it before and no longer do"));
+            Assert.That(File.ReadAllLines(Path.Combine(demo, "app", "tickets.csv")), Has.Length.EqualTo(8), "a header and 7 tickets");
             Assert.That(File.Exists(Path.Combine(demo, "identitysync.db")), Is.True);
             Assert.That(second.Output.Replace(demo, "DIR", StringComparison.Ordinal), Is.EqualTo(first.Output.Replace(demo, "DIR", StringComparison.Ordinal)));
         });
@@ -251,24 +255,30 @@ public sealed class CliTests
         var listed = await RunAsync("jobs", "list", "--config", Config);
         var shown = await RunAsync("jobs", "show", id, "--config", Config);
         var resumed = await RunAsync("jobs", "resume", id, "--config", Config);
+        var forced = await RunAsync("jobs", "resume", id, "--config", Config);
         var again = await RunAsync("jobs", "resume", id, "--config", Config);
 
         Assert.Multiple(() =>
         {
             Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Error);
-            Assert.That(initial.Output, Does.Contain("[1/4] synchronize HR (initial): Succeeded"));
-            Assert.That(initial.Output, Does.Contain("[4/4] categorize: Warning"));
-            Assert.That(initial.Output, Does.Contain("52 accounts categorized: 35 correlated, 2 classified, 1 to review"));
+            Assert.That(initial.Output, Does.Contain("[1/7] synchronize HR (initial): Succeeded"));
+            Assert.That(initial.Output, Does.Contain("[4/7] categorize: Warning"));
+            Assert.That(initial.Output, Does.Contain("52 accounts categorized: 45 correlated, 2 classified, 1 to review"));
+            Assert.That(initial.Output, Does.Contain("14 orders: 11 added, 1 modified, 0 deleted, 2 non-conforming"));
+            Assert.That(initial.Output, Does.Contain("0 executed, 5 handed over, 7 tickets opened"));
             Assert.That(blocked.ExitCode, Is.EqualTo(3));
-            Assert.That(blocked.Output, Does.Contain("[2/4] synchronize AD: Blocked"));
-            Assert.That(blocked.Output, Does.Not.Contain("[3/4]"), "a blocked task stops the job");
+            Assert.That(blocked.Output, Does.Contain("[2/7] synchronize AD: Blocked"));
+            Assert.That(blocked.Output, Does.Not.Contain("[3/7]"), "a blocked task stops the job");
             Assert.That(id, Is.Not.Empty);
             Assert.That(listed.Output, Does.Contain(id));
             Assert.That(shown.Output, Does.Contain("synchronize App │ Pending"));
-            Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+            Assert.That(resumed.ExitCode, Is.EqualTo(3), "applying the truncated export leaves 24 owners without an account: provisioning thresholds stop their orders");
             Assert.That(resumed.Output, Does.Contain("resumed from task 2, synchronize AD."));
-            Assert.That(resumed.Output, Does.Contain("[3/4] synchronize App: Succeeded"));
-            Assert.That(resumed.Output, Does.Contain("[4/4] categorize:"));
+            Assert.That(resumed.Output, Does.Contain("[3/7] synchronize App: Succeeded"));
+            Assert.That(resumed.Output, Does.Contain("[6/7] provision: Blocked"));
+            Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
+            Assert.That(forced.Output, Does.Contain("resumed from task 6, provision."));
+            Assert.That(forced.Output, Does.Contain("[7/7] fulfil: Succeeded"));
             Assert.That(again.ExitCode, Is.EqualTo(2));
             Assert.That(again.Error.Trim(), Is.EqualTo($"Job run {id} ended Succeeded; only a blocked, failed or cancelled run can be resumed."));
         });
@@ -290,7 +300,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(categorized.ExitCode, Is.EqualTo(0), categorized.Error);
-            Assert.That(categorized.Output, Does.Contain("Categorization: 52 accounts categorized, 0 kept as they were, 14 uncategorized."));
+            Assert.That(categorized.Output, Does.Contain("Categorization: 52 accounts categorized, 0 kept as they were, 4 uncategorized."));
             Assert.That(File.ReadAllText(report), Does.Contain("\"considered\": 52"));
             Assert.That(suggestions.Output, Does.Contain("│ Suggested │ AD_NominativeUser │ 1014"));
             Assert.That(suggestions.Output, Does.Contain("1 account(s)."));
@@ -300,6 +310,91 @@ public sealed class CliTests
             Assert.That(unknownOwner.ExitCode, Is.EqualTo(2));
             Assert.That(unknownOwner.Error.Trim(), Is.EqualTo("--owner: no HR_Person has the key '9999'."));
             Assert.That(after.Output, Does.Contain("0 account(s)."));
+        });
+    }
+
+    [Test]
+    public async Task Provision_DryRunThenReal_ListShowAndReviewOrders()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("categorize", "--config", Config);
+
+        var dry = await RunAsync("provision", "--dry-run", "--config", Config);
+        var afterDry = await RunAsync("orders", "list", "--config", Config);
+        var real = await RunAsync("provision", "--config", Config, "--report", Path.Combine(_directory, "provision.json"));
+        var awaiting = await RunAsync("orders", "list", "--state", "AwaitingApproval", "--config", Config);
+        var shown = await RunAsync("orders", "show", "1", "--config", Config);
+        var declined = await RunAsync("orders", "decline", "1", "--note", "kept on purpose", "--config", Config);
+        var again = await RunAsync("orders", "approve", "1", "--config", Config);
+        var missing = await RunAsync("orders", "show", "999", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dry.ExitCode, Is.EqualTo(0), dry.Error);
+            Assert.That(dry.Output, Does.Contain("Provisioning (dry run: nothing saved): 14 order(s)."));
+            Assert.That(afterDry.Output, Does.Contain("0 order(s)."));
+            Assert.That(real.ExitCode, Is.EqualTo(0), real.Error);
+            Assert.That(File.ReadAllText(Path.Combine(_directory, "provision.json")), Does.Contain("\"nonConforming\": 2"));
+            Assert.That(awaiting.Output, Does.Contain("2 order(s)."));
+            Assert.That(JsonDocument.Parse(shown.Output).RootElement.GetProperty("kind").GetString(), Is.EqualTo("NonConforming"));
+            Assert.That(declined.Output.Trim(), Is.EqualTo("Order 1: Declined."));
+            Assert.That(again.ExitCode, Is.EqualTo(2));
+            Assert.That(again.Error.Trim(), Is.EqualTo("Order 1 is Declined; only orders awaiting approval can be reviewed."));
+            Assert.That(missing.ExitCode, Is.EqualTo(2));
+            Assert.That(missing.Error.Trim(), Is.EqualTo("There is no order 999; list them with 'orders list'."));
+        });
+    }
+
+    [Test]
+    public async Task Provision_OverTheApplicationsThreshold_Exits3AndForceGoesThrough()
+    {
+        File.WriteAllText(Config, File.ReadAllText(Config).Replace("\"MaxOrders\": 30", "\"MaxOrders\": 2", StringComparison.Ordinal));
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("categorize", "--config", Config);
+
+        var blocked = await RunAsync("provision", "--config", Config);
+        var forced = await RunAsync("provision", "--force", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(blocked.ExitCode, Is.EqualTo(3));
+            Assert.That(blocked.Output, Does.Contain("Provisioning: 14 order(s), blocked by thresholds."));
+            Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
+            Assert.That(forced.Output, Does.Contain("Provisioning: 7 order(s)."), "the directory's orders were saved by the first run");
+        });
+    }
+
+    [Test]
+    public async Task Tickets_ListExportDoneAndFail()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("categorize", "--config", Config);
+        var provisioned = await RunAsync("provision", "--fulfil", "--config", Config);
+        var csv = Path.Combine(_directory, "tickets.csv");
+        var json = Path.Combine(_directory, "tickets.json");
+
+        var listed = await RunAsync("tickets", "list", "--config", Config);
+        var exported = await RunAsync("tickets", "export", "--out", csv, "--config", Config);
+        var exportedJson = await RunAsync("tickets", "export", "--format", "json", "--out", json, "--config", Config);
+        var done = await RunAsync("tickets", "done", "8", "--note", "alice", "--config", Config);
+        var failed = await RunAsync("tickets", "fail", "9", "--message", "no licence", "--config", Config);
+        var notATicket = await RunAsync("tickets", "done", "4", "--config", Config);
+        var badFormat = await RunAsync("tickets", "export", "--format", "xlsx", "--out", csv, "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(provisioned.Output, Does.Contain("Fulfilment: 0 executed, 5 handed over, 7 ticket(s) opened"));
+            Assert.That(listed.Output, Does.Contain("7 order(s)."));
+            Assert.That(exported.Output.Trim(), Is.EqualTo($"7 ticket(s) written to {csv}."));
+            Assert.That(File.ReadAllLines(csv)[0], Does.StartWith("id,createdAt,state,connector,resourceType,changeType"));
+            Assert.That(JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetArrayLength(), Is.EqualTo(7));
+            Assert.That(done.Output.Trim(), Is.EqualTo("Order 8: Executed."));
+            Assert.That(failed.Output.Trim(), Is.EqualTo("Order 9: Errored."));
+            Assert.That(notATicket.ExitCode, Is.EqualTo(2));
+            Assert.That(notATicket.Error.Trim(), Is.EqualTo("Order 4 is not an open ticket (it is Transmitted, fulfilled by a connection); list them with 'tickets list'."));
+            Assert.That(badFormat.ExitCode, Is.EqualTo(2));
+            Assert.That(Directory.GetFiles(Path.Combine(_directory, "ad", "orders"), "orders-AD-*.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetArrayLength()),
+                Is.EqualTo(new[] { 5 }), "the directory's orders went to its order file, not to tickets");
         });
     }
 

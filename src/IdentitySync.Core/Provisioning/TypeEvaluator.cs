@@ -424,7 +424,7 @@ internal sealed class TypeEvaluator
                 else
                 {
                     Add(driftLinks, navigation).Added.Add(key);
-                    driftReasons.Add($"{navigation} lacks '{key}', which {desired.Explain[navigation + "+" + key]} gives and gave before: removed by hand?");
+                    driftReasons.Add($"{navigation} lacks '{key}', which {desired.Explain[navigation + "+" + key]} gives and gave before (removed by hand?)");
                 }
             }
 
@@ -439,7 +439,7 @@ internal sealed class TypeEvaluator
                 else
                 {
                     Add(driftLinks, navigation).Removed.Add(key);
-                    driftReasons.Add($"{navigation} holds '{key}', which no rule gives to {who.DisplayName}: added by hand?");
+                    driftReasons.Add($"{navigation} holds '{key}', which no rule gives to {who.DisplayName} (added by hand?)");
                 }
             }
         }
