@@ -32,6 +32,22 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
+    public async Task Joiner_WhenTheTypeDoesNotAllowAdd_GetsNoOrder_AndTheDependentTypeWaits()
+    {
+        var fixture = new ProvisioningFixture(configureAd: static r => r.AllowAdd = false);
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        await fixture.SynchronizeAsync();
+
+        var report = await fixture.Engine.GenerateAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Orders, Is.Empty);
+            Assert.That(report.ResourceTypes.Select(static t => (t.Name, t.Added, t.WaitingForDependency)), Is.EqualTo(new[] { ("AD_User", 0, 0), ("App_User", 0, 1) }));
+        });
+    }
+
+    [Test]
     public async Task Joiner_FulfilledAutomatically_IsExecutedThenVerifiedByTheNextSynchronization()
     {
         var fixture = new ProvisioningFixture();
