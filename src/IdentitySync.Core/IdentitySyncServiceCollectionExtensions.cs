@@ -55,6 +55,11 @@ public static class IdentitySyncServiceCollectionExtensions
                 StoreOf(provider),
                 provider.GetServices<IConnectionPackage>(),
                 provider.GetRequiredService<IOptions<Provisioning.ProvisioningEngineOptions>>().Value,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetService<Provisioning.IInternalWorkflow>()));
+            services.TryAddSingleton(static provider => new Provisioning.RepositoryEditor(
+                provider.GetRequiredService<IdentityModel>(),
+                StoreOf(provider),
                 provider.GetRequiredService<TimeProvider>()));
         }
 

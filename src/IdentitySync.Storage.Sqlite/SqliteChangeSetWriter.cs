@@ -32,7 +32,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4", 4);
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
-        _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1", 1);
+        _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1; DELETE FROM property_sources WHERE resource_id = $1", 1);
         _addLink = Prepare("INSERT INTO links (assoc_id, first_id, second_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3);
         _removeLink = Prepare("DELETE FROM links WHERE assoc_id = $1 AND first_id = $2 AND second_id = $3", 3);
     }
@@ -52,6 +52,21 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             {
                 throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.", exception);
             }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
+    {
+        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
+        using var command = Prepare("INSERT INTO property_sources (resource_id, property, source) VALUES ($1, $2, $3) ON CONFLICT (resource_id, property) DO UPDATE SET source = excluded.source", 3);
+        foreach (var source in sources)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Bind(command, id, source.Property, JsonSerializer.SerializeToUtf8Bytes(source with { ResourceId = id }, SqliteResourceStore.JsonOptions));
+            command.ExecuteNonQuery();
         }
 
         return ValueTask.CompletedTask;

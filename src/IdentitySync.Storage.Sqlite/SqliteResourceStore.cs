@@ -13,6 +13,8 @@ namespace IdentitySync.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore, IDisposable
 {
+    internal static JsonSerializerOptions JsonOptions => s_json;
+
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
     private readonly string _connectionString;
     private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
@@ -376,6 +378,23 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         }
 
         return ValueTask.FromResult<IReadOnlyList<Provisioning.OwnerProvisioningState>>(found);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source FROM property_sources WHERE resource_id = $r ORDER BY property";
+        command.Parameters.AddWithValue("$r", resourceId);
+        var found = new List<PropertySource>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(JsonSerializer.Deserialize<PropertySource>(reader.GetFieldValue<byte[]>(0), s_json)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<PropertySource>>([.. found.OrderBy(static s => s.Property, StringComparer.Ordinal)]);
     }
 
     /// <inheritdoc />

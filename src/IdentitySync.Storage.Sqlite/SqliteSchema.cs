@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -52,6 +52,9 @@ internal static class SqliteSchema
         // 5: provisioning orders, and what the rules last asked per owner and resource type.
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, resource_type TEXT NOT NULL COLLATE NOCASE, state TEXT NOT NULL, ord BLOB NOT NULL); CREATE INDEX orders_by_state ON orders (state);"
             + "CREATE TABLE provisioning_states (resource_type TEXT NOT NULL COLLATE NOCASE, owner_id INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY (resource_type, owner_id)) WITHOUT ROWID;",
+
+        // 6: where each repository property value came from (a source's rule, or a person's edit).
+        "CREATE TABLE property_sources (resource_id INTEGER NOT NULL, property TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY (resource_id, property)) WITHOUT ROWID;",
     ];
 
     public static void Open(SqliteConnection connection, string path)

@@ -23,7 +23,7 @@ public sealed class SqliteSchemaTests
         Assert.Multiple(() =>
         {
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(5));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(6));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
         });
     }
@@ -59,7 +59,7 @@ public sealed class SqliteSchemaTests
 
         var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
 
-        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 5 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 6 and older. Upgrade IdentitySync."));
     }
 
     [Test]
@@ -91,7 +91,7 @@ public sealed class SqliteSchemaTests
         var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(5));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(6));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'"), Is.EqualTo(1));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'job_runs'"), Is.EqualTo(1));

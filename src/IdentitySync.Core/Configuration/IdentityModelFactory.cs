@@ -146,7 +146,11 @@ internal static class IdentityModelFactory
                 List(options.DependsOn.Select(ResourceTypeName)),
                 new ProvisioningThresholds(options.Thresholds.MaxOrders, options.Thresholds.MaxOrdersPercent),
                 options.TransmittedTimeout,
-                options.ComputedValuesWin),
+                options.ComputedValuesWin,
+                new WorkflowPolicy(
+                    options.Workflow.EndDateProperty is { } end ? TargetProperty(end) : null,
+                    options.Workflow.ActiveProperty is { } active ? TargetProperty(active) : null,
+                    options.Workflow.HardDelete)),
             List(options.CorrelationRules.Select(static r => new CorrelationRule(
                 r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
                 r.AccountExpression ?? RuleExpression.Parse(r.Account!),
@@ -159,7 +163,8 @@ internal static class IdentityModelFactory
                 TargetProperty(r.Property!),
                 r.ValueExpression ?? RuleExpression.Parse(r.Value!),
                 r.Comparison is null ? ComparisonType.CaseSensitive : Parse<ComparisonType>(r.Comparison),
-                r.CreateOnly))),
+                r.CreateOnly,
+                r.Ownership is null ? null : Parse<PropertyOwnership>(r.Ownership)))),
             List(options.NavigationRules.Select(r => new NavigationRule(TargetNavigation(r.Property!), r.Target!, Optional(r.Criteria, r.CriteriaExpression)))),
             List(options.QueryRules.Select(r => new QueryRule(
                 TargetNavigation(r.Property!),

@@ -64,6 +64,9 @@ public sealed class ResourceTypeOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool ComputedValuesWin { get; set; }
 
+    /// <summary>Gets how the internal workflow ends resources of a repository type (identities): an end date, an inactive flag, or a hard delete.</summary>
+    public WorkflowOptions Workflow { get; } = new();
+
     /// <summary>Gets the provisioning thresholds.</summary>
     public ProvisioningThresholdOptions Thresholds { get; } = new();
 

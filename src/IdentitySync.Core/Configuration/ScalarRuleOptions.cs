@@ -21,4 +21,8 @@ public sealed class ScalarRuleOptions
     /// <summary>Gets or sets a value indicating whether the value is only set when the resource is created, and never compared afterwards.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool CreateOnly { get; set; }
+
+    /// <summary>Gets or sets who may overwrite the property: <c>Authoritative</c>, <c>CreateOnly</c>, <c>IfEmpty</c> or <c>Manual</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: for a repository type (identities) <c>Authoritative</c>; for a managed system, a value changed by hand is reviewed as non-conforming.</value>
+    public string? Ownership { get; set; }
 }

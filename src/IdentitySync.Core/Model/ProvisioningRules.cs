@@ -12,7 +12,8 @@ public sealed record TypeRule(IRuleExpression? Criteria, bool Deny);
 /// <param name="Value">The value over <c>Owner</c>.</param>
 /// <param name="Comparison">How the value is compared with the actual one.</param>
 /// <param name="CreateOnly">Whether the value is only set at creation and never compared afterwards.</param>
-public sealed record ScalarRule(string Property, IRuleExpression Value, ComparisonType Comparison, bool CreateOnly);
+/// <param name="Ownership">Who may overwrite the property; <see langword="null"/> for the type's default (repository types: authoritative; managed systems: a hand-made change is reviewed as non-conforming).</param>
+public sealed record ScalarRule(string Property, IRuleExpression Value, ComparisonType Comparison, bool CreateOnly, PropertyOwnership? Ownership = null);
 
 /// <summary>Links the resource to a fixed target, found by its primary key, while a condition holds.</summary>
 /// <param name="Property">The target entity type's navigation property.</param>

@@ -12,8 +12,10 @@ public sealed record ResourceTypePolicies
         IReadOnlyList<string> dependsOn,
         ProvisioningThresholds thresholds,
         TimeSpan transmittedTimeout,
-        bool computedValuesWin)
+        bool computedValuesWin,
+        WorkflowPolicy workflow)
     {
+        Workflow = workflow;
         ComputedValuesWin = computedValuesWin;
         AllowAdd = allowAdd;
         AllowRemove = allowRemove;
@@ -51,4 +53,7 @@ public sealed record ResourceTypePolicies
 
     /// <summary>Gets a value indicating whether computed values always win over values changed by hand in the managed system; false by default (such values are reported as non-conforming).</summary>
     public bool ComputedValuesWin { get; }
+
+    /// <summary>Gets how the internal workflow ends resources of a repository type.</summary>
+    public WorkflowPolicy Workflow { get; }
 }

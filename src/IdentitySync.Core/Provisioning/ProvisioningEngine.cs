@@ -19,6 +19,7 @@ public sealed class ProvisioningEngine
     private readonly Dictionary<string, IConnectionPackage> _packages;
     private readonly ProvisioningEngineOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly IInternalWorkflow _workflow;
 
     /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
@@ -26,7 +27,14 @@ public sealed class ProvisioningEngine
     /// <param name="packages">The connection packages that fulfil orders automatically.</param>
     /// <param name="options">Host settings; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public ProvisioningEngine(IdentityModel model, IResourceStore store, IEnumerable<IConnectionPackage>? packages = null, ProvisioningEngineOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="workflow">The internal workflow that fulfils repository orders (identities); <see cref="RepositoryWorkflow"/> when <see langword="null"/>.</param>
+    public ProvisioningEngine(
+        IdentityModel model,
+        IResourceStore store,
+        IEnumerable<IConnectionPackage>? packages = null,
+        ProvisioningEngineOptions? options = null,
+        TimeProvider? timeProvider = null,
+        IInternalWorkflow? workflow = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -40,6 +48,7 @@ public sealed class ProvisioningEngine
 
         _options = options ?? new ProvisioningEngineOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _workflow = workflow ?? new RepositoryWorkflow(model, store, _timeProvider);
     }
 
     /// <summary>
@@ -56,61 +65,84 @@ public sealed class ProvisioningEngine
         var started = _timeProvider.GetUtcNow();
         var clock = _timeProvider.GetTimestamp();
         var types = options.ResourceTypes is null ? _model.ResourceTypes : [.. options.ResourceTypes.Select(_model.GetResourceType)];
-        var graph = new ResourceGraph(_model, _store);
-        var index = new OrderIndex(await _store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
         var toSave = new List<ProvisioningOrder>();
         var states = new List<OwnerProvisioningState>();
         var summaries = new List<ResourceTypeProvisioning>();
         var blocked = new List<ProvisioningOrder>();
-        foreach (var type in types)
+        var saved = new List<ProvisioningOrder>();
+        var notes = new List<OwnershipNote>();
+
+        // Repository types (identities fed by HR) first: their orders are applied in the repository at once, so that
+        // the types owned by those identities see them in the same generation (a joiner's directory account).
+        foreach (var group in types.GroupBy(IsRepository).OrderByDescending(static g => g.Key))
         {
-            var evaluator = await TypeEvaluator.CreateAsync(_model, type, graph, _store, index, started, cancellationToken).ConfigureAwait(false);
-            var previous = (await _store.GetProvisioningStatesAsync(type.Name, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
-            var counters = new Counters();
-            var orders = new List<ProvisioningOrder>();
-            var typeStates = new List<OwnerProvisioningState>();
-            int owners = 0, evaluated = 0;
-            foreach (var owner in evaluator.Owners)
+            var graph = new ResourceGraph(_model, _store);
+            var index = new OrderIndex(await _store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
+            foreach (var type in group)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                owners++;
-                var digest = evaluator.InputDigest(owner);
-                var before = previous.GetValueOrDefault(owner.Id);
-                if (!options.Full && before is not null && before.InputDigest == digest)
+                var evaluator = await TypeEvaluator.CreateAsync(_model, type, graph, _store, index, started, cancellationToken).ConfigureAwait(false);
+                var previous = (await _store.GetProvisioningStatesAsync(type.Name, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+                var counters = new Counters();
+                var orders = new List<ProvisioningOrder>();
+                var typeStates = new List<OwnerProvisioningState>();
+                int owners = 0, evaluated = 0;
+                foreach (var owner in evaluator.Owners)
                 {
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    owners++;
+                    var digest = evaluator.InputDigest(owner);
+                    var before = previous.GetValueOrDefault(owner.Id);
+                    if (!options.Full && before is not null && before.InputDigest == digest)
+                    {
+                        continue;
+                    }
+
+                    evaluated++;
+                    var desired = evaluator.Evaluate(owner);
+                    var generated = evaluator.Compare(owner, desired, before, counters).ToList();
+                    orders.AddRange(generated);
+
+                    // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
+                    index.Add(generated);
+                    typeStates.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
                 }
 
-                evaluated++;
-                var desired = evaluator.Evaluate(owner);
-                var generated = evaluator.Compare(owner, desired, before, counters).ToList();
-                orders.AddRange(generated);
-
-                // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
-                index.Add(generated);
-                typeStates.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
+                orders.AddRange(evaluator.Orphans(counters));
+                var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
+                summaries.Add(new ResourceTypeProvisioning(type.Name, owners, evaluated, counters.Added, counters.Modified, counters.Deleted, counters.NonConforming,
+                    counters.Gaps, counters.WaitingForDependency, counters.WaitingForReview, threshold is not null, threshold, evaluator.Problems));
+                if (threshold is null)
+                {
+                    toSave.AddRange(orders);
+                    states.AddRange(typeStates);
+                    notes.AddRange(evaluator.Notes);
+                }
+                else
+                {
+                    // Reported, not saved (ids stay 0): the next generation finds the same difference, and Force lets it through.
+                    blocked.AddRange(orders);
+                }
             }
 
-            orders.AddRange(evaluator.Orphans(counters));
-            var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
-            summaries.Add(new ResourceTypeProvisioning(type.Name, owners, evaluated, counters.Added, counters.Modified, counters.Deleted, counters.NonConforming,
-                counters.Gaps, counters.WaitingForDependency, counters.WaitingForReview, threshold is not null, threshold, evaluator.Problems));
-            if (threshold is null)
+            if (options.DryRun)
             {
-                toSave.AddRange(orders);
-                states.AddRange(typeStates);
+                saved.AddRange(toSave);
             }
             else
             {
-                // Reported, not saved (ids stay 0): the next generation finds the same difference, and Force lets it through.
-                blocked.AddRange(orders);
-            }
-        }
+                var kept = await _store.SaveOrdersAsync(toSave, states, cancellationToken).ConfigureAwait(false);
+                if (group.Key)
+                {
+                    var (applied, appliedNotes) = await ApplyInternalAsync([.. kept.Where(static o => o.State == OrderState.Pending)], cancellationToken).ConfigureAwait(false);
+                    kept = [.. kept.Select(o => applied.GetValueOrDefault(o.Id) ?? o)];
+                    notes.AddRange(appliedNotes);
+                }
 
-        IReadOnlyList<ProvisioningOrder> saved = toSave;
-        if (!options.DryRun)
-        {
-            saved = await _store.SaveOrdersAsync(toSave, states, cancellationToken).ConfigureAwait(false);
+                saved.AddRange(kept);
+            }
+
+            toSave.Clear();
+            states.Clear();
         }
 
         return new ProvisioningReport
@@ -120,6 +152,7 @@ public sealed class ProvisioningEngine
             Force = options.Force,
             ResourceTypes = summaries,
             Orders = [.. saved, .. blocked],
+            Ownership = notes,
             Duration = _timeProvider.GetElapsedTime(clock),
         };
     }
@@ -189,9 +222,14 @@ public sealed class ProvisioningEngine
     {
         int executed = 0, transmitted = 0, tickets = 0, errored = 0, retrying = 0, skipped = 0, collected = 0;
         var now = _timeProvider.GetUtcNow();
-        var pending = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
+        var due = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
             .Where(o => o.NextAttemptAt is null || o.NextAttemptAt <= now)
-            .ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
+            .ToList();
+        var internalOrders = due.Where(o => _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, o.ResourceType, StringComparison.OrdinalIgnoreCase)) is { } t && IsRepository(t)).ToList();
+        var (appliedInternally, _) = await ApplyInternalAsync(internalOrders, cancellationToken).ConfigureAwait(false);
+        executed += appliedInternally.Values.Count(static o => o.State == OrderState.Verified);
+        errored += appliedInternally.Values.Count(static o => o.State == OrderState.Errored);
+        var pending = due.Except(internalOrders).ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
         var waiting = (await _store.GetOrdersAsync(null, [OrderState.Transmitted], cancellationToken).ConfigureAwait(false))
             .Where(static o => !o.IsManual)
             .ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
@@ -345,6 +383,34 @@ public sealed class ProvisioningEngine
         var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
         var waiting = (await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false)).Count;
         return new VerificationReport(verified.Count, waiting, timedOut);
+    }
+
+    private bool IsRepository(ResourceType type) => _model.GetConnector(type.Connector).FindEntityTypeMapping(type.TargetEntityType) is null;
+
+    /// <summary>Hands repository orders to the internal workflow; what it applies is executed and, being in the repository, verified.</summary>
+    private async Task<(Dictionary<long, ProvisioningOrder> Orders, List<OwnershipNote> Notes)> ApplyInternalAsync(List<ProvisioningOrder> orders, CancellationToken cancellationToken)
+    {
+        var done = new Dictionary<long, ProvisioningOrder>();
+        var notes = new List<OwnershipNote>();
+        if (orders.Count == 0)
+        {
+            return (done, notes);
+        }
+
+        var handedAt = _timeProvider.GetUtcNow();
+        var handed = orders.Select(o => o.MoveTo(OrderState.Transmitted, handedAt, "handed to the internal workflow") with { Attempts = o.Attempts + 1 }).ToList();
+        await _store.SaveOrdersAsync(handed, [], cancellationToken).ConfigureAwait(false);
+        var results = (await _workflow.ApplyAsync(handed, cancellationToken).ConfigureAwait(false)).GroupBy(static r => r.OrderId).ToDictionary(static g => g.Key, static g => g.Last());
+        foreach (var order in handed)
+        {
+            var result = results.GetValueOrDefault(order.Id) ?? new FulfillmentResult(order.Id, FulfillmentStatus.NotAttempted, "the internal workflow gave no result for this order");
+            notes.AddRange(result.Notes ?? []);
+            var (next, outcome) = Apply(order, result, _timeProvider.GetUtcNow());
+            done[order.Id] = outcome == OrderState.Executed ? next.MoveTo(OrderState.Verified, _timeProvider.GetUtcNow(), "applied in the repository") : next;
+        }
+
+        await _store.SaveOrdersAsync([.. done.Values], [], cancellationToken).ConfigureAwait(false);
+        return (done, notes);
     }
 
     private static string Suffix(string? note) => string.IsNullOrWhiteSpace(note) ? string.Empty : ": " + note;

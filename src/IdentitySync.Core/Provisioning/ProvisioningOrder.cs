@@ -114,4 +114,24 @@ public sealed record OrderHistoryEntry(OrderState State, DateTimeOffset At, stri
 /// <param name="OrderId">The order's id.</param>
 /// <param name="Status">The outcome.</param>
 /// <param name="Message">Details for people, such as the system's error.</param>
-public sealed record FulfillmentResult(long OrderId, FulfillmentStatus Status, string? Message = null);
+/// <param name="Notes">For repository orders, what ownership policies made the workflow overwrite or skip.</param>
+public sealed record FulfillmentResult(long OrderId, FulfillmentStatus Status, string? Message = null, IReadOnlyList<OwnershipNote>? Notes = null);
+
+/// <summary>What an ownership policy did to one property of a repository resource.</summary>
+/// <param name="ResourceType">The resource type (the source).</param>
+/// <param name="Resource">The resource's key.</param>
+/// <param name="Property">The property.</param>
+/// <param name="Action">Whether the value was overwritten or kept.</param>
+/// <param name="Policy">The property's ownership policy.</param>
+/// <param name="Reason">Why, in plain words, with the values and who set the previous one.</param>
+public sealed record OwnershipNote(string ResourceType, string Resource, string Property, OwnershipAction Action, Model.PropertyOwnership Policy, string Reason);
+
+/// <summary>What an ownership policy did.</summary>
+public enum OwnershipAction
+{
+    /// <summary>The source's value replaced one set otherwise (by hand, or by another source).</summary>
+    Overwritten,
+
+    /// <summary>The source's value was not written; the current one is kept.</summary>
+    Skipped,
+}

@@ -24,6 +24,9 @@ public sealed record ProvisioningReport
     /// <summary>Gets the orders generated (saved unless dry run or blocked).</summary>
     public IReadOnlyList<ProvisioningOrder> Orders { get; init; } = [];
 
+    /// <summary>Gets what ownership policies did to repository properties (identities): values overwritten, values kept, and why.</summary>
+    public IReadOnlyList<OwnershipNote> Ownership { get; init; } = [];
+
     /// <summary>Gets how long it took.</summary>
     public TimeSpan Duration { get; init; }
 

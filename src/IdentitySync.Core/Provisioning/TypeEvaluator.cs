@@ -40,9 +40,16 @@ internal sealed class TypeEvaluator
         _now = now;
         _targetType = model.GetEntityType(type.TargetEntityType);
         _rulesDigest = RulesDigest(type);
+        IsRepository = model.GetConnector(type.Connector).FindEntityTypeMapping(type.TargetEntityType) is null;
     }
 
     public List<string> Problems { get; } = [];
+
+    /// <summary>Gets what ownership policies made this generation skip.</summary>
+    public List<OwnershipNote> Notes { get; } = [];
+
+    /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfils its orders.</summary>
+    public bool IsRepository { get; }
 
     public int AccountCount => _accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count;
 
@@ -210,7 +217,8 @@ internal sealed class TypeEvaluator
                 yield break;
             }
 
-            var changes = desired.Values.Where(static v => v.Value is not null).ToDictionary(static v => v.Key, static v => v.Value, StringComparer.Ordinal);
+            var manual = _type.ScalarRules.Where(r => OwnershipOf(r) == PropertyOwnership.Manual).Select(r => _targetType.FindProperty(r.Property)!.Name).ToHashSet(StringComparer.Ordinal);
+            var changes = desired.Values.Where(v => v.Value is not null && !manual.Contains(v.Key)).ToDictionary(static v => v.Key, static v => v.Value, StringComparer.Ordinal);
             var navigation = desired.Links.Where(static l => l.Value.Count > 0).ToDictionary(static l => l.Key, static l => new NavigationChange([.. l.Value], []), StringComparer.Ordinal);
             counters.Added++;
             yield return NewOrder(OrderChangeType.Added, OrderKind.Rule, who, null, changes, navigation, ArgumentsOf(changes),
@@ -225,7 +233,7 @@ internal sealed class TypeEvaluator
             var review = categorization.Confidence < 100;
             if (desired.Entitled == false)
             {
-                if (_orders.HoldsDeleted(account.Id))
+                if (_orders.HoldsDeleted(account.Id) || IsEnded(account))
                 {
                     continue;
                 }
@@ -259,7 +267,7 @@ internal sealed class TypeEvaluator
     {
         foreach (var (account, categorization) in _orphans)
         {
-            if (_orders.HoldsDeleted(account.Id))
+            if (_orders.HoldsDeleted(account.Id) || IsEnded(account))
             {
                 continue;
             }
@@ -284,6 +292,18 @@ internal sealed class TypeEvaluator
     public OwnerProvisioningState StateOf(StoredResource owner, ulong digest, Desired desired) =>
         new(_type.Name, owner.Id, digest, desired.Entitled ?? false, desired.Values,
             desired.Links.ToDictionary(static l => l.Key, static l => (IReadOnlyList<string>)[.. l.Value], StringComparer.Ordinal));
+
+    /// <summary>The rule's ownership; for a repository type without one, authoritative; for a managed system, null (a hand-made change is reviewed).</summary>
+    private PropertyOwnership? OwnershipOf(ScalarRule rule) =>
+        rule.CreateOnly ? PropertyOwnership.CreateOnly : rule.Ownership ?? (IsRepository ? PropertyOwnership.Authoritative : null);
+
+    /// <summary>Whether a repository resource was ended by the internal workflow: it is not removed again.</summary>
+    private bool IsEnded(StoredResource account)
+    {
+        var workflow = _type.Policies.Workflow;
+        return (workflow.ActiveProperty is { } active && account.Values[IndexOf(_targetType, active)] is false)
+            || (workflow.EndDateProperty is { } end && account.Values[IndexOf(_targetType, end)] is not null);
+    }
 
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
 
@@ -383,13 +403,33 @@ internal sealed class TypeEvaluator
         var ruleReasons = new List<string>();
         var driftReasons = new List<string>();
         var wins = _type.Policies.ComputedValuesWin;
-        foreach (var rule in _type.ScalarRules.Where(static r => !r.CreateOnly))
+        foreach (var rule in _type.ScalarRules)
         {
             var property = _targetType.FindProperty(rule.Property)!;
             var wanted = desired.Values[property.Name];
             var actual = ActualValue(account, property);
             if (Same(wanted, actual, rule.Comparison) || _orders.Holds(account.Id, property.Name, wanted))
             {
+                continue;
+            }
+
+            var ownership = OwnershipOf(rule);
+            if (ownership is PropertyOwnership.CreateOnly or PropertyOwnership.Manual
+                || (ownership == PropertyOwnership.IfEmpty && actual is not null))
+            {
+                if (ownership != PropertyOwnership.CreateOnly || IsRepository)
+                {
+                    Notes.Add(new OwnershipNote(_type.Name, account.Key, property.Name, OwnershipAction.Skipped, ownership.Value,
+                        $"{ownership}: {desired.Explain[property.Name]} computes {Show(wanted)}, but {(ownership == PropertyOwnership.IfEmpty ? "the property is not empty" : ownership == PropertyOwnership.Manual ? "the source never writes it" : "it was set at creation")}; it keeps {Show(actual)}"));
+                }
+
+                continue;
+            }
+
+            if (ownership is PropertyOwnership.Authoritative or PropertyOwnership.IfEmpty)
+            {
+                ruleChanges[property.Name] = wanted;
+                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {_type.Connector} holds {Show(actual)} ({ownership})");
                 continue;
             }
 

@@ -43,6 +43,14 @@ public interface IChangeSetWriter : IAsyncDisposable
     /// <returns>A task that completes when the links are removed in the transaction.</returns>
     ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken);
 
+    /// <summary>Records where property values of a resource came from (repository resources), replacing the source of the same property; deleting the resource deletes them.</summary>
+    /// <param name="entityType">The resource's entity type.</param>
+    /// <param name="key">The resource's primary key (inserted in this change set or before).</param>
+    /// <param name="sources">The sources; their <see cref="PropertySource.ResourceId"/> is ignored.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when they are written in the transaction.</returns>
+    ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken);
+
     /// <summary>Makes every write of the transaction visible at once, with the connector's new state.</summary>
     /// <param name="state">The connector's state after this change set.</param>
     /// <param name="cancellationToken">Stops the commit before it starts.</param>

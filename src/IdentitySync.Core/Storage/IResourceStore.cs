@@ -132,6 +132,12 @@ public interface IResourceStore
     /// <returns>The states, in no particular order.</returns>
     ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken);
 
+    /// <summary>Reads where each property value of a repository resource came from.</summary>
+    /// <param name="resourceId">The resource's id.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The sources, by property (ordinal); none for values never written by a rule or an edit.</returns>
+    ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken);
+
     /// <summary>Starts the transaction that applies one change set of a connector.</summary>
     /// <param name="connector">The connector.</param>
     /// <param name="expectedVersion">The connector version the change set was computed against.</param>

@@ -18,6 +18,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     private readonly ConcurrentDictionary<string, Jobs.JobRun> _jobRuns = new(StringComparer.Ordinal);
     private Dictionary<long, Categorization.AccountCategorization> _categorizations = [];
     private readonly SortedDictionary<long, Provisioning.ProvisioningOrder> _orders = [];
+    private Dictionary<(long ResourceId, string Property), PropertySource> _sources = [];
     private readonly Dictionary<(string ResourceType, long OwnerId), Provisioning.OwnerProvisioningState> _provisioningStates = [];
     private long _nextId = 1;
 
@@ -240,6 +241,16 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<PropertySource> found = [.. _sources.Values.Where(s => s.ResourceId == resourceId).OrderBy(static s => s.Property, StringComparer.Ordinal)];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -298,7 +309,16 @@ public sealed class InMemoryResourceStore : IResourceStore
         private readonly Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<(string EntityType, long Id)> _deleted = [];
+        private readonly List<(string EntityType, string Key, IReadOnlyList<PropertySource> Sources)> _sources = [];
         private bool _done;
+
+        public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
+        {
+            var resource = Resources(entityType).GetValueOrDefault(key)
+                ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
+            _sources.Add((entityType, resource.Key, [.. sources.Select(s => s with { ResourceId = resource.Id })]));
+            return ValueTask.CompletedTask;
+        }
 
         public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
         {
@@ -408,6 +428,17 @@ public sealed class InMemoryResourceStore : IResourceStore
                 if (deletedIds.Count > 0)
                 {
                     store._categorizations = store._categorizations.Where(c => !deletedIds.Contains(c.Key)).ToDictionary();
+                }
+
+                if (deletedIds.Count > 0 || _sources.Count > 0)
+                {
+                    var sources = store._sources.Where(s => !deletedIds.Contains(s.Key.ResourceId)).ToDictionary();
+                    foreach (var source in _sources.SelectMany(static s => s.Sources).Where(s => !deletedIds.Contains(s.ResourceId)))
+                    {
+                        sources[(source.ResourceId, source.Property)] = source;
+                    }
+
+                    store._sources = sources;
                 }
 
                 store._states = new(store._states, StringComparer.OrdinalIgnoreCase) { [connector] = state };

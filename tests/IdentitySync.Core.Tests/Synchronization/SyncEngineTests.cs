@@ -713,6 +713,8 @@ public sealed class SyncEngineTests
 
         public ValueTask<IdentitySync.Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken) => inner.GetOrderAsync(id, cancellationToken);
 
+        public ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken) => inner.GetSourcesAsync(resourceId, cancellationToken);
+
         public ValueTask<IReadOnlyList<IdentitySync.Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken) =>
             inner.GetProvisioningStatesAsync(resourceType, cancellationToken);
 
@@ -781,6 +783,9 @@ public sealed class SyncEngineTests
                 owner.Count();
                 return inner.RemoveLinksAsync(association, links, cancellationToken);
             }
+
+            public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
+                inner.SetSourcesAsync(entityType, key, sources, cancellationToken);
 
             public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken) => inner.CommitAsync(state, cancellationToken);
 

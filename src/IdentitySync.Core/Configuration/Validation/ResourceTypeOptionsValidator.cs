@@ -141,11 +141,29 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
             }
 
             RuleExpressionChecks.Check(context, index, path + ".Value", rule.Value, rule.ValueExpression, ExpressionKind.Value, "Owner", owner);
+            if (rule.Ownership is not null && ValidationRules.ParseEnum<Model.PropertyOwnership>(rule.Ownership) is null)
+            {
+                context.AddFailure(path + ".Ownership", $"'{rule.Ownership}' is not an ownership policy; use {ValidationRules.Allowed<Model.PropertyOwnership>()}");
+            }
+
             if (rule.Comparison is not null && ValidationRules.ParseEnum<Model.ComparisonType>(rule.Comparison) is null)
             {
                 context.AddFailure(path + ".Comparison", $"'{rule.Comparison}' is not a comparison; use {ValidationRules.Allowed<Model.ComparisonType>()}");
             }
         }
+
+        if (targetType is not null && !index.MappingConnectors.ContainsKey(targetType.Name!))
+        {
+            // A repository type (identities): the internal workflow creates its resources, keyed by the first property.
+            var key = targetType.Properties.FirstOrDefault()?.Name;
+            if (key is not null && resourceType.TypeRules.Count > 0 && !resourceType.ScalarRules.Any(r => string.Equals(r.Property, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                context.AddFailure("ScalarRules", $"'{targetType.Name}' is a repository type (no connector maps it): its resources are created here and keyed by its first property, '{key}'; give a scalar rule for '{key}'");
+            }
+        }
+
+        CheckWorkflowProperty(context, "Workflow.EndDateProperty", resourceType.Workflow.EndDateProperty, targetType, nameof(Model.ScalarType.DateTime));
+        CheckWorkflowProperty(context, "Workflow.ActiveProperty", resourceType.Workflow.ActiveProperty, targetType, nameof(Model.ScalarType.Bool));
 
         position = 0;
         foreach (var rule in resourceType.NavigationRules)
@@ -168,6 +186,24 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
             RuleExpressionChecks.Check(context, index, path + ".Owner", rule.Owner, rule.OwnerExpression, ExpressionKind.Value, "Owner", owner);
             RuleExpressionChecks.Check(context, index, path + ".Target", rule.Target, rule.TargetExpression, ExpressionKind.Value, "Target", linked);
             CheckCriteria(context, index, path + ".Criteria", rule.Criteria, rule.CriteriaExpression, owner);
+        }
+    }
+
+    private static void CheckWorkflowProperty(ValidationContext<ResourceTypeOptions> context, string path, string? property, EntityTypeOptions? targetType, string type)
+    {
+        if (property is null || targetType is null)
+        {
+            return;
+        }
+
+        var found = targetType.Properties.FirstOrDefault(p => string.Equals(p.Name, property, StringComparison.OrdinalIgnoreCase));
+        if (found is null)
+        {
+            context.AddFailure(path, $"entity type '{targetType.Name}' has no property '{property}'; it has: {string.Join(", ", targetType.Properties.Select(static p => p.Name))}");
+        }
+        else if (!string.Equals(found.Type, type, StringComparison.OrdinalIgnoreCase) || found.IsMultiValued)
+        {
+            context.AddFailure(path, $"'{property}' is {found.Type}{(found.IsMultiValued ? " (multi-valued)" : string.Empty)}; this setting needs a single-valued {type} property");
         }
     }
 

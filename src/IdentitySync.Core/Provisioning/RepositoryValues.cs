@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using IdentitySync.Internal;
+using IdentitySync.Model;
+
+namespace IdentitySync.Provisioning;
+
+/// <summary>Turns order values (text) into the typed values the store keeps for repository resources.</summary>
+internal static class RepositoryValues
+{
+    public static ulong DigestOf(IReadOnlyList<object?> values) =>
+        Xxh64.Hash(Encoding.UTF8.GetBytes(string.Join('\u001f', values.Select(static v => v switch
+        {
+            null => "\u0000",
+            _ => Rules.Values.Text(v is object[] items ? string.Join('\u001e', items.Select(Rules.Values.Text)) : v),
+        }))));
+
+    public static object? Typed(ScalarProperty property, object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (property.IsMultiValued)
+        {
+            var items = value is string[] texts ? texts : [Rules.Values.Text(value)];
+            return items.Length == 0 ? null : items.Select(i => ParseSingle(property.Type, i)).ToArray();
+        }
+
+        return ParseSingle(property.Type, value is string[] many ? many.FirstOrDefault() : Rules.Values.Text(value));
+    }
+
+    public static object? ParseSingle(ScalarType type, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        return type switch
+        {
+            ScalarType.Bool => bool.Parse(text),
+            ScalarType.Int32 => int.Parse(text, invariant),
+            ScalarType.Int64 => long.Parse(text, invariant),
+            ScalarType.Double => double.Parse(text, invariant),
+            ScalarType.Guid => Guid.Parse(text),
+            ScalarType.DateTime => DateTime.Parse(text, invariant, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+            ScalarType.Binary => Convert.FromBase64String(text),
+            _ => text,
+        };
+    }
+
+}
