@@ -342,6 +342,35 @@ public abstract class ResourceStoreConformanceTests
         });
     }
 
+    /// <summary>Property sources are written in the change set's transaction, replaced per property, and deleted with their resource.</summary>
+    [Test]
+    public async Task PropertySources_WrittenWithTheirResource_ReplacedAndDeletedWithIt()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var rule = new PropertySource(0, "Name", PropertySourceKind.Rule, "HR / HR_Identity", "Owner.Name", 4, at);
+        await ApplyAsync("(repository)", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"])], s_none);
+            await w.SetSourcesAsync("User", "u1", [rule, rule with { Property = "Phone", OrderId = 5 }], s_none);
+        });
+        var id = (await Store.FindResourceAsync("User", "u1", s_none))!.Id;
+        await ApplyAsync("(repository)", 1, w => w.SetSourcesAsync("User", "u1", [new PropertySource(0, "Name", PropertySourceKind.Manual, "alice", "married", null, at.AddHours(1))], s_none).AsTask());
+        var kept = await Reopen().GetSourcesAsync(id, s_none);
+        var missing = Assert.ThrowsAsync<StoreConflictException>(() => ApplyAsync("(repository)", 2, w => w.SetSourcesAsync("User", "nobody", [rule], s_none).AsTask()));
+        await ApplyAsync("(repository)", 2, w => w.DeleteAsync("User", ["u1"], s_none).AsTask());
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(kept, Is.EqualTo(new[]
+            {
+                new PropertySource(id, "Name", PropertySourceKind.Manual, "alice", "married", null, at.AddHours(1)),
+                new PropertySource(id, "Phone", PropertySourceKind.Rule, "HR / HR_Identity", "Owner.Name", 5, at),
+            }));
+            Assert.That(missing, Is.Not.Null);
+            Assert.That(await Store.GetSourcesAsync(id, s_none), Is.Empty);
+        });
+    }
+
     /// <summary>Job runs are kept, replaced by id, and listed newest first.</summary>
     [Test]
     public async Task JobRuns_SavedAndUpdated_AreReadBackNewestFirst()
