@@ -154,10 +154,63 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 }
             }
 
+            if (context.Model.FindConnectorOf(type.Name) is null)
+            {
+                foreach (var source in await resourceStore.GetSourcesAsync(resource.Id, cancellationToken).ConfigureAwait(false))
+                {
+                    console.MarkupLine(Markup.Escape($"{source.Property} set by {(source.Kind == PropertySourceKind.Manual ? "hand, " : string.Empty)}{source.Source}"
+                        + $"{(source.OrderId is { } order ? $" (order {order})" : string.Empty)} on {source.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}{(source.Detail is { Length: > 0 } detail ? ": " + detail : string.Empty)}"));
+                }
+            }
+
             return ExitCodes.Success;
         }));
 
-        return new Command("resources", "Read the store: list resources, show one with its links.") { list, show };
+        var types = new Command("types", "List the entity types, who feeds each, and how many resources the store holds.");
+        types.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var resourceStore = context.OpenStore();
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("entity type", "fed by", "resources", "navigation");
+            foreach (var entityType in context.Model.EntityTypes)
+            {
+                var feeder = context.Model.FindConnectorOf(entityType.Name)?.Name
+                    ?? string.Join(", ", context.Model.ResourceTypes.Where(r => string.Equals(r.TargetEntityType, entityType.Name, StringComparison.OrdinalIgnoreCase)).Select(static r => r.Name + " (workflow)"));
+                table.AddRow(
+                    Markup.Escape(entityType.Name),
+                    Markup.Escape(feeder.Length == 0 ? "(nothing)" : feeder),
+                    (await resourceStore.CountResourcesAsync(entityType.Name, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join(", ", entityType.NavigationProperties.Select(static n => $"{n.Name} → {n.TargetEntityType}"))));
+            }
+
+            console.Write(table);
+            return ExitCodes.Success;
+        }));
+
+        var setType = new Option<string>("--entity-type") { Description = "A repository entity type (one no connector maps, such as identities).", Required = true };
+        var setKey = new Option<string>("--key") { Description = "The resource's primary key.", Required = true };
+        var property = new Option<string>("--property") { Description = "The property to set.", Required = true };
+        var value = new Option<string?>("--value") { Description = "The new value; leave it out to clear the property." };
+        var by = new Option<string>("--by") { Description = "Who makes the change (default: the user running the command).", DefaultValueFactory = static _ => Environment.UserName };
+        var note = new Option<string?>("--note") { Description = "Why, kept with the change." };
+        var set = new Command("set", "Edit a repository resource's property by hand; sources honour its ownership policy afterwards.") { setType, setKey, property, value, by, note };
+        set.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var editor = new Provisioning.RepositoryEditor(context.Model, context.OpenStore());
+            try
+            {
+                var source = await editor.SetAsync(parse.GetValue(setType)!, parse.GetValue(setKey)!, parse.GetValue(property)!, parse.GetValue(value), parse.GetValue(by)!, parse.GetValue(note), cancellationToken).ConfigureAwait(false);
+                console.MarkupLine(Markup.Escape($"{parse.GetValue(setType)} {parse.GetValue(setKey)}: {source.Property} set by {source.Source}."));
+                return ExitCodes.Success;
+            }
+            catch (IdentitySyncException exception)
+            {
+                throw new UsageException(exception.Message);
+            }
+        }));
+
+        return new Command("resources", "Read the store: list entity types and resources, show one with its links and sources, edit a repository resource.") { types, list, show, set };
     }
 
     public Command Demo()

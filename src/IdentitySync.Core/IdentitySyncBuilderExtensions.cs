@@ -51,6 +51,21 @@ public static class IdentitySyncBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Replaces the internal workflow that fulfils repository orders (identities fed by HR), for example to
+    /// route changes through the host's own approvals; the replacement typically wraps <see cref="Provisioning.RepositoryWorkflow"/>.
+    /// </summary>
+    /// <typeparam name="TWorkflow">The workflow, resolved from the container.</typeparam>
+    /// <param name="builder">The IdentitySync builder.</param>
+    /// <returns>The builder.</returns>
+    public static IIdentitySyncBuilder UseInternalWorkflow<TWorkflow>(this IIdentitySyncBuilder builder)
+        where TWorkflow : class, Provisioning.IInternalWorkflow
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<Provisioning.IInternalWorkflow, TWorkflow>());
+        return builder;
+    }
+
     /// <summary>Uses the in-memory store: for tests and hosts that keep nothing between processes.</summary>
     /// <param name="builder">The IdentitySync builder.</param>
     /// <returns>The builder.</returns>

@@ -136,6 +136,11 @@ public sealed class ProvisioningEngine
                     var (applied, appliedNotes) = await ApplyInternalAsync([.. kept.Where(static o => o.State == OrderState.Pending)], cancellationToken).ConfigureAwait(false);
                     kept = [.. kept.Select(o => applied.GetValueOrDefault(o.Id) ?? o)];
                     notes.AddRange(appliedNotes);
+                    if (applied.Count > 0)
+                    {
+                        // New or changed owners: their existing accounts are correlated before any Added order is considered.
+                        await new CategorizationEngine(_model, _store, _timeProvider).CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 saved.AddRange(kept);
@@ -315,6 +320,34 @@ public sealed class ProvisioningEngine
         return new FulfillmentReport(executed, transmitted, tickets, errored, retrying, skipped, collected, timedOut);
     }
 
+    /// <summary>
+    /// Reports the result of an order handed over earlier and answered <see cref="FulfillmentStatus.Accepted"/>: by a
+    /// host's workflow after its own approval, or by a system that confirms later.
+    /// </summary>
+    /// <param name="result">The result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The order in its new state (a repository order that succeeded is verified at once).</returns>
+    /// <exception cref="IdentitySyncException">The order does not exist or is not transmitted.</exception>
+    public async Task<ProvisioningOrder> ReportResultAsync(FulfillmentResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var order = await GetOrderAsync(result.OrderId, cancellationToken).ConfigureAwait(false);
+        if (order.State != OrderState.Transmitted)
+        {
+            throw new IdentitySyncException($"Order {order.Id} is {order.State}; only a transmitted order takes a result.");
+        }
+
+        var (next, outcome) = Apply(order, result, _timeProvider.GetUtcNow());
+        var type = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase));
+        if (outcome == OrderState.Executed && type is not null && IsRepository(type))
+        {
+            next = next.MoveTo(OrderState.Verified, _timeProvider.GetUtcNow(), "applied in the repository");
+        }
+
+        await _store.SaveOrdersAsync([next], [], cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
     /// <summary>Lists the open tickets: orders a person should apply by hand.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The tickets, oldest first.</returns>
@@ -468,7 +501,7 @@ public sealed class ProvisioningEngine
             case FulfillmentStatus.NotFound when order.ChangeType == OrderChangeType.Deleted:
                 return (Through(order, at).MoveTo(OrderState.Executed, at, "already gone" + message), OrderState.Executed);
             case FulfillmentStatus.Accepted:
-                return (order.State == OrderState.Transmitted ? order : order.MoveTo(OrderState.Transmitted, at, "handed over; waiting for its result" + message), OrderState.Transmitted);
+                return (order.State == OrderState.Transmitted ? order with { Message = result.Message ?? order.Message } : order.MoveTo(OrderState.Transmitted, at, "handed over; waiting for its result" + message), OrderState.Transmitted);
             case FulfillmentStatus.Failed:
             case FulfillmentStatus.NotFound:
             case FulfillmentStatus.AlreadyExists:

@@ -67,6 +67,24 @@ public sealed class HrInboundTests
     }
 
     [Test]
+    public async Task NewIdentity_WhoseAccountAlreadyExists_IsCorrelatedInTheSameGeneration_NotGivenASecondOne()
+    {
+        Person("E1", "Zoë", "Martin", "555-0101", "Sales");
+        _package.SetTable("users", "sam;employeeId", "zoe.martin;E1");
+
+        await RunAsync();
+
+        var orders = await _engine.GetOrdersAsync();
+        var account = (await _store.FindResourceAsync("AD_User", "zoe.martin", CancellationToken.None))!;
+        var categorization = (await _store.GetCategorizationsAsync("AD_User", CancellationToken.None)).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(orders.Select(static o => o.ResourceType), Is.EqualTo(new[] { "HR_Identity" }));
+            Assert.That((categorization.ResourceId, categorization.Status, categorization.ResourceType), Is.EqualTo((account.Id, CategorizationStatus.Correlated, "AD_User")));
+        });
+    }
+
+    [Test]
     public async Task ManualChange_ToCreateOnlyAndManualProperties_SurvivesTheNextHrRun_AndTheReportSaysWhy()
     {
         Person("E1", "Zoë", "Martin", "555-0101", "Sales");
@@ -223,7 +241,9 @@ public sealed class HrInboundTests
         });
     }
 
-    private static IdentityModel Model(string phone = "Manual") => new IdentityModelBuilder()
+    private static IdentityModel Model(string phone = "Manual") => Configure(new IdentityModelBuilder(), phone).Build();
+
+    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual") => builder
         .AddEntityType("HR_Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department"))
         .AddEntityType("Identity", e => e
             .AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department")
@@ -264,8 +284,36 @@ public sealed class HrInboundTests
             r.ScalarRules.Add(new ScalarRuleOptions { Property = "Sam", Value = "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", CreateOnly = true });
             r.ScalarRules.Add(new ScalarRuleOptions { Property = "EmployeeId", Value = "Owner.EmployeeId" });
             r.Thresholds.MaxOrdersPercent = 0;
-        })
-        .Build();
+        });
+
+    [Test]
+    public async Task HostWorkflow_RegisteredThroughDependencyInjection_DecidesOnIdentityOrders()
+    {
+        Person("E1", "Zoë", "Martin", "555-0101", "Sales");
+        _package.SetTable("people", "id;first;last;phone;dept", _people.Values);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddIdentitySync(b => b.UseInMemoryStore().AddConnectionPackage(_package).UseInternalWorkflow<ApprovalsFirst>().ConfigureModel(m => Configure(m)));
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var sync = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<SyncEngine>(provider);
+        var engine = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ProvisioningEngine>(provider);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IResourceStore>(provider);
+        await sync.SynchronizeAsync("HR");
+
+        var report = await engine.GenerateAsync();
+        var waiting = await store.CountResourcesAsync("Identity", CancellationToken.None);
+        var approved = report.Orders.Single();
+        var applied = await new RepositoryWorkflow(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IdentityModel>(provider), store).ApplyAsync([approved], CancellationToken.None);
+        var done = await engine.ReportResultAsync(applied.Single());
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(approved.State, Is.EqualTo(OrderState.Transmitted));
+            Assert.That(approved.Message, Is.EqualTo("waiting for the host's approval"));
+            Assert.That(waiting, Is.Zero);
+            Assert.That(done.State, Is.EqualTo(OrderState.Verified));
+            Assert.That(await store.CountResourcesAsync("Identity", CancellationToken.None), Is.EqualTo(1));
+        });
+    }
 
     private void Create(bool keepPeople)
     {
@@ -294,5 +342,12 @@ public sealed class HrInboundTests
 
         all.Sort(StringComparer.Ordinal);
         return all;
+    }
+
+    /// <summary>A host's workflow: every identity change waits for its own approval process.</summary>
+    private sealed class ApprovalsFirst : IInternalWorkflow
+    {
+        public ValueTask<IReadOnlyList<FulfillmentResult>> ApplyAsync(IReadOnlyList<ProvisioningOrder> orders, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<FulfillmentResult>>([.. orders.Select(static o => new FulfillmentResult(o.Id, FulfillmentStatus.Accepted, "waiting for the host's approval"))]);
     }
 }
