@@ -8,10 +8,14 @@ internal static class DemoConfiguration
           // The demo company's configuration. Every setting is described in docs/configuration.md.
           "IdentitySync": {
             "EntityTypes": [
-              // The central repository's identities; no connector feeds them directly.
+              // The central repository's identities: no connector maps them; HR feeds them through the internal workflow
+              // (the HR_Identity resource type below). The first property is their key.
               {
                 "Name": "Identity",
-                "Properties": [ { "Name": "EmployeeId" }, { "Name": "FirstName" }, { "Name": "LastName" }, { "Name": "Login" } ]
+                "Properties": [
+                  { "Name": "EmployeeId" }, { "Name": "FirstName" }, { "Name": "LastName" }, { "Name": "Login" }, { "Name": "OrganizationCode" },
+                  { "Name": "IsActive", "Type": "Bool" }, { "Name": "EndDate", "Type": "DateTime" }
+                ]
               },
               // What the HR system exports.
               {
@@ -153,44 +157,59 @@ internal static class DemoConfiguration
               }
             ],
             // Resource types give accounts an intent and a policy; categorization and provisioning use them.
-            // Owners are HR people here: identities created from HR (the HR inbound flow) will take their place.
             // Categorization uses CorrelationRules and ClassificationRules; provisioning uses TypeRules, ScalarRules,
-            // NavigationRules and QueryRules.
+            // NavigationRules and QueryRules (docs/provisioning.md).
             "ResourceTypes": [
               {
-                "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
+                // HR people become identities. Identity is a repository type, so the internal workflow fulfils these
+                // orders at once: Added creates the identity, Modified updates it, Deleted ends it (inactive, end date).
+                "Name": "HR_Identity", "DisplayName": "Identity (from HR)", "Connector": "HR", "OwnerEntityType": "HR_Person", "TargetEntityType": "Identity",
+                "CorrelationRules": [ { "Owner": "Owner.EmployeeId", "Account": "Account.EmployeeId" } ],
+                "TypeRules": [ { "Criteria": "not(isEmpty(Owner.EmployeeId))" } ],
+                // Ownership: HR is authoritative for names (a manual edit is overwritten, and the report says so);
+                // the login is set once; other sources or people may own the rest.
+                "ScalarRules": [
+                  { "Property": "EmployeeId", "Value": "Owner.EmployeeId" },
+                  { "Property": "FirstName", "Value": "Owner.FirstName", "Ownership": "Authoritative" },
+                  { "Property": "LastName", "Value": "Owner.LastName", "Ownership": "Authoritative" },
+                  { "Property": "Login", "Value": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "Ownership": "CreateOnly" },
+                  { "Property": "OrganizationCode", "Value": "Owner.Organization.Code" }
+                ],
+                "RemoveOrphans": true,
+                "Workflow": { "ActiveProperty": "IsActive", "EndDateProperty": "EndDate" }
+              },
+              {
+                "Name": "AD_NominativeUser", "DisplayName": "AD User (nominative)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User",
                 // Rules in the expression language (docs/expressions.md); from confidence 100 the owner is set, below it is suggested.
                 "CorrelationRules": [
                   { "Owner": "Owner.EmployeeId", "Account": "Account.EmployeeId", "Confidence": 120 },
                   { "Owner": "simplify(Owner.LastName) + simplify(Owner.FirstName)", "Account": "simplify(Account.DisplayName)", "Confidence": 80 }
                 ],
-                // Provisioning (docs/provisioning.md): every person in HR gets an account with these values, in the
-                // Staff group and in the group of their organization.
-                "TypeRules": [ { "Criteria": "not(isEmpty(Owner.EmployeeId))" } ],
+                // Provisioning: every active identity gets an account with these values, in the Staff group and in
+                // the group of their organization; an ended identity's account is removed.
+                "TypeRules": [ { "Criteria": "equals(Owner.IsActive, 'true')" } ],
                 "ScalarRules": [
-                  { "Property": "SamAccountName", "Value": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "CreateOnly": true },
-                  { "Property": "Dn", "Value": "'CN=' + simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName) + ',OU=Users,DC=demo,DC=test'", "CreateOnly": true },
+                  { "Property": "SamAccountName", "Value": "Owner.Login", "CreateOnly": true },
+                  { "Property": "Dn", "Value": "'CN=' + Owner.Login + ',OU=Users,DC=demo,DC=test'", "CreateOnly": true },
                   { "Property": "EmployeeId", "Value": "Owner.EmployeeId" },
                   { "Property": "DisplayName", "Value": "Owner.LastName + ', ' + Owner.FirstName", "Comparison": "IgnoreCase" }
                 ],
                 "NavigationRules": [ { "Property": "MemberOf", "Target": "CN=Staff,OU=Groups,DC=demo,DC=test" } ],
-                "QueryRules": [ { "Property": "MemberOf", "Owner": "'GG_' + Owner.Organization.Code", "Target": "Target.Cn" } ],
-                // A leaver's account (the HR row is gone) is removed; without this it would wait for review.
-                "RemoveOrphans": true
+                "QueryRules": [ { "Property": "MemberOf", "Owner": "'GG_' + Owner.OrganizationCode", "Target": "Target.Cn" } ]
               },
               {
-                "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "HR_Person", "TargetEntityType": "AD_User",
+                "Name": "AD_AdminUser", "DisplayName": "AD User (administration)", "Connector": "AD", "OwnerEntityType": "Identity", "TargetEntityType": "AD_User",
                 "AllowAdd": false, "RequireReview": true,
                 "ClassificationRules": [ { "Predicate": "startsWith(Account.SamAccountName, 'adm-')" } ]
               },
               {
-                "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "HR_Person", "TargetEntityType": "App_Account",
-                "CorrelationRules": [ { "Owner": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "Account": "Account.Login" } ],
-                // Finance and Sales use the application; their accounts come after their directory account.
-                "TypeRules": [ { "Criteria": "in(Owner.Organization.Code, 'FIN', 'SAL')" } ],
+                "Name": "App_User", "DisplayName": "Application user (manual tickets)", "Connector": "App", "OwnerEntityType": "Identity", "TargetEntityType": "App_Account",
+                "CorrelationRules": [ { "Owner": "Owner.Login", "Account": "Account.Login" } ],
+                // Active people of Finance and Sales use the application; their accounts come after their directory account.
+                "TypeRules": [ { "Criteria": "and(equals(Owner.IsActive, 'true'), in(Owner.OrganizationCode, 'FIN', 'SAL'))" } ],
                 "DependsOn": [ "AD_NominativeUser" ],
                 "ScalarRules": [
-                  { "Property": "Login", "Value": "simplify(substring(Owner.FirstName, 0, 1) + Owner.LastName)", "CreateOnly": true },
+                  { "Property": "Login", "Value": "Owner.Login", "CreateOnly": true },
                   { "Property": "Enabled", "Value": "'true'" }
                 ],
                 // The App connector has no connection that writes: its orders become tickets for a person.

@@ -42,7 +42,7 @@ internal static class DemoDirectoryScript
             case OrderChangeType.Added when index >= 0:
                 return $"{sam} already exists";
             case OrderChangeType.Added:
-                var number = 200 + company.Accounts.Count;
+                var number = Math.Max(200, company.Accounts.Max(static a => a.Index) + 1);
                 company.Accounts.Add(new DirectoryAccount(DemoCompany.AccountGuid(number), Text(order.Changes, "Dn") ?? DemoCompany.Dn(sam!), sam!,
                     Text(order.Changes, "EmployeeId") ?? string.Empty, Text(order.Changes, "DisplayName") ?? sam!, string.Empty, number));
                 index = company.Accounts.Count - 1;

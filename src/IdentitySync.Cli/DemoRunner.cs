@@ -7,6 +7,8 @@ namespace IdentitySync.Cli;
 /// <summary>Writes the demo company and runs, step by step, what IdentitySync does with it.</summary>
 internal sealed class DemoRunner(IAnsiConsole console, string directory)
 {
+    private readonly DemoClock _clock = new();
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var company = new DemoCompany();
@@ -28,7 +30,8 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
 
         using var context = CliContext.Load(Path.Combine(directory, CliContext.DefaultConfigFile), null);
         var store = context.OpenStore();
-        var engine = context.Engine(store);
+        // A clock of its own keeps the demo's output the same on every run: an hour per step, a week between the two HR exports.
+        var engine = context.Engine(store, _clock);
 
         Step(1, "Load every connector into the empty store (initial mode).");
         foreach (var connector in context.Model.Connectors)
@@ -36,31 +39,30 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             ReportPrinter.Print(console, await engine.SynchronizeAsync(connector.Name, new SyncRunOptions { Mode = SyncMode.Initial }, cancellationToken).ConfigureAwait(false));
         }
 
-        Step(2, "Categorize the directory and the application: who owns each account, and what kind it is.");
-        var categorization = new Categorization.CategorizationEngine(context.Model, store);
-        var categorized = await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var counts = categorized.ResourceTypes.Where(static t => t.ResourceType.StartsWith("AD_", StringComparison.Ordinal)).ToList();
+        Step(2, "Provision: HR people become identities (the internal workflow), accounts are correlated with them, and orders are generated.");
+        var categorization = new Categorization.CategorizationEngine(context.Model, store, _clock);
+        var provisioning = context.Provisioning(store, _clock);
+        var generated = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        ProvisionCommands.PrintGeneration(console, generated);
+        console.MarkupLine($"  {await store.CountResourcesAsync("Identity", cancellationToken).ConfigureAwait(false)} identities created from HR, each remembering which rule and order set each value.");
+        var adCategorizations = await store.GetCategorizationsAsync("AD_User", cancellationToken).ConfigureAwait(false);
         var logins = (await store.GetResourcePageAsync("AD_User", null, 1000, cancellationToken).ConfigureAwait(false)).ToDictionary(static r => r.Id, static r => (string)r.Values[2]!);
-        var uncategorized = (await categorization.GetUncategorizedAsync(cancellationToken).ConfigureAwait(false)).Where(static c => c.EntityType == "AD_User").ToList();
-        console.MarkupLine($"  {counts.Sum(static t => t.Correlated)} directory accounts correlated with their owner by employee ID, {counts.Sum(static t => t.Classified)} classified as "
-            + $"administration accounts (no owner), {counts.Sum(static t => t.Suggested + t.Ambiguous)} suggested for review, {uncategorized.Count} uncategorized.");
+        console.MarkupLine($"  Directory: {adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Correlated)} accounts correlated with their identity by employee ID, "
+            + $"{adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Classified)} classified as administration accounts (no owner), "
+            + $"{adCategorizations.Count(static c => c.Status is Categorization.CategorizationStatus.Suggested or Categorization.CategorizationStatus.Ambiguous)} suggested for review, "
+            + $"{adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Uncategorized)} uncategorized.");
         foreach (var suggestion in await categorization.GetSuggestionsAsync(cancellationToken).ConfigureAwait(false))
         {
             console.MarkupLine($"  suggested: {Markup.Escape(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Markup.Escape(suggestion.Reason ?? string.Empty)}");
         }
 
-        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", uncategorized.Select(c => logins.GetValueOrDefault(c.ResourceId))))} (orphans and a service account: accounts to review).");
-
-        Step(3, "Provision: compare what the rules ask with the accounts each person holds, and generate orders.");
-        var provisioning = context.Provisioning(store);
-        var generated = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        ProvisionCommands.PrintGeneration(console, generated);
+        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", adCategorizations.Where(static c => c.Status == Categorization.CategorizationStatus.Uncategorized).Select(c => logins.GetValueOrDefault(c.ResourceId)).Order(StringComparer.Ordinal)))} (orphans and a service account: accounts to review).");
         foreach (var order in generated.Orders.Where(static o => o.ResourceType == "AD_NominativeUser"))
         {
             console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == Provisioning.OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
         }
 
-        Step(4, "Fulfil: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
+        Step(3, "Fulfil: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
         ProvisionCommands.PrintFulfilment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
         var (applied, failed) = DemoDirectoryScript.Run(company, directory);
         console.MarkupLine($"  The directory script applied {applied} order(s) to ad/*.csv ({failed} failed) and wrote its results file; reading it back:");
@@ -87,14 +89,14 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
 
         console.MarkupLine($"  The administrator created {created.Count} account(s) in app/accounts.csv and confirmed the tickets done.");
 
-        Step(5, "Synchronize the directory and the application again, then verify: executed orders now visible become Verified.");
+        Step(4, "Synchronize the directory and the application again, then verify: executed orders now visible become Verified.");
         await SynchronizeAsync(engine, ["AD", "App"], cancellationToken).ConfigureAwait(false);
         await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var verified = await provisioning.VerifyAsync(cancellationToken).ConfigureAwait(false);
         console.MarkupLine($"  Verification: {verified.Verified} verified, {verified.Waiting} still waiting, {verified.TimedOut} timed out. "
             + $"{(await provisioning.GetOrdersToReviewAsync(cancellationToken).ConfigureAwait(false)).Count} order(s) wait for review (identitysync orders list --state AwaitingApproval).");
 
-        Step(6, "A week later, HR exports again: a joiner, a mover, a leaver. The HR run applies just that, and provisioning follows.");
+        Step(5, "A week later, HR exports again: a joiner, a mover, a leaver. The HR run applies just that; identities and accounts follow.");
         var leaver = company.People[20];
         var mover = company.People[22];
         var joiner = new Person("1041", "Zoë", "Nakamura", "znakamura", "IT", "1003", new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), false);
@@ -115,6 +117,21 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         await categorization.CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var weekVerified = await provisioning.VerifyAsync(cancellationToken).ConfigureAwait(false);
         console.MarkupLine($"  Fulfilled through the directory script and synchronized again: {weekVerified.Verified} verified.");
+
+        Step(6, "Someone edits an identity by hand; the next HR run honours each property's owner.");
+        var editor = new Provisioning.RepositoryEditor(context.Model, store, _clock);
+        await editor.SetAsync("Identity", "1041", "LastName", "Nakamura-Smith", "alice", "asked by Zoë", cancellationToken).ConfigureAwait(false);
+        await editor.SetAsync("Identity", "1041", "Login", "zoe.n", "alice", "preferred login", cancellationToken).ConfigureAwait(false);
+        console.MarkupLine("  alice set Zoë's LastName (HR is authoritative for it) and Login (HR sets it only at creation).");
+        var ownership = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var note in ownership.Ownership)
+        {
+            console.MarkupLine($"  {Markup.Escape(note.Property)}: {note.Action}. {Markup.Escape(note.Reason)}");
+        }
+
+        var zoe = (await store.FindResourceAsync("Identity", "1041", cancellationToken).ConfigureAwait(false))!;
+        console.MarkupLine($"  Zoë's identity now: {Markup.Escape(string.Join(", ", context.Model.GetEntityType("Identity").Properties.Select((p, i) => $"{p.Name} = {ReportPrinter.Format(zoe.Values[i])}").Take(5)))}; "
+            + $"sources: {Markup.Escape(string.Join(", ", (await store.GetSourcesAsync(zoe.Id, cancellationToken).ConfigureAwait(false)).Where(static x => x.Property is "LastName" or "Login").Select(static x => $"{x.Property} by {x.Source}")))}.");
 
         Step(7, "A truncated Active Directory export arrives (the job was cut off after 20 accounts).");
         company.WriteDirectory(directory, limit: 20);
@@ -137,7 +154,6 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             + $"direct reports: {reports.Count}.");
 
         console.WriteLine();
-        console.MarkupLine("Identities fed by HR (with property ownership) join this demo as they land.");
         console.MarkupLine("Try: [bold]identitysync orders list --config " + Markup.Escape(Path.Combine(directory, CliContext.DefaultConfigFile)) + "[/]");
         return blocked.Outcome == SyncOutcome.Blocked ? ExitCodes.Success : ExitCodes.Failure;
     }
@@ -158,7 +174,16 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
 
     private void Step(int number, string text)
     {
+        _clock.Now = _clock.Now.AddHours(number == 5 ? 24 * 7 : 1);
         console.WriteLine();
         console.MarkupLine($"[bold]Step {number}.[/] {Markup.Escape(text)}");
     }
+}
+
+/// <summary>The demo's clock: Monday 23 November 2026, 08:00 UTC, moved on by the demo itself.</summary>
+internal sealed class DemoClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }

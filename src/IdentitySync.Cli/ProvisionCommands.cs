@@ -191,11 +191,11 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
                 Markup.Escape(order.ResourceType),
                 Markup.Escape(order.Owner is { } owner ? $"{owner.DisplayName} ({owner.Key})" : "(gone)"),
                 Markup.Escape(order.Resource?.Key ?? "(new)"),
-                Markup.Escape(order.Reason));
+                Markup.Escape(order.Reason.Length <= 90 ? order.Reason : order.Reason[..89] + "…"));
         }
 
         console.Write(table);
-        console.MarkupLine($"{orders.Count} order(s).");
+        console.MarkupLine($"{orders.Count} order(s); 'orders show ID' gives one in full.");
     }
 
     private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);

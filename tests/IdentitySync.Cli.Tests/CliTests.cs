@@ -41,7 +41,7 @@ public sealed class CliTests
             Assert.That(first.Output, Does.Contain("Step 4."));
             Assert.That(first.Output, Does.Contain("AD complete synchronization: Blocked"));
             Assert.That(first.Output, Does.Contain("Zoë Nakamura joined IT."));
-            Assert.That(first.Output, Does.Contain("Provisioning: 14 order(s)."));
+            Assert.That(first.Output, Does.Contain("Provisioning: 54 order(s)."));
             Assert.That(first.Output, Does.Contain("Verification: 11 verified, 0 still waiting, 0 timed out."));
             Assert.That(first.Output, Does.Contain("MemberOf -'CN=GG_IT,OU=Groups,DC=demo,DC=test': the rules gave it before and no longer do"));
             Assert.That(File.ReadAllLines(Path.Combine(demo, "app", "tickets.csv")), Has.Length.EqualTo(8), "a header and 7 tickets");
@@ -58,7 +58,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-            Assert.That(result.Output, Does.Contain("is valid: 6 entity types, 3 connectors, 3 resource types."));
+            Assert.That(result.Output, Does.Contain("is valid: 6 entity types, 3 connectors, 4 resource types."));
         });
     }
 
@@ -262,9 +262,9 @@ public sealed class CliTests
         {
             Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Error);
             Assert.That(initial.Output, Does.Contain("[1/7] synchronize HR (initial): Succeeded"));
-            Assert.That(initial.Output, Does.Contain("[4/7] categorize: Warning"));
-            Assert.That(initial.Output, Does.Contain("52 accounts categorized: 45 correlated, 2 classified, 1 to review"));
-            Assert.That(initial.Output, Does.Contain("14 orders: 11 added, 1 modified, 0 deleted, 2 non-conforming"));
+            Assert.That(initial.Output, Does.Contain("[4/7] categorize: Succeeded"), "no identity exists before the first provisioning");
+            Assert.That(initial.Output, Does.Contain("52 accounts categorized: 0 correlated, 2 classified, 0 to review"));
+            Assert.That(initial.Output, Does.Contain("54 orders: 51 added, 1 modified, 0 deleted, 2 non-conforming"));
             Assert.That(initial.Output, Does.Contain("0 executed, 5 handed over, 7 tickets opened"));
             Assert.That(blocked.ExitCode, Is.EqualTo(3));
             Assert.That(blocked.Output, Does.Contain("[2/7] synchronize AD: Blocked"));
@@ -288,9 +288,10 @@ public sealed class CliTests
     public async Task Categorize_ThenReview_SettlesTheSuggestion()
     {
         await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("provision", "--config", Config);
         var report = Path.Combine(_directory, "categorization.json");
 
-        var categorized = await RunAsync("categorize", "--config", Config, "--report", report);
+        var categorized = await RunAsync("categorize", "--full", "--config", Config, "--report", report);
         var suggestions = await RunAsync("categorize", "suggestions", "--config", Config);
         var orphans = await RunAsync("categorize", "orphans", "--config", Config);
         var accepted = await RunAsync("categorize", "accept", "--config", Config, "--entity-type", "AD_User", "--key", "0000000e-2026-0042-0000-000000000001");
@@ -300,15 +301,15 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(categorized.ExitCode, Is.EqualTo(0), categorized.Error);
-            Assert.That(categorized.Output, Does.Contain("Categorization: 52 accounts categorized, 0 kept as they were, 4 uncategorized."));
-            Assert.That(File.ReadAllText(report), Does.Contain("\"considered\": 52"));
+            Assert.That(categorized.Output, Does.Contain("Categorization: 92 accounts categorized, 0 kept as they were, 4 uncategorized."));
+            Assert.That(File.ReadAllText(report), Does.Contain("\"considered\": 92"));
             Assert.That(suggestions.Output, Does.Contain("│ Suggested │ AD_NominativeUser │ 1014"));
             Assert.That(suggestions.Output, Does.Contain("1 account(s)."));
             Assert.That(orphans.Output, Does.Contain("2 account(s)."));
             Assert.That(accepted.ExitCode, Is.EqualTo(0), accepted.Error);
             Assert.That(accepted.Output.Trim(), Is.EqualTo("AD_User 0000000e-2026-0042-0000-000000000001: Reviewed as AD_NominativeUser."));
             Assert.That(unknownOwner.ExitCode, Is.EqualTo(2));
-            Assert.That(unknownOwner.Error.Trim(), Is.EqualTo("--owner: no HR_Person has the key '9999'."));
+            Assert.That(unknownOwner.Error.Trim(), Is.EqualTo("--owner: no Identity has the key '9999'."));
             Assert.That(after.Output, Does.Contain("0 account(s)."));
         });
     }
@@ -323,23 +324,23 @@ public sealed class CliTests
         var afterDry = await RunAsync("orders", "list", "--config", Config);
         var real = await RunAsync("provision", "--config", Config, "--report", Path.Combine(_directory, "provision.json"));
         var awaiting = await RunAsync("orders", "list", "--state", "AwaitingApproval", "--config", Config);
-        var shown = await RunAsync("orders", "show", "1", "--config", Config);
-        var declined = await RunAsync("orders", "decline", "1", "--note", "kept on purpose", "--config", Config);
-        var again = await RunAsync("orders", "approve", "1", "--config", Config);
+        var shown = await RunAsync("orders", "show", "41", "--config", Config);
+        var declined = await RunAsync("orders", "decline", "41", "--note", "kept on purpose", "--config", Config);
+        var again = await RunAsync("orders", "approve", "41", "--config", Config);
         var missing = await RunAsync("orders", "show", "999", "--config", Config);
 
         Assert.Multiple(() =>
         {
             Assert.That(dry.ExitCode, Is.EqualTo(0), dry.Error);
-            Assert.That(dry.Output, Does.Contain("Provisioning (dry run: nothing saved): 14 order(s)."));
-            Assert.That(afterDry.Output, Does.Contain("0 order(s)."));
+            Assert.That(dry.Output, Does.Contain("Provisioning (dry run: nothing saved): 40 order(s)."));
+            Assert.That(afterDry.Output, Does.Contain("0 order(s);"));
             Assert.That(real.ExitCode, Is.EqualTo(0), real.Error);
             Assert.That(File.ReadAllText(Path.Combine(_directory, "provision.json")), Does.Contain("\"nonConforming\": 2"));
-            Assert.That(awaiting.Output, Does.Contain("2 order(s)."));
+            Assert.That(awaiting.Output, Does.Contain("2 order(s);"));
             Assert.That(JsonDocument.Parse(shown.Output).RootElement.GetProperty("kind").GetString(), Is.EqualTo("NonConforming"));
-            Assert.That(declined.Output.Trim(), Is.EqualTo("Order 1: Declined."));
+            Assert.That(declined.Output.Trim(), Is.EqualTo("Order 41: Declined."));
             Assert.That(again.ExitCode, Is.EqualTo(2));
-            Assert.That(again.Error.Trim(), Is.EqualTo("Order 1 is Declined; only orders awaiting approval can be reviewed."));
+            Assert.That(again.Error.Trim(), Is.EqualTo("Order 41 is Declined; only orders awaiting approval can be reviewed."));
             Assert.That(missing.ExitCode, Is.EqualTo(2));
             Assert.That(missing.Error.Trim(), Is.EqualTo("There is no order 999; list them with 'orders list'."));
         });
@@ -358,7 +359,7 @@ public sealed class CliTests
         Assert.Multiple(() =>
         {
             Assert.That(blocked.ExitCode, Is.EqualTo(3));
-            Assert.That(blocked.Output, Does.Contain("Provisioning: 14 order(s), blocked by thresholds."));
+            Assert.That(blocked.Output, Does.Contain("Provisioning: 54 order(s), blocked by thresholds."));
             Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
             Assert.That(forced.Output, Does.Contain("Provisioning: 7 order(s)."), "the directory's orders were saved by the first run");
         });
@@ -376,25 +377,52 @@ public sealed class CliTests
         var listed = await RunAsync("tickets", "list", "--config", Config);
         var exported = await RunAsync("tickets", "export", "--out", csv, "--config", Config);
         var exportedJson = await RunAsync("tickets", "export", "--format", "json", "--out", json, "--config", Config);
-        var done = await RunAsync("tickets", "done", "8", "--note", "alice", "--config", Config);
-        var failed = await RunAsync("tickets", "fail", "9", "--message", "no licence", "--config", Config);
-        var notATicket = await RunAsync("tickets", "done", "4", "--config", Config);
+        var done = await RunAsync("tickets", "done", "48", "--note", "alice", "--config", Config);
+        var failed = await RunAsync("tickets", "fail", "49", "--message", "no licence", "--config", Config);
+        var notATicket = await RunAsync("tickets", "done", "44", "--config", Config);
         var badFormat = await RunAsync("tickets", "export", "--format", "xlsx", "--out", csv, "--config", Config);
 
         Assert.Multiple(() =>
         {
             Assert.That(provisioned.Output, Does.Contain("Fulfilment: 0 executed, 5 handed over, 7 ticket(s) opened"));
-            Assert.That(listed.Output, Does.Contain("7 order(s)."));
+            Assert.That(listed.Output, Does.Contain("7 order(s);"));
             Assert.That(exported.Output.Trim(), Is.EqualTo($"7 ticket(s) written to {csv}."));
             Assert.That(File.ReadAllLines(csv)[0], Does.StartWith("id,createdAt,state,connector,resourceType,changeType"));
             Assert.That(JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetArrayLength(), Is.EqualTo(7));
-            Assert.That(done.Output.Trim(), Is.EqualTo("Order 8: Executed."));
-            Assert.That(failed.Output.Trim(), Is.EqualTo("Order 9: Errored."));
+            Assert.That(done.Output.Trim(), Is.EqualTo("Order 48: Executed."));
+            Assert.That(failed.Output.Trim(), Is.EqualTo("Order 49: Errored."));
             Assert.That(notATicket.ExitCode, Is.EqualTo(2));
-            Assert.That(notATicket.Error.Trim(), Is.EqualTo("Order 4 is not an open ticket (it is Transmitted, fulfilled by a connection); list them with 'tickets list'."));
+            Assert.That(notATicket.Error.Trim(), Is.EqualTo("Order 44 is not an open ticket (it is Transmitted, fulfilled by a connection); list them with 'tickets list'."));
             Assert.That(badFormat.ExitCode, Is.EqualTo(2));
             Assert.That(Directory.GetFiles(Path.Combine(_directory, "ad", "orders"), "orders-AD-*.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetArrayLength()),
                 Is.EqualTo(new[] { 5 }), "the directory's orders went to its order file, not to tickets");
+        });
+    }
+
+    [Test]
+    public async Task Resources_TypesSetAndShow_FollowAnIdentityFromHr()
+    {
+        await RunAsync("jobs", "run", "--config", Config, "--mode", "initial");
+
+        var types = await RunAsync("resources", "types", "--config", Config);
+        var set = await RunAsync("resources", "set", "--entity-type", "Identity", "--key", "1005", "--property", "Login", "--value", "my.login", "--by", "alice", "--note", "asked", "--config", Config);
+        var shown = await RunAsync("resources", "show", "--entity-type", "Identity", "--key", "1005", "--config", Config);
+        var person = await RunAsync("resources", "show", "--entity-type", "HR_Person", "--key", "1005", "--config", Config);
+        var refused = await RunAsync("resources", "set", "--entity-type", "AD_User", "--key", "x", "--property", "Dn", "--value", "y", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(types.Output, Does.Contain("│ HR_Person       │ HR                     │ 40        │ Organization → HR_Organization, Manager → HR_Person,"));
+            Assert.That(types.Output, Does.Contain("│ Identity        │ HR_Identity (workflow) │ 40        │"));
+            Assert.That(set.ExitCode, Is.EqualTo(0), set.Error);
+            Assert.That(set.Output.Trim(), Is.EqualTo("Identity 1005: Login set by alice."));
+            Assert.That(shown.Output, Does.Contain("│ Login            │ my.login"));
+            Assert.That(shown.Output, Does.Contain("Login set by hand, alice on "));
+            Assert.That(shown.Output, Does.Contain("FirstName set by HR / HR_Identity (order 5) on "));
+            Assert.That(person.Output, Does.Contain("Organization: SAL"));
+            Assert.That(person.Output, Does.Contain("Manager: 1001"));
+            Assert.That(refused.ExitCode, Is.EqualTo(2));
+            Assert.That(refused.Error.Trim(), Is.EqualTo("AD_User is synchronized from connector AD: change it in the managed system, not in the repository."));
         });
     }
 

@@ -48,6 +48,9 @@ internal sealed class TypeEvaluator
     /// <summary>Gets what ownership policies made this generation skip.</summary>
     public List<OwnershipNote> Notes { get; } = [];
 
+    /// <summary>Gets who holds the actual values, for reasons: the managed system's connector, or the repository.</summary>
+    private string Holder => IsRepository ? "the repository" : _type.Connector;
+
     /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfils its orders.</summary>
     public bool IsRepository { get; }
 
@@ -429,7 +432,7 @@ internal sealed class TypeEvaluator
             if (ownership is PropertyOwnership.Authoritative or PropertyOwnership.IfEmpty)
             {
                 ruleChanges[property.Name] = wanted;
-                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {_type.Connector} holds {Show(actual)} ({ownership})");
+                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {Holder} holds {Show(actual)} ({ownership})");
                 continue;
             }
 
@@ -438,7 +441,7 @@ internal sealed class TypeEvaluator
             if (ruleChanged || retry || wins)
             {
                 ruleChanges[property.Name] = wanted;
-                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {_type.Connector} holds {Show(actual)}"
+                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {Holder} holds {Show(actual)}"
                     + (ruleChanged ? $" (the rule computed {Show(previous!.Values.GetValueOrDefault(property.Name))} before)" : retry ? " (the last order for it failed)" : " (computed values win)"));
             }
             else

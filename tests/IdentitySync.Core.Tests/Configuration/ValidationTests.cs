@@ -302,6 +302,27 @@ public sealed class ValidationTests
             o => o.ResourceTypes[0].QueryRules.Add(new QueryRuleOptions { Property = "MemberOf", Owner = "Owner.Name", Target = "Target.Cn" }),
             "ResourceTypes[AD_Nominative].QueryRules[0].Target: at position 1: entity type 'AD_Group' has no property 'Cn' in 'Target.Cn'; it has: Dn, Members (in 'Target.Cn')");
         yield return Case(
+            "ScalarRuleWithAnUnknownOwnership",
+            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail", Value = "Owner.Name", Ownership = "Mine" }),
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Ownership: 'Mine' is not an ownership policy; use Authoritative, CreateOnly, IfEmpty, Manual");
+        yield return Case(
+            "RepositoryTypeWithoutAKeyRuleAndAWrongWorkflowProperty",
+            o =>
+            {
+                var identities = new ResourceTypeOptions
+                {
+                    Name = "HR_Identity", Connector = "AD", OwnerEntityType = "Identity", TargetEntityType = "Identity",
+                    TypeRules = { new TypeRuleOptions() },
+                    ScalarRules = { new ScalarRuleOptions { Property = "Name", Value = "Owner.Name" } },
+                };
+                identities.Workflow.ActiveProperty = "Name";
+                identities.Workflow.EndDateProperty = "Gone";
+                o.ResourceTypes.Add(identities);
+            },
+            "ResourceTypes[HR_Identity].ScalarRules: 'Identity' is a repository type (no connector maps it): its resources are created here and keyed by its first property, 'EmployeeId'; give a scalar rule for 'EmployeeId'",
+            "ResourceTypes[HR_Identity].Workflow.EndDateProperty: entity type 'Identity' has no property 'Gone'; it has: EmployeeId, Name",
+            "ResourceTypes[HR_Identity].Workflow.ActiveProperty: 'Name' is String; this setting needs a single-valued Bool property");
+        yield return Case(
             "SeveralProblemsAtOnce",
             o =>
             {
