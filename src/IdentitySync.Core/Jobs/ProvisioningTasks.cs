@@ -42,6 +42,12 @@ public sealed class GenerateOrdersTask : IJobTask
             $"{saved} orders: {report.ResourceTypes.Sum(static t => t.Added)} added, {report.ResourceTypes.Sum(static t => t.Modified)} modified, "
             + $"{report.ResourceTypes.Sum(static t => t.Deleted)} deleted, {report.ResourceTypes.Sum(static t => t.NonConforming)} non-conforming, "
             + $"{report.ResourceTypes.Sum(static t => t.Gaps)} gaps; {review} to review");
+        if (report.Ownership.Count > 0)
+        {
+            message += string.Create(CultureInfo.InvariantCulture,
+                $"; ownership: {report.Ownership.Count(static n => n.Action == OwnershipAction.Overwritten)} overwritten, {report.Ownership.Count(static n => n.Action == OwnershipAction.Skipped)} skipped");
+        }
+
         var problems = report.ResourceTypes.SelectMany(static t => t.Problems).ToList();
         return new JobTaskOutcome(review > 0 || problems.Count > 0 ? JobTaskStatus.Warning : JobTaskStatus.Succeeded,
             problems.Count == 0 ? message : message + "; " + string.Join("; ", problems));

@@ -122,13 +122,14 @@ public sealed class HrInboundTests
         await _editor.SetAsync("Identity", "E1", "LastName", "Martin-Durand", "bob", "married");
         _clock.Advance(TimeSpan.FromHours(1));
 
-        await RunAsync();
+        var run = await RunAsync();
 
         var identity = (await _store.FindResourceAsync("Identity", "E1", CancellationToken.None))!;
         var report = ((GenerateOrdersTask)_tasks[^1]).LastReport!;
         var sources = await _editor.GetSourcesAsync("Identity", "E1");
         Assert.Multiple(() =>
         {
+            Assert.That(run.Tasks[^1].Message, Does.EndWith("; ownership: 1 overwritten, 1 skipped"), "the job's result says what the policies did");
             Assert.That(identity.Values[2], Is.EqualTo("Martin"));
             Assert.That(report.Ownership.Where(static n => n.Action == OwnershipAction.Overwritten).Select(static n => (n.Property, n.Action, n.Reason)), Is.EqualTo(new[]
             {
