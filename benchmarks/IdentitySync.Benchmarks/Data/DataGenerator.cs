@@ -109,7 +109,7 @@ public sealed class DataGenerator
                     chosen.Add(SampleGroup(random));
                 }
 
-                // A changed export moves some memberships to another group.
+                // A changed export moves some memberships to another group (and, in people.csv, about the same share of people to another department).
                 var moved = Changed(i, changeRate * 2, 3);
                 foreach (var g in chosen)
                 {
@@ -129,7 +129,7 @@ public sealed class DataGenerator
             foreach (var i in accounts)
             {
                 people.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"E{i:0000000};{_firstNames[i % _firstNames.Length]};{_lastNames[(i / 7) % _lastNames.Length]};{1 + (i % 28):00}/{1 + (i % 12):00}/{2000 + (i % 25)};{s_departments[i % s_departments.Length]};{(i < 10 ? string.Empty : "E" + (i / 10).ToString("0000000", CultureInfo.InvariantCulture))}\n"));
+                    $"E{i:0000000};{_firstNames[i % _firstNames.Length]};{_lastNames[(i / 7) % _lastNames.Length]};{1 + (i % 28):00}/{1 + (i % 12):00}/{2000 + (i % 25)};{s_departments[(i + (Changed(i, changeRate, 4) ? 1 : 0)) % s_departments.Length]};{(i < 10 ? string.Empty : "E" + (i / 10).ToString("0000000", CultureInfo.InvariantCulture))}\n"));
             }
         }
 

@@ -12,8 +12,10 @@ namespace IdentitySync.Benchmarks.Scenarios;
 
 /// <summary>
 /// The end-to-end scenarios of the speed budget: G1 a complete load into an empty SQLite store,
-/// G2 the same files again, G3 1 % changed; G5 is G1 at ten times the size (run it with a larger
-/// --accounts). Each phase reports wall time, rows per second, peak working set, allocations and GCs.
+/// G2 the same files again, G3 1 % changed; then G4, orders for every HR person (after loading HR and
+/// categorizing), and again after 1 % of HR changed (skip with --no-provisioning); G5 is G1 at ten times
+/// the size (run it with a larger --accounts). Each phase reports wall time, rows (or owners evaluated)
+/// per second, peak working set, allocations and GCs.
 /// </summary>
 public static class ScenarioRunner
 {
@@ -46,6 +48,19 @@ public static class ScenarioRunner
                 phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
                 phases.Add(await MeasureAsync("G2", "the same files again (no change)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
                 phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
+                if (!args.Contains("--no-provisioning"))
+                {
+                    // G4: orders for every HR person: categorize the directory against HR, then generate (a full
+                    // recompute), then the changed HR file (about 1 % moved, joined or left) and an incremental generation.
+                    var categorization = new Categorization.CategorizationEngine(model, store);
+                    var provisioning = new Provisioning.ProvisioningEngine(model, store);
+                    phases.Add(await MeasureAsync("H1", "HR people, complete load", () => engineOriginal.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                    phases.Add(await MeasureAsync("C1", "categorize every account", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    phases.Add(await MeasureAsync("G4", "orders for every person, full recompute", async () => Outcome(await provisioning.GenerateAsync(new Provisioning.ProvisioningRunOptions { Full = true }).ConfigureAwait(false))).ConfigureAwait(false));
+                    phases.Add(await MeasureAsync("H2", "HR people, 1 % changed", () => engineChanged.SynchronizeAsync("HR")).ConfigureAwait(false));
+                    phases.Add(await MeasureAsync("C2", "categorize the changed accounts", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    phases.Add(await MeasureAsync("G4b", "orders after 1 % changed (only changed owners evaluated)", async () => Outcome(await provisioning.GenerateAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                }
             }
 
             var result = new ScenarioResult(Machine(), accounts, counts.Groups, counts.Memberships, new FileInfo(Path.Combine(original, "users.csv")).Length, phases);
@@ -70,7 +85,35 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<SyncReport>> run)
+    private static (string Outcome, long Rows, long Changes) Outcome(Categorization.CategorizationReport report) =>
+        ("Succeeded", report.Considered + report.Kept, report.Considered);
+
+    private static (string Outcome, long Rows, long Changes) Outcome(Provisioning.ProvisioningReport report) =>
+        (report.IsBlocked ? "Blocked" : "Succeeded", report.ResourceTypes.Sum(static t => t.Evaluated), report.Orders.Count);
+
+    private static Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<SyncReport>> run) =>
+        MeasureAsync(id, description, async () =>
+        {
+            var report = await run().ConfigureAwait(false);
+            if (report.Outcome != SyncOutcome.Succeeded)
+            {
+                Console.Error.WriteLine($"{id}: {report.Outcome}: {report.Message}");
+            }
+
+            return (report.Outcome.ToString(),
+                report.EntityTypes.Sum(static e => e.RowsRead) + report.Associations.Sum(static a => a.RowsRead),
+                report.EntityTypes.Sum(static e => e.Inserted + e.Updated + e.Deleted) + report.Associations.Sum(static a => a.Inserted + a.Deleted),
+                report.Durations);
+        });
+
+    private static Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<(string Outcome, long Rows, long Changes)>> run) =>
+        MeasureAsync(id, description, async () =>
+        {
+            var (outcome, rows, changes) = await run().ConfigureAwait(false);
+            return (outcome, rows, changes, (SyncDurations?)null);
+        });
+
+    private static async Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<(string Outcome, long Rows, long Changes, SyncDurations? Durations)>> run)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -78,20 +121,13 @@ public static class ScenarioRunner
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         using var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
-        var report = await run().ConfigureAwait(false);
+        var (outcome, rows, changes, durations) = await run().ConfigureAwait(false);
         clock.Stop();
         process.Refresh();
-        if (report.Outcome != SyncOutcome.Succeeded)
-        {
-            Console.Error.WriteLine($"{id}: {report.Outcome}: {report.Message}");
-        }
-
-        var rows = report.EntityTypes.Sum(static e => e.RowsRead) + report.Associations.Sum(static a => a.RowsRead);
-        var changes = report.EntityTypes.Sum(static e => e.Inserted + e.Updated + e.Deleted) + report.Associations.Sum(static a => a.Inserted + a.Deleted);
         return new PhaseResult(
             id,
             description,
-            report.Outcome.ToString(),
+            outcome,
             Math.Round(clock.Elapsed.TotalSeconds, 2),
             rows,
             changes,
@@ -101,7 +137,7 @@ public static class ScenarioRunner
             GC.CollectionCount(0) - gcs.Item1,
             GC.CollectionCount(1) - gcs.Item2,
             GC.CollectionCount(2) - gcs.Item3,
-            report.Durations);
+            durations);
     }
 
     private static string Markdown(ScenarioResult result)
@@ -114,7 +150,7 @@ public static class ScenarioRunner
         foreach (var p in result.Phases)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {p.Durations.Read.TotalSeconds:F1} / {p.Durations.Diff.TotalSeconds:F1} / {p.Durations.Apply.TotalSeconds:F1} |\n");
+                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} |\n");
         }
 
         return text.ToString();
@@ -155,4 +191,4 @@ public sealed record PhaseResult(
     int Gen0,
     int Gen1,
     int Gen2,
-    SyncDurations Durations);
+    SyncDurations? Durations);
