@@ -199,6 +199,29 @@ public sealed class HrInboundTests
     }
 
     [Test]
+    public async Task HrRowThatDisappears_WithHardDeleteConfigured_DeletesTheIdentity()
+    {
+        _model = Model(hardDelete: true);
+        Create(keepPeople: true);
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            Person($"E{i}", "P" + i, "Person", "555", "Sales");
+        }
+
+        await RunAsync();
+        _people.Remove("E1");
+
+        var run = await RunAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded), string.Join(Environment.NewLine, run.Log));
+            Assert.That(await _store.FindResourceAsync("Identity", "E1", CancellationToken.None), Is.Null);
+            Assert.That(await _store.CountResourcesAsync("Identity", CancellationToken.None), Is.EqualTo(5));
+        });
+    }
+
+    [Test]
     public async Task TruncatedHrFile_IsBlockedByThresholdsBeforeAnyIdentityIsTouched()
     {
         foreach (var i in Enumerable.Range(1, 20))
@@ -242,9 +265,9 @@ public sealed class HrInboundTests
         });
     }
 
-    private static IdentityModel Model(string phone = "Manual") => Configure(new IdentityModelBuilder(), phone).Build();
+    private static IdentityModel Model(string phone = "Manual", bool hardDelete = false) => Configure(new IdentityModelBuilder(), phone, hardDelete).Build();
 
-    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual") => builder
+    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual", bool hardDelete = false) => builder
         .AddEntityType("HR_Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department"))
         .AddEntityType("Identity", e => e
             .AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department")
@@ -276,6 +299,7 @@ public sealed class HrInboundTests
             r.RemoveOrphans = true;
             r.Workflow.ActiveProperty = "IsActive";
             r.Workflow.EndDateProperty = "EndDate";
+            r.Workflow.HardDelete = hardDelete;
             r.Thresholds.MaxOrdersPercent = 0;
         })
         .AddResourceType("AD_User", "AD", "Identity", "AD_User", r =>
