@@ -29,6 +29,10 @@ internal sealed class TypeEvaluator
     private readonly Dictionary<long, StoredResource> _owners;
     private readonly OrderIndex _orders;
     private readonly ulong _rulesDigest;
+    private readonly List<(ScalarRule Rule, ScalarProperty Property)> _scalars;
+    private readonly Dictionary<string, string> _scalarExplanations;
+    private readonly List<RuleExpression> _navigatingExpressions;
+    private readonly bool _codeRules;
 
     private TypeEvaluator(IdentityModel model, ResourceType type, ResourceGraph graph, Dictionary<long, StoredResource> owners, OrderIndex orders, DateTimeOffset now)
     {
@@ -41,6 +45,14 @@ internal sealed class TypeEvaluator
         _targetType = model.GetEntityType(type.TargetEntityType);
         _rulesDigest = RulesDigest(type);
         IsRepository = model.GetConnector(type.Connector).FindEntityTypeMapping(type.TargetEntityType) is null;
+        _scalars = [.. type.ScalarRules.Select(r => (r, _targetType.FindProperty(r.Property)!))];
+        _scalarExplanations = _scalars.ToDictionary(static s => s.Property.Name, static s => $"`{s.Rule.Value.Text}`", StringComparer.Ordinal);
+        var ownerType = model.GetEntityType(type.OwnerEntityType);
+        _codeRules = OwnerExpressions().Any(static e => e is not RuleExpression);
+
+        // Only paths that navigate reach other resources; a property of the owner is in the owner's digest already.
+        _navigatingExpressions = [.. OwnerExpressions().OfType<RuleExpression>()
+            .Where(e => e.Paths.Any(p => string.Equals(p.Root, "Owner", StringComparison.OrdinalIgnoreCase) && p.Properties.Count > 1 && ownerType.FindNavigationProperty(p.Properties[0]) is not null))];
     }
 
     public List<string> Problems { get; } = [];
@@ -69,17 +81,16 @@ internal sealed class TypeEvaluator
     /// <summary>A digest of everything the owner's evaluation reads; equal digests give equal orders.</summary>
     public ulong InputDigest(StoredResource owner)
     {
-        var digest = Xxh64.Hash(BitConverter.GetBytes(owner.Id), owner.Digest ^ _rulesDigest);
-        foreach (var expression in OwnerExpressions())
+        if (_codeRules)
         {
-            var reached = _graph.ReachedDigest(owner, expression, "Owner");
-            if (expression is not RuleExpression)
-            {
-                // Code may read anything: never skip.
-                return 0;
-            }
+            // Code may read anything: never skip.
+            return 0;
+        }
 
-            digest = Mix(digest, reached);
+        var digest = Xxh64.Hash(BitConverter.GetBytes(owner.Id), owner.Digest ^ _rulesDigest);
+        foreach (var expression in _navigatingExpressions)
+        {
+            digest = Mix(digest, _graph.ReachedDigest(owner, expression, "Owner"));
         }
 
         foreach (var (account, categorization) in _accountsByOwner.GetValueOrDefault(owner.Id) ?? [])
@@ -144,15 +155,13 @@ internal sealed class TypeEvaluator
         }
 
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var explain = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var rule in _type.ScalarRules)
+        var explain = new Dictionary<string, string>(_scalarExplanations, StringComparer.Ordinal);
+        foreach (var (rule, property) in _scalars)
         {
-            var property = _targetType.FindProperty(rule.Property)!;
             var computed = rule.Value.Evaluate(context);
             values[property.Name] = property.IsMultiValued
                 ? Texts(computed) is { Length: > 0 } items ? items : null
                 : Values.Text(computed) is { Length: > 0 } text ? text : null;
-            explain[property.Name] = $"`{rule.Value.Text}`";
         }
 
         var links = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
