@@ -49,6 +49,11 @@ public sealed class CategorizationEngine
             var existing = (await _store.GetCategorizationsAsync(targetType, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
             var ownersDigest = await OwnersDigestAsync(graph, resourceTypes, cancellationToken).ConfigureAwait(false);
             var matcher = await Matcher.CreateAsync(graph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
+            var owners = new HashSet<long>();
+            foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                owners.UnionWith((await graph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Keys);
+            }
 
             // Who already holds an account of each type, for types that allow one per owner.
             var held = existing.Values
@@ -59,7 +64,7 @@ public sealed class CategorizationEngine
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var previous = existing.GetValueOrDefault(account.Id);
-                if (!IsCandidate(previous, account, ownersDigest, full))
+                if (!IsCandidate(previous, account, ownersDigest, full, owners))
                 {
                     kept++;
                     continue;
@@ -67,6 +72,12 @@ public sealed class CategorizationEngine
 
                 considered++;
                 var result = matcher.Categorize(account, ownersDigest, _timeProvider.GetUtcNow());
+                if (previous is { Status: CategorizationStatus.Correlated } && result.Status == CategorizationStatus.Uncategorized)
+                {
+                    // Its owner is gone and nobody else matches: it stays the gone owner's (an orphan provisioning handles).
+                    result = previous with { OwnersDigest = ownersDigest };
+                }
+
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
                     && !resourceTypes.First(r => r.Name == type).Policies.AllowMultiplePerOwner
                     && held.Any(h => h.Item1 == type && h.Item2 == owner && h.Item3 != account.Id))
@@ -176,10 +187,13 @@ public sealed class CategorizationEngine
         return rejected;
     }
 
-    private static bool IsCandidate(AccountCategorization? previous, StoredResource account, ulong ownersDigest, bool full) => previous switch
+    private static bool IsCandidate(AccountCategorization? previous, StoredResource account, ulong ownersDigest, bool full, HashSet<long> owners) => previous switch
     {
         null => true,
         { Status: CategorizationStatus.Reviewed or CategorizationStatus.Rejected } => false,
+
+        // An owner that is gone (a leaver's HR row) may come back under a new id (a rehire): look again.
+        { Status: CategorizationStatus.Correlated, OwnerId: { } owner } when !owners.Contains(owner) => previous.OwnersDigest != ownersDigest || full,
         { Status: CategorizationStatus.Correlated or CategorizationStatus.Classified } => full,
         _ => full || previous.AccountDigest != account.Digest || previous.OwnersDigest != ownersDigest,
     };

@@ -415,6 +415,23 @@ internal sealed class TypeEvaluator
         var ruleReasons = new List<string>();
         var driftReasons = new List<string>();
         var wins = _type.Policies.ComputedValuesWin;
+        if (IsRepository && desired.Entitled == true && IsEnded(account) && !_orders.Holds(account.Id, "(reactivate)", null))
+        {
+            // Entitled again (a rehire): the workflow's own properties go back.
+            var workflow = _type.Policies.Workflow;
+            if (workflow.ActiveProperty is { } active)
+            {
+                ruleChanges[_targetType.FindProperty(active)!.Name] = "true";
+            }
+
+            if (workflow.EndDateProperty is { } end)
+            {
+                ruleChanges[_targetType.FindProperty(end)!.Name] = null;
+            }
+
+            ruleReasons.Add($"reactivated: it was ended, and {desired.Grant}");
+        }
+
         foreach (var rule in _type.ScalarRules)
         {
             var property = _targetType.FindProperty(rule.Property)!;

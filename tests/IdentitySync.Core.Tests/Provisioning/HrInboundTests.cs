@@ -199,6 +199,34 @@ public sealed class HrInboundTests
     }
 
     [Test]
+    public async Task EndedIdentity_WhoseHrRowComesBack_IsReactivated_AndStillGetsItsAccount()
+    {
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            Person($"E{i}", "P" + i, "Person", "555", "Sales");
+        }
+
+        await RunAsync();
+        var row = _people["E1"];
+        _people.Remove("E1");
+        await RunAsync();
+        _people["E1"] = row;
+
+        var run = await RunAsync();
+
+        var identity = (await _store.FindResourceAsync("Identity", "E1", CancellationToken.None))!;
+        var orders = await _engine.GetOrdersAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded), string.Join(Environment.NewLine, run.Log));
+            Assert.That((identity.Values[5], identity.Values[6]), Is.EqualTo(((object?)true, (object?)null)));
+            Assert.That(orders.Last(static o => o.ResourceType == "HR_Identity").Reason, Does.Contain("reactivated: it was ended, and type rule 1 (no criteria) grants it"));
+            Assert.That(orders.Where(static o => o.Owner?.Key == "E1" && o.ResourceType == "AD_User").Select(static o => (o.ChangeType, o.State)), Is.EqualTo(new[] { (OrderChangeType.Added, OrderState.Pending) }),
+                "the joiner's order, never fulfilled in this test, still covers the person who came back: not a second one");
+        });
+    }
+
+    [Test]
     public async Task HrRowThatDisappears_WithHardDeleteConfigured_DeletesTheIdentity()
     {
         _model = Model(hardDelete: true);
