@@ -56,10 +56,13 @@ public sealed class CategorizationEngine
             }
 
             // Who already holds an account of each type, for types that allow one per owner.
-            var held = existing.Values
-                .Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed)
-                .Select(static c => (c.ResourceType!, c.OwnerId!.Value, c.ResourceId))
-                .ToList();
+            // Indexed by type and owner (a list scanned per account made a million accounts take minutes).
+            var held = new Dictionary<(string Type, long Owner), HashSet<long>>();
+            foreach (var c in existing.Values.Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed))
+            {
+                Hold(held, c.ResourceType!, c.OwnerId!.Value, c.ResourceId);
+            }
+
             foreach (var account in accounts.Values.OrderBy(static a => a.Key, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -80,7 +83,7 @@ public sealed class CategorizationEngine
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
                     && !resourceTypes.First(r => r.Name == type).Policies.AllowMultiplePerOwner
-                    && held.Any(h => h.Item1 == type && h.Item2 == owner && h.Item3 != account.Id))
+                    && held.TryGetValue((type, owner), out var accountsHeld) && accountsHeld.Any(a => a != account.Id))
                 {
                     result = result with
                     {
@@ -92,7 +95,7 @@ public sealed class CategorizationEngine
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } newType, OwnerId: { } newOwner })
                 {
-                    held.Add((newType, newOwner, account.Id));
+                    Hold(held, newType, newOwner, account.Id);
                 }
 
                 results.Add(result);
@@ -197,6 +200,16 @@ public sealed class CategorizationEngine
         { Status: CategorizationStatus.Correlated or CategorizationStatus.Classified } => full,
         _ => full || previous.AccountDigest != account.Digest || previous.OwnersDigest != ownersDigest,
     };
+
+    private static void Hold(Dictionary<(string Type, long Owner), HashSet<long>> held, string type, long owner, long account)
+    {
+        if (!held.TryGetValue((type, owner), out var accounts))
+        {
+            held[(type, owner)] = accounts = [];
+        }
+
+        accounts.Add(account);
+    }
 
     private static async Task<ulong> OwnersDigestAsync(ResourceGraph graph, List<ResourceType> resourceTypes, CancellationToken cancellationToken)
     {
