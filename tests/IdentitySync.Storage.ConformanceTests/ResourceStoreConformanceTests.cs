@@ -366,7 +366,7 @@ public abstract class ResourceStoreConformanceTests
                 new PropertySource(id, "Name", PropertySourceKind.Manual, "alice", "married", null, at.AddHours(1)),
                 new PropertySource(id, "Phone", PropertySourceKind.Rule, "HR / HR_Identity", "Owner.Name", 5, at),
             }));
-            Assert.That(missing, Is.Not.Null);
+            Assert.That(missing!.Message, Is.EqualTo("User 'nobody' does not exist; its sources cannot be recorded."));
             Assert.That(await Store.GetSourcesAsync(id, s_none), Is.Empty);
         });
     }

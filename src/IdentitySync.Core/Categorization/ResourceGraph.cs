@@ -140,7 +140,7 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
         {
             if (type.FindProperty(path[i]) is { } property && i == path.Count - 1)
             {
-                var index = IndexOf(type, property.Name);
+                var index = type.IndexOf(property.Name);
                 var values = current.Select(r => r.Values[index]).Where(static v => v is not null).ToList();
                 return values.Count switch
                 {
@@ -174,19 +174,6 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
         }
 
         return null;
-    }
-
-    private static int IndexOf(EntityType type, string property)
-    {
-        for (var i = 0; i < type.Properties.Count; i++)
-        {
-            if (string.Equals(type.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private (string Association, bool FromFirst) AssociationOf(string entityType, string navigation)

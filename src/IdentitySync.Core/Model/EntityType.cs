@@ -29,4 +29,20 @@ public sealed record EntityType
     /// <returns>The property, or <see langword="null"/> when the entity type has none of that name.</returns>
     public NavigationProperty? FindNavigationProperty(string name) =>
         ModelLookup.Find(NavigationProperties, name, static p => p.Name);
+
+    /// <summary>The position of a scalar property in <see cref="Properties"/>, which is also its position in a resource's values.</summary>
+    /// <param name="name">The property's name (case-insensitive).</param>
+    /// <returns>The position, or -1 when the entity type has no such property.</returns>
+    internal int IndexOf(string name)
+    {
+        for (var i = 0; i < Properties.Count; i++)
+        {
+            if (string.Equals(Properties[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

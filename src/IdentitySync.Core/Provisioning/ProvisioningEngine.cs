@@ -469,7 +469,7 @@ public sealed class ProvisioningEngine
         var entityType = graph.Model.GetEntityType(type.TargetEntityType);
         foreach (var (property, value) in order.Changes)
         {
-            var index = entityType.Properties.ToList().FindIndex(p => string.Equals(p.Name, property, StringComparison.OrdinalIgnoreCase));
+            var index = entityType.IndexOf(property);
             var comparison = type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Comparison ?? ComparisonType.CaseSensitive;
             if (index < 0 || !TypeEvaluator.Same(value, account.Values[index], comparison))
             {

@@ -240,18 +240,8 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
         return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"ended {entityType.Name} '{resource.Key}' (history kept)"), new StoredResource(resource.Id, resource.EntityType, resource.Key, change.Digest, values));
     }
 
-    internal static int IndexOf(EntityType type, string property)
-    {
-        for (var i = 0; i < type.Properties.Count; i++)
-        {
-            if (string.Equals(type.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-
-        throw new IdentitySyncException($"{type.Name} has no property '{property}'.");
-    }
+    internal static int IndexOf(EntityType type, string property) =>
+        type.IndexOf(property) is >= 0 and var index ? index : throw new IdentitySyncException($"{type.Name} has no property '{property}'.");
 
     private sealed record Outcome(FulfillmentResult Result, StoredResource? Written);
 }

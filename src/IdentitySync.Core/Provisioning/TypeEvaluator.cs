@@ -313,8 +313,8 @@ internal sealed class TypeEvaluator
     private bool IsEnded(StoredResource account)
     {
         var workflow = _type.Policies.Workflow;
-        return (workflow.ActiveProperty is { } active && account.Values[IndexOf(_targetType, active)] is false)
-            || (workflow.EndDateProperty is { } end && account.Values[IndexOf(_targetType, end)] is not null);
+        return (workflow.ActiveProperty is { } active && account.Values[_targetType.IndexOf(active)] is false)
+            || (workflow.EndDateProperty is { } end && account.Values[_targetType.IndexOf(end)] is not null);
     }
 
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
@@ -579,7 +579,7 @@ internal sealed class TypeEvaluator
 
     private object? ActualValue(StoredResource account, ScalarProperty property)
     {
-        var index = IndexOf(_targetType, property.Name);
+        var index = _targetType.IndexOf(property.Name);
         var value = account.Values[index];
         return property.IsMultiValued ? (Texts(value) is { Length: > 0 } items ? items : null) : value is null ? null : Values.Text(value);
     }
@@ -587,7 +587,7 @@ internal sealed class TypeEvaluator
     private OrderOwner OwnerOf(StoredResource owner)
     {
         var type = _model.GetEntityType(owner.EntityType);
-        string? Get(string name) => type.FindProperty(name) is { } p ? Values.Text(owner.Values[IndexOf(type, p.Name)]) : null;
+        string? Get(string name) => type.FindProperty(name) is { } p ? Values.Text(owner.Values[type.IndexOf(p.Name)]) : null;
         var display = Get("DisplayName") is { Length: > 0 } d ? d
             : (Get("FirstName") + " " + Get("LastName")).Trim() is { Length: > 0 } n ? n
             : owner.Key;
@@ -613,19 +613,6 @@ internal sealed class TypeEvaluator
         }
 
         return arguments;
-    }
-
-    private static int IndexOf(EntityType type, string property)
-    {
-        for (var i = 0; i < type.Properties.Count; i++)
-        {
-            if (string.Equals(type.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"{type.Name} has no property {property}.");
     }
 
     private async Task LoadAsync(IResourceStore store, CancellationToken cancellationToken)
