@@ -54,10 +54,12 @@ public sealed class ProvisioningEngine
     /// <summary>
     /// Generates orders: for each owner, what the rules ask compared with the accounts categorization gave it.
     /// Only owners whose data, accounts or orders changed since the last generation are evaluated, unless
-    /// <see cref="ProvisioningRunOptions.Full"/>. Orders still in flight are never generated twice.
+    /// <see cref="ProvisioningRunOptions.Full"/>. Orders still in flight are never generated twice. Repository
+    /// types (identities) come first: their pending orders are applied by the internal workflow, accounts are
+    /// categorized again, and only then are the types owned by identities evaluated.
     /// </summary>
     /// <param name="options">How the generation runs; defaults when <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the generation; nothing is saved then.</param>
+    /// <param name="cancellationToken">Cancels the generation; what the repository types saved and applied before it stays.</param>
     /// <returns>The report; a resource type over its thresholds is blocked and saves nothing.</returns>
     public async Task<ProvisioningReport> GenerateAsync(ProvisioningRunOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -826,6 +826,8 @@ internal sealed class OrderIndex
                         foreach (var key in change.Added)
                         {
                             Track(resource.Id, navigation + "+", key, order.State, holds);
+
+                            // A failed link is retried by the rules: remember the last state per link, not per property.
                             _last[(resource.Id, navigation + "+" + key)] = order.State;
                         }
 
