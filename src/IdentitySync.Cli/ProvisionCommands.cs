@@ -47,7 +47,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
 
     public Command Orders()
     {
-        var command = new Command("orders", "List, show and review provisioning orders; fulfil the pending ones.");
+        var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfil and verify them.");
         var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Errored, Verified, Error).", AllowMultipleArgumentsPerToken = true };
         var list = new Command("list", "List orders, oldest first.") { states };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
@@ -71,6 +71,24 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         command.Subcommands.Add(show);
         command.Subcommands.Add(Review("approve", "Approve an order waiting for review; the next fulfilment applies it.", static (e, i, n, c) => e.ApproveAsync(i, n, c)));
         command.Subcommands.Add(Review("decline", "Decline an order waiting for review; it is never applied, nor generated again while the rules ask the same.", static (e, i, n, c) => e.DeclineAsync(i, n, c)));
+
+        var postponeId = new Argument<long>("id") { Description = "The order's id." };
+        var until = new Option<string>("--until") { Description = "When it comes back for review: a date and time, such as 2026-12-01T09:00Z.", Required = true };
+        var postponeNote = new Option<string?>("--note") { Description = "Why, kept in the order's history." };
+        var postpone = new Command("postpone", "Postpone the review of an order: it leaves the review list until then.") { postponeId, until, postponeNote };
+        postpone.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            if (!DateTimeOffset.TryParse(parse.GetValue(until), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+            {
+                throw new UsageException($"--until: '{parse.GetValue(until)}' is not a date and time; give one such as 2026-12-01T09:00Z.");
+            }
+
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var order = await Guarded(() => context.Provisioning(context.OpenStore()).PostponeAsync(parse.GetValue(postponeId), when, parse.GetValue(postponeNote), cancellationToken)).ConfigureAwait(false);
+            console.MarkupLine($"Order {order.Id}: {order.State}, postponed until {order.PostponedUntil!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.");
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(postpone);
 
         var fulfil = new Command("fulfil", "Fulfil the pending orders that are due: through connections that can, as tickets otherwise.");
         fulfil.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>

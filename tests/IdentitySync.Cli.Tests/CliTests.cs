@@ -328,6 +328,8 @@ public sealed class CliTests
         var declined = await RunAsync("orders", "decline", "41", "--note", "kept on purpose", "--config", Config);
         var again = await RunAsync("orders", "approve", "41", "--config", Config);
         var missing = await RunAsync("orders", "show", "999", "--config", Config);
+        var postponed = await RunAsync("orders", "postpone", "43", "--until", "2099-01-01T09:00Z", "--config", Config);
+        var badDate = await RunAsync("orders", "postpone", "43", "--until", "someday", "--config", Config);
 
         Assert.Multiple(() =>
         {
@@ -343,6 +345,9 @@ public sealed class CliTests
             Assert.That(again.Error.Trim(), Is.EqualTo("Order 41 is Declined; only orders awaiting approval can be reviewed."));
             Assert.That(missing.ExitCode, Is.EqualTo(2));
             Assert.That(missing.Error.Trim(), Is.EqualTo("There is no order 999; list them with 'orders list'."));
+            Assert.That(postponed.Output.Trim(), Is.EqualTo("Order 43: AwaitingApproval, postponed until 2099-01-01 09:00 UTC."));
+            Assert.That(badDate.ExitCode, Is.EqualTo(2));
+            Assert.That(badDate.Error.Trim(), Is.EqualTo("--until: 'someday' is not a date and time; give one such as 2026-12-01T09:00Z."));
         });
     }
 

@@ -493,6 +493,48 @@ public sealed class ProvisioningEngineTests
         });
     }
 
+    [TestCase(FulfillmentStatus.Succeeded, OrderState.Executed)]
+    [TestCase(FulfillmentStatus.AlreadyExists, OrderState.Executed)]
+    [TestCase(FulfillmentStatus.Failed, OrderState.Errored)]
+    [TestCase(FulfillmentStatus.NotFound, OrderState.Errored)]
+    [TestCase(FulfillmentStatus.Accepted, OrderState.Transmitted)]
+    [TestCase(FulfillmentStatus.NotAttempted, OrderState.Pending)]
+    public async Task FulfilmentResult_OfAnAddedOrder_MovesItAsDocumented(FulfillmentStatus answer, OrderState expected)
+    {
+        var fixture = new ProvisioningFixture();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        await fixture.SynchronizeAsync();
+        var order = (await fixture.Engine.GenerateAsync()).Orders.Single();
+        fixture.Directory.Answer = answer;
+
+        await fixture.Engine.FulfillAsync();
+
+        var after = await fixture.Engine.GetOrderAsync(order.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.State, Is.EqualTo(expected));
+            Assert.That(after.Attempts, Is.EqualTo(1));
+            Assert.That(after.History[1].State, Is.EqualTo(OrderState.Transmitted), "saved as handed over before the connection answered");
+        });
+    }
+
+    [Test]
+    public async Task FulfilmentResult_NotFoundForADeletion_IsDone()
+    {
+        var fixture = new ProvisioningFixture();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        await fixture.CycleAsync();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales", status: "Leaver");
+        await fixture.SynchronizeAsync();
+        var order = (await fixture.Engine.GenerateAsync()).Orders.Single(static o => o.ResourceType == "AD_User");
+        fixture.Directory.Answer = FulfillmentStatus.NotFound;
+
+        await fixture.Engine.FulfillAsync();
+
+        var after = await fixture.Engine.GetOrderAsync(order.Id);
+        Assert.That((after.State, after.Message), Is.EqualTo((OrderState.Executed, "already gone: as the test asked")));
+    }
+
     [Test]
     public async Task DryRun_ReportsOrdersAndSavesNothing()
     {
