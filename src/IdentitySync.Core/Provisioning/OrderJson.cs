@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using IdentitySync.Internal;
 
 namespace IdentitySync.Provisioning;
 
@@ -8,7 +7,7 @@ namespace IdentitySync.Provisioning;
 public static class OrderJson
 {
     /// <summary>Gets the serializer options of the order schema; read-only.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    public static JsonSerializerOptions Options => ReportJson.Options;
 
     /// <summary>Serializes orders as a JSON array.</summary>
     /// <param name="orders">The orders.</param>
@@ -21,17 +20,4 @@ public static class OrderJson
     /// <exception cref="JsonException">The text is not an array of orders; the message gives the line.</exception>
     public static IReadOnlyList<ProvisioningOrder> Deserialize(string json) =>
         JsonSerializer.Deserialize<List<ProvisioningOrder>>(json, Options) ?? [];
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            Converters = { new JsonStringEnumConverter() },
-        };
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
 }
