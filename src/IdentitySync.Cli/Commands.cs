@@ -154,7 +154,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 }
             }
 
-            if (context.Model.FindConnectorOf(type.Name) is null)
+            if (context.Model.IsRepositoryType(type.Name))
             {
                 foreach (var source in await resourceStore.GetSourcesAsync(resource.Id, cancellationToken).ConfigureAwait(false))
                 {

@@ -59,4 +59,14 @@ public sealed record IdentityModel
     /// <returns>The connector, or <see langword="null"/> when no connector maps the entity type (for example identities).</returns>
     public Connector? FindConnectorOf(string entityType) =>
         Connectors.FirstOrDefault(c => c.FindEntityTypeMapping(entityType) is not null);
+
+    /// <summary>Finds a resource type by name (case-insensitive).</summary>
+    /// <param name="name">The resource type's name.</param>
+    /// <returns>The resource type, or <see langword="null"/> (an order kept from a type since removed from the configuration).</returns>
+    public ResourceType? FindResourceType(string name) => ModelLookup.Find(ResourceTypes, name, static r => r.Name);
+
+    /// <summary>Whether no connector maps the entity type: a repository type (identities), whose resources the internal workflow creates.</summary>
+    /// <param name="entityType">The entity type's name.</param>
+    /// <returns><see langword="true"/> for a repository type.</returns>
+    public bool IsRepositoryType(string entityType) => FindConnectorOf(entityType) is null;
 }

@@ -232,7 +232,7 @@ public sealed class ProvisioningEngine
         var due = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
             .Where(o => o.NextAttemptAt is null || o.NextAttemptAt <= now)
             .ToList();
-        var internalOrders = due.Where(o => _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, o.ResourceType, StringComparison.OrdinalIgnoreCase)) is { } t && IsRepository(t)).ToList();
+        var internalOrders = due.Where(o => _model.FindResourceType(o.ResourceType) is { } t && IsRepository(t)).ToList();
         var (appliedInternally, _) = await ApplyInternalAsync(internalOrders, cancellationToken).ConfigureAwait(false);
         executed += appliedInternally.Values.Count(static o => o.State == OrderState.Verified);
         errored += appliedInternally.Values.Count(static o => o.State == OrderState.Errored);
@@ -340,7 +340,7 @@ public sealed class ProvisioningEngine
         }
 
         var (next, outcome) = Apply(order, result, _timeProvider.GetUtcNow());
-        var type = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase));
+        var type = _model.FindResourceType(order.ResourceType);
         if (outcome == OrderState.Executed && type is not null && IsRepository(type))
         {
             next = next.MoveTo(OrderState.Verified, _timeProvider.GetUtcNow(), "applied in the repository");
@@ -389,7 +389,7 @@ public sealed class ProvisioningEngine
         var accountsOf = new Dictionary<string, ILookup<long, long>>(StringComparer.OrdinalIgnoreCase);
         foreach (var order in executed)
         {
-            var type = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase));
+            var type = _model.FindResourceType(order.ResourceType);
             if (type is null)
             {
                 continue;
@@ -420,7 +420,7 @@ public sealed class ProvisioningEngine
         return new VerificationReport(verified.Count, waiting, timedOut);
     }
 
-    private bool IsRepository(ResourceType type) => _model.GetConnector(type.Connector).FindEntityTypeMapping(type.TargetEntityType) is null;
+    private bool IsRepository(ResourceType type) => _model.IsRepositoryType(type.TargetEntityType);
 
     /// <summary>Hands repository orders to the internal workflow; what it applies is executed and, being in the repository, verified.</summary>
     private async Task<(Dictionary<long, ProvisioningOrder> Orders, List<OwnershipNote> Notes)> ApplyInternalAsync(List<ProvisioningOrder> orders, CancellationToken cancellationToken)
@@ -556,7 +556,7 @@ public sealed class ProvisioningEngine
         var stuck = new List<ProvisioningOrder>();
         foreach (var order in await _store.GetOrdersAsync(null, s_waiting, cancellationToken).ConfigureAwait(false))
         {
-            var timeout = _model.ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, order.ResourceType, StringComparison.OrdinalIgnoreCase))?.Policies.TransmittedTimeout;
+            var timeout = _model.FindResourceType(order.ResourceType)?.Policies.TransmittedTimeout;
             if (timeout is { } limit && now - order.StateChangedAt > limit)
             {
                 stuck.Add(order.MoveTo(OrderState.Error, now, string.Create(CultureInfo.InvariantCulture, $"still {order.State} after {limit} (the TransmittedTimeout of {order.ResourceType})")));

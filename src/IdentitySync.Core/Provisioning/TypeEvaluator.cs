@@ -33,6 +33,7 @@ internal sealed class TypeEvaluator
     private readonly Dictionary<string, string> _scalarExplanations;
     private readonly List<RuleExpression> _navigatingExpressions;
     private readonly bool _codeRules;
+    private ulong _targetsDigest;
 
     private TypeEvaluator(IdentityModel model, ResourceType type, ResourceGraph graph, Dictionary<long, StoredResource> owners, OrderIndex orders, DateTimeOffset now)
     {
@@ -44,7 +45,7 @@ internal sealed class TypeEvaluator
         _now = now;
         _targetType = model.GetEntityType(type.TargetEntityType);
         _rulesDigest = RulesDigest(type);
-        IsRepository = model.GetConnector(type.Connector).FindEntityTypeMapping(type.TargetEntityType) is null;
+        IsRepository = model.IsRepositoryType(type.TargetEntityType);
         _scalars = [.. type.ScalarRules.Select(r => (r, _targetType.FindProperty(r.Property)!))];
         _scalarExplanations = _scalars.ToDictionary(static s => s.Property.Name, static s => $"`{s.Rule.Value.Text}`", StringComparer.Ordinal);
         var ownerType = model.GetEntityType(type.OwnerEntityType);
@@ -114,11 +115,7 @@ internal sealed class TypeEvaluator
 
         digest = Mix(digest, _orders.OwnerDigest(_type.Name, owner.Id));
         digest = Mix(digest, _suggested.Contains(owner.Id) ? 0x5EEDUL : 0);
-        foreach (var (_, _, targets) in _queries)
-        {
-            digest = Mix(digest, (ulong)targets.Count);
-        }
-
+        digest = Mix(digest, _targetsDigest);
         return digest == 0 ? 1 : digest;
     }
 
@@ -415,21 +412,24 @@ internal sealed class TypeEvaluator
         var ruleReasons = new List<string>();
         var driftReasons = new List<string>();
         var wins = _type.Policies.ComputedValuesWin;
-        if (IsRepository && desired.Entitled == true && IsEnded(account) && !_orders.Holds(account.Id, "(reactivate)", null))
+        if (IsRepository && desired.Entitled == true && IsEnded(account))
         {
-            // Entitled again (a rehire): the workflow's own properties go back.
+            // Entitled again (a rehire): the workflow's own properties go back, unless an order in flight does it already.
             var workflow = _type.Policies.Workflow;
-            if (workflow.ActiveProperty is { } active)
+            if (workflow.ActiveProperty is { } active && !_orders.Holds(account.Id, _targetType.FindProperty(active)!.Name, "true"))
             {
                 ruleChanges[_targetType.FindProperty(active)!.Name] = "true";
             }
 
-            if (workflow.EndDateProperty is { } end)
+            if (workflow.EndDateProperty is { } end && !_orders.Holds(account.Id, _targetType.FindProperty(end)!.Name, null))
             {
                 ruleChanges[_targetType.FindProperty(end)!.Name] = null;
             }
 
-            ruleReasons.Add($"reactivated: it was ended, and {desired.Grant}");
+            if (ruleChanges.Count > 0)
+            {
+                ruleReasons.Add($"reactivated: it was ended, and {desired.Grant}");
+            }
         }
 
         foreach (var rule in _type.ScalarRules)
@@ -699,6 +699,7 @@ internal sealed class TypeEvaluator
             }
 
             _navigations.Add((rule, i + 1, key));
+            _targetsDigest += key is null ? 0 : Xxh64.Hash(Encoding.UTF8.GetBytes(key), (ulong)(1000 + i));
         }
 
         for (var i = 0; i < _type.QueryRules.Count; i++)
@@ -726,6 +727,11 @@ internal sealed class TypeEvaluator
             }
 
             _queries.Add((rule, i + 1, index));
+            foreach (var (value, keys) in index)
+            {
+                // Order-independent: a renamed or new target changes every owner's digest.
+                _targetsDigest += Xxh64.Hash(Encoding.UTF8.GetBytes(value + "\u001f" + string.Join('\u001f', keys)), (ulong)i);
+            }
         }
     }
 }

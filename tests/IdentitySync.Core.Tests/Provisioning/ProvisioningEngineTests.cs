@@ -393,6 +393,27 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
+    public async Task Incremental_ATargetThatAppears_IsGivenToTheOwnersItMatches()
+    {
+        var fixture = new ProvisioningFixture();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Marketing");
+        fixture.SetPerson("E2", "Bruno", "Dupont", "Sales");
+        await fixture.CycleAsync();
+        await fixture.Engine.GenerateAsync();
+        fixture.Directory.Groups.Add("GG_Marketing");
+        await fixture.SynchronizeAsync();
+
+        var report = await fixture.Engine.GenerateAsync();
+
+        var order = report.Orders.Single(static o => o.ResourceType == "AD_User");
+        Assert.Multiple(() =>
+        {
+            Assert.That((order.Owner!.Key, Show(order.Navigation["MemberOf"])), Is.EqualTo(("E1", "+GG_Marketing")));
+            Assert.That(report.ResourceTypes.Single(static t => t.Name == "AD_User").Evaluated, Is.EqualTo(2), "the targets changed for everyone");
+        });
+    }
+
+    [Test]
     public async Task Timeout_TransmittedPastTheTypesTimeout_BecomesError()
     {
         var fixture = new ProvisioningFixture();
