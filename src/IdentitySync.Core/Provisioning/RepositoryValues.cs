@@ -52,4 +52,12 @@ internal static class RepositoryValues
         };
     }
 
+
+    /// <summary>A value as reasons and notes quote it: <c>'text'</c>, <c>['a', 'b']</c> for several, or <c>empty</c>.</summary>
+    public static string Show(object? value) => value switch
+    {
+        null => "empty",
+        object[] items => "[" + string.Join(", ", items.Select(static i => $"'{Rules.Values.Text(i)}'")) + "]",
+        _ => $"'{Rules.Values.Text(value)}'",
+    };
 }

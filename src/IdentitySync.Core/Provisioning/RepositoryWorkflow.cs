@@ -120,14 +120,6 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
         new(0, property, PropertySourceKind.Rule, $"{type.Connector} / {type.Name}",
             type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Value.Text ?? "the internal workflow", order.Id, at);
 
-    private static string Show(object? value) => value switch
-    {
-        null => "empty",
-        string[] texts => "[" + string.Join(", ", texts) + "]",
-        object[] items => "[" + string.Join(", ", items.Select(Rules.Values.Text)) + "]",
-        _ => $"'{Rules.Values.Text(value)}'",
-    };
-
     private static async Task<Outcome> CreateAsync(IChangeSetWriter writer, ProvisioningOrder order, ResourceType type, EntityType entityType, string key, StoredResource? existing, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (existing is not null)
@@ -172,20 +164,20 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             var now = values[index];
             if (policy == PropertyOwnership.IfEmpty && now is not null && !(now is string { Length: 0 }))
             {
-                notes.Add(new OwnershipNote(type.Name, resource.Key, property, OwnershipAction.Skipped, policy, $"IfEmpty: it holds {Show(now)} now, so {type.Connector}'s {Show(value)} is not written"));
+                notes.Add(new OwnershipNote(type.Name, resource.Key, property, OwnershipAction.Skipped, policy, $"IfEmpty: it holds {RepositoryValues.Show(now)} now, so {type.Connector}'s {RepositoryValues.Show(value)} is not written"));
                 continue;
             }
 
             if (policy is PropertyOwnership.Manual or PropertyOwnership.CreateOnly)
             {
-                notes.Add(new OwnershipNote(type.Name, resource.Key, property, OwnershipAction.Skipped, policy, $"{policy}: {type.Connector} does not update it; it keeps {Show(now)}"));
+                notes.Add(new OwnershipNote(type.Name, resource.Key, property, OwnershipAction.Skipped, policy, $"{policy}: {type.Connector} does not update it; it keeps {RepositoryValues.Show(now)}"));
                 continue;
             }
 
             if (sources.TryGetValue(property, out var previous) && (previous.Kind == PropertySourceKind.Manual || previous.Source != $"{type.Connector} / {type.Name}"))
             {
                 notes.Add(new OwnershipNote(type.Name, resource.Key, property, OwnershipAction.Overwritten, policy,
-                    $"Authoritative: {type.Connector}'s {Show(value)} replaces {Show(now)}, set {(previous.Kind == PropertySourceKind.Manual ? "by hand by " : "by ")}{previous.Source} on {previous.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}"
+                    $"Authoritative: {type.Connector}'s {RepositoryValues.Show(value)} replaces {RepositoryValues.Show(now)}, set {(previous.Kind == PropertySourceKind.Manual ? "by hand by " : "by ")}{previous.Source} on {previous.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}"
                     + (previous.Detail is { Length: > 0 } detail && previous.Kind == PropertySourceKind.Manual ? $" ({detail})" : string.Empty)));
             }
 

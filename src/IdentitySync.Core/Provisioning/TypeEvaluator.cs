@@ -232,7 +232,7 @@ internal sealed class TypeEvaluator
             counters.Added++;
             yield return NewOrder(OrderChangeType.Added, OrderKind.Rule, who, null, changes, navigation, ArgumentsOf(changes),
                 $"{who.DisplayName} ({who.Key}) has no {_type.DisplayName}; {desired.Grant}"
-                + (changes.Count == 0 ? string.Empty : "; computed " + string.Join(", ", changes.Select(c => $"{c.Key} = {Show(c.Value)} from {desired.Explain[c.Key]}"))),
+                + (changes.Count == 0 ? string.Empty : "; computed " + string.Join(", ", changes.Select(c => $"{c.Key} = {RepositoryValues.Show(c.Value)} from {desired.Explain[c.Key]}"))),
                 requireReview: false);
             yield break;
         }
@@ -317,13 +317,6 @@ internal sealed class TypeEvaluator
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
 
     private static string Describe(IRuleExpression? criteria) => criteria is null ? " (no criteria)" : $" (`{criteria.Text}`)";
-
-    private static string Show(object? value) => value switch
-    {
-        null => "empty",
-        string[] items => "[" + string.Join(", ", items.Select(static i => $"'{i}'")) + "]",
-        _ => $"'{Values.Text(value)}'",
-    };
 
     private static string[] Texts(object? value) => [.. Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0)];
 
@@ -449,7 +442,7 @@ internal sealed class TypeEvaluator
                 if (ownership != PropertyOwnership.CreateOnly || IsRepository)
                 {
                     Notes.Add(new OwnershipNote(_type.Name, account.Key, property.Name, OwnershipAction.Skipped, ownership.Value,
-                        $"{ownership}: {desired.Explain[property.Name]} computes {Show(wanted)}, but {(ownership == PropertyOwnership.IfEmpty ? "the property is not empty" : ownership == PropertyOwnership.Manual ? "the source never writes it" : "it was set at creation")}; it keeps {Show(actual)}"));
+                        $"{ownership}: {desired.Explain[property.Name]} computes {RepositoryValues.Show(wanted)}, but {(ownership == PropertyOwnership.IfEmpty ? "the property is not empty" : ownership == PropertyOwnership.Manual ? "the source never writes it" : "it was set at creation")}; it keeps {RepositoryValues.Show(actual)}"));
                 }
 
                 continue;
@@ -458,7 +451,7 @@ internal sealed class TypeEvaluator
             if (ownership is PropertyOwnership.Authoritative or PropertyOwnership.IfEmpty)
             {
                 ruleChanges[property.Name] = wanted;
-                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {Holder} holds {Show(actual)} ({ownership})");
+                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {RepositoryValues.Show(wanted)}, {Holder} holds {RepositoryValues.Show(actual)} ({ownership})");
                 continue;
             }
 
@@ -467,13 +460,13 @@ internal sealed class TypeEvaluator
             if (ruleChanged || retry || wins)
             {
                 ruleChanges[property.Name] = wanted;
-                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {Show(wanted)}, {Holder} holds {Show(actual)}"
-                    + (ruleChanged ? $" (the rule computed {Show(previous!.Values.GetValueOrDefault(property.Name))} before)" : retry ? " (the last order for it failed)" : " (computed values win)"));
+                ruleReasons.Add($"{property.Name}: {desired.Explain[property.Name]} computes {RepositoryValues.Show(wanted)}, {Holder} holds {RepositoryValues.Show(actual)}"
+                    + (ruleChanged ? $" (the rule computed {RepositoryValues.Show(previous!.Values.GetValueOrDefault(property.Name))} before)" : retry ? " (the last order for it failed)" : " (computed values win)"));
             }
             else
             {
                 driftChanges[property.Name] = wanted;
-                driftReasons.Add($"{property.Name} is {Show(actual)} in {_type.Connector} but {desired.Explain[property.Name]} computes {Show(wanted)}, and no rule change explains the difference");
+                driftReasons.Add($"{property.Name} is {RepositoryValues.Show(actual)} in {_type.Connector} but {desired.Explain[property.Name]} computes {RepositoryValues.Show(wanted)}, and no rule change explains the difference");
             }
         }
 
