@@ -460,7 +460,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;";
         command.ExecuteNonQuery();
         return connection;
     }

@@ -1,11 +1,16 @@
 using System.Text;
 using IdentitySync.Connections;
+using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 
 namespace IdentitySync.Synchronization;
 
-/// <summary>Reads the pairs of one association mapping; they are resolved to keys once every table is read.</summary>
+/// <summary>
+/// Reads the pairs of one association mapping as packed ordinals of interned texts (each distinct member
+/// or group name is decoded once); they are resolved to keys once every table is read, each distinct
+/// text once.
+/// </summary>
 internal sealed class AssociationPreparer(
     EntityAssociation association,
     AssociationMapping mapping,
@@ -16,6 +21,12 @@ internal sealed class AssociationPreparer(
     int commandColumn)
 {
     private readonly List<QuarantinedRow> _quarantined = [];
+    private readonly TextInterner _firstTexts = new();
+    private readonly TextInterner _secondTexts = new();
+    private readonly List<long> _pairs = [];
+    private readonly List<int> _lines = [];
+    private readonly List<RowCommand> _commands = [];
+    private string _source = string.Empty;
 
     public EntityAssociation Association { get; } = association;
 
@@ -27,7 +38,8 @@ internal sealed class AssociationPreparer(
 
     public EntityPreparer Second { get; } = second;
 
-    public List<(string First, string Second, long Line, RowCommand Command, string Source)> Pairs { get; } = [];
+    /// <summary>Gets the number of non-empty pairs read.</summary>
+    public int PairCount => _pairs.Count;
 
     public IReadOnlyList<QuarantinedRow> Quarantined => _quarantined;
 
@@ -35,7 +47,8 @@ internal sealed class AssociationPreparer(
 
     public ulong BatchHash { get; private set; }
 
-    public HashSet<(string First, string Second)> StoredLinks { get; } = [];
+    /// <summary>Gets the stored links as packed key ordinals of <see cref="First"/> and <see cref="Second"/>, sorted once loaded.</summary>
+    public List<long> StoredLinks { get; } = [];
 
     public void Accept(RowBatch batch, int row, string source)
     {
@@ -52,56 +65,102 @@ internal sealed class AssociationPreparer(
         {
             var text = Encoding.UTF8.GetString(batch.GetField(row, commandColumn)).Trim();
             command = string.Equals(text, "delete", StringComparison.OrdinalIgnoreCase) ? RowCommand.Delete : RowCommand.Insert;
+            _commands.Add(command);
         }
 
-        var pair = Internal.Xxh64.Hash(secondValue, Internal.Xxh64.Hash(firstValue, (ulong)command));
+        var pair = Xxh64.Hash(secondValue, Xxh64.Hash(firstValue, (ulong)command));
         BatchHash = EntityPreparer.Mix(BatchHash, pair);
-        Pairs.Add((Encoding.UTF8.GetString(firstValue), Encoding.UTF8.GetString(secondValue), batch.GetLineNumber(row), command, source));
+        _source = source;
+        _pairs.Add(OrdinalPair.Pack(_firstTexts.Intern(firstValue), _secondTexts.Intern(secondValue)));
+        _lines.Add((int)Math.Min(batch.GetLineNumber(row), int.MaxValue));
     }
 
-    /// <summary>Resolves every pair to primary keys; unresolvable pairs are quarantined.</summary>
-    public IEnumerable<((string First, string Second) Link, RowCommand Command)> Resolve(bool incremental)
+    /// <summary>
+    /// Resolves every pair to packed key ordinals (in read order, with its command); unresolvable pairs
+    /// are quarantined.
+    /// </summary>
+    public (List<long> Links, List<RowCommand> Commands) Resolve(bool incremental)
     {
-        foreach (var (firstValue, secondValue, line, command, source) in Pairs)
+        var firstKeys = new Side(First, Mapping.First, _firstTexts, incremental);
+        var secondKeys = new Side(Second, Mapping.Second, _secondTexts, incremental);
+        var links = new List<long>(_pairs.Count);
+        var commands = new List<RowCommand>(_commands.Count);
+        for (var i = 0; i < _pairs.Count; i++)
         {
-            var firstKey = ResolveSide(First, Mapping.First, firstValue, incremental, out var firstProblem);
-            var secondKey = ResolveSide(Second, Mapping.Second, secondValue, incremental, out var secondProblem);
-            if (firstKey is null || secondKey is null)
+            var pair = _pairs[i];
+            var firstKey = firstKeys.Resolve(OrdinalPair.First(pair), out var firstProblem);
+            var secondKey = secondKeys.Resolve(OrdinalPair.Second(pair), out var secondProblem);
+            if (firstKey < 0 || secondKey < 0)
             {
-                var problem = firstKey is null
+                var problem = firstKey < 0
                     ? $"column '{Mapping.First.Column}': {firstProblem}"
                     : $"column '{Mapping.Second.Column}': {secondProblem}";
-                _quarantined.Add(new QuarantinedRow(source, line, firstValue + " -> " + secondValue, problem));
+                var text = _firstTexts[OrdinalPair.First(pair)] + " -> " + _secondTexts[OrdinalPair.Second(pair)];
+                _quarantined.Add(new QuarantinedRow(_source, _lines[i], text, problem));
                 continue;
             }
 
-            yield return ((firstKey, secondKey), command);
+            links.Add(OrdinalPair.Pack(firstKey, secondKey));
+            if (_commands.Count > 0)
+            {
+                commands.Add(_commands[i]);
+            }
         }
+
+        return (links, commands);
     }
 
-    private static string? ResolveSide(EntityPreparer side, AssociationMappingEnd end, string value, bool incremental, out string? problem)
+    /// <summary>One end's texts resolved to key ordinals, each distinct text once.</summary>
+    private sealed class Side(EntityPreparer side, AssociationMappingEnd end, TextInterner texts, bool incremental)
     {
-        var key = side.ResolveKey(end.Key, value, out problem);
-        if (key is null)
+        private readonly int[] _keys = new int[texts.Count];
+        private readonly Dictionary<int, string> _problems = [];
+
+        public int Resolve(int text, out string? problem)
         {
-            problem ??= $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
-            return null;
+            problem = null;
+            var key = _keys[text];
+            if (key == 0)
+            {
+                var resolved = ResolveText(texts[text], out problem);
+                _keys[text] = key = resolved is null ? -1 : side.KeyOrdinals.Intern(resolved) + 1;
+                if (problem is not null)
+                {
+                    _problems[text] = problem;
+                }
+            }
+            else if (key < 0)
+            {
+                problem = _problems[text];
+            }
+
+            return key - 1;
         }
 
-        if (side.Held.Contains(key))
+        private string? ResolveText(string value, out string? problem)
         {
-            problem = $"'{value}' refers to {side.EntityType.Name} '{key}', which is quarantined in this run";
-            return null;
-        }
+            var key = side.ResolveKey(end.Key, value, out problem);
+            if (key is null)
+            {
+                problem ??= $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
+                return null;
+            }
 
-        var inSnapshot = side.Rows.TryGetValue(key, out var row) && row.Command != RowCommand.Delete;
-        var exists = inSnapshot || (incremental && side.Stored.ContainsKey(key) && row?.Command != RowCommand.Delete);
-        if (!exists)
-        {
-            problem = $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
-            return null;
-        }
+            if (side.Held.Contains(key))
+            {
+                problem = $"'{value}' refers to {side.EntityType.Name} '{key}', which is quarantined in this run";
+                return null;
+            }
 
-        return key;
+            var inSnapshot = side.Rows.TryGetValue(key, out var row) && row.Command != RowCommand.Delete;
+            var exists = inSnapshot || (incremental && side.Stored.ContainsKey(key) && row?.Command != RowCommand.Delete);
+            if (!exists)
+            {
+                problem = $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
+                return null;
+            }
+
+            return key;
+        }
     }
 }

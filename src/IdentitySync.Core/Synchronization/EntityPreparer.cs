@@ -48,6 +48,9 @@ internal sealed class EntityPreparer
 
     public Dictionary<string, PreparedRow> Rows { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets dense ordinals of the keys links name (stored ones first), so that links are pairs of numbers.</summary>
+    public TextInterner KeyOrdinals { get; } = new();
+
     /// <summary>Keys whose stored resource must stay untouched this run: conflicting duplicates and unparsable rows.</summary>
     public HashSet<string> Held { get; } = new(StringComparer.Ordinal);
 

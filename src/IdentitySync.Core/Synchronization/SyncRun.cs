@@ -1,5 +1,6 @@
 using System.Globalization;
 using IdentitySync.Connections;
+using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 
@@ -230,30 +231,32 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
     private async Task LoadStoredAsync(CancellationToken cancellationToken)
     {
-        var keysById = new Dictionary<string, Dictionary<long, string>>(StringComparer.OrdinalIgnoreCase);
+        var ordinalsById = new Dictionary<string, Dictionary<long, int>>(StringComparer.OrdinalIgnoreCase);
         foreach (var entity in _entities.Values)
         {
-            var ids = new Dictionary<long, string>();
+            var ordinals = new Dictionary<long, int>();
             await foreach (var resource in engine.Store.GetResourcesAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
             {
                 entity.Stored[resource.Key] = resource;
-                ids[resource.Id] = resource.Key;
+                ordinals[resource.Id] = entity.KeyOrdinals.Intern(resource.Key);
             }
 
-            keysById[entity.EntityType.Name] = ids;
+            ordinalsById[entity.EntityType.Name] = ordinals;
         }
 
         foreach (var association in _associations)
         {
-            var firstIds = keysById[association.Keys.FirstEntityType];
-            var secondIds = keysById[association.Keys.SecondEntityType];
+            var firstIds = ordinalsById[association.Keys.FirstEntityType];
+            var secondIds = ordinalsById[association.Keys.SecondEntityType];
             await foreach (var link in engine.Store.GetLinksAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
             {
                 if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
                 {
-                    association.StoredLinks.Add((first, second));
+                    association.StoredLinks.Add(OrdinalPair.Pack(first, second));
                 }
             }
+
+            association.StoredLinks.Sort();
         }
     }
 
@@ -316,7 +319,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     private string BatchId()
     {
         // Content only, in read order: the same export gives the same id in any process.
-        var hash = Internal.Xxh64.Hash(System.Text.Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}"));
+        var hash = Xxh64.Hash(System.Text.Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}"));
         foreach (var entity in _entities.Values)
         {
             hash = EntityPreparer.Mix(hash, entity.BatchHash);
@@ -459,27 +462,63 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
     private static AssociationChanges DiffLinks(AssociationPreparer association)
     {
-        var snapshot = association.Resolve(incremental: false).Select(static p => p.Link).ToHashSet();
-        var added = snapshot.Where(l => !association.StoredLinks.Contains(l)).Select(static l => new LinkChange(l.First, l.Second)).ToList();
-        var removed = association.StoredLinks
-            .Where(l => !snapshot.Contains(l) && !association.First.Held.Contains(l.First) && !association.Second.Held.Contains(l.Second))
-            .Select(static l => new LinkChange(l.First, l.Second))
-            .ToList();
-        return new AssociationChanges(association.Keys, added, removed, association.StoredLinks.Count - removed.Count);
+        // Both sides as sorted packed ordinals: one merge walk, no set of string pairs.
+        var snapshot = association.Resolve(incremental: false).Links;
+        snapshot.Sort();
+        var stored = association.StoredLinks;
+        var added = new List<LinkChange>();
+        var removed = new List<LinkChange>();
+        int s = 0, t = 0;
+        while (s < snapshot.Count || t < stored.Count)
+        {
+            if (s > 0 && s < snapshot.Count && snapshot[s] == snapshot[s - 1])
+            {
+                s++;
+            }
+            else if (t >= stored.Count || (s < snapshot.Count && snapshot[s] < stored[t]))
+            {
+                added.Add(Change(association, snapshot[s++]));
+            }
+            else if (s >= snapshot.Count || stored[t] < snapshot[s])
+            {
+                var link = stored[t++];
+                var change = Change(association, link);
+                if (!association.First.Held.Contains(change.FirstKey) && !association.Second.Held.Contains(change.SecondKey))
+                {
+                    removed.Add(change);
+                }
+            }
+            else
+            {
+                s++;
+                t++;
+            }
+        }
+
+        return new AssociationChanges(association.Keys, added, removed, stored.Count - removed.Count);
     }
+
+    private static LinkChange Change(AssociationPreparer association, long link) =>
+        new(association.First.KeyOrdinals[OrdinalPair.First(link)], association.Second.KeyOrdinals[OrdinalPair.Second(link)]);
 
     private AssociationChanges DiffLinkDelta(AssociationPreparer association, Dictionary<string, HashSet<string>> deletedKeys)
     {
         var links = association.StoredLinks.ToHashSet();
-        var added = new HashSet<(string, string)>();
-        var removed = new HashSet<(string, string)>();
+        var added = new HashSet<long>();
+        var removed = new HashSet<long>();
         var firstMono = !engine.Model.GetEntityType(association.Keys.FirstEntityType).FindNavigationProperty(association.Association.First.NavigationProperty)!.IsMultiValued;
         var secondMono = !engine.Model.GetEntityType(association.Keys.SecondEntityType).FindNavigationProperty(association.Association.Second.NavigationProperty)!.IsMultiValued;
-        foreach (var (link, command) in association.Resolve(incremental: true))
+
+        // A mono-valued side holds one link: index the links by that side to find the one a new link replaces.
+        var byFirst = firstMono ? Index(links, OrdinalPair.First) : null;
+        var bySecond = secondMono ? Index(links, OrdinalPair.Second) : null;
+        var (resolved, commands) = association.Resolve(incremental: true);
+        for (var i = 0; i < resolved.Count; i++)
         {
-            if (command == RowCommand.Delete)
+            var link = resolved[i];
+            if (commands[i] == RowCommand.Delete)
             {
-                if (links.Remove(link) && !added.Remove(link))
+                if (Remove(link) && !added.Remove(link))
                 {
                     removed.Add(link);
                 }
@@ -487,39 +526,98 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 continue;
             }
 
-            // A mono-valued side holds one link: a new one replaces the old.
-            foreach (var old in links.Where(l => l != link && ((firstMono && l.First == link.First) || (secondMono && l.Second == link.Second))).ToList())
+            var replaced = new List<long>();
+            if (byFirst?.GetValueOrDefault(OrdinalPair.First(link)) is { } sameFirst)
             {
-                links.Remove(old);
+                replaced.AddRange(sameFirst.Where(l => l != link));
+            }
+
+            if (bySecond?.GetValueOrDefault(OrdinalPair.Second(link)) is { } sameSecond)
+            {
+                replaced.AddRange(sameSecond.Where(l => l != link && !replaced.Contains(l)));
+            }
+
+            foreach (var old in replaced)
+            {
+                Remove(old);
                 if (!added.Remove(old))
                 {
                     removed.Add(old);
                 }
             }
 
-            if (links.Add(link) && !removed.Remove(link))
+            if (links.Add(link))
             {
-                added.Add(link);
+                AddToIndex(byFirst, OrdinalPair.First(link), link);
+                AddToIndex(bySecond, OrdinalPair.Second(link), link);
+                if (!removed.Remove(link))
+                {
+                    added.Add(link);
+                }
             }
         }
 
         // Links of deleted resources go with them; name them so the report counts them.
-        var firstDeleted = deletedKeys.GetValueOrDefault(association.Keys.FirstEntityType) ?? [];
-        var secondDeleted = deletedKeys.GetValueOrDefault(association.Keys.SecondEntityType) ?? [];
-        foreach (var link in links.Where(l => firstDeleted.Contains(l.First) || secondDeleted.Contains(l.Second)).ToList())
+        var firstDeleted = Ordinals(association.First, deletedKeys.GetValueOrDefault(association.Keys.FirstEntityType));
+        var secondDeleted = Ordinals(association.Second, deletedKeys.GetValueOrDefault(association.Keys.SecondEntityType));
+        if (firstDeleted.Count + secondDeleted.Count > 0)
         {
-            links.Remove(link);
-            if (!added.Remove(link))
+            foreach (var link in links.Where(l => firstDeleted.Contains(OrdinalPair.First(l)) || secondDeleted.Contains(OrdinalPair.Second(l))).ToList())
             {
-                removed.Add(link);
+                links.Remove(link);
+                if (!added.Remove(link))
+                {
+                    removed.Add(link);
+                }
             }
         }
 
         return new AssociationChanges(
             association.Keys,
-            [.. added.Select(static l => new LinkChange(l.Item1, l.Item2))],
-            [.. removed.Select(static l => new LinkChange(l.Item1, l.Item2))],
+            [.. added.Select(l => Change(association, l))],
+            [.. removed.Select(l => Change(association, l))],
             association.StoredLinks.Count - removed.Count);
+
+        bool Remove(long link)
+        {
+            if (!links.Remove(link))
+            {
+                return false;
+            }
+
+            byFirst?.GetValueOrDefault(OrdinalPair.First(link))?.Remove(link);
+            bySecond?.GetValueOrDefault(OrdinalPair.Second(link))?.Remove(link);
+            return true;
+        }
+
+        static Dictionary<int, List<long>> Index(HashSet<long> links, Func<long, int> side)
+        {
+            var index = new Dictionary<int, List<long>>();
+            foreach (var link in links)
+            {
+                AddToIndex(index, side(link), link);
+            }
+
+            return index;
+        }
+
+        static void AddToIndex(Dictionary<int, List<long>>? index, int ordinal, long link)
+        {
+            if (index is null)
+            {
+                return;
+            }
+
+            if (!index.TryGetValue(ordinal, out var list))
+            {
+                index[ordinal] = list = [];
+            }
+
+            list.Add(link);
+        }
+
+        static HashSet<int> Ordinals(EntityPreparer entity, HashSet<string>? keys) =>
+            keys is null ? [] : [.. keys.Select(entity.KeyOrdinals.Find).Where(static o => o >= 0)];
     }
 
     private List<ThresholdVerdict> CheckThresholds(ChangeSet changeSet)
@@ -553,7 +651,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             linksDeleted += changes.Removed.Count;
             if (!Incremental)
             {
-                ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.Association, changes.Association.Association, stored, association.Pairs.Count);
+                ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.Association, changes.Association.Association, stored, association.PairCount);
             }
 
             ThresholdGuard.Check(verdicts, ThresholdScope.Association, changes.Association.Association, association.Mapping.Thresholds, stored, changes.Added.Count, changes.Removed.Count);

@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace IdentitySync.Storage.Sqlite;
+
+/// <summary>
+/// A prepared statement on the connection's own handle, bound with typed values: the bulk paths
+/// (millions of links and resources) skip the boxing and parameter objects of ADO.NET. It runs inside
+/// whatever transaction the connection has open.
+/// </summary>
+internal sealed class RawStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public RawStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+    }
+
+    public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+    public void Bind(int index, string value) => Check(raw.sqlite3_bind_text(_statement, index, value));
+
+    public void Bind(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
+
+    /// <summary>Runs the statement to completion and resets it; returns the number of rows it changed.</summary>
+    public int Execute()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc is raw.SQLITE_DONE or raw.SQLITE_ROW)
+        {
+            raw.sqlite3_reset(_statement);
+            return raw.sqlite3_changes(_db);
+        }
+
+        var extended = raw.sqlite3_extended_errcode(_db);
+        var message = raw.sqlite3_errmsg(_db).utf8_to_string();
+        raw.sqlite3_reset(_statement);
+        throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+    }
+
+    /// <summary>Gets the rowid of the last row inserted on the connection.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+}
