@@ -22,7 +22,7 @@ public sealed class CsvConnectionPackage : IConnectionPackage
     public string Id => PackageId;
 
     /// <inheritdoc />
-    public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete | ConnectionCapabilities.ExportIncremental;
+    public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete | ConnectionCapabilities.ExportIncremental | ConnectionCapabilities.ConcurrentTables;
 
     /// <inheritdoc />
     public IReadOnlyList<ConnectionSetting> Settings => Descriptors;

@@ -41,6 +41,33 @@ internal sealed class RawStatement : IDisposable
         throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
     }
 
+    /// <summary>Steps to the next result row; false (and reset) when there is none.</summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc == raw.SQLITE_DONE)
+        {
+            raw.sqlite3_reset(_statement);
+            return false;
+        }
+
+        var extended = raw.sqlite3_extended_errcode(_db);
+        var message = raw.sqlite3_errmsg(_db).utf8_to_string();
+        raw.sqlite3_reset(_statement);
+        throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+    }
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public string GetString(int column) => System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
+
+    public byte[] GetBytes(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
+
     /// <summary>Gets the rowid of the last row inserted on the connection.</summary>
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 

@@ -11,7 +11,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly string _connector;
-    private readonly Dictionary<(long Type, string Key), long> _ids = [];
+    private readonly Dictionary<long, Dictionary<string, long>> _ids = [];
     private readonly RawStatement _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
@@ -59,7 +59,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             try
             {
                 _insert.Execute();
-                _ids[(typeId, resource.Key)] = _insert.LastInsertRowId;
+                Ids(typeId)[resource.Key] = _insert.LastInsertRowId;
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
             {
@@ -123,7 +123,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             _deleteResource.ExecuteNonQuery();
             Bind(_deleteCategorization, id);
             _deleteCategorization.ExecuteNonQuery();
-            _ids.Remove((typeId, key));
+            Ids(typeId).Remove(key);
         }
 
         return ValueTask.CompletedTask;
@@ -239,7 +239,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     private long? IdOf(long typeId, string key)
     {
-        if (_ids.TryGetValue((typeId, key), out var id))
+        var ids = Ids(typeId);
+        if (ids.TryGetValue(key, out var id))
         {
             return id;
         }
@@ -247,11 +248,22 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         Bind(_findId, typeId, key);
         if (_findId.ExecuteScalar() is long found)
         {
-            _ids[(typeId, key)] = found;
+            ids[key] = found;
             return found;
         }
 
         return null;
+    }
+
+    /// <summary>The ids this writer knows by key, per entity type (ordinal string keys hash fastest).</summary>
+    private Dictionary<string, long> Ids(long typeId)
+    {
+        if (!_ids.TryGetValue(typeId, out var ids))
+        {
+            _ids[typeId] = ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+
+        return ids;
     }
 
     private List<long> AllAssociationIds()

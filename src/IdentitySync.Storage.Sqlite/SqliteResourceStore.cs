@@ -127,13 +127,24 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             yield break;
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, key, digest, vals FROM resources WHERE type_id = $t";
-        command.Parameters.AddWithValue("$t", typeId);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // Every resource of a type, read on the raw statement (a synchronization reads millions); the values
+        // stay packed until something reads them.
+        using var statement = new RawStatement(connection, "SELECT id, key, digest, vals FROM resources NOT INDEXED WHERE type_id = ?1");
+        statement.Bind(1, typeId);
+        var read = 0;
+        while (statement.Read())
         {
-            yield return Resource(reader, entityType);
+            if ((++read & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return new StoredResource(
+                statement.GetInt64(0),
+                entityType,
+                statement.GetString(1),
+                unchecked((ulong)statement.GetInt64(2)),
+                ResourceValueCodec.DecodeLazily(statement.GetBytes(3)));
         }
     }
 
@@ -207,13 +218,17 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             yield break;
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT first_id, second_id FROM links WHERE assoc_id = $a";
-        command.Parameters.AddWithValue("$a", id);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var statement = new RawStatement(connection, "SELECT first_id, second_id FROM links WHERE assoc_id = ?1");
+        statement.Bind(1, id);
+        var read = 0;
+        while (statement.Read())
         {
-            yield return new StoredLink(reader.GetInt64(0), reader.GetInt64(1));
+            if ((++read & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return new StoredLink(statement.GetInt64(0), statement.GetInt64(1));
         }
     }
 
@@ -539,7 +554,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         entityType,
         reader.GetString(1),
         unchecked((ulong)reader.GetInt64(2)),
-        ResourceValueCodec.Decode(reader.GetFieldValue<byte[]>(3)));
+        ResourceValueCodec.DecodeLazily(reader.GetFieldValue<byte[]>(3)));
 
     private static List<StoredResource> Query(SqliteConnection connection, string sql, string entityType, params (string Name, object Value)[] parameters)
     {

@@ -12,14 +12,18 @@ namespace IdentitySync.Testing;
 public sealed class InMemoryConnectionPackage : IConnectionPackage
 {
     private readonly Dictionary<(string Table, ExportMode Mode), (string[] Header, List<string[]> Rows)> _tables = [];
+    private int _openCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryConnectionPackage"/> class.</summary>
     /// <param name="id">The package id connections name.</param>
     /// <param name="nativeDelta">Whether it exports incremental tables itself; without, the engine derives deltas.</param>
-    public InMemoryConnectionPackage(string id = "Memory", bool nativeDelta = true)
+    /// <param name="concurrentTables">Whether it declares <see cref="ConnectionCapabilities.ConcurrentTables"/>.</param>
+    public InMemoryConnectionPackage(string id = "Memory", bool nativeDelta = true, bool concurrentTables = false)
     {
         Id = id;
-        Capabilities = ConnectionCapabilities.ExportComplete | (nativeDelta ? ConnectionCapabilities.ExportIncremental : 0);
+        Capabilities = ConnectionCapabilities.ExportComplete
+            | (nativeDelta ? ConnectionCapabilities.ExportIncremental : 0)
+            | (concurrentTables ? ConnectionCapabilities.ConcurrentTables : 0);
     }
 
     /// <inheritdoc />
@@ -32,7 +36,7 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
     public IReadOnlyList<ConnectionSetting> Settings { get; } = [];
 
     /// <summary>Gets how many tables were opened, for tests that check what was read.</summary>
-    public int OpenCount { get; private set; }
+    public int OpenCount => _openCount;
 
     /// <summary>Sets a table's complete export; each row is the fields joined by <c>;</c>.</summary>
     /// <param name="table">The table.</param>
@@ -64,7 +68,7 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
                 throw new ConnectionException($"memory:{request.Table} ({request.Mode}) does not exist.");
             }
 
-            package.OpenCount++;
+            Interlocked.Increment(ref package._openCount);
             var indexes = request.Columns.Select(c => Array.FindIndex(table.Header, h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase))).ToArray();
             var missing = request.Columns.Where((_, i) => indexes[i] < 0).ToList();
             return ValueTask.FromResult<IExportTableReader>(new Reader($"memory:{request.Table}", table.Rows, indexes, missing));

@@ -18,4 +18,10 @@ public enum ConnectionCapabilities
 
     /// <summary>What it fulfils can be verified by a later export.</summary>
     Verifiable = 8,
+
+    /// <summary>
+    /// Its export connection may have several tables open and read at once, from different threads (a
+    /// synchronization then reads them side by side, one per core).
+    /// </summary>
+    ConcurrentTables = 16,
 }

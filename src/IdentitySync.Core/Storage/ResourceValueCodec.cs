@@ -47,6 +47,19 @@ public static class ResourceValueCodec
         return values;
     }
 
+    /// <summary>
+    /// Wraps packed values in a list that unpacks them the first time one is read: a store that hands out
+    /// every resource of a type (a synchronization compares digests first) then never unpacks the values of
+    /// resources whose digest did not change.
+    /// </summary>
+    /// <param name="packed">The packed bytes; the list keeps them, so the caller must not change them.</param>
+    /// <returns>The values, unpacked on first access.</returns>
+    public static IReadOnlyList<object?> DecodeLazily(byte[] packed)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        return new LazyValues(packed);
+    }
+
     private static void Write(BinaryWriter writer, object? value)
     {
         switch (value)
@@ -163,5 +176,20 @@ public static class ResourceValueCodec
         while ((b & 0x80) != 0);
 
         return result;
+    }
+
+    private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>
+    {
+        private object?[]? _values;
+
+        public int Count => Values.Length;
+
+        private object?[] Values => _values ?? Interlocked.CompareExchange(ref _values, Decode(packed), null) ?? _values!;
+
+        public object? this[int index] => Values[index];
+
+        public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)Values).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -50,8 +50,18 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var readStart = engine.Time.GetTimestamp();
-        await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
-        await ReadTablesAsync(cancellationToken).ConfigureAwait(false);
+        var links = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadTablesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never leave the link load running against the store after this run returns.
+            await links.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await links.ConfigureAwait(false);
         var read = engine.Time.GetElapsedTime(readStart);
 
         var diffStart = engine.Time.GetTimestamp();
@@ -229,7 +239,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     private static int IndexOf(List<string> columns, string column) =>
         columns.FindIndex(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));
 
-    private async Task LoadStoredAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the stored resources, then starts loading the stored links; returns that second task.</summary>
+    private async Task<Task> LoadStoredAsync(CancellationToken cancellationToken)
     {
         var ordinalsById = new Dictionary<string, Dictionary<long, int>>(StringComparer.OrdinalIgnoreCase);
         foreach (var entity in _entities.Values)
@@ -244,20 +255,26 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             ordinalsById[entity.EntityType.Name] = ordinals;
         }
 
-        foreach (var association in _associations)
-        {
-            var firstIds = ordinalsById[association.Keys.FirstEntityType];
-            var secondIds = ordinalsById[association.Keys.SecondEntityType];
-            await foreach (var link in engine.Store.GetLinksAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
+        // The stored links are only needed by the diff: they load on the other core while the export is read.
+        return Task.Run(
+            async () =>
             {
-                if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
+                foreach (var association in _associations)
                 {
-                    association.StoredLinks.Add(OrdinalPair.Pack(first, second));
-                }
-            }
+                    var firstIds = ordinalsById[association.Keys.FirstEntityType];
+                    var secondIds = ordinalsById[association.Keys.SecondEntityType];
+                    await foreach (var link in engine.Store.GetLinksAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
+                        {
+                            association.StoredLinks.Add(OrdinalPair.Pack(first, second));
+                        }
+                    }
 
-            association.StoredLinks.Sort();
-        }
+                    association.StoredLinks.Sort();
+                }
+            },
+            cancellationToken);
     }
 
     private async Task ReadTablesAsync(CancellationToken cancellationToken)
@@ -266,52 +283,77 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var exports = new Dictionary<string, IExportConnection>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            foreach (var (connection, table, columns, consumers, entities) in _tables)
+            foreach (var (connection, _, _, _, _) in _tables)
             {
-                if (!exports.TryGetValue(connection.Name, out var export))
+                if (!exports.ContainsKey(connection.Name))
                 {
                     var context = new ConnectionContext(connector.Name, engine.Options.BaseDirectory, engine.Time);
-                    exports[connection.Name] = export = engine.PackageOf(connection).CreateExportConnection(connection, context);
-                }
-
-                var reader = await export.OpenTableAsync(new ExportRequest(table, columns, mode), cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (reader.MissingColumns.Count > 0)
-                    {
-                        var missing = string.Join(", ", reader.MissingColumns.Select(static c => $"'{c}'"));
-                        if (mode == ExportMode.Complete || reader.MissingColumns.Contains(CommandColumn, StringComparer.OrdinalIgnoreCase)
-                            || entities.Any(e => reader.MissingColumns.Contains(e.Mapping.PrimaryKey.Column, StringComparer.OrdinalIgnoreCase)))
-                        {
-                            throw new ConnectionException($"{reader.Source} has no column {missing}; the mappings of table '{table}' need it.");
-                        }
-
-                        entities.ForEach(e => e.SetMissingColumns(reader.MissingColumns));
-                    }
-
-                    using var batch = new RowBatch(columns.Count, engine.Options.BatchSize);
-                    long rows = 0;
-                    options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, 0));
-                    while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
-                    {
-                        rows += batch.Count;
-                        options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, rows));
-                        for (var row = 0; row < batch.Count; row++)
-                        {
-                            foreach (var consume in consumers)
-                            {
-                                consume(batch, row, reader.Source);
-                            }
-                        }
-                    }
+                    exports[connection.Name] = engine.PackageOf(connection).CreateExportConnection(connection, context);
                 }
             }
+
+            // Each table feeds its own preparers, so tables of packages that read them independently are read
+            // side by side, one per core; the others one after another. Progress names every table first.
+            foreach (var (_, table, _, _, _) in _tables)
+            {
+                options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, 0));
+            }
+
+            var concurrent = _tables.Where(t => engine.PackageOf(t.Connection).Capabilities.HasFlag(ConnectionCapabilities.ConcurrentTables)).ToList();
+            foreach (var table in _tables.Except(concurrent))
+            {
+                await ReadTableAsync(table, exports[table.Connection.Name], mode, cancellationToken).ConfigureAwait(false);
+            }
+
+            await Parallel.ForEachAsync(
+                concurrent,
+                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+                async (table, token) => await ReadTableAsync(table, exports[table.Connection.Name], mode, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
         finally
         {
             foreach (var export in exports.Values)
             {
                 await export.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReadTableAsync(
+        (Connection Connection, string Table, List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities) entry,
+        IExportConnection export,
+        ExportMode mode,
+        CancellationToken cancellationToken)
+    {
+        var (_, table, columns, consumers, entities) = entry;
+        var reader = await export.OpenTableAsync(new ExportRequest(table, columns, mode), cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (reader.MissingColumns.Count > 0)
+            {
+                var missing = string.Join(", ", reader.MissingColumns.Select(static c => $"'{c}'"));
+                if (mode == ExportMode.Complete || reader.MissingColumns.Contains(CommandColumn, StringComparer.OrdinalIgnoreCase)
+                    || entities.Any(e => reader.MissingColumns.Contains(e.Mapping.PrimaryKey.Column, StringComparer.OrdinalIgnoreCase)))
+                {
+                    throw new ConnectionException($"{reader.Source} has no column {missing}; the mappings of table '{table}' need it.");
+                }
+
+                entities.ForEach(e => e.SetMissingColumns(reader.MissingColumns));
+            }
+
+            using var batch = new RowBatch(columns.Count, engine.Options.BatchSize);
+            long rows = 0;
+            while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
+            {
+                rows += batch.Count;
+                options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, rows));
+                for (var row = 0; row < batch.Count; row++)
+                {
+                    foreach (var consume in consumers)
+                    {
+                        consume(batch, row, reader.Source);
+                    }
+                }
             }
         }
     }

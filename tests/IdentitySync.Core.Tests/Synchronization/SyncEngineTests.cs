@@ -103,9 +103,10 @@ public sealed class SyncEngineTests
 
         Assert.That(seen.Select(static p => (p.Step, p.Table, p.Rows)), Is.EqualTo(new (SyncStep, string?, long)[]
         {
-            (SyncStep.Read, "users", 0), (SyncStep.Read, "users", 7), (SyncStep.Read, "users", 10),
-            (SyncStep.Read, "groups", 0), (SyncStep.Read, "groups", 2),
-            (SyncStep.Read, "members", 0), (SyncStep.Read, "members", 1),
+            (SyncStep.Read, "users", 0), (SyncStep.Read, "groups", 0), (SyncStep.Read, "members", 0),
+            (SyncStep.Read, "users", 7), (SyncStep.Read, "users", 10),
+            (SyncStep.Read, "groups", 2),
+            (SyncStep.Read, "members", 1),
             (SyncStep.Diff, null, 0), (SyncStep.Apply, null, 0),
         }));
     }
@@ -387,6 +388,38 @@ public sealed class SyncEngineTests
         var report = await fixture.RunAsync();
 
         Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.Association, "AD_Membership", ThresholdChange.LinksDeleted, 40, true, 50, 4, true) }));
+    }
+
+    [Test]
+    public async Task Synchronize_TablesReadConcurrently_SameReportAndStoreAsReadInTurn()
+    {
+        // Many batches per table (7 rows each), duplicates, a conflict, a bad date and unresolved links.
+        static async Task<(string Report, IReadOnlyList<string> Store)> RunAsync(bool concurrent)
+        {
+            var fixture = new SyncFixture(concurrentTables: concurrent);
+            var users = SyncFixture.Users(300).ToList();
+            users.Add(SyncFixture.User(5));
+            users.Add(SyncFixture.User(7, sam: "other"));
+            users.Add(SyncFixture.User(301, created: "not a date"));
+            fixture.SetUsers(users);
+            fixture.SetGroups("CN=Staff;Staff", "CN=Admins;Admins", "CN=Staff;Staff");
+            fixture.SetMembers([.. Enumerable.Range(1, 300).Select(i => $"{(i % 3 == 0 ? "CN=Admins" : "CN=Staff")};u{i}"), "CN=Staff;ghost", "CN=Nobody;u1", "CN=Staff;u7"]);
+            var first = await fixture.RunAsync(SyncMode.Initial);
+            fixture.SetMembers([.. Enumerable.Range(1, 150).Select(i => $"CN=Staff;u{i}")]);
+            var second = await fixture.RunAsync();
+            var json = System.Text.Json.JsonSerializer.Serialize(new[] { first, second }.Select(static r => new { r.Outcome, r.EntityTypes, r.Associations }));
+            return (json, await fixture.DumpAsync());
+        }
+
+        var inTurn = await RunAsync(concurrent: false);
+        var concurrent = await RunAsync(concurrent: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(concurrent.Report, Is.EqualTo(inTurn.Report));
+            Assert.That(concurrent.Store, Is.EqualTo(inTurn.Store));
+            Assert.That(inTurn.Report, Does.Contain("different content").And.Contain("ghost").And.Contain("not a date"));
+        });
     }
 
     [Test]

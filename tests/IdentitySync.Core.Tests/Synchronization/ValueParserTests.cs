@@ -38,6 +38,8 @@ public sealed class ValueParserTests
         yield return Case("D", "29/02/2024", "pattern:dd/MM/yyyy", new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc), "DatePattern");
         yield return Case("D", "20240131120000.0Z", "GeneralizedTime", new DateTime(2024, 1, 31, 12, 0, 0, DateTimeKind.Utc), "GeneralizedTime");
         yield return Case("D", "20240131120000Z", "GeneralizedTime", new DateTime(2024, 1, 31, 12, 0, 0, DateTimeKind.Utc), "GeneralizedTimeWithoutFraction");
+        yield return Case("D", "20240131120000.1234567Z", "GeneralizedTime", new DateTime(2024, 1, 31, 12, 0, 0, DateTimeKind.Utc).AddTicks(1234567), "GeneralizedTimeWithSevenDigitFraction");
+        yield return Case("D", "20240229235959.5Z", "GeneralizedTime", new DateTime(2024, 2, 29, 23, 59, 59, 500, DateTimeKind.Utc), "GeneralizedTimeLeapDayWithFraction");
         yield return Case("D", "133500000000000000", "FileTime", new DateTime(2024, 1, 17, 21, 20, 0, DateTimeKind.Utc), "FileTime");
         yield return Case("D", "9223372036854775807", "FileTime", null, "FileTimeNever");
         yield return Case("G", "6F9619FF-8B86-D011-B42D-00C04FC964FF", null, new Guid("6F9619FF-8B86-D011-B42D-00C04FC964FF"), "GuidText");
@@ -57,6 +59,9 @@ public sealed class ValueParserTests
         yield return Case("I", "99999999999", null, "'99999999999' is not a valid Int32", "Int32Overflow");
         yield return Case("F", "1,5", null, "'1,5' is not a valid Double", "DecimalComma");
         yield return Case("B", "maybe", null, "'maybe' is not a valid Bool", "Bool");
+        yield return Case("D", "2023-02-29", null, "'2023-02-29' is not a valid DateTime", "NoLeapDay");
+        yield return Case("D", "20241331120000Z", "GeneralizedTime", "'20241331120000Z' is not a valid DateTime in format GeneralizedTime", "GeneralizedTimeMonth13");
+        yield return Case("D", "-5", "FileTime", "'-5' is not a valid DateTime in format FileTime", "NegativeFileTime");
         yield return Case("D", "01/02/2024", null, "'01/02/2024' is not a valid DateTime", "AmbiguousDate");
         yield return Case("D", "2024-01-13", "pattern:yyyy-dd-MM", "'2024-01-13' is not a valid DateTime in format pattern:yyyy-dd-MM", "PatternMismatch");
         yield return Case("G", "AQID", "ObjectGuid", "'AQID' is not a valid Guid in format ObjectGuid", "ShortObjectGuid");
