@@ -1,5 +1,7 @@
+using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
+using IdentitySync.Testing;
 
 namespace IdentitySync.Tests.Synchronization;
 
@@ -540,6 +542,60 @@ public sealed class SyncEngineTests
             Assert.That(await fixture.Store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(5));
             Assert.That(await fixture.FindAsync("AD_User", "CN=u4,OU=Users"), Is.Not.Null, "rows absent from the delta are untouched");
             Assert.That(await fixture.LinksAsync(), Is.EqualTo(new[] { "CN=Admins->CN=u6,OU=Users", "CN=Staff->CN=u2,OU=Users" }));
+        });
+    }
+
+    [Test]
+    public async Task Synchronize_IncrementalLinkOnMonoValuedSide_ReplacesTheOldLink()
+    {
+        var package = new InMemoryConnectionPackage();
+        var model = new IdentityModelBuilder()
+            .AddEntityType("Person", e => e
+                .AddProperty("Id")
+                .AddNavigationProperty("Manager", "Person")
+                .AddNavigationProperty("Reports", "Person", isMultiValued: true))
+            .AddAssociation("Management", "Person.Manager", "Person.Reports")
+            .AddConnector("HR", c => c
+                .AddConnection("Export", "Memory")
+                .MapEntityType("Person", "Export", "people", m => m.Map("Id", "id", PropertyKey.Primary))
+                .MapAssociation("Management", "Export", "managers", "person", "manager")
+                .ConfigureThresholds(static t =>
+                {
+                    t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
+                    t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
+                    t.Links.MaxInserted = t.Links.MaxDeleted = 0;
+                    t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
+                }))
+            .Build();
+        var store = new InMemoryResourceStore();
+        var engine = new SyncEngine(model, store, [package], new SyncEngineOptions(), new ManualTimeProvider());
+        package.SetTable("people", "id", "a", "b", "m1", "m2", "m3");
+        package.SetTable("managers", "person;manager", "a;m1", "b;m1");
+        await engine.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial });
+        package.SetDelta("people", "command;id", "delete;m3");
+        package.SetDelta("managers", "command;person;manager", "insert;a;m2", "insert;b;m1", "insert;a;m3");
+
+        var report = await engine.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Incremental });
+
+        var links = new List<string>();
+        var keys = new Dictionary<long, string>();
+        await foreach (var person in store.GetResourcesAsync("Person", CancellationToken.None))
+        {
+            keys[person.Id] = person.Key;
+        }
+
+        await foreach (var link in store.GetLinksAsync("Management", CancellationToken.None))
+        {
+            links.Add($"{keys[link.FirstId]}->{keys[link.SecondId]}");
+        }
+
+        var management = report.Associations.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
+            Assert.That(links.Order(), Is.EqualTo(new[] { "a->m2", "b->m1" }), "a's manager is m2: m3 is deleted in the same delta");
+            Assert.That((management.Inserted, management.Deleted, management.Unchanged), Is.EqualTo((1L, 1L, 1L)));
+            Assert.That(management.Quarantined.Select(static q => q.Reason), Is.EqualTo(new[] { "column 'manager': 'm3' matches no Person by Id" }));
         });
     }
 
