@@ -139,6 +139,32 @@ public abstract class ResourceStoreConformanceTests
         });
     }
 
+    /// <summary>Hundreds of links in one call (stores may write them in runs), with repeats and links already held, are each held once.</summary>
+    [Test]
+    public async Task Links_ManyInOneCall_AreEachHeldOnce()
+    {
+        var users = Enumerable.Range(0, 150).Select(static i => $"u{i:000}").ToList();
+        var first = users.SelectMany(static u => new LinkChange[] { new("staff", u), new("admins", u) }).ToList();
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [.. users.Select(static u => Change(u, [u]))], s_none);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"]), Change("guests", ["Guests"])], s_none);
+            await w.AddLinksAsync(s_membership, [.. first, .. first.Take(10)], s_none);
+        });
+
+        // Again the staff links (held already) and every user into guests.
+        await ApplyAsync("AD", 1, w => w.AddLinksAsync(s_membership, [.. users.Select(static u => new LinkChange("guests", u)), .. first.Where(static l => l.FirstKey == "staff")], s_none).AsTask());
+
+        var u149 = await Store.FindResourceAsync("User", "u149", s_none);
+        var guests = await Store.FindResourceAsync("Group", "guests", s_none);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.CountLinksAsync("Membership", s_none), Is.EqualTo(450));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", u149!.Id, LinkDirection.SecondToFirst, s_none)).Select(static r => r.Key), Is.EqualTo(new[] { "admins", "guests", "staff" }));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", guests!.Id, LinkDirection.FirstToSecond, s_none)).Select(static r => r.Key), Is.EqualTo(users));
+        });
+    }
+
     /// <summary>Deleting a resource deletes every link that touches it, on either side.</summary>
     [Test]
     public async Task Delete_ResourceWithLinks_RemovesItsLinks()

@@ -180,11 +180,30 @@ public static class ResourceValueCodec
 
     private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>
     {
+        private readonly Lock _lock = new();
+        private byte[]? _packed = packed;
         private object?[]? _values;
 
         public int Count => Values.Length;
 
-        private object?[] Values => _values ?? Interlocked.CompareExchange(ref _values, Decode(packed), null) ?? _values!;
+        private object?[] Values
+        {
+            get
+            {
+                if (Volatile.Read(ref _values) is { } values)
+                {
+                    return values;
+                }
+
+                lock (_lock)
+                {
+                    // Once unpacked, the packed bytes go: a resource holds its values once.
+                    _values ??= Decode(_packed);
+                    _packed = null;
+                    return _values;
+                }
+            }
+        }
 
         public object? this[int index] => Values[index];
 

@@ -21,8 +21,8 @@ internal sealed class AssociationPreparer(
     int commandColumn)
 {
     private readonly List<QuarantinedRow> _quarantined = [];
-    private readonly TextInterner _firstTexts = new();
-    private readonly TextInterner _secondTexts = new();
+    private readonly Utf8Interner _firstTexts = new();
+    private readonly Utf8Interner _secondTexts = new();
     private readonly List<long> _pairs = [];
     private readonly List<int> _lines = [];
     private readonly List<RowCommand> _commands = [];
@@ -111,7 +111,7 @@ internal sealed class AssociationPreparer(
     }
 
     /// <summary>One end's texts resolved to key ordinals, each distinct text once.</summary>
-    private sealed class Side(EntityPreparer side, AssociationMappingEnd end, TextInterner texts, bool incremental)
+    private sealed class Side(EntityPreparer side, AssociationMappingEnd end, Utf8Interner texts, bool incremental)
     {
         private readonly int[] _keys = new int[texts.Count];
         private readonly Dictionary<int, string> _problems = [];

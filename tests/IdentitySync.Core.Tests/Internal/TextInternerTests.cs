@@ -6,24 +6,56 @@ namespace IdentitySync.Tests.Internal;
 public sealed class TextInternerTests
 {
     [Test]
-    public void Intern_SameTextAsBytesOrString_GivesOneOrdinal()
+    public void TextInterner_SameText_GivesOneOrdinal()
     {
         var interner = new TextInterner();
-        var longText = "CN=" + new string('é', 400) + ",OU=Users";
 
-        var first = interner.Intern(Encoding.UTF8.GetBytes("CN=Zoë,OU=Users"));
-        var again = interner.Intern("CN=Zoë,OU=Users");
-        var other = interner.Intern(Encoding.UTF8.GetBytes("cn=zoë,ou=users"));
-        var @long = interner.Intern(Encoding.UTF8.GetBytes(longText));
+        var first = interner.Intern("CN=Zoë,OU=Users");
+        var other = interner.Intern("cn=zoë,ou=users");
+        var again = interner.Intern(new string("CN=Zoë,OU=Users".AsSpan()));
 
         Assert.Multiple(() =>
         {
-            Assert.That((first, again, other, @long), Is.EqualTo((0, 0, 1, 2)));
-            Assert.That(interner.Count, Is.EqualTo(3));
-            Assert.That(interner[2], Is.EqualTo(longText));
-            Assert.That(interner.Intern(Encoding.UTF8.GetBytes(longText)), Is.EqualTo(2));
+            Assert.That((first, other, again), Is.EqualTo((0, 1, 0)));
+            Assert.That(interner.Count, Is.EqualTo(2));
+            Assert.That(interner[1], Is.EqualTo("cn=zoë,ou=users"));
             Assert.That(interner.Find("CN=Zoë,OU=Users"), Is.Zero);
             Assert.That(interner.Find("nobody"), Is.EqualTo(-1));
+        });
+    }
+
+    [Test]
+    public void Utf8Interner_SameBytes_GiveOneOrdinalAndTheirText()
+    {
+        var interner = new Utf8Interner();
+        var longText = "CN=" + new string('é', 40_000) + ",OU=Users";
+
+        var first = interner.Intern(Encoding.UTF8.GetBytes("CN=Zoë,OU=Users"));
+        var other = interner.Intern(Encoding.UTF8.GetBytes("cn=zoë,ou=users"));
+        var @long = interner.Intern(Encoding.UTF8.GetBytes(longText));
+        var again = interner.Intern(Encoding.UTF8.GetBytes("CN=Zoë,OU=Users"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first, other, @long, again), Is.EqualTo((0, 1, 2, 0)));
+            Assert.That(interner.Count, Is.EqualTo(3));
+            Assert.That(interner[0], Is.EqualTo("CN=Zoë,OU=Users"));
+            Assert.That(interner[2], Is.EqualTo(longText));
+            Assert.That(interner.Intern(Encoding.UTF8.GetBytes(longText)), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void Utf8Interner_DifferentTextsWithOneHash_StayDifferent()
+    {
+        var interner = new Utf8Interner(static _ => 7);
+
+        var ordinals = new[] { "a", "b", "a", "c", "b" }.Select(t => interner.Intern(Encoding.UTF8.GetBytes(t))).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ordinals, Is.EqualTo(new[] { 0, 1, 0, 2, 1 }));
+            Assert.That(Enumerable.Range(0, interner.Count).Select(i => interner[i]), Is.EqualTo(new[] { "a", "b", "c" }));
         });
     }
 
