@@ -129,7 +129,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
 
         // Every resource of a type, read on the raw statement (a synchronization reads millions); the values
         // stay packed until something reads them.
-        using var statement = new RawStatement(connection, "SELECT id, key, digest, vals FROM resources NOT INDEXED WHERE type_id = ?1");
+        using var statement = new RawStatement(connection, "SELECT id, key, digest, vals FROM resources WHERE type_id = ?1");
         statement.Bind(1, typeId);
         var read = 0;
         while (statement.Read())

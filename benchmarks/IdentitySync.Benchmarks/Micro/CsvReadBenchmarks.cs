@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Benchmarks.Data;
+using IdentitySync.Testing.Data;
 using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Internal;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Benchmarks.Data;
-using IdentitySync.Benchmarks.Scenarios;
+using IdentitySync.Testing.Data;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
@@ -24,7 +23,7 @@ public class DiffBenchmarks
         generator.Write(Path.Combine(_directory, "original"));
         generator.Write(Path.Combine(_directory, "changed"), changeRate: 0.01);
         _store = new InMemoryResourceStore();
-        var model = BenchmarkModel.Create();
+        var model = GeneratedDataModel.Create();
         _unchanged = new SyncEngine(model, _store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = Path.Combine(_directory, "original") });
         _changed = new SyncEngine(model, _store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = Path.Combine(_directory, "changed") });
         _unchanged.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial }).GetAwaiter().GetResult();

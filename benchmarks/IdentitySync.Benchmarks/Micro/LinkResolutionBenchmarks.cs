@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Benchmarks.Data;
+using IdentitySync.Testing.Data;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -180,7 +180,6 @@ public static class ResourceValueCodec
 
     private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>
     {
-        private readonly Lock _lock = new();
         private byte[]? _packed = packed;
         private object?[]? _values;
 
@@ -195,13 +194,16 @@ public static class ResourceValueCodec
                     return values;
                 }
 
-                lock (_lock)
+                // The values are set before the bytes go: no bytes means another thread has set them.
+                if (Volatile.Read(ref _packed) is not { } bytes)
                 {
-                    // Once unpacked, the packed bytes go: a resource holds its values once.
-                    _values ??= Decode(_packed);
-                    _packed = null;
-                    return _values;
+                    return Volatile.Read(ref _values)!;
                 }
+
+                var decoded = Decode(bytes);
+                values = Interlocked.CompareExchange(ref _values, decoded, null) ?? decoded;
+                Volatile.Write(ref _packed, null);
+                return values;
             }
         }
 

@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text;
 using Bogus;
 
-namespace IdentitySync.Benchmarks.Data;
+namespace IdentitySync.Testing.Data;
 
 /// <summary>
 /// Deterministic exports of an Active Directory and an HR system at any size: accounts with 20
 /// AD-like columns (about 300 bytes a row), memberships in Zipf-sized groups (the largest groups
-/// hold a tenth of all memberships), HR people, and a changed version at a given rate.
+/// hold a tenth of all memberships), HR people, and a changed version at a given rate. The benchmarks,
+/// the scale tests and anyone who wants a realistic company at any size use it; its model is
+/// <see cref="GeneratedDataModel"/>.
 /// </summary>
 public sealed class DataGenerator
 {

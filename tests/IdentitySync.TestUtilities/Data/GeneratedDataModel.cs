@@ -1,9 +1,9 @@
 using IdentitySync.Model;
 
-namespace IdentitySync.Benchmarks.Scenarios;
+namespace IdentitySync.Testing.Data;
 
-/// <summary>The model the generated exports are synchronized with: 20 mapped user columns, groups, memberships by DN.</summary>
-public static class BenchmarkModel
+/// <summary>The model the generated exports (<see cref="DataGenerator"/>) are synchronized with: 20 mapped user columns, groups, memberships by DN, HR people.</summary>
+public static class GeneratedDataModel
 {
     public static IdentityModel Create() => new IdentityModelBuilder()
         .AddEntityType("AD_User", e => e
