@@ -119,34 +119,12 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        if (TypeId(connection, entityType) is not { } typeId)
-        {
-            yield break;
-        }
+    public IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken) =>
+        ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken);
 
-        // Every resource of a type, read on the raw statement (a synchronization reads millions); the values
-        // stay packed until something reads them.
-        using var statement = new RawStatement(connection, "SELECT id, key, digest, vals FROM resources WHERE type_id = ?1");
-        statement.Bind(1, typeId);
-        var read = 0;
-        while (statement.Read())
-        {
-            if ((++read & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            yield return new StoredResource(
-                statement.GetInt64(0),
-                entityType,
-                statement.GetString(1),
-                unchecked((ulong)statement.GetInt64(2)),
-                ResourceValueCodec.DecodeLazily(statement.GetBytes(3)));
-        }
-    }
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
+        ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
@@ -549,12 +527,42 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         return runs;
     }
 
+    /// <summary>Every resource of a type, read on the raw statement (a synchronization reads millions).</summary>
+    private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> values, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (TypeId(connection, entityType) is not { } typeId)
+        {
+            yield break;
+        }
+
+        using var statement = new RawStatement(connection, "SELECT id, key, digest, vals FROM resources WHERE type_id = ?1");
+        statement.Bind(1, typeId);
+        var read = 0;
+        while (statement.Read())
+        {
+            if ((++read & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return new StoredResource(
+                statement.GetInt64(0),
+                entityType,
+                statement.GetString(1),
+                unchecked((ulong)statement.GetInt64(2)),
+                values(statement.GetBytes(3)));
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
     private static StoredResource Resource(SqliteDataReader reader, string entityType) => new(
         reader.GetInt64(0),
         entityType,
         reader.GetString(1),
         unchecked((ulong)reader.GetInt64(2)),
-        ResourceValueCodec.DecodeLazily(reader.GetFieldValue<byte[]>(3)));
+        ResourceValueCodec.Decode(reader.GetFieldValue<byte[]>(3)));
 
     private static List<StoredResource> Query(SqliteConnection connection, string sql, string entityType, params (string Name, object Value)[] parameters)
     {

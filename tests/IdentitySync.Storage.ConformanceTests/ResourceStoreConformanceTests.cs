@@ -44,6 +44,34 @@ public abstract class ResourceStoreConformanceTests
         });
     }
 
+    /// <summary>Resources streamed for comparison are the resources streamed for reading, values included.</summary>
+    [Test]
+    public async Task GetResourcesToCompare_GivesWhatGetResourcesGives()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one", 1], digest: 5), Change("u2", [null, new object[] { "a", "b" }], digest: 6)], s_none).AsTask());
+
+        var read = new List<string>();
+        await foreach (var resource in Reopen().GetResourcesAsync("User", s_none))
+        {
+            read.Add($"{resource.Id}|{resource.Key}|{resource.Digest}|{string.Join(",", resource.Values.Select(Describe))}");
+        }
+
+        var compared = new List<string>();
+        await foreach (var resource in Reopen().GetResourcesToCompareAsync("User", s_none))
+        {
+            compared.Add($"{resource.Id}|{resource.Key}|{resource.Digest}|{string.Join(",", resource.Values.Select(Describe))}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(compared.Order(), Is.EqualTo(read.Order()));
+            Assert.That(read, Has.Count.EqualTo(2));
+            Assert.That(read.Order().First(), Does.EndWith("|u1|5|one,1"));
+        });
+
+        static string Describe(object? value) => value is object[] items ? "[" + string.Join(";", items) + "]" : value?.ToString() ?? "null";
+    }
+
     /// <summary>Inserts, updates and deletes become visible together at commit, with the connector's new state.</summary>
     [Test]
     public async Task Apply_InsertUpdateDelete_CommitsAllWithTheState()

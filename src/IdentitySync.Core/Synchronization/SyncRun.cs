@@ -246,7 +246,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         foreach (var entity in _entities.Values)
         {
             var ordinals = new Dictionary<long, int>();
-            await foreach (var resource in engine.Store.GetResourcesAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
+            await foreach (var resource in engine.Store.GetResourcesToCompareAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
             {
                 entity.Stored[resource.Key] = resource;
                 ordinals[resource.Id] = entity.KeyOrdinals.Intern(resource.Key);
