@@ -50,18 +50,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var readStart = engine.Time.GetTimestamp();
-        var links = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ReadTablesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Never leave the link load running against the store after this run returns.
-            await links.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        await links.ConfigureAwait(false);
+        await ReadAsync(cancellationToken).ConfigureAwait(false);
         var read = engine.Time.GetElapsedTime(readStart);
 
         var diffStart = engine.Time.GetTimestamp();
@@ -277,10 +266,19 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             cancellationToken);
     }
 
-    private async Task ReadTablesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads what is stored and reads every table. Tables of packages that read them independently are
+    /// read side by side, one per core, the others one after another; tables that feed only associations
+    /// need nothing stored and start while the stored resources load; the stored links load in the
+    /// background. Each table feeds only its own preparers; what joins them runs after all are read.
+    /// </summary>
+    private async Task ReadAsync(CancellationToken cancellationToken)
     {
         var mode = Incremental && !_derivedDelta ? ExportMode.Incremental : ExportMode.Complete;
         var exports = new Dictionary<string, IExportConnection>(StringComparer.OrdinalIgnoreCase);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var early = Task.CompletedTask;
+        var links = Task.CompletedTask;
         try
         {
             foreach (var (connection, _, _, _, _) in _tables)
@@ -292,23 +290,31 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 }
             }
 
-            // Each table feeds its own preparers, so tables of packages that read them independently are read
-            // side by side, one per core; the others one after another. Progress names every table first.
             foreach (var (_, table, _, _, _) in _tables)
             {
                 options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, 0));
             }
 
             var concurrent = _tables.Where(t => engine.PackageOf(t.Connection).Capabilities.HasFlag(ConnectionCapabilities.ConcurrentTables)).ToList();
+            var associationsOnly = concurrent.Where(static t => t.Entities.Count == 0).ToList();
+            early = associationsOnly.Count == 0 ? early : Task.Run(() => ReadSideBySideAsync(associationsOnly, exports, mode, stop.Token), stop.Token);
+            links = await LoadStoredAsync(stop.Token).ConfigureAwait(false);
             foreach (var table in _tables.Except(concurrent))
             {
-                await ReadTableAsync(table, exports[table.Connection.Name], mode, cancellationToken).ConfigureAwait(false);
+                await ReadTableAsync(table, exports[table.Connection.Name], mode, stop.Token).ConfigureAwait(false);
             }
 
-            await Parallel.ForEachAsync(
-                concurrent,
-                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-                async (table, token) => await ReadTableAsync(table, exports[table.Connection.Name], mode, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await ReadSideBySideAsync([.. concurrent.Except(associationsOnly)], exports, mode, stop.Token).ConfigureAwait(false);
+            await early.ConfigureAwait(false);
+            await links.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing keeps reading the export or the store after this run returns.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await early.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await links.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
         finally
         {
@@ -318,6 +324,16 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
         }
     }
+
+    private Task ReadSideBySideAsync(
+        List<(Connection Connection, string Table, List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities)> tables,
+        Dictionary<string, IExportConnection> exports,
+        ExportMode mode,
+        CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            tables,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (table, token) => await ReadTableAsync(table, exports[table.Connection.Name], mode, token).ConfigureAwait(false));
 
     private async Task ReadTableAsync(
         (Connection Connection, string Table, List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities) entry,

@@ -425,6 +425,26 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Synchronize_TableMissingAColumnWhileOthersReadSideBySide_FailsAndChangesNothing()
+    {
+        var fixture = new SyncFixture(concurrentTables: true);
+        fixture.SetSnapshot(50, [.. Enumerable.Range(1, 50).Select(static i => $"CN=Staff;u{i}")]);
+        await fixture.RunAsync(SyncMode.Initial);
+        var before = await fixture.DumpAsync();
+        fixture.Package.SetTable("users", "dn;sam;created;proxies", [.. Enumerable.Range(1, 50).Select(static i => $"CN=u{i},OU=Users;u{i};2024-01-01;")]);
+        fixture.SetMembers([.. Enumerable.Range(1, 20).Select(static i => $"CN=Admins;u{i}")]);
+
+        var report = await fixture.RunAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Failed));
+            Assert.That(report.Message, Does.Contain("no column 'employeeId'"));
+            Assert.That(await fixture.DumpAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
     public async Task Synchronize_UnresolvedLink_IsQuarantinedWithItsReason()
     {
         var fixture = new SyncFixture();
