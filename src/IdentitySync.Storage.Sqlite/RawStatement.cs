@@ -25,20 +25,16 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
 
-    /// <summary>Runs the statement to completion and resets it; returns the number of rows it changed.</summary>
-    public int Execute()
+    /// <summary>Runs the statement to completion and resets it.</summary>
+    public void Execute()
     {
         var rc = raw.sqlite3_step(_statement);
-        if (rc is raw.SQLITE_DONE or raw.SQLITE_ROW)
+        if (rc is not raw.SQLITE_DONE and not raw.SQLITE_ROW)
         {
-            raw.sqlite3_reset(_statement);
-            return raw.sqlite3_changes(_db);
+            throw Failure(rc);
         }
 
-        var extended = raw.sqlite3_extended_errcode(_db);
-        var message = raw.sqlite3_errmsg(_db).utf8_to_string();
         raw.sqlite3_reset(_statement);
-        throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
     }
 
     /// <summary>Steps to the next result row; false (and reset) when there is none.</summary>
@@ -50,16 +46,13 @@ internal sealed class RawStatement : IDisposable
             return true;
         }
 
-        if (rc == raw.SQLITE_DONE)
+        if (rc != raw.SQLITE_DONE)
         {
-            raw.sqlite3_reset(_statement);
-            return false;
+            throw Failure(rc);
         }
 
-        var extended = raw.sqlite3_extended_errcode(_db);
-        var message = raw.sqlite3_errmsg(_db).utf8_to_string();
         raw.sqlite3_reset(_statement);
-        throw new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+        return false;
     }
 
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
@@ -72,6 +65,15 @@ internal sealed class RawStatement : IDisposable
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 
     public void Dispose() => _statement.Dispose();
+
+    /// <summary>The error of a failed step, read before the reset that makes the statement usable again.</summary>
+    private SqliteException Failure(int rc)
+    {
+        var extended = raw.sqlite3_extended_errcode(_db);
+        var message = raw.sqlite3_errmsg(_db).utf8_to_string();
+        raw.sqlite3_reset(_statement);
+        return new SqliteException($"SQLite Error {rc}: '{message}'.", rc, extended);
+    }
 
     private void Check(int rc)
     {

@@ -553,8 +553,6 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
                 unchecked((ulong)statement.GetInt64(2)),
                 values(statement.GetBytes(3)));
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private static StoredResource Resource(SqliteDataReader reader, string entityType) => new(
