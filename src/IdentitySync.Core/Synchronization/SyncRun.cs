@@ -523,17 +523,23 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         // Both sides as sorted packed ordinals: one merge walk, no set of string pairs.
         var snapshot = association.Resolve(incremental: false).Links;
         snapshot.Sort();
+        var distinct = 0;
+        for (var i = 0; i < snapshot.Count; i++)
+        {
+            if (distinct == 0 || snapshot[distinct - 1] != snapshot[i])
+            {
+                snapshot[distinct++] = snapshot[i];
+            }
+        }
+
+        snapshot.RemoveRange(distinct, snapshot.Count - distinct);
         var stored = association.StoredLinks;
         var added = new List<LinkChange>();
         var removed = new List<LinkChange>();
         int s = 0, t = 0;
         while (s < snapshot.Count || t < stored.Count)
         {
-            if (s > 0 && s < snapshot.Count && snapshot[s] == snapshot[s - 1])
-            {
-                s++;
-            }
-            else if (t >= stored.Count || (s < snapshot.Count && snapshot[s] < stored[t]))
+            if (t >= stored.Count || (s < snapshot.Count && snapshot[s] < stored[t]))
             {
                 added.Add(Change(association, snapshot[s++]));
             }
@@ -584,18 +590,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 continue;
             }
 
-            var replaced = new List<long>();
-            if (byFirst?.GetValueOrDefault(OrdinalPair.First(link)) is { } sameFirst)
-            {
-                replaced.AddRange(sameFirst.Where(l => l != link));
-            }
-
-            if (bySecond?.GetValueOrDefault(OrdinalPair.Second(link)) is { } sameSecond)
-            {
-                replaced.AddRange(sameSecond.Where(l => l != link && !replaced.Contains(l)));
-            }
-
-            foreach (var old in replaced)
+            var sameFirst = byFirst?.GetValueOrDefault(OrdinalPair.First(link)) ?? [];
+            var sameSecond = bySecond?.GetValueOrDefault(OrdinalPair.Second(link)) ?? [];
+            foreach (var old in sameFirst.Concat(sameSecond).Where(l => l != link).Distinct().ToList())
             {
                 Remove(old);
                 if (!added.Remove(old))

@@ -151,6 +151,23 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Synchronize_RepeatedMembershipRows_AreOneLink()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot(3, "CN=Staff;u1", "CN=Admins;u2", "CN=Staff;u1", "CN=Staff;u3", "CN=Staff;u1");
+
+        var first = await fixture.RunAsync();
+        var again = await fixture.RunAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((first.Associations[0].RowsRead, first.Associations[0].Inserted), Is.EqualTo((5L, 3L)));
+            Assert.That((again.Associations[0].Inserted, again.Associations[0].Deleted, again.Associations[0].Unchanged), Is.EqualTo((0L, 0L, 3L)));
+            Assert.That(await fixture.LinksAsync(), Is.EqualTo(new[] { "CN=Admins->CN=u2,OU=Users", "CN=Staff->CN=u1,OU=Users", "CN=Staff->CN=u3,OU=Users" }));
+        });
+    }
+
+    [Test]
     public async Task Synchronize_DuplicateKeyWithDifferentContent_QuarantinesAllRowsAndKeepsTheStoredResource()
     {
         var fixture = new SyncFixture();
