@@ -61,6 +61,12 @@ internal sealed class RawStatement : IDisposable
 
     public byte[] GetBytes(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
+    /// <summary>Gets a blob column without copying it; valid until the statement steps or resets.</summary>
+    public ReadOnlySpan<byte> GetBlob(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    /// <summary>Resets the statement without stepping it to its end (a lookup that read the one row it wanted).</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
+
     /// <summary>Gets the rowid of the last row inserted on the connection.</summary>
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 

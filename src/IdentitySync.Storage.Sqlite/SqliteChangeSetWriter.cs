@@ -17,11 +17,14 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteCommand _findId;
     private readonly SqliteCommand _deleteResource;
     private readonly SqliteCommand _deleteCategorization;
-    private readonly RawStatement _addLink;
-    private readonly RawStatement _removeLink;
-    private readonly Dictionary<long, RawStatement> _addLinkRuns = [];
+    private readonly RawStatement _readSet;
+    private readonly RawStatement _writeSet;
+    private readonly RawStatement _deleteSet;
+    private readonly RawStatement _anySet;
+    private readonly List<long> _stored = [];
+    private readonly List<long> _merged = [];
+    private byte[] _packed = new byte[1024];
     private bool _committed;
-    private bool? _bulkLinks;
 
     public SqliteChangeSetWriter(SqliteResourceStore store, SqliteConnection connection, SqliteTransaction transaction, string connector)
     {
@@ -34,8 +37,13 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
         _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1; DELETE FROM property_sources WHERE resource_id = $1", 1);
-        _addLink = new RawStatement(connection, "INSERT INTO links (assoc_id, first_id, second_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-        _removeLink = new RawStatement(connection, "DELETE FROM links WHERE assoc_id = ?1 AND first_id = ?2 AND second_id = ?3");
+        _readSet = new RawStatement(connection, "SELECT ids FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3");
+        _writeSet = new RawStatement(connection, """
+            INSERT INTO link_sets (assoc_id, side, owner_id, n, ids) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (assoc_id, side, owner_id) DO UPDATE SET n = excluded.n, ids = excluded.ids
+            """);
+        _deleteSet = new RawStatement(connection, "DELETE FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3");
+        _anySet = new RawStatement(connection, "SELECT EXISTS (SELECT 1 FROM link_sets WHERE assoc_id = ?1)");
     }
 
     public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
@@ -106,18 +114,35 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     {
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var associations = AllAssociationIds();
-        using var deleteFirst = Prepare("DELETE FROM links WHERE assoc_id = $1 AND first_id = $2", 2);
-        using var deleteSecond = Prepare("DELETE FROM links WHERE assoc_id = $1 AND second_id = $2", 2);
+
+        // A deleted resource's own link sets go with it; each resource it was linked to loses it once,
+        // after every deleted resource is known, so a large group is rewritten once, not per member.
+        var lost = new Dictionary<(long Association, int Side, long Owner), List<long>>();
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
             foreach (var association in associations)
             {
-                Bind(deleteFirst, association, id);
-                deleteFirst.ExecuteNonQuery();
-                Bind(deleteSecond, association, id);
-                deleteSecond.ExecuteNonQuery();
+                foreach (var side in (ReadOnlySpan<int>)[SqliteSchema.FirstSide, SqliteSchema.SecondSide])
+                {
+                    if (!ReadSet(association, side, id, _stored))
+                    {
+                        continue;
+                    }
+
+                    DeleteSet(association, side, id);
+                    foreach (var other in _stored)
+                    {
+                        var counterpart = (association, SqliteSchema.SecondSide - side, other);
+                        if (!lost.TryGetValue(counterpart, out var ids))
+                        {
+                            lost[counterpart] = ids = [];
+                        }
+
+                        ids.Add(id);
+                    }
+                }
             }
 
             Bind(_deleteResource, id);
@@ -127,25 +152,25 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             Ids(typeId).Remove(key);
         }
 
+        foreach (var ((association, side, owner), ids) in lost)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ids.Sort();
+            ChangeSet(association, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), add: false, storedEmpty: false);
+        }
+
         return ValueTask.CompletedTask;
     }
 
     public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
-        Links(_addLink, association, links, cancellationToken);
+        Links(add: true, association, links, cancellationToken);
 
     public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
-        Links(_removeLink, association, links, cancellationToken);
+        Links(add: false, association, links, cancellationToken);
 
     public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_bulkLinks == true)
-        {
-            // The index sorts every link: let SQLite's sorter use the other cores too.
-            SqliteSchema.Execute(_connection, $"PRAGMA threads = {Math.Min(Environment.ProcessorCount, 8)};");
-            SqliteSchema.Execute(_connection, SqliteSchema.CreateReverseLinkIndex);
-        }
-
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
@@ -173,14 +198,10 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.Dispose();
         }
 
-        _insert.Dispose();
-        _addLink.Dispose();
-        foreach (var statement in _addLinkRuns.Values)
+        foreach (var statement in (RawStatement[])[_insert, _readSet, _writeSet, _deleteSet, _anySet])
         {
             statement.Dispose();
         }
-
-        _removeLink.Dispose();
 
         if (!_committed)
         {
@@ -200,22 +221,12 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         }
     }
 
-    private ValueTask Links(RawStatement statement, EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+    private ValueTask Links(bool add, EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
     {
-        // A first load into a store without links builds the reverse index once, after the inserts.
-        if (_bulkLinks is null && ReferenceEquals(statement, _addLink))
-        {
-            _bulkLinks = SqliteSchema.Scalar(_connection, "SELECT EXISTS (SELECT 1 FROM links)") == 0;
-            if (_bulkLinks.Value)
-            {
-                SqliteSchema.Execute(_connection, SqliteSchema.DropReverseLinkIndex);
-            }
-        }
-
         var associationId = SqliteResourceStore.EnsureId(_connection, "associations", association.Association);
         var firstType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.FirstEntityType);
         var secondType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.SecondEntityType);
-        var pairs = new (long First, long Second)[links.Count];
+        var pairs = new (long Owner, long Other)[links.Count];
         for (var p = 0; p < pairs.Length; p++)
         {
             var link = links[p];
@@ -224,53 +235,189 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                 IdOf(secondType, link.SecondKey) ?? throw Missing(association.SecondEntityType, link.SecondKey));
         }
 
-        // In primary-key order, the links table (clustered on it) is written page after page.
-        Array.Sort(pairs);
-        var i = 0;
-        if (ReferenceEquals(statement, _addLink))
+        // A first load reads no stored set: there is none.
+        _anySet.Bind(1, associationId);
+        var storedEmpty = !_anySet.Read() || _anySet.GetInt64(0) == 0;
+        _anySet.Reset();
+
+        // Each link changes two sets: its first resource's (a group's members) and its second's (a user's groups).
+        ChangeSide(associationId, SqliteSchema.FirstSide, pairs, add, storedEmpty, cancellationToken);
+        for (var p = 0; p < pairs.Length; p++)
         {
-            // New links go LinkRun at a time through one multi-row statement for this association.
-            if (!_addLinkRuns.TryGetValue(associationId, out var run))
-            {
-                var values = string.Join(", ", Enumerable.Range(0, LinkRun).Select(r => string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture, $"({associationId}, ?{(2 * r) + 1}, ?{(2 * r) + 2})")));
-                _addLinkRuns[associationId] = run = new RawStatement(_connection, $"INSERT INTO links (assoc_id, first_id, second_id) VALUES {values} ON CONFLICT DO NOTHING");
-            }
-
-            for (; i + LinkRun <= pairs.Length; i += LinkRun)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                for (var r = 0; r < LinkRun; r++)
-                {
-                    run.Bind((2 * r) + 1, pairs[i + r].First);
-                    run.Bind((2 * r) + 2, pairs[i + r].Second);
-                }
-
-                run.Execute();
-            }
+            pairs[p] = (pairs[p].Other, pairs[p].Owner);
         }
 
-        for (; i < pairs.Length; i++)
-        {
-            if ((i & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            statement.Bind(1, associationId);
-            statement.Bind(2, pairs[i].First);
-            statement.Bind(3, pairs[i].Second);
-            statement.Execute();
-        }
-
+        ChangeSide(associationId, SqliteSchema.SecondSide, pairs, add, storedEmpty, cancellationToken);
         return ValueTask.CompletedTask;
 
         StoreConflictException Missing(string entityType, string key) =>
             new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
     }
 
-    /// <summary>How many links one multi-row insert writes.</summary>
-    private const int LinkRun = 128;
+    /// <summary>Sorts the pairs by owner and changes each owner's set once, in primary-key order.</summary>
+    private void ChangeSide(long associationId, int side, (long Owner, long Other)[] pairs, bool add, bool storedEmpty, CancellationToken cancellationToken)
+    {
+        SortPairs(pairs);
+        var others = new long[pairs.Length];
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            others[p] = pairs[p].Other;
+        }
+
+        var sets = 0;
+        for (var start = 0; start < pairs.Length;)
+        {
+            if ((++sets & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var owner = pairs[start].Owner;
+            var end = start + 1;
+            while (end < pairs.Length && pairs[end].Owner == owner)
+            {
+                end++;
+            }
+
+            ChangeSet(associationId, side, owner, others.AsSpan(start, end - start), add, storedEmpty);
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// Orders pairs by owner, then other. Ids below 2^32 (every store short of four billion rows) sort
+    /// as one packed number, several times faster than comparing tuples.
+    /// </summary>
+    private static void SortPairs((long Owner, long Other)[] pairs)
+    {
+        foreach (var (owner, other) in pairs)
+        {
+            if ((ulong)owner > uint.MaxValue || (ulong)other > uint.MaxValue)
+            {
+                Array.Sort(pairs);
+                return;
+            }
+        }
+
+        var packed = new ulong[pairs.Length];
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            packed[p] = ((ulong)pairs[p].Owner << 32) | (ulong)pairs[p].Other;
+        }
+
+        Array.Sort(packed);
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            pairs[p] = ((long)(packed[p] >> 32), (long)(packed[p] & uint.MaxValue));
+        }
+    }
+
+    /// <summary>
+    /// Adds ascending <c>ids</c> (a repeat counts once) to one owner's set, or removes them from it, and
+    /// rewrites the set only when it changes; <c>storedEmpty</c> skips the read when no set exists yet.
+    /// </summary>
+    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<long> ids, bool add, bool storedEmpty)
+    {
+        if (!storedEmpty)
+        {
+            ReadSet(associationId, side, owner, _stored);
+        }
+        else
+        {
+            _stored.Clear();
+        }
+
+        _merged.Clear();
+        var changed = false;
+        var s = 0;
+        var i = 0;
+        while (s < _stored.Count || i < ids.Length)
+        {
+            if (i > 0 && i < ids.Length && ids[i] == ids[i - 1])
+            {
+                i++;
+                continue;
+            }
+
+            var stored = s < _stored.Count ? _stored[s] : long.MaxValue;
+            var given = i < ids.Length ? ids[i] : long.MaxValue;
+            if (stored < given)
+            {
+                _merged.Add(stored);
+                s++;
+            }
+            else if (given < stored)
+            {
+                // A new id joins the set; removing an id the set lacks changes nothing.
+                if (add)
+                {
+                    _merged.Add(given);
+                    changed = true;
+                }
+
+                i++;
+            }
+            else
+            {
+                if (add)
+                {
+                    _merged.Add(stored);
+                }
+                else
+                {
+                    changed = true;
+                }
+
+                s++;
+                i++;
+            }
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        if (_merged.Count == 0)
+        {
+            DeleteSet(associationId, side, owner);
+            return;
+        }
+
+        var length = LinkSetCodec.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_merged), ref _packed);
+        _writeSet.Bind(1, associationId);
+        _writeSet.Bind(2, side);
+        _writeSet.Bind(3, owner);
+        _writeSet.Bind(4, _merged.Count);
+        _writeSet.Bind(5, _packed.AsSpan(0, length));
+        _writeSet.Execute();
+    }
+
+    /// <summary>Reads one owner's set into <paramref name="into"/> (cleared first).</summary>
+    /// <returns>Whether the set exists.</returns>
+    private bool ReadSet(long associationId, int side, long owner, List<long> into)
+    {
+        into.Clear();
+        _readSet.Bind(1, associationId);
+        _readSet.Bind(2, side);
+        _readSet.Bind(3, owner);
+        if (!_readSet.Read())
+        {
+            return false;
+        }
+
+        LinkSetCodec.Decode(_readSet.GetBlob(0), into);
+        _readSet.Reset();
+        return true;
+    }
+
+    private void DeleteSet(long associationId, int side, long owner)
+    {
+        _deleteSet.Bind(1, associationId);
+        _deleteSet.Bind(2, side);
+        _deleteSet.Bind(3, owner);
+        _deleteSet.Execute();
+    }
 
     private long? IdOf(long typeId, string key)
     {

@@ -114,7 +114,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     {
         using var connection = Open();
         return ValueTask.FromResult(AssociationId(connection, association) is { } id
-            ? Scalar(connection, "SELECT count(*) FROM links WHERE assoc_id = $a", ("$a", id))
+            ? Scalar(connection, $"SELECT coalesce(sum(n), 0) FROM link_sets WHERE assoc_id = $a AND side = {SqliteSchema.FirstSide}", ("$a", id))
             : 0);
     }
 
@@ -168,22 +168,35 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             return ValueTask.FromResult<IReadOnlyList<StoredResource>>([]);
         }
 
-        var (from, to) = direction == LinkDirection.FirstToSecond ? ("first_id", "second_id") : ("second_id", "first_id");
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT r.id, r.key, r.digest, r.vals, t.name FROM links l
-            JOIN resources r ON r.id = l.{to} JOIN entity_types t ON t.id = r.type_id
-            WHERE l.assoc_id = $a AND l.{from} = $r ORDER BY r.key
-            """;
-        command.Parameters.AddWithValue("$a", id);
-        command.Parameters.AddWithValue("$r", resourceId);
-        var linked = new List<StoredResource>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var linkedIds = new List<long>();
+        using (var set = new RawStatement(connection, "SELECT ids FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3"))
         {
-            linked.Add(Resource(reader, reader.GetString(4)));
+            set.Bind(1, id);
+            set.Bind(2, direction == LinkDirection.FirstToSecond ? SqliteSchema.FirstSide : SqliteSchema.SecondSide);
+            set.Bind(3, resourceId);
+            if (set.Read())
+            {
+                LinkSetCodec.Decode(set.GetBlob(0), linkedIds);
+                set.Reset();
+            }
         }
 
+        var linked = new List<StoredResource>(linkedIds.Count);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT r.id, r.key, r.digest, r.vals, t.name FROM resources r JOIN entity_types t ON t.id = r.type_id WHERE r.id = $r";
+        var parameter = command.Parameters.Add("$r", SqliteType.Integer);
+        foreach (var linkedId in linkedIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parameter.Value = linkedId;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                linked.Add(Resource(reader, reader.GetString(4)));
+            }
+        }
+
+        linked.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         return ValueTask.FromResult<IReadOnlyList<StoredResource>>(linked);
     }
 
@@ -196,17 +209,25 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             yield break;
         }
 
-        using var statement = new RawStatement(connection, "SELECT first_id, second_id FROM links WHERE assoc_id = ?1");
+        // A first resource's set at a time, in id order: the links come out ordered by first, then second.
+        using var statement = new RawStatement(connection, $"SELECT owner_id, ids FROM link_sets WHERE assoc_id = ?1 AND side = {SqliteSchema.FirstSide} ORDER BY owner_id");
         statement.Bind(1, id);
-        var read = 0;
+        var seconds = new List<long>();
+        var sets = 0;
         while (statement.Read())
         {
-            if ((++read & 0xFFFF) == 0)
+            if ((++sets & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            yield return new StoredLink(statement.GetInt64(0), statement.GetInt64(1));
+            var first = statement.GetInt64(0);
+            seconds.Clear();
+            LinkSetCodec.Decode(statement.GetBlob(1), seconds);
+            foreach (var second in seconds)
+            {
+                yield return new StoredLink(first, second);
+            }
         }
     }
 

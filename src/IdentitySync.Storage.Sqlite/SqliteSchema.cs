@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -33,28 +33,27 @@ internal static class SqliteSchema
             blocked BLOB);
         """;
 
-    public const string CreateReverseLinkIndex = "CREATE INDEX links_by_second ON links (assoc_id, second_id, first_id);";
-
-    public const string DropReverseLinkIndex = "DROP INDEX links_by_second;";
-
     // Each step takes the schema from version i+1 to i+2.
-    private static readonly string[] s_migrations =
+    private static readonly Action<SqliteConnection>[] s_migrations =
     [
         // 2: reverse link lookups (a user's groups) for the read API and link deletes of deleted resources.
-        CreateReverseLinkIndex,
+        static c => Execute(c, "CREATE INDEX links_by_second ON links (assoc_id, second_id, first_id);"),
 
         // 3: job runs, newest first.
-        "CREATE TABLE job_runs (id TEXT PRIMARY KEY, job TEXT NOT NULL, started TEXT NOT NULL, status TEXT NOT NULL, run BLOB NOT NULL); CREATE INDEX job_runs_by_start ON job_runs (started);",
+        static c => Execute(c, "CREATE TABLE job_runs (id TEXT PRIMARY KEY, job TEXT NOT NULL, started TEXT NOT NULL, status TEXT NOT NULL, run BLOB NOT NULL); CREATE INDEX job_runs_by_start ON job_runs (started);"),
 
         // 4: categorization results, one per account.
-        "CREATE TABLE categorizations (resource_id INTEGER PRIMARY KEY, entity_type TEXT NOT NULL COLLATE NOCASE, categorization BLOB NOT NULL); CREATE INDEX categorizations_by_type ON categorizations (entity_type);",
+        static c => Execute(c, "CREATE TABLE categorizations (resource_id INTEGER PRIMARY KEY, entity_type TEXT NOT NULL COLLATE NOCASE, categorization BLOB NOT NULL); CREATE INDEX categorizations_by_type ON categorizations (entity_type);"),
 
         // 5: provisioning orders, and what the rules last asked per owner and resource type.
-        "CREATE TABLE orders (id INTEGER PRIMARY KEY, resource_type TEXT NOT NULL COLLATE NOCASE, state TEXT NOT NULL, ord BLOB NOT NULL); CREATE INDEX orders_by_state ON orders (state);"
-            + "CREATE TABLE provisioning_states (resource_type TEXT NOT NULL COLLATE NOCASE, owner_id INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY (resource_type, owner_id)) WITHOUT ROWID;",
+        static c => Execute(c, "CREATE TABLE orders (id INTEGER PRIMARY KEY, resource_type TEXT NOT NULL COLLATE NOCASE, state TEXT NOT NULL, ord BLOB NOT NULL); CREATE INDEX orders_by_state ON orders (state);"
+            + "CREATE TABLE provisioning_states (resource_type TEXT NOT NULL COLLATE NOCASE, owner_id INTEGER NOT NULL, state BLOB NOT NULL, PRIMARY KEY (resource_type, owner_id)) WITHOUT ROWID;"),
 
         // 6: where each repository property value came from (a source's rule, or a person's edit).
-        "CREATE TABLE property_sources (resource_id INTEGER NOT NULL, property TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY (resource_id, property)) WITHOUT ROWID;",
+        static c => Execute(c, "CREATE TABLE property_sources (resource_id INTEGER NOT NULL, property TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY (resource_id, property)) WITHOUT ROWID;"),
+
+        // 7: links packed per resource and side, one row where there were as many rows as links.
+        PackLinks,
     ];
 
     public static void Open(SqliteConnection connection, string path)
@@ -65,7 +64,12 @@ internal static class SqliteSchema
         if (applicationId == 0 && version == 0 && tables == 0)
         {
             using var create = connection.BeginTransaction();
-            Execute(connection, Version1 + string.Concat(s_migrations));
+            Execute(connection, Version1);
+            foreach (var migration in s_migrations)
+            {
+                migration(connection);
+            }
+
             Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};");
             create.Commit();
             Execute(connection, "PRAGMA journal_mode = WAL;");
@@ -87,7 +91,7 @@ internal static class SqliteSchema
             using var migrate = connection.BeginTransaction();
             for (var step = version; step < CurrentVersion; step++)
             {
-                Execute(connection, s_migrations[step - 1]);
+                s_migrations[step - 1](connection);
             }
 
             Execute(connection, $"PRAGMA user_version = {CurrentVersion};");
@@ -97,11 +101,76 @@ internal static class SqliteSchema
         Execute(connection, "PRAGMA journal_mode = WAL;");
     }
 
+    /// <summary>
+    /// Side <see cref="FirstSide"/> holds, per first resource (a group), the ids of its second resources
+    /// (its members); side <see cref="SecondSide"/> the reverse (a user's groups). <c>n</c> counts the ids.
+    /// </summary>
+    public const string CreateLinkSets = """
+        CREATE TABLE link_sets (
+            assoc_id INTEGER NOT NULL,
+            side INTEGER NOT NULL,
+            owner_id INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            ids BLOB NOT NULL,
+            PRIMARY KEY (assoc_id, side, owner_id));
+        """;
+
+    /// <summary>The side of a link set keyed by the link's first resource.</summary>
+    public const int FirstSide = 0;
+
+    /// <summary>The side of a link set keyed by the link's second resource.</summary>
+    public const int SecondSide = 1;
+
     public static long Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Moves every link row into packed link sets (both sides) and drops the links table.</summary>
+    private static void PackLinks(SqliteConnection connection)
+    {
+        Execute(connection, CreateLinkSets);
+        using (var insert = new RawStatement(connection, "INSERT INTO link_sets (assoc_id, side, owner_id, n, ids) VALUES (?1, ?2, ?3, ?4, ?5)"))
+        {
+            Pack(connection, insert, FirstSide, "SELECT assoc_id, first_id, second_id FROM links ORDER BY assoc_id, first_id, second_id");
+            Pack(connection, insert, SecondSide, "SELECT assoc_id, second_id, first_id FROM links ORDER BY assoc_id, second_id, first_id");
+        }
+
+        Execute(connection, "DROP TABLE links;");
+
+        static void Pack(SqliteConnection connection, RawStatement insert, int side, string sql)
+        {
+            using var read = new RawStatement(connection, sql);
+            var ids = new List<long>();
+            var buffer = new byte[256];
+            (long Association, long Owner) current = (0, 0);
+            while (true)
+            {
+                var more = read.Read();
+                var next = more ? (read.GetInt64(0), read.GetInt64(1)) : (0L, 0L);
+                if (ids.Count > 0 && (!more || next != current))
+                {
+                    var length = LinkSetCodec.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), ref buffer);
+                    insert.Bind(1, current.Association);
+                    insert.Bind(2, side);
+                    insert.Bind(3, current.Owner);
+                    insert.Bind(4, ids.Count);
+                    insert.Bind(5, buffer.AsSpan(0, length));
+                    insert.Execute();
+                    ids.Clear();
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                current = next;
+                ids.Add(read.GetInt64(2));
+            }
+        }
     }
 
     public static void Execute(SqliteConnection connection, string sql)

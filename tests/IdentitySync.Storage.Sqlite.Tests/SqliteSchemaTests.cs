@@ -23,7 +23,7 @@ public sealed class SqliteSchemaTests
         Assert.Multiple(() =>
         {
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(6));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
         });
     }
@@ -59,7 +59,7 @@ public sealed class SqliteSchemaTests
 
         var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
 
-        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 6 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 7 and older. Upgrade IdentitySync."));
     }
 
     [Test]
@@ -73,6 +73,9 @@ public sealed class SqliteSchemaTests
             CREATE TABLE links (assoc_id INTEGER NOT NULL, first_id INTEGER NOT NULL, second_id INTEGER NOT NULL, PRIMARY KEY (assoc_id, first_id, second_id)) WITHOUT ROWID;
             CREATE TABLE connector_state (connector TEXT PRIMARY KEY COLLATE NOCASE, version INTEGER NOT NULL, last_batch TEXT, incremental_batches TEXT NOT NULL, blocked BLOB);
             INSERT INTO entity_types VALUES (1, 'User');
+            INSERT INTO entity_types VALUES (2, 'Group');
+            INSERT INTO associations VALUES (1, 'Membership');
+            INSERT INTO links VALUES (1, 20, 10), (1, 20, 11), (1, 21, 10);
             INSERT INTO connector_state VALUES ('AD', 4, 'b4', '[]', NULL);
             PRAGMA application_id = 1229214553;
             PRAGMA user_version = 1;
@@ -81,7 +84,7 @@ public sealed class SqliteSchemaTests
         {
             connection.Open();
             using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO resources VALUES (10, 1, 'u1', 3, $v)";
+            insert.CommandText = "INSERT INTO resources VALUES (10, 1, 'u1', 3, $v), (11, 1, 'u2', 3, $v), (20, 2, 'g1', 3, $v), (21, 2, 'g2', 3, $v)";
             insert.Parameters.AddWithValue("$v", ResourceValueCodec.Encode(["Alice", 7]));
             insert.ExecuteNonQuery();
         }
@@ -91,9 +94,12 @@ public sealed class SqliteSchemaTests
         var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(6));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
-            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'"), Is.EqualTo(1));
+            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links'"), Is.Zero, "link rows are packed into link sets");
+            Assert.That(Scalar(path, "SELECT count(*) FROM link_sets"), Is.EqualTo(4), "g1, g2, u1 and u2 each have one set");
+            Assert.That(await store.GetLinksAsync("Membership", CancellationToken.None).ToListAsync(), Is.EqualTo(new[] { new StoredLink(20, 10), new StoredLink(20, 11), new StoredLink(21, 10) }));
+            Assert.That((await store.GetLinkedResourcesAsync("Membership", 10, LinkDirection.SecondToFirst, CancellationToken.None)).Select(static r => r.Key), Is.EqualTo(new[] { "g1", "g2" }));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'job_runs'"), Is.EqualTo(1));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'categorizations'"), Is.EqualTo(1));
             Assert.That((user!.Id, user.Values), Is.EqualTo((10L, new object[] { "Alice", 7 })));
@@ -102,34 +108,66 @@ public sealed class SqliteSchemaTests
     }
 
     [Test]
-    public async Task Apply_FirstLinks_RebuildTheReverseIndexBeforeCommitAndRollBackWithIt()
+    public async Task Apply_Links_AreOneSetPerResourceAndSideAndRollBackWithTheTransaction()
     {
-        var path = _directory.File("bulk.db");
+        var path = _directory.File("sets.db");
         var store = new SqliteResourceStore(path);
-        var membership = new Storage.EntityAssociationKeys("Membership", "Group", "User");
+        var membership = new EntityAssociationKeys("Membership", "Group", "User");
+        ResourceChange[] users = [new("u1", 1, ["a"], [], 2), new("u2", 1, ["b"], [], 2), new("u3", 1, ["c"], [], 2)];
+        ResourceChange[] groups = [new("g1", 1, ["g"], [], 2), new("g2", 1, ["h"], [], 2)];
+        LinkChange[] links = [new("g1", "u1"), new("g1", "u2"), new("g1", "u3"), new("g2", "u1"), new("g2", "u1")];
         await using (var rolledBack = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
         {
-            await rolledBack.InsertAsync("User", [new ResourceChange("u1", 1, ["a"], [], 2)], CancellationToken.None);
-            await rolledBack.InsertAsync("Group", [new ResourceChange("g1", 1, ["g"], [], 2)], CancellationToken.None);
-            await rolledBack.AddLinksAsync(membership, [new LinkChange("g1", "u1")], CancellationToken.None);
+            await rolledBack.InsertAsync("User", users, CancellationToken.None);
+            await rolledBack.InsertAsync("Group", groups, CancellationToken.None);
+            await rolledBack.AddLinksAsync(membership, links, CancellationToken.None);
         }
 
-        var afterRollback = Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'");
+        var afterRollback = Scalar(path, "SELECT count(*) FROM link_sets");
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", users, CancellationToken.None);
+            await writer.InsertAsync("Group", groups, CancellationToken.None);
+            await writer.AddLinksAsync(membership, links, CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var afterLoad = Scalar(path, "SELECT count(*) FROM link_sets");
+        await using (var writer = await store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.RemoveLinksAsync(membership, [new("g2", "u1"), new("g2", "u3")], CancellationToken.None);
+            await writer.DeleteAsync("User", ["u2"], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, null, [], null), CancellationToken.None);
+        }
+
+        var u1 = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(afterRollback, Is.Zero, "a rolled-back load leaves no link set");
+            Assert.That(afterLoad, Is.EqualTo(5), "one set per group and one per user, not one row per link");
+            Assert.That(Scalar(path, "SELECT count(*) FROM link_sets"), Is.EqualTo(3), "g2 and u2 lost their last link: their sets are gone");
+            Assert.That(await store.CountLinksAsync("Membership", CancellationToken.None), Is.EqualTo(2));
+            Assert.That((await store.GetLinkedResourcesAsync("Membership", u1!.Id, LinkDirection.SecondToFirst, CancellationToken.None)).Single().Key, Is.EqualTo("g1"));
+        });
+    }
+
+    [Test]
+    public async Task Apply_IdsBeyondThirtyTwoBits_StillSortAndPack()
+    {
+        var path = _directory.File("large-ids.db");
+        var store = new SqliteResourceStore(path);
+        Execute(path, "INSERT INTO entity_types (id, name) VALUES (1, 'User'); INSERT INTO resources VALUES (5000000000, 1, 'u0', 1, x'00');");
+        var membership = new EntityAssociationKeys("Membership", "Group", "User");
         await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
         {
             await writer.InsertAsync("User", [new ResourceChange("u1", 1, ["a"], [], 2)], CancellationToken.None);
             await writer.InsertAsync("Group", [new ResourceChange("g1", 1, ["g"], [], 2)], CancellationToken.None);
-            await writer.AddLinksAsync(membership, [new LinkChange("g1", "u1")], CancellationToken.None);
-            await writer.CommitAsync(new Storage.ConnectorState(1, null, [], null), CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new("g1", "u1"), new("g1", "u0")], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
         }
 
-        var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
-        Assert.Multiple(async () =>
-        {
-            Assert.That(afterRollback, Is.EqualTo(1), "a rolled-back load leaves the index in place");
-            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links_by_second'"), Is.EqualTo(1));
-            Assert.That((await store.GetLinkedResourcesAsync("Membership", user!.Id, Storage.LinkDirection.SecondToFirst, CancellationToken.None)).Single().Key, Is.EqualTo("g1"));
-        });
+        var links = await store.GetLinksAsync("Membership", CancellationToken.None).ToListAsync();
+        Assert.That(links, Is.EqualTo(new[] { new StoredLink(5000000002, 5000000000), new StoredLink(5000000002, 5000000001) }));
     }
 
     [Test]
