@@ -23,7 +23,9 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly RawStatement _anySet;
     private readonly List<long> _stored = [];
     private readonly List<long> _merged = [];
+    private readonly List<(long Owner, long Other)> _pending = [];
     private byte[] _packed = new byte[1024];
+    private (long Association, bool Add)? _pendingKind;
     private bool _committed;
 
     public SqliteChangeSetWriter(SqliteResourceStore store, SqliteConnection connection, SqliteTransaction transaction, string connector)
@@ -48,6 +50,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
     {
+        FlushLinks(cancellationToken);
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
 
         // In key order, the (type, key) index grows at its right edge instead of at random pages.
@@ -81,6 +84,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
     {
+        FlushLinks(cancellationToken);
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
         using var command = Prepare("INSERT INTO property_sources (resource_id, property, source) VALUES ($1, $2, $3) ON CONFLICT (resource_id, property) DO UPDATE SET source = excluded.source", 3);
@@ -96,6 +100,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
     {
+        FlushLinks(cancellationToken);
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         foreach (var resource in resources)
         {
@@ -112,12 +117,13 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
+        FlushLinks(cancellationToken);
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var associations = AllAssociationIds();
 
         // A deleted resource's own link sets go with it; each resource it was linked to loses it once,
         // after every deleted resource is known, so a large group is rewritten once, not per member.
-        var lost = new Dictionary<(long Association, int Side, long Owner), List<long>>();
+        var lost = new Dictionary<(long Association, int Side, long Owner), List<(long Owner, long Other)>>();
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -140,7 +146,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                             lost[counterpart] = ids = [];
                         }
 
-                        ids.Add(id);
+                        ids.Add((other, id));
                     }
                 }
             }
@@ -170,7 +176,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        FlushLinks(cancellationToken);
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
@@ -226,44 +232,98 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         var associationId = SqliteResourceStore.EnsureId(_connection, "associations", association.Association);
         var firstType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.FirstEntityType);
         var secondType = SqliteResourceStore.EnsureId(_connection, "entity_types", association.SecondEntityType);
-        var pairs = new (long Owner, long Other)[links.Count];
-        for (var p = 0; p < pairs.Length; p++)
+
+        // Links arrive in chunks, and a large group's members span many of them: they are gathered per
+        // association and direction so that each set is read and written once.
+        if (_pendingKind is { } kind && kind != (associationId, add))
         {
-            var link = links[p];
-            pairs[p] = (
-                IdOf(firstType, link.FirstKey) ?? throw Missing(association.FirstEntityType, link.FirstKey),
-                IdOf(secondType, link.SecondKey) ?? throw Missing(association.SecondEntityType, link.SecondKey));
+            FlushLinks(cancellationToken);
         }
 
+        _pendingKind = (associationId, add);
+        if (links.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var pairs = new (long Owner, long Other)[links.Count];
+
+        // Keys this writer already knows resolve on every core (the dictionaries are only read here); a
+        // first load knows them all. Links come grouped by first key: a repeated key is not looked up again.
+        var firstIds = Ids(firstType);
+        var secondIds = Ids(secondType);
+        Parallel.ForEach(
+            System.Collections.Concurrent.Partitioner.Create(0, links.Count, Math.Max(1024, (links.Count / Environment.ProcessorCount) + 1)),
+            range =>
+            {
+                string? lastFirst = null;
+                var firstId = 0L;
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    var link = links[i];
+                    if (!ReferenceEquals(link.FirstKey, lastFirst))
+                    {
+                        lastFirst = link.FirstKey;
+                        firstId = firstIds.GetValueOrDefault(link.FirstKey);
+                    }
+
+                    pairs[i] = (firstId, secondIds.GetValueOrDefault(link.SecondKey));
+                }
+            });
+
+        // The rest are looked up in the store, or are missing.
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            if (pairs[i].Owner == 0)
+            {
+                pairs[i].Owner = IdOf(firstType, links[i].FirstKey) ?? throw Missing(association.FirstEntityType, links[i].FirstKey);
+            }
+
+            if (pairs[i].Other == 0)
+            {
+                pairs[i].Other = IdOf(secondType, links[i].SecondKey) ?? throw Missing(association.SecondEntityType, links[i].SecondKey);
+            }
+        }
+
+        _pending.AddRange(pairs);
+        return ValueTask.CompletedTask;
+
+        StoreConflictException Missing(string entityType, string key) =>
+            new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
+
+    }
+
+    /// <summary>Writes the gathered link changes: each link changes its first resource's set (a group's members) and its second's (a user's groups).</summary>
+    private void FlushLinks(CancellationToken cancellationToken)
+    {
+        if (_pendingKind is not { } kind)
+        {
+            return;
+        }
+
+        var pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
+        _pendingKind = null;
+
         // A first load reads no stored set: there is none.
-        _anySet.Bind(1, associationId);
+        _anySet.Bind(1, kind.Association);
         var storedEmpty = !_anySet.Read() || _anySet.GetInt64(0) == 0;
         _anySet.Reset();
 
-        // Each link changes two sets: its first resource's (a group's members) and its second's (a user's groups).
-        ChangeSide(associationId, SqliteSchema.FirstSide, pairs, add, storedEmpty, cancellationToken);
+        ChangeSide(kind.Association, SqliteSchema.FirstSide, pairs, kind.Add, storedEmpty, cancellationToken);
         for (var p = 0; p < pairs.Length; p++)
         {
             pairs[p] = (pairs[p].Other, pairs[p].Owner);
         }
 
-        ChangeSide(associationId, SqliteSchema.SecondSide, pairs, add, storedEmpty, cancellationToken);
-        return ValueTask.CompletedTask;
-
-        StoreConflictException Missing(string entityType, string key) =>
-            new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
+        ChangeSide(kind.Association, SqliteSchema.SecondSide, pairs, kind.Add, storedEmpty, cancellationToken);
+        _pending.Clear();
+        _pending.Capacity = 0;
     }
 
     /// <summary>Sorts the pairs by owner and changes each owner's set once, in primary-key order.</summary>
-    private void ChangeSide(long associationId, int side, (long Owner, long Other)[] pairs, bool add, bool storedEmpty, CancellationToken cancellationToken)
+    private void ChangeSide(long associationId, int side, Span<(long Owner, long Other)> pairs, bool add, bool storedEmpty, CancellationToken cancellationToken)
     {
         SortPairs(pairs);
-        var others = new long[pairs.Length];
-        for (var p = 0; p < pairs.Length; p++)
-        {
-            others[p] = pairs[p].Other;
-        }
-
         var sets = 0;
         for (var start = 0; start < pairs.Length;)
         {
@@ -279,7 +339,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                 end++;
             }
 
-            ChangeSet(associationId, side, owner, others.AsSpan(start, end - start), add, storedEmpty);
+            ChangeSet(associationId, side, owner, pairs[start..end], add, storedEmpty);
             start = end;
         }
     }
@@ -288,13 +348,13 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     /// Orders pairs by owner, then other. Ids below 2^32 (every store short of four billion rows) sort
     /// as one packed number, several times faster than comparing tuples.
     /// </summary>
-    private static void SortPairs((long Owner, long Other)[] pairs)
+    private static void SortPairs(Span<(long Owner, long Other)> pairs)
     {
         foreach (var (owner, other) in pairs)
         {
             if ((ulong)owner > uint.MaxValue || (ulong)other > uint.MaxValue)
             {
-                Array.Sort(pairs);
+                pairs.Sort();
                 return;
             }
         }
@@ -313,10 +373,10 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     }
 
     /// <summary>
-    /// Adds ascending <c>ids</c> (a repeat counts once) to one owner's set, or removes them from it, and
+    /// Adds the <c>run</c>'s other ids (ascending; a repeat counts once) to one owner's set, or removes them from it, and
     /// rewrites the set only when it changes; <c>storedEmpty</c> skips the read when no set exists yet.
     /// </summary>
-    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<long> ids, bool add, bool storedEmpty)
+    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<(long Owner, long Other)> run, bool add, bool storedEmpty)
     {
         if (!storedEmpty)
         {
@@ -331,16 +391,16 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         var changed = false;
         var s = 0;
         var i = 0;
-        while (s < _stored.Count || i < ids.Length)
+        while (s < _stored.Count || i < run.Length)
         {
-            if (i > 0 && i < ids.Length && ids[i] == ids[i - 1])
+            if (i > 0 && i < run.Length && run[i].Other == run[i - 1].Other)
             {
                 i++;
                 continue;
             }
 
             var stored = s < _stored.Count ? _stored[s] : long.MaxValue;
-            var given = i < ids.Length ? ids[i] : long.MaxValue;
+            var given = i < run.Length ? run[i].Other : long.MaxValue;
             if (stored < given)
             {
                 _merged.Add(stored);

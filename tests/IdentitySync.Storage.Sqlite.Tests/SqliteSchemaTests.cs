@@ -128,7 +128,8 @@ public sealed class SqliteSchemaTests
         {
             await writer.InsertAsync("User", users, CancellationToken.None);
             await writer.InsertAsync("Group", groups, CancellationToken.None);
-            await writer.AddLinksAsync(membership, links, CancellationToken.None);
+            await writer.AddLinksAsync(membership, links[..2], CancellationToken.None);
+            await writer.AddLinksAsync(membership, links[2..], CancellationToken.None);
             await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
         }
 
