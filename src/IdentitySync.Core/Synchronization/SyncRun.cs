@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IdentitySync.Connections;
 using IdentitySync.Internal;
 using IdentitySync.Model;
@@ -231,17 +232,17 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     /// <summary>Loads the stored resources, then starts loading the stored links; returns that second task.</summary>
     private async Task<Task> LoadStoredAsync(CancellationToken cancellationToken)
     {
-        var ordinalsById = new Dictionary<string, Dictionary<long, int>>(StringComparer.OrdinalIgnoreCase);
+        var ordinalsById = new Dictionary<string, IdOrdinalMap>(StringComparer.OrdinalIgnoreCase);
         foreach (var entity in _entities.Values)
         {
-            var ordinals = new Dictionary<long, int>();
+            var ordinals = new IdOrdinalMap();
             await foreach (var resource in engine.Store.GetResourcesToCompareAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
             {
                 entity.Stored[resource.Key] = resource;
-                ordinals[resource.Id] = entity.KeyOrdinals.Intern(resource.Key);
+                ordinals.Add(resource.Id, entity.KeyOrdinals.Intern(resource.Key));
             }
 
-            ordinalsById[entity.EntityType.Name] = ordinals;
+            ordinalsById[entity.EntityType.Name] = ordinals.Seal();
         }
 
         // The stored links are only needed by the diff: they load on the other core while the export is read.
@@ -260,7 +261,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                         }
                     }
 
-                    association.StoredLinks.Sort();
+                    RadixSort.Sort(CollectionsMarshal.AsSpan(association.StoredLinks));
                 }
             },
             cancellationToken);
@@ -522,7 +523,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     {
         // Both sides as sorted packed ordinals: one merge walk, no set of string pairs.
         var snapshot = association.Resolve(incremental: false).Links;
-        snapshot.Sort();
+        RadixSort.Sort(CollectionsMarshal.AsSpan(snapshot));
         var distinct = 0;
         for (var i = 0; i < snapshot.Count; i++)
         {

@@ -1,0 +1,44 @@
+using IdentitySync.Internal;
+
+namespace IdentitySync.Tests.Internal;
+
+public sealed class RadixSortTests
+{
+    [TestCase(0)]
+    [TestCase(10)]
+    [TestCase(5_000)]
+    [TestCase(100_000)]
+    public void Sort_PackedPairs_OrdersLikeAComparisonSort(int count)
+    {
+        var random = new Random(count);
+        var values = Enumerable.Range(0, count).Select(_ => OrdinalPair.Pack(random.Next(20_000), random.Next(1_000_000))).ToArray();
+        var expected = values.Order().ToArray();
+
+        RadixSort.Sort(values);
+
+        Assert.That(values, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Sort_NegativeAndExtremeValues_ComeInNumericOrder()
+    {
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 20_000).Select(_ => random.NextInt64(long.MinValue, long.MaxValue))
+            .Concat([long.MinValue, long.MaxValue, 0, -1, 1]).ToArray();
+        var expected = values.Order().ToArray();
+
+        RadixSort.Sort(values);
+
+        Assert.That(values, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Sort_AllEqual_LeavesThemInPlace()
+    {
+        var values = Enumerable.Repeat(42L, 10_000).ToArray();
+
+        RadixSort.Sort(values);
+
+        Assert.That(values, Is.All.EqualTo(42L));
+    }
+}
