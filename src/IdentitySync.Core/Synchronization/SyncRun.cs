@@ -535,22 +535,22 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
         snapshot.RemoveRange(distinct, snapshot.Count - distinct);
         var stored = association.StoredLinks;
-        var added = new List<LinkChange>();
-        var removed = new List<LinkChange>();
+        var added = new List<long>();
+        var removed = new List<long>();
         int s = 0, t = 0;
         while (s < snapshot.Count || t < stored.Count)
         {
             if (t >= stored.Count || (s < snapshot.Count && snapshot[s] < stored[t]))
             {
-                added.Add(Change(association, snapshot[s++]));
+                added.Add(snapshot[s++]);
             }
             else if (s >= snapshot.Count || stored[t] < snapshot[s])
             {
                 var link = stored[t++];
-                var change = Change(association, link);
-                if (!association.First.Held.Contains(change.FirstKey) && !association.Second.Held.Contains(change.SecondKey))
+                if (!association.First.Held.Contains(association.First.KeyOrdinals[OrdinalPair.First(link)])
+                    && !association.Second.Held.Contains(association.Second.KeyOrdinals[OrdinalPair.Second(link)]))
                 {
-                    removed.Add(change);
+                    removed.Add(link);
                 }
             }
             else
@@ -560,11 +560,11 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
         }
 
-        return new AssociationChanges(association.Keys, added, removed, stored.Count - removed.Count);
+        return new AssociationChanges(association.Keys, Packed(association, added), Packed(association, removed), stored.Count - removed.Count);
     }
 
-    private static LinkChange Change(AssociationPreparer association, long link) =>
-        new(association.First.KeyOrdinals[OrdinalPair.First(link)], association.Second.KeyOrdinals[OrdinalPair.Second(link)]);
+    private static PackedLinkList Packed(AssociationPreparer association, List<long> links) =>
+        new(links, association.First.KeyOrdinals, association.Second.KeyOrdinals);
 
     private AssociationChanges DiffLinkDelta(AssociationPreparer association, Dictionary<string, HashSet<string>> deletedKeys)
     {
@@ -628,11 +628,11 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
         }
 
-        return new AssociationChanges(
-            association.Keys,
-            [.. added.Select(l => Change(association, l))],
-            [.. removed.Select(l => Change(association, l))],
-            association.StoredLinks.Count - removed.Count);
+        // In pair order, like a complete run's: the store writes them grouped by first resource.
+        List<long> addedInOrder = [.. added], removedInOrder = [.. removed];
+        RadixSort.Sort(CollectionsMarshal.AsSpan(addedInOrder));
+        RadixSort.Sort(CollectionsMarshal.AsSpan(removedInOrder));
+        return new AssociationChanges(association.Keys, Packed(association, addedInOrder), Packed(association, removedInOrder), association.StoredLinks.Count - removed.Count);
 
         bool Remove(long link)
         {
