@@ -11,7 +11,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly string _connector;
-    private readonly Dictionary<long, Dictionary<string, long>> _ids = [];
+    private readonly Dictionary<long, KnownIds> _ids = [];
     private readonly RawStatement _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
@@ -71,7 +71,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             try
             {
                 _insert.Execute();
-                Ids(typeId)[resource.Key] = _insert.LastInsertRowId;
+                Ids(typeId).Add(resource.Key, _insert.LastInsertRowId);
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
             {
@@ -264,10 +264,10 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                     if (!ReferenceEquals(link.FirstKey, lastFirst))
                     {
                         lastFirst = link.FirstKey;
-                        firstId = firstIds.GetValueOrDefault(link.FirstKey);
+                        firstId = firstIds.Find(link.FirstKey);
                     }
 
-                    pairs[i] = (firstId, secondIds.GetValueOrDefault(link.SecondKey));
+                    pairs[i] = (firstId, secondIds.Find(link.SecondKey));
                 }
             });
 
@@ -482,7 +482,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private long? IdOf(long typeId, string key)
     {
         var ids = Ids(typeId);
-        if (ids.TryGetValue(key, out var id))
+        var id = ids.Find(key);
+        if (id != 0)
         {
             return id;
         }
@@ -490,22 +491,50 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         Bind(_findId, typeId, key);
         if (_findId.ExecuteScalar() is long found)
         {
-            ids[key] = found;
+            ids.Add(key, found);
             return found;
         }
 
         return null;
     }
 
-    /// <summary>The ids this writer knows by key, per entity type (ordinal string keys hash fastest).</summary>
-    private Dictionary<string, long> Ids(long typeId)
+    /// <summary>The ids this writer knows by key, per entity type.</summary>
+    private KnownIds Ids(long typeId)
     {
         if (!_ids.TryGetValue(typeId, out var ids))
         {
-            _ids[typeId] = ids = new Dictionary<string, long>(StringComparer.Ordinal);
+            _ids[typeId] = ids = new KnownIds();
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Ids by key string: first by the string instance (a link names the very string its resource was
+    /// inserted with, so no key is hashed or compared character by character), then by ordinal value.
+    /// Safe to read from several threads while nobody adds.
+    /// </summary>
+    private sealed class KnownIds
+    {
+        private readonly Dictionary<string, long> _byInstance = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, long> _byValue = new(StringComparer.Ordinal);
+
+        public void Add(string key, long id)
+        {
+            _byInstance[key] = id;
+            _byValue[key] = id;
+        }
+
+        /// <summary>Forgets a deleted key; another instance of it may be indexed, so the instance index starts over.</summary>
+        public void Remove(string key)
+        {
+            _byValue.Remove(key);
+            _byInstance.Clear();
+        }
+
+        /// <summary>Gets the id of a key, or 0 (never a row id) when it is not known.</summary>
+        public long Find(string key) =>
+            _byInstance.TryGetValue(key, out var id) || _byValue.TryGetValue(key, out id) ? id : 0;
     }
 
     private List<long> AllAssociationIds()

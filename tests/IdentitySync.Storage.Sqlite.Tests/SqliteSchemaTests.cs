@@ -153,6 +153,38 @@ public sealed class SqliteSchemaTests
     }
 
     [Test]
+    public async Task Apply_DeletedAndInsertedAgainInOneChangeSet_LinksTheNewResource()
+    {
+        var store = new SqliteResourceStore(_directory.File("again.db"));
+        var membership = new EntityAssociationKeys("Membership", "Group", "User");
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new ResourceChange("u1", 1, ["old"], [], 2)], CancellationToken.None);
+            await writer.InsertAsync("Group", [new ResourceChange("g1", 1, ["g"], [], 2)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var old = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+        await using (var writer = await store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.DeleteAsync("User", ["u1"], CancellationToken.None);
+            await writer.InsertAsync("User", [new ResourceChange(string.Concat("u", "1"), 1, ["new"], [], 2)], CancellationToken.None);
+
+            // The very string instance the delete named: the writer must not find the deleted id by it.
+            await writer.AddLinksAsync(membership, [new LinkChange("g1", "u1")], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, null, [], null), CancellationToken.None);
+        }
+
+        var renewed = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(renewed!.Id, Is.Not.EqualTo(old!.Id));
+            Assert.That((await store.GetLinkedResourcesAsync("Membership", renewed.Id, LinkDirection.SecondToFirst, CancellationToken.None)).Single().Key, Is.EqualTo("g1"));
+            Assert.That(await store.GetLinksAsync("Membership", CancellationToken.None).ToListAsync(), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Apply_IdsBeyondThirtyTwoBits_StillSortAndPack()
     {
         var path = _directory.File("large-ids.db");

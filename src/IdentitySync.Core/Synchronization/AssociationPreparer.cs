@@ -160,7 +160,8 @@ internal sealed class AssociationPreparer(
                 return null;
             }
 
-            return key;
+            // The row's own key string: a store that indexes the resources it writes by key finds the same instance.
+            return inSnapshot ? row!.Key : key;
         }
     }
 }
