@@ -67,7 +67,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             };
         }
 
-        var changeSet = Diff(batchId, state.Version);
+        var changeSet = await DiffAsync(batchId, state.Version).ConfigureAwait(false);
         var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet);
         var diff = engine.Time.GetElapsedTime(diffStart);
         report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts };
@@ -392,22 +392,30 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    private ChangeSet Diff(string batchId, long version)
+    private async Task<ChangeSet> DiffAsync(string batchId, long version)
     {
+        // A snapshot's links need nothing from the resources' diff: they are compared on another core meanwhile.
+        var delta = Incremental && !_derivedDelta;
+        var snapshotLinks = delta ? null : Task.Run(() => _associations.Select(DiffLinks).ToList());
         var entityChanges = new List<EntityTypeChanges>();
         foreach (var entity in _entities.Values)
         {
-            entityChanges.Add(Incremental && !_derivedDelta ? DiffDelta(entity) : DiffSnapshot(entity));
+            entityChanges.Add(delta ? DiffDelta(entity) : DiffSnapshot(entity));
         }
 
-        var associationChanges = new List<AssociationChanges>();
-        var deletedKeys = entityChanges.ToDictionary(
-            static e => e.EntityType,
-            static e => e.Deleted.Select(static d => d.Key).ToHashSet(StringComparer.Ordinal),
-            StringComparer.OrdinalIgnoreCase);
-        foreach (var association in _associations)
+        List<AssociationChanges> associationChanges;
+        if (snapshotLinks is not null)
         {
-            associationChanges.Add(Incremental && !_derivedDelta ? DiffLinkDelta(association, deletedKeys) : DiffLinks(association));
+            associationChanges = await snapshotLinks.ConfigureAwait(false);
+        }
+        else
+        {
+            // A delta's links of deleted resources go with them.
+            var deletedKeys = entityChanges.ToDictionary(
+                static e => e.EntityType,
+                static e => e.Deleted.Select(static d => d.Key).ToHashSet(StringComparer.Ordinal),
+                StringComparer.OrdinalIgnoreCase);
+            associationChanges = [.. _associations.Select(a => DiffLinkDelta(a, deletedKeys))];
         }
 
         return new ChangeSet(connector.Name, options.Mode, batchId, version, engine.Time.GetUtcNow(), entityChanges, associationChanges);
