@@ -213,12 +213,35 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         return new Command("resources", "Read the store: list entity types and resources, show one with its links and sources, edit a repository resource.") { types, list, show, set };
     }
 
+    /// <summary>The smallest generated directory of <c>demo --accounts</c>.</summary>
+    public const int MinScaleAccounts = 100;
+
+    /// <summary>The largest generated directory of <c>demo --accounts</c>.</summary>
+    public const int MaxScaleAccounts = 10_000_000;
+
     public Command Demo()
     {
         var directory = new Option<string>("--directory") { Description = "Where to write the demo company (default: ./identitysync-demo).", DefaultValueFactory = static _ => "identitysync-demo" };
-        var command = new Command("demo", "Generate a small company (HR, Active Directory, an application) and run what IdentitySync does on it.") { directory };
+        var accounts = new Option<int?>("--accounts")
+        {
+            Description = $"Instead of the small company, generate a directory of this many accounts (with about ten group memberships each and as many HR people) and time each step on this machine; {MinScaleAccounts:N0} to {MaxScaleAccounts:N0}.",
+        };
+        var command = new Command("demo", "Generate a small company (HR, Active Directory, an application) and run what IdentitySync does on it.") { directory, accounts };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, () =>
-            new DemoRunner(console, Path.GetFullPath(parse.GetValue(directory)!)).RunAsync(cancellationToken)));
+        {
+            var path = Path.GetFullPath(parse.GetValue(directory)!);
+            if (parse.GetValue(accounts) is not { } size)
+            {
+                return new DemoRunner(console, path).RunAsync(cancellationToken);
+            }
+
+            if (size is < MinScaleAccounts or > MaxScaleAccounts)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--accounts {size}: give a number of accounts from {MinScaleAccounts:N0} to {MaxScaleAccounts:N0}."));
+            }
+
+            return new DemoScaleRunner(console, path, size).RunAsync(cancellationToken);
+        }));
         return command;
     }
 

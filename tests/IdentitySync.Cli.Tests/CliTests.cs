@@ -51,6 +51,43 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Demo_WithAccounts_GeneratesADirectoryOfThatSizeAndTimesEachStep()
+    {
+        var demo = Path.Combine(_directory, "scale");
+        var expected = new Testing.Data.DataGenerator(500).Write(Path.Combine(_directory, "expected"), changeRate: 0.01);
+        var distinctMemberships = File.ReadLines(Path.Combine(_directory, "expected", "members.csv")).Skip(1).Distinct().Count();
+
+        var result = await RunAsync("demo", "--directory", demo, "--accounts", "500");
+
+        var store = new Storage.Sqlite.SqliteResourceStore(Path.Combine(demo, "identitysync-scale.db"));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("Generated 500 accounts (20 Active Directory columns), 10 groups"));
+            Assert.That(result.Output, Does.Contain("Step 4."));
+            Assert.That(result.Output, Does.Contain("Timings on this machine"));
+            Assert.That(result.Output, Does.Contain("directory, 1 % changed"));
+            Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(expected.Accounts), "the changed export is what the store holds");
+            Assert.That(await store.CountLinksAsync("AD_Membership", CancellationToken.None), Is.EqualTo(distinctMemberships), "a moved membership can repeat one the account had");
+            Assert.That(await store.GetCategorizationsAsync("AD_User", CancellationToken.None), Has.Count.EqualTo(expected.Accounts), "every account categorized");
+        });
+    }
+
+    [TestCase("99")]
+    [TestCase("10000001")]
+    public async Task Demo_AccountsOutOfRange_IsRefusedNamingTheRange(string accounts)
+    {
+        var result = await RunAsync("demo", "--directory", Path.Combine(_directory, "scale"), "--accounts", accounts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain($"--accounts {accounts}: give a number of accounts from 100 to 10,000,000."));
+            Assert.That(Directory.Exists(Path.Combine(_directory, "scale")), Is.False, "nothing written");
+        });
+    }
+
+    [Test]
     public async Task Validate_DemoConfiguration_SaysItIsValid()
     {
         var result = await RunAsync("validate", "--config", Config);

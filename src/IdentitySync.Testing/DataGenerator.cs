@@ -13,6 +13,7 @@ namespace IdentitySync.Testing.Data;
 /// </summary>
 public sealed class DataGenerator
 {
+    /// <summary>The header of <c>users.csv</c>: the 20 Active Directory columns.</summary>
     public const string UsersHeader = "objectGUID,dn,sAMAccountName,userPrincipalName,employeeID,givenName,sn,displayName,mail,title,department,company,office,telephoneNumber,mobile,manager,whenCreated,lastLogonTimestamp,userAccountControl,proxyAddresses";
 
     private static readonly string[] s_titles = ["Analyst", "Engineer", "Manager", "Director", "Consultant", "Technician", "Accountant", "Designer", "Administrator", "Specialist"];
@@ -52,16 +53,26 @@ public sealed class DataGenerator
         }
     }
 
+    /// <summary>Gets the number of accounts (and HR people) of the original export.</summary>
     public int Accounts { get; }
 
+    /// <summary>Gets the average number of groups an account belongs to.</summary>
     public int MembershipsPerAccount { get; }
 
+    /// <summary>Gets the seed: the same seed gives the same files, byte for byte.</summary>
     public int Seed { get; }
 
+    /// <summary>Gets the number of groups: one for 50 accounts, at least 10.</summary>
     public int Groups { get; }
 
+    /// <summary>Gets the distinguished name of an account by its number.</summary>
+    /// <param name="account">The account's number, from 0.</param>
+    /// <returns>The DN, as <c>users.csv</c> and <c>members.csv</c> write it.</returns>
     public static string UserDn(int account) => string.Create(CultureInfo.InvariantCulture, $"CN=u{account:0000000},OU=Users,DC=corp,DC=test");
 
+    /// <summary>Gets the distinguished name of a group by its number.</summary>
+    /// <param name="group">The group's number, from 0 (the largest group).</param>
+    /// <returns>The DN, as <c>groups.csv</c> and <c>members.csv</c> write it.</returns>
     public static string GroupDn(int group) => string.Create(CultureInfo.InvariantCulture, $"CN=G{group:00000},OU=Groups,DC=corp,DC=test");
 
     /// <summary>Writes users.csv, groups.csv, members.csv and people.csv; with a change rate, the changed version.</summary>
@@ -189,4 +200,7 @@ public sealed class DataGenerator
 }
 
 /// <summary>How many rows a generated export holds.</summary>
+/// <param name="Accounts">The rows of <c>users.csv</c> (and of <c>people.csv</c>).</param>
+/// <param name="Groups">The rows of <c>groups.csv</c>.</param>
+/// <param name="Memberships">The rows of <c>members.csv</c>.</param>
 public sealed record GeneratedCounts(int Accounts, int Groups, long Memberships);

@@ -5,6 +5,13 @@ namespace IdentitySync.Testing.Data;
 /// <summary>The model the generated exports (<see cref="DataGenerator"/>) are synchronized with: 20 mapped user columns, groups, memberships by DN, HR people.</summary>
 public static class GeneratedDataModel
 {
+    /// <summary>
+    /// Builds the model: connector <c>AD</c> reads <c>users.csv</c>, <c>groups.csv</c> and
+    /// <c>members.csv</c> (<c>{table}.csv</c> under the engine's base directory), connector <c>HR</c>
+    /// reads <c>people.csv</c>, and resource type <c>AD_Nominative</c> gives each person a directory
+    /// account. Thresholds are off: a 1 % change of a million accounts exceeds the default counts.
+    /// </summary>
+    /// <returns>A new model.</returns>
     public static IdentityModel Create() => new IdentityModelBuilder()
         .AddEntityType("AD_User", e => e
             .AddProperty("ObjectGuid", ScalarType.Guid)
@@ -86,7 +93,7 @@ public static class GeneratedDataModel
             .ConfigureThresholds(Off))
         .Build();
 
-    /// <summary>Benchmarks measure the engine, not the safety net: a 1 % change of a million accounts exceeds the default counts.</summary>
+    /// <summary>The generated data measures the engine, not the safety net: a 1 % change of a million accounts exceeds the default counts.</summary>
     private static void Off(Configuration.ConnectorThresholdOptions t)
     {
         t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
