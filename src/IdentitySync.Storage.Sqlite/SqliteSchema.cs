@@ -63,6 +63,9 @@ internal static class SqliteSchema
         var tables = Scalar(connection, "SELECT count(*) FROM sqlite_master;");
         if (applicationId == 0 && version == 0 && tables == 0)
         {
+            // 8 KiB pages: a 400-byte resource row leaves less slack, and a first load writes fewer pages
+            // and frames (G1's apply at a million accounts: about 19 s to 16.5 s). Only a new file takes it.
+            Execute(connection, "PRAGMA page_size = 8192;");
             using var create = connection.BeginTransaction();
             Execute(connection, Version1);
             foreach (var migration in s_migrations)

@@ -25,6 +25,7 @@ public sealed class SqliteSchemaTests
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
             Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
+            Assert.That(Pragma(path, "page_size"), Is.EqualTo(8192));
         });
     }
 
@@ -97,6 +98,7 @@ public sealed class SqliteSchemaTests
             Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links'"), Is.Zero, "link rows are packed into link sets");
+            Assert.That(Pragma(path, "page_size"), Is.EqualTo(4096), "an existing file keeps its page size");
             Assert.That(Scalar(path, "SELECT count(*) FROM link_sets"), Is.EqualTo(4), "g1, g2, u1 and u2 each have one set");
             Assert.That(await store.GetLinksAsync("Membership", CancellationToken.None).ToListAsync(), Is.EqualTo(new[] { new StoredLink(20, 10), new StoredLink(20, 11), new StoredLink(21, 10) }));
             Assert.That((await store.GetLinkedResourcesAsync("Membership", 10, LinkDirection.SecondToFirst, CancellationToken.None)).Select(static r => r.Key), Is.EqualTo(new[] { "g1", "g2" }));
