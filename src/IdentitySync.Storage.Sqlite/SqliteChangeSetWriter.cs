@@ -67,7 +67,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             _insert.Bind(1, typeId);
             _insert.Bind(2, resource.Key);
             _insert.Bind(3, unchecked((long)resource.Digest));
-            _insert.Bind(4, ResourceValueCodec.Encode(resource.Values));
+            _insert.Bind(4, ResourceValueCodec.Pack(resource.Values).Span);
             try
             {
                 _insert.Execute();

@@ -31,6 +31,15 @@ public static class ResourceValueCodec
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Gets values in packed form without packing them again when they still are: the bytes of a list
+    /// from <see cref="DecodeLazily"/> that nobody has read yet, otherwise <see cref="Encode"/>'s.
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <returns>The packed bytes, to read and not to change.</returns>
+    public static ReadOnlyMemory<byte> Pack(IReadOnlyList<object?> values) =>
+        values is LazyValues lazy && lazy.Packed is { } packed ? packed : Encode(values);
+
     /// <summary>Unpacks values packed by <see cref="Encode"/>.</summary>
     /// <param name="packed">The packed bytes.</param>
     /// <returns>The values.</returns>
@@ -182,6 +191,9 @@ public static class ResourceValueCodec
     {
         private byte[]? _packed = packed;
         private object?[]? _values;
+
+        /// <summary>Gets the packed bytes until the values are unpacked.</summary>
+        public byte[]? Packed => Volatile.Read(ref _packed);
 
         public int Count => Values.Length;
 

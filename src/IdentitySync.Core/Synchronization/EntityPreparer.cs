@@ -320,7 +320,11 @@ internal sealed class EntityPreparer
         }
     }
 
-    private object?[]? Decode(RowBatch batch, int row, StoredResource? stored, RowCommand command, string source, long line, string key)
+    /// <summary>
+    /// Parses a row's values, kept packed (about a third of the memory of 20 boxed values and strings,
+    /// and the bytes a store writes) until something reads them.
+    /// </summary>
+    private IReadOnlyList<object?>? Decode(RowBatch batch, int row, StoredResource? stored, RowCommand command, string source, long line, string key)
     {
         var values = stored is null ? new object?[EntityType.Properties.Count] : [.. stored.Values];
         for (var i = 0; i < _columns.Length; i++)
@@ -341,7 +345,7 @@ internal sealed class EntityPreparer
             values[_propertyIndexes[i]] = value;
         }
 
-        return values;
+        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(values));
     }
 }
 
@@ -360,5 +364,5 @@ internal sealed class PreparedRow(string key, ulong digest, long line, RowComman
 
     public bool Conflicted { get; set; }
 
-    public object?[]? Values { get; set; }
+    public IReadOnlyList<object?>? Values { get; set; }
 }

@@ -513,7 +513,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         return changes.Count == 0 ? 1 : 0;
     }
 
-    private static List<PropertyChange> Compare(EntityType entityType, IReadOnlyList<object?> before, object?[] after)
+    private static List<PropertyChange> Compare(EntityType entityType, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
     {
         var changes = new List<PropertyChange>();
         for (var i = 0; i < entityType.Properties.Count; i++)

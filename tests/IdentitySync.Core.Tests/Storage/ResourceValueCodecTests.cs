@@ -36,4 +36,24 @@ public sealed class ResourceValueCodecTests
 
         Assert.That(() => lazy[0], Throws.Exception);
     }
+
+    [Test]
+    public void Pack_AnUnreadLazyList_GivesItsOwnBytesWithoutPackingAgain()
+    {
+        object?[] values = ["Alice", 7, new object[] { "a", "b" }, null];
+        var packed = ResourceValueCodec.Encode(values);
+        var lazy = ResourceValueCodec.DecodeLazily(packed);
+
+        var unread = ResourceValueCodec.Pack(lazy);
+        var read = lazy[0];
+        var afterRead = ResourceValueCodec.Pack(lazy);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(unread, out var segment) ? segment.Array : null, Is.SameAs(packed));
+            Assert.That(read, Is.EqualTo("Alice"));
+            Assert.That(afterRead.ToArray(), Is.EqualTo(packed), "once read, the values are packed again, to the same bytes");
+            Assert.That(ResourceValueCodec.Pack(values).ToArray(), Is.EqualTo(packed));
+        });
+    }
 }
