@@ -398,9 +398,18 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var delta = Incremental && !_derivedDelta;
         var snapshotLinks = delta ? null : Task.Run(() => _associations.Select(DiffLinks).ToList());
         var entityChanges = new List<EntityTypeChanges>();
-        foreach (var entity in _entities.Values)
+        try
         {
-            entityChanges.Add(delta ? DiffDelta(entity) : DiffSnapshot(entity));
+            foreach (var entity in _entities.Values)
+            {
+                entityChanges.Add(delta ? DiffDelta(entity) : DiffSnapshot(entity));
+            }
+        }
+        catch when (snapshotLinks is not null)
+        {
+            // Nothing keeps comparing after the run returns.
+            await ((Task)snapshotLinks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
         List<AssociationChanges> associationChanges;
