@@ -69,7 +69,16 @@ public static class ResourceValueCodec
         return new LazyValues(packed);
     }
 
-    private static void Write(BinaryWriter writer, object? value)
+    /// <summary>Writes text already in UTF-8 exactly as <see cref="Write"/> writes the same string.</summary>
+    internal static void WriteUtf8Text(BinaryWriter writer, ReadOnlySpan<byte> utf8)
+    {
+        writer.Write(Text);
+        writer.Write7BitEncodedInt(utf8.Length);
+        writer.Write(utf8);
+    }
+
+    /// <summary>Writes one value: its tag and payload.</summary>
+    internal static void Write(BinaryWriter writer, object? value)
     {
         switch (value)
         {

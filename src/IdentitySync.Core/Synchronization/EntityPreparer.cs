@@ -20,6 +20,10 @@ internal sealed class EntityPreparer
     private readonly Dictionary<string, (int MappingIndex, Dictionary<string, string?> Index)> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<QuarantinedRow> _quarantined = [];
     private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly bool[] _plainText;
+    private readonly int[] _mappingOfProperty;
+    private readonly object?[] _parsed;
+    private readonly bool[] _verbatim;
 
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded)
     {
@@ -29,6 +33,16 @@ internal sealed class EntityPreparer
         _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
         _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
         _commandColumn = commandColumn;
+        _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind != ValueFormatKind.Sid)];
+        _mappingOfProperty = new int[entityType.Properties.Count];
+        Array.Fill(_mappingOfProperty, -1);
+        for (var i = 0; i < _propertyIndexes.Length; i++)
+        {
+            _mappingOfProperty[_propertyIndexes[i]] = i;
+        }
+
+        _parsed = new object?[mapping.Properties.Count];
+        _verbatim = new bool[mapping.Properties.Count];
         foreach (var key in uniqueKeysNeeded)
         {
             var mappingIndex = mapping.Properties.ToList().FindIndex(p => string.Equals(p.Property, key, StringComparison.OrdinalIgnoreCase));
@@ -326,6 +340,11 @@ internal sealed class EntityPreparer
     /// </summary>
     private IReadOnlyList<object?>? Decode(RowBatch batch, int row, StoredResource? stored, RowCommand command, string source, long line, string key)
     {
+        if (stored is null)
+        {
+            return Pack(batch, row, command, source, line, key);
+        }
+
         var values = stored is null ? new object?[EntityType.Properties.Count] : [.. stored.Values];
         for (var i = 0; i < _columns.Length; i++)
         {
@@ -346,6 +365,58 @@ internal sealed class EntityPreparer
         }
 
         return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(values));
+    }
+
+    /// <summary>
+    /// Packs a new row's values straight from its fields: a plain-text field that is valid UTF-8 is
+    /// copied as it is (no string per field), the others are parsed. Columns are checked in mapping
+    /// order, so the first bad one is the one quarantined, as when values are parsed one by one.
+    /// </summary>
+    private IReadOnlyList<object?>? Pack(RowBatch batch, int row, RowCommand command, string source, long line, string key)
+    {
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            _parsed[i] = null;
+            _verbatim[i] = false;
+            var propertyMapping = Mapping.Properties[i];
+            if (command == RowCommand.Merge && MissingProperties.Contains(propertyMapping.Property))
+            {
+                continue;
+            }
+
+            var field = batch.GetField(row, _columns[i]);
+            if (_plainText[i] && !field.IsEmpty && System.Text.Unicode.Utf8.IsValid(field))
+            {
+                _verbatim[i] = true;
+                continue;
+            }
+
+            var property = EntityType.Properties[_propertyIndexes[i]];
+            if (!ValueParser.TryParse(field, property, propertyMapping, out _parsed[i], out var error))
+            {
+                Quarantine(source, line, key, $"column '{propertyMapping.Column}' ({property.Name}): {error}");
+                return null;
+            }
+        }
+
+        using var packing = new MemoryStream(512);
+        using (var packer = new BinaryWriter(packing, Encoding.UTF8, leaveOpen: true))
+        {
+            packer.Write7BitEncodedInt(_mappingOfProperty.Length);
+            foreach (var i in _mappingOfProperty)
+            {
+                if (i >= 0 && _verbatim[i])
+                {
+                    ResourceValueCodec.WriteUtf8Text(packer, batch.GetField(row, _columns[i]));
+                }
+                else
+                {
+                    ResourceValueCodec.Write(packer, i >= 0 ? _parsed[i] : null);
+                }
+            }
+        }
+
+        return ResourceValueCodec.DecodeLazily(packing.ToArray());
     }
 }
 
