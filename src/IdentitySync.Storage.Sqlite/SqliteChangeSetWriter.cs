@@ -39,7 +39,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
         _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1; DELETE FROM property_sources WHERE resource_id = $1", 1);
-        _readSet = new RawStatement(connection, "SELECT ids FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3");
+        _readSet = new RawStatement(connection, SqliteSchema.SelectLinkSet);
         _writeSet = new RawStatement(connection, """
             INSERT INTO link_sets (assoc_id, side, owner_id, n, ids) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (assoc_id, side, owner_id) DO UPDATE SET n = excluded.n, ids = excluded.ids
@@ -453,23 +453,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _writeSet.Execute();
     }
 
-    /// <summary>Reads one owner's set into <paramref name="into"/> (cleared first).</summary>
-    /// <returns>Whether the set exists.</returns>
-    private bool ReadSet(long associationId, int side, long owner, List<long> into)
-    {
-        into.Clear();
-        _readSet.Bind(1, associationId);
-        _readSet.Bind(2, side);
-        _readSet.Bind(3, owner);
-        if (!_readSet.Read())
-        {
-            return false;
-        }
-
-        LinkSetCodec.Decode(_readSet.GetBlob(0), into);
-        _readSet.Reset();
-        return true;
-    }
+    private bool ReadSet(long associationId, int side, long owner, List<long> into) =>
+        SqliteSchema.ReadLinkSet(_readSet, associationId, side, owner, into);
 
     private void DeleteSet(long associationId, int side, long owner)
     {

@@ -169,16 +169,9 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         }
 
         var linkedIds = new List<long>();
-        using (var set = new RawStatement(connection, "SELECT ids FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3"))
+        using (var set = new RawStatement(connection, SqliteSchema.SelectLinkSet))
         {
-            set.Bind(1, id);
-            set.Bind(2, direction == LinkDirection.FirstToSecond ? SqliteSchema.FirstSide : SqliteSchema.SecondSide);
-            set.Bind(3, resourceId);
-            if (set.Read())
-            {
-                LinkSetCodec.Decode(set.GetBlob(0), linkedIds);
-                set.Reset();
-            }
+            SqliteSchema.ReadLinkSet(set, id, direction == LinkDirection.FirstToSecond ? SqliteSchema.FirstSide : SqliteSchema.SecondSide, resourceId, linkedIds);
         }
 
         if (linkedIds.Count == 0)

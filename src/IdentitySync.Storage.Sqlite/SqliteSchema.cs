@@ -108,7 +108,7 @@ internal static class SqliteSchema
     /// Side <see cref="FirstSide"/> holds, per first resource (a group), the ids of its second resources
     /// (its members); side <see cref="SecondSide"/> the reverse (a user's groups). <c>n</c> counts the ids.
     /// </summary>
-    public const string CreateLinkSets = """
+    private const string CreateLinkSets = """
         CREATE TABLE link_sets (
             assoc_id INTEGER NOT NULL,
             side INTEGER NOT NULL,
@@ -118,11 +118,32 @@ internal static class SqliteSchema
             PRIMARY KEY (assoc_id, side, owner_id));
         """;
 
+    /// <summary>Selects one link set's ids; bind association, side and owner, then <see cref="ReadLinkSet"/>.</summary>
+    public const string SelectLinkSet = "SELECT ids FROM link_sets WHERE assoc_id = ?1 AND side = ?2 AND owner_id = ?3";
+
     /// <summary>The side of a link set keyed by the link's first resource.</summary>
     public const int FirstSide = 0;
 
     /// <summary>The side of a link set keyed by the link's second resource.</summary>
     public const int SecondSide = 1;
+
+    /// <summary>Reads one link set's ids into <paramref name="into"/> (cleared first) with a <see cref="SelectLinkSet"/> statement.</summary>
+    /// <returns>Whether the set exists.</returns>
+    public static bool ReadLinkSet(RawStatement select, long associationId, int side, long owner, List<long> into)
+    {
+        into.Clear();
+        select.Bind(1, associationId);
+        select.Bind(2, side);
+        select.Bind(3, owner);
+        if (!select.Read())
+        {
+            return false;
+        }
+
+        LinkSetCodec.Decode(select.GetBlob(0), into);
+        select.Reset();
+        return true;
+    }
 
     public static long Scalar(SqliteConnection connection, string sql)
     {

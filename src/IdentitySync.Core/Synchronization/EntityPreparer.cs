@@ -345,7 +345,8 @@ internal sealed class EntityPreparer
             return Pack(batch, row, command, source, line, key);
         }
 
-        var values = stored is null ? new object?[EntityType.Properties.Count] : [.. stored.Values];
+        // A changed row starts from what is stored (a merge keeps the columns the export lacks).
+        object?[] values = [.. stored.Values];
         for (var i = 0; i < _columns.Length; i++)
         {
             var propertyMapping = Mapping.Properties[i];
