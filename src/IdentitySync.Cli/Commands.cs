@@ -30,7 +30,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
         var force = new Option<bool>("--force") { Description = "Bypass thresholds for this run." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Compute and report everything, write nothing." };
-        var command = new Command("sync", "Synchronize connectors: export, prepare, diff, thresholds, one transaction.") { connector, mode, force, dryRun, s_report };
+        var readUnchanged = new Option<bool>("--read-unchanged") { Description = "Read and compare an export even when it is identical to the one last applied (otherwise skipped)." };
+        var command = new Command("sync", "Synchronize connectors: export, prepare, diff, thresholds, one transaction.") { connector, mode, force, dryRun, readUnchanged, s_report };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -39,7 +40,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 : context.Model.Connectors.Where(static c => !c.IsDeactivated).Select(static c => c.Name).ToList();
             var isDryRun = parse.GetValue(dryRun);
             var engine = context.Engine(context.OpenStore(isDryRun));
-            var options = new SyncRunOptions { Mode = parse.GetValue(mode), Force = parse.GetValue(force), DryRun = isDryRun };
+            var options = new SyncRunOptions { Mode = parse.GetValue(mode), Force = parse.GetValue(force), DryRun = isDryRun, ReadUnchanged = parse.GetValue(readUnchanged) };
             var reports = new List<SyncReport>();
             foreach (var name in names)
             {

@@ -48,8 +48,9 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
                 return ExitCodes.Failure;
             }
 
-            Step(2, "The same export again: nothing changes.");
-            await SynchronizeAsync("directory, unchanged", () => before.SynchronizeAsync("AD", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Step(2, "The same export again: its fingerprint matches the export applied, so nothing is read; then read and compared row by row anyway (--read-unchanged): nothing changes.");
+            await SynchronizeAsync("directory, unchanged (skipped)", () => before.SynchronizeAsync("AD", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await SynchronizeAsync("directory, unchanged (read)", () => before.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true }, cancellationToken)).ConfigureAwait(false);
 
             Step(3, "1 % changed: updated, new and deleted accounts, memberships moved.");
             await SynchronizeAsync("directory, 1 % changed", () => after.SynchronizeAsync("AD", cancellationToken: cancellationToken)).ConfigureAwait(false);

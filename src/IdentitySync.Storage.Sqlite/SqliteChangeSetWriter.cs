@@ -180,15 +180,16 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
-                INSERT INTO connector_state (connector, version, last_batch, incremental_batches, blocked) VALUES ($c, $v, $l, $i, $b)
+                INSERT INTO connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint) VALUES ($c, $v, $l, $i, $b, $f)
                 ON CONFLICT (connector) DO UPDATE SET version = excluded.version, last_batch = excluded.last_batch,
-                    incremental_batches = excluded.incremental_batches, blocked = excluded.blocked;
+                    incremental_batches = excluded.incremental_batches, blocked = excluded.blocked, export_fingerprint = excluded.export_fingerprint;
                 """;
             command.Parameters.AddWithValue("$c", _connector);
             command.Parameters.AddWithValue("$v", state.Version);
             command.Parameters.AddWithValue("$l", (object?)state.LastBatchId ?? DBNull.Value);
             command.Parameters.AddWithValue("$i", JsonSerializer.Serialize(state.IncrementalBatchIds));
             command.Parameters.AddWithValue("$b", state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked));
+            command.Parameters.AddWithValue("$f", (object?)state.ExportFingerprint ?? DBNull.Value);
             command.ExecuteNonQuery();
         }
 

@@ -514,7 +514,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     internal static ConnectorState ReadState(SqliteConnection connection, string connector)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, last_batch, incremental_batches, blocked FROM connector_state WHERE connector = $c";
+        command.CommandText = "SELECT version, last_batch, incremental_batches, blocked, export_fingerprint FROM connector_state WHERE connector = $c";
         command.Parameters.AddWithValue("$c", connector);
         using var reader = command.ExecuteReader();
         if (!reader.Read())
@@ -526,7 +526,10 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
-            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)));
+            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
+        {
+            ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
+        };
     }
 
     private static List<Jobs.JobRun> JobRuns(SqliteConnection connection, string sql, object parameter)

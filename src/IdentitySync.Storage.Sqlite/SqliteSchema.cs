@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 7;
+    public const int CurrentVersion = 8;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -54,6 +54,9 @@ internal static class SqliteSchema
 
         // 7: links packed per resource and side, one row where there were as many rows as links.
         PackLinks,
+
+        // 8: the fingerprint of the complete export last applied, so that the same export again is skipped.
+        static c => Execute(c, "ALTER TABLE connector_state ADD COLUMN export_fingerprint TEXT;"),
     ];
 
     public static void Open(SqliteConnection connection, string path)

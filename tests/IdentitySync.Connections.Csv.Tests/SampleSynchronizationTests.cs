@@ -81,23 +81,35 @@ public sealed class SampleSynchronizationTests
     [Test]
     public async Task Synchronize_AllSampleConnectorsTwice_SecondRunChangesNothing()
     {
+        var first = new List<SyncReport>();
         foreach (var connector in _model.Connectors)
         {
-            Assert.That((await _engine.SynchronizeAsync(connector.Name, new SyncRunOptions { Mode = SyncMode.Initial })).Outcome, Is.EqualTo(SyncOutcome.Succeeded));
+            first.Add(await _engine.SynchronizeAsync(connector.Name, new SyncRunOptions { Mode = SyncMode.Initial }));
         }
 
         var second = new List<SyncReport>();
+        var reread = new List<SyncReport>();
         foreach (var connector in _model.Connectors)
         {
             second.Add(await _engine.SynchronizeAsync(connector.Name));
+            reread.Add(await _engine.SynchronizeAsync(connector.Name, new SyncRunOptions { ReadUnchanged = true }));
         }
 
         Assert.Multiple(() =>
         {
-            Assert.That(second.Select(static r => r.Outcome), Is.All.EqualTo(SyncOutcome.Succeeded));
-            Assert.That(second.SelectMany(static r => r.EntityTypes).Sum(static e => e.Inserted + e.Updated + e.Deleted), Is.Zero);
-            Assert.That(second.SelectMany(static r => r.Associations).Sum(static a => a.Inserted + a.Deleted), Is.Zero);
-            Assert.That(second.SelectMany(static r => r.EntityTypes).Sum(static e => e.Unchanged), Is.EqualTo(5 + 3 + 6 + 3 + 3));
+            Assert.That(first.Select(static r => r.Outcome), Is.All.EqualTo(SyncOutcome.Succeeded));
+            Assert.That(second.Concat(reread).Select(static r => r.Outcome), Is.All.EqualTo(SyncOutcome.Succeeded));
+
+            // The same files again are skipped: nothing is read, and the batch is the one applied.
+            Assert.That(second.Select(static r => r.ExportUnchanged), Is.All.True);
+            Assert.That(second.Select(static r => r.BatchId), Is.EqualTo(first.Select(static r => r.BatchId)));
+            Assert.That(second.SelectMany(static r => r.EntityTypes), Is.Empty, "nothing was read");
+
+            // Read anyway, row by row: nothing changes either.
+            Assert.That(reread.Select(static r => r.ExportUnchanged), Is.All.False);
+            Assert.That(second.Concat(reread).SelectMany(static r => r.EntityTypes).Sum(static e => e.Inserted + e.Updated + e.Deleted), Is.Zero);
+            Assert.That(second.Concat(reread).SelectMany(static r => r.Associations).Sum(static a => a.Inserted + a.Deleted), Is.Zero);
+            Assert.That(reread.SelectMany(static r => r.EntityTypes).Sum(static e => e.Unchanged), Is.EqualTo(5 + 3 + 6 + 3 + 3));
         });
     }
 

@@ -57,7 +57,7 @@ public sealed class GeneratedDataTests
             var before = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.File("original") });
             var after = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.File("changed") });
             var first = await before.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
-            var again = await before.SynchronizeAsync("AD");
+            var again = await before.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true });
             var delta = await after.SynchronizeAsync("AD");
             return (first, again, delta, await DumpAsync(store));
         }

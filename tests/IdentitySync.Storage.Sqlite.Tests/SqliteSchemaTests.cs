@@ -23,7 +23,7 @@ public sealed class SqliteSchemaTests
         Assert.Multiple(() =>
         {
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(8));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(8192));
         });
@@ -60,7 +60,7 @@ public sealed class SqliteSchemaTests
 
         var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
 
-        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 7 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 8 and older. Upgrade IdentitySync."));
     }
 
     [Test]
@@ -95,7 +95,7 @@ public sealed class SqliteSchemaTests
         var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(7));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(8));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links'"), Is.Zero, "link rows are packed into link sets");
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(4096), "an existing file keeps its page size");

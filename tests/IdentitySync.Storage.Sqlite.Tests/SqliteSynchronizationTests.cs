@@ -27,7 +27,7 @@ public sealed class SqliteSynchronizationTests
         var engine = Engine(_directory.File("big.db"), out var store);
 
         var initial = await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
-        var again = await engine.SynchronizeAsync("AD");
+        var again = await engine.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true });
         WriteUsers(100_000, i => i == 5 ? "2031-01-01" : null);
         var changed = await engine.SynchronizeAsync("AD");
 
@@ -67,6 +67,31 @@ public sealed class SqliteSynchronizationTests
             Assert.That(staged.EntityTypes[0].Deleted[0].Values[1], Is.Not.Null, "the deleted resources' values were kept");
             Assert.That(resumed.Outcome, Is.EqualTo(SyncOutcome.Succeeded), resumed.Message);
             Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(150));
+        });
+    }
+
+    [Test]
+    public async Task Synchronize_SameFilesAfterAReopen_IsSkippedByTheStoredFingerprint()
+    {
+        WriteUsers(200, _ => null);
+        WriteMembers([("CN=Staff", 1), ("CN=Staff", 2)]);
+        var path = _directory.File("fingerprint.db");
+        var first = await Engine(path, out var store).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        var recorded = await store.GetConnectorStateAsync("AD", CancellationToken.None);
+
+        var again = await Engine(path, out var reopened).SynchronizeAsync("AD");
+        WriteUsers(200, i => i == 7 ? "2031-01-01" : null);
+        var changed = await Engine(path, out _).SynchronizeAsync("AD");
+        var after = await reopened.GetConnectorStateAsync("AD", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Outcome, Is.EqualTo(SyncOutcome.Succeeded), first.Message);
+            Assert.That(recorded.ExportFingerprint, Does.Match("^[0-9a-f]{64}$"));
+            Assert.That((again.ExportUnchanged, again.BatchId), Is.EqualTo((true, first.BatchId)));
+            Assert.That((changed.ExportUnchanged, changed.EntityTypes[0].Updated), Is.EqualTo((false, 1L)));
+            Assert.That(after.ExportFingerprint, Does.Match("^[0-9a-f]{64}$").And.Not.EqualTo(recorded.ExportFingerprint));
+            Assert.That(after.Version, Is.EqualTo(recorded.Version + 1), "the skipped run applied nothing");
         });
     }
 

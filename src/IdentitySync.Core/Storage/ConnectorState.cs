@@ -32,4 +32,11 @@ public sealed record ConnectorState
 
     /// <summary>Gets the change set a threshold blocked, if any.</summary>
     public ChangeSet? Blocked { get; }
+
+    /// <summary>
+    /// Gets the fingerprint of the complete export last applied, with the configuration it was prepared
+    /// under; <see langword="null"/> when unknown (a connection that cannot fingerprint, rows quarantined,
+    /// a file that changed while read) or when anything else was applied since.
+    /// </summary>
+    public string? ExportFingerprint { get; init; }
 }

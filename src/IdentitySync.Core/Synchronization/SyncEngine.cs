@@ -125,7 +125,7 @@ public sealed partial class SyncEngine
             }
 
             var applyStart = _timeProvider.GetTimestamp();
-            await ApplyAsync(blocked, state, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(blocked, state, exportFingerprint: null, cancellationToken).ConfigureAwait(false);
             return report with
             {
                 Outcome = SyncOutcome.Succeeded,
@@ -186,7 +186,11 @@ public sealed partial class SyncEngine
         new(read, diff, apply, _timeProvider.GetElapsedTime(start));
 
     /// <summary>Writes a change set in one transaction: links out, resources out, changed, in, links in.</summary>
-    internal async Task ApplyAsync(ChangeSet changeSet, ConnectorState state, CancellationToken cancellationToken)
+    /// <param name="changeSet">The change set.</param>
+    /// <param name="state">The connector's state it was computed against.</param>
+    /// <param name="exportFingerprint">The fingerprint of the complete export the change set brings the store to; null otherwise.</param>
+    /// <param name="cancellationToken">Cancels the apply.</param>
+    internal async Task ApplyAsync(ChangeSet changeSet, ConnectorState state, string? exportFingerprint, CancellationToken cancellationToken)
     {
         var chunk = _options.WriteChunkSize;
         var writer = await _store.BeginApplyAsync(changeSet.Connector, changeSet.BaseVersion, cancellationToken).ConfigureAwait(false);
@@ -227,7 +231,8 @@ public sealed partial class SyncEngine
             }
 
             IReadOnlyList<string> incremental = changeSet.Mode == SyncMode.Incremental ? [.. state.IncrementalBatchIds, changeSet.BatchId] : [];
-            await writer.CommitAsync(new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null), cancellationToken).ConfigureAwait(false);
+            var committed = new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null) { ExportFingerprint = exportFingerprint };
+            await writer.CommitAsync(committed, cancellationToken).ConfigureAwait(false);
         }
     }
 

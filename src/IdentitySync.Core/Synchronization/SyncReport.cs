@@ -26,6 +26,12 @@ public sealed record SyncReport
     /// <summary>Gets a value indicating whether the run only computed and wrote nothing.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the run found every table's fingerprint identical to the export
+    /// applied in batch <see cref="BatchId"/>, under the same configuration, and so read and changed nothing.
+    /// </summary>
+    public bool ExportUnchanged { get; init; }
+
     /// <summary>Gets when the run started.</summary>
     public DateTimeOffset StartedAt { get; init; }
 

@@ -50,8 +50,53 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
         }
 
+        var exports = new Dictionary<string, IExportConnection>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var (connection, _, _, _, _) in _tables)
+            {
+                if (!exports.ContainsKey(connection.Name))
+                {
+                    var context = new ConnectionContext(connector.Name, engine.Options.BaseDirectory, engine.Time);
+                    exports[connection.Name] = engine.PackageOf(connection).CreateExportConnection(connection, context);
+                }
+            }
+
+            return await ExecuteAsync(state, exports, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var export in exports.Values)
+            {
+                await export.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<SyncReport> ExecuteAsync(ConnectorState state, Dictionary<string, IExportConnection> exports, CancellationToken cancellationToken)
+    {
         var readStart = engine.Time.GetTimestamp();
-        await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var fingerprint = Incremental ? null : await FingerprintAsync(exports, cancellationToken).ConfigureAwait(false);
+        if (fingerprint is not null && options.Mode == SyncMode.Complete && !options.ReadUnchanged && state.Blocked is null
+            && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal))
+        {
+            return report with
+            {
+                Outcome = SyncOutcome.Succeeded,
+                ExportUnchanged = true,
+                BatchId = state.LastBatchId,
+                Message = $"The export is identical to the one applied in batch {state.LastBatchId}, under the same configuration: nothing was read and nothing changed. Read it anyway with ReadUnchanged (--read-unchanged).",
+                Durations = engine.Durations(clock, engine.Time.GetElapsedTime(readStart), TimeSpan.Zero, TimeSpan.Zero),
+            };
+        }
+
+        await ReadAsync(exports, cancellationToken).ConfigureAwait(false);
+        if (fingerprint is not null && !string.Equals(fingerprint, await FingerprintAsync(exports, cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
+        {
+            // A table changed while it was read: what was read has no fingerprint.
+            fingerprint = null;
+        }
+
         var read = engine.Time.GetElapsedTime(readStart);
 
         var diffStart = engine.Time.GetTimestamp();
@@ -68,6 +113,12 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var changeSet = await DiffAsync(batchId, state.Version).ConfigureAwait(false);
+        if (_entities.Values.Any(static e => e.Quarantined.Count > 0) || _associations.Any(static a => a.Quarantined.Count > 0))
+        {
+            // A run that quarantined rows is read again next time, so that its report lists them again.
+            fingerprint = null;
+        }
+
         var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet);
         var diff = engine.Time.GetElapsedTime(diffStart);
         report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts };
@@ -96,7 +147,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         if (!options.DryRun)
         {
             options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Apply, null, 0));
-            await engine.ApplyAsync(changeSet, state, cancellationToken).ConfigureAwait(false);
+            await engine.ApplyAsync(changeSet, state, fingerprint, cancellationToken).ConfigureAwait(false);
         }
 
         return report with
@@ -273,24 +324,14 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     /// need nothing stored and start while the stored resources load; the stored links load in the
     /// background. Each table feeds only its own preparers; what joins them runs after all are read.
     /// </summary>
-    private async Task ReadAsync(CancellationToken cancellationToken)
+    private async Task ReadAsync(Dictionary<string, IExportConnection> exports, CancellationToken cancellationToken)
     {
         var mode = Incremental && !_derivedDelta ? ExportMode.Incremental : ExportMode.Complete;
-        var exports = new Dictionary<string, IExportConnection>(StringComparer.OrdinalIgnoreCase);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var early = Task.CompletedTask;
         var links = Task.CompletedTask;
         try
         {
-            foreach (var (connection, _, _, _, _) in _tables)
-            {
-                if (!exports.ContainsKey(connection.Name))
-                {
-                    var context = new ConnectionContext(connector.Name, engine.Options.BaseDirectory, engine.Time);
-                    exports[connection.Name] = engine.PackageOf(connection).CreateExportConnection(connection, context);
-                }
-            }
-
             foreach (var (_, table, _, _, _) in _tables)
             {
                 options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table, 0));
@@ -317,13 +358,38 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             await links.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Fingerprints the complete export with what shapes its reading: the engine's version, the connector's
+    /// configuration and the model types it maps, and each table's columns; null when a table has none.
+    /// Tables are fingerprinted side by side (hashing a large file takes a core).
+    /// </summary>
+    private async Task<string?> FingerprintAsync(Dictionary<string, IExportConnection> exports, CancellationToken cancellationToken)
+    {
+        var tables = await Task.WhenAll(_tables.Select(t => Task.Run(
+            () => exports[t.Connection.Name].GetFingerprintAsync(new ExportRequest(t.Table, t.Columns, ExportMode.Complete), cancellationToken).AsTask(),
+            cancellationToken))).ConfigureAwait(false);
+        if (tables.Any(static t => t is null))
         {
-            foreach (var export in exports.Values)
-            {
-                await export.DisposeAsync().ConfigureAwait(false);
-            }
+            return null;
         }
+
+        var text = new System.Text.StringBuilder();
+        text.Append(typeof(SyncRun).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion).Append('\n');
+        text.Append(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            connector,
+            EntityTypes = _entities.Values.Select(static e => e.EntityType),
+            Associations = _associations.Select(static a => a.Association),
+        })).Append('\n');
+        for (var i = 0; i < _tables.Count; i++)
+        {
+            text.Append(_tables[i].Connection.Name).Append('|').Append(_tables[i].Table).Append('|').AppendJoin(',', _tables[i].Columns).Append('|').Append(tables[i]).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private Task ReadSideBySideAsync(

@@ -15,6 +15,14 @@ public sealed record SyncRunOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a complete run reads and compares an export that its connections
+    /// fingerprint as identical to the export last applied (under the same configuration and engine version).
+    /// Otherwise such a run reads nothing and reports <see cref="SyncReport.ExportUnchanged"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: an unchanged export is skipped.</value>
+    public bool ReadUnchanged { get; init; }
+
     /// <summary>Gets what is told where the run is: after every batch of rows read, and when diff and apply start.</summary>
     /// <value>The default value is <see langword="null"/>: nobody is told.</value>
     public IProgress<SyncProgress>? Progress { get; init; }
