@@ -12,9 +12,10 @@ namespace IdentitySync.Benchmarks.Scenarios;
 
 /// <summary>
 /// The end-to-end scenarios of the speed budget: G1 a complete load into an empty SQLite store,
-/// G2 the same files again, G3 1 % changed; then G4, orders for every HR person (after loading HR and
+/// G2 the same files again (skipped by their fingerprint), G2r the same files read row by row anyway, G3 1 % changed; then G4, orders for every HR person (after loading HR and
 /// categorizing), and again after 1 % of HR changed (skip with --no-provisioning); G5 is G1 at ten times
-/// the size (run it with a larger --accounts). Each phase reports wall time, rows (or owners evaluated)
+/// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run.
+/// Each phase reports wall time, rows (or owners evaluated)
 /// per second, peak working set, allocations and GCs.
 /// </summary>
 public static class ScenarioRunner
@@ -27,17 +28,14 @@ public static class ScenarioRunner
         var perAccount = Option(args, "--memberships-per-account", 10);
         var output = OptionText(args, "--out");
         var work = Path.Combine(Path.GetTempPath(), $"identitysync-bench-{accounts}-{Environment.ProcessId}");
-        var original = Path.Combine(work, "original");
-        var changed = Path.Combine(work, "changed");
+        var data = OptionText(args, "--data") is { } kept ? Path.GetFullPath(kept) : work;
+        var original = Path.Combine(data, "original");
+        var changed = Path.Combine(data, "changed");
         try
         {
-            var generator = new DataGenerator(accounts, perAccount);
-            var clock = Stopwatch.StartNew();
-            var counts = generator.Write(original);
-            generator.Write(changed, changeRate: 0.01);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Generated {counts.Accounts:N0} accounts, {counts.Groups:N0} groups, {counts.Memberships:N0} memberships in {clock.Elapsed.TotalSeconds:F1} s."));
+            var counts = Generate(data, accounts, perAccount);
 
+            Directory.CreateDirectory(work);
             var database = Path.Combine(work, "bench.db");
             var phases = new List<PhaseResult>();
             using (var store = new SqliteResourceStore(database))
@@ -46,7 +44,8 @@ public static class ScenarioRunner
                 var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
                 var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
                 phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
-                phases.Add(await MeasureAsync("G2", "the same files again (no change)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
+                phases.Add(await MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
+                phases.Add(await MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true })).ConfigureAwait(false));
                 phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
                 if (!args.Contains("--no-provisioning"))
                 {
@@ -84,6 +83,34 @@ public static class ScenarioRunner
             }
         }
     }
+
+    /// <summary>
+    /// Writes the original and the 1 % changed files under <paramref name="data"/>, or reuses them when an
+    /// earlier run with the same sizes left them there (<c>--data DIR</c>: generating ten million accounts takes minutes).
+    /// </summary>
+    private static GeneratedCounts Generate(string data, int accounts, int perAccount)
+    {
+        var marker = Path.Combine(data, "generated.json");
+        var generator = new DataGenerator(accounts, perAccount);
+        if (File.Exists(marker) && JsonSerializer.Deserialize<GeneratedData>(File.ReadAllText(marker), s_json) is { } previous
+            && previous.Accounts == accounts && previous.MembershipsPerAccount == perAccount && previous.Seed == generator.Seed)
+        {
+            Console.WriteLine($"Reusing the data generated in {data}.");
+            return previous.Counts;
+        }
+
+        Directory.CreateDirectory(data);
+        File.Delete(marker);
+        var clock = Stopwatch.StartNew();
+        var counts = generator.Write(Path.Combine(data, "original"));
+        generator.Write(Path.Combine(data, "changed"), changeRate: 0.01);
+        File.WriteAllText(marker, JsonSerializer.Serialize(new GeneratedData(accounts, perAccount, generator.Seed, counts), s_json));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generated {counts.Accounts:N0} accounts, {counts.Groups:N0} groups, {counts.Memberships:N0} memberships in {clock.Elapsed.TotalSeconds:F1} s."));
+        return counts;
+    }
+
+    private sealed record GeneratedData(int Accounts, int MembershipsPerAccount, int Seed, GeneratedCounts Counts);
 
     private static (string Outcome, long Rows, long Changes) Outcome(Categorization.CategorizationReport report) =>
         ("Succeeded", report.Considered + report.Kept, report.Considered);
