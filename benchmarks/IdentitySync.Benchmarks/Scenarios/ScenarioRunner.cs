@@ -14,7 +14,8 @@ namespace IdentitySync.Benchmarks.Scenarios;
 /// The end-to-end scenarios of the speed budget: G1 a complete load into an empty SQLite store,
 /// G2 the same files again (skipped by their fingerprint), G2r the same files read row by row anyway, G3 1 % changed; then G4, orders for every HR person (after loading HR and
 /// categorizing), and again after 1 % of HR changed (skip with --no-provisioning); G5 is G1 at ten times
-/// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run.
+/// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run;
+/// <c>--stop-after ID</c> ends after that phase (G5 needs only G1).
 /// Each phase reports wall time, rows (or owners evaluated)
 /// per second, peak working set, allocations and GCs.
 /// </summary>
@@ -38,27 +39,65 @@ public static class ScenarioRunner
             Directory.CreateDirectory(work);
             var database = Path.Combine(work, "bench.db");
             var phases = new List<PhaseResult>();
+            var stopAfter = OptionText(args, "--stop-after");
+            bool Continue() => stopAfter is null || !phases.Exists(p => string.Equals(p.Id, stopAfter, StringComparison.OrdinalIgnoreCase));
             using (var store = new SqliteResourceStore(database))
             {
                 var model = GeneratedDataModel.Create();
                 var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
                 var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
                 phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
-                phases.Add(await MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
-                phases.Add(await MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true })).ConfigureAwait(false));
-                phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
-                if (!args.Contains("--no-provisioning"))
+                if (Continue())
+                {
+                    phases.Add(await MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
+                }
+
+                if (Continue())
+                {
+                    phases.Add(await MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true })).ConfigureAwait(false));
+                }
+
+                if (Continue())
+                {
+                    phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
+                }
+
+                if (!args.Contains("--no-provisioning") && Continue())
                 {
                     // G4: orders for every HR person: categorize the directory against HR, then generate (a full
                     // recompute), then the changed HR file (about 1 % moved, joined or left) and an incremental generation.
                     var categorization = new Categorization.CategorizationEngine(model, store);
                     var provisioning = new Provisioning.ProvisioningEngine(model, store);
-                    phases.Add(await MeasureAsync("H1", "HR people, complete load", () => engineOriginal.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
-                    phases.Add(await MeasureAsync("C1", "categorize every account", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
-                    phases.Add(await MeasureAsync("G4", "orders for every person, full recompute", async () => Outcome(await provisioning.GenerateAsync(new Provisioning.ProvisioningRunOptions { Full = true }).ConfigureAwait(false))).ConfigureAwait(false));
-                    phases.Add(await MeasureAsync("H2", "HR people, 1 % changed", () => engineChanged.SynchronizeAsync("HR")).ConfigureAwait(false));
-                    phases.Add(await MeasureAsync("C2", "categorize the changed accounts", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
-                    phases.Add(await MeasureAsync("G4b", "orders after 1 % changed (only changed owners evaluated)", async () => Outcome(await provisioning.GenerateAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("H1", "HR people, complete load", () => engineOriginal.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                    }
+
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("C1", "categorize every account", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    }
+
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("G4", "orders for every person, full recompute", async () => Outcome(await provisioning.GenerateAsync(new Provisioning.ProvisioningRunOptions { Full = true }).ConfigureAwait(false))).ConfigureAwait(false));
+                    }
+
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("H2", "HR people, 1 % changed", () => engineChanged.SynchronizeAsync("HR")).ConfigureAwait(false));
+                    }
+
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("C2", "categorize the changed accounts", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    }
+
+                    if (Continue())
+                    {
+                        phases.Add(await MeasureAsync("G4b", "orders after 1 % changed (only changed owners evaluated)", async () => Outcome(await provisioning.GenerateAsync().ConfigureAwait(false))).ConfigureAwait(false));
+                    }
+
                 }
             }
 
