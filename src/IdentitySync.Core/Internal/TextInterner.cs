@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace IdentitySync.Internal;
 
 /// <summary>Gives each distinct text a dense ordinal (the keys links name, so that a link is a pair of numbers).</summary>
@@ -15,14 +17,14 @@ internal sealed class TextInterner
     /// <summary>Returns the ordinal of a text, adding it when new.</summary>
     public int Intern(string text)
     {
-        if (_ordinals.TryGetValue(text, out var ordinal))
+        // One hash of the text, whether it is new or not.
+        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(_ordinals, text, out var exists);
+        if (!exists)
         {
-            return ordinal;
+            ordinal = _texts.Count;
+            _texts.Add(text);
         }
 
-        ordinal = _texts.Count;
-        _texts.Add(text);
-        _ordinals.Add(text, ordinal);
         return ordinal;
     }
 

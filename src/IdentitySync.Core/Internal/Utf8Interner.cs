@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace IdentitySync.Internal;
@@ -37,13 +38,14 @@ internal sealed class Utf8Interner
     public int Intern(ReadOnlySpan<byte> utf8)
     {
         var hash = _hash(utf8);
-        if (!_byHash.TryGetValue(hash, out var ordinal))
+        ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_byHash, hash, out var exists);
+        if (!exists)
         {
-            ordinal = Add(utf8);
-            _byHash[hash] = ordinal;
-            return ordinal;
+            first = Add(utf8);
+            return first;
         }
 
+        var ordinal = first;
         if (Bytes(ordinal).SequenceEqual(utf8))
         {
             return ordinal;

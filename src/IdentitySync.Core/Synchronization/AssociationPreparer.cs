@@ -122,8 +122,7 @@ internal sealed class AssociationPreparer(
             var key = _keys[text];
             if (key == 0)
             {
-                var resolved = ResolveText(texts[text], out problem);
-                _keys[text] = key = resolved is null ? -1 : side.KeyOrdinals.Intern(resolved) + 1;
+                _keys[text] = key = ResolveText(texts[text], out problem) + 1;
                 if (problem is not null)
                 {
                     _problems[text] = problem;
@@ -137,31 +136,35 @@ internal sealed class AssociationPreparer(
             return key - 1;
         }
 
-        private string? ResolveText(string value, out string? problem)
+        /// <summary>Resolves a text to its key's ordinal, or -1 with the problem.</summary>
+        private int ResolveText(string value, out string? problem)
         {
             var key = side.ResolveKey(end.Key, value, out problem);
             if (key is null)
             {
                 problem ??= $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
-                return null;
+                return -1;
             }
 
             if (side.Held.Contains(key))
             {
                 problem = $"'{value}' refers to {side.EntityType.Name} '{key}', which is quarantined in this run";
-                return null;
+                return -1;
             }
 
-            var inSnapshot = side.Rows.TryGetValue(key, out var row) && row.Command != RowCommand.Delete;
-            var exists = inSnapshot || (incremental && side.Stored.ContainsKey(key) && row?.Command != RowCommand.Delete);
+            // Every key read or stored has its ordinal already; the ordinal's text is the row's own key
+            // string when the row was read first, which a store that indexes the keys it writes finds by instance.
+            var ordinal = side.KeyOrdinals.Find(key);
+            var row = side.Rows[ordinal];
+            var inSnapshot = row is not null && row.Command != RowCommand.Delete;
+            var exists = inSnapshot || (incremental && side.Stored[ordinal] is not null && row?.Command != RowCommand.Delete);
             if (!exists)
             {
                 problem = $"'{value}' matches no {side.EntityType.Name} by {end.Key}";
-                return null;
+                return -1;
             }
 
-            // The row's own key string: a store that indexes the resources it writes by key finds the same instance.
-            return inSnapshot ? row!.Key : key;
+            return ordinal;
         }
     }
 }

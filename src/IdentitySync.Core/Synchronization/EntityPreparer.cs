@@ -29,6 +29,8 @@ internal sealed class EntityPreparer
     {
         EntityType = entityType;
         Mapping = mapping;
+        Stored = new(KeyOrdinals);
+        Rows = new(KeyOrdinals);
         _columns = [.. mapping.Properties.Select(p => Index(tableColumns, p.Column))];
         _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
         _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
@@ -58,11 +60,16 @@ internal sealed class EntityPreparer
 
     public EntityTypeMapping Mapping { get; }
 
-    public Dictionary<string, StoredResource> Stored { get; } = new(StringComparer.Ordinal);
+    /// <summary>Gets the stored resources, by the ordinal of their key.</summary>
+    public KeyedByOrdinal<StoredResource> Stored { get; }
 
-    public Dictionary<string, PreparedRow> Rows { get; } = new(StringComparer.Ordinal);
+    /// <summary>Gets the rows read, by the ordinal of their key.</summary>
+    public KeyedByOrdinal<PreparedRow> Rows { get; }
 
-    /// <summary>Gets dense ordinals of the keys links name (stored ones first), so that links are pairs of numbers.</summary>
+    /// <summary>
+    /// Gets dense ordinals of the keys stored (first), read and named by links: a row finds its stored
+    /// resource by its key's ordinal, and links are pairs of numbers.
+    /// </summary>
     public TextInterner KeyOrdinals { get; } = new();
 
     /// <summary>Keys whose stored resource must stay untouched this run: conflicting duplicates and unparsable rows.</summary>
@@ -129,7 +136,8 @@ internal sealed class EntityPreparer
         var digest = Digest(batch, row, command);
         BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
 
-        if (Rows.TryGetValue(key, out var existing))
+        var ordinal = KeyOrdinals.Intern(key);
+        if (Rows[ordinal] is { } existing)
         {
             if (existing.Conflicted)
             {
@@ -151,11 +159,11 @@ internal sealed class EntityPreparer
             return;
         }
 
-        var prepared = new PreparedRow(key, digest, line, command, source);
-        Rows[key] = prepared;
+        var prepared = new PreparedRow(key, ordinal, digest, line, command, source);
+        Rows.Set(ordinal, prepared);
         IndexUniqueKeys(batch, row, key);
 
-        var stored = Stored.GetValueOrDefault(key);
+        var stored = Stored[ordinal];
         if (command == RowCommand.Delete || (stored is not null && stored.Digest == digest && command != RowCommand.Merge))
         {
             return;
@@ -422,11 +430,14 @@ internal sealed class EntityPreparer
 }
 
 /// <summary>One prepared row: its key, digest, command and (when it differs from the store) its values.</summary>
-internal sealed class PreparedRow(string key, ulong digest, long line, RowCommand command, string source)
+internal sealed class PreparedRow(string key, int ordinal, ulong digest, long line, RowCommand command, string source)
 {
     public string Source { get; } = source;
 
     public string Key { get; } = key;
+
+    /// <summary>Gets the key's ordinal in the entity type's <see cref="EntityPreparer.KeyOrdinals"/>.</summary>
+    public int Ordinal { get; } = ordinal;
 
     public ulong Digest { get; } = digest;
 

@@ -289,8 +289,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             var ordinals = new IdOrdinalMap();
             await foreach (var resource in engine.Store.GetResourcesToCompareAsync(entity.EntityType.Name, cancellationToken).ConfigureAwait(false))
             {
-                entity.Stored[resource.Key] = resource;
-                ordinals.Add(resource.Id, entity.KeyOrdinals.Intern(resource.Key));
+                var ordinal = entity.KeyOrdinals.Intern(resource.Key);
+                entity.Stored.Set(ordinal, resource);
+                ordinals.Add(resource.Id, ordinal);
             }
 
             ordinalsById[entity.EntityType.Name] = ordinals.Seal();
@@ -507,7 +508,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 continue;
             }
 
-            var stored = entity.Stored.GetValueOrDefault(row.Key);
+            var stored = entity.Stored[row.Ordinal];
             if (stored is null)
             {
                 inserted.Add(new ResourceChange(row.Key, row.Digest, row.Values!, [], row.Line));
@@ -518,9 +519,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
         }
 
-        foreach (var stored in entity.Stored.Values)
+        foreach (var (ordinal, stored) in entity.Stored.Entries)
         {
-            if (!entity.Rows.ContainsKey(stored.Key) && !entity.Held.Contains(stored.Key))
+            if (entity.Rows[ordinal] is null && !entity.Held.Contains(stored.Key))
             {
                 deleted.Add(new ResourceChange(stored.Key, stored.Digest, stored.Values, [], 0));
             }
@@ -540,7 +541,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 continue;
             }
 
-            var stored = entity.Stored.GetValueOrDefault(row.Key);
+            var stored = entity.Stored[row.Ordinal];
             switch (row.Command)
             {
                 case RowCommand.Insert when stored is not null:
