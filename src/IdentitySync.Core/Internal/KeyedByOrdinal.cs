@@ -69,6 +69,14 @@ internal sealed class KeyedByOrdinal<T>(TextInterner keys)
     /// <param name="item">The item.</param>
     public void Set(string key, T item) => Set(keys.Intern(key), item);
 
+    /// <summary>Removes every item and lets go of the slots.</summary>
+    public void Clear()
+    {
+        _items = [];
+        _order.Clear();
+        _order.TrimExcess();
+    }
+
     /// <summary>Finds the item of a key.</summary>
     /// <param name="key">The key.</param>
     /// <param name="item">The item, when found.</param>

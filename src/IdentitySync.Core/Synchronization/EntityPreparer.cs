@@ -106,6 +106,22 @@ internal sealed class EntityPreparer
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Lets go of the rows read, the stored resources and the unique-key indexes once the change set holds
+    /// what it needs (its keys and values): the apply then runs without them. The key ordinals stay: the
+    /// change set's links are named through them.
+    /// </summary>
+    public void Release()
+    {
+        Rows.Clear();
+        Stored.Clear();
+        foreach (var (_, index) in _uniqueIndexes.Values)
+        {
+            index.Clear();
+            index.TrimExcess();
+        }
+    }
+
     public void Quarantine(string source, long line, string? key, string reason) => _quarantined.Add(new QuarantinedRow(source, line, key, reason));
 
     public void Accept(RowBatch batch, int row, string source)

@@ -146,6 +146,11 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var applyStart = engine.Time.GetTimestamp();
         if (!options.DryRun)
         {
+            foreach (var entity in _entities.Values)
+            {
+                entity.Release();
+            }
+
             options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Apply, null, 0));
             await engine.ApplyAsync(changeSet, state, fingerprint, cancellationToken).ConfigureAwait(false);
         }
@@ -619,6 +624,12 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
         snapshot.RemoveRange(distinct, snapshot.Count - distinct);
         var stored = association.StoredLinks;
+        if (stored.Count == 0)
+        {
+            // A first load: every link is new (no second list of ten million pairs).
+            return new AssociationChanges(association.Keys, Packed(association, snapshot), Packed(association, []), 0);
+        }
+
         var added = new List<long>();
         var removed = new List<long>();
         int s = 0, t = 0;
