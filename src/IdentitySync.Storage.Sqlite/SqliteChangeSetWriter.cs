@@ -23,7 +23,9 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly RawStatement _anySet;
     private readonly List<long> _stored = [];
     private readonly List<long> _merged = [];
-    private readonly List<(long Owner, long Other)> _pending = [];
+    private readonly List<ulong> _pending = [];
+    private readonly List<long> _others = [];
+    private List<(long Owner, long Other)>? _pendingWide;
     private byte[] _packed = new byte[1024];
     private (long Association, bool Add)? _pendingKind;
     private bool _committed;
@@ -123,7 +125,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
         // A deleted resource's own link sets go with it; each resource it was linked to loses it once,
         // after every deleted resource is known, so a large group is rewritten once, not per member.
-        var lost = new Dictionary<(long Association, int Side, long Owner), List<(long Owner, long Other)>>();
+        var lost = new Dictionary<(long Association, int Side, long Owner), List<long>>();
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -146,7 +148,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                             lost[counterpart] = ids = [];
                         }
 
-                        ids.Add((other, id));
+                        ids.Add(id);
                     }
                 }
             }
@@ -286,12 +288,37 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             }
         }
 
-        _pending.AddRange(pairs);
+        Gather(pairs);
         return ValueTask.CompletedTask;
 
         StoreConflictException Missing(string entityType, string key) =>
             new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
 
+    }
+
+    /// <summary>
+    /// Keeps link changes until the association or direction changes: as one packed number each (owner in
+    /// the high half) while every id fits in 32 bits, which is every store short of four billion rows; as
+    /// pairs otherwise. Ten million links take 80 MB instead of 160 and sort in place.
+    /// </summary>
+    private void Gather((long Owner, long Other)[] pairs)
+    {
+        if (_pendingWide is null && Array.Exists(pairs, static p => (ulong)p.Owner > uint.MaxValue || (ulong)p.Other > uint.MaxValue))
+        {
+            _pendingWide = [.. _pending.Select(static p => ((long)(p >> 32), (long)(p & uint.MaxValue)))];
+            _pending.Clear();
+        }
+
+        if (_pendingWide is not null)
+        {
+            _pendingWide.AddRange(pairs);
+            return;
+        }
+
+        foreach (var (owner, other) in pairs)
+        {
+            _pending.Add(((ulong)owner << 32) | (ulong)other);
+        }
     }
 
     /// <summary>Writes the gathered link changes: each link changes its first resource's set (a group's members) and its second's (a user's groups).</summary>
@@ -302,7 +329,6 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             return;
         }
 
-        var pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
         _pendingKind = null;
 
         // A first load reads no stored set: there is none.
@@ -310,21 +336,63 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         var storedEmpty = !_anySet.Read() || _anySet.GetInt64(0) == 0;
         _anySet.Reset();
 
-        ChangeSide(kind.Association, SqliteSchema.FirstSide, pairs, kind.Add, storedEmpty, cancellationToken);
-        for (var p = 0; p < pairs.Length; p++)
+        if (_pendingWide is { } wide)
         {
-            pairs[p] = (pairs[p].Other, pairs[p].Owner);
+            var pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(wide);
+            ChangeSide(kind.Association, SqliteSchema.FirstSide, pairs, kind.Add, storedEmpty, cancellationToken);
+            for (var p = 0; p < pairs.Length; p++)
+            {
+                pairs[p] = (pairs[p].Other, pairs[p].Owner);
+            }
+
+            ChangeSide(kind.Association, SqliteSchema.SecondSide, pairs, kind.Add, storedEmpty, cancellationToken);
+            _pendingWide = null;
+        }
+        else
+        {
+            var packed = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
+            ChangeSide(kind.Association, SqliteSchema.FirstSide, packed, kind.Add, storedEmpty, cancellationToken);
+            for (var p = 0; p < packed.Length; p++)
+            {
+                packed[p] = System.Numerics.BitOperations.RotateLeft(packed[p], 32);
+            }
+
+            ChangeSide(kind.Association, SqliteSchema.SecondSide, packed, kind.Add, storedEmpty, cancellationToken);
         }
 
-        ChangeSide(kind.Association, SqliteSchema.SecondSide, pairs, kind.Add, storedEmpty, cancellationToken);
         _pending.Clear();
         _pending.Capacity = 0;
     }
 
-    /// <summary>Sorts the pairs by owner and changes each owner's set once, in primary-key order.</summary>
+    /// <summary>Sorts the packed pairs (owner in the high half) and changes each owner's set once, in primary-key order.</summary>
+    private void ChangeSide(long associationId, int side, Span<ulong> packed, bool add, bool storedEmpty, CancellationToken cancellationToken)
+    {
+        packed.Sort();
+        var sets = 0;
+        for (var start = 0; start < packed.Length;)
+        {
+            if ((++sets & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var owner = packed[start] >> 32;
+            _others.Clear();
+            var end = start;
+            while (end < packed.Length && packed[end] >> 32 == owner)
+            {
+                _others.Add((long)(packed[end++] & uint.MaxValue));
+            }
+
+            ChangeSet(associationId, side, (long)owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty);
+            start = end;
+        }
+    }
+
+    /// <summary>Sorts the pairs by owner, then other, and changes each owner's set once, in primary-key order.</summary>
     private void ChangeSide(long associationId, int side, Span<(long Owner, long Other)> pairs, bool add, bool storedEmpty, CancellationToken cancellationToken)
     {
-        SortPairs(pairs);
+        pairs.Sort();
         var sets = 0;
         for (var start = 0; start < pairs.Length;)
         {
@@ -334,50 +402,23 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             }
 
             var owner = pairs[start].Owner;
-            var end = start + 1;
+            _others.Clear();
+            var end = start;
             while (end < pairs.Length && pairs[end].Owner == owner)
             {
-                end++;
+                _others.Add(pairs[end++].Other);
             }
 
-            ChangeSet(associationId, side, owner, pairs[start..end], add, storedEmpty);
+            ChangeSet(associationId, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty);
             start = end;
         }
     }
 
     /// <summary>
-    /// Orders pairs by owner, then other. Ids below 2^32 (every store short of four billion rows) sort
-    /// as one packed number, several times faster than comparing tuples.
-    /// </summary>
-    private static void SortPairs(Span<(long Owner, long Other)> pairs)
-    {
-        foreach (var (owner, other) in pairs)
-        {
-            if ((ulong)owner > uint.MaxValue || (ulong)other > uint.MaxValue)
-            {
-                pairs.Sort();
-                return;
-            }
-        }
-
-        var packed = new ulong[pairs.Length];
-        for (var p = 0; p < pairs.Length; p++)
-        {
-            packed[p] = ((ulong)pairs[p].Owner << 32) | (ulong)pairs[p].Other;
-        }
-
-        Array.Sort(packed);
-        for (var p = 0; p < pairs.Length; p++)
-        {
-            pairs[p] = ((long)(packed[p] >> 32), (long)(packed[p] & uint.MaxValue));
-        }
-    }
-
-    /// <summary>
-    /// Adds the <c>run</c>'s other ids (ascending; a repeat counts once) to one owner's set, or removes them from it, and
+    /// Adds the ids of <c>run</c> (ascending; a repeat counts once) to one owner's set, or removes them from it, and
     /// rewrites the set only when it changes; <c>storedEmpty</c> skips the read when no set exists yet.
     /// </summary>
-    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<(long Owner, long Other)> run, bool add, bool storedEmpty)
+    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<long> run, bool add, bool storedEmpty)
     {
         if (!storedEmpty)
         {
@@ -394,14 +435,14 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         var i = 0;
         while (s < _stored.Count || i < run.Length)
         {
-            if (i > 0 && i < run.Length && run[i].Other == run[i - 1].Other)
+            if (i > 0 && i < run.Length && run[i] == run[i - 1])
             {
                 i++;
                 continue;
             }
 
             var stored = s < _stored.Count ? _stored[s] : long.MaxValue;
-            var given = i < run.Length ? run[i].Other : long.MaxValue;
+            var given = i < run.Length ? run[i] : long.MaxValue;
             if (stored < given)
             {
                 _merged.Add(stored);

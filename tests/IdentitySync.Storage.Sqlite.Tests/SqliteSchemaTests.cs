@@ -206,6 +206,35 @@ public sealed class SqliteSchemaTests
     }
 
     [Test]
+    public async Task Apply_LinksGatheredNarrowThenWide_KeepBothAndBothSides()
+    {
+        var path = _directory.File("mixed-ids.db");
+        var store = new SqliteResourceStore(path);
+        Execute(path, """
+            INSERT INTO entity_types (id, name) VALUES (1, 'User'), (2, 'Group');
+            INSERT INTO resources VALUES (7, 1, 'u7', 1, x'00'), (8, 2, 'g1', 1, x'00'), (5000000000, 1, 'u0', 1, x'00');
+            """);
+        var membership = new EntityAssociationKeys("Membership", "Group", "User");
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            // Two chunks of one association and direction: ids that pack into one number, then one that does not.
+            await writer.AddLinksAsync(membership, [new("g1", "u7")], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new("g1", "u0")], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var links = await store.GetLinksAsync("Membership", CancellationToken.None).ToListAsync();
+        var groupsOfU0 = await store.GetLinkedResourcesAsync("Membership", 5000000000, LinkDirection.SecondToFirst, CancellationToken.None);
+        var groupsOfU7 = await store.GetLinkedResourcesAsync("Membership", 7, LinkDirection.SecondToFirst, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(links, Is.EqualTo(new[] { new StoredLink(8, 7), new StoredLink(8, 5000000000) }));
+            Assert.That(groupsOfU0.Select(static r => r.Key), Is.EqualTo(new[] { "g1" }));
+            Assert.That(groupsOfU7.Select(static r => r.Key), Is.EqualTo(new[] { "g1" }));
+        });
+    }
+
+    [Test]
     public async Task Store_TwoInstancesOnOneFile_SeeEachOthersCommits()
     {
         var path = _directory.File("shared.db");
