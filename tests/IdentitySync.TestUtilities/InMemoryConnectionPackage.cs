@@ -13,14 +13,17 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
 {
     private readonly Dictionary<(string Table, ExportMode Mode), (string[] Header, List<string[]> Rows)> _tables = [];
     private int _openCount;
+    private int _fingerprintCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryConnectionPackage"/> class.</summary>
     /// <param name="id">The package id connections name.</param>
     /// <param name="nativeDelta">Whether it exports incremental tables itself; without, the engine derives deltas.</param>
     /// <param name="concurrentTables">Whether it declares <see cref="ConnectionCapabilities.ConcurrentTables"/>.</param>
-    public InMemoryConnectionPackage(string id = "Memory", bool nativeDelta = true, bool concurrentTables = false)
+    /// <param name="fingerprints">Whether its connections fingerprint tables (their content), so that an unchanged export is skipped.</param>
+    public InMemoryConnectionPackage(string id = "Memory", bool nativeDelta = true, bool concurrentTables = false, bool fingerprints = false)
     {
         Id = id;
+        Fingerprints = fingerprints;
         Capabilities = ConnectionCapabilities.ExportComplete
             | (nativeDelta ? ConnectionCapabilities.ExportIncremental : 0)
             | (concurrentTables ? ConnectionCapabilities.ConcurrentTables : 0);
@@ -37,6 +40,12 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
 
     /// <summary>Gets how many tables were opened, for tests that check what was read.</summary>
     public int OpenCount => _openCount;
+
+    /// <summary>Gets how many fingerprints were asked for.</summary>
+    public int FingerprintCount => _fingerprintCount;
+
+    /// <summary>Gets a value indicating whether its connections fingerprint tables.</summary>
+    public bool Fingerprints { get; }
 
     /// <summary>Sets a table's complete export; each row is the fields joined by <c>;</c>.</summary>
     /// <param name="table">The table.</param>
@@ -72,6 +81,19 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
             var indexes = request.Columns.Select(c => Array.FindIndex(table.Header, h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase))).ToArray();
             var missing = request.Columns.Where((_, i) => indexes[i] < 0).ToList();
             return ValueTask.FromResult<IExportTableReader>(new Reader($"memory:{request.Table}", table.Rows, indexes, missing));
+        }
+
+        public ValueTask<string?> GetFingerprintAsync(ExportRequest request, CancellationToken cancellationToken)
+        {
+            if (!package.Fingerprints)
+            {
+                return ValueTask.FromResult<string?>(null);
+            }
+
+            Interlocked.Increment(ref package._fingerprintCount);
+            return ValueTask.FromResult<string?>(package._tables.TryGetValue((request.Table, request.Mode), out var table)
+                ? string.Join('\n', table.Rows.Select(static r => string.Join(';', r)).Prepend(string.Join(';', table.Header)))
+                : throw new ConnectionException($"memory:{request.Table} ({request.Mode}) does not exist."));
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -16,6 +16,8 @@ public interface IExportConnection : IAsyncDisposable
     /// fingerprints must mean the table reads as the same rows. The engine asks before a complete run
     /// reads and again after it, records the fingerprint only when both agree, and skips a later complete
     /// run whose every table has the recorded fingerprint (see <c>ReadUnchanged</c> on the run's options).
+    /// Tables are fingerprinted side by side only when the package declares
+    /// <see cref="ConnectionCapabilities.ConcurrentTables"/>, as they are read.
     /// </summary>
     /// <param name="request">The table, columns and mode, as they will be asked for.</param>
     /// <param name="cancellationToken">Stops the fingerprint.</param>

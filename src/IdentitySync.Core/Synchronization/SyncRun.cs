@@ -369,13 +369,27 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     /// <summary>
     /// Fingerprints the complete export with what shapes its reading: the engine's version, the connector's
     /// configuration and the model types it maps, and each table's columns; null when a table has none.
-    /// Tables are fingerprinted side by side (hashing a large file takes a core).
+    /// Tables of packages that read them independently are fingerprinted side by side (hashing a large
+    /// file takes a core), the others one after another.
     /// </summary>
     private async Task<string?> FingerprintAsync(Dictionary<string, IExportConnection> exports, CancellationToken cancellationToken)
     {
-        var tables = await Task.WhenAll(_tables.Select(t => Task.Run(
-            () => exports[t.Connection.Name].GetFingerprintAsync(new ExportRequest(t.Table, t.Columns, ExportMode.Complete), cancellationToken).AsTask(),
-            cancellationToken))).ConfigureAwait(false);
+        var tables = new string?[_tables.Count];
+        var concurrent = new List<int>();
+        for (var i = 0; i < _tables.Count; i++)
+        {
+            if (engine.PackageOf(_tables[i].Connection).Capabilities.HasFlag(ConnectionCapabilities.ConcurrentTables))
+            {
+                concurrent.Add(i);
+            }
+            else
+            {
+                tables[i] = await Fingerprint(i).ConfigureAwait(false);
+            }
+        }
+
+        // Started once nothing else can fail first, so that none is left running.
+        await Task.WhenAll(concurrent.Select(i => Task.Run(async () => tables[i] = await Fingerprint(i).ConfigureAwait(false), cancellationToken))).ConfigureAwait(false);
         if (tables.Any(static t => t is null))
         {
             return null;
@@ -396,6 +410,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+
+        ValueTask<string?> Fingerprint(int index) =>
+            exports[_tables[index].Connection.Name].GetFingerprintAsync(new ExportRequest(_tables[index].Table, _tables[index].Columns, ExportMode.Complete), cancellationToken);
     }
 
     private Task ReadSideBySideAsync(

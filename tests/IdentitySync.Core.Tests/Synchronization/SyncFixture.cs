@@ -13,7 +13,7 @@ internal sealed class SyncFixture
     public const string GroupsHeader = "dn;cn";
     public const string MembersHeader = "group_dn;member_sam";
 
-    public SyncFixture(bool thresholdsOff = true, Action<IdentityModelBuilder>? configure = null, IResourceStore? store = null, bool nativeDelta = true, int writeChunkSize = 10_000, bool concurrentTables = false)
+    public SyncFixture(bool thresholdsOff = true, Action<IdentityModelBuilder>? configure = null, IResourceStore? store = null, bool nativeDelta = true, int writeChunkSize = 10_000, bool concurrentTables = false, bool fingerprints = false)
     {
         var builder = new IdentityModelBuilder()
             .AddEntityType("AD_User", e => e
@@ -54,7 +54,7 @@ internal sealed class SyncFixture
             });
         configure?.Invoke(builder);
         Model = builder.Build();
-        Package = new InMemoryConnectionPackage(nativeDelta: nativeDelta, concurrentTables: concurrentTables);
+        Package = new InMemoryConnectionPackage(nativeDelta: nativeDelta, concurrentTables: concurrentTables, fingerprints: fingerprints);
         Store = store ?? new InMemoryResourceStore();
         Engine = new SyncEngine(Model, Store, [Package], new SyncEngineOptions { BatchSize = 7, WriteChunkSize = writeChunkSize }, Clock);
     }
