@@ -82,15 +82,17 @@ public sealed class ExportFingerprintTests
         var store = new InMemoryResourceStore();
         await Engine(store).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
 
-        // The same files, but the count column is now an integer: the same bytes could give other values.
+        // The same files, but the count column is now an integer: the same bytes give other values.
         var retyped = await Engine(store, ScalarType.Int32).SynchronizeAsync("AD");
+        var count = (await store.FindResourceAsync("User", "u2", CancellationToken.None))!.Values[2];
         var again = await Engine(store, ScalarType.Int32).SynchronizeAsync("AD");
         var trimmed = await Engine(store, ScalarType.Int32, valuesToTrim: " ").SynchronizeAsync("AD");
 
         Assert.Multiple(() =>
         {
             Assert.That(retyped.ExportUnchanged, Is.False);
-            Assert.That(retyped.EntityTypes[0].RowsRead, Is.EqualTo(3));
+            Assert.That(retyped.EntityTypes[0].Updated, Is.EqualTo(3), "every count is decoded again, as a number");
+            Assert.That(count, Is.EqualTo(2).And.TypeOf<int>());
             Assert.That(again.ExportUnchanged, Is.True);
             Assert.That(trimmed.ExportUnchanged, Is.False, "a connection setting is configuration too");
         });

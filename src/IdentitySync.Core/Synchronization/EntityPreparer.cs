@@ -51,8 +51,9 @@ internal sealed class EntityPreparer
             _uniqueIndexes[key] = (mappingIndex, new Dictionary<string, string?>(StringComparer.Ordinal));
         }
 
-        // The mapping's shape seeds every digest, so that a changed column or format re-decodes all rows.
-        var shape = string.Join('\n', mapping.Properties.Select(p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}"));
+        // The mapping's shape seeds every digest, so that a changed column, format or property type re-decodes all rows.
+        var shape = string.Join('\n', mapping.Properties.Select((p, i) =>
+            $"{p.Property}={p.Column}:{p.Format}:{p.Separator}:{entityType.Properties[_propertyIndexes[i]].Type}:{entityType.Properties[_propertyIndexes[i]].IsMultiValued}"));
         _seed = Xxh64.Hash(Encoding.UTF8.GetBytes(shape));
     }
 
