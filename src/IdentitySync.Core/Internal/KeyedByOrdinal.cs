@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace IdentitySync.Internal;
 
 /// <summary>
@@ -64,11 +62,6 @@ internal sealed class KeyedByOrdinal<T>(TextInterner keys)
         _items[ordinal] = item;
     }
 
-    /// <summary>Sets the item of a key, interning the key.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="item">The item.</param>
-    public void Set(string key, T item) => Set(keys.Intern(key), item);
-
     /// <summary>Removes every item and lets go of the slots.</summary>
     public void Clear()
     {
@@ -76,24 +69,4 @@ internal sealed class KeyedByOrdinal<T>(TextInterner keys)
         _order.Clear();
         _order.TrimExcess();
     }
-
-    /// <summary>Finds the item of a key.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="item">The item, when found.</param>
-    /// <returns>Whether the key has an item.</returns>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out T item)
-    {
-        item = this[keys.Find(key)];
-        return item is not null;
-    }
-
-    /// <summary>Finds the item of a key.</summary>
-    /// <param name="key">The key.</param>
-    /// <returns>The item, or null.</returns>
-    public T? GetValueOrDefault(string key) => this[keys.Find(key)];
-
-    /// <summary>Tells whether a key has an item.</summary>
-    /// <param name="key">The key.</param>
-    /// <returns>Whether the key has an item.</returns>
-    public bool ContainsKey(string key) => this[keys.Find(key)] is not null;
 }
