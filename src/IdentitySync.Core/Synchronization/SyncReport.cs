@@ -14,7 +14,10 @@ public sealed record SyncReport
     /// <summary>Gets how the run ended.</summary>
     public required SyncOutcome Outcome { get; init; }
 
-    /// <summary>Gets why the run failed, was skipped or blocked, in plain words; null when it succeeded.</summary>
+    /// <summary>
+    /// Gets why the run failed, was skipped or blocked, in plain words; for a run that succeeded, how its
+    /// delta was obtained or that its export was unchanged, else null.
+    /// </summary>
     public string? Message { get; init; }
 
     /// <summary>Gets the prepared batch's id; null when the run stopped before preparing.</summary>
