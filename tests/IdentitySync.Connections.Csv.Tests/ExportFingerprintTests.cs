@@ -99,6 +99,45 @@ public sealed class ExportFingerprintTests
     }
 
     [Test]
+    public async Task Synchronize_PropertiesAddedToTheModel_EveryRowDecodedAgainWithTheNewShape()
+    {
+        var store = new InMemoryResourceStore();
+        await Engine(store).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        Write("users.csv", "dn,name,count,title\nu1,Ann,1,Boss\nu2,Bob,2,\nu3,Cid,30,Clerk\n");
+
+        // A mapped property (from a new column) and an unmapped one, both after the stored ones.
+        var grown = await Engine(store, extraProperties: true).SynchronizeAsync("AD");
+        var u1 = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+        var u2 = await store.FindResourceAsync("User", "u2", CancellationToken.None);
+        var u3 = await store.FindResourceAsync("User", "u3", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(grown.Outcome, Is.EqualTo(SyncOutcome.Succeeded), grown.Message);
+            Assert.That((grown.EntityTypes[0].Updated, grown.EntityTypes[0].Unchanged), Is.EqualTo((2L, 1L)), "u2's new title is empty: no value changed");
+            Assert.That(u1!.Values, Is.EqualTo(new object?[] { "u1", "Ann", "1", "Boss", null }));
+            Assert.That(u2!.Values, Is.EqualTo(new object?[] { "u2", "Bob", "2", null, null }), "rewritten in the new shape all the same");
+            Assert.That(u3!.Values, Is.EqualTo(new object?[] { "u3", "Cid", "30", "Clerk", null }));
+        });
+    }
+
+    [Test]
+    public async Task Synchronize_UnmappedPropertyAdded_RowsRewrittenInTheNewShape()
+    {
+        var store = new InMemoryResourceStore();
+        await Engine(store).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+
+        var grown = await Engine(store, unmappedProperty: true).SynchronizeAsync("AD");
+        var u1 = await store.FindResourceAsync("User", "u1", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((grown.ExportUnchanged, grown.EntityTypes[0].Updated, grown.EntityTypes[0].Unchanged), Is.EqualTo((false, 0L, 3L)));
+            Assert.That(u1!.Values, Is.EqualTo(new object?[] { "u1", "Ann", "1", null }), "a value for every property of the model");
+        });
+    }
+
+    [Test]
     public async Task Synchronize_AfterQuarantinedRows_ReadsAgainToReportThemAgain()
     {
         Write("members.csv", Members + "g1,nobody\n");
@@ -239,7 +278,9 @@ public sealed class ExportFingerprintTests
         string valuesToTrim = "",
         bool thresholds = false,
         bool incremental = false,
-        int batchSize = 4096)
+        int batchSize = 4096,
+        bool extraProperties = false,
+        bool unmappedProperty = false)
     {
         List<KeyValuePair<string, string>> settings = [new("Path", "{table}.csv"), new("ValuesToTrim", valuesToTrim)];
         if (incremental)
@@ -248,13 +289,31 @@ public sealed class ExportFingerprintTests
         }
 
         var model = new IdentityModelBuilder()
-            .AddEntityType("User", e => e.AddProperty("Dn").AddProperty("Name").AddProperty("Count", countType).AddNavigationProperty("MemberOf", "Group", isMultiValued: true))
+            .AddEntityType("User", e =>
+            {
+                e.AddProperty("Dn").AddProperty("Name").AddProperty("Count", countType).AddNavigationProperty("MemberOf", "Group", isMultiValued: true);
+                if (extraProperties)
+                {
+                    e.AddProperty("Title").AddProperty("Unmapped");
+                }
+                else if (unmappedProperty)
+                {
+                    e.AddProperty("Unmapped");
+                }
+            })
             .AddEntityType("Group", e => e.AddProperty("Dn").AddNavigationProperty("Members", "User", isMultiValued: true))
             .AddAssociation("Membership", "Group.Members", "User.MemberOf")
             .AddConnector("AD", c =>
             {
                 c.AddConnection("Export", "Csv", settings)
-                    .MapEntityType("User", "Export", "users", m => m.Map("Dn", "dn", PropertyKey.Primary).Map("Name", "name").Map("Count", "count"))
+                    .MapEntityType("User", "Export", "users", m =>
+                    {
+                        m.Map("Dn", "dn", PropertyKey.Primary).Map("Name", "name").Map("Count", "count");
+                        if (extraProperties)
+                        {
+                            m.Map("Title", "title");
+                        }
+                    })
                     .MapEntityType("Group", "Export", "groups", m => m.Map("Dn", "dn", PropertyKey.Primary))
                     .MapAssociation("Membership", "Export", "members", "group", "member");
                 if (!thresholds)

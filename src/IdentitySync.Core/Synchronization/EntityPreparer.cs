@@ -51,9 +51,10 @@ internal sealed class EntityPreparer
             _uniqueIndexes[key] = (mappingIndex, new Dictionary<string, string?>(StringComparer.Ordinal));
         }
 
-        // The mapping's shape seeds every digest, so that a changed column, format or property type re-decodes all rows.
-        var shape = string.Join('\n', mapping.Properties.Select((p, i) =>
-            $"{p.Property}={p.Column}:{p.Format}:{p.Separator}:{entityType.Properties[_propertyIndexes[i]].Type}:{entityType.Properties[_propertyIndexes[i]].IsMultiValued}"));
+        // The shapes of the mapping and of the entity type seed every digest, so that a changed column,
+        // format, property type or property list decodes every row again, into values of the new shape.
+        var shape = string.Join('\n', mapping.Properties.Select(static p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}")
+            .Concat(entityType.Properties.Select(static p => $"{p.Name}:{p.Type}:{p.IsMultiValued}")));
         _seed = Xxh64.Hash(Encoding.UTF8.GetBytes(shape));
     }
 
@@ -370,8 +371,9 @@ internal sealed class EntityPreparer
             return Pack(batch, row, command, source, line, key);
         }
 
-        // A changed row starts from what is stored (a merge keeps the columns the export lacks).
-        object?[] values = [.. stored.Values];
+        // A changed row starts from what is stored (a merge keeps the columns the export lacks), unless the
+        // entity type's properties changed since it was stored: positions no longer match, so it starts empty.
+        object?[] values = stored.Values.Count == EntityType.Properties.Count ? [.. stored.Values] : new object?[EntityType.Properties.Count];
         for (var i = 0; i < _columns.Length; i++)
         {
             var propertyMapping = Mapping.Properties[i];

@@ -616,9 +616,11 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var changes = new List<PropertyChange>();
         for (var i = 0; i < entityType.Properties.Count; i++)
         {
-            if (!ValueComparer.Equals(before[i], after[i]))
+            // Values stored before the entity type gained properties are shorter: the new ones were null.
+            var old = i < before.Count ? before[i] : null;
+            if (!ValueComparer.Equals(old, after[i]))
             {
-                changes.Add(new PropertyChange(entityType.Properties[i].Name, before[i], after[i]));
+                changes.Add(new PropertyChange(entityType.Properties[i].Name, old, after[i]));
             }
         }
 
