@@ -473,7 +473,7 @@ public sealed class ProvisioningEngine
         {
             var index = entityType.IndexOf(property);
             var comparison = type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Comparison ?? ComparisonType.CaseSensitive;
-            if (index < 0 || !TypeEvaluator.Same(value, account.Values[index], comparison))
+            if (index < 0 || !TypeEvaluator.Same(value, account.ValueAt(index), comparison))
             {
                 return false;
             }

@@ -66,7 +66,7 @@ public sealed class RepositoryEditor
             throw new IdentitySyncException($"'{value}' is not a {scalar.Type} value for {type.Name}.{scalar.Name}: {exception.Message}", exception);
         }
 
-        var values = resource.Values.ToArray();
+        var values = resource.CopyValues(type);
         values[RepositoryWorkflow.IndexOf(type, scalar.Name)] = typed;
         var at = _timeProvider.GetUtcNow();
         var source = new PropertySource(resource.Id, scalar.Name, PropertySourceKind.Manual, editedBy, note, null, at);

@@ -154,7 +154,7 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.NotFound, $"{entityType.Name} '{order.Resource?.Key}' no longer exists"), null);
         }
 
-        var values = resource.Values.ToArray();
+        var values = resource.CopyValues(entityType);
         var notes = new List<OwnershipNote>();
         var written = new List<string>();
         foreach (var (property, value) in order.Changes)
@@ -212,7 +212,7 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"deleted {entityType.Name} '{resource.Key}'"), null);
         }
 
-        var values = resource.Values.ToArray();
+        var values = resource.CopyValues(entityType);
         var written = new List<string>();
         if (workflow.EndDateProperty is { } end)
         {

@@ -67,6 +67,27 @@ public sealed class HrInboundTests
     }
 
     [Test]
+    public async Task IdentityTypeGainsAProperty_TheNextJobStillRunsOnTheStoredIdentities()
+    {
+        Person("E1", "Zoë", "Martin", "555-0101", "Sales");
+        Person("E2", "Li", "Wei", "555-0102", "Sales");
+        await RunAsync();
+        _model = Model(title: true);
+        Create(keepPeople: true);
+        Person("E1", "Zoë", "Martin-Roux", "555-0101", "Sales");
+
+        var run = await RunAsync();
+
+        var identity = (await _store.FindResourceAsync("Identity", "E1", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Status, Is.EqualTo(JobStatus.Succeeded), string.Join(Environment.NewLine, run.Log));
+            Assert.That(identity.Values[2], Is.EqualTo("Martin-Roux"));
+            Assert.That(identity.Values, Has.Count.EqualTo(8), "written back in the entity type's new shape");
+        });
+    }
+
+    [Test]
     public async Task NewIdentity_WhoseAccountAlreadyExists_IsCorrelatedInTheSameGeneration_NotGivenASecondOne()
     {
         Person("E1", "Zoë", "Martin", "555-0101", "Sales");
@@ -293,13 +314,19 @@ public sealed class HrInboundTests
         });
     }
 
-    private static IdentityModel Model(string phone = "Manual", bool hardDelete = false) => Configure(new IdentityModelBuilder(), phone, hardDelete).Build();
+    private static IdentityModel Model(string phone = "Manual", bool hardDelete = false, bool title = false) => Configure(new IdentityModelBuilder(), phone, hardDelete, title).Build();
 
-    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual", bool hardDelete = false) => builder
+    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual", bool hardDelete = false, bool title = false) => builder
         .AddEntityType("HR_Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department"))
-        .AddEntityType("Identity", e => e
-            .AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department")
-            .AddProperty("IsActive", ScalarType.Bool).AddProperty("EndDate", ScalarType.DateTime))
+        .AddEntityType("Identity", e =>
+        {
+            e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department")
+                .AddProperty("IsActive", ScalarType.Bool).AddProperty("EndDate", ScalarType.DateTime);
+            if (title)
+            {
+                e.AddProperty("Title");
+            }
+        })
         .AddEntityType("AD_User", e => e.AddProperty("Sam").AddProperty("EmployeeId"))
         .AddConnector("HR", c => c
             .AddConnection("People", "Memory")
