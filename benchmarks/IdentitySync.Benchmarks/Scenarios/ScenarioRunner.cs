@@ -131,8 +131,9 @@ public static class ScenarioRunner
     {
         var marker = Path.Combine(data, "generated.json");
         var generator = new DataGenerator(accounts, perAccount);
+        var version = typeof(DataGenerator).Assembly.GetName().Version?.ToString() ?? "?";
         if (File.Exists(marker) && JsonSerializer.Deserialize<GeneratedData>(File.ReadAllText(marker), s_json) is { } previous
-            && previous.Accounts == accounts && previous.MembershipsPerAccount == perAccount && previous.Seed == generator.Seed)
+            && previous == new GeneratedData(accounts, perAccount, generator.Seed, version, previous.Counts))
         {
             Console.WriteLine($"Reusing the data generated in {data}.");
             return previous.Counts;
@@ -143,13 +144,14 @@ public static class ScenarioRunner
         var clock = Stopwatch.StartNew();
         var counts = generator.Write(Path.Combine(data, "original"));
         generator.Write(Path.Combine(data, "changed"), changeRate: 0.01);
-        File.WriteAllText(marker, JsonSerializer.Serialize(new GeneratedData(accounts, perAccount, generator.Seed, counts), s_json));
+        File.WriteAllText(marker, JsonSerializer.Serialize(new GeneratedData(accounts, perAccount, generator.Seed, version, counts), s_json));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Generated {counts.Accounts:N0} accounts, {counts.Groups:N0} groups, {counts.Memberships:N0} memberships in {clock.Elapsed.TotalSeconds:F1} s."));
         return counts;
     }
 
-    private sealed record GeneratedData(int Accounts, int MembershipsPerAccount, int Seed, GeneratedCounts Counts);
+    /// <summary>What a data directory was generated with: the same sizes, seed and generator version reuse it.</summary>
+    private sealed record GeneratedData(int Accounts, int MembershipsPerAccount, int Seed, string Version, GeneratedCounts Counts);
 
     private static (string Outcome, long Rows, long Changes) Outcome(Categorization.CategorizationReport report) =>
         ("Succeeded", report.Considered + report.Kept, report.Considered);
