@@ -339,58 +339,37 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         if (_pendingWide is { } wide)
         {
             var pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(wide);
-            ChangeSide(kind.Association, SqliteSchema.FirstSide, pairs, kind.Add, storedEmpty, cancellationToken);
+            ChangeSide(kind.Association, SqliteSchema.FirstSide, pairs, static p => p.Owner, static p => p.Other, kind.Add, storedEmpty, cancellationToken);
             for (var p = 0; p < pairs.Length; p++)
             {
                 pairs[p] = (pairs[p].Other, pairs[p].Owner);
             }
 
-            ChangeSide(kind.Association, SqliteSchema.SecondSide, pairs, kind.Add, storedEmpty, cancellationToken);
+            ChangeSide(kind.Association, SqliteSchema.SecondSide, pairs, static p => p.Owner, static p => p.Other, kind.Add, storedEmpty, cancellationToken);
             _pendingWide = null;
         }
         else
         {
             var packed = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
-            ChangeSide(kind.Association, SqliteSchema.FirstSide, packed, kind.Add, storedEmpty, cancellationToken);
+            ChangeSide(kind.Association, SqliteSchema.FirstSide, packed, PackedOwner, PackedOther, kind.Add, storedEmpty, cancellationToken);
             for (var p = 0; p < packed.Length; p++)
             {
                 packed[p] = System.Numerics.BitOperations.RotateLeft(packed[p], 32);
             }
 
-            ChangeSide(kind.Association, SqliteSchema.SecondSide, packed, kind.Add, storedEmpty, cancellationToken);
+            ChangeSide(kind.Association, SqliteSchema.SecondSide, packed, PackedOwner, PackedOther, kind.Add, storedEmpty, cancellationToken);
         }
 
         _pending.Clear();
         _pending.Capacity = 0;
     }
 
-    /// <summary>Sorts the packed pairs (owner in the high half) and changes each owner's set once, in primary-key order.</summary>
-    private void ChangeSide(long associationId, int side, Span<ulong> packed, bool add, bool storedEmpty, CancellationToken cancellationToken)
-    {
-        packed.Sort();
-        var sets = 0;
-        for (var start = 0; start < packed.Length;)
-        {
-            if ((++sets & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+    private static long PackedOwner(ulong pair) => (long)(pair >> 32);
 
-            var owner = packed[start] >> 32;
-            _others.Clear();
-            var end = start;
-            while (end < packed.Length && packed[end] >> 32 == owner)
-            {
-                _others.Add((long)(packed[end++] & uint.MaxValue));
-            }
+    private static long PackedOther(ulong pair) => (long)(pair & uint.MaxValue);
 
-            ChangeSet(associationId, side, (long)owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty);
-            start = end;
-        }
-    }
-
-    /// <summary>Sorts the pairs by owner, then other, and changes each owner's set once, in primary-key order.</summary>
-    private void ChangeSide(long associationId, int side, Span<(long Owner, long Other)> pairs, bool add, bool storedEmpty, CancellationToken cancellationToken)
+    /// <summary>Sorts the pairs (by owner, then other) and changes each owner's set once, in primary-key order.</summary>
+    private void ChangeSide<T>(long associationId, int side, Span<T> pairs, Func<T, long> ownerOf, Func<T, long> otherOf, bool add, bool storedEmpty, CancellationToken cancellationToken)
     {
         pairs.Sort();
         var sets = 0;
@@ -401,12 +380,12 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var owner = pairs[start].Owner;
+            var owner = ownerOf(pairs[start]);
             _others.Clear();
             var end = start;
-            while (end < pairs.Length && pairs[end].Owner == owner)
+            while (end < pairs.Length && ownerOf(pairs[end]) == owner)
             {
-                _others.Add(pairs[end++].Other);
+                _others.Add(otherOf(pairs[end++]));
             }
 
             ChangeSet(associationId, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty);

@@ -602,7 +602,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             return 1;
         }
 
-        var changes = Compare(entityType, stored.Values, row.Values);
+        var changes = Compare(entityType, stored, row.Values);
         if (changes.Count > 0 || stored.Digest != row.Digest)
         {
             updated.Add(new ResourceChange(row.Key, row.Digest, row.Values, changes, row.Line));
@@ -611,13 +611,13 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         return changes.Count == 0 ? 1 : 0;
     }
 
-    private static List<PropertyChange> Compare(EntityType entityType, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
+    private static List<PropertyChange> Compare(EntityType entityType, StoredResource before, IReadOnlyList<object?> after)
     {
         var changes = new List<PropertyChange>();
         for (var i = 0; i < entityType.Properties.Count; i++)
         {
             // Values stored before the entity type gained properties are shorter: the new ones were null.
-            var old = i < before.Count ? before[i] : null;
+            var old = before.ValueAt(i);
             if (!ValueComparer.Equals(old, after[i]))
             {
                 changes.Add(new PropertyChange(entityType.Properties[i].Name, old, after[i]));
