@@ -41,26 +41,23 @@ public static class ScenarioRunner
             var phases = new List<PhaseResult>();
             var stopAfter = OptionText(args, "--stop-after");
             bool Continue() => stopAfter is null || !phases.Exists(p => string.Equals(p.Id, stopAfter, StringComparison.OrdinalIgnoreCase));
+            async Task Phase(Func<Task<PhaseResult>> measure)
+            {
+                if (Continue())
+                {
+                    phases.Add(await measure().ConfigureAwait(false));
+                }
+            }
+
             using (var store = new SqliteResourceStore(database))
             {
                 var model = GeneratedDataModel.Create();
                 var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
                 var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
                 phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
-                if (Continue())
-                {
-                    phases.Add(await MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD")).ConfigureAwait(false));
-                }
-
-                if (Continue())
-                {
-                    phases.Add(await MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true })).ConfigureAwait(false));
-                }
-
-                if (Continue())
-                {
-                    phases.Add(await MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD")).ConfigureAwait(false));
-                }
+                await Phase(() => MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD"))).ConfigureAwait(false);
+                await Phase(() => MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true }))).ConfigureAwait(false);
+                await Phase(() => MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD"))).ConfigureAwait(false);
 
                 if (!args.Contains("--no-provisioning") && Continue())
                 {
@@ -68,35 +65,12 @@ public static class ScenarioRunner
                     // recompute), then the changed HR file (about 1 % moved, joined or left) and an incremental generation.
                     var categorization = new Categorization.CategorizationEngine(model, store);
                     var provisioning = new Provisioning.ProvisioningEngine(model, store);
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("H1", "HR people, complete load", () => engineOriginal.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
-                    }
-
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("C1", "categorize every account", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
-                    }
-
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("G4", "orders for every person, full recompute", async () => Outcome(await provisioning.GenerateAsync(new Provisioning.ProvisioningRunOptions { Full = true }).ConfigureAwait(false))).ConfigureAwait(false));
-                    }
-
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("H2", "HR people, 1 % changed", () => engineChanged.SynchronizeAsync("HR")).ConfigureAwait(false));
-                    }
-
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("C2", "categorize the changed accounts", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false))).ConfigureAwait(false));
-                    }
-
-                    if (Continue())
-                    {
-                        phases.Add(await MeasureAsync("G4b", "orders after 1 % changed (only changed owners evaluated)", async () => Outcome(await provisioning.GenerateAsync().ConfigureAwait(false))).ConfigureAwait(false));
-                    }
+                    await Phase(() => MeasureAsync("H1", "HR people, complete load", () => engineOriginal.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial }))).ConfigureAwait(false);
+                    await Phase(() => MeasureAsync("C1", "categorize every account", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false)))).ConfigureAwait(false);
+                    await Phase(() => MeasureAsync("G4", "orders for every person, full recompute", async () => Outcome(await provisioning.GenerateAsync(new Provisioning.ProvisioningRunOptions { Full = true }).ConfigureAwait(false)))).ConfigureAwait(false);
+                    await Phase(() => MeasureAsync("H2", "HR people, 1 % changed", () => engineChanged.SynchronizeAsync("HR"))).ConfigureAwait(false);
+                    await Phase(() => MeasureAsync("C2", "categorize the changed accounts", async () => Outcome(await categorization.CategorizeAsync().ConfigureAwait(false)))).ConfigureAwait(false);
+                    await Phase(() => MeasureAsync("G4b", "orders after 1 % changed (only changed owners evaluated)", async () => Outcome(await provisioning.GenerateAsync().ConfigureAwait(false)))).ConfigureAwait(false);
 
                 }
             }
