@@ -3,6 +3,7 @@ using System.Globalization;
 using IdentitySync.Categorization;
 using IdentitySync.Storage;
 using Spectre.Console;
+using IdentitySync.Categorizations;
 
 namespace IdentitySync.Cli;
 

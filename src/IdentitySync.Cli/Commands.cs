@@ -3,6 +3,7 @@ using System.Globalization;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

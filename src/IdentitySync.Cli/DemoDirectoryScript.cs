@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IdentitySync.Provisioning;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Cli;
 

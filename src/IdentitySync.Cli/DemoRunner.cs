@@ -1,6 +1,9 @@
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
+using IdentitySync.Categorizations;
+using IdentitySync.Orders;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 
@@ -47,19 +50,19 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         console.MarkupLine($"  {await store.CountResourcesAsync("Identity", cancellationToken).ConfigureAwait(false)} identities created from HR, each remembering which rule and order set each value.");
         var adCategorizations = await store.GetCategorizationsAsync("AD_User", cancellationToken).ConfigureAwait(false);
         var logins = (await store.GetResourcePageAsync("AD_User", null, 1000, cancellationToken).ConfigureAwait(false)).ToDictionary(static r => r.Id, static r => (string)r.Values[2]!);
-        console.MarkupLine($"  Directory: {adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Correlated)} accounts correlated with their identity by employee ID, "
-            + $"{adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Classified)} classified as administration accounts (no owner), "
-            + $"{adCategorizations.Count(static c => c.Status is Categorization.CategorizationStatus.Suggested or Categorization.CategorizationStatus.Ambiguous)} suggested for review, "
-            + $"{adCategorizations.Count(static c => c.Status == Categorization.CategorizationStatus.Uncategorized)} uncategorized.");
+        console.MarkupLine($"  Directory: {adCategorizations.Count(static c => c.Status == CategorizationStatus.Correlated)} accounts correlated with their identity by employee ID, "
+            + $"{adCategorizations.Count(static c => c.Status == CategorizationStatus.Classified)} classified as administration accounts (no owner), "
+            + $"{adCategorizations.Count(static c => c.Status is CategorizationStatus.Suggested or CategorizationStatus.Ambiguous)} suggested for review, "
+            + $"{adCategorizations.Count(static c => c.Status == CategorizationStatus.Uncategorized)} uncategorized.");
         foreach (var suggestion in await categorization.GetSuggestionsAsync(cancellationToken).ConfigureAwait(false))
         {
             console.MarkupLine($"  suggested: {Markup.Escape(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Markup.Escape(suggestion.Reason ?? string.Empty)}");
         }
 
-        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", adCategorizations.Where(static c => c.Status == Categorization.CategorizationStatus.Uncategorized).Select(c => logins.GetValueOrDefault(c.ResourceId)).Order(StringComparer.Ordinal)))} (orphans and a service account: accounts to review).");
+        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", adCategorizations.Where(static c => c.Status == CategorizationStatus.Uncategorized).Select(c => logins.GetValueOrDefault(c.ResourceId)).Order(StringComparer.Ordinal)))} (orphans and a service account: accounts to review).");
         foreach (var order in generated.Orders.Where(static o => o.ResourceType == "AD_NominativeUser"))
         {
-            console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == Provisioning.OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+            console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
         }
 
         Step(3, "Fulfil: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
@@ -80,7 +83,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             console.MarkupLine($"  #{ticket.Id} {ticket.ChangeType} {Markup.Escape(string.Join(", ", ticket.Changes.Select(static c => $"{c.Key} = {c.Value}")))} for {Markup.Escape(ticket.Owner?.DisplayName ?? "?")}");
         }
 
-        var created = tickets.Where(static t => t.ChangeType == Provisioning.OrderChangeType.Added).ToList();
+        var created = tickets.Where(static t => t.ChangeType == OrderChangeType.Added).ToList();
         File.AppendAllLines(Path.Combine(directory, "app", "accounts.csv"), created.Select(static t => $"{t.Changes["Login"]},user,yes"));
         foreach (var ticket in created)
         {
@@ -107,7 +110,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         ProvisionCommands.PrintGeneration(console, week);
         foreach (var order in week.Orders)
         {
-            console.MarkupLine($"  #{order.Id} {order.ResourceType} {order.ChangeType}{(order.Kind == Provisioning.OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+            console.MarkupLine($"  #{order.Id} {order.ResourceType} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
         }
 
         await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing.Data;
 using Spectre.Console;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

@@ -4,6 +4,8 @@ using IdentitySync.Jobs;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
+using IdentitySync.JobRuns;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

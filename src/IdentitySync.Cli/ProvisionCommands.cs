@@ -3,6 +3,7 @@ using System.Globalization;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Provisioning;
 using Spectre.Console;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Cli;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IdentitySync.Model;
-using IdentitySync.Provisioning;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Connections.Csv;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using IdentitySync.Provisioning;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Connections.Csv;
 

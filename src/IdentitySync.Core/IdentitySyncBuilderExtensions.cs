@@ -1,6 +1,5 @@
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
-using IdentitySync.Model;
 using IdentitySync.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using IdentitySync.Synchronization;
 using Microsoft.Data.Sqlite;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite;
 

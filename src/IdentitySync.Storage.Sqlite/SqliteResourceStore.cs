@@ -1,8 +1,13 @@
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using IdentitySync.Synchronization;
 using Microsoft.Data.Sqlite;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite;
 
@@ -228,7 +233,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken)
+    public ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(categorizations);
         using var connection = Open();
@@ -255,26 +260,26 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT categorization FROM categorizations WHERE entity_type = $t";
         command.Parameters.AddWithValue("$t", entityType);
-        var found = new List<Categorization.AccountCategorization>();
+        var found = new List<AccountCategorization>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<Categorization.AccountCategorization>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(JsonSerializer.Deserialize<AccountCategorization>(reader.GetFieldValue<byte[]>(0), s_json)!);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<Categorization.AccountCategorization>>(found);
+        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(found);
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> SaveOrdersAsync(
-        IReadOnlyList<Provisioning.ProvisioningOrder> orders,
-        IReadOnlyList<Provisioning.OwnerProvisioningState> states,
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<ProvisioningOrder> orders,
+        IReadOnlyList<OwnerProvisioningState> states,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
@@ -282,7 +287,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         var next = SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) + 1 FROM orders;");
-        var saved = new List<Provisioning.ProvisioningOrder>(orders.Count);
+        var saved = new List<ProvisioningOrder>(orders.Count);
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -326,11 +331,11 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         }
 
         transaction.Commit();
-        return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(saved);
+        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(saved);
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<Provisioning.OrderState>? states, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -352,42 +357,42 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         }
 
         command.CommandText = "SELECT ord FROM orders" + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where)) + " ORDER BY id";
-        var found = new List<Provisioning.ProvisioningOrder>();
+        var found = new List<ProvisioningOrder>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<Provisioning.ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(JsonSerializer.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json)!);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(found);
+        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
     }
 
     /// <inheritdoc />
-    public ValueTask<Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
+    public ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT ord FROM orders WHERE id = $i";
         command.Parameters.AddWithValue("$i", id);
         using var reader = command.ExecuteReader();
-        return ValueTask.FromResult(reader.Read() ? JsonSerializer.Deserialize<Provisioning.ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json) : null);
+        return ValueTask.FromResult(reader.Read() ? JsonSerializer.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json) : null);
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT state FROM provisioning_states WHERE resource_type = $t";
         command.Parameters.AddWithValue("$t", resourceType);
-        var found = new List<Provisioning.OwnerProvisioningState>();
+        var found = new List<OwnerProvisioningState>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<Provisioning.OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(JsonSerializer.Deserialize<OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0), s_json)!);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<Provisioning.OwnerProvisioningState>>(found);
+        return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(found);
     }
 
     /// <inheritdoc />
@@ -408,7 +413,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
+    public ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         using var connection = Open();
@@ -427,17 +432,17 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken)
+    public ValueTask<JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken)
     {
         using var connection = Open();
         return ValueTask.FromResult(JobRuns(connection, "SELECT run FROM job_runs WHERE id = $p", id).FirstOrDefault());
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        IReadOnlyList<Jobs.JobRun> runs = JobRuns(connection, "SELECT run FROM job_runs ORDER BY started DESC, id DESC LIMIT $p", limit);
+        IReadOnlyList<JobRun> runs = JobRuns(connection, "SELECT run FROM job_runs ORDER BY started DESC, id DESC LIMIT $p", limit);
         return ValueTask.FromResult(runs);
     }
 
@@ -532,16 +537,16 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         };
     }
 
-    private static List<Jobs.JobRun> JobRuns(SqliteConnection connection, string sql, object parameter)
+    private static List<JobRun> JobRuns(SqliteConnection connection, string sql, object parameter)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.AddWithValue("$p", parameter);
-        var runs = new List<Jobs.JobRun>();
+        var runs = new List<JobRun>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            runs.Add(JsonSerializer.Deserialize<Jobs.JobRun>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            runs.Add(JsonSerializer.Deserialize<JobRun>(reader.GetFieldValue<byte[]>(0), s_json)!);
         }
 
         return runs;

@@ -1,4 +1,5 @@
 using IdentitySync.Model;
+using IdentitySync.Configuration;
 
 namespace IdentitySync.Testing.Data;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using IdentitySync.Model;
+using IdentitySync.Configuration;
 
 namespace IdentitySync.Connections.ConformanceTests;
 

@@ -1,6 +1,8 @@
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
+using IdentitySync.Configuration;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

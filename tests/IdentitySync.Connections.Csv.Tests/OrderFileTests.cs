@@ -5,6 +5,7 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

@@ -4,6 +4,7 @@ using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 using Microsoft.Extensions.Configuration;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

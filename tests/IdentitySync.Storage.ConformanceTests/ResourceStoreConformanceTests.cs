@@ -1,4 +1,9 @@
-using IdentitySync.Synchronization;
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.ConformanceTests;
 
@@ -322,11 +327,11 @@ public abstract class ResourceStoreConformanceTests
         var u1 = (await Store.FindResourceAsync("User", "u1", s_none))!.Id;
         var u2 = (await Store.FindResourceAsync("User", "u2", s_none))!.Id;
         var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-        var first = new Categorization.AccountCategorization(u1, "User", Categorization.CategorizationStatus.Ambiguous, "AD_Nominative", null, 90, [7, 8], "rule 2 matched 'zoe'", ulong.MaxValue, 42, at);
-        var second = new Categorization.AccountCategorization(u2, "User", Categorization.CategorizationStatus.Correlated, "AD_Nominative", 7, 120, [], "rule 1", 3, 42, at);
+        var first = new AccountCategorization(u1, "User", CategorizationStatus.Ambiguous, "AD_Nominative", null, 90, [7, 8], "rule 2 matched 'zoe'", ulong.MaxValue, 42, at);
+        var second = new AccountCategorization(u2, "User", CategorizationStatus.Correlated, "AD_Nominative", 7, 120, [], "rule 1", 3, 42, at);
 
         await Store.SaveCategorizationsAsync([first, second], s_none);
-        await Store.SaveCategorizationsAsync([first with { Status = Categorization.CategorizationStatus.Reviewed, OwnerId = 8, Candidates = [] }], s_none);
+        await Store.SaveCategorizationsAsync([first with { Status = CategorizationStatus.Reviewed, OwnerId = 8, Candidates = [] }], s_none);
         var kept = await Reopen().GetCategorizationsAsync("user", s_none);
         await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u2"], s_none).AsTask());
 
@@ -335,8 +340,8 @@ public abstract class ResourceStoreConformanceTests
         {
             Assert.That(kept.OrderBy(static c => c.ResourceId).Select(static c => (c.Status, c.OwnerId)), Is.EqualTo(new[]
             {
-                (Categorization.CategorizationStatus.Reviewed, (long?)8),
-                (Categorization.CategorizationStatus.Correlated, (long?)7),
+                (CategorizationStatus.Reviewed, (long?)8),
+                (CategorizationStatus.Correlated, (long?)7),
             }));
             Assert.That(kept.Single(c => c.ResourceId == u1).AccountDigest, Is.EqualTo(ulong.MaxValue));
             Assert.That(kept.Single(c => c.ResourceId == u2).At, Is.EqualTo(at));
@@ -349,30 +354,30 @@ public abstract class ResourceStoreConformanceTests
     public async Task Orders_AndProvisioningStates_RoundTrip()
     {
         var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-        var added = new Provisioning.ProvisioningOrder
+        var added = new ProvisioningOrder
         {
-            ChangeType = Provisioning.OrderChangeType.Added,
+            ChangeType = OrderChangeType.Added,
             Connector = "AD",
             ResourceType = "AD_User",
-            Owner = new Provisioning.OrderOwner(7, "E7", "Zoë Martin"),
+            Owner = new OrderOwner(7, "E7", "Zoë Martin"),
             Changes = new Dictionary<string, object?> { ["Sam"] = "zmartin", ["Proxies"] = new[] { "smtp:a", "sip:b" }, ["Manager"] = null },
-            Navigation = new Dictionary<string, Provisioning.NavigationChange> { ["MemberOf"] = new(["Staff"], ["Old"]) },
+            Navigation = new Dictionary<string, NavigationChange> { ["MemberOf"] = new(["Staff"], ["Old"]) },
             Arguments = new Dictionary<string, string> { ["Sam"] = "zmartin" },
             Reason = "because",
-            State = Provisioning.OrderState.Pending,
+            State = OrderState.Pending,
             CreatedAt = at,
             StateChangedAt = at,
-            History = [new(Provisioning.OrderState.Pending, at, "generated")],
+            History = [new(OrderState.Pending, at, "generated")],
         };
-        var deleted = added with { ChangeType = Provisioning.OrderChangeType.Deleted, ResourceType = "App_User", Owner = null, Resource = new(9, "u9", new Dictionary<string, object?> { ["Login"] = "u9" }) };
-        var state = new Provisioning.OwnerProvisioningState("AD_User", 7, ulong.MaxValue, true, new Dictionary<string, object?> { ["Sam"] = "zmartin", ["Proxies"] = new[] { "a" } },
+        var deleted = added with { ChangeType = OrderChangeType.Deleted, ResourceType = "App_User", Owner = null, Resource = new(9, "u9", new Dictionary<string, object?> { ["Login"] = "u9" }) };
+        var state = new OwnerProvisioningState("AD_User", 7, ulong.MaxValue, true, new Dictionary<string, object?> { ["Sam"] = "zmartin", ["Proxies"] = new[] { "a" } },
             new Dictionary<string, IReadOnlyList<string>> { ["MemberOf"] = ["Staff"] });
 
         var saved = await Store.SaveOrdersAsync([added, deleted], [state], s_none);
-        await Store.SaveOrdersAsync([saved[0].MoveTo(Provisioning.OrderState.Executed, at.AddHours(1), "applied"), added], [state with { Entitled = false }], s_none);
+        await Store.SaveOrdersAsync([saved[0].MoveTo(OrderState.Executed, at.AddHours(1), "applied"), added], [state with { Entitled = false }], s_none);
         var reopened = Reopen();
         var all = await reopened.GetOrdersAsync(null, null, s_none);
-        var executed = await reopened.GetOrdersAsync("ad_user", [Provisioning.OrderState.Executed], s_none);
+        var executed = await reopened.GetOrdersAsync("ad_user", [OrderState.Executed], s_none);
         var none = await reopened.GetOrdersAsync(null, [], s_none);
         var first = (await reopened.GetOrderAsync(saved[0].Id, s_none))!;
         var states = await reopened.GetProvisioningStatesAsync("ad_user", s_none);
@@ -380,14 +385,14 @@ public abstract class ResourceStoreConformanceTests
         Assert.Multiple(async () =>
         {
             Assert.That(saved.Select(static o => o.Id), Is.EqualTo(new long[] { 1, 2 }));
-            Assert.That(all.Select(static o => (o.Id, o.State)), Is.EqualTo(new[] { (1L, Provisioning.OrderState.Executed), (2L, Provisioning.OrderState.Pending), (3L, Provisioning.OrderState.Pending) }));
+            Assert.That(all.Select(static o => (o.Id, o.State)), Is.EqualTo(new[] { (1L, OrderState.Executed), (2L, OrderState.Pending), (3L, OrderState.Pending) }));
             Assert.That(executed.Select(static o => o.Id), Is.EqualTo(new long[] { 1 }));
             Assert.That(none, Is.Empty);
             Assert.That(first.Changes["Sam"], Is.EqualTo("zmartin"));
             Assert.That(first.Changes["Proxies"], Is.EqualTo(new[] { "smtp:a", "sip:b" }));
             Assert.That(first.Changes["Manager"], Is.Null);
             Assert.That(first.Navigation["MemberOf"].Removed, Is.EqualTo(new[] { "Old" }));
-            Assert.That((first.Owner, first.CreatedAt, first.History.Count), Is.EqualTo((new Provisioning.OrderOwner(7, "E7", "Zoë Martin"), at, 2)));
+            Assert.That((first.Owner, first.CreatedAt, first.History.Count), Is.EqualTo((new OrderOwner(7, "E7", "Zoë Martin"), at, 2)));
             Assert.That(all[1].Resource!.Values["Login"], Is.EqualTo("u9"));
             Assert.That(await reopened.GetOrderAsync(99, s_none), Is.Null);
             Assert.That(states.Select(static s => (s.OwnerId, s.InputDigest, s.Entitled)), Is.EqualTo(new[] { (7L, ulong.MaxValue, false) }));
@@ -430,19 +435,19 @@ public abstract class ResourceStoreConformanceTests
     public async Task JobRuns_SavedAndUpdated_AreReadBackNewestFirst()
     {
         var day = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
-        var first = new Jobs.JobRun("r1", "nightly", day, Jobs.JobStatus.Blocked, [new("synchronize AD", Jobs.JobTaskStatus.Blocked, "Blocked by ...", TimeSpan.FromSeconds(3))], ["08:00 started"]);
-        var second = new Jobs.JobRun("r2", "nightly", day.AddDays(1), Jobs.JobStatus.Succeeded, [new("synchronize AD", Jobs.JobTaskStatus.Succeeded, null, TimeSpan.FromSeconds(2))], []);
+        var first = new JobRun("r1", "nightly", day, JobStatus.Blocked, [new("synchronize AD", JobTaskStatus.Blocked, "Blocked by ...", TimeSpan.FromSeconds(3))], ["08:00 started"]);
+        var second = new JobRun("r2", "nightly", day.AddDays(1), JobStatus.Succeeded, [new("synchronize AD", JobTaskStatus.Succeeded, null, TimeSpan.FromSeconds(2))], []);
 
         await Store.SaveJobRunAsync(first, s_none);
         await Store.SaveJobRunAsync(second, s_none);
-        await Store.SaveJobRunAsync(first with { Status = Jobs.JobStatus.Succeeded }, s_none);
+        await Store.SaveJobRunAsync(first with { Status = JobStatus.Succeeded }, s_none);
 
         var reopened = Reopen();
         var latest = await reopened.GetJobRunsAsync(10, s_none);
         var one = await reopened.GetJobRunAsync("r1", s_none);
         Assert.Multiple(async () =>
         {
-            Assert.That(latest.Select(static r => (r.Id, r.Status)), Is.EqualTo(new[] { ("r2", Jobs.JobStatus.Succeeded), ("r1", Jobs.JobStatus.Succeeded) }));
+            Assert.That(latest.Select(static r => (r.Id, r.Status)), Is.EqualTo(new[] { ("r2", JobStatus.Succeeded), ("r1", JobStatus.Succeeded) }));
             Assert.That(one!.Tasks, Is.EqualTo(first.Tasks));
             Assert.That(one.Log, Is.EqualTo(first.Log));
             Assert.That(one.StartedAt, Is.EqualTo(day));

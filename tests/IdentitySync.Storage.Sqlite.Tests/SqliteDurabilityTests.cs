@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 

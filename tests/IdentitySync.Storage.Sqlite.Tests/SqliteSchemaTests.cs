@@ -1,5 +1,5 @@
-using IdentitySync.Synchronization;
 using Microsoft.Data.Sqlite;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 

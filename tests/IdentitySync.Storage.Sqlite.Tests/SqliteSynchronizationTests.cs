@@ -5,6 +5,8 @@ using IdentitySync.Model;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using IdentitySync.Configuration;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 

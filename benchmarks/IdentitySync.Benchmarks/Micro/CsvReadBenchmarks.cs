@@ -4,6 +4,7 @@ using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Internal;
 using IdentitySync.Model;
+using IdentitySync.Configuration;
 
 namespace IdentitySync.Benchmarks.Micro;
 

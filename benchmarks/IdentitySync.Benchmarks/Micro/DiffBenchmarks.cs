@@ -3,6 +3,7 @@ using IdentitySync.Testing.Data;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Benchmarks.Micro;
 

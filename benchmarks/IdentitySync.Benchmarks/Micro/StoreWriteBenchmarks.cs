@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using IdentitySync.Storage;
 using IdentitySync.Storage.Sqlite;
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -7,6 +7,7 @@ using IdentitySync.Testing.Data;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Benchmarks.Scenarios;
 

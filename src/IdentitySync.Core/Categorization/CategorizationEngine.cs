@@ -3,6 +3,7 @@ using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;
 using IdentitySync.Storage;
+using IdentitySync.Categorizations;
 
 namespace IdentitySync.Categorization;
 

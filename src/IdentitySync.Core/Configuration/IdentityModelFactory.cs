@@ -1,4 +1,3 @@
-using IdentitySync.Configuration.Validation;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;

@@ -2,7 +2,7 @@ namespace IdentitySync.Configuration;
 
 /// <summary>
 /// The configuration of the model as it is bound from the <c>IdentitySync</c> section of a JSON file,
-/// or filled by <see cref="Model.IdentityModelBuilder"/>. Validated, it becomes an immutable
+/// or filled by <see cref="IdentityModelBuilder"/>. Validated, it becomes an immutable
 /// <see cref="Model.IdentityModel"/>.
 /// </summary>
 public sealed class IdentitySyncOptions

@@ -1,4 +1,3 @@
-using IdentitySync.Configuration.Validation;
 using IdentitySync.Connections;
 using Microsoft.Extensions.Options;
 

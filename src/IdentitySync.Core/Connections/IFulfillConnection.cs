@@ -1,4 +1,4 @@
-using IdentitySync.Provisioning;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Connections;
 

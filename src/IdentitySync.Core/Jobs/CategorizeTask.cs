@@ -1,4 +1,5 @@
 using IdentitySync.Categorization;
+using IdentitySync.JobRuns;
 
 namespace IdentitySync.Jobs;
 

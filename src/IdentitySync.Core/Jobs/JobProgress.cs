@@ -1,3 +1,5 @@
+using IdentitySync.JobRuns;
+
 namespace IdentitySync.Jobs;
 
 /// <summary>Where a job run is: reported when each task starts and ends.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using IdentitySync.Storage;
+using IdentitySync.JobRuns;
 
 namespace IdentitySync.Jobs;
 

@@ -1,3 +1,5 @@
+using IdentitySync.JobRuns;
+
 namespace IdentitySync.Jobs;
 
 /// <summary>How a job task ended, as the task itself reports it.</summary>

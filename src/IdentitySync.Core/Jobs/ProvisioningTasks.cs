@@ -1,5 +1,9 @@
+using IdentitySync.Orders;
+
 using System.Globalization;
 using IdentitySync.Provisioning;
+using IdentitySync.Connections;
+using IdentitySync.JobRuns;
 
 namespace IdentitySync.Jobs;
 

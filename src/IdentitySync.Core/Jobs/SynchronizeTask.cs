@@ -1,4 +1,6 @@
 using IdentitySync.Synchronization;
+using IdentitySync.JobRuns;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Jobs;
 

@@ -1,3 +1,5 @@
+using IdentitySync.Configuration;
+
 namespace IdentitySync.Model;
 
 /// <summary>

@@ -1,3 +1,7 @@
+using IdentitySync.Orders;
+
+using IdentitySync.Connections;
+
 namespace IdentitySync.Provisioning;
 
 /// <summary>

@@ -3,6 +3,8 @@ using IdentitySync.Categorization;
 using IdentitySync.Connections;
 using IdentitySync.Model;
 using IdentitySync.Storage;
+using IdentitySync.Categorizations;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Provisioning;
 

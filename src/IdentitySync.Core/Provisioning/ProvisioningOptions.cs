@@ -1,3 +1,5 @@
+using IdentitySync.Orders;
+
 namespace IdentitySync.Provisioning;
 
 /// <summary>Host settings of the provisioning engine.</summary>

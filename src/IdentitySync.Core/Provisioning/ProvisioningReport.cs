@@ -1,5 +1,7 @@
 using System.Text.Json;
 using IdentitySync.Internal;
+using IdentitySync.Connections;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Provisioning;
 

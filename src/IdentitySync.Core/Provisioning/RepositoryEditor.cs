@@ -1,6 +1,6 @@
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Provisioning;
 

@@ -1,8 +1,12 @@
+using IdentitySync.Orders;
+
+using IdentitySync.Connections;
+
 using System.Globalization;
-using IdentitySync.Categorization;
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.Synchronization;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Provisioning;
 

@@ -1,9 +1,13 @@
+using IdentitySync.Orders;
+
 using System.Text;
 using IdentitySync.Categorization;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;
 using IdentitySync.Storage;
+using IdentitySync.Categorizations;
+using IdentitySync.Connections;
 
 namespace IdentitySync.Provisioning;
 

@@ -1,5 +1,3 @@
-using IdentitySync.Model;
-
 namespace IdentitySync.Rules;
 
 /// <summary>
@@ -41,20 +39,6 @@ public sealed class RuleExpression : IRuleExpression
         var parser = new ExpressionParser(text);
         var (kind, evaluate) = parser.ParseAll();
         return new RuleExpression(text, kind, evaluate, parser.Paths);
-    }
-
-    /// <summary>Checks every path against the model: each step but the last a navigation property, the last a property.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="roots">The entity type of each root, such as <c>Owner</c> → <c>Identity</c>.</param>
-    /// <returns>Problems, each with its position; empty when every path exists.</returns>
-    public IReadOnlyList<string> Bind(IdentityModel model, IReadOnlyDictionary<string, string> roots)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(roots);
-        return [.. ExpressionBinding.Problems(this, roots, name =>
-            model.EntityTypes.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase)) is { } type
-                ? new TypeShape(type.Name, [.. type.Properties.Select(static p => p.Name)], [.. type.NavigationProperties.Select(static n => KeyValuePair.Create(n.Name, n.TargetEntityType))])
-                : null)];
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage;
 

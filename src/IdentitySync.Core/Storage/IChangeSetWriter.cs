@@ -1,4 +1,4 @@
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage;
 

@@ -1,3 +1,11 @@
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
+using IdentitySync.ChangeSets;
+
+using IdentitySync.Categorizations;
+
 namespace IdentitySync.Storage;
 
 /// <summary>
@@ -24,7 +32,7 @@ public interface IResourceStore
     /// <param name="blocked">The blocked change set, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>A task that completes when the state is saved.</returns>
-    ValueTask SetBlockedChangeSetAsync(string connector, Synchronization.ChangeSet? blocked, CancellationToken cancellationToken);
+    ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken);
 
     /// <summary>Counts the resources of an entity type.</summary>
     /// <param name="entityType">The entity type.</param>
@@ -88,40 +96,40 @@ public interface IResourceStore
     /// <param name="categorizations">The categorizations.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>A task that completes when they are saved, all or none.</returns>
-    ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken);
+    ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken);
 
     /// <summary>Reads the categorizations of an entity type's accounts; deleting an account deletes its categorization.</summary>
     /// <param name="entityType">The accounts' entity type.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The categorizations, in no particular order.</returns>
-    ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken);
 
     /// <summary>Keeps a job run, replacing the one with the same id.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>A task that completes when the run is saved.</returns>
-    ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken);
+    ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken);
 
     /// <summary>Reads a job run by id.</summary>
     /// <param name="id">The run's id.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The run, or <see langword="null"/>.</returns>
-    ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken);
+    ValueTask<JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Reads the latest job runs, newest first.</summary>
     /// <param name="limit">The most runs to return.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The runs.</returns>
-    ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Keeps provisioning orders and owners' provisioning states together, all or none: new orders (id 0) get the next ids, others replace the order with their id.</summary>
     /// <param name="orders">The orders.</param>
     /// <param name="states">The provisioning states, replacing those of the same resource type and owner.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>The orders as saved, with their ids.</returns>
-    ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> SaveOrdersAsync(
-        IReadOnlyList<Provisioning.ProvisioningOrder> orders,
-        IReadOnlyList<Provisioning.OwnerProvisioningState> states,
+    ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<ProvisioningOrder> orders,
+        IReadOnlyList<OwnerProvisioningState> states,
         CancellationToken cancellationToken);
 
     /// <summary>Reads orders, oldest first.</summary>
@@ -129,19 +137,19 @@ public interface IResourceStore
     /// <param name="states">Only orders in these states; all when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The orders, by id.</returns>
-    ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<Provisioning.OrderState>? states, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken);
 
     /// <summary>Reads an order by id.</summary>
     /// <param name="id">The order's id.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The order, or <see langword="null"/>.</returns>
-    ValueTask<Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken);
+    ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Reads the owners' provisioning states of a resource type.</summary>
     /// <param name="resourceType">The resource type.</param>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The states, in no particular order.</returns>
-    ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken);
 
     /// <summary>Reads where each property value of a repository resource came from.</summary>
     /// <param name="resourceId">The resource's id.</param>

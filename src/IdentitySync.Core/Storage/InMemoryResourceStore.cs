@@ -1,6 +1,11 @@
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using IdentitySync.Synchronization;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage;
 
@@ -15,11 +20,11 @@ public sealed class InMemoryResourceStore : IResourceStore
     private Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Jobs.JobRun> _jobRuns = new(StringComparer.Ordinal);
-    private Dictionary<long, Categorization.AccountCategorization> _categorizations = [];
-    private readonly SortedDictionary<long, Provisioning.ProvisioningOrder> _orders = [];
+    private readonly ConcurrentDictionary<string, JobRun> _jobRuns = new(StringComparer.Ordinal);
+    private Dictionary<long, AccountCategorization> _categorizations = [];
+    private readonly SortedDictionary<long, ProvisioningOrder> _orders = [];
     private Dictionary<(long ResourceId, string Property), PropertySource> _sources = [];
-    private readonly Dictionary<(string ResourceType, long OwnerId), Provisioning.OwnerProvisioningState> _provisioningStates = [];
+    private readonly Dictionary<(string ResourceType, long OwnerId), OwnerProvisioningState> _provisioningStates = [];
     private long _nextId = 1;
 
     /// <inheritdoc />
@@ -152,12 +157,12 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask SaveCategorizationsAsync(IReadOnlyList<Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken)
+    public ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(categorizations);
         lock (_gate)
         {
-            var next = new Dictionary<long, Categorization.AccountCategorization>(_categorizations);
+            var next = new Dictionary<long, AccountCategorization>(_categorizations);
             foreach (var categorization in categorizations)
             {
                 next[categorization.ResourceId] = categorization;
@@ -170,19 +175,19 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            IReadOnlyList<Categorization.AccountCategorization> found = [.. _categorizations.Values.Where(c => string.Equals(c.EntityType, entityType, StringComparison.OrdinalIgnoreCase))];
+            IReadOnlyList<AccountCategorization> found = [.. _categorizations.Values.Where(c => string.Equals(c.EntityType, entityType, StringComparison.OrdinalIgnoreCase))];
             return ValueTask.FromResult(found);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> SaveOrdersAsync(
-        IReadOnlyList<Provisioning.ProvisioningOrder> orders,
-        IReadOnlyList<Provisioning.OwnerProvisioningState> states,
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<ProvisioningOrder> orders,
+        IReadOnlyList<OwnerProvisioningState> states,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
@@ -191,7 +196,7 @@ public sealed class InMemoryResourceStore : IResourceStore
         lock (_gate)
         {
             var next = _orders.Count == 0 ? 1 : _orders.Keys.Max() + 1;
-            var saved = new List<Provisioning.ProvisioningOrder>(orders.Count);
+            var saved = new List<ProvisioningOrder>(orders.Count);
             foreach (var order in orders)
             {
                 var withId = order.Id == 0 ? order with { Id = next++ } : order;
@@ -204,16 +209,16 @@ public sealed class InMemoryResourceStore : IResourceStore
                 _provisioningStates[(state.ResourceType.ToUpperInvariant(), state.OwnerId)] = state;
             }
 
-            return ValueTask.FromResult<IReadOnlyList<Provisioning.ProvisioningOrder>>(saved);
+            return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(saved);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<Provisioning.OrderState>? states, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            IReadOnlyList<Provisioning.ProvisioningOrder> found = [.. _orders.Values.Where(o =>
+            IReadOnlyList<ProvisioningOrder> found = [.. _orders.Values.Where(o =>
                 (resourceType is null || string.Equals(o.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase))
                 && (states is null || states.Contains(o.State)))];
             return ValueTask.FromResult(found);
@@ -221,7 +226,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask<Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
+    public ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -230,12 +235,12 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         lock (_gate)
         {
-            IReadOnlyList<Provisioning.OwnerProvisioningState> found = [.. _provisioningStates.Where(p => string.Equals(p.Key.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase)).Select(static p => p.Value)];
+            IReadOnlyList<OwnerProvisioningState> found = [.. _provisioningStates.Where(p => string.Equals(p.Key.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase)).Select(static p => p.Value)];
             return ValueTask.FromResult(found);
         }
     }
@@ -251,7 +256,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask SaveJobRunAsync(Jobs.JobRun run, CancellationToken cancellationToken)
+    public ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         _jobRuns[run.Id] = run;
@@ -259,13 +264,13 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public ValueTask<Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) =>
+    public ValueTask<JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_jobRuns.GetValueOrDefault(id));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Jobs.JobRun> runs = [.. _jobRuns.Values.OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal).Take(limit)];
+        IReadOnlyList<JobRun> runs = [.. _jobRuns.Values.OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal).Take(limit)];
         return ValueTask.FromResult(runs);
     }
 

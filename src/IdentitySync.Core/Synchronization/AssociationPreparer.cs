@@ -2,7 +2,7 @@ using System.Text;
 using IdentitySync.Connections;
 using IdentitySync.Internal;
 using IdentitySync.Model;
-using IdentitySync.Storage;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

@@ -3,6 +3,7 @@ using IdentitySync.Model;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

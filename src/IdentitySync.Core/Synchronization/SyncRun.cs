@@ -4,6 +4,7 @@ using IdentitySync.Connections;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Storage;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

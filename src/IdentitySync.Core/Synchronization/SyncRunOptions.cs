@@ -1,3 +1,5 @@
+using IdentitySync.ChangeSets;
+
 namespace IdentitySync.Synchronization;
 
 /// <summary>How one synchronization runs.</summary>

@@ -2,8 +2,9 @@ using IdentitySync.Categorization;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Categorization;
 

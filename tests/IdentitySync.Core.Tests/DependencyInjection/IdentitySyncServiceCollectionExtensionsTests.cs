@@ -9,6 +9,7 @@ using IdentitySync.Tests.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.DependencyInjection;
 

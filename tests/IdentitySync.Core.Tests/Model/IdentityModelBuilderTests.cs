@@ -1,5 +1,6 @@
 using IdentitySync.Model;
 using IdentitySync.Tests.Samples;
+using IdentitySync.Configuration;
 
 namespace IdentitySync.Tests.Model;
 

@@ -1,3 +1,7 @@
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
 using IdentitySync.Categorization;
 using IdentitySync.Configuration;
 using IdentitySync.Jobs;
@@ -6,6 +10,8 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.Categorizations;
+using IdentitySync.Connections;
 
 namespace IdentitySync.Tests.Provisioning;
 

@@ -1,6 +1,8 @@
 using IdentitySync.Configuration;
 using IdentitySync.Provisioning;
 using IdentitySync.Testing;
+using IdentitySync.Connections;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Tests.Provisioning;
 

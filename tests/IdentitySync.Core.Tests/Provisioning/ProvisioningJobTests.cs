@@ -1,5 +1,6 @@
 using IdentitySync.Jobs;
-using IdentitySync.Provisioning;
+using IdentitySync.JobRuns;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Tests.Provisioning;
 

@@ -1,5 +1,6 @@
 using IdentitySync.Model;
 using IdentitySync.Rules;
+using IdentitySync.Configuration;
 
 namespace IdentitySync.Tests.Rules;
 

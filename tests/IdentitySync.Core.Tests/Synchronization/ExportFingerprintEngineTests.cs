@@ -1,4 +1,5 @@
 using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 

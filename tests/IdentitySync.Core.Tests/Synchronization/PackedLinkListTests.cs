@@ -1,5 +1,5 @@
 using IdentitySync.Internal;
-using IdentitySync.Synchronization;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 

@@ -1,7 +1,15 @@
+using IdentitySync.Orders;
+
+using IdentitySync.JobRuns;
+
+using IdentitySync.Configuration;
+
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 
@@ -831,30 +839,30 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
-        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder>> SaveOrdersAsync(IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder> orders, IReadOnlyList<IdentitySync.Provisioning.OwnerProvisioningState> states, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(IReadOnlyList<ProvisioningOrder> orders, IReadOnlyList<OwnerProvisioningState> states, CancellationToken cancellationToken) =>
             inner.SaveOrdersAsync(orders, states, cancellationToken);
 
-        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<IdentitySync.Provisioning.OrderState>? states, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken) =>
             inner.GetOrdersAsync(resourceType, states, cancellationToken);
 
-        public ValueTask<IdentitySync.Provisioning.ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken) => inner.GetOrderAsync(id, cancellationToken);
+        public ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken) => inner.GetOrderAsync(id, cancellationToken);
 
         public ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken) => inner.GetSourcesAsync(resourceId, cancellationToken);
 
-        public ValueTask<IReadOnlyList<IdentitySync.Provisioning.OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken) =>
             inner.GetProvisioningStatesAsync(resourceType, cancellationToken);
 
-        public ValueTask SaveCategorizationsAsync(IReadOnlyList<IdentitySync.Categorization.AccountCategorization> categorizations, CancellationToken cancellationToken) =>
+        public ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken) =>
             inner.SaveCategorizationsAsync(categorizations, cancellationToken);
 
-        public ValueTask<IReadOnlyList<IdentitySync.Categorization.AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken) =>
             inner.GetCategorizationsAsync(entityType, cancellationToken);
 
-        public ValueTask SaveJobRunAsync(IdentitySync.Jobs.JobRun run, CancellationToken cancellationToken) => inner.SaveJobRunAsync(run, cancellationToken);
+        public ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken) => inner.SaveJobRunAsync(run, cancellationToken);
 
-        public ValueTask<IdentitySync.Jobs.JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) => inner.GetJobRunAsync(id, cancellationToken);
+        public ValueTask<JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken) => inner.GetJobRunAsync(id, cancellationToken);
 
-        public ValueTask<IReadOnlyList<IdentitySync.Jobs.JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken) => inner.GetJobRunsAsync(limit, cancellationToken);
+        public ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken) => inner.GetJobRunsAsync(limit, cancellationToken);
 
         public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken) =>
             inner.GetResourcePageAsync(entityType, afterKey, limit, cancellationToken);

@@ -3,6 +3,8 @@ using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.Configuration;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 
