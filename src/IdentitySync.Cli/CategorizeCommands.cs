@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using IdentitySync.Categorization;
+using IdentitySync.Categorizations;
 using IdentitySync.Storage;
 using Spectre.Console;
-using IdentitySync.Categorizations;
 
 namespace IdentitySync.Cli;
 

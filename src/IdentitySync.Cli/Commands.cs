@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using IdentitySync.ChangeSets;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

@@ -1,9 +1,9 @@
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
+using IdentitySync.Orders;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
-using IdentitySync.Categorizations;
-using IdentitySync.Orders;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing.Data;
 using Spectre.Console;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

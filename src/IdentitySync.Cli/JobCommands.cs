@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
 using IdentitySync.Jobs;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
-using IdentitySync.JobRuns;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Cli;
 

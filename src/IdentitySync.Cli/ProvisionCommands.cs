@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using IdentitySync.Connections.Csv;
+using IdentitySync.Orders;
 using IdentitySync.Provisioning;
 using Spectre.Console;
-using IdentitySync.Orders;
 
 namespace IdentitySync.Cli;
 

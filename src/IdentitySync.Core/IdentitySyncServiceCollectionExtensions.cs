@@ -34,6 +34,14 @@ public static class IdentitySyncServiceCollectionExtensions
             services.AddOptions<IdentitySyncOptions>().ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentitySyncOptions>, IdentitySyncOptionsValidation>());
             services.TryAddSingleton(TimeProvider.System);
+
+            // Callers depend on the store role they use; each resolves to the one registered store.
+            services.TryAddSingleton<IResourceReader>(static provider => StoreOf(provider));
+            services.TryAddSingleton<ISyncStateStore>(static provider => StoreOf(provider));
+            services.TryAddSingleton<ICategorizationStore>(static provider => StoreOf(provider));
+            services.TryAddSingleton<IOrderStore>(static provider => StoreOf(provider));
+            services.TryAddSingleton<IProvenanceStore>(static provider => StoreOf(provider));
+            services.TryAddSingleton<IJobRunStore>(static provider => StoreOf(provider));
             services.TryAddSingleton(static provider => IdentityModelFactory.Create(
                 provider.GetRequiredService<IOptions<IdentitySyncOptions>>().Value,
                 IdentitySyncOptionsValidation.PackageIds(provider.GetServices<IConnectionPackage>())));

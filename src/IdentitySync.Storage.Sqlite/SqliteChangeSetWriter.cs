@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using IdentitySync.ChangeSets;
+using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Storage.Sqlite;
 

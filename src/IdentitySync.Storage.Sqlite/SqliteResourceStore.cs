@@ -1,13 +1,11 @@
-using IdentitySync.Orders;
-
-using IdentitySync.JobRuns;
-
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
+using IdentitySync.Orders;
+using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Storage.Sqlite;
 

@@ -1,5 +1,5 @@
-using IdentitySync.Model;
 using IdentitySync.Configuration;
+using IdentitySync.Model;
 
 namespace IdentitySync.Testing.Data;
 

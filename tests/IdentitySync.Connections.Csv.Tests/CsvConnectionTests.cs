@@ -1,6 +1,6 @@
 using System.Text;
-using IdentitySync.Model;
 using IdentitySync.Configuration;
+using IdentitySync.Model;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

@@ -1,8 +1,8 @@
+using IdentitySync.ChangeSets;
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
-using IdentitySync.Configuration;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

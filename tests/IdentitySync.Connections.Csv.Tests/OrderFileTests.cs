@@ -1,11 +1,11 @@
 using IdentitySync.Categorization;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
+using IdentitySync.Orders;
 using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
-using IdentitySync.Orders;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

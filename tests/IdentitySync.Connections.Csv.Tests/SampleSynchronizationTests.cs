@@ -1,10 +1,10 @@
+using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 using Microsoft.Extensions.Configuration;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

@@ -1,5 +1,5 @@
-using IdentitySync.Storage.Sqlite;
 using IdentitySync.ChangeSets;
+using IdentitySync.Storage.Sqlite;
 
 // A process the durability test kills with SIGKILL in the middle of applying a large change set:
 // it holds the connector lock, writes every insert in one transaction, says how far it got, and

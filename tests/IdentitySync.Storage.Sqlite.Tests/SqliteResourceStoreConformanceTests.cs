@@ -2,19 +2,49 @@ using IdentitySync.Storage.ConformanceTests;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 
-/// <summary>The SQLite store against the store conformance suite, on a file on disk.</summary>
-public sealed class SqliteResourceStoreConformanceTests : ResourceStoreConformanceTests
+/// <summary>A SQLite store in a file on disk, for the store conformance suite; reopening opens the same file.</summary>
+public sealed class SqliteStoreUnderTest : IStoreUnderTest
 {
-    private TemporaryDirectory _directory = null!;
+    private readonly TemporaryDirectory _directory = new();
+    private readonly List<SqliteResourceStore> _opened = [];
 
-    [TearDown]
-    public void DeleteFiles() => _directory.Dispose();
+    /// <inheritdoc />
+    public IResourceStore Create() => Reopen();
 
-    protected override IResourceStore CreateStore()
+    /// <inheritdoc />
+    public IResourceStore Reopen()
     {
-        _directory = new TemporaryDirectory();
-        return new SqliteResourceStore(_directory.File("store.db"));
+        var store = new SqliteResourceStore(_directory.File("store.db"));
+        _opened.Add(store);
+        return store;
     }
 
-    protected override IResourceStore Reopen() => new SqliteResourceStore(_directory.File("store.db"));
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Dispose();
+        }
+
+        _directory.Dispose();
+    }
 }
+
+/// <summary>The SQLite store against the resource-reader role's conformance tests.</summary>
+public sealed class SqliteResourceReaderConformanceTests : ResourceReaderConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the sync-state role's conformance tests.</summary>
+public sealed class SqliteSyncStateStoreConformanceTests : SyncStateStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the categorization role's conformance tests.</summary>
+public sealed class SqliteCategorizationStoreConformanceTests : CategorizationStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the order role's conformance tests.</summary>
+public sealed class SqliteOrderStoreConformanceTests : OrderStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the provenance role's conformance tests.</summary>
+public sealed class SqliteProvenanceStoreConformanceTests : ProvenanceStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the job-run role's conformance tests.</summary>
+public sealed class SqliteJobRunStoreConformanceTests : JobRunStoreConformanceTests<SqliteStoreUnderTest>;

@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using IdentitySync.ChangeSets;
+using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
+using IdentitySync.ChangeSets;
+using IdentitySync.Configuration;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Model;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using IdentitySync.Configuration;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 

@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Testing.Data;
+using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Internal;
 using IdentitySync.Model;
-using IdentitySync.Configuration;
+using IdentitySync.Testing.Data;
 
 namespace IdentitySync.Benchmarks.Micro;
 

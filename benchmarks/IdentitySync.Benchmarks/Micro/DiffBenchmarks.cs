@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Testing.Data;
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
-using IdentitySync.ChangeSets;
+using IdentitySync.Testing.Data;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using IdentitySync.ChangeSets;
 using IdentitySync.Storage;
 using IdentitySync.Storage.Sqlite;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using IdentitySync.Testing.Data;
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
-using IdentitySync.ChangeSets;
+using IdentitySync.Testing.Data;
 
 namespace IdentitySync.Benchmarks.Scenarios;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
+using IdentitySync.Categorizations;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;
 using IdentitySync.Storage;
-using IdentitySync.Categorizations;
 
 namespace IdentitySync.Categorization;
 
@@ -16,14 +16,14 @@ namespace IdentitySync.Categorization;
 public sealed class CategorizationEngine
 {
     private readonly IdentityModel _model;
-    private readonly IResourceStore _store;
+    private readonly ICategorizationStore _store;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="CategorizationEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
     /// <param name="store">The store.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public CategorizationEngine(IdentityModel model, IResourceStore store, TimeProvider? timeProvider = null)
+    public CategorizationEngine(IdentityModel model, ICategorizationStore store, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);

@@ -8,7 +8,7 @@ namespace IdentitySync.Categorization;
 /// The resources and links expressions read, loaded from the store on first use: values by property,
 /// navigation by association, in both directions.
 /// </summary>
-internal sealed class ResourceGraph(IdentityModel model, IResourceStore store)
+internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
 {
     private readonly Dictionary<string, Dictionary<long, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Association, bool FromFirst), Dictionary<long, List<long>>> _links = [];

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using IdentitySync.Storage;
 using IdentitySync.JobRuns;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Jobs;
 
@@ -13,13 +13,13 @@ namespace IdentitySync.Jobs;
 public sealed class JobRunner
 {
     private static readonly ConcurrentDictionary<string, byte> s_running = new(StringComparer.OrdinalIgnoreCase);
-    private readonly IResourceStore _store;
+    private readonly IJobRunStore _store;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="JobRunner"/> class.</summary>
     /// <param name="store">Where runs are kept.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public JobRunner(IResourceStore store, TimeProvider? timeProvider = null)
+    public JobRunner(IJobRunStore store, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;

@@ -1,9 +1,8 @@
-using IdentitySync.Orders;
-
 using System.Globalization;
-using IdentitySync.Provisioning;
 using IdentitySync.Connections;
 using IdentitySync.JobRuns;
+using IdentitySync.Orders;
+using IdentitySync.Provisioning;
 
 namespace IdentitySync.Jobs;
 

@@ -1,6 +1,6 @@
-using IdentitySync.Synchronization;
-using IdentitySync.JobRuns;
 using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
+using IdentitySync.Synchronization;
 
 namespace IdentitySync.Jobs;
 

@@ -1,6 +1,5 @@
-using IdentitySync.Orders;
-
 using IdentitySync.Connections;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Provisioning;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using IdentitySync.Categorization;
+using IdentitySync.Categorizations;
 using IdentitySync.Connections;
 using IdentitySync.Model;
-using IdentitySync.Storage;
-using IdentitySync.Categorizations;
 using IdentitySync.Orders;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Provisioning;
 

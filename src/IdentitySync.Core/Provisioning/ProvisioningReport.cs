@@ -1,6 +1,6 @@
 using System.Text.Json;
-using IdentitySync.Internal;
 using IdentitySync.Connections;
+using IdentitySync.Internal;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Provisioning;

@@ -1,6 +1,6 @@
+using IdentitySync.ChangeSets;
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Provisioning;
 

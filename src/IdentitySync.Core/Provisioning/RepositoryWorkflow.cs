@@ -1,12 +1,10 @@
-using IdentitySync.Orders;
-
-using IdentitySync.Connections;
-
 using System.Globalization;
-using IdentitySync.Model;
-using IdentitySync.Storage;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
+using IdentitySync.Connections;
+using IdentitySync.Model;
+using IdentitySync.Orders;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Provisioning;
 

@@ -1,13 +1,12 @@
-using IdentitySync.Orders;
-
 using System.Text;
 using IdentitySync.Categorization;
-using IdentitySync.Internal;
-using IdentitySync.Model;
-using IdentitySync.Rules;
-using IdentitySync.Storage;
 using IdentitySync.Categorizations;
 using IdentitySync.Connections;
+using IdentitySync.Internal;
+using IdentitySync.Model;
+using IdentitySync.Orders;
+using IdentitySync.Rules;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Provisioning;
 
@@ -73,7 +72,7 @@ internal sealed class TypeEvaluator
 
     public int AccountCount => _accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count;
 
-    public static async Task<TypeEvaluator> CreateAsync(IdentityModel model, ResourceType type, ResourceGraph graph, IResourceStore store, OrderIndex orders, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<TypeEvaluator> CreateAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var owners = await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now);
@@ -612,7 +611,7 @@ internal sealed class TypeEvaluator
         return arguments;
     }
 
-    private async Task LoadAsync(IResourceStore store, CancellationToken cancellationToken)
+    private async Task LoadAsync(ICategorizationStore store, CancellationToken cancellationToken)
     {
         foreach (var expression in OwnerExpressions())
         {

@@ -1,11 +1,9 @@
-using IdentitySync.Orders;
-
-using IdentitySync.JobRuns;
-
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
+using IdentitySync.Orders;
 
 namespace IdentitySync.Storage;
 

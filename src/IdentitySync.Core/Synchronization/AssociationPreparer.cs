@@ -1,8 +1,8 @@
 using System.Text;
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
 using IdentitySync.Internal;
 using IdentitySync.Model;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

@@ -1,9 +1,9 @@
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 
@@ -14,7 +14,7 @@ namespace IdentitySync.Synchronization;
 public sealed partial class SyncEngine
 {
     private readonly IdentityModel _model;
-    private readonly IResourceStore _store;
+    private readonly ISyncStateStore _store;
     private readonly Dictionary<string, IConnectionPackage> _packages;
     private readonly SyncEngineOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -29,7 +29,7 @@ public sealed partial class SyncEngine
     /// <param name="logger">The logger.</param>
     public SyncEngine(
         IdentityModel model,
-        IResourceStore store,
+        ISyncStateStore store,
         IEnumerable<IConnectionPackage> packages,
         SyncEngineOptions? options = null,
         TimeProvider? timeProvider = null,
@@ -291,7 +291,7 @@ public sealed partial class SyncEngine
         return problems.Count == 0 ? null : string.Join(Environment.NewLine, problems);
     }
 
-    internal IResourceStore Store => _store;
+    internal ISyncStateStore Store => _store;
 
     internal IdentityModel Model => _model;
 

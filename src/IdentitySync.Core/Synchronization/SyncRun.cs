@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Synchronization;
 

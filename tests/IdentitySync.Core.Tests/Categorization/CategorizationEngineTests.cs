@@ -1,10 +1,10 @@
 using IdentitySync.Categorization;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Testing;
-using IdentitySync.Categorizations;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Categorization;
 

@@ -1,3 +1,4 @@
+using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Model;
@@ -9,7 +10,6 @@ using IdentitySync.Tests.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.DependencyInjection;
 
@@ -25,6 +25,27 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
         services.AddIdentitySync(b => b.AddConnectionPackage<CsvPackage>());
 
         Assert.That(services, Has.Count.EqualTo(count));
+    }
+
+    [Test]
+    public void AddIdentitySync_EveryStoreRole_ResolvesToTheOneRegisteredStore()
+    {
+        var services = new ServiceCollection();
+        services.AddIdentitySync(b => b.UseInMemoryStore());
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IResourceStore>();
+
+        object[] roles =
+        [
+            provider.GetRequiredService<IResourceReader>(),
+            provider.GetRequiredService<ISyncStateStore>(),
+            provider.GetRequiredService<ICategorizationStore>(),
+            provider.GetRequiredService<IOrderStore>(),
+            provider.GetRequiredService<IProvenanceStore>(),
+            provider.GetRequiredService<IJobRunStore>(),
+        ];
+
+        Assert.That(roles, Has.All.SameAs(store));
     }
 
     [Test]

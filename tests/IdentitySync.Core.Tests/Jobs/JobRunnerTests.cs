@@ -1,8 +1,8 @@
+using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
 using IdentitySync.Jobs;
 using IdentitySync.Synchronization;
 using IdentitySync.Tests.Synchronization;
-using IdentitySync.ChangeSets;
-using IdentitySync.JobRuns;
 
 namespace IdentitySync.Tests.Jobs;
 

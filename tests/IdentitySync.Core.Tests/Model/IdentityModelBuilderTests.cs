@@ -1,6 +1,6 @@
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Tests.Samples;
-using IdentitySync.Configuration;
 
 namespace IdentitySync.Tests.Model;
 

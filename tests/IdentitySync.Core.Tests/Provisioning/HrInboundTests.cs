@@ -1,17 +1,15 @@
-using IdentitySync.Orders;
-
-using IdentitySync.JobRuns;
-
 using IdentitySync.Categorization;
+using IdentitySync.Categorizations;
 using IdentitySync.Configuration;
+using IdentitySync.Connections;
+using IdentitySync.JobRuns;
 using IdentitySync.Jobs;
 using IdentitySync.Model;
+using IdentitySync.Orders;
 using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
-using IdentitySync.Categorizations;
-using IdentitySync.Connections;
 
 namespace IdentitySync.Tests.Provisioning;
 

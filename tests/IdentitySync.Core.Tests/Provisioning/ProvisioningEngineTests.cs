@@ -1,8 +1,8 @@
 using IdentitySync.Configuration;
-using IdentitySync.Provisioning;
-using IdentitySync.Testing;
 using IdentitySync.Connections;
 using IdentitySync.Orders;
+using IdentitySync.Provisioning;
+using IdentitySync.Testing;
 
 namespace IdentitySync.Tests.Provisioning;
 

@@ -2,11 +2,11 @@ using IdentitySync.Categorization;
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Model;
+using IdentitySync.Orders;
 using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
-using IdentitySync.Orders;
 
 namespace IdentitySync.Tests.Provisioning;
 

@@ -1,5 +1,5 @@
-using IdentitySync.Jobs;
 using IdentitySync.JobRuns;
+using IdentitySync.Jobs;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Tests.Provisioning;

@@ -1,6 +1,6 @@
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Rules;
-using IdentitySync.Configuration;
 
 namespace IdentitySync.Tests.Rules;
 

@@ -1,5 +1,5 @@
-using IdentitySync.Synchronization;
 using IdentitySync.ChangeSets;
+using IdentitySync.Synchronization;
 
 namespace IdentitySync.Tests.Synchronization;
 

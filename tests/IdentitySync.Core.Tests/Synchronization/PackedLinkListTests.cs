@@ -1,5 +1,5 @@
-using IdentitySync.Internal;
 using IdentitySync.ChangeSets;
+using IdentitySync.Internal;
 
 namespace IdentitySync.Tests.Synchronization;
 

@@ -1,15 +1,12 @@
-using IdentitySync.Orders;
-
-using IdentitySync.JobRuns;
-
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
-
+using IdentitySync.JobRuns;
 using IdentitySync.Model;
+using IdentitySync.Orders;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
-using IdentitySync.Categorizations;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
+using IdentitySync.ChangeSets;
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
-using IdentitySync.Configuration;
-using IdentitySync.ChangeSets;
 
 namespace IdentitySync.Tests.Synchronization;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using IdentitySync.Testing;
 using IdentitySync.ChangeSets;
+using IdentitySync.Testing;
 
 namespace IdentitySync.Tests.Synchronization;
 

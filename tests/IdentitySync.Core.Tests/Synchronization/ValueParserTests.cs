@@ -1,7 +1,7 @@
 using System.Text;
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Synchronization;
-using IdentitySync.Configuration;
 
 namespace IdentitySync.Tests.Synchronization;
 

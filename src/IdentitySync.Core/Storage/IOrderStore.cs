@@ -1,0 +1,37 @@
+using IdentitySync.Orders;
+
+namespace IdentitySync.Storage;
+
+/// <summary>Keeps provisioning orders and what the rules asked for each owner (provisioning states).</summary>
+public interface IOrderStore
+{
+    /// <summary>Keeps provisioning orders and owners' provisioning states together, all or none: new orders (id 0) get the next ids, others replace the order with their id.</summary>
+    /// <param name="orders">The orders.</param>
+    /// <param name="states">The provisioning states, replacing those of the same resource type and owner.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>The orders as saved, with their ids.</returns>
+    ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(
+        IReadOnlyList<ProvisioningOrder> orders,
+        IReadOnlyList<OwnerProvisioningState> states,
+        CancellationToken cancellationToken);
+
+    /// <summary>Reads orders, oldest first.</summary>
+    /// <param name="resourceType">Only this resource type's orders; all when <see langword="null"/>.</param>
+    /// <param name="states">Only orders in these states; all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The orders, by id.</returns>
+    ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken);
+
+    /// <summary>Reads an order by id.</summary>
+    /// <param name="id">The order's id.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The order, or <see langword="null"/>.</returns>
+    ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Reads the owners' provisioning states of a resource type.</summary>
+    /// <param name="resourceType">The resource type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The states, in no particular order.</returns>
+    ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken);
+
+}

@@ -1,0 +1,53 @@
+namespace IdentitySync.Storage;
+
+/// <summary>Reads resources and links: the read-only role of a store, for reports and read APIs.</summary>
+public interface IResourceReader
+{
+    /// <summary>Counts the resources of an entity type.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The count.</returns>
+    ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken);
+
+    /// <summary>Counts the links of an association.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The count.</returns>
+    ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken);
+
+    /// <summary>Streams the resources of an entity type.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resources, in no particular order.</returns>
+    IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken);
+
+    /// <summary>Finds a resource by its primary key.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="key">The primary key's value.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resource, or <see langword="null"/>.</returns>
+    ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken);
+
+    /// <summary>Reads a page of an entity type's resources in key order (ordinal), after a given key.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="afterKey">The last key of the previous page, or <see langword="null"/> for the first page.</param>
+    /// <param name="limit">The most resources to return.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The page; fewer than <paramref name="limit"/> resources on the last page.</returns>
+    ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Reads the resources linked to one resource through an association, in either direction.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="resourceId">The resource's id.</param>
+    /// <param name="direction">Which side the resource is on.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The linked resources, in key order.</returns>
+    ValueTask<IReadOnlyList<StoredResource>> GetLinkedResourcesAsync(string association, long resourceId, LinkDirection direction, CancellationToken cancellationToken);
+
+    /// <summary>Streams the links of an association.</summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The links, in no particular order.</returns>
+    IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
+
+}

@@ -1,0 +1,35 @@
+using IdentitySync.JobRuns;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every store does with job runs (<see cref="IJobRunStore"/>); each store's test project derives a fixture.</summary>
+/// <typeparam name="TStore">Creates and reopens the store under test.</typeparam>
+public abstract class JobRunStoreConformanceTests<TStore> : StoreConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
+{
+    /// <summary>Job runs are kept, replaced by id, and listed newest first.</summary>
+    [Test]
+    public async Task JobRuns_SavedAndUpdated_AreReadBackNewestFirst()
+    {
+        var day = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+        var first = new JobRun("r1", "nightly", day, JobStatus.Blocked, [new("synchronize AD", JobTaskStatus.Blocked, "Blocked by ...", TimeSpan.FromSeconds(3))], ["08:00 started"]);
+        var second = new JobRun("r2", "nightly", day.AddDays(1), JobStatus.Succeeded, [new("synchronize AD", JobTaskStatus.Succeeded, null, TimeSpan.FromSeconds(2))], []);
+
+        await Store.SaveJobRunAsync(first, None);
+        await Store.SaveJobRunAsync(second, None);
+        await Store.SaveJobRunAsync(first with { Status = JobStatus.Succeeded }, None);
+
+        var reopened = Reopen();
+        var latest = await reopened.GetJobRunsAsync(10, None);
+        var one = await reopened.GetJobRunAsync("r1", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(latest.Select(static r => (r.Id, r.Status)), Is.EqualTo(new[] { ("r2", JobStatus.Succeeded), ("r1", JobStatus.Succeeded) }));
+            Assert.That(one!.Tasks, Is.EqualTo(first.Tasks));
+            Assert.That(one.Log, Is.EqualTo(first.Log));
+            Assert.That(one.StartedAt, Is.EqualTo(day));
+            Assert.That(await reopened.GetJobRunAsync("nope", None), Is.Null);
+            Assert.That(await reopened.GetJobRunsAsync(1, None), Has.Count.EqualTo(1));
+        });
+    }
+}

@@ -1,0 +1,62 @@
+using IdentitySync.Orders;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every store does with orders and provisioning states (<see cref="IOrderStore"/>); each store's test project derives a fixture.</summary>
+/// <typeparam name="TStore">Creates and reopens the store under test.</typeparam>
+public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
+{
+    /// <summary>Orders get increasing ids, keep every value shape, are replaced by id and filtered by type and state; states replace per owner.</summary>
+    [Test]
+    public async Task Orders_AndProvisioningStates_RoundTrip()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        var added = new ProvisioningOrder
+        {
+            ChangeType = OrderChangeType.Added,
+            Connector = "AD",
+            ResourceType = "AD_User",
+            Owner = new OrderOwner(7, "E7", "Zoë Martin"),
+            Changes = new Dictionary<string, object?> { ["Sam"] = "zmartin", ["Proxies"] = new[] { "smtp:a", "sip:b" }, ["Manager"] = null },
+            Navigation = new Dictionary<string, NavigationChange> { ["MemberOf"] = new(["Staff"], ["Old"]) },
+            Arguments = new Dictionary<string, string> { ["Sam"] = "zmartin" },
+            Reason = "because",
+            State = OrderState.Pending,
+            CreatedAt = at,
+            StateChangedAt = at,
+            History = [new(OrderState.Pending, at, "generated")],
+        };
+        var deleted = added with { ChangeType = OrderChangeType.Deleted, ResourceType = "App_User", Owner = null, Resource = new(9, "u9", new Dictionary<string, object?> { ["Login"] = "u9" }) };
+        var state = new OwnerProvisioningState("AD_User", 7, ulong.MaxValue, true, new Dictionary<string, object?> { ["Sam"] = "zmartin", ["Proxies"] = new[] { "a" } },
+            new Dictionary<string, IReadOnlyList<string>> { ["MemberOf"] = ["Staff"] });
+
+        var saved = await Store.SaveOrdersAsync([added, deleted], [state], None);
+        await Store.SaveOrdersAsync([saved[0].MoveTo(OrderState.Executed, at.AddHours(1), "applied"), added], [state with { Entitled = false }], None);
+        var reopened = Reopen();
+        var all = await reopened.GetOrdersAsync(null, null, None);
+        var executed = await reopened.GetOrdersAsync("ad_user", [OrderState.Executed], None);
+        var none = await reopened.GetOrdersAsync(null, [], None);
+        var first = (await reopened.GetOrderAsync(saved[0].Id, None))!;
+        var states = await reopened.GetProvisioningStatesAsync("ad_user", None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(saved.Select(static o => o.Id), Is.EqualTo(new long[] { 1, 2 }));
+            Assert.That(all.Select(static o => (o.Id, o.State)), Is.EqualTo(new[] { (1L, OrderState.Executed), (2L, OrderState.Pending), (3L, OrderState.Pending) }));
+            Assert.That(executed.Select(static o => o.Id), Is.EqualTo(new long[] { 1 }));
+            Assert.That(none, Is.Empty);
+            Assert.That(first.Changes["Sam"], Is.EqualTo("zmartin"));
+            Assert.That(first.Changes["Proxies"], Is.EqualTo(new[] { "smtp:a", "sip:b" }));
+            Assert.That(first.Changes["Manager"], Is.Null);
+            Assert.That(first.Navigation["MemberOf"].Removed, Is.EqualTo(new[] { "Old" }));
+            Assert.That((first.Owner, first.CreatedAt, first.History.Count), Is.EqualTo((new OrderOwner(7, "E7", "Zoë Martin"), at, 2)));
+            Assert.That(all[1].Resource!.Values["Login"], Is.EqualTo("u9"));
+            Assert.That(await reopened.GetOrderAsync(99, None), Is.Null);
+            Assert.That(states.Select(static s => (s.OwnerId, s.InputDigest, s.Entitled)), Is.EqualTo(new[] { (7L, ulong.MaxValue, false) }));
+            Assert.That(states[0].Values["Proxies"], Is.EqualTo(new[] { "a" }));
+            Assert.That(states[0].Links["MemberOf"], Is.EqualTo(new[] { "Staff" }));
+        });
+    }
+
+}

@@ -1,0 +1,134 @@
+using IdentitySync.ChangeSets;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every store does with resources and links (<see cref="IResourceReader"/>), written through a change set; each store's test project derives a fixture.</summary>
+/// <typeparam name="TStore">Creates and reopens the store under test.</typeparam>
+public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
+{
+    /// <summary>Every value type comes back as written, after a reopen.</summary>
+    [Test]
+    public async Task Apply_ValuesOfEveryType_RoundTrip()
+    {
+        object?[] values =
+        [
+            "Zoë \"x\"", 42, 9_000_000_000L, true, new DateTime(2024, 2, 29, 10, 15, 0, DateTimeKind.Utc),
+            new Guid("6F9619FF-8B86-D011-B42D-00C04FC964FF"), 0.25, new byte[] { 0, 1, 255 }, new object[] { "a", "b" }, null,
+        ];
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", values, digest: ulong.MaxValue)], None).AsTask());
+
+        var found = await Reopen().FindResourceAsync("User", "u1", None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found!.Values, Is.EqualTo(values));
+            Assert.That(found.Digest, Is.EqualTo(ulong.MaxValue));
+            Assert.That(found.EntityType, Is.EqualTo("User"));
+        });
+    }
+
+
+    /// <summary>Links resolve by key (including resources inserted in the same transaction) and follow both ways.</summary>
+    [Test]
+    public async Task Links_AddedAndRemoved_AreReadableBothWays()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"])], None);
+            await w.AddLinksAsync(Membership, [new("staff", "u1"), new("staff", "u2"), new("admins", "u2"), new("admins", "u2")], None);
+        });
+        await ApplyAsync("AD", 1, w => w.RemoveLinksAsync(Membership, [new("staff", "u1")], None).AsTask());
+
+        var staff = await Store.FindResourceAsync("Group", "staff", None);
+        var u2 = await Store.FindResourceAsync("User", "u2", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.CountLinksAsync("Membership", None), Is.EqualTo(2));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", staff!.Id, LinkDirection.FirstToSecond, None)).Select(static r => r.Key), Is.EqualTo(new[] { "u2" }));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", u2!.Id, LinkDirection.SecondToFirst, None)).Select(static r => (r.EntityType, r.Key)), Is.EqualTo(new[] { ("Group", "admins"), ("Group", "staff") }));
+        });
+    }
+
+
+    /// <summary>Hundreds of links in one call (stores may write them in runs), with repeats and links already held, are each held once.</summary>
+    [Test]
+    public async Task Links_ManyInOneCall_AreEachHeldOnce()
+    {
+        var users = Enumerable.Range(0, 150).Select(static i => $"u{i:000}").ToList();
+        var first = users.SelectMany(static u => new LinkChange[] { new("staff", u), new("admins", u) }).ToList();
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [.. users.Select(static u => Change(u, [u]))], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"]), Change("guests", ["Guests"])], None);
+            await w.AddLinksAsync(Membership, [.. first, .. first.Take(10)], None);
+        });
+
+        // Again the staff links (held already) and every user into guests.
+        await ApplyAsync("AD", 1, w => w.AddLinksAsync(Membership, [.. users.Select(static u => new LinkChange("guests", u)), .. first.Where(static l => l.FirstKey == "staff")], None).AsTask());
+
+        var u149 = await Store.FindResourceAsync("User", "u149", None);
+        var guests = await Store.FindResourceAsync("Group", "guests", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.CountLinksAsync("Membership", None), Is.EqualTo(450));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", u149!.Id, LinkDirection.SecondToFirst, None)).Select(static r => r.Key), Is.EqualTo(new[] { "admins", "guests", "staff" }));
+            Assert.That((await Store.GetLinkedResourcesAsync("Membership", guests!.Id, LinkDirection.FirstToSecond, None)).Select(static r => r.Key), Is.EqualTo(users));
+        });
+    }
+
+
+    /// <summary>Deleting a resource deletes every link that touches it, on either side.</summary>
+    [Test]
+    public async Task Delete_ResourceWithLinks_RemovesItsLinks()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+            await w.AddLinksAsync(Membership, [new("staff", "u1"), new("staff", "u2")], None);
+        });
+
+        await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u1"], None).AsTask());
+
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync("Membership", None))
+        {
+            links.Add(link);
+        }
+
+        var u2 = await Store.FindResourceAsync("User", "u2", None);
+        Assert.That(links.Select(static l => l.SecondId), Is.EqualTo(new[] { u2!.Id }));
+    }
+
+
+    /// <summary>Pages follow key order without gaps or repeats.</summary>
+    [Test]
+    public async Task GetResourcePage_ManyResources_PagesInKeyOrder()
+    {
+        var keys = Enumerable.Range(0, 25).Select(static i => $"k{i:00}").Reverse().ToList();
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [.. keys.Select(k => Change(k, [k]))], None).AsTask());
+
+        var pages = new List<IReadOnlyList<string>>();
+        string? after = null;
+        while (true)
+        {
+            var page = await Store.GetResourcePageAsync("User", after, 10, None);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages.Add([.. page.Select(static r => r.Key)]);
+            after = page[^1].Key;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.Select(static p => p.Count), Is.EqualTo(new[] { 10, 10, 5 }));
+            Assert.That(pages.SelectMany(static p => p), Is.EqualTo(keys.Order(StringComparer.Ordinal)));
+        });
+    }
+
+}

@@ -1,0 +1,188 @@
+using IdentitySync.ChangeSets;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every store does with connector state, change-set apply, blocked change sets and the run lock (<see cref="ISyncStateStore"/>); each store's test project derives a fixture.</summary>
+/// <typeparam name="TStore">Creates and reopens the store under test.</typeparam>
+public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
+{
+    /// <summary>Resources streamed for comparison are the resources streamed for reading, values included.</summary>
+    [Test]
+    public async Task GetResourcesToCompare_GivesWhatGetResourcesGives()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one", 1], digest: 5), Change("u2", [null, new object[] { "a", "b" }], digest: 6)], None).AsTask());
+
+        var read = new List<string>();
+        await foreach (var resource in Reopen().GetResourcesAsync("User", None))
+        {
+            read.Add($"{resource.Id}|{resource.Key}|{resource.Digest}|{string.Join(",", resource.Values.Select(Describe))}");
+        }
+
+        var compared = new List<string>();
+        await foreach (var resource in Reopen().GetResourcesToCompareAsync("User", None))
+        {
+            compared.Add($"{resource.Id}|{resource.Key}|{resource.Digest}|{string.Join(",", resource.Values.Select(Describe))}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(compared.Order(), Is.EqualTo(read.Order()));
+            Assert.That(read, Has.Count.EqualTo(2));
+            Assert.That(read.Order().First(), Does.EndWith("|u1|5|one,1"));
+        });
+
+        static string Describe(object? value) => value is object[] items ? "[" + string.Join(";", items) + "]" : value?.ToString() ?? "null";
+    }
+
+
+    /// <summary>Inserts, updates and deletes become visible together at commit, with the connector's new state.</summary>
+    [Test]
+    public async Task Apply_InsertUpdateDelete_CommitsAllWithTheState()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], None).AsTask());
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.UpdateAsync("User", [Change("u1", ["uno"], digest: 7)], None);
+            await w.DeleteAsync("User", ["u2"], None);
+            await w.InsertAsync("User", [Change("u4", ["four"])], None);
+        }, new ConnectorState(2, "batch-2", ["batch-2"], null));
+
+        var state = await Store.GetConnectorStateAsync("AD", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1", "u3", "u4" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", None))!.Values, Is.EqualTo(new object[] { "uno" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", None))!.Digest, Is.EqualTo(7));
+            Assert.That(await Store.CountResourcesAsync("User", None), Is.EqualTo(3));
+            Assert.That((state.Version, state.LastBatchId, state.IncrementalBatchIds), Is.EqualTo((2L, "batch-2", new[] { "batch-2" })));
+            Assert.That(await Store.GetConnectorStateAsync("HR", None), Is.EqualTo(ConnectorState.Empty));
+        });
+    }
+
+
+    /// <summary>A writer disposed without commit leaves nothing behind.</summary>
+    [Test]
+    public async Task Apply_DisposedWithoutCommit_ChangesNothing()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], None).AsTask());
+
+        await using (var writer = await Store.BeginApplyAsync("AD", 1, None))
+        {
+            await writer.InsertAsync("User", [Change("u2", ["two"])], None);
+            await writer.UpdateAsync("User", [Change("u1", ["changed"])], None);
+            await writer.InsertAsync("Group", [Change("g1", ["new type"])], None);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1" }));
+            Assert.That((await Store.FindResourceAsync("User", "u1", None))!.Values, Is.EqualTo(new object[] { "one" }));
+            Assert.That(await Store.CountResourcesAsync("Group", None), Is.Zero);
+            Assert.That((await Store.GetConnectorStateAsync("AD", None)).Version, Is.EqualTo(1));
+        });
+    }
+
+
+    /// <summary>A change set computed against another version is refused.</summary>
+    [Test]
+    public async Task BeginApply_StaleVersion_IsRefused()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], None).AsTask());
+
+        var exception = Assert.ThrowsAsync<StoreConflictException>(async () => await Store.BeginApplyAsync("AD", 0, None));
+
+        Assert.That(exception!.Message, Is.EqualTo("Connector 'AD' changed since the change set was computed (version 0, now 1); synchronize again."));
+    }
+
+
+    /// <summary>Inserting an existing key, or updating or deleting a missing one, is a conflict.</summary>
+    [Test]
+    public async Task Apply_InconsistentChange_IsAConflict()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], None).AsTask());
+        await using var writer = await Store.BeginApplyAsync("AD", 1, None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.InsertAsync("User", [Change("u1", ["again"])], None));
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.UpdateAsync("User", [Change("nobody", ["x"])], None));
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.DeleteAsync("User", ["nobody"], None));
+        });
+    }
+
+
+    /// <summary>A blocked change set is kept with every value and change, and cleared.</summary>
+    [Test]
+    public async Task BlockedChangeSet_KeptAndCleared_RoundTrips()
+    {
+        var changeSet = new ChangeSet(
+            "AD",
+            SyncMode.Complete,
+            "abc",
+            3,
+            new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero),
+            [new EntityTypeChanges(
+                "User",
+                [Change("u9", ["nine", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc)])],
+                [new ResourceChange("u1", 5, ["uno", 3], [new PropertyChange("Name", "one", "uno"), new PropertyChange("Count", null, 3)], 12)],
+                [new ResourceChange("u2", 6, ["two", null], [], 0)],
+                40)],
+            [new AssociationChanges(Membership, [new LinkChange("staff", "u9")], [new LinkChange("staff", "u2")], 7)]);
+
+        await Store.SetBlockedChangeSetAsync("AD", changeSet, None);
+        var kept = (await Reopen().GetConnectorStateAsync("AD", None)).Blocked;
+        await Store.SetBlockedChangeSetAsync("AD", null, None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(kept?.Connector, Is.EqualTo("AD"), "the blocked change set was kept");
+            Assert.That(kept!.EntityTypes[0].Updated[0].Changes, Is.EqualTo(changeSet.EntityTypes[0].Updated[0].Changes));
+            Assert.That(kept.EntityTypes[0].Inserted[0].Values, Is.EqualTo(changeSet.EntityTypes[0].Inserted[0].Values));
+            Assert.That(kept.EntityTypes[0].Deleted[0].Values, Is.EqualTo(new object?[] { "two", null }));
+            Assert.That((kept.BatchId, kept.BaseVersion, kept.CreatedAt, kept.EntityTypes[0].Unchanged), Is.EqualTo(("abc", 3L, changeSet.CreatedAt, 40L)));
+            Assert.That(kept.Associations[0], Is.EqualTo(changeSet.Associations[0]).Using<AssociationChanges>((a, b) =>
+                a.Association == b.Association && a.Added.SequenceEqual(b.Added) && a.Removed.SequenceEqual(b.Removed) && a.Unchanged == b.Unchanged));
+            Assert.That((await Store.GetConnectorStateAsync("AD", None)).Blocked, Is.Null);
+        });
+    }
+
+
+    /// <summary>One run per connector: a second lock is refused at once, and free again once released.</summary>
+    [Test]
+    public async Task LockConnector_WhileHeld_IsRefusedThenFreed()
+    {
+        var first = await Store.LockConnectorAsync("AD", None);
+
+        Assert.ThrowsAsync<ConnectorBusyException>(async () => await Store.LockConnectorAsync("AD", None));
+        await using (await Store.LockConnectorAsync("HR", None))
+        {
+        }
+
+        await first.DisposeAsync();
+        await using var again = await Store.LockConnectorAsync("AD", None);
+        Assert.That(again, Is.Not.SameAs(first));
+    }
+
+
+    /// <summary>Readers see the committed state while a change set is being written.</summary>
+    [Test]
+    public async Task Read_DuringAnOpenApply_SeesTheCommittedState()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"])], None).AsTask());
+        await using var writer = await Store.BeginApplyAsync("AD", 1, None);
+        await writer.InsertAsync("User", [Change("u2", ["two"])], None);
+        await writer.UpdateAsync("User", [Change("u1", ["changed"])], None);
+
+        var during = await Task.Run(async () => (await KeysAsync("User"), (await Store.FindResourceAsync("User", "u1", None))!.Values[0]));
+        await writer.CommitAsync(new ConnectorState(2, null, [], null), None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(during, Is.EqualTo((new[] { "u1" }, (object)"one")));
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1", "u2" }));
+        });
+    }
+
+}
