@@ -49,7 +49,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
     public Command Orders()
     {
         var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfil and verify them.");
-        var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Errored, Verified, Error).", AllowMultipleArgumentsPerToken = true };
+        var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Error, Verified, Error).", AllowMultipleArgumentsPerToken = true };
         var list = new Command("list", "List orders, oldest first.") { states };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
@@ -138,7 +138,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
 
         var failId = new Argument<long>("id") { Description = "The ticket's order id." };
         var message = new Option<string>("--message") { Description = "What went wrong.", Required = true };
-        var fail = new Command("fail", "Report a ticket failed: the order is errored, and generated again while the rules still ask for it.") { failId, message };
+        var fail = new Command("fail", "Report a ticket failed: the order moves to Error, and generated again while the rules still ask for it.") { failId, message };
         fail.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -196,7 +196,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
 
     internal static void PrintFulfilment(IAnsiConsole console, FulfillmentReport report) =>
         console.MarkupLine($"Fulfilment: {report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} ticket(s) opened, "
-            + $"{report.Errored} errored, {report.Retrying} to retry, {report.Collected} result(s) collected, {report.TimedOut} timed out.");
+            + $"{report.Failed} failed, {report.Retrying} to retry, {report.Collected} result(s) collected, {report.TimedOut} timed out.");
 
     internal static void PrintOrders(IAnsiConsole console, IReadOnlyList<ProvisioningOrder> orders)
     {

@@ -182,9 +182,10 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
-                INSERT INTO connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint) VALUES ($c, $v, $l, $i, $b, $f)
+                INSERT INTO connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks) VALUES ($c, $v, $l, $i, $b, $f, $w)
                 ON CONFLICT (connector) DO UPDATE SET version = excluded.version, last_batch = excluded.last_batch,
-                    incremental_batches = excluded.incremental_batches, blocked = excluded.blocked, export_fingerprint = excluded.export_fingerprint;
+                    incremental_batches = excluded.incremental_batches, blocked = excluded.blocked, export_fingerprint = excluded.export_fingerprint,
+                    watermarks = excluded.watermarks;
                 """;
             command.Parameters.AddWithValue("$c", _connector);
             command.Parameters.AddWithValue("$v", state.Version);
@@ -192,6 +193,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.Parameters.AddWithValue("$i", JsonSerializer.Serialize(state.IncrementalBatchIds));
             command.Parameters.AddWithValue("$b", state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked));
             command.Parameters.AddWithValue("$f", (object?)state.ExportFingerprint ?? DBNull.Value);
+            command.Parameters.AddWithValue("$w", state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks));
             command.ExecuteNonQuery();
         }
 

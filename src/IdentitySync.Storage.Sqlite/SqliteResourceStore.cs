@@ -517,7 +517,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     internal static ConnectorState ReadState(SqliteConnection connection, string connector)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, last_batch, incremental_batches, blocked, export_fingerprint FROM connector_state WHERE connector = $c";
+        command.CommandText = "SELECT version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks FROM connector_state WHERE connector = $c";
         command.Parameters.AddWithValue("$c", connector);
         using var reader = command.ExecuteReader();
         if (!reader.Read())
@@ -532,6 +532,7 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
             reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
         {
             ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Watermarks = ChangeSetSerializer.DeserializeWatermarks(reader.IsDBNull(5) ? null : reader.GetString(5)),
         };
     }
 

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 8;
+    public const int CurrentVersion = 9;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -57,6 +57,14 @@ internal static class SqliteSchema
 
         // 8: the fingerprint of the complete export last applied, so that the same export again is skipped.
         static c => Execute(c, "ALTER TABLE connector_state ADD COLUMN export_fingerprint TEXT;"),
+
+        // 9: each table's incremental watermark, kept with the applied change set; and one error state for
+        // orders: 'Errored' (a reported failure) became 'Error' (decision 49), in the column and the JSON.
+        static c => Execute(c, """
+            ALTER TABLE connector_state ADD COLUMN watermarks TEXT;
+            UPDATE orders SET state = 'Error', ord = CAST(replace(CAST(ord AS TEXT), '"state":"Errored"', '"state":"Error"') AS BLOB)
+                WHERE state = 'Errored' OR instr(CAST(ord AS TEXT), '"state":"Errored"') > 0;
+            """),
     ];
 
     public static void Open(SqliteConnection connection, string path)

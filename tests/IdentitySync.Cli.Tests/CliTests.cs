@@ -432,7 +432,7 @@ public sealed class CliTests
             Assert.That(File.ReadAllLines(csv)[0], Does.StartWith("id,createdAt,state,connector,resourceType,changeType"));
             Assert.That(JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetArrayLength(), Is.EqualTo(7));
             Assert.That(done.Output.Trim(), Is.EqualTo("Order 48: Executed."));
-            Assert.That(failed.Output.Trim(), Is.EqualTo("Order 49: Errored."));
+            Assert.That(failed.Output.Trim(), Is.EqualTo("Order 49: Error."));
             Assert.That(notATicket.ExitCode, Is.EqualTo(2));
             Assert.That(notATicket.Error.Trim(), Is.EqualTo("Order 44 is not an open ticket (it is Transmitted, fulfilled by a connection); list them with 'tickets list'."));
             Assert.That(badFormat.ExitCode, Is.EqualTo(2));

@@ -21,7 +21,7 @@ public sealed class OrderFileTests
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
     [Test]
-    public async Task Orders_WrittenForAScript_AreTransmittedUntilItsResultsFileMarksThemExecutedOrErrored()
+    public async Task Orders_WrittenForAScript_AreTransmittedUntilItsResultsFileMarksThemExecutedOrError()
     {
         var (engine, clock) = await JoinersAsync("E1", "E2");
         await engine.GenerateAsync();
@@ -42,10 +42,10 @@ public sealed class OrderFileTests
             Assert.That(Path.GetFileName(file), Is.EqualTo($"orders-AD-20261102T080000-{written[0].Id}.json"));
             Assert.That(written.Select(static o => o.Changes["Sam"]), Is.EqualTo(new[] { "e1", "e2" }));
             Assert.That(written.Select(static o => o.State), Is.All.EqualTo(OrderState.Transmitted));
-            Assert.That((collected.Collected, collected.Executed, collected.Errored), Is.EqualTo((2, 1, 1)));
+            Assert.That((collected.Collected, collected.Executed, collected.Failed), Is.EqualTo((2, 1, 1)));
             Assert.That(again.Collected, Is.Zero, "a results file is read once");
             Assert.That(File.Exists(Path.Combine(_directory, "orders", "run1.results.json.done")), Is.True);
-            Assert.That(orders.Select(static o => (o.State, o.Message)), Is.EqualTo(new[] { (OrderState.Executed, "applied"), (OrderState.Errored, "Failed: quota exceeded") }));
+            Assert.That(orders.Select(static o => (o.State, o.Message)), Is.EqualTo(new[] { (OrderState.Executed, "applied"), (OrderState.Error, "Failed: quota exceeded") }));
         });
     }
 

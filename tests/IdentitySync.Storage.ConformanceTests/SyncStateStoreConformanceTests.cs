@@ -185,4 +185,21 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         });
     }
 
+    /// <summary>Table watermarks are committed with the state and kept with a blocked change set, after a reopen.</summary>
+    [Test]
+    public async Task Watermarks_CommittedAndStaged_RoundTrip()
+    {
+        TableWatermark[] applied = [new("Export", "users", "usn:100"), new("Export", "groups", "AAEC/w==")];
+        await ApplyAsync("AD", 0, static _ => Task.CompletedTask, new ConnectorState(1, "b1", [], null) { Watermarks = applied });
+        var blocked = new ChangeSet("AD", SyncMode.Complete, "b2", 1, DateTimeOffset.UnixEpoch, [], []) { Watermarks = [new("Export", "users", "usn:300")] };
+        await Store.SetBlockedChangeSetAsync("AD", blocked, None);
+
+        var state = await Reopen().GetConnectorStateAsync("AD", None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.Watermarks, Is.EqualTo(applied));
+            Assert.That(state.Blocked!.Watermarks, Is.EqualTo(blocked.Watermarks));
+        });
+    }
 }

@@ -1,4 +1,5 @@
 using IdentitySync.ChangeSets;
+using IdentitySync.Orders;
 using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
@@ -23,7 +24,7 @@ public sealed class SqliteSchemaTests
         Assert.Multiple(() =>
         {
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(8));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(8192));
         });
@@ -56,11 +57,11 @@ public sealed class SqliteSchemaTests
     {
         var path = _directory.File("newer.db");
         _ = new SqliteResourceStore(path);
-        Execute(path, "PRAGMA user_version = 9;");
+        Execute(path, "PRAGMA user_version = 10;");
 
         var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
 
-        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 9, written by a newer IdentitySync; this version reads schema 8 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 10, written by a newer IdentitySync; this version reads schema 9 and older. Upgrade IdentitySync."));
     }
 
     [Test]
@@ -95,7 +96,7 @@ public sealed class SqliteSchemaTests
         var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(8));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links'"), Is.Zero, "link rows are packed into link sets");
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(4096), "an existing file keeps its page size");
@@ -106,6 +107,35 @@ public sealed class SqliteSchemaTests
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'categorizations'"), Is.EqualTo(1));
             Assert.That((user!.Id, user.Values), Is.EqualTo((10L, new object[] { "Alice", 7 })));
             Assert.That((await store.GetConnectorStateAsync("AD", CancellationToken.None)).Version, Is.EqualTo(4));
+        });
+    }
+
+    [Test]
+    public async Task Open_FileWrittenBySchema8_MigratesOrderStatesAndKeepsEverythingElse()
+    {
+        // Fixtures/schema8.db was written by the version before schema 9 (commit c2a5e16): two users and a
+        // group with both as members, connector AD at version 1 with an export fingerprint and a blocked
+        // change set, and three orders: one failed ('Errored', whose message also says "Errored"), one timed
+        // out ('Error'), one pending.
+        var path = _directory.File("schema8.db");
+        File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema8.db"), path);
+
+        var store = new SqliteResourceStore(path);
+
+        var orders = await store.GetOrdersAsync(null, null, CancellationToken.None);
+        var inError = await store.GetOrdersAsync(null, [OrderState.Error], CancellationToken.None);
+        var state = await store.GetConnectorStateAsync("AD", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
+            Assert.That(orders.Select(static o => (o.Id, o.State)), Is.EqualTo(new[] { (1L, OrderState.Error), (2L, OrderState.Error), (3L, OrderState.Pending) }));
+            Assert.That(orders[0].History.Select(static h => h.State), Is.EqualTo(new[] { OrderState.Pending, OrderState.Transmitted, OrderState.Error }));
+            Assert.That(orders[0].Message, Is.EqualTo("Failed: the server said Errored"), "only states are renamed, never text");
+            Assert.That(inError.Select(static o => o.Id), Is.EqualTo(new long[] { 1, 2 }), "the state column is migrated with the JSON");
+            Assert.That((state.Version, state.LastBatchId, state.ExportFingerprint, state.Watermarks), Is.EqualTo((1L, "b1", "fp1", Array.Empty<TableWatermark>())));
+            Assert.That(state.Blocked!.EntityTypes.Single().Deleted.Single().Key, Is.EqualTo("u2"));
+            Assert.That(state.Blocked.Watermarks, Is.Empty);
+            Assert.That((await store.GetLinkedResourcesAsync("Membership", (await store.FindResourceAsync("Group", "g1", CancellationToken.None))!.Id, LinkDirection.FirstToSecond, CancellationToken.None)).Select(static r => r.Key), Is.EqualTo(new[] { "u1", "u2" }));
         });
     }
 

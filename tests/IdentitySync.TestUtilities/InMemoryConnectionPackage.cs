@@ -12,6 +12,8 @@ namespace IdentitySync.Testing;
 public sealed class InMemoryConnectionPackage : IConnectionPackage
 {
     private readonly Dictionary<(string Table, ExportMode Mode), (string[] Header, List<string[]> Rows)> _tables = [];
+    private readonly Dictionary<string, string?> _watermarks = [];
+    private readonly List<ExportRequest> _requests = [];
     private int _openCount;
     private int _fingerprintCount;
 
@@ -43,6 +45,23 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
 
     /// <summary>Gets how many fingerprints were asked for.</summary>
     public int FingerprintCount => _fingerprintCount;
+
+    /// <summary>Gets every table request its connections were given, in order, for tests of what the engine hands over.</summary>
+    public IReadOnlyList<ExportRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Sets the watermark a table's reader returns once it has read every row (<see langword="null"/>: none).</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="watermark">The watermark.</param>
+    public void SetWatermark(string table, string? watermark) => _watermarks[table] = watermark;
 
     /// <summary>Gets a value indicating whether its connections fingerprint tables.</summary>
     public bool Fingerprints { get; }
@@ -78,9 +97,14 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
             }
 
             Interlocked.Increment(ref package._openCount);
+            lock (package._requests)
+            {
+                package._requests.Add(request);
+            }
+
             var indexes = request.Columns.Select(c => Array.FindIndex(table.Header, h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase))).ToArray();
             var missing = request.Columns.Where((_, i) => indexes[i] < 0).ToList();
-            return ValueTask.FromResult<IExportTableReader>(new Reader($"memory:{request.Table}", table.Rows, indexes, missing));
+            return ValueTask.FromResult<IExportTableReader>(new Reader($"memory:{request.Table}", table.Rows, indexes, missing, package._watermarks.GetValueOrDefault(request.Table)));
         }
 
         public ValueTask<string?> GetFingerprintAsync(ExportRequest request, CancellationToken cancellationToken)
@@ -99,9 +123,11 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class Reader(string source, List<string[]> rows, int[] indexes, IReadOnlyList<string> missing) : IExportTableReader
+    private sealed class Reader(string source, List<string[]> rows, int[] indexes, IReadOnlyList<string> missing, string? watermark) : IExportTableReader
     {
         private int _next;
+
+        public string? Watermark => _next == rows.Count ? watermark : throw new InvalidOperationException("The watermark is read before the last row.");
 
         public string Source { get; } = source;
 

@@ -46,6 +46,12 @@ public sealed record ChangeSet
     /// <summary>Gets the changes per association.</summary>
     public IReadOnlyList<AssociationChanges> Associations { get; }
 
+    /// <summary>
+    /// Gets the connector's table watermarks once this change set is applied: those the export returned,
+    /// and the previous ones of tables whose reader returned none. Recorded by the apply, never before.
+    /// </summary>
+    public IReadOnlyList<TableWatermark> Watermarks { get; init; } = [];
+
     /// <summary>Gets a value indicating whether it changes nothing.</summary>
     public bool IsEmpty =>
         EntityTypes.All(static e => e.Inserted.Count + e.Updated.Count + e.Deleted.Count == 0)

@@ -22,4 +22,13 @@ public sealed record ExportRequest
 
     /// <summary>Gets whether a complete snapshot or a delta is asked for.</summary>
     public ExportMode Mode { get; }
+
+    /// <summary>
+    /// Gets the watermark this connection returned for the table (<see cref="IExportTableReader.Watermark"/>)
+    /// in the last run whose change set was applied; <see langword="null"/> when there is none (a first run,
+    /// or a connection that keeps none). An incremental export reads the changes since it; a connection that
+    /// cannot use it (it expired, or the server changed) says so with a <see cref="ConnectionException"/>
+    /// asking for a complete run. Handed over in complete runs too, so a connection can check it.
+    /// </summary>
+    public string? Watermark { get; init; }
 }

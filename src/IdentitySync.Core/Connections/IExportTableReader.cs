@@ -17,4 +17,13 @@ public interface IExportTableReader : IAsyncDisposable
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns><see langword="false"/> when the table has no more rows (the batch is then empty).</returns>
     ValueTask<bool> ReadAsync(RowBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gets where the next incremental export of this table starts, read by the engine once
+    /// <see cref="ReadAsync"/> returned <see langword="false"/>: an opaque text the connection alone reads
+    /// (encode bytes as Base64). The engine records it only in the transaction that applies what this run
+    /// read, and hands it back in <see cref="ExportRequest.Watermark"/>. <see langword="null"/> (the default)
+    /// keeps the previous one.
+    /// </summary>
+    string? Watermark => null;
 }

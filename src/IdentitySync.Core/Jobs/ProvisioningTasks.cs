@@ -77,8 +77,8 @@ public sealed class FulfillTask : IJobTask
     {
         var report = LastReport = await _engine.FulfillAsync(cancellationToken).ConfigureAwait(false);
         var message = string.Create(CultureInfo.InvariantCulture,
-            $"{report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} tickets opened, {report.Errored} errored, {report.Retrying} to retry, {report.TimedOut} timed out");
-        return new JobTaskOutcome(report.Errored + report.TimedOut > 0 ? JobTaskStatus.Warning : JobTaskStatus.Succeeded, message);
+            $"{report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} tickets opened, {report.Failed} failed, {report.Retrying} to retry, {report.TimedOut} timed out");
+        return new JobTaskOutcome(report.Failed + report.TimedOut > 0 ? JobTaskStatus.Warning : JobTaskStatus.Succeeded, message);
     }
 
     /// <inheritdoc />

@@ -44,12 +44,13 @@ public enum OrderState
     /// <summary>Applied, as the managed system or a person confirmed; waiting for a synchronization to show it.</summary>
     Executed,
 
-    /// <summary>The managed system or a person reported a failure.</summary>
-    Errored,
-
     /// <summary>A synchronization shows the expected values in the managed system.</summary>
     Verified,
 
-    /// <summary>Left transmitted or executed past the resource type's <c>TransmittedTimeout</c>.</summary>
+    /// <summary>
+    /// Failed: the managed system or a person reported a failure, retries ran out, or the order was left
+    /// transmitted or executed past the resource type's <c>TransmittedTimeout</c>. Its message says which;
+    /// a person looks at it, and the next generation asks again.
+    /// </summary>
     Error,
 }

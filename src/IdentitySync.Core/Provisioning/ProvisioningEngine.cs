@@ -229,7 +229,7 @@ public sealed class ProvisioningEngine
     /// <returns>The report.</returns>
     public async Task<FulfillmentReport> FulfillAsync(CancellationToken cancellationToken = default)
     {
-        int executed = 0, transmitted = 0, tickets = 0, errored = 0, retrying = 0, skipped = 0, collected = 0;
+        int executed = 0, transmitted = 0, tickets = 0, failed = 0, retrying = 0, skipped = 0, collected = 0;
         var now = _timeProvider.GetUtcNow();
         var due = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
             .Where(o => o.NextAttemptAt is null || o.NextAttemptAt <= now)
@@ -237,7 +237,7 @@ public sealed class ProvisioningEngine
         var internalOrders = due.Where(o => _model.FindResourceType(o.ResourceType) is { } t && IsRepository(t)).ToList();
         var (appliedInternally, _) = await ApplyInternalAsync(internalOrders, cancellationToken).ConfigureAwait(false);
         executed += appliedInternally.Values.Count(static o => o.State == OrderState.Verified);
-        errored += appliedInternally.Values.Count(static o => o.State == OrderState.Errored);
+        failed += appliedInternally.Values.Count(static o => o.State == OrderState.Error);
         var pending = due.Except(internalOrders).ToLookup(static o => o.Connector, StringComparer.OrdinalIgnoreCase);
         var waiting = (await _store.GetOrdersAsync(null, [OrderState.Transmitted], cancellationToken).ConfigureAwait(false))
             .Where(static o => !o.IsManual)
@@ -265,7 +265,7 @@ public sealed class ProvisioningEngine
                         updated.Add(next);
                         collected++;
                         executed += outcome == OrderState.Executed ? 1 : 0;
-                        errored += outcome == OrderState.Errored ? 1 : 0;
+                        failed += outcome == OrderState.Error ? 1 : 0;
                     }
                 }
 
@@ -312,7 +312,7 @@ public sealed class ProvisioningEngine
                 {
                     case OrderState.Executed: executed++; break;
                     case OrderState.Transmitted: transmitted++; break;
-                    case OrderState.Errored: errored++; break;
+                    case OrderState.Error: failed++; break;
                     default: retrying++; break;
                 }
             }
@@ -321,7 +321,7 @@ public sealed class ProvisioningEngine
         }
 
         var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
-        return new FulfillmentReport(executed, transmitted, tickets, errored, retrying, skipped, collected, timedOut);
+        return new FulfillmentReport(executed, transmitted, tickets, failed, retrying, skipped, collected, timedOut);
     }
 
     /// <summary>
@@ -367,14 +367,14 @@ public sealed class ProvisioningEngine
     public Task<ProvisioningOrder> CompleteTicketAsync(long id, string? note = null, CancellationToken cancellationToken = default) =>
         TicketAsync(id, o => o.MoveTo(OrderState.Executed, _timeProvider.GetUtcNow(), "done by hand" + Suffix(note)), cancellationToken);
 
-    /// <summary>Reports a ticket failed: the order is errored, and generated again while the rules still ask for it.</summary>
+    /// <summary>Reports a ticket failed: the order moves to Error, and generated again while the rules still ask for it.</summary>
     /// <param name="id">The order's id.</param>
     /// <param name="message">What went wrong.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The errored order.</returns>
+    /// <returns>The order, in Error.</returns>
     /// <exception cref="IdentitySyncException">The order is not an open ticket.</exception>
     public Task<ProvisioningOrder> FailTicketAsync(long id, string message, CancellationToken cancellationToken = default) =>
-        TicketAsync(id, o => o.MoveTo(OrderState.Errored, _timeProvider.GetUtcNow(), "failed by hand: " + message), cancellationToken);
+        TicketAsync(id, o => o.MoveTo(OrderState.Error, _timeProvider.GetUtcNow(), "failed by hand: " + message), cancellationToken);
 
     /// <summary>
     /// Verifies executed orders against the store as the last synchronization and categorization left it:
@@ -509,11 +509,11 @@ public sealed class ProvisioningEngine
             case FulfillmentStatus.Failed:
             case FulfillmentStatus.NotFound:
             case FulfillmentStatus.AlreadyExists:
-                return (Through(order, at).MoveTo(OrderState.Errored, at, result.Status + message), OrderState.Errored);
+                return (Through(order, at).MoveTo(OrderState.Error, at, result.Status + message), OrderState.Error);
             default:
                 if (order.Attempts >= _options.MaxAttempts)
                 {
-                    return (Through(order, at).MoveTo(OrderState.Errored, at, string.Create(CultureInfo.InvariantCulture, $"gave up after {order.Attempts} attempts; last: {result.Status}{message}")), OrderState.Errored);
+                    return (Through(order, at).MoveTo(OrderState.Error, at, string.Create(CultureInfo.InvariantCulture, $"gave up after {order.Attempts} attempts; last: {result.Status}{message}")), OrderState.Error);
                 }
 
                 var delay = _options.RetryDelay * Math.Pow(2, Math.Max(0, order.Attempts - 1));

@@ -70,12 +70,12 @@ public sealed record ResourceTypeProvisioning(
 /// <param name="Executed">Orders a connection applied.</param>
 /// <param name="Transmitted">Orders handed over to be confirmed later (order files).</param>
 /// <param name="Tickets">Orders that became tickets for a person.</param>
-/// <param name="Errored">Orders that failed.</param>
+/// <param name="Failed">Orders that failed: moved to <see cref="Orders.OrderState.Error"/>.</param>
 /// <param name="Retrying">Orders to be tried again later.</param>
 /// <param name="Skipped">Orders of deactivated connectors, or whose fulfilling is turned off.</param>
 /// <param name="Collected">Results of earlier hand-overs read back (order results files).</param>
 /// <param name="TimedOut">Orders left transmitted or executed past their timeout, now <c>Error</c>.</param>
-public sealed record FulfillmentReport(int Executed, int Transmitted, int Tickets, int Errored, int Retrying, int Skipped, int Collected, int TimedOut)
+public sealed record FulfillmentReport(int Executed, int Transmitted, int Tickets, int Failed, int Retrying, int Skipped, int Collected, int TimedOut)
 {
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>

@@ -76,7 +76,7 @@ public sealed class RepositoryEditor
         {
             await writer.UpdateAsync(type.Name, [new ResourceChange(resource.Key, RepositoryValues.DigestOf(values), values, [], 0)], cancellationToken).ConfigureAwait(false);
             await writer.SetSourcesAsync(type.Name, resource.Key, [source], cancellationToken).ConfigureAwait(false);
-            await writer.CommitAsync(new ConnectorState(state.Version + 1, state.LastBatchId, state.IncrementalBatchIds, state.Blocked), cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(state with { Version = state.Version + 1 }, cancellationToken).ConfigureAwait(false);
         }
 
         return source;

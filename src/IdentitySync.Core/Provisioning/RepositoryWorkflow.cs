@@ -98,7 +98,7 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
                 }
             }
 
-            await writer.CommitAsync(new ConnectorState(state.Version + 1, state.LastBatchId, state.IncrementalBatchIds, state.Blocked), cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(state with { Version = state.Version + 1 }, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (entityType, key, ownerId, resourceType) in created)

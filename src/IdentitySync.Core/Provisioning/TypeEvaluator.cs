@@ -851,7 +851,7 @@ internal sealed class OrderIndex
     public bool HoldsDeleted(long resource) => _deleted.Contains(resource);
 
     public bool LastFailed(long resource, string property) =>
-        _last.TryGetValue((resource, property), out var state) && state is OrderState.Errored or OrderState.Error;
+        _last.TryGetValue((resource, property), out var state) && state is OrderState.Error;
 
     public ulong Digest(long resource) => _byResource.GetValueOrDefault(resource);
 

@@ -27,7 +27,10 @@ public static class ChangeSetSerializer
                 a.Association.SecondEntityType,
                 [.. a.Added.Select(static l => new[] { l.FirstKey, l.SecondKey })],
                 [.. a.Removed.Select(static l => new[] { l.FirstKey, l.SecondKey })],
-                a.Unchanged))]);
+                a.Unchanged))])
+        {
+            Watermarks = [.. changeSet.Watermarks],
+        };
         return JsonSerializer.SerializeToUtf8Bytes(dto, s_json);
     }
 
@@ -49,8 +52,23 @@ public static class ChangeSetSerializer
                 new EntityAssociationKeys(a.Association, a.FirstEntityType, a.SecondEntityType),
                 [.. a.Added.Select(static l => new LinkChange(l[0], l[1]))],
                 [.. a.Removed.Select(static l => new LinkChange(l[0], l[1]))],
-                a.Unchanged))]);
+                a.Unchanged))])
+        {
+            // Change sets blocked before watermarks existed have none: resuming them keeps the stored ones empty.
+            Watermarks = dto.Watermarks ?? [],
+        };
     }
+
+    /// <summary>Serializes a connector's table watermarks, for stores that keep them as text.</summary>
+    /// <param name="watermarks">The watermarks.</param>
+    /// <returns>JSON text.</returns>
+    public static string SerializeWatermarks(IReadOnlyList<TableWatermark> watermarks) => JsonSerializer.Serialize(watermarks, s_json);
+
+    /// <summary>Reads watermarks written by <see cref="SerializeWatermarks"/>.</summary>
+    /// <param name="json">The JSON text; <see langword="null"/> or empty for none.</param>
+    /// <returns>The watermarks.</returns>
+    public static IReadOnlyList<TableWatermark> DeserializeWatermarks(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<TableWatermark[]>(json, s_json) ?? [];
 
     private static ResourceDto[] Resources(IReadOnlyList<ResourceChange> changes) =>
         [.. changes.Select(static c => new ResourceDto(
@@ -72,7 +90,10 @@ public static class ChangeSetSerializer
             })],
             r.Line))];
 
-    private sealed record ChangeSetDto(string Connector, SyncMode Mode, string BatchId, long BaseVersion, DateTimeOffset CreatedAt, EntityDto[] EntityTypes, AssociationDto[] Associations);
+    private sealed record ChangeSetDto(string Connector, SyncMode Mode, string BatchId, long BaseVersion, DateTimeOffset CreatedAt, EntityDto[] EntityTypes, AssociationDto[] Associations)
+    {
+        public TableWatermark[]? Watermarks { get; init; }
+    }
 
     private sealed record EntityDto(string EntityType, ResourceDto[] Inserted, ResourceDto[] Updated, ResourceDto[] Deleted, long Unchanged);
 

@@ -22,16 +22,16 @@ public sealed record ConnectorState
     public static ConnectorState Empty { get; } = new(0, null, [], null);
 
     /// <summary>Gets the version: it increments with every applied change set.</summary>
-    public long Version { get; }
+    public long Version { get; init; }
 
     /// <summary>Gets the id of the last applied batch.</summary>
-    public string? LastBatchId { get; }
+    public string? LastBatchId { get; init; }
 
     /// <summary>Gets the ids of incremental batches applied since the last complete one.</summary>
-    public IReadOnlyList<string> IncrementalBatchIds { get; }
+    public IReadOnlyList<string> IncrementalBatchIds { get; init; }
 
     /// <summary>Gets the change set a threshold blocked, if any.</summary>
-    public ChangeSet? Blocked { get; }
+    public ChangeSet? Blocked { get; init; }
 
     /// <summary>
     /// Gets the fingerprint of the complete export last applied, with the configuration it was prepared
@@ -39,4 +39,11 @@ public sealed record ConnectorState
     /// a file that changed while read) or when anything else was applied since.
     /// </summary>
     public string? ExportFingerprint { get; init; }
+
+    /// <summary>
+    /// Gets the watermark of each table as of the last applied change set: what the next export of that
+    /// table is handed (<see cref="Connections.ExportRequest.Watermark"/>). A failed, cancelled or abandoned run
+    /// does not move it; a blocked change set carries its own and moves it when resumed.
+    /// </summary>
+    public IReadOnlyList<TableWatermark> Watermarks { get; init; } = [];
 }

@@ -54,7 +54,7 @@ public sealed class InMemoryResourceStore : IResourceStore
             var state = _states.GetValueOrDefault(connector) ?? ConnectorState.Empty;
             _states = new(_states, StringComparer.OrdinalIgnoreCase)
             {
-                [connector] = new ConnectorState(state.Version, state.LastBatchId, state.IncrementalBatchIds, blocked) { ExportFingerprint = state.ExportFingerprint },
+                [connector] = state with { Blocked = blocked },
             };
         }
 

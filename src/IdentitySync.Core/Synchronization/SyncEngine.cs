@@ -232,7 +232,11 @@ public sealed partial class SyncEngine
             }
 
             IReadOnlyList<string> incremental = changeSet.Mode == SyncMode.Incremental ? [.. state.IncrementalBatchIds, changeSet.BatchId] : [];
-            var committed = new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null) { ExportFingerprint = exportFingerprint };
+            var committed = new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null)
+            {
+                ExportFingerprint = exportFingerprint,
+                Watermarks = changeSet.Watermarks,
+            };
             await writer.CommitAsync(committed, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -16,6 +16,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     private readonly Dictionary<string, EntityPreparer> _entities = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<AssociationPreparer> _associations = [];
     private readonly List<(Connection Connection, string Table, List<string> Columns, List<Action<RowBatch, int, string>> Consumers, List<EntityPreparer> Entities)> _tables = [];
+    private readonly List<TableWatermark> _readWatermarks = [];
+    private IReadOnlyList<TableWatermark> _appliedWatermarks = [];
     private bool _derivedDelta;
 
     private bool Incremental => options.Mode == SyncMode.Incremental;
@@ -91,6 +93,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             };
         }
 
+        _appliedWatermarks = state.Watermarks;
         await ReadAsync(exports, cancellationToken).ConfigureAwait(false);
         if (fingerprint is not null && !string.Equals(fingerprint, await FingerprintAsync(exports, cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
         {
@@ -432,8 +435,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         ExportMode mode,
         CancellationToken cancellationToken)
     {
-        var (_, table, columns, consumers, entities) = entry;
-        var reader = await export.OpenTableAsync(new ExportRequest(table, columns, mode), cancellationToken).ConfigureAwait(false);
+        var (connection, table, columns, consumers, entities) = entry;
+        var request = new ExportRequest(table, columns, mode) { Watermark = WatermarkOf(_appliedWatermarks, connection.Name, table)?.Value };
+        var reader = await export.OpenTableAsync(request, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             if (reader.MissingColumns.Count > 0)
@@ -462,8 +466,26 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                     }
                 }
             }
+
+            if (reader.Watermark is { } watermark)
+            {
+                lock (_readWatermarks)
+                {
+                    _readWatermarks.Add(new TableWatermark(connection.Name, table, watermark));
+                }
+            }
         }
     }
+
+    private static TableWatermark? WatermarkOf(IReadOnlyList<TableWatermark> watermarks, string connection, string table) =>
+        watermarks.FirstOrDefault(w => string.Equals(w.Connection, connection, StringComparison.OrdinalIgnoreCase) && string.Equals(w.Table, table, StringComparison.Ordinal));
+
+    /// <summary>The watermarks once this run is applied: those read now, and the applied ones of tables that returned none.</summary>
+    private List<TableWatermark> WatermarksAfterApply() =>
+    [
+        .. _readWatermarks.OrderBy(static w => w.Connection, StringComparer.OrdinalIgnoreCase).ThenBy(static w => w.Table, StringComparer.Ordinal),
+        .. _appliedWatermarks.Where(w => WatermarkOf(_readWatermarks, w.Connection, w.Table) is null),
+    ];
 
     private string BatchId()
     {
@@ -517,7 +539,10 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             associationChanges = [.. _associations.Select(a => DiffLinkDelta(a, deletedKeys))];
         }
 
-        return new ChangeSet(connector.Name, options.Mode, batchId, version, engine.Time.GetUtcNow(), entityChanges, associationChanges);
+        return new ChangeSet(connector.Name, options.Mode, batchId, version, engine.Time.GetUtcNow(), entityChanges, associationChanges)
+        {
+            Watermarks = WatermarksAfterApply(),
+        };
     }
 
     private static EntityTypeChanges DiffSnapshot(EntityPreparer entity)

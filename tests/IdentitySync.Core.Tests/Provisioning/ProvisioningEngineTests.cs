@@ -198,7 +198,7 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
-    public async Task Ticket_ReportedFailed_IsErroredAndGeneratedAgain()
+    public async Task Ticket_ReportedFailed_IsErrorAndGeneratedAgain()
     {
         var fixture = new ProvisioningFixture();
         fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
@@ -212,7 +212,7 @@ public sealed class ProvisioningEngineTests
 
         Assert.Multiple(() =>
         {
-            Assert.That((failed.State, failed.Message), Is.EqualTo((OrderState.Errored, "failed by hand: no licence left")));
+            Assert.That((failed.State, failed.Message), Is.EqualTo((OrderState.Error, "failed by hand: no licence left")));
             Assert.That(again.Orders.Select(static o => (o.ResourceType, o.ChangeType)), Is.EqualTo(new[] { ("App_User", OrderChangeType.Added) }));
             Assert.ThrowsAsync<IdentitySyncException>(() => fixture.Engine.CompleteTicketAsync(ticket.Id));
         });
@@ -468,7 +468,7 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
-    public async Task RetryableResults_AreRetriedWithBackOff_ThenErrored()
+    public async Task RetryableResults_AreRetriedWithBackOff_ThenError()
     {
         var fixture = new ProvisioningFixture();
         fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
@@ -489,11 +489,11 @@ public sealed class ProvisioningEngineTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Retrying, Is.EqualTo(1));
-            Assert.That(tooEarly.Retrying + tooEarly.Executed + tooEarly.Errored, Is.Zero, "not due before the back-off");
+            Assert.That(tooEarly.Retrying + tooEarly.Executed + tooEarly.Failed, Is.Zero, "not due before the back-off");
             Assert.That(stillWaiting.Retrying, Is.Zero, "the second retry waits twice as long");
-            Assert.That(last.Errored, Is.EqualTo(1));
+            Assert.That(last.Failed, Is.EqualTo(1));
             Assert.That(fixture.Directory.Received, Has.Count.EqualTo(3));
-            Assert.That((errored.State, errored.Attempts), Is.EqualTo((OrderState.Errored, 3)));
+            Assert.That((errored.State, errored.Attempts), Is.EqualTo((OrderState.Error, 3)));
             Assert.That(errored.Message, Is.EqualTo("gave up after 3 attempts; last: OutcomeUnknown: as the test asked"));
         });
     }
@@ -518,8 +518,8 @@ public sealed class ProvisioningEngineTests
 
     [TestCase(FulfillmentStatus.Succeeded, OrderState.Executed)]
     [TestCase(FulfillmentStatus.AlreadyExists, OrderState.Executed)]
-    [TestCase(FulfillmentStatus.Failed, OrderState.Errored)]
-    [TestCase(FulfillmentStatus.NotFound, OrderState.Errored)]
+    [TestCase(FulfillmentStatus.Failed, OrderState.Error)]
+    [TestCase(FulfillmentStatus.NotFound, OrderState.Error)]
     [TestCase(FulfillmentStatus.Accepted, OrderState.Transmitted)]
     [TestCase(FulfillmentStatus.NotAttempted, OrderState.Pending)]
     public async Task FulfilmentResult_OfAnAddedOrder_MovesItAsDocumented(FulfillmentStatus answer, OrderState expected)

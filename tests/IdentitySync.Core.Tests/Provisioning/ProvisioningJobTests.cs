@@ -22,7 +22,7 @@ public sealed class ProvisioningJobTests
         {
             Assert.That(first.Status, Is.EqualTo(JobStatus.Succeeded), string.Join(Environment.NewLine, first.Log));
             Assert.That(first.Tasks.Single(static t => t.Task == "provision").Message, Is.EqualTo("1 orders: 1 added, 0 modified, 0 deleted, 0 non-conforming, 0 gaps; 0 to review"));
-            Assert.That(first.Tasks.Single(static t => t.Task == "fulfil").Message, Is.EqualTo("1 executed, 0 handed over, 0 tickets opened, 0 errored, 0 to retry, 0 timed out"));
+            Assert.That(first.Tasks.Single(static t => t.Task == "fulfil").Message, Is.EqualTo("1 executed, 0 handed over, 0 tickets opened, 0 failed, 0 to retry, 0 timed out"));
             Assert.That(second.Tasks.Single(static t => t.Task == "verify").Message, Is.EqualTo("1 verified, 0 still waiting, 0 timed out"));
             Assert.That((await fixture.OrdersAsync()).Single().State, Is.EqualTo(OrderState.Verified));
         });
