@@ -69,8 +69,10 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
     {
         private static readonly JsonSerializerOptions s_results = new() { PropertyNameCaseInsensitive = true, Converters = { new JsonStringEnumConverter() } };
 
-        public async ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<ProvisioningOrder> orders, CancellationToken cancellationToken)
+        public async ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<FulfillmentRequest> requests, CancellationToken cancellationToken)
         {
+            // The script reads the order schema of docs/provisioning.md; tables and columns are the script's own.
+            var orders = requests.Select(static r => r.Order).ToList();
             if (orders.Count == 0)
             {
                 return [];

@@ -1,15 +1,21 @@
-using IdentitySync.Orders;
-
 namespace IdentitySync.Connections;
 
 /// <summary>The fulfil facet of a connection: applies provisioning orders to the managed system.</summary>
 public interface IFulfillConnection
 {
-    /// <summary>Applies orders; each order gets one result.</summary>
-    /// <param name="orders">The orders of one connector, oldest first.</param>
+    /// <summary>
+    /// Applies orders; each gets one result. Report <see cref="FulfillmentStatus.Failed"/> for what will
+    /// not succeed by trying again (a constraint the system refuses, with its message), and
+    /// <see cref="FulfillmentStatus.NotAttempted"/> or <see cref="FulfillmentStatus.OutcomeUnknown"/> for what
+    /// may (busy, unreachable, timed out): those are retried with back-off. Creating what already exists
+    /// (<see cref="FulfillmentStatus.AlreadyExists"/>) and removing what is gone (<see cref="FulfillmentStatus.NotFound"/>)
+    /// count as done, so a retried batch is harmless. Throwing <see cref="ConnectionException"/> means no
+    /// order of the batch was attempted.
+    /// </summary>
+    /// <param name="requests">The orders of one connector, oldest first, each with the tables, columns and keys to write them.</param>
     /// <param name="cancellationToken">Stops the work; orders without a result are tried again later.</param>
     /// <returns>One result per order, by <see cref="FulfillmentResult.OrderId"/>; an order without one counts as <see cref="FulfillmentStatus.NotAttempted"/>.</returns>
-    ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<ProvisioningOrder> orders, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<FulfillmentRequest> requests, CancellationToken cancellationToken);
 
     /// <summary>Reads the results of orders handed over earlier with <see cref="FulfillmentStatus.Accepted"/> (a script's results file).</summary>
     /// <param name="cancellationToken">Stops the read.</param>

@@ -294,7 +294,8 @@ public sealed class ProvisioningEngine
             IReadOnlyList<FulfillmentResult> answers;
             try
             {
-                answers = await fulfiller.FulfillAsync(attempted, cancellationToken).ConfigureAwait(false);
+                var requests = await new FulfillmentRequestBuilder(_model, _store).BuildAsync(connector, attempted, cancellationToken).ConfigureAwait(false);
+                answers = await fulfiller.FulfillAsync(requests, cancellationToken).ConfigureAwait(false);
             }
             catch (ConnectionException exception)
             {

@@ -168,27 +168,32 @@ internal sealed class ProvisioningFixture
 
         public List<long> Received { get; } = [];
 
+        public List<FulfillmentRequest> Requests { get; } = [];
+
         public IReadOnlyList<string> ValidateSettings(Connection connection) => [];
 
         public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context) => throw new NotSupportedException();
 
         public IFulfillConnection CreateFulfillConnection(Connection connection, ConnectionContext context) => this;
 
-        public ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<ProvisioningOrder> orders, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<FulfillmentRequest> requests, CancellationToken cancellationToken)
         {
             var results = new List<FulfillmentResult>();
-            foreach (var order in orders)
+            foreach (var request in requests)
             {
-                Received.Add(order.Id);
-                results.Add(Answer is { } answer ? new FulfillmentResult(order.Id, answer, "as the test asked") : Apply(order));
+                Received.Add(request.Order.Id);
+                Requests.Add(request);
+                results.Add(Answer is { } answer ? new FulfillmentResult(request.Order.Id, answer, "as the test asked") : Apply(request));
             }
 
             return ValueTask.FromResult<IReadOnlyList<FulfillmentResult>>(results);
         }
 
-        private FulfillmentResult Apply(ProvisioningOrder order)
+        // Written the way a real connection writes: by table column and key, from the request alone.
+        private FulfillmentResult Apply(FulfillmentRequest request)
         {
-            var sam = order.ChangeType == OrderChangeType.Added ? (string)order.Changes["Sam"]! : order.Resource!.Key;
+            var order = request.Order;
+            var sam = request.Keys.Single(static k => k.Role == PropertyKey.Primary && k.Column == "sam").Value;
             switch (order.ChangeType)
             {
                 case OrderChangeType.Added when Users.ContainsKey(sam):
@@ -201,20 +206,19 @@ internal sealed class ProvisioningFixture
                     return new FulfillmentResult(order.Id, FulfillmentStatus.NotFound);
             }
 
+            var columns = order.Changes.ToDictionary(c => request.Columns[c.Key], static c => (string?)c.Value ?? string.Empty);
             var (employeeId, displayName) = Users.GetValueOrDefault(sam);
-            Users[sam] = (
-                order.Changes.TryGetValue("EmployeeId", out var e) ? (string?)e ?? string.Empty : employeeId,
-                order.Changes.TryGetValue("DisplayName", out var d) ? (string?)d ?? string.Empty : displayName);
-            foreach (var (_, change) in order.Navigation)
+            Users[sam] = (columns.GetValueOrDefault("employeeId", employeeId), columns.GetValueOrDefault("displayName", displayName));
+            foreach (var navigation in request.Navigation)
             {
-                foreach (var group in change.Added)
+                foreach (var group in navigation.Added)
                 {
-                    Members.Add((group, sam));
+                    Members.Add((group.Keys[0].Value, sam));
                 }
 
-                foreach (var group in change.Removed)
+                foreach (var group in navigation.Removed)
                 {
-                    Members.Remove((group, sam));
+                    Members.Remove((group.Keys[0].Value, sam));
                 }
             }
 
