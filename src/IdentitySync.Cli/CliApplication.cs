@@ -69,7 +69,7 @@ internal static class CliApplication
         return root;
     }
 
-    /// <summary>Runs a command body: bad input exits 2 with one message, failures 1, nothing half-written either way.</summary>
+    /// <summary>Runs a command body: every failure ends in one message and its code from <see cref="ExitCodes"/>, nothing half-written.</summary>
     internal static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> body)
     {
         try
@@ -84,20 +84,21 @@ internal static class CliApplication
         catch (IdentitySyncException exception)
         {
             await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return ExitCodes.Of(exception.Kind);
         }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("Cancelled; nothing of the interrupted run was applied.").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return ExitCodes.Cancelled;
         }
     }
 
-    internal static int ExitCodeOf(IEnumerable<SyncOutcome> outcomes)
+    /// <summary>The exit code of synchronizations: the first failure's, else blocked, else success.</summary>
+    internal static int ExitCodeOf(IEnumerable<SyncReport> reports)
     {
-        var all = outcomes.ToList();
-        return all.Contains(SyncOutcome.Failed) ? ExitCodes.Failure
-            : all.Contains(SyncOutcome.Blocked) ? ExitCodes.Blocked
+        var all = reports.ToList();
+        return all.FirstOrDefault(static r => r.Outcome == SyncOutcome.Failed) is { } failed ? ExitCodes.Of(failed.Failure is FailureKind.None ? FailureKind.Failed : failed.Failure)
+            : all.Any(static r => r.Outcome == SyncOutcome.Blocked) ? ExitCodes.Blocked
             : ExitCodes.Success;
     }
 }

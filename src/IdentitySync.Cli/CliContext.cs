@@ -84,16 +84,9 @@ internal sealed class CliContext : IDisposable
             return new InMemoryResourceStore();
         }
 
-        try
-        {
-            var store = new SqliteResourceStore(StorePath);
-            _opened.Add(store);
-            return store;
-        }
-        catch (IdentitySyncException exception)
-        {
-            throw new UsageException(exception.Message);
-        }
+        var store = new SqliteResourceStore(StorePath);
+        _opened.Add(store);
+        return store;
     }
 
     public void Dispose() => _opened.ForEach(static s => s.Dispose());
@@ -104,7 +97,7 @@ internal sealed class CliContext : IDisposable
     public Provisioning.ProvisioningEngine Provisioning(IResourceStore store, TimeProvider? timeProvider = null) =>
         new(Model, store, s_packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
-    /// <summary>Whether some resource type has provisioning rules, so that jobs generate, fulfil and verify orders.</summary>
+    /// <summary>Whether some resource type has provisioning rules, so that jobs generate, fulfill and verify orders.</summary>
     public bool Provisions => Model.ResourceTypes.Any(static r => r.TypeRules.Count + r.ScalarRules.Count + r.NavigationRules.Count + r.QueryRules.Count > 0);
 
     public Connector Connector(string name) =>

@@ -52,7 +52,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             }
 
             await WriteReportAsync(parse.GetValue(s_report), reports, cancellationToken).ConfigureAwait(false);
-            return CliApplication.ExitCodeOf(reports.Select(static r => r.Outcome));
+            return CliApplication.ExitCodeOf(reports);
         }));
         return command;
     }
@@ -68,7 +68,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var report = await context.Engine(context.OpenStore()).ResumeAsync(name, cancellationToken).ConfigureAwait(false);
             ReportPrinter.Print(console, report);
             await WriteReportAsync(parse.GetValue(s_report), [report], cancellationToken).ConfigureAwait(false);
-            return CliApplication.ExitCodeOf([report.Outcome]);
+            return CliApplication.ExitCodeOf([report]);
         }));
         return command;
     }

@@ -161,7 +161,7 @@ internal static class DemoConfiguration
             // NavigationRules and QueryRules (docs/provisioning.md).
             "ResourceTypes": [
               {
-                // HR people become identities. Identity is a repository type, so the internal workflow fulfils these
+                // HR people become identities. Identity is a repository type, so the internal workflow fulfills these
                 // orders at once: Added creates the identity, Modified updates it, Deleted ends it (inactive, end date).
                 "Name": "HR_Identity", "DisplayName": "Identity (from HR)", "Connector": "HR", "OwnerEntityType": "HR_Person", "TargetEntityType": "Identity",
                 "CorrelationRules": [ { "Owner": "Owner.EmployeeId", "Account": "Account.EmployeeId" } ],

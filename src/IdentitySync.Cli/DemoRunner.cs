@@ -65,11 +65,11 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
         }
 
-        Step(3, "Fulfil: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
-        ProvisionCommands.PrintFulfilment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
+        Step(3, "Fulfill: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
+        ProvisionCommands.PrintFulfillment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
         var (applied, failed) = DemoDirectoryScript.Run(company, directory);
         console.MarkupLine($"  The directory script applied {applied} order(s) to ad/*.csv ({failed} failed) and wrote its results file; reading it back:");
-        ProvisionCommands.PrintFulfilment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
+        ProvisionCommands.PrintFulfillment(console, await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false));
         var tickets = await provisioning.GetTicketsAsync(cancellationToken).ConfigureAwait(false);
         var ticketFile = Path.Combine(directory, "app", "tickets.csv");
         using (var writer = new StreamWriter(ticketFile))

@@ -45,7 +45,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
             "categorize" => new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore)),
             "verify" => new VerifyTask(provisioning),
             "provision" => new GenerateOrdersTask(provisioning),
-            "fulfil" => new FulfillTask(provisioning),
+            "fulfill" or "fulfil" => new FulfillTask(provisioning), // "fulfil": job runs kept before decision 50
             _ => throw new UsageException($"Job run task '{name}' cannot be resumed by this version."),
         };
     }
@@ -61,8 +61,8 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
     {
         var connectors = new Option<string[]>("--connector") { Description = "Connectors to synchronize, in order (default: every connector of the configuration; deactivated ones are skipped).", AllowMultipleArgumentsPerToken = true };
         var mode = new Option<SyncMode>("--mode") { Description = "initial, complete or incremental.", DefaultValueFactory = static _ => SyncMode.Complete };
-        var noProvision = new Option<bool>("--no-provision") { Description = "Stop after categorization: do not verify, generate or fulfil orders." };
-        var command = new Command("run", "Synchronize connectors one after another, categorize, then verify, generate and fulfil orders, as one job; a blocked or failed task stops it.") { connectors, mode, noProvision };
+        var noProvision = new Option<bool>("--no-provision") { Description = "Stop after categorization: do not verify, generate or fulfill orders." };
+        var command = new Command("run", "Synchronize connectors one after another, categorize, then verify, generate and fulfill orders, as one job; a blocked or failed task stops it.") { connectors, mode, noProvision };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace IdentitySync.Cli;
 
-/// <summary><c>identitysync provision</c>, <c>orders</c> and <c>tickets</c>: generate orders, review them, fulfil them, and work the manual tickets.</summary>
+/// <summary><c>identitysync provision</c>, <c>orders</c> and <c>tickets</c>: generate orders, review them, fulfill them, and work the manual tickets.</summary>
 internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output, TextWriter error, Option<string?> config, Option<string?> store)
 {
     public Command Provision()
@@ -15,9 +15,9 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         var dryRun = new Option<bool>("--dry-run") { Description = "Compute and report the orders; save nothing." };
         var force = new Option<bool>("--force") { Description = "Ignore provisioning thresholds (after checking a blocked generation)." };
         var full = new Option<bool>("--full") { Description = "Evaluate every owner, not only those whose data changed." };
-        var fulfil = new Option<bool>("--fulfil") { Description = "Then fulfil the pending orders: through connections that can, as tickets otherwise." };
+        var fulfill = new Option<bool>("--fulfill", "--fulfil") { Description = "Then fulfill the pending orders: through connections that can, as tickets otherwise." };
         var report = new Option<string?>("--report") { Description = "Also write the JSON report to this file." };
-        var command = new Command("provision", "Generate provisioning orders: what the rules ask, compared with the accounts categorization gave each owner.") { dryRun, force, full, fulfil, report };
+        var command = new Command("provision", "Generate provisioning orders: what the rules ask, compared with the accounts categorization gave each owner.") { dryRun, force, full, fulfill, report };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -36,9 +36,9 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
                 return ExitCodes.Blocked;
             }
 
-            if (parse.GetValue(fulfil) && !isDry)
+            if (parse.GetValue(fulfill) && !isDry)
             {
-                PrintFulfilment(console, await engine.FulfillAsync(cancellationToken).ConfigureAwait(false));
+                PrintFulfillment(console, await engine.FulfillAsync(cancellationToken).ConfigureAwait(false));
             }
 
             return ExitCodes.Success;
@@ -48,7 +48,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
 
     public Command Orders()
     {
-        var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfil and verify them.");
+        var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfill and verify them.");
         var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Error, Verified, Error).", AllowMultipleArgumentsPerToken = true };
         var list = new Command("list", "List orders, oldest first.") { states };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
@@ -70,7 +70,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
             return ExitCodes.Success;
         }));
         command.Subcommands.Add(show);
-        command.Subcommands.Add(Review("approve", "Approve an order waiting for review; the next fulfilment applies it.", static (e, i, n, c) => e.ApproveAsync(i, n, c)));
+        command.Subcommands.Add(Review("approve", "Approve an order waiting for review; the next fulfillment applies it.", static (e, i, n, c) => e.ApproveAsync(i, n, c)));
         command.Subcommands.Add(Review("decline", "Decline an order waiting for review; it is never applied, nor generated again while the rules ask the same.", static (e, i, n, c) => e.DeclineAsync(i, n, c)));
 
         var postponeId = new Argument<long>("id") { Description = "The order's id." };
@@ -91,14 +91,17 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         }));
         command.Subcommands.Add(postpone);
 
-        var fulfil = new Command("fulfil", "Fulfil the pending orders that are due: through connections that can, as tickets otherwise.");
-        fulfil.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        var fulfill = new Command("fulfill", "Fulfill the pending orders that are due: through connections that can, as tickets otherwise.");
+
+        // "fulfil", the British spelling the verb had before one spelling was chosen (decision 50), still works.
+        fulfill.Aliases.Add("fulfil");
+        fulfill.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
-            PrintFulfilment(console, await context.Provisioning(context.OpenStore()).FulfillAsync(cancellationToken).ConfigureAwait(false));
+            PrintFulfillment(console, await context.Provisioning(context.OpenStore()).FulfillAsync(cancellationToken).ConfigureAwait(false));
             return ExitCodes.Success;
         }));
-        command.Subcommands.Add(fulfil);
+        command.Subcommands.Add(fulfill);
 
         var verify = new Command("verify", "Mark executed orders verified when the last synchronization shows their values; stuck ones become Error.");
         verify.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
@@ -194,8 +197,8 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         }
     }
 
-    internal static void PrintFulfilment(IAnsiConsole console, FulfillmentReport report) =>
-        console.MarkupLine($"Fulfilment: {report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} ticket(s) opened, "
+    internal static void PrintFulfillment(IAnsiConsole console, FulfillmentReport report) =>
+        console.MarkupLine($"Fulfillment: {report.Executed} executed, {report.Transmitted} handed over, {report.Tickets} ticket(s) opened, "
             + $"{report.Failed} failed, {report.Retrying} to retry, {report.Collected} result(s) collected, {report.TimedOut} timed out.");
 
     internal static void PrintOrders(IAnsiConsole console, IReadOnlyList<ProvisioningOrder> orders)

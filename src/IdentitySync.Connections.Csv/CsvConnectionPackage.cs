@@ -39,7 +39,7 @@ public sealed class CsvConnectionPackage : IConnectionPackage
     {
         ArgumentNullException.ThrowIfNull(context);
         var settings = CsvConnectionSettings.TryRead(connection, out var errors)
-            ?? throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", errors)}");
+            ?? throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", errors)}") { Kind = FailureKind.InvalidInput };
         return new CsvExportConnection(connection.Name, settings, context);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new ConnectionException($"{Path.GetRelativePath(context.BaseDirectory, file)}: cannot be read: {exception.Message}", exception);
+            throw new ConnectionException($"{Path.GetRelativePath(context.BaseDirectory, file)}: cannot be read: {exception.Message}", exception) { Kind = FailureKind.InputUnreadable };
         }
     }
 
@@ -48,7 +48,7 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
         var template = request.Mode == ExportMode.Complete
             ? settings.Path
             : settings.IncrementalPath
-                ?? throw new ConnectionException($"Connection '{name}' of connector '{context.Connector}' has no IncrementalPath; an incremental synchronization reads that file, never the complete export.");
+                ?? throw new ConnectionException($"Connection '{name}' of connector '{context.Connector}' has no IncrementalPath; an incremental synchronization reads that file, never the complete export.") { Kind = FailureKind.InvalidInput };
         return Resolve(template.Replace("{table}", request.Table, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -60,7 +60,7 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
         {
             return File.Exists(full)
                 ? full
-                : throw new ConnectionException($"The CSV file '{full}' does not exist (connector '{context.Connector}', connection '{name}').");
+                : throw new ConnectionException($"The CSV file '{full}' does not exist (connector '{context.Connector}', connection '{name}').") { Kind = FailureKind.InputUnreadable };
         }
 
         var directory = Path.GetDirectoryName(full)!;
@@ -71,6 +71,6 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
                 .FirstOrDefault()
             : null;
         return newest?.FullName
-            ?? throw new ConnectionException($"No CSV file matches '{full}' (connector '{context.Connector}', connection '{name}').");
+            ?? throw new ConnectionException($"No CSV file matches '{full}' (connector '{context.Connector}', connection '{name}').") { Kind = FailureKind.InputUnreadable };
     }
 }

@@ -58,14 +58,14 @@ internal sealed class CsvTableReader : IExportTableReader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CsvFormatException)
         {
-            throw new ConnectionException($"{source}: cannot be read: {exception.Message}", exception);
+            throw new ConnectionException($"{source}: cannot be read: {exception.Message}", exception) { Kind = FailureKind.InputUnreadable };
         }
 
         var headers = reader.Headers;
         if (headers.Count == 0)
         {
             reader.Dispose();
-            throw new ConnectionException($"{source}: has no header row; the first line (after LinesToSkip) must name the columns.");
+            throw new ConnectionException($"{source}: has no header row; the first line (after LinesToSkip) must name the columns.") { Kind = FailureKind.InputUnreadable };
         }
 
         var indexes = new int[request.Columns.Count];
@@ -79,7 +79,7 @@ internal sealed class CsvTableReader : IExportTableReader
             if (matches.Count > 1)
             {
                 reader.Dispose();
-                throw new ConnectionException($"{source}: column '{request.Columns[i]}' appears {matches.Count} times in the header; each column must be named once.");
+                throw new ConnectionException($"{source}: column '{request.Columns[i]}' appears {matches.Count} times in the header; each column must be named once.") { Kind = FailureKind.InputUnreadable };
             }
 
             indexes[i] = matches.Count == 1 ? matches[0] : -1;
@@ -112,7 +112,7 @@ internal sealed class CsvTableReader : IExportTableReader
         }
         catch (CsvFormatException exception)
         {
-            throw new ConnectionException($"{Source}: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception);
+            throw new ConnectionException($"{Source}: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception) { Kind = FailureKind.InputUnreadable };
         }
 
         return batch.Count > 0;

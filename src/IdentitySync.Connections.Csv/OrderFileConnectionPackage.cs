@@ -7,7 +7,7 @@ using IdentitySync.Orders;
 namespace IdentitySync.Connections.Csv;
 
 /// <summary>
-/// The order-file connection package (<c>OrderFile</c>): writes each fulfilment pass's orders as one JSON
+/// The order-file connection package (<c>OrderFile</c>): writes each fulfillment pass's orders as one JSON
 /// file for a script to apply, and reads back the script's results files, which mark each order
 /// executed or errored. See docs/provisioning.md for both formats.
 /// </summary>
@@ -59,7 +59,7 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
         ArgumentNullException.ThrowIfNull(context);
         if (ValidateSettings(connection) is { Count: > 0 } problems)
         {
-            throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", problems)}");
+            throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", problems)}") { Kind = FailureKind.InvalidInput };
         }
 
         return new OrderFiles(Path.GetFullPath(connection.Settings["Directory"], context.BaseDirectory), context);
@@ -110,7 +110,7 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
                 }
                 catch (JsonException exception)
                 {
-                    throw new ConnectionException($"{file}: line {exception.LineNumber + 1}: not a results file; expected a JSON array of {{ \"orderId\": 12, \"status\": \"Succeeded\" or \"Failed\", \"message\": \"...\" }} ({exception.Message})", exception);
+                    throw new ConnectionException($"{file}: line {exception.LineNumber + 1}: not a results file; expected a JSON array of {{ \"orderId\": 12, \"status\": \"Succeeded\" or \"Failed\", \"message\": \"...\" }} ({exception.Message})", exception) { Kind = FailureKind.InputUnreadable };
                 }
 
                 foreach (var line in lines ?? [])

@@ -51,7 +51,7 @@ public static class IdentitySyncBuilderExtensions
     }
 
     /// <summary>
-    /// Replaces the internal workflow that fulfils repository orders (identities fed by HR), for example to
+    /// Replaces the internal workflow that fulfills repository orders (identities fed by HR), for example to
     /// route changes through the host's own approvals; the replacement typically wraps <see cref="Provisioning.RepositoryWorkflow"/>.
     /// </summary>
     /// <typeparam name="TWorkflow">The workflow, resolved from the container.</typeparam>

@@ -22,4 +22,8 @@ public class IdentitySyncException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Gets what kind of failure this is, for a host to act on (the CLI maps it to its exit code).</summary>
+    /// <value>The default value is <see cref="FailureKind.Failed"/>; some exception types set their own.</value>
+    public FailureKind Kind { get; init; } = FailureKind.Failed;
 }

@@ -24,12 +24,20 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class: opens the file, creating or migrating it.</summary>
     /// <param name="path">The database file; created with its directory when missing.</param>
-    /// <exception cref="IdentitySyncException">The file is not an IdentitySync database, or was written by a newer version.</exception>
+    /// <exception cref="StoreUnavailableException">The file cannot be created or opened, is not an IdentitySync database, or was written by a newer version.</exception>
     public SqliteResourceStore(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"'{Path}': its folder cannot be created ({exception.Message}); give a store path in a folder you can write to.", exception);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -46,7 +54,12 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         catch (SqliteException exception) when (exception.SqliteErrorCode is 26 or 11)
         {
             SqliteConnection.ClearAllPools();
-            throw new IdentitySyncException($"'{Path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store.", exception);
+            throw new StoreUnavailableException($"'{Path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store.", exception);
+        }
+        catch (SqliteException exception)
+        {
+            SqliteConnection.ClearAllPools();
+            throw new StoreUnavailableException($"'{Path}' cannot be opened as a store: {exception.Message}", exception);
         }
         catch (IdentitySyncException)
         {

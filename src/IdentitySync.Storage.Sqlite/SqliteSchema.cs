@@ -92,12 +92,12 @@ internal static class SqliteSchema
 
         if (applicationId != ApplicationId)
         {
-            throw new IdentitySyncException($"'{path}' is not an IdentitySync database (it is another SQLite database); give a new file or an IdentitySync store.");
+            throw new StoreUnavailableException($"'{path}' is not an IdentitySync database (it is another SQLite database); give a new file or an IdentitySync store.");
         }
 
         if (version > CurrentVersion)
         {
-            throw new IdentitySyncException($"'{path}' has schema version {version}, written by a newer IdentitySync; this version reads schema {CurrentVersion} and older. Upgrade IdentitySync.");
+            throw new StoreUnavailableException($"'{path}' has schema version {version}, written by a newer IdentitySync; this version reads schema {CurrentVersion} and older. Upgrade IdentitySync.");
         }
 
         if (version < CurrentVersion)

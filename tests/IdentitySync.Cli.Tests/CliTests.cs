@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using IdentitySync.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Cli.Tests;
@@ -239,7 +240,7 @@ public sealed class CliTests
     }
 
     [Test]
-    public async Task Sync_UnreadableStore_Exits2AndLeavesTheFileAlone()
+    public async Task Sync_UnreadableStore_Exits4AndLeavesTheFileAlone()
     {
         File.WriteAllText(Store, "not a database".PadRight(200, '!'));
 
@@ -247,9 +248,68 @@ public sealed class CliTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.ExitCode, Is.EqualTo(4), "store unavailable");
             Assert.That(result.Error.Trim(), Is.EqualTo($"'{Store}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store."));
             Assert.That(File.ReadAllText(Store), Does.StartWith("not a database"));
+        });
+    }
+
+    [Test]
+    public void ExitCodes_EveryFailureKind_HasItsOwnCodeAndOnlyNoneIsSuccess()
+    {
+        var codes = Enum.GetValues<FailureKind>().ToDictionary(static k => k, static k => ExitCodes.Of(k));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(codes.Where(static c => c.Value == 0).Select(static c => c.Key), Is.EqualTo(new[] { FailureKind.None }));
+            Assert.That(codes.Values.Distinct().Count(), Is.EqualTo(codes.Count), "no two kinds share a code");
+            Assert.That(codes.Values, Has.None.EqualTo(ExitCodes.Blocked), "3 is for blocked runs only");
+        });
+    }
+
+    [Test]
+    public async Task Sync_ConnectorLockedByAnotherRun_Exits5()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        using var other = new SqliteResourceStore(Store);
+        await using var held = await other.LockConnectorAsync("HR", CancellationToken.None);
+
+        var result = await RunAsync("sync", "--config", Config, "--connector", "HR");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(5), result.Error);
+            Assert.That(result.Output, Does.Contain("is already being synchronized"));
+        });
+    }
+
+    [Test]
+    public async Task Sync_ExportFileMissing_Exits7NamingTheFile()
+    {
+        File.Delete(Path.Combine(_directory, "hr", "people.csv"));
+
+        var result = await RunAsync("sync", "--config", Config, "--connector", "HR", "--mode", "initial");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(7), "input unreadable");
+            Assert.That(result.Output, Does.Contain("people.csv"));
+            Assert.That(File.Exists(Store) ? await CountPeopleAsync() : 0, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Sync_Cancelled_Exits130AndAppliesNothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var result = await RunAsync(cancelled.Token, "sync", "--config", Config, "--mode", "initial");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(130));
+            Assert.That(result.Error.Trim(), Is.EqualTo("Cancelled; nothing of the interrupted run was applied."));
         });
     }
 
@@ -315,7 +375,7 @@ public sealed class CliTests
             Assert.That(resumed.Output, Does.Contain("[6/7] provision: Blocked"));
             Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
             Assert.That(forced.Output, Does.Contain("resumed from task 6, provision."));
-            Assert.That(forced.Output, Does.Contain("[7/7] fulfil: Succeeded"));
+            Assert.That(forced.Output, Does.Contain("[7/7] fulfill: Succeeded"));
             Assert.That(again.ExitCode, Is.EqualTo(2));
             Assert.That(again.Error.Trim(), Is.EqualTo($"Job run {id} ended Succeeded; only a blocked, failed or cancelled run can be resumed."));
         });
@@ -408,11 +468,27 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task OrdersFulfil_TheFormerSpelling_StillFulfills()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("categorize", "--config", Config);
+        await RunAsync("provision", "--config", Config);
+
+        var fulfilled = await RunAsync("orders", "fulfil", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fulfilled.ExitCode, Is.EqualTo(0), fulfilled.Error);
+            Assert.That(fulfilled.Output, Does.Contain("Fulfillment: 0 executed, 5 handed over, 7 ticket(s) opened"));
+        });
+    }
+
+    [Test]
     public async Task Tickets_ListExportDoneAndFail()
     {
         await RunAsync("sync", "--config", Config, "--mode", "initial");
         await RunAsync("categorize", "--config", Config);
-        var provisioned = await RunAsync("provision", "--fulfil", "--config", Config);
+        var provisioned = await RunAsync("provision", "--fulfill", "--config", Config);
         var csv = Path.Combine(_directory, "tickets.csv");
         var json = Path.Combine(_directory, "tickets.json");
 
@@ -426,7 +502,7 @@ public sealed class CliTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(provisioned.Output, Does.Contain("Fulfilment: 0 executed, 5 handed over, 7 ticket(s) opened"));
+            Assert.That(provisioned.Output, Does.Contain("Fulfillment: 0 executed, 5 handed over, 7 ticket(s) opened"));
             Assert.That(listed.Output, Does.Contain("7 order(s);"));
             Assert.That(exported.Output.Trim(), Is.EqualTo($"7 ticket(s) written to {csv}."));
             Assert.That(File.ReadAllLines(csv)[0], Does.StartWith("id,createdAt,state,connector,resourceType,changeType"));
@@ -505,11 +581,19 @@ public sealed class CliTests
         });
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    private async Task<long> CountPeopleAsync()
+    {
+        using var store = new SqliteResourceStore(Store);
+        return await store.CountResourcesAsync("HR_Person", CancellationToken.None);
+    }
+
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, output, error, CancellationToken.None);
+        var exitCode = await CliApplication.RunAsync(args, output, error, cancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

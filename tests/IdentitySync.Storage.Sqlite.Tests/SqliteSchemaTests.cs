@@ -36,7 +36,7 @@ public sealed class SqliteSchemaTests
         var path = _directory.File("other.db");
         Execute(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY);");
 
-        var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
 
         Assert.That(exception!.Message, Is.EqualTo($"'{path}' is not an IdentitySync database (it is another SQLite database); give a new file or an IdentitySync store."));
     }
@@ -47,7 +47,7 @@ public sealed class SqliteSchemaTests
         var path = _directory.File("notes.db");
         File.WriteAllText(path, "These are not the droids you are looking for. Nor a database, padded to be longer than a header.".PadRight(200, '.'));
 
-        var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
 
         Assert.That(exception!.Message, Is.EqualTo($"'{path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store."));
     }
@@ -59,7 +59,7 @@ public sealed class SqliteSchemaTests
         _ = new SqliteResourceStore(path);
         Execute(path, "PRAGMA user_version = 10;");
 
-        var exception = Assert.Throws<IdentitySyncException>(() => _ = new SqliteResourceStore(path));
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
 
         Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 10, written by a newer IdentitySync; this version reads schema 9 and older. Upgrade IdentitySync."));
     }

@@ -16,7 +16,7 @@ public enum ConnectionCapabilities
     /// <summary>Applies provisioning orders to the managed system.</summary>
     Fulfill = 4,
 
-    /// <summary>What it fulfils can be verified by a later export.</summary>
+    /// <summary>What it fulfills can be verified by a later export.</summary>
     Verifiable = 8,
 
     /// <summary>

@@ -3,7 +3,7 @@ using IdentitySync.Orders;
 namespace IdentitySync.Connections;
 
 /// <summary>
-/// What a fulfil connection receives for one order: the order, and how the managed system names what it
+/// What a fulfill connection receives for one order: the order, and how the managed system names what it
 /// changes (the table and column of each property, the resource's keys, and the keys of every link target),
 /// so a connection writes a directory entry, a row or an API call without reading the model itself.
 /// </summary>

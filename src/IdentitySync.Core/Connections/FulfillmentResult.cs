@@ -1,6 +1,6 @@
 namespace IdentitySync.Connections;
 
-/// <summary>What a fulfil connection reports for one order.</summary>
+/// <summary>What a fulfill connection reports for one order.</summary>
 /// <param name="OrderId">The order's id.</param>
 /// <param name="Status">The outcome.</param>
 /// <param name="Message">Details for people, such as the system's error.</param>

@@ -1,6 +1,6 @@
 namespace IdentitySync.Connections;
 
-/// <summary>The outcome of one order handed to a fulfil connection.</summary>
+/// <summary>The outcome of one order handed to a fulfill connection.</summary>
 public enum FulfillmentStatus
 {
     /// <summary>Applied.</summary>

@@ -29,11 +29,11 @@ public interface IConnectionPackage
     /// <exception cref="NotSupportedException">The package cannot export (see <see cref="Capabilities"/>).</exception>
     IExportConnection CreateExportConnection(Connection connection, ConnectionContext context);
 
-    /// <summary>Creates the fulfil facet of a connection.</summary>
+    /// <summary>Creates the fulfill facet of a connection.</summary>
     /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
     /// <param name="context">Where the connection runs.</param>
-    /// <returns>The fulfil connection.</returns>
-    /// <exception cref="NotSupportedException">The package cannot fulfil (see <see cref="Capabilities"/>); the default.</exception>
+    /// <returns>The fulfill connection.</returns>
+    /// <exception cref="NotSupportedException">The package cannot fulfill (see <see cref="Capabilities"/>); the default.</exception>
     IFulfillConnection CreateFulfillConnection(Connection connection, ConnectionContext context) =>
-        throw new NotSupportedException($"Connection package '{Id}' cannot fulfil orders.");
+        throw new NotSupportedException($"Connection package '{Id}' cannot fulfill orders.");
 }

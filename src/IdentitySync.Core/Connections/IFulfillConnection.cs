@@ -1,6 +1,6 @@
 namespace IdentitySync.Connections;
 
-/// <summary>The fulfil facet of a connection: applies provisioning orders to the managed system.</summary>
+/// <summary>The fulfill facet of a connection: applies provisioning orders to the managed system.</summary>
 public interface IFulfillConnection
 {
     /// <summary>

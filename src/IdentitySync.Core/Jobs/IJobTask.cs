@@ -1,6 +1,6 @@
 namespace IdentitySync.Jobs;
 
-/// <summary>One step of a job: synchronize a connector, and later categorize, generate orders, fulfil, verify.</summary>
+/// <summary>One step of a job: synchronize a connector, and later categorize, generate orders, fulfill, verify.</summary>
 public interface IJobTask
 {
     /// <summary>Gets the task's name, unique in its job, such as <c>synchronize AD</c>.</summary>

@@ -57,7 +57,7 @@ public sealed class GenerateOrdersTask : IJobTask
     }
 }
 
-/// <summary>A job task that fulfils pending orders; failed orders end it with a warning.</summary>
+/// <summary>A job task that fulfills pending orders; failed orders end it with a warning.</summary>
 public sealed class FulfillTask : IJobTask
 {
     private readonly ProvisioningEngine _engine;
@@ -67,7 +67,7 @@ public sealed class FulfillTask : IJobTask
     public FulfillTask(ProvisioningEngine engine) => _engine = engine;
 
     /// <inheritdoc />
-    public string Name => "fulfil";
+    public string Name => "fulfill";
 
     /// <summary>Gets the report of the last run of this task.</summary>
     public FulfillmentReport? LastReport { get; private set; }

@@ -51,7 +51,7 @@ public sealed record ProvisioningOrder
     /// <summary>Gets when the state last changed.</summary>
     public DateTimeOffset StateChangedAt { get; init; }
 
-    /// <summary>Gets how many times a fulfil connection was given the order.</summary>
+    /// <summary>Gets how many times a fulfill connection was given the order.</summary>
     public int Attempts { get; init; }
 
     /// <summary>Gets when a pending order whose last attempt can be retried is due again; <see langword="null"/> when due now.</summary>

@@ -6,7 +6,7 @@ using IdentitySync.Storage;
 
 namespace IdentitySync.Provisioning;
 
-/// <summary>Turns orders into what a fulfil connection receives: tables, columns, and the keys of resources and link targets.</summary>
+/// <summary>Turns orders into what a fulfill connection receives: tables, columns, and the keys of resources and link targets.</summary>
 internal sealed class FulfillmentRequestBuilder(IdentityModel model, IResourceReader store)
 {
     // Link targets are looked up once per batch: a group named by many orders' memberships is read once.

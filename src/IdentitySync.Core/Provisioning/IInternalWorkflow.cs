@@ -4,7 +4,7 @@ using IdentitySync.Orders;
 namespace IdentitySync.Provisioning;
 
 /// <summary>
-/// Fulfils the orders of repository resource types (identities fed by HR) inside the repository: the
+/// Fulfills the orders of repository resource types (identities fed by HR) inside the repository: the
 /// default, <see cref="RepositoryWorkflow"/>, creates, updates and ends resources. A host replaces it
 /// through dependency injection to route changes through its own approvals, typically wrapping the default.
 /// </summary>

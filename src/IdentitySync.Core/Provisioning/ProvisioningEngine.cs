@@ -10,7 +10,7 @@ namespace IdentitySync.Provisioning;
 
 /// <summary>
 /// Turns the rules of each resource type into provisioning orders and drives them to their end: generation
-/// (desired state, compared with the correlated accounts), review, fulfilment through a connection or a
+/// (desired state, compared with the correlated accounts), review, fulfillment through a connection or a
 /// ticket for a person, and verification by a later synchronization. See docs/provisioning.md.
 /// </summary>
 public sealed class ProvisioningEngine
@@ -26,10 +26,10 @@ public sealed class ProvisioningEngine
     /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
     /// <param name="store">The store.</param>
-    /// <param name="packages">The connection packages that fulfil orders automatically.</param>
+    /// <param name="packages">The connection packages that fulfill orders automatically.</param>
     /// <param name="options">Host settings; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    /// <param name="workflow">The internal workflow that fulfils repository orders (identities); <see cref="RepositoryWorkflow"/> when <see langword="null"/>.</param>
+    /// <param name="workflow">The internal workflow that fulfills repository orders (identities); <see cref="RepositoryWorkflow"/> when <see langword="null"/>.</param>
     public ProvisioningEngine(
         IdentityModel model,
         IResourceStore store,
@@ -221,8 +221,8 @@ public sealed class ProvisioningEngine
         ReviewAsync(id, o => o.MoveTo(OrderState.AwaitingApproval, _timeProvider.GetUtcNow(), $"postponed until {until.ToString("u", CultureInfo.InvariantCulture)}{Suffix(note)}") with { PostponedUntil = until }, cancellationToken);
 
     /// <summary>
-    /// Fulfils the pending orders that are due: through the connector's first connection whose package can
-    /// fulfil, or as tickets for a person when it has none. Retryable results are tried again later, with a
+    /// Fulfills the pending orders that are due: through the connector's first connection whose package can
+    /// fulfill, or as tickets for a person when it has none. Retryable results are tried again later, with a
     /// back-off, up to <see cref="ProvisioningEngineOptions.MaxAttempts"/>. Results of earlier hand-overs are read back first.
     /// </summary>
     /// <param name="cancellationToken">Cancels the pass; orders already handed over keep their state.</param>
@@ -280,7 +280,7 @@ public sealed class ProvisioningEngine
             if (fulfiller is null)
             {
                 var at = _timeProvider.GetUtcNow();
-                var opened = orders.Select(o => o.MoveTo(OrderState.Transmitted, at, $"ticket opened: {connector.Name} has no connection that fulfils orders, so a person applies it") with { IsManual = true }).ToList();
+                var opened = orders.Select(o => o.MoveTo(OrderState.Transmitted, at, $"ticket opened: {connector.Name} has no connection that fulfills orders, so a person applies it") with { IsManual = true }).ToList();
                 await _store.SaveOrdersAsync(opened, [], cancellationToken).ConfigureAwait(false);
                 tickets += opened.Count;
                 continue;

@@ -9,7 +9,7 @@ public sealed class ProvisioningEngineOptions
     /// <value>The default value is the process's current directory.</value>
     public string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 
-    /// <summary>Gets or sets how many times a fulfil connection is given an order whose outcome can be retried (not attempted, outcome unknown) before it is <see cref="OrderState.Error"/>.</summary>
+    /// <summary>Gets or sets how many times a fulfill connection is given an order whose outcome can be retried (not attempted, outcome unknown) before it is <see cref="OrderState.Error"/>.</summary>
     /// <value>The default value is 3.</value>
     public int MaxAttempts { get; set; } = 3;
 

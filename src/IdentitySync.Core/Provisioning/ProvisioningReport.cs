@@ -66,7 +66,7 @@ public sealed record ResourceTypeProvisioning(
     string? Threshold,
     IReadOnlyList<string> Problems);
 
-/// <summary>What one fulfilment pass did; serializes to stable JSON.</summary>
+/// <summary>What one fulfillment pass did; serializes to stable JSON.</summary>
 /// <param name="Executed">Orders a connection applied.</param>
 /// <param name="Transmitted">Orders handed over to be confirmed later (order files).</param>
 /// <param name="Tickets">Orders that became tickets for a person.</param>

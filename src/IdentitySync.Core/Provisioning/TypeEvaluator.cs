@@ -67,7 +67,7 @@ internal sealed class TypeEvaluator
     /// <summary>Gets who holds the actual values, for reasons: the managed system's connector, or the repository.</summary>
     private string Holder => IsRepository ? "the repository" : _type.Connector;
 
-    /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfils its orders.</summary>
+    /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfills its orders.</summary>
     public bool IsRepository { get; }
 
     public int AccountCount => _accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count;

@@ -6,6 +6,7 @@ public sealed class ConnectorBusyException : IdentitySyncException
     /// <summary>Initializes a new instance of the <see cref="ConnectorBusyException"/> class.</summary>
     public ConnectorBusyException()
     {
+        Kind = FailureKind.StoreLocked;
     }
 
     /// <summary>Initializes a new instance of the <see cref="ConnectorBusyException"/> class with a message.</summary>
@@ -13,6 +14,7 @@ public sealed class ConnectorBusyException : IdentitySyncException
     public ConnectorBusyException(string message)
         : base(message)
     {
+        Kind = FailureKind.StoreLocked;
     }
 
     /// <summary>Initializes a new instance of the <see cref="ConnectorBusyException"/> class with a message and its cause.</summary>
@@ -21,5 +23,6 @@ public sealed class ConnectorBusyException : IdentitySyncException
     public ConnectorBusyException(string message, Exception innerException)
         : base(message, innerException)
     {
+        Kind = FailureKind.StoreLocked;
     }
 }

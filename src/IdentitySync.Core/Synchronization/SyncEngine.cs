@@ -79,7 +79,7 @@ public sealed partial class SyncEngine
 
         if (CheckConnections(model) is { } problem)
         {
-            return Finish(report with { Outcome = SyncOutcome.Failed, Message = problem });
+            return Finish(report with { Outcome = SyncOutcome.Failed, Failure = FailureKind.InvalidInput, Message = problem });
         }
 
         try
@@ -90,7 +90,7 @@ public sealed partial class SyncEngine
         }
         catch (IdentitySyncException exception) when (exception is ConnectionException or StoreConflictException or ConnectorBusyException)
         {
-            return Finish(report with { Outcome = SyncOutcome.Failed, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) });
+            return Finish(report with { Outcome = SyncOutcome.Failed, Failure = exception.Kind, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) });
         }
 
         SyncReport Finish(SyncReport result)
@@ -109,7 +109,7 @@ public sealed partial class SyncEngine
     {
         var model = _model.GetConnector(connector);
         var clock = _timeProvider.GetTimestamp();
-        var report = new SyncReport { Connector = model.Name, Mode = SyncMode.Complete, Outcome = SyncOutcome.Failed, StartedAt = _timeProvider.GetUtcNow(), Forced = true };
+        var report = new SyncReport { Connector = model.Name, Mode = SyncMode.Complete, Outcome = SyncOutcome.Failed, Failure = FailureKind.Failed, StartedAt = _timeProvider.GetUtcNow(), Forced = true };
         try
         {
             await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -130,12 +130,13 @@ public sealed partial class SyncEngine
             return report with
             {
                 Outcome = SyncOutcome.Succeeded,
+                Failure = FailureKind.None,
                 Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, _timeProvider.GetElapsedTime(applyStart)),
             };
         }
         catch (IdentitySyncException exception) when (exception is StoreConflictException or ConnectorBusyException)
         {
-            return report with { Message = exception.Message };
+            return report with { Failure = exception.Kind, Message = exception.Message };
         }
     }
 

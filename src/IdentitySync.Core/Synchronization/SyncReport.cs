@@ -21,6 +21,10 @@ public sealed record SyncReport
     /// </summary>
     public string? Message { get; init; }
 
+    /// <summary>Gets what kind of failure a failed run met (a locked connector, unreadable input, refused credentials); omitted from the JSON when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public FailureKind Failure { get; init; }
+
     /// <summary>Gets the prepared batch's id; null when the run stopped before preparing.</summary>
     public string? BatchId { get; init; }
 

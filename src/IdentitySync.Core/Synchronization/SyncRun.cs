@@ -48,6 +48,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 return report with
                 {
                     Outcome = SyncOutcome.Failed,
+                    Failure = FailureKind.InvalidInput,
                     Message = $"Connector '{connector.Name}' already holds {held} resources; initial mode loads a connector that holds nothing. Use complete mode.",
                 };
             }

@@ -8,7 +8,7 @@ using IdentitySync.Storage;
 
 namespace IdentitySync.Tests.Provisioning;
 
-/// <summary>What a fulfil connection receives per order: tables, columns, the resource's keys and the link targets' keys.</summary>
+/// <summary>What a fulfill connection receives per order: tables, columns, the resource's keys and the link targets' keys.</summary>
 public sealed class FulfillmentRequestTests
 {
     [Test]

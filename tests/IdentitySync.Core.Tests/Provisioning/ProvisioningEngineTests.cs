@@ -522,7 +522,7 @@ public sealed class ProvisioningEngineTests
     [TestCase(FulfillmentStatus.NotFound, OrderState.Error)]
     [TestCase(FulfillmentStatus.Accepted, OrderState.Transmitted)]
     [TestCase(FulfillmentStatus.NotAttempted, OrderState.Pending)]
-    public async Task FulfilmentResult_OfAnAddedOrder_MovesItAsDocumented(FulfillmentStatus answer, OrderState expected)
+    public async Task FulfillmentResult_OfAnAddedOrder_MovesItAsDocumented(FulfillmentStatus answer, OrderState expected)
     {
         var fixture = new ProvisioningFixture();
         fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
@@ -542,7 +542,7 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
-    public async Task FulfilmentResult_NotFoundForADeletion_IsDone()
+    public async Task FulfillmentResult_NotFoundForADeletion_IsDone()
     {
         var fixture = new ProvisioningFixture();
         fixture.SetPerson("E1", "Zoë", "Martin", "Sales");

@@ -12,7 +12,7 @@ namespace IdentitySync.Tests.Provisioning;
 
 /// <summary>
 /// HR people owning Active Directory users (fulfilled by a directory that applies orders to its own
-/// tables) and application accounts (no fulfil connection: tickets). Every step is the real engine.
+/// tables) and application accounts (no fulfill connection: tickets). Every step is the real engine.
 /// </summary>
 internal sealed class ProvisioningFixture
 {
@@ -122,7 +122,7 @@ internal sealed class ProvisioningFixture
         await Categorization.CategorizeAsync();
     }
 
-    /// <summary>One whole cycle: synchronize, verify, generate, fulfil; then synchronize and verify again.</summary>
+    /// <summary>One whole cycle: synchronize, verify, generate, fulfill; then synchronize and verify again.</summary>
     public async Task<ProvisioningReport> CycleAsync()
     {
         await SynchronizeAsync();

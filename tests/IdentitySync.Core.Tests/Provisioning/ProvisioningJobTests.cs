@@ -7,7 +7,7 @@ namespace IdentitySync.Tests.Provisioning;
 public sealed class ProvisioningJobTests
 {
     [Test]
-    public async Task Job_SynchronizeCategorizeProvisionFulfilVerify_CreatesTheJoinersAccountAndVerifiesItOnTheNextRun()
+    public async Task Job_SynchronizeCategorizeProvisionFulfillVerify_CreatesTheJoinersAccountAndVerifiesItOnTheNextRun()
     {
         var fixture = new ProvisioningFixture();
         fixture.SetPerson("E1", "Zoë", "Martin", "Finance");
@@ -22,7 +22,7 @@ public sealed class ProvisioningJobTests
         {
             Assert.That(first.Status, Is.EqualTo(JobStatus.Succeeded), string.Join(Environment.NewLine, first.Log));
             Assert.That(first.Tasks.Single(static t => t.Task == "provision").Message, Is.EqualTo("1 orders: 1 added, 0 modified, 0 deleted, 0 non-conforming, 0 gaps; 0 to review"));
-            Assert.That(first.Tasks.Single(static t => t.Task == "fulfil").Message, Is.EqualTo("1 executed, 0 handed over, 0 tickets opened, 0 failed, 0 to retry, 0 timed out"));
+            Assert.That(first.Tasks.Single(static t => t.Task == "fulfill").Message, Is.EqualTo("1 executed, 0 handed over, 0 tickets opened, 0 failed, 0 to retry, 0 timed out"));
             Assert.That(second.Tasks.Single(static t => t.Task == "verify").Message, Is.EqualTo("1 verified, 0 still waiting, 0 timed out"));
             Assert.That((await fixture.OrdersAsync()).Single().State, Is.EqualTo(OrderState.Verified));
         });
@@ -46,7 +46,7 @@ public sealed class ProvisioningJobTests
         {
             Assert.That(blocked.Status, Is.EqualTo(JobStatus.Blocked));
             Assert.That(blocked.Tasks.Single(static t => t.Task == "provision").Message, Is.EqualTo("Blocked by provisioning thresholds (AD_User: 2 orders exceed MaxOrders 1); check the orders, then resume to generate them anyway."));
-            Assert.That(blocked.Tasks.Single(static t => t.Task == "fulfil").Status, Is.EqualTo(JobTaskStatus.Pending));
+            Assert.That(blocked.Tasks.Single(static t => t.Task == "fulfill").Status, Is.EqualTo(JobTaskStatus.Pending));
             Assert.That(ordersWhileBlocked, Is.Empty);
             Assert.That(resumed.Status, Is.EqualTo(JobStatus.Succeeded));
             Assert.That((await fixture.OrdersAsync()).Select(static o => o.State), Is.EqualTo(new[] { OrderState.Executed, OrderState.Executed }));
