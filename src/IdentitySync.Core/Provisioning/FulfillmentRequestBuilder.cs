@@ -44,7 +44,7 @@ internal sealed class FulfillmentRequestBuilder(IdentityModel model, IResourceRe
     private static List<ResourceKeyValue> KeysOf(ProvisioningOrder order, EntityTypeMapping mapping)
     {
         var keys = new List<ResourceKeyValue>();
-        foreach (var key in mapping.Properties.Where(static p => p.Key != PropertyKey.None).OrderBy(static p => p.Key == PropertyKey.Primary ? 0 : 1))
+        foreach (var key in KeysFirstPrimary(mapping))
         {
             // The stored spelling first (a key compared without case keeps its spelling in the values), then
             // what the rules computed, then the primary key as the order names it.
@@ -61,6 +61,9 @@ internal sealed class FulfillmentRequestBuilder(IdentityModel model, IResourceRe
 
         return keys;
     }
+
+    private static IEnumerable<PropertyMapping> KeysFirstPrimary(EntityTypeMapping mapping) =>
+        mapping.Properties.Where(static p => p.Key != PropertyKey.None).OrderBy(static p => p.Key == PropertyKey.Primary ? 0 : 1);
 
     private async Task<NavigationFulfillment> NavigationAsync(Connector connector, EntityType entityType, string property, NavigationChange change, CancellationToken cancellationToken)
     {
@@ -113,7 +116,7 @@ internal sealed class FulfillmentRequestBuilder(IdentityModel model, IResourceRe
 
         var properties = model.GetEntityType(targetType).Properties;
         var keys = new List<ResourceKeyValue>();
-        foreach (var keyMapping in mapping.Properties.Where(static p => p.Key != PropertyKey.None).OrderBy(static p => p.Key == PropertyKey.Primary ? 0 : 1))
+        foreach (var keyMapping in KeysFirstPrimary(mapping))
         {
             var index = properties.Select(static p => p.Name).ToList().FindIndex(n => string.Equals(n, keyMapping.Property, StringComparison.OrdinalIgnoreCase));
             var value = Values.Text(index < 0 ? null : stored.ValueAt(index));

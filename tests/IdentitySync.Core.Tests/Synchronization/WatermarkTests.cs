@@ -60,14 +60,7 @@ public sealed class WatermarkTests
     [Test]
     public async Task Synchronize_Blocked_StagesTheWatermarkThatResumeRecords()
     {
-        var fixture = new SyncFixture(thresholdsOff: false);
-        fixture.SetSnapshot(100);
-        fixture.Package.SetWatermark("users", "usn:100");
-        await fixture.RunAsync(SyncMode.Initial);
-        fixture.SetUsers(SyncFixture.Users(90));
-        fixture.Package.SetWatermark("users", "usn:300");
-
-        var blocked = await fixture.RunAsync();
+        var (fixture, blocked) = await BlockedAfterAWatermarkAsync();
         var whileBlocked = await WatermarksAsync(fixture);
         var staged = await fixture.Engine.GetBlockedChangeSetAsync("AD");
         var resumed = await fixture.Engine.ResumeAsync("AD");
@@ -85,13 +78,7 @@ public sealed class WatermarkTests
     [Test]
     public async Task Abandon_BlockedRun_KeepsTheAppliedWatermark()
     {
-        var fixture = new SyncFixture(thresholdsOff: false);
-        fixture.SetSnapshot(100);
-        fixture.Package.SetWatermark("users", "usn:100");
-        await fixture.RunAsync(SyncMode.Initial);
-        fixture.SetUsers(SyncFixture.Users(90));
-        fixture.Package.SetWatermark("users", "usn:300");
-        await fixture.RunAsync();
+        var (fixture, _) = await BlockedAfterAWatermarkAsync();
 
         var abandoned = await fixture.Engine.AbandonAsync("AD");
 
@@ -100,6 +87,18 @@ public sealed class WatermarkTests
             Assert.That(abandoned, Is.True);
             Assert.That(await WatermarksAsync(fixture), Is.EqualTo(new[] { "Export|users|usn:100" }));
         });
+    }
+
+    /// <summary>Loads 100 users at watermark usn:100, then a run that deletes 10 at usn:300, blocked by the 5 % threshold.</summary>
+    private static async Task<(SyncFixture Fixture, SyncReport Blocked)> BlockedAfterAWatermarkAsync()
+    {
+        var fixture = new SyncFixture(thresholdsOff: false);
+        fixture.SetSnapshot(100);
+        fixture.Package.SetWatermark("users", "usn:100");
+        await fixture.RunAsync(SyncMode.Initial);
+        fixture.SetUsers(SyncFixture.Users(90));
+        fixture.Package.SetWatermark("users", "usn:300");
+        return (fixture, await fixture.RunAsync());
     }
 
     private static async Task<string[]> WatermarksAsync(SyncFixture fixture) =>
