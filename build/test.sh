@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages that test suites start on loopback (none yet; the PostgreSQL and LDAP stores add theirs).
-required_packages=()
+# System packages that test suites start on loopback: PostgreSQL for the PostgreSQL store.
+required_packages=(postgresql)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -21,6 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# A throwaway PostgreSQL server on loopback for the store's tests, stopped however the script ends.
+source build/postgres.sh
+trap stop_postgres EXIT
+start_postgres
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

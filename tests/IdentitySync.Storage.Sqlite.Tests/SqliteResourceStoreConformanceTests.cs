@@ -48,3 +48,6 @@ public sealed class SqliteProvenanceStoreConformanceTests : ProvenanceStoreConfo
 
 /// <summary>The SQLite store against the job-run role's conformance tests.</summary>
 public sealed class SqliteJobRunStoreConformanceTests : JobRunStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The generated company on the SQLite store: load, again, 1 % changed, the same state as in memory.</summary>
+public sealed class SqliteGeneratedDataTests : GeneratedDataConformanceTests<SqliteStoreUnderTest>;

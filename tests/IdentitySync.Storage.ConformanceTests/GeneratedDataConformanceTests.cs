@@ -3,31 +3,36 @@ using IdentitySync.Connections.Csv;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing.Data;
 
-namespace IdentitySync.Storage.Sqlite.Tests;
+namespace IdentitySync.Storage.ConformanceTests;
 
 /// <summary>
 /// The benchmarks' generated company, small: a first load, the same files again and a 1 % change, on
-/// the SQLite store and on the in-memory store, which must end in the same state.
+/// the store under test and on the in-memory store, which must end in the same state and reports.
 /// </summary>
-public sealed class GeneratedDataTests
+/// <typeparam name="TStore">Creates the store under test.</typeparam>
+public abstract class GeneratedDataConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
 {
-    private TemporaryDirectory _directory = null!;
+    private string _directory = null!;
 
+    /// <summary>Creates the folder of the generated files.</summary>
     [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("identitysync-generated").FullName;
 
+    /// <summary>Removes the generated files.</summary>
     [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
+    /// <summary>Load, load again, 1 % changed: the counts the generator promises, and the in-memory store's state.</summary>
     [Test]
-    public async Task GeneratedCompany_LoadAgainAndChanged_SameCountsAndStateInBothStores()
+    public async Task GeneratedCompany_LoadAgainAndChanged_SameCountsAndStateAsInMemory()
     {
         var generator = new DataGenerator(3_000);
-        var original = generator.Write(_directory.File("original"));
-        var changed = generator.Write(_directory.File("changed"), changeRate: 0.01);
+        var original = generator.Write(File("original"));
+        var changed = generator.Write(File("changed"), changeRate: 0.01);
 
-        using var sqlite = new SqliteResourceStore(_directory.File("generated.db"));
-        var onDisk = await RunAsync(sqlite);
+        using var underTest = new TStore();
+        var onDisk = await RunAsync(underTest.Create());
         var inMemory = await RunAsync(new InMemoryResourceStore());
 
         var (first, again, delta, state) = onDisk;
@@ -55,14 +60,16 @@ public sealed class GeneratedDataTests
         async Task<(SyncReport First, SyncReport Again, SyncReport Delta, List<string> State)> RunAsync(IResourceStore store)
         {
             var model = GeneratedDataModel.Create();
-            var before = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.File("original") });
-            var after = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.File("changed") });
+            var before = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = File("original") });
+            var after = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = File("changed") });
             var first = await before.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
             var again = await before.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true });
             var delta = await after.SynchronizeAsync("AD");
             return (first, again, delta, await DumpAsync(store));
         }
     }
+
+    private string File(string name) => Path.Combine(_directory, name);
 
     private static bool Within((long Inserted, long Deleted, long Updated) actual, (long Inserted, long Deleted, long Updated) expected) =>
         Math.Abs(actual.Inserted - expected.Inserted) <= 5 && Math.Abs(actual.Deleted - expected.Deleted) <= 5 && Math.Abs(actual.Updated - expected.Updated) <= 10;

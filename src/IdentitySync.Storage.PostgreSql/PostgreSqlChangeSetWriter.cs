@@ -1,0 +1,333 @@
+using System.Text.Json;
+using IdentitySync.ChangeSets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// One change set in one transaction. Resources and links arrive through binary COPY: new resources
+/// straight into the table, everything matched by key into a temporary table first, then merged with one
+/// statement. Each call runs under a savepoint, so a refused call (a key that already exists) leaves the
+/// transaction usable and its earlier writes intact until the caller commits or rolls back.
+/// </summary>
+internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string connector) : IChangeSetWriter
+{
+    private readonly string _s = store.Tables;
+    private readonly Dictionary<string, int> _typeIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _associationIds = new(StringComparer.OrdinalIgnoreCase);
+    private bool _stagingCreated;
+    private bool _committed;
+
+    public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
+        StepAsync(async () =>
+        {
+            var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var import = await connection.BeginBinaryImportAsync($"COPY {_s}.resources (type_id, key, digest, vals) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                await using (import.ConfigureAwait(false))
+                {
+                    foreach (var resource in resources)
+                    {
+                        await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                        await import.WriteAsync(typeId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                        await WriteResourceAsync(resource, import, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new StoreConflictException($"{entityType} '{DuplicateKey(exception) ?? "?"}' already exists; it cannot be inserted again.", exception);
+            }
+        });
+
+    public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
+        StepAsync(async () =>
+        {
+            var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
+            await StageAsync("staged_resources", resources, static (r, import, token) => WriteResourceAsync(r, import, token), cancellationToken).ConfigureAwait(false);
+            var missing = await FirstMissingAsync($"SELECT s.key FROM staged_resources s LEFT JOIN {_s}.resources r ON r.type_id = $1 AND r.key = s.key WHERE r.id IS NULL LIMIT 1", typeId, cancellationToken).ConfigureAwait(false);
+            if (missing is not null)
+            {
+                throw new StoreConflictException($"{entityType} '{missing}' does not exist; it cannot be updated.");
+            }
+
+            await ExecuteAsync($"UPDATE {_s}.resources r SET digest = s.digest, vals = s.vals FROM staged_resources s WHERE r.type_id = $1 AND r.key = s.key", cancellationToken, typeId).ConfigureAwait(false);
+        });
+
+    public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        StepAsync(async () =>
+        {
+            var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
+            using var find = new NpgsqlCommand($"SELECT k FROM unnest($2::text[]) k LEFT JOIN {_s}.resources r ON r.type_id = $1 AND r.key = k WHERE r.id IS NULL LIMIT 1", connection, transaction);
+            find.Parameters.AddWithValue(typeId);
+            find.Parameters.AddWithValue(keys.ToArray());
+            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string missing)
+            {
+                throw new StoreConflictException($"{entityType} '{missing}' does not exist; it cannot be deleted.");
+            }
+
+            // A deleted resource takes its links, categorization and value sources with it.
+            await ExecuteAsync(
+                $"""
+                WITH gone AS (DELETE FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[]) RETURNING id),
+                     links AS (DELETE FROM {_s}.links l USING gone WHERE l.first_id = gone.id OR l.second_id = gone.id),
+                     categorized AS (DELETE FROM {_s}.categorizations c USING gone WHERE c.resource_id = gone.id)
+                DELETE FROM {_s}.property_sources p USING gone WHERE p.resource_id = gone.id
+                """,
+                cancellationToken,
+                typeId,
+                keys.ToArray()).ConfigureAwait(false);
+        });
+
+    public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
+        LinksAsync(association, links, add: true, cancellationToken);
+
+    public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
+        LinksAsync(association, links, add: false, cancellationToken);
+
+    public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
+        StepAsync(async () =>
+        {
+            var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
+            using var find = new NpgsqlCommand($"SELECT id FROM {_s}.resources WHERE type_id = $1 AND key = $2", connection, transaction);
+            find.Parameters.AddWithValue(typeId);
+            find.Parameters.AddWithValue(key);
+            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long id)
+            {
+                throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
+            }
+
+            foreach (var source in sources)
+            {
+                await ExecuteAsync(
+                    $"INSERT INTO {_s}.property_sources (resource_id, property, source) VALUES ($1, $2, $3::jsonb) ON CONFLICT (resource_id, property) DO UPDATE SET source = excluded.source",
+                    cancellationToken,
+                    id,
+                    source.Property,
+                    PostgreSqlResourceStore.Json(source with { ResourceId = id })).ConfigureAwait(false);
+            }
+        });
+
+    public async ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using (var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_s}.connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (connector) DO UPDATE SET version = excluded.version, last_batch = excluded.last_batch, incremental_batches = excluded.incremental_batches,
+                blocked = excluded.blocked, export_fingerprint = excluded.export_fingerprint, watermarks = excluded.watermarks
+            """,
+            connection,
+            transaction))
+        {
+            command.Parameters.AddWithValue(connector);
+            command.Parameters.AddWithValue(state.Version);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.LastBatchId ?? DBNull.Value });
+            command.Parameters.AddWithValue(JsonSerializer.Serialize(state.IncrementalBatchIds));
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked) });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.ExportFingerprint ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks) });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _committed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_committed && transaction.Connection is not null)
+            {
+                await transaction.RollbackAsync().ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: the server rolled the transaction back itself.
+        }
+        finally
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteResourceAsync(ResourceChange resource, NpgsqlBinaryImporter import, CancellationToken cancellationToken)
+    {
+        await import.WriteAsync(resource.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await import.WriteAsync(unchecked((long)resource.Digest), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await import.WriteAsync(ResourceValueCodec.Pack(resource.Values).ToArray(), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? DuplicateKey(PostgresException exception)
+    {
+        // "Key (type_id, key)=(1, u1) already exists." names the key; the message text is the server's, not ours.
+        var detail = exception.Detail;
+        var start = detail?.IndexOf(")=(", StringComparison.Ordinal) ?? -1;
+        if (detail is null || start < 0)
+        {
+            return null;
+        }
+
+        var values = detail[(start + 3)..];
+        var comma = values.IndexOf(", ", StringComparison.Ordinal);
+        var end = values.LastIndexOf(") already exists", StringComparison.Ordinal);
+        return comma >= 0 && end > comma ? values[(comma + 2)..end] : null;
+    }
+
+    private ValueTask LinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, bool add, CancellationToken cancellationToken) =>
+        StepAsync(async () =>
+        {
+            if (links.Count == 0)
+            {
+                return;
+            }
+
+            var associationId = await AssociationIdAsync(association.Association, cancellationToken).ConfigureAwait(false);
+            var firstType = await TypeIdAsync(association.FirstEntityType, cancellationToken).ConfigureAwait(false);
+            var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
+            await StageAsync("staged_links", links, static async (link, import, token) =>
+            {
+                await import.WriteAsync(link.FirstKey, NpgsqlDbType.Text, token).ConfigureAwait(false);
+                await import.WriteAsync(link.SecondKey, NpgsqlDbType.Text, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+
+            using (var find = new NpgsqlCommand(
+                $"""
+                SELECT CASE WHEN f.id IS NULL THEN $2 ELSE $3 END, CASE WHEN f.id IS NULL THEN s.first_key ELSE s.second_key END
+                FROM staged_links s
+                LEFT JOIN {_s}.resources f ON f.type_id = $1 AND f.key = s.first_key
+                LEFT JOIN {_s}.resources o ON o.type_id = $4 AND o.key = s.second_key
+                WHERE f.id IS NULL OR o.id IS NULL LIMIT 1
+                """,
+                connection,
+                transaction))
+            {
+                find.Parameters.AddWithValue(firstType);
+                find.Parameters.AddWithValue(association.FirstEntityType);
+                find.Parameters.AddWithValue(association.SecondEntityType);
+                find.Parameters.AddWithValue(secondType);
+                using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new StoreConflictException($"A link of {association.Association} names {reader.GetString(0)} '{reader.GetString(1)}', which does not exist.");
+                }
+            }
+
+            var join = $"""
+                FROM staged_links s
+                JOIN {_s}.resources f ON f.type_id = $2 AND f.key = s.first_key
+                JOIN {_s}.resources o ON o.type_id = $3 AND o.key = s.second_key
+                """;
+            await ExecuteAsync(
+                add
+                    ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, f.id, o.id {join} ON CONFLICT DO NOTHING"
+                    : $"DELETE FROM {_s}.links l USING (SELECT f.id AS first_id, o.id AS second_id {join}) g WHERE l.assoc_id = $1 AND l.first_id = g.first_id AND l.second_id = g.second_id",
+                cancellationToken,
+                associationId,
+                firstType,
+                secondType).ConfigureAwait(false);
+        });
+
+    /// <summary>Copies rows into a temporary table of this transaction, emptied first.</summary>
+    private async Task StageAsync<T>(string table, IReadOnlyList<T> rows, Func<T, NpgsqlBinaryImporter, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        if (!_stagingCreated)
+        {
+            await ExecuteAsync(
+                """
+                CREATE TEMPORARY TABLE staged_resources (key text COLLATE "C" NOT NULL, digest bigint NOT NULL, vals bytea NOT NULL) ON COMMIT DROP;
+                CREATE TEMPORARY TABLE staged_links (first_key text COLLATE "C" NOT NULL, second_key text COLLATE "C" NOT NULL) ON COMMIT DROP;
+                """,
+                cancellationToken).ConfigureAwait(false);
+            _stagingCreated = true;
+        }
+
+        await ExecuteAsync($"TRUNCATE {table}", cancellationToken).ConfigureAwait(false);
+        var columns = table == "staged_links" ? "first_key, second_key" : "key, digest, vals";
+        var import = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await write(row, import, cancellationToken).ConfigureAwait(false);
+            }
+
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync($"ANALYZE {table}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask StepAsync(Func<Task> step)
+    {
+        // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
+        await transaction.SaveAsync("step").ConfigureAwait(false);
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception) when (transaction.Connection is not null && connection.State == System.Data.ConnectionState.Open)
+        {
+            await transaction.RollbackAsync("step").ConfigureAwait(false);
+
+            // Names added by the step are gone with it.
+            _typeIds.Clear();
+            _associationIds.Clear();
+            throw;
+        }
+
+        await transaction.ReleaseAsync("step").ConfigureAwait(false);
+    }
+
+    private async Task<string?> FirstMissingAsync(string sql, int typeId, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue(typeId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<int> TypeIdAsync(string entityType, CancellationToken cancellationToken) => IdAsync("entity_types", _typeIds, entityType, cancellationToken);
+
+    private Task<int> AssociationIdAsync(string association, CancellationToken cancellationToken) => IdAsync("associations", _associationIds, association, cancellationToken);
+
+    private async Task<int> IdAsync(string table, Dictionary<string, int> cache, string name, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+
+        // Inserted in this transaction if new; another writer's concurrent insert of the same name waits on the unique index.
+        using var command = new NpgsqlCommand(
+            $"""
+            WITH found AS (SELECT id FROM {_s}.{table} WHERE lower(name) = lower($1)),
+                 added AS (INSERT INTO {_s}.{table} (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM found) ON CONFLICT DO NOTHING RETURNING id)
+            SELECT id FROM found UNION ALL SELECT id FROM added
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue(name);
+        var id = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        cache[name] = id;
+        return id;
+    }
+}

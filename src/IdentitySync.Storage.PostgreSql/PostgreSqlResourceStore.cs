@@ -1,0 +1,642 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
+using IdentitySync.JobRuns;
+using IdentitySync.Orders;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// The store on PostgreSQL: every store role in one schema, for several hosts sharing one repository.
+/// Each change set is applied in one transaction; a connector's run lock is a session advisory lock, so it
+/// holds across processes and hosts and is released when its holder's connection ends.
+/// </summary>
+public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new JsonStringEnumConverter() } };
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _lockSource;
+    private readonly bool _ownsDataSources;
+
+    /// <summary>Initializes a new instance of the <see cref="PostgreSqlResourceStore"/> class from a connection string.</summary>
+    /// <param name="connectionString">An Npgsql connection string; its password may come from the environment (<c>PGPASSWORD</c>) or a passfile instead.</param>
+    /// <param name="options">The schema, and whether opening may create or migrate it.</param>
+    /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the credentials, or the schema is missing, older (without <see cref="PostgreSqlStoreOptions.MigrateOnOpen"/>) or newer.</exception>
+    public PostgreSqlResourceStore(string connectionString, PostgreSqlStoreOptions? options = null)
+        : this(Build(connectionString, pooled: true), Build(connectionString, pooled: false), options, ownsDataSources: true)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PostgreSqlResourceStore"/> class on a data source the host owns.</summary>
+    /// <param name="dataSource">The data source; the store does not dispose it. Run locks hold one of its connections for the whole run.</param>
+    /// <param name="options">The schema, and whether opening may create or migrate it.</param>
+    /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the credentials, or the schema is missing, older (without <see cref="PostgreSqlStoreOptions.MigrateOnOpen"/>) or newer.</exception>
+    public PostgreSqlResourceStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), dataSource, options, ownsDataSources: false)
+    {
+    }
+
+    private PostgreSqlResourceStore(NpgsqlDataSource dataSource, NpgsqlDataSource lockSource, PostgreSqlStoreOptions? options, bool ownsDataSources)
+    {
+        options ??= new PostgreSqlStoreOptions();
+        if (PostgreSqlStoreOptions.CheckSchemaName(options.Schema) is { } problem)
+        {
+            throw new StoreUnavailableException(problem) { Kind = FailureKind.InvalidInput };
+        }
+
+        _dataSource = dataSource;
+        _lockSource = lockSource;
+        _ownsDataSources = ownsDataSources;
+        Schema = options.Schema;
+        Tables = PostgreSqlSchema.Quote(options.Schema);
+        Describe = Description(dataSource, options.Schema);
+        try
+        {
+            OpenSchemaAsync(options.MigrateOnOpen, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            if (ownsDataSources)
+            {
+                DisposeDataSources();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Gets the schema that holds the store's tables.</summary>
+    public string Schema { get; }
+
+    /// <summary>Gets the quoted schema name, for SQL.</summary>
+    internal string Tables { get; }
+
+    /// <summary>Gets the store named for messages: host, port, database and schema, never credentials.</summary>
+    internal string Describe { get; }
+
+    /// <summary>Creates or migrates the store's schema in one transaction, under a lock so that hosts starting together migrate once.</summary>
+    /// <param name="connectionString">The connection string of a role allowed to create tables in the schema (the owner).</param>
+    /// <param name="schema">The schema.</param>
+    /// <param name="cancellationToken">Stops the migration; nothing is changed then.</param>
+    /// <returns>The version the schema had before (0 when it did not exist) and the version it has now.</returns>
+    /// <exception cref="StoreUnavailableException">The server cannot be reached or refuses the credentials, or the schema is newer.</exception>
+    public static async Task<(int From, int To)> MigrateAsync(string connectionString, string schema = "identitysync", CancellationToken cancellationToken = default)
+    {
+        if (PostgreSqlStoreOptions.CheckSchemaName(schema) is { } problem)
+        {
+            throw new StoreUnavailableException(problem) { Kind = FailureKind.InvalidInput };
+        }
+
+        using var dataSource = Build(connectionString, pooled: false);
+        var from = await GuardAsync(Description(dataSource, schema), async () =>
+        {
+            using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await PostgreSqlSchema.MigrateAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return (from, PostgreSqlSchema.CurrentVersion);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsDataSources)
+        {
+            DisposeDataSources();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSources)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+            await _lockSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
+    {
+        // A session lock on a connection of its own, held for the whole run: another process or host is
+        // refused at once, and a holder that dies (or whose host vanishes: TCP keepalive) frees it.
+        var connection = await OpenAsync(_lockSource, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var key = LockKeys.Of(Schema, "connector:" + connector);
+            using (var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
+            {
+                command.Parameters.AddWithValue(key);
+                if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    throw new ConnectorBusyException($"Connector '{connector}' is already being synchronized (advisory lock in schema '{Schema}' of {Describe}); wait for that run to end.");
+                }
+            }
+
+            return new AdvisoryLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStateAsync(connection, null, connector, forUpdate: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO {Tables}.connector_state (connector, version, incremental_batches, blocked) VALUES ($1, 0, '[]', $2)
+            ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked
+            """,
+            connection);
+        command.Parameters.AddWithValue(ConnectorKey(connector));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync<long>(
+            connection,
+            $"SELECT count(*) FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1)",
+            cancellationToken,
+            entityType).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync<long>(
+            connection,
+            $"SELECT count(*) FROM {Tables}.links l JOIN {Tables}.associations a ON a.id = l.assoc_id WHERE lower(a.name) = lower($1)",
+            cancellationToken,
+            association).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken) =>
+        ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
+        ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await QueryResourcesAsync(
+            connection,
+            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1) AND r.key = $2",
+            cancellationToken,
+            entityType,
+            key).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryResourcesAsync(
+            connection,
+            $"""
+            SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id
+            WHERE lower(t.name) = lower($1) AND r.key > $2 ORDER BY r.key LIMIT $3
+            """,
+            cancellationToken,
+            entityType,
+            afterKey ?? string.Empty,
+            limit).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredResource>> GetLinkedResourcesAsync(string association, long resourceId, LinkDirection direction, CancellationToken cancellationToken)
+    {
+        var (from, to) = direction == LinkDirection.FirstToSecond ? ("first_id", "second_id") : ("second_id", "first_id");
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryResourcesAsync(
+            connection,
+            $"""
+            SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.links l
+            JOIN {Tables}.associations a ON a.id = l.assoc_id
+            JOIN {Tables}.resources r ON r.id = l.{to} JOIN {Tables}.entity_types t ON t.id = r.type_id
+            WHERE lower(a.name) = lower($1) AND l.{from} = $2 ORDER BY r.key
+            """,
+            cancellationToken,
+            association,
+            resourceId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(
+            $"SELECT l.first_id, l.second_id FROM {Tables}.links l JOIN {Tables}.associations a ON a.id = l.assoc_id WHERE lower(a.name) = lower($1) ORDER BY l.first_id, l.second_id",
+            connection);
+        command.Parameters.AddWithValue(association);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredLink(reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(categorizations);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await UpsertJsonAsync(
+            connection,
+            transaction,
+            $"INSERT INTO {Tables}.categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3) ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization",
+            categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, Json(c) }),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<AccountCategorization>(connection, $"SELECT categorization FROM {Tables}.categorizations WHERE lower(entity_type) = lower($1)", cancellationToken, entityType).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(IReadOnlyList<ProvisioningOrder> orders, IReadOnlyList<OwnerProvisioningState> states, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(states);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // New ids under a transaction lock: two hosts saving orders at once never hand out one id twice.
+        using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "orders"));
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
+        var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
+        await UpsertJsonAsync(
+            connection,
+            transaction,
+            $"INSERT INTO {Tables}.orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET resource_type = excluded.resource_type, state = excluded.state, ord = excluded.ord",
+            saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), Json(o) }),
+            cancellationToken).ConfigureAwait(false);
+        await UpsertJsonAsync(
+            connection,
+            transaction,
+            $"INSERT INTO {Tables}.provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3) ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state",
+            states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, Json(s) }),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return saved;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<ProvisioningOrder>(
+            connection,
+            $"SELECT ord FROM {Tables}.orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND ($2::text[] IS NULL OR state = ANY($2)) ORDER BY id",
+            cancellationToken,
+            (object?)resourceType ?? DBNull.Value,
+            states is null ? DBNull.Value : states.Select(static s => s.ToString()).ToArray()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await ReadJsonAsync<ProvisioningOrder>(connection, $"SELECT ord FROM {Tables}.orders WHERE id = $1", cancellationToken, id).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<OwnerProvisioningState>(connection, $"SELECT state FROM {Tables}.provisioning_states WHERE resource_type = lower($1)", cancellationToken, resourceType).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sources = await ReadJsonAsync<PropertySource>(connection, $"SELECT source FROM {Tables}.property_sources WHERE resource_id = $1", cancellationToken, resourceId).ConfigureAwait(false);
+        return [.. sources.OrderBy(static s => s.Property, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(
+            $"INSERT INTO {Tables}.job_runs (id, job, started, status, run) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = excluded.status, run = excluded.run",
+            connection);
+        command.Parameters.AddWithValue(run.Id);
+        command.Parameters.AddWithValue(run.Job);
+        command.Parameters.AddWithValue(run.StartedAt.ToUniversalTime());
+        command.Parameters.AddWithValue(run.Status.ToString());
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = Json(run) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobRun?> GetJobRunAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await ReadJsonAsync<JobRun>(connection, $"SELECT run FROM {Tables}.job_runs WHERE id = $1", cancellationToken, id).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<JobRun>(connection, $"SELECT run FROM {Tables}.job_runs ORDER BY started DESC, id DESC LIMIT $1", cancellationToken, limit).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Appliers of one connector (a run, the repository workflow, a manual edit) take turns; the
+            // version is then read knowing nobody else moves it before this transaction ends.
+            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "apply:" + connector));
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var version = (await ReadStateAsync(connection, transaction, connector, forUpdate: true, cancellationToken).ConfigureAwait(false)).Version;
+            if (version != expectedVersion)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                throw new StoreConflictException($"Connector '{connector}' changed since the change set was computed (version {expectedVersion}, now {version}); synchronize again.");
+            }
+
+            return new PostgreSqlChangeSetWriter(this, connection, transaction, ConnectorKey(connector));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
+
+    internal static string Json<T>(T value) => JsonSerializer.Serialize(value, s_json);
+
+    internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_dataSource, cancellationToken);
+
+    internal async ValueTask<ConnectorState> ReadStateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string connector, bool forUpdate, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(
+            $"SELECT version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks FROM {Tables}.connector_state WHERE connector = $1" + (forUpdate ? " FOR UPDATE" : string.Empty),
+            connection,
+            transaction);
+        command.Parameters.AddWithValue(ConnectorKey(connector));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return ConnectorState.Empty;
+        }
+
+        return new ConnectorState(
+            reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
+        {
+            ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Watermarks = ChangeSetSerializer.DeserializeWatermarks(reader.IsDBNull(5) ? null : reader.GetString(5)),
+        };
+    }
+
+    /// <summary>Runs a call against the server, turning connection failures into the store's exceptions with messages that never hold a password.</summary>
+    internal static async Task<T> GuardAsync<T>(string describe, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new StoreUnavailableException($"{describe} refused the credentials: {exception.MessageText}. Check the user and the password (PGPASSWORD or a passfile).", exception)
+            {
+                Kind = FailureKind.AuthenticationFailed,
+            };
+        }
+        catch (NpgsqlException exception) when (exception is not PostgresException)
+        {
+            throw new StoreUnavailableException($"{describe} cannot be reached: {exception.Message} Check that the server runs and accepts connections from this host.", exception);
+        }
+    }
+
+    private static async ValueTask<NpgsqlConnection> OpenAsync(NpgsqlDataSource source, CancellationToken cancellationToken) =>
+        await GuardAsync(Description(source, null), async () => await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private static NpgsqlDataSource Build(string connectionString, bool pooled)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            // The message of a malformed connection string may quote it; the password must not reach a log.
+            throw new StoreUnavailableException($"The PostgreSQL connection string is malformed ({exception.GetType().Name}); see Npgsql's connection string parameters.") { Kind = FailureKind.InvalidInput };
+        }
+
+        builder.Pooling = pooled;
+        if (!pooled)
+        {
+            // A run lock's connection stays open for the whole run: keepalive lets the server notice a
+            // host that vanished and free its lock.
+            builder.TcpKeepAlive = true;
+            builder.KeepAlive = 30;
+        }
+
+        return NpgsqlDataSource.Create(builder);
+    }
+
+    private static string Description(NpgsqlDataSource source, string? schema)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}" + (schema is null ? string.Empty : $" (schema '{schema}')");
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null, params object[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        ScalarAsync<T>(connection, sql, cancellationToken, null, parameters);
+
+    private static async Task UpsertJsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken)
+    {
+        // One round trip per thousand rows: a batch of prepared statements, the last parameter as jsonb.
+        foreach (var chunk in rows.Chunk(1000))
+        {
+            using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var row in chunk)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    command.Parameters.Add(i == row.Length - 1 ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row[i] } : new NpgsqlParameter { Value = row[i] });
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var found = new List<T>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), s_json)!);
+        }
+
+        return found;
+    }
+
+    private static async Task<IReadOnlyList<StoredResource>> QueryResourcesAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        var found = new List<StoredResource>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(new StoredResource(reader.GetInt64(0), reader.GetString(4), reader.GetString(1), unchecked((ulong)reader.GetInt64(2)), ResourceValueCodec.Decode(reader.GetFieldValue<byte[]>(3))));
+        }
+
+        return found;
+    }
+
+    private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Streamed row by row from the server: the table is never held in memory.
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(
+            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1)",
+            connection);
+        command.Parameters.AddWithValue(entityType);
+        using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetInt64(0);
+            var key = reader.GetString(1);
+            var digest = unchecked((ulong)reader.GetInt64(2));
+            var values = decode(reader.GetFieldValue<byte[]>(3));
+            yield return new StoredResource(id, reader.GetString(4), key, digest, values);
+        }
+    }
+
+    private async Task OpenSchemaAsync(bool migrate, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var version = await PostgreSqlSchema.VersionAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        if (version > PostgreSqlSchema.CurrentVersion)
+        {
+            throw PostgreSqlSchema.Newer(Schema, version);
+        }
+
+        if (version < PostgreSqlSchema.CurrentVersion)
+        {
+            if (!migrate)
+            {
+                throw new StoreUnavailableException(version == 0
+                    ? $"{Describe} holds no IdentitySync store; create it with 'identitysync store migrate' (or MigrateOnOpen) as a role that may create tables."
+                    : $"{Describe} has store version {version}; this version of IdentitySync needs {PostgreSqlSchema.CurrentVersion}. Migrate it with 'identitysync store migrate' (or MigrateOnOpen).");
+            }
+
+            await PostgreSqlSchema.MigrateAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void DisposeDataSources()
+    {
+        _dataSource.Dispose();
+        _lockSource.Dispose();
+    }
+
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // Unlocked before the connection goes back, in case the host's data source pools it.
+                using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+                command.Parameters.AddWithValue(key);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is gone: so is its lock.
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

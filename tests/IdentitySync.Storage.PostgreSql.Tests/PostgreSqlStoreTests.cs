@@ -1,0 +1,183 @@
+using Npgsql;
+
+namespace IdentitySync.Storage.PostgreSql.Tests;
+
+/// <summary>What the PostgreSQL store does beyond the conformance suite: schemas, migrations, credentials, locks across stores.</summary>
+public sealed class PostgreSqlStoreTests
+{
+    private string _schema = null!;
+
+    [SetUp]
+    public void NewSchema() => _schema = PostgresServer.NewSchema();
+
+    [TearDown]
+    public Task DropSchema() => PostgresServer.DropAsync(_schema);
+
+    [Test]
+    public async Task Server_StartedByTheTestScript_IsReachable()
+    {
+        // The sentinel: in CI (and anywhere build/test.sh runs) a missing or stopped server fails here, by name.
+        var version = await PostgresServer.ScalarAsync("SHOW server_version_num");
+
+        Assert.That(int.Parse((string)version!, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(150000));
+    }
+
+    [Test]
+    public void Open_SchemaThatDoesNotExist_IsRefusedAndNothingIsCreated()
+    {
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(exception!.Kind, Is.EqualTo(FailureKind.StoreUnavailable));
+            Assert.That(exception.Message, Does.EndWith($"(schema '{_schema}') holds no IdentitySync store; create it with 'identitysync store migrate' (or MigrateOnOpen) as a role that may create tables."));
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM information_schema.schemata WHERE schema_name = '{_schema}'"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Migrate_TwoHostsAtOnce_MigrateOnceAndBothOpen()
+    {
+        var first = Task.Run(() => PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema));
+        var second = Task.Run(() => PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema));
+
+        var results = await Task.WhenAll(first, second);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(results.Select(static r => r.From).Order(), Is.EqualTo(new[] { 0, 1 }), "one migrated from nothing, the other found it current");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_version"), Is.EqualTo(1));
+            Assert.That(await store.CountResourcesAsync("User", CancellationToken.None), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Open_NewerSchema_IsRefused()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        await PostgresServer.ExecuteAsync($"INSERT INTO \"{_schema}\".schema_version (version) VALUES (99)");
+
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true }));
+
+        Assert.That(exception!.Message, Is.EqualTo($"PostgreSQL schema '{_schema}' has store version 99, written by a newer IdentitySync; this version reads 1 and older. Upgrade IdentitySync."));
+    }
+
+    [TestCase("", "Schema: required; the PostgreSQL schema that holds the store's tables, such as identitysync.")]
+    [TestCase("1abc", "Schema: '1abc' may hold only ASCII letters, digits and underscores, and not start with a digit.")]
+    [TestCase("a;drop", "Schema: 'a;drop' may hold only ASCII letters, digits and underscores, and not start with a digit.")]
+    public void Open_InvalidSchemaName_IsRefusedBeforeConnecting(string schema, string message)
+    {
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore("Host=192.0.2.1;Timeout=1", new PostgreSqlStoreOptions { Schema = schema }));
+
+        Assert.That((exception!.Kind, exception.Message), Is.EqualTo((FailureKind.InvalidInput, message)));
+    }
+
+    [Test]
+    public void Open_SchemaNameLongerThan63Bytes_IsRefusedNotTruncated()
+    {
+        var schema = "s" + new string('é', 32);
+
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = schema }));
+
+        Assert.That(exception!.Message, Is.EqualTo($"Schema: '{schema}' is longer than 63 bytes, which PostgreSQL would truncate; choose a shorter name."));
+    }
+
+    [Test]
+    public async Task Open_WrongPassword_IsAnAuthenticationFailureThatNeverShowsThePassword()
+    {
+        const string secret = "S3cret-Marker-7f1c";
+        await PostgresServer.ExecuteAsync($"DO $$ BEGIN CREATE ROLE {PostgresServer.PasswordRole} LOGIN PASSWORD 'the-right-one'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Username = PostgresServer.PasswordRole, Password = secret }.ConnectionString;
+
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(connectionString, new PostgreSqlStoreOptions { Schema = _schema }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Kind, Is.EqualTo(FailureKind.AuthenticationFailed));
+            Assert.That(exception.Message, Does.Contain("refused the credentials"));
+            Assert.That(exception.ToString(), Does.Not.Contain(secret));
+        });
+    }
+
+    [Test]
+    public void Open_NoServerListening_IsStoreUnavailable()
+    {
+        var port = FreePort();
+
+        var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore($"Host=127.0.0.1;Port={port};Username=postgres;Password=Marker-9d2;Timeout=3", new PostgreSqlStoreOptions { Schema = _schema }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Kind, Is.EqualTo(FailureKind.StoreUnavailable));
+            Assert.That(exception.Message, Does.StartWith($"PostgreSQL 127.0.0.1:{port}/postgres cannot be reached:"));
+            Assert.That(exception.ToString(), Does.Not.Contain("Marker-9d2"));
+        });
+    }
+
+    [Test]
+    public async Task LockConnector_HeldByAnotherStoreInstance_IsRefusedUntilReleased_OtherConnectorsRunMeanwhile()
+    {
+        var options = new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true };
+        using var hostA = new PostgreSqlResourceStore(PostgresServer.ConnectionString, options);
+        using var hostB = new PostgreSqlResourceStore(PostgresServer.ConnectionString, options);
+
+        var held = await hostA.LockConnectorAsync("AD", CancellationToken.None);
+        var refused = Assert.ThrowsAsync<ConnectorBusyException>(async () => await hostB.LockConnectorAsync("ad", CancellationToken.None));
+        await using (await hostB.LockConnectorAsync("HR", CancellationToken.None))
+        {
+            await held.DisposeAsync();
+        }
+
+        await using var afterRelease = await hostB.LockConnectorAsync("AD", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Message, Does.StartWith($"Connector 'ad' is already being synchronized (advisory lock in schema '{_schema}'"));
+            Assert.That(refused.Kind, Is.EqualTo(FailureKind.StoreLocked));
+        });
+    }
+
+    [Test]
+    public async Task LockConnector_SameNameInAnotherSchema_IsAnotherLock()
+    {
+        var other = PostgresServer.NewSchema();
+        try
+        {
+            using var first = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+            using var second = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = other, MigrateOnOpen = true });
+
+            await using var a = await first.LockConnectorAsync("AD", CancellationToken.None);
+            await using var b = await second.LockConnectorAsync("AD", CancellationToken.None);
+
+            Assert.Pass("both schemas' AD locks are held at once");
+        }
+        finally
+        {
+            await PostgresServer.DropAsync(other);
+        }
+    }
+
+    [Test]
+    public async Task LinkKeysView_NamesBothEndsByKey_ForReportingInPlainSql()
+    {
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("Group", [new ChangeSets.ResourceChange("CN=Staff", 1, ["Staff"], [], 2)], CancellationToken.None);
+            await writer.InsertAsync("User", [new ChangeSets.ResourceChange("u1", 1, ["Zoë"], [], 2)], CancellationToken.None);
+            await writer.AddLinksAsync(new ChangeSets.EntityAssociationKeys("Membership", "Group", "User"), [new ChangeSets.LinkChange("CN=Staff", "u1")], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        var row = await PostgresServer.ScalarAsync($"SELECT association || '|' || first_entity_type || '|' || first_key || '|' || second_entity_type || '|' || second_key FROM \"{_schema}\".link_keys");
+
+        Assert.That(row, Is.EqualTo("Membership|Group|CN=Staff|User|u1"));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
