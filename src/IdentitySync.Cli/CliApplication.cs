@@ -48,7 +48,7 @@ internal static class CliApplication
     private static RootCommand BuildCommands(IAnsiConsole console, TextWriter output, TextWriter error)
     {
         var config = new Option<string?>("--config") { Description = $"The configuration file (default: {CliContext.DefaultConfigFile} in the current directory).", Recursive = true };
-        var store = new Option<string?>("--store") { Description = $"The SQLite store file (default: Store:Path of the configuration, or {CliContext.DefaultStoreFile} beside it).", Recursive = true };
+        var store = new Option<string?>("--store") { Description = $"The store: a SQLite file, or postgres://user@host:port/database?schema=name (default: the configuration's Store section, or {CliContext.DefaultStoreFile} beside it).", Recursive = true };
         var root = new RootCommand("identitysync: synchronize managed systems into an identity repository, from a JSON configuration.");
         root.Options.Add(config);
         root.Options.Add(store);
@@ -66,6 +66,7 @@ internal static class CliApplication
         root.Subcommands.Add(provisioning.Orders());
         root.Subcommands.Add(provisioning.Tickets());
         root.Subcommands.Add(new JobCommands(console, error, config, store).Jobs());
+        root.Subcommands.Add(new StoreCommands(output, error, config, store).Store());
         return root;
     }
 

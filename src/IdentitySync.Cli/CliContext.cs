@@ -3,7 +3,6 @@ using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Model;
 using IdentitySync.Storage;
-using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
 using Microsoft.Extensions.Configuration;
 
@@ -19,11 +18,11 @@ internal sealed class CliContext : IDisposable
 
     private readonly List<IDisposable> _opened = [];
 
-    private CliContext(string configPath, IdentityModel model, string storePath, string baseDirectory)
+    private CliContext(string configPath, IdentityModel model, StoreSettings store, string baseDirectory)
     {
         ConfigPath = configPath;
         Model = model;
-        StorePath = storePath;
+        Store = store;
         BaseDirectory = baseDirectory;
     }
 
@@ -31,7 +30,10 @@ internal sealed class CliContext : IDisposable
 
     public IdentityModel Model { get; }
 
-    public string StorePath { get; }
+    public StoreSettings Store { get; }
+
+    /// <summary>Gets the SQLite file (the store's location when it is a file).</summary>
+    public string StorePath => Store.Location;
 
     public string BaseDirectory { get; }
 
@@ -66,26 +68,21 @@ internal sealed class CliContext : IDisposable
         }
 
         var directory = Path.GetDirectoryName(configPath)!;
-        var store = storeOption ?? configuration["Store:Path"] ?? DefaultStoreFile;
-        if (store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException("--store: the PostgreSQL store is not available in this version; give a SQLite file path.");
-        }
-
+        var store = StoreSettings.From(configuration, storeOption, directory);
         var baseDirectory = Path.GetFullPath(Path.Combine(directory, configuration["Exports:BaseDirectory"] ?? "."));
-        return new CliContext(configPath, new IdentityModelBuilder(options).Build(), Path.GetFullPath(Path.Combine(directory, store)), baseDirectory);
+        return new CliContext(configPath, new IdentityModelBuilder(options).Build(), store, baseDirectory);
     }
 
-    /// <summary>Opens the store; a dry run on a store that does not exist yet works in memory and creates no file.</summary>
+    /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)
     {
-        if (dryRun && !File.Exists(StorePath))
+        if (dryRun && !Store.IsPostgreSql && !File.Exists(StorePath))
         {
             return new InMemoryResourceStore();
         }
 
-        var store = new SqliteResourceStore(StorePath);
-        _opened.Add(store);
+        var store = Store.Open();
+        _opened.Add((IDisposable)store);
         return store;
     }
 

@@ -314,11 +314,74 @@ public sealed class CliTests
     }
 
     [Test]
-    public async Task Sync_PostgresStore_IsNotAvailableYetAndExits2()
+    public async Task PostgresStore_RefusedUntilMigrated_ThenSyncsAndReads()
     {
-        var result = await RunAsync("sync", "--config", Config, "--store", "postgres://localhost/identitysync");
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("IDENTITYSYNC_TEST_POSTGRES")
+            ?? throw new AssertionException("IDENTITYSYNC_TEST_POSTGRES is not set: run the tests through build/test.sh, which starts a PostgreSQL server on loopback."));
+        var schema = "cli" + Guid.NewGuid().ToString("N");
+        var address = $"postgres://{server.Username}@{server.Host}:{server.Port}/{server.Database}?schema={schema}";
+        try
+        {
+            var beforeMigrate = await RunAsync("sync", "--config", Config, "--store", address);
+            var migrated = await RunAsync("store", "migrate", "--config", Config, "--store", address);
+            var again = await RunAsync("store", "migrate", "--config", Config, "--store", address);
+            var synced = await RunAsync("sync", "--config", Config, "--store", address, "--mode", "initial");
+            var types = await RunAsync("resources", "types", "--config", Config, "--store", address);
 
-        Assert.That(result.ExitCode, Is.EqualTo(2));
+            var described = $"PostgreSQL {server.Host}:{server.Port}/{server.Database} (schema '{schema}')";
+            Assert.Multiple(() =>
+            {
+                Assert.That(beforeMigrate.ExitCode, Is.EqualTo(4), beforeMigrate.Error);
+                Assert.That(beforeMigrate.Error.Trim(), Is.EqualTo($"{described} holds no IdentitySync store; create it with 'identitysync store migrate' (or MigrateOnOpen) as a role that may create tables."));
+                Assert.That(migrated.Output.Trim(), Is.EqualTo($"{described}: store version 0 → 1."));
+                Assert.That(again.Output.Trim(), Is.EqualTo($"{described}: already at store version 1; nothing to do."));
+                Assert.That(synced.ExitCode, Is.EqualTo(0), synced.Error + synced.Output);
+                Assert.That(types.Output, Does.Contain("HR_Person"));
+                Assert.That(File.Exists(Store), Is.False, "nothing was written to a SQLite file");
+            });
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [TestCase("postgres://alice:Marker-3e9@127.0.0.1/iga", "--store: the address holds a password, which would show in the process list; remove it and give it through PGPASSWORD or a passfile.")]
+    [TestCase("postgres://127.0.0.1/iga?schema=1x", "--store: Schema: '1x' may hold only ASCII letters, digits and underscores, and not start with a digit.")]
+    [TestCase("postgres://127.0.0.1/iga?sslmode=disable", "--store: unknown parameter 'sslmode' in the PostgreSQL address; only schema is read there.")]
+    public async Task PostgresAddress_Invalid_Exits2WithoutEchoingASecret(string address, string message)
+    {
+        var result = await RunAsync("sync", "--config", Config, "--store", address);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo(message));
+            Assert.That(result.Error + result.Output, Does.Not.Contain("Marker-3e9"));
+        });
+    }
+
+    [Test]
+    public async Task PostgresConnectionStringWithAPassword_InTheConfiguration_IsRefused()
+    {
+        var json = File.ReadAllText(Config).Replace(
+            "\"Store\": { \"Path\": \"identitysync.db\" }",
+            "\"Store\": { \"Kind\": \"PostgreSql\", \"ConnectionString\": \"Host=127.0.0.1;Username=alice;Password=Marker-51a\" }",
+            StringComparison.Ordinal);
+        Assert.That(json, Does.Contain("Marker-51a"), "the sample configuration has the Store section this test replaces");
+        File.WriteAllText(Config, json);
+
+        var result = await RunAsync("sync", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error.Trim(), Is.EqualTo("Store:ConnectionString: holds a password; remove it and give it through PGPASSWORD or a passfile (PGPASSFILE), so the configuration file holds no secret."));
+            Assert.That(result.Error + result.Output, Does.Not.Contain("Marker-51a"));
+        });
     }
 
     [Test]
