@@ -47,6 +47,12 @@ start_postgres() {
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off" start >/dev/null \
     || { cat "$dir/server.log" >&2; return 1; }
   export IDENTITYSYNC_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  # A tablespace on a 16 MiB tmpfs, so that a test can fill the server's disk for real (root only: mount).
+  if [ "$(id -u)" -eq 0 ] && mkdir -p "$dir/small" && mount -t tmpfs -o size=16m tmpfs "$dir/small" 2>/dev/null; then
+    mkdir "$dir/small/ts" && chown postgres:postgres "$dir/small/ts"
+    as_owner "$bin/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -c "CREATE TABLESPACE identitysync_small LOCATION '$dir/small/ts'" >/dev/null \
+      && export IDENTITYSYNC_TEST_POSTGRES_SMALL_TABLESPACE=identitysync_small
+  fi
   export IDENTITYSYNC_TEST_POSTGRES_DATA="$dir/data"
   export IDENTITYSYNC_TEST_POSTGRES_BIN="$bin"
   POSTGRES_DIR=$dir
@@ -57,6 +63,7 @@ stop_postgres() {
   [ -n "${POSTGRES_DIR:-}" ] || return 0
   as_owner "$IDENTITYSYNC_TEST_POSTGRES_BIN/pg_ctl" -D "$POSTGRES_DIR/data" -m fast -w stop >/dev/null 2>&1 \
     || as_owner "$IDENTITYSYNC_TEST_POSTGRES_BIN/pg_ctl" -D "$POSTGRES_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  mountpoint -q "$POSTGRES_DIR/small" 2>/dev/null && umount "$POSTGRES_DIR/small"
   rm -rf "$POSTGRES_DIR"
   POSTGRES_DIR=
 }

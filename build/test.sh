@@ -34,8 +34,12 @@ dotnet restore IdentitySync.Core.sln
 dotnet build IdentitySync.Core.sln -c Release --no-restore
 
 status=0
-dotnet test IdentitySync.Core.sln -c Release --no-build \
+dotnet test IdentitySync.Core.sln -c Release --no-build --filter "TestCategory!=ServerRestart" \
   --logger "trx" --results-directory "$results" -- NUnit.DefaultTimeout=600000 || status=$?
+
+# Tests that restart the shared PostgreSQL server run alone, once nothing else uses it.
+dotnet test tests/IdentitySync.Storage.PostgreSql.Tests -c Release --no-build --filter "TestCategory=ServerRestart" \
+  --logger "trx;LogFileName=server-restart.trx" --results-directory "$results" -- NUnit.DefaultTimeout=600000 || status=$?
 
 passed=0
 failed=0

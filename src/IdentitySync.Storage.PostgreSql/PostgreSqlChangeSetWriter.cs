@@ -115,6 +115,20 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     public async ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
+        try
+        {
+            await CommitStateAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Lost(exception, "commit the change set") is { } failure)
+        {
+            throw failure;
+        }
+
+        _committed = true;
+    }
+
+    private async Task CommitStateAsync(ConnectorState state, CancellationToken cancellationToken)
+    {
         using (var command = new NpgsqlCommand(
             $"""
             INSERT INTO {_s}.connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -135,21 +149,20 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _committed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_committed && transaction.Connection is not null)
+            if (!_committed && connection.State == System.Data.ConnectionState.Open)
             {
                 await transaction.RollbackAsync().ConfigureAwait(false);
             }
         }
-        catch (NpgsqlException)
+        catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
-            // The connection broke: the server rolled the transaction back itself.
+            // The connection broke (or the server ended it): the server rolled the transaction back itself.
         }
         finally
         {
@@ -268,23 +281,52 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
     private async ValueTask StepAsync(Func<Task> step)
     {
-        // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
-        await transaction.SaveAsync("step").ConfigureAwait(false);
         try
         {
-            await step().ConfigureAwait(false);
+            // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
+            await transaction.SaveAsync("step").ConfigureAwait(false);
+            try
+            {
+                await step().ConfigureAwait(false);
+            }
+            catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+            {
+                await transaction.RollbackAsync("step").ConfigureAwait(false);
+
+                // Names added by the step are gone with it.
+                _typeIds.Clear();
+                _associationIds.Clear();
+                throw;
+            }
+
+            await transaction.ReleaseAsync("step").ConfigureAwait(false);
         }
-        catch (Exception) when (transaction.Connection is not null && connection.State == System.Data.ConnectionState.Open)
+        catch (Exception exception) when (Lost(exception, "apply the change set") is { } failure)
         {
-            await transaction.RollbackAsync("step").ConfigureAwait(false);
+            throw failure;
+        }
+    }
 
-            // Names added by the step are gone with it.
-            _typeIds.Clear();
-            _associationIds.Clear();
-            throw;
+    /// <summary>The store's exception for a server failure met while writing; null for failures the caller handles (a conflict).</summary>
+    private StoreUnavailableException? Lost(Exception exception, string doing)
+    {
+        if (exception is StoreConflictException or StoreUnavailableException)
+        {
+            return null;
         }
 
-        await transaction.ReleaseAsync("step").ConfigureAwait(false);
+        // A connection the server ended surfaces as the server's error, or as a transaction Npgsql already disposed.
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is NpgsqlException npgsql)
+            {
+                return PostgreSqlResourceStore.Failure(store.Describe, npgsql, doing);
+            }
+        }
+
+        return connection.State == System.Data.ConnectionState.Open
+            ? null
+            : new StoreUnavailableException($"{store.Describe}: the connection was lost while trying to {doing}; nothing of it was applied. Run it again once the server is reachable.", exception);
     }
 
     private async Task<string?> FirstMissingAsync(string sql, int typeId, CancellationToken cancellationToken)

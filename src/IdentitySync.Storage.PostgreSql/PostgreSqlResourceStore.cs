@@ -408,6 +408,11 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
 
             return new PostgreSqlChangeSetWriter(this, connection, transaction, ConnectorKey(connector));
         }
+        catch (NpgsqlException exception) when (Failure(Describe, exception, "start applying a change set") is { } failure)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw failure;
+        }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
@@ -452,18 +457,35 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
         {
             return await call().ConfigureAwait(false);
         }
-        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        catch (NpgsqlException exception) when (Failure(describe, exception, "connect") is { } failure)
         {
-            throw new StoreUnavailableException($"{describe} refused the credentials: {exception.MessageText}. Check the user and the password (PGPASSWORD or a passfile).", exception)
-            {
-                Kind = FailureKind.AuthenticationFailed,
-            };
-        }
-        catch (NpgsqlException exception) when (exception is not PostgresException)
-        {
-            throw new StoreUnavailableException($"{describe} cannot be reached: {exception.Message} Check that the server runs and accepts connections from this host.", exception);
+            throw failure;
         }
     }
+
+    /// <summary>
+    /// The store's exception for a server failure that ends the whole operation: refused credentials, a
+    /// server that cannot be reached or ended the connection, a full disk, a statement timeout. Null for the
+    /// failures a caller handles itself (a unique key, say).
+    /// </summary>
+    /// <param name="describe">The store, named for people.</param>
+    /// <param name="exception">What Npgsql threw.</param>
+    /// <param name="doing">What was being done, such as "apply the change set".</param>
+    internal static StoreUnavailableException? Failure(string describe, NpgsqlException exception, string doing) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } e =>
+            new StoreUnavailableException($"{describe} refused the credentials: {e.MessageText}. Check the user and the password (PGPASSWORD or a passfile).", e) { Kind = FailureKind.AuthenticationFailed },
+        PostgresException { SqlState: PostgresErrorCodes.DiskFull } e =>
+            new StoreUnavailableException($"{describe} is out of disk space ({e.MessageText}) while trying to {doing}; nothing of it was applied. Free space on the server, then run it again.", e),
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } e =>
+            new StoreUnavailableException($"{describe} cancelled a statement while trying to {doing} ({e.MessageText}: a statement_timeout, or an administrator); nothing of it was applied.", e) { Kind = FailureKind.Failed },
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } e =>
+            new StoreUnavailableException($"{describe} ended or refused the connection while trying to {doing} ({e.MessageText}); nothing of it was applied. Run it again once the server is back.", e),
+        PostgresException => null,
+        _ => new StoreUnavailableException(doing == "connect"
+            ? $"{describe} cannot be reached: {exception.Message} Check that the server runs and accepts connections from this host."
+            : $"{describe}: the connection was lost while trying to {doing} ({exception.Message}); nothing of it was applied. Run it again once the server is reachable.", exception),
+    };
 
     private static async ValueTask<NpgsqlConnection> OpenAsync(NpgsqlDataSource source, CancellationToken cancellationToken) =>
         await GuardAsync(Description(source, null), async () => await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -494,9 +516,13 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
         return NpgsqlDataSource.Create(builder);
     }
 
-    private static string Description(NpgsqlDataSource source, string? schema)
+    private static string Description(NpgsqlDataSource source, string? schema) => Description(source.ConnectionString, schema);
+
+    private static string Description(NpgsqlConnection connection) => Description(connection.ConnectionString, null);
+
+    private static string Description(string connectionString, string? schema)
     {
-        var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}" + (schema is null ? string.Empty : $" (schema '{schema}')");
     }
 
@@ -537,6 +563,18 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
 
     private static async Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
+        try
+        {
+            return await ReadJsonCoreAsync<T>(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (Failure(Description(connection), exception, "read") is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadJsonCoreAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
         using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
         {
@@ -554,6 +592,18 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
     }
 
     private static async Task<IReadOnlyList<StoredResource>> QueryResourcesAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        try
+        {
+            return await QueryResourcesCoreAsync(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (Failure(Description(connection), exception, "read") is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static async Task<IReadOnlyList<StoredResource>> QueryResourcesCoreAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
