@@ -68,6 +68,7 @@ check() {
 # The benchmarks never rot: the scenario runner and every micro-benchmark run at a tiny size, untimed.
 bench=artifacts/bin/IdentitySync.Benchmarks/release/IdentitySync.Benchmarks.dll
 check "benchmark scenarios at 2,000 accounts" dotnet "$bench" scenario --accounts 2000
+check "benchmark scenarios at 2,000 accounts on PostgreSQL" dotnet "$bench" scenario --accounts 2000 --no-provisioning --postgres "$IDENTITYSYNC_TEST_POSTGRES"
 micro() {
   local out=artifacts/benchmarkdotnet-ci
   rm -rf "$out"

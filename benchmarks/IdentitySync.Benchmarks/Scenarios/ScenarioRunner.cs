@@ -50,12 +50,19 @@ public static class ScenarioRunner
                 }
             }
 
-            using (var store = new SqliteResourceStore(database))
+            // --postgres CONNECTION-STRING: the PostgreSQL store, in a schema of its own that is dropped afterwards.
+            var postgres = OptionText(args, "--postgres");
+            var schema = string.Create(CultureInfo.InvariantCulture, $"bench_{Environment.ProcessId}");
+            var storeName = postgres is null ? "SQLite" : "PostgreSQL";
+            var store = postgres is null
+                ? (Storage.IResourceStore)new SqliteResourceStore(database)
+                : new Storage.PostgreSql.PostgreSqlResourceStore(postgres, new Storage.PostgreSql.PostgreSqlStoreOptions { Schema = schema, MigrateOnOpen = true });
+            using ((IDisposable)store)
             {
                 var model = GeneratedDataModel.Create();
                 var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
                 var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
-                phases.Add(await MeasureAsync("G1", "complete load into an empty SQLite store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                phases.Add(await MeasureAsync(postgres is null ? "G1" : "G6", $"complete load into an empty {storeName} store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
                 await Phase(() => MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD"))).ConfigureAwait(false);
                 await Phase(() => MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true }))).ConfigureAwait(false);
                 await Phase(() => MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD"))).ConfigureAwait(false);
@@ -76,7 +83,15 @@ public static class ScenarioRunner
                 }
             }
 
-            var result = new ScenarioResult(Machine(), accounts, counts.Groups, counts.Memberships, new FileInfo(Path.Combine(original, "users.csv")).Length, phases);
+            if (postgres is not null)
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(postgres);
+                await connection.OpenAsync().ConfigureAwait(false);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection);
+                await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            var result = new ScenarioResult(Machine(), accounts, counts.Groups, counts.Memberships, new FileInfo(Path.Combine(original, "users.csv")).Length, phases) { Store = storeName };
             Console.WriteLine(Markdown(result));
             if (output is not null)
             {
@@ -186,7 +201,7 @@ public static class ScenarioRunner
     private static string Markdown(ScenarioResult result)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Scenario: {result.Accounts:N0} accounts x 20 columns ({result.UsersFileBytes / (1024 * 1024):N0} MiB), {result.Groups:N0} groups, {result.Memberships:N0} memberships, CSV into SQLite.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Scenario: {result.Accounts:N0} accounts x 20 columns ({result.UsersFileBytes / (1024 * 1024):N0} MiB), {result.Groups:N0} groups, {result.Memberships:N0} memberships, CSV into {result.Store}.\n");
         text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine}\n\n");
         text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | Read / diff / apply (s) |\n");
         text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
@@ -219,7 +234,11 @@ public static class ScenarioRunner
     }
 }
 
-public sealed record ScenarioResult(string Machine, int Accounts, int Groups, long Memberships, long UsersFileBytes, IReadOnlyList<PhaseResult> Phases);
+public sealed record ScenarioResult(string Machine, int Accounts, int Groups, long Memberships, long UsersFileBytes, IReadOnlyList<PhaseResult> Phases)
+{
+    /// <summary>Gets the store the scenario ran on: SQLite, or PostgreSQL with <c>--postgres</c>.</summary>
+    public string Store { get; init; } = "SQLite";
+}
 
 public sealed record PhaseResult(
     string Id,
