@@ -16,6 +16,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     private readonly string _s = store.Tables;
     private readonly Dictionary<string, int> _typeIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _associationIds = new(StringComparer.OrdinalIgnoreCase);
+
+    // The ids of keys this transaction inserted or looked up, per entity type: link ends resolve here first.
+    private readonly Dictionary<int, Dictionary<string, long>> _known = [];
     private bool _stagingCreated;
     private bool _committed;
 
@@ -23,16 +26,18 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         StepAsync(async () =>
         {
             var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
+            var ids = await NewIdsAsync(resources.Count, cancellationToken).ConfigureAwait(false);
             try
             {
-                var import = await connection.BeginBinaryImportAsync($"COPY {_s}.resources (type_id, key, digest, vals) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                var import = await connection.BeginBinaryImportAsync($"COPY {_s}.resources (id, type_id, key, digest, vals) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
                 await using (import.ConfigureAwait(false))
                 {
-                    foreach (var resource in resources)
+                    for (var i = 0; i < resources.Count; i++)
                     {
                         await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                        await import.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                         await import.WriteAsync(typeId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                        await WriteResourceAsync(resource, import, cancellationToken).ConfigureAwait(false);
+                        await WriteResourceAsync(resources[i], import, cancellationToken).ConfigureAwait(false);
                     }
 
                     await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -41,6 +46,12 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new StoreConflictException($"{entityType} '{DuplicateKey(exception) ?? "?"}' already exists; it cannot be inserted again.", exception);
+            }
+
+            var known = Known(typeId);
+            for (var i = 0; i < resources.Count; i++)
+            {
+                known[resources[i].Key] = ids[i];
             }
         });
 
@@ -70,17 +81,24 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 throw new StoreConflictException($"{entityType} '{missing}' does not exist; it cannot be deleted.");
             }
 
-            // A deleted resource takes its links, categorization and value sources with it.
+            // A deleted resource takes its links, categorization and value sources with it. Links are found
+            // per association through each direction's index (assoc_id leads both).
             await ExecuteAsync(
                 $"""
                 WITH gone AS (DELETE FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[]) RETURNING id),
-                     links AS (DELETE FROM {_s}.links l USING gone WHERE l.first_id = gone.id OR l.second_id = gone.id),
+                     as_first AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.first_id = gone.id),
+                     as_second AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.second_id = gone.id),
                      categorized AS (DELETE FROM {_s}.categorizations c USING gone WHERE c.resource_id = gone.id)
                 DELETE FROM {_s}.property_sources p USING gone WHERE p.resource_id = gone.id
                 """,
                 cancellationToken,
                 typeId,
                 keys.ToArray()).ConfigureAwait(false);
+            var known = Known(typeId);
+            foreach (var key in keys)
+            {
+                known.Remove(key);
+            }
         });
 
     public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
@@ -205,48 +223,72 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             var associationId = await AssociationIdAsync(association.Association, cancellationToken).ConfigureAwait(false);
             var firstType = await TypeIdAsync(association.FirstEntityType, cancellationToken).ConfigureAwait(false);
             var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
-            await StageAsync("staged_links", links, static async (link, import, token) =>
-            {
-                await import.WriteAsync(link.FirstKey, NpgsqlDbType.Text, token).ConfigureAwait(false);
-                await import.WriteAsync(link.SecondKey, NpgsqlDbType.Text, token).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-
-            using (var find = new NpgsqlCommand(
-                $"""
-                SELECT CASE WHEN f.id IS NULL THEN $2 ELSE $3 END, CASE WHEN f.id IS NULL THEN s.first_key ELSE s.second_key END
-                FROM staged_links s
-                LEFT JOIN {_s}.resources f ON f.type_id = $1 AND f.key = s.first_key
-                LEFT JOIN {_s}.resources o ON o.type_id = $4 AND o.key = s.second_key
-                WHERE f.id IS NULL OR o.id IS NULL LIMIT 1
-                """,
-                connection,
-                transaction))
-            {
-                find.Parameters.AddWithValue(firstType);
-                find.Parameters.AddWithValue(association.FirstEntityType);
-                find.Parameters.AddWithValue(association.SecondEntityType);
-                find.Parameters.AddWithValue(secondType);
-                using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw new StoreConflictException($"A link of {association.Association} names {reader.GetString(0)} '{reader.GetString(1)}', which does not exist.");
-                }
-            }
-
-            var join = $"""
-                FROM staged_links s
-                JOIN {_s}.resources f ON f.type_id = $2 AND f.key = s.first_key
-                JOIN {_s}.resources o ON o.type_id = $3 AND o.key = s.second_key
-                """;
+            var firsts = await ResolveAsync(association, association.FirstEntityType, firstType, links.Select(static l => l.FirstKey), cancellationToken).ConfigureAwait(false);
+            var seconds = await ResolveAsync(association, association.SecondEntityType, secondType, links.Select(static l => l.SecondKey), cancellationToken).ConfigureAwait(false);
+            await StageAsync("staged_links", links, (link, import, token) => WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], token), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(
                 add
-                    ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, f.id, o.id {join} ON CONFLICT DO NOTHING"
-                    : $"DELETE FROM {_s}.links l USING (SELECT f.id AS first_id, o.id AS second_id {join}) g WHERE l.assoc_id = $1 AND l.first_id = g.first_id AND l.second_id = g.second_id",
+                    ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, first_id, second_id FROM staged_links ON CONFLICT DO NOTHING"
+                    : $"DELETE FROM {_s}.links l USING staged_links s WHERE l.assoc_id = $1 AND l.first_id = s.first_id AND l.second_id = s.second_id",
                 cancellationToken,
-                associationId,
-                firstType,
-                secondType).ConfigureAwait(false);
+                associationId).ConfigureAwait(false);
         });
+
+    private static async Task WritePairAsync(NpgsqlBinaryImporter import, long first, long second, CancellationToken cancellationToken)
+    {
+        await import.WriteAsync(first, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await import.WriteAsync(second, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The ids of link ends: those this writer inserted or looked up before, the rest read in one query.</summary>
+    private async Task<Dictionary<string, long>> ResolveAsync(EntityAssociationKeys association, string entityType, int typeId, IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        var known = Known(typeId);
+        var unknown = keys.Where(k => !known.ContainsKey(k)).Distinct(StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            using var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction);
+            command.Parameters.AddWithValue(typeId);
+            command.Parameters.AddWithValue(unknown);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                known[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            if (unknown.FirstOrDefault(k => !known.ContainsKey(k)) is { } missing)
+            {
+                throw new StoreConflictException($"A link of {association.Association} names {entityType} '{missing}', which does not exist.");
+            }
+        }
+
+        return known;
+    }
+
+    /// <summary>Draws ids for new resources from the table's identity sequence, all in one round trip.</summary>
+    private async Task<long[]> NewIdsAsync(int count, CancellationToken cancellationToken)
+    {
+        var ids = new long[count];
+        using var command = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{_s}.resources', 'id')) FROM generate_series(1, $1)", connection, transaction);
+        command.Parameters.AddWithValue(count);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
+        {
+            ids[i] = reader.GetInt64(0);
+        }
+
+        return ids;
+    }
+
+    private Dictionary<string, long> Known(int typeId)
+    {
+        if (!_known.TryGetValue(typeId, out var known))
+        {
+            _known[typeId] = known = new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+
+        return known;
+    }
 
     /// <summary>Copies rows into a temporary table of this transaction, emptied first.</summary>
     private async Task StageAsync<T>(string table, IReadOnlyList<T> rows, Func<T, NpgsqlBinaryImporter, CancellationToken, Task> write, CancellationToken cancellationToken)
@@ -256,14 +298,14 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await ExecuteAsync(
                 """
                 CREATE TEMPORARY TABLE staged_resources (key text COLLATE "C" NOT NULL, digest bigint NOT NULL, vals bytea NOT NULL) ON COMMIT DROP;
-                CREATE TEMPORARY TABLE staged_links (first_key text COLLATE "C" NOT NULL, second_key text COLLATE "C" NOT NULL) ON COMMIT DROP;
+                CREATE TEMPORARY TABLE staged_links (first_id bigint NOT NULL, second_id bigint NOT NULL) ON COMMIT DROP;
                 """,
                 cancellationToken).ConfigureAwait(false);
             _stagingCreated = true;
         }
 
         await ExecuteAsync($"TRUNCATE {table}", cancellationToken).ConfigureAwait(false);
-        var columns = table == "staged_links" ? "first_key, second_key" : "key, digest, vals";
+        var columns = table == "staged_links" ? "first_id, second_id" : "key, digest, vals";
         var import = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
         {
@@ -276,7 +318,11 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await ExecuteAsync($"ANALYZE {table}", cancellationToken).ConfigureAwait(false);
+        if (table == "staged_resources")
+        {
+            // Joined with resources by key: the planner needs its size.
+            await ExecuteAsync($"ANALYZE {table}", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask StepAsync(Func<Task> step)
@@ -296,6 +342,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 // Names added by the step are gone with it.
                 _typeIds.Clear();
                 _associationIds.Clear();
+                _known.Clear();
                 throw;
             }
 
