@@ -228,7 +228,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await StageAsync("staged_links", links, (link, import, token) => WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], token), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(
                 add
-                    ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, first_id, second_id FROM staged_links ON CONFLICT DO NOTHING"
+                    ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, first_id, second_id FROM staged_links ORDER BY first_id, second_id ON CONFLICT DO NOTHING"
                     : $"DELETE FROM {_s}.links l USING staged_links s WHERE l.assoc_id = $1 AND l.first_id = s.first_id AND l.second_id = s.second_id",
                 cancellationToken,
                 associationId).ConfigureAwait(false);

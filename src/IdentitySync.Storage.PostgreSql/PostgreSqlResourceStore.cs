@@ -505,6 +505,16 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
         }
 
         builder.Pooling = pooled;
+
+        // One statement of a large apply (a million links merged) can run past Npgsql's 30 s default, and a
+        // client-side timeout only breaks the connection: unless the connection string sets one, statements
+        // are bounded by the server's statement_timeout, which a DBA controls.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            builder.CommandTimeout = 0;
+        }
+
         if (!pooled)
         {
             // A run lock's connection stays open for the whole run: keepalive lets the server notice a
