@@ -12,9 +12,11 @@ postgres_bin() {
 }
 
 free_port() {
+  # Below the kernel's ephemeral range (32768 and up), where an outgoing connection's local port could
+  # take the port between this check and the server's bind.
   local port
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -43,9 +45,17 @@ start_postgres() {
   # One role must give a password, so that the tests can prove a refused one is reported, never echoed.
   { echo "host all identitysync_password 127.0.0.1/32 scram-sha-256"; cat "$dir/data/pg_hba.conf"; } > "$dir/pg_hba.conf"
   as_owner cp "$dir/pg_hba.conf" "$dir/data/pg_hba.conf"
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off" start >/dev/null \
-    || { cat "$dir/server.log" >&2; return 1; }
+  local started=
+  for _ in 1 2 3; do
+    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off" start >/dev/null; then
+      started=1
+      break
+    fi
+    # Taken after all (another process bound it first): try another port.
+    port=$(free_port) || break
+  done
+  [ -n "$started" ] || { cat "$dir/server.log" >&2; rm -rf "$dir"; return 1; }
   export IDENTITYSYNC_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   # A tablespace on a 16 MiB tmpfs, so that a test can fill the server's disk for real (root only: mount).
   if [ "$(id -u)" -eq 0 ] && mkdir -p "$dir/small" && mount -t tmpfs -o size=16m tmpfs "$dir/small" 2>/dev/null; then
