@@ -121,20 +121,27 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
     }
 
     /// <inheritdoc />
-    public async ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
+    public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken) =>
+        SessionLockAsync("connector:" + connector, () => new ConnectorBusyException($"Connector '{connector}' is already being synchronized (advisory lock in schema '{Schema}' of {Describe}); wait for that run to end."), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken) =>
+        SessionLockAsync("job:" + job, () => new JobBusyException($"Job '{job}' is already running (advisory lock in schema '{Schema}' of {Describe}); wait for that run to end."), cancellationToken);
+
+    private async ValueTask<IAsyncDisposable> SessionLockAsync(string name, Func<IdentitySyncException> busy, CancellationToken cancellationToken)
     {
         // A session lock on a connection of its own, held for the whole run: another process or host is
         // refused at once, and a holder that dies (or whose host vanishes: TCP keepalive) frees it.
         var connection = await OpenAsync(_lockSource, cancellationToken).ConfigureAwait(false);
         try
         {
-            var key = LockKeys.Of(Schema, "connector:" + connector);
+            var key = LockKeys.Of(Schema, name);
             using (var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection))
             {
                 command.Parameters.AddWithValue(key);
                 if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
                 {
-                    throw new ConnectorBusyException($"Connector '{connector}' is already being synchronized (advisory lock in schema '{Schema}' of {Describe}); wait for that run to end.");
+                    throw busy();
                 }
             }
 

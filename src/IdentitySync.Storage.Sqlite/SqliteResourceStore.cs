@@ -95,6 +95,22 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken)
+    {
+        // A job's name may hold any character: the lock file is named by a hash of it.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(job.ToLowerInvariant())))[..16];
+        var lockFile = $"{Path}.job-{hash}.lock";
+        try
+        {
+            return ValueTask.FromResult<IAsyncDisposable>(new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException exception)
+        {
+            throw new JobBusyException($"Job '{job}' is already running (lock {lockFile}); wait for that run to end.", exception);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
     {
         using var connection = Open();

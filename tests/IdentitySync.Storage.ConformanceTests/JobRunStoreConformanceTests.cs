@@ -32,4 +32,25 @@ public abstract class JobRunStoreConformanceTests<TStore> : StoreConformanceTest
             Assert.That(await reopened.GetJobRunsAsync(1, None), Has.Count.EqualTo(1));
         });
     }
+
+    /// <summary>A job's lock refuses a second run of it, from this store or another opened on the same data, and not another job's.</summary>
+    [Test]
+    public async Task LockJob_WhileHeld_IsRefusedFromAnotherStoreThenFreed()
+    {
+        var other = Reopen();
+        var held = await Store.LockJobAsync("nightly", None);
+
+        var refused = Assert.ThrowsAsync<JobBusyException>(async () => await other.LockJobAsync("Nightly", None));
+        await using (await other.LockJobAsync("hourly", None))
+        {
+        }
+
+        await held.DisposeAsync();
+        await using var again = await other.LockJobAsync("nightly", None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Kind, Is.EqualTo(FailureKind.StoreLocked));
+            Assert.That(refused.Message, Does.StartWith("Job 'Nightly' is already running"));
+        });
+    }
 }

@@ -7,8 +7,9 @@ namespace IdentitySync.Jobs;
 
 /// <summary>
 /// Runs a job's tasks in order, with progress and cancellation. A failed or blocked task stops the
-/// job; a blocked run resumes from that task. Runs are kept in the store. A task never runs twice
-/// at once in this process (synchronizations are also locked per connector across processes).
+/// job; a blocked run resumes from that task. Runs are kept in the store. A job runs at most once at a
+/// time across processes and hosts that share the store (its lock), and a task never runs twice at once
+/// in this process (synchronizations are also locked per connector across processes).
 /// </summary>
 public sealed class JobRunner
 {
@@ -32,6 +33,7 @@ public sealed class JobRunner
     /// <param name="progress">Told when each task starts and ends.</param>
     /// <param name="cancellationToken">Cancels the run; the tasks after the running one do not run.</param>
     /// <returns>The run, as kept in the store.</returns>
+    /// <exception cref="JobBusyException">The job is already running, here or on another host sharing the store.</exception>
     public Task<JobRun> RunAsync(string job, IReadOnlyList<IJobTask> tasks, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
@@ -65,6 +67,17 @@ public sealed class JobRunner
     }
 
     private async Task<JobRun> ExecuteAsync(JobRun run, IReadOnlyList<IJobTask> tasks, int start, bool resuming, bool resumeTask, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        // Refused before anything is recorded: the run that holds the lock owns the job's history. Taking
+        // it never waits, so a run cancelled from the start still records that it was cancelled.
+        var jobLock = await _store.LockJobAsync(run.Job, CancellationToken.None).ConfigureAwait(false);
+        await using (jobLock.ConfigureAwait(false))
+        {
+            return await ExecuteLockedAsync(run, tasks, start, resuming, resumeTask, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<JobRun> ExecuteLockedAsync(JobRun run, IReadOnlyList<IJobTask> tasks, int start, bool resuming, bool resumeTask, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var results = run.Tasks.ToList();
         var log = run.Log.ToList();

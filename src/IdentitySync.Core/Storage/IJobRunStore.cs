@@ -5,6 +5,13 @@ namespace IdentitySync.Storage;
 /// <summary>Keeps job runs, so a blocked or failed job can be shown and resumed.</summary>
 public interface IJobRunStore
 {
+    /// <summary>Takes a job's run lock: one run of a job at a time, across processes and hosts that share the store.</summary>
+    /// <param name="job">The job's name.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>The lock; disposing it releases it.</returns>
+    /// <exception cref="JobBusyException">Another run of the job holds the lock.</exception>
+    ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken);
+
     /// <summary>Keeps a job run, replacing the one with the same id.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Stops the write.</param>

@@ -15,6 +15,7 @@ public sealed class InMemoryResourceStore : IResourceStore
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _connectorLocks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _jobLocks = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, Dictionary<string, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, ConnectorState> _states = new(StringComparer.OrdinalIgnoreCase);
@@ -32,6 +33,18 @@ public sealed class InMemoryResourceStore : IResourceStore
         if (!await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {
             throw new ConnectorBusyException($"Connector '{connector}' is already being synchronized; wait for that run to end.");
+        }
+
+        return new Release(semaphore);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken)
+    {
+        var semaphore = _jobLocks.GetOrAdd(job, static _ => new SemaphoreSlim(1, 1));
+        if (!await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            throw new JobBusyException($"Job '{job}' is already running; wait for that run to end.");
         }
 
         return new Release(semaphore);

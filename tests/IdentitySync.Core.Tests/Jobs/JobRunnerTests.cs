@@ -23,6 +23,28 @@ public sealed class JobRunnerTests
     });
 
     [Test]
+    public async Task Run_JobAlreadyRunningElsewhere_IsRefusedAndRecordsNothing()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(3);
+        fixture.Package.SetTable("accounts", "login", "alice");
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+        var elsewhere = await fixture.Store.LockJobAsync("nightly", CancellationToken.None);
+
+        var refused = Assert.ThrowsAsync<IdentitySync.Storage.JobBusyException>(() => runner.RunAsync("nightly", Tasks(fixture, SyncMode.Initial)));
+        var other = await runner.RunAsync("hourly", Tasks(fixture, SyncMode.Initial));
+        await elsewhere.DisposeAsync();
+        var afterwards = await runner.RunAsync("nightly", Tasks(fixture, SyncMode.Complete));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused!.Message, Is.EqualTo("Job 'nightly' is already running; wait for that run to end."));
+            Assert.That((other.Status, afterwards.Status), Is.EqualTo((JobStatus.Succeeded, JobStatus.Succeeded)));
+            Assert.That((await fixture.Store.GetJobRunsAsync(10, CancellationToken.None)).Select(static r => r.Job), Is.EquivalentTo(new[] { "nightly", "hourly" }), "the refused run left no record");
+        });
+    }
+
+    [Test]
     public async Task Run_EveryTaskSucceeds_KeepsTheRunWithResultsAndProgress()
     {
         var fixture = Fixture();

@@ -822,6 +822,8 @@ public sealed class SyncEngineTests
 
         public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken) => inner.LockConnectorAsync(connector, cancellationToken);
 
+        public ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken) => inner.LockJobAsync(job, cancellationToken);
+
         public ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken) => inner.GetConnectorStateAsync(connector, cancellationToken);
 
         public ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken) => inner.SetBlockedChangeSetAsync(connector, blocked, cancellationToken);
