@@ -200,11 +200,11 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken) =>
-        ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken);
+        GuardedAsync(ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
-        ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken);
+        GuardedAsync(ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
@@ -255,7 +255,10 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) =>
+        GuardedAsync(ReadLinksAsync(association, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = new NpgsqlCommand(
@@ -636,6 +639,38 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
         }
 
         return found;
+    }
+
+    /// <summary>A stream whose server failures, at any row, become the store's exception (a yield cannot sit in a try with a catch).</summary>
+    private async IAsyncEnumerable<T> GuardedAsync<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = source.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await rows.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (NpgsqlException exception) when (Failure(Describe, exception, "read") is { } failure)
+                {
+                    throw failure;
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return rows.Current;
+            }
+        }
+        finally
+        {
+            await rows.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)

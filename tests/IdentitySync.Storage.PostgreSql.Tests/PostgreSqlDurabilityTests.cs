@@ -89,6 +89,39 @@ public sealed class PostgreSqlDurabilityTests
     }
 
     [Test]
+    public async Task Read_BackendTerminatedMidStream_IsAStoreFailure()
+    {
+        var application = "read-" + Guid.NewGuid().ToString("N");
+        var value = new string('v', 1_000);
+        await using (var writer = await _store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.InsertAsync("AD_User", [.. Enumerable.Range(0, 50_000).Select(i => new ResourceChange($"many-{i:00000}", 1, [value + i], [], 2))], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), CancellationToken.None);
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { ApplicationName = application }.ConnectionString;
+        using var store = new PostgreSqlResourceStore(connectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var read = 0;
+
+        var failure = Assert.ThrowsAsync<StoreUnavailableException>(async () =>
+        {
+            await foreach (var resource in store.GetResourcesAsync("AD_User", CancellationToken.None))
+            {
+                if (++read == 1)
+                {
+                    await PostgresServer.ScalarAsync($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{application}'");
+                }
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.LessThan(50_002), "the stream stopped before its end");
+            Assert.That(failure!.Message, Does.Contain("while trying to read"));
+        });
+    }
+
+    [Test]
     [Category(ServerRestart)]
     public async Task Apply_ServerStoppedImmediatelyMidTransaction_LeavesThePreviousStateAfterRecovery()
     {
