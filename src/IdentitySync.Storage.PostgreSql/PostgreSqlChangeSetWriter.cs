@@ -7,9 +7,11 @@ namespace IdentitySync.Storage.PostgreSql;
 
 /// <summary>
 /// One change set in one transaction. Resources and links arrive through binary COPY: new resources
-/// straight into the table, everything matched by key into a temporary table first, then merged with one
-/// statement. Each call runs under a savepoint, so a refused call (a key that already exists) leaves the
-/// transaction usable and its earlier writes intact until the caller commits or rolls back.
+/// straight into the table with ids drawn beforehand, changed ones into a temporary table merged by key,
+/// links as id pairs (the writer knows the ids it inserted and reads the others once) into a temporary
+/// table merged by one statement. Each call runs under a savepoint, so a refused call (a key that
+/// already exists) leaves the transaction usable and its earlier writes intact until the caller commits
+/// or rolls back.
 /// </summary>
 internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string connector) : IChangeSetWriter
 {
