@@ -228,21 +228,20 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         {
             Description = $"Instead of the small company, generate a directory of this many accounts (with about ten group memberships each and as many HR people) and time each step on this machine; {MinScaleAccounts:N0} to {MaxScaleAccounts:N0}.",
         };
-        var command = new Command("demo", "Generate a small company (HR, Active Directory, an application) and run what IdentitySync does on it.") { directory, accounts };
+        var force = new Option<bool>("--force") { Description = "Write the demo into a folder that holds files it did not write, replacing its identitysync.json and store." };
+        var command = new Command("demo", "Generate a small company (HR, Active Directory, an application) and run what IdentitySync does on it.") { directory, accounts, force };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, () =>
         {
             var path = Path.GetFullPath(parse.GetValue(directory)!);
-            if (parse.GetValue(accounts) is not { } size)
-            {
-                return new DemoRunner(console, path).RunAsync(cancellationToken);
-            }
-
-            if (size is < MinScaleAccounts or > MaxScaleAccounts)
+            if (parse.GetValue(accounts) is { } size && size is < MinScaleAccounts or > MaxScaleAccounts)
             {
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--accounts {size}: give a number of accounts from {MinScaleAccounts:N0} to {MaxScaleAccounts:N0}."));
             }
 
-            return new DemoScaleRunner(console, path, size).RunAsync(cancellationToken);
+            DemoFolder.Claim(path, parse.GetValue(force));
+            return parse.GetValue(accounts) is { } scale
+                ? new DemoScaleRunner(console, path, scale).RunAsync(cancellationToken)
+                : new DemoRunner(console, path).RunAsync(cancellationToken);
         }));
         return command;
     }

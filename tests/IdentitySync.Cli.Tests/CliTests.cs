@@ -74,6 +74,29 @@ public sealed class CliTests
         });
     }
 
+    [Test]
+    public async Task Demo_IntoAFolderHoldingADeployment_IsRefusedUnlessForced()
+    {
+        // The test's folder holds a deployment: an identitysync.json, its exports and a store.
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        var before = File.ReadAllBytes(Store);
+
+        var refused = await RunAsync("demo", "--directory", _directory);
+        var unchanged = File.ReadAllBytes(Store);
+        var forced = await RunAsync("demo", "--directory", _directory, "--force");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(2));
+            Assert.That(refused.Error.Trim(), Is.EqualTo(
+                $"--directory: '{_directory}' already holds files the demo did not write (it has an identitysync.json); the demo would replace its identitysync.json and store. "
+                + "Give an empty or new folder, or add --force to replace them."));
+            Assert.That(unchanged, Is.EqualTo(before), "the store was left alone");
+            Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
+            Assert.That(File.Exists(Path.Combine(_directory, ".identitysync-demo")), Is.True);
+        });
+    }
+
     [TestCase("99")]
     [TestCase("10000001")]
     public async Task Demo_AccountsOutOfRange_IsRefusedNamingTheRange(string accounts)
