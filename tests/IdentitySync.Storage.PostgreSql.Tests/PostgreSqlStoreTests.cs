@@ -149,7 +149,12 @@ public sealed class PostgreSqlStoreTests
             await using var a = await first.LockConnectorAsync("AD", CancellationToken.None);
             await using var b = await second.LockConnectorAsync("AD", CancellationToken.None);
 
-            Assert.Pass("both schemas' AD locks are held at once");
+            // Both are held at once, and each is a real lock within its own schema.
+            Assert.Multiple(() =>
+            {
+                Assert.ThrowsAsync<ConnectorBusyException>(async () => await first.LockConnectorAsync("AD", CancellationToken.None));
+                Assert.ThrowsAsync<ConnectorBusyException>(async () => await second.LockConnectorAsync("AD", CancellationToken.None));
+            });
         }
         finally
         {
