@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages that test suites start on loopback: PostgreSQL for the PostgreSQL store.
-required_packages=(postgresql)
+# System packages that test suites start on loopback: PostgreSQL for the PostgreSQL store, OpenLDAP
+# (with its command-line tools, and openssl for the test CA) for the LDAP connection.
+required_packages=(postgresql slapd ldap-utils openssl)
 missing=()
 for package in "${required_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -22,10 +23,13 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# A throwaway PostgreSQL server on loopback for the store's tests, stopped however the script ends.
+# Throwaway PostgreSQL and OpenLDAP servers on loopback for the store's and the connection's tests,
+# stopped however the script ends.
 source build/postgres.sh
-trap stop_postgres EXIT
+source build/slapd.sh
+trap 'stop_postgres; stop_slapd' EXIT
 start_postgres
+start_slapd
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
