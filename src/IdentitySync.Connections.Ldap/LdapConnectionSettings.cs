@@ -197,6 +197,11 @@ public sealed record LdapConnectionSettings
         };
     }
 
+    /// <summary>Describes the settings for logs and messages, with the password masked.</summary>
+    /// <returns>The servers, security, bind DN and tables; <c>Password = ***</c> when one is set.</returns>
+    public override string ToString() =>
+        $"LdapConnectionSettings {{ Servers = {string.Join(" ", Servers)}, Security = {Security}, BindDn = {BindDn ?? "(anonymous)"}, Password = {(Password is null ? "(none)" : "***")}, Tables = {string.Join(", ", Tables.Keys)} }}";
+
     /// <summary>Tells whether an attribute's values are exported as Base64.</summary>
     /// <param name="attribute">The attribute's name, perhaps with options such as <c>;binary</c>.</param>
     /// <returns><see langword="true"/> for a binary attribute.</returns>
@@ -224,7 +229,7 @@ public sealed record LdapConnectionSettings
             if (Uri.TryCreate(item, UriKind.Absolute, out var uri) && uri.Scheme is "ldap" or "ldaps" && uri.Host.Length > 0
                 && uri.AbsolutePath is "" or "/" && uri.Query.Length == 0)
             {
-                servers.Add(uri);
+                servers.Add(uri.Port > 0 ? uri : new UriBuilder(uri) { Port = uri.Scheme == "ldaps" ? 636 : 389 }.Uri);
             }
             else
             {

@@ -95,8 +95,7 @@ internal sealed class LdapSession : IDisposable
 
     private static LdapConnection Bind(LdapConnectionSettings settings, Uri server)
     {
-        var port = server.IsDefaultPort || server.Port <= 0 ? (server.Scheme == "ldaps" ? 636 : 389) : server.Port;
-        var connection = new LdapConnection(new LdapDirectoryIdentifier(server.Host, port, fullyQualifiedDnsHostName: false, connectionless: false))
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(server.Host, server.Port, fullyQualifiedDnsHostName: false, connectionless: false))
         {
             AuthType = settings.BindDn is null ? AuthType.Anonymous : AuthType.Basic,
             Timeout = settings.Timeout,

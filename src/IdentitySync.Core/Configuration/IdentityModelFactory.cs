@@ -81,13 +81,17 @@ internal static class IdentityModelFactory
                 List(m.Properties.Select(p =>
                 {
                     var property = entityType.FindProperty(p.Property!)!;
+                    var format = ValueFormatSyntax.TryParse(p.Format, out _)!;
+                    var key = Parse<PropertyKey>(p.Key);
+
+                    // Directories compare distinguished names without case: so do keys in that format.
                     return new PropertyMapping(
                         property.Name,
                         string.IsNullOrEmpty(p.Column) ? property.Name : p.Column,
-                        ValueFormatSyntax.TryParse(p.Format, out _)!,
-                        Parse<PropertyKey>(p.Key),
+                        format,
+                        key,
                         property.IsMultiValued ? p.Separator ?? DefaultSeparator : null,
-                        p.IgnoreCase);
+                        p.IgnoreCase || (format.Kind == ValueFormatKind.DistinguishedName && key != PropertyKey.None));
                 })),
                 Create(m.Thresholds));
         }));

@@ -14,7 +14,7 @@ public sealed class ScalarRuleOptions
     /// <summary>Gets or sets the value as code, instead of <see cref="Value"/> (code-first hosts only).</summary>
     public IRuleExpression? ValueExpression { get; set; }
 
-    /// <summary>Gets or sets how the computed value is compared with the actual one: <c>CaseSensitive</c>, <c>IgnoreCase</c>, <c>IgnoreDiacritics</c> or <c>Simplified</c>.</summary>
+    /// <summary>Gets or sets how the computed value is compared with the actual one: <c>CaseSensitive</c>, <c>IgnoreCase</c>, <c>IgnoreDiacritics</c>, <c>Simplified</c> or <c>DistinguishedName</c>.</summary>
     /// <value>The default value is <c>CaseSensitive</c>.</value>
     public string? Comparison { get; set; }
 

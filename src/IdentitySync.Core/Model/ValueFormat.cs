@@ -27,6 +27,9 @@ public sealed record ValueFormat
     /// <summary>Gets the hexadecimal format for Binary properties.</summary>
     public static ValueFormat Hex { get; } = new(ValueFormatKind.Hex);
 
+    /// <summary>Gets the LDAP distinguished-name format (<see cref="ValueFormatKind.DistinguishedName"/>).</summary>
+    public static ValueFormat DistinguishedName { get; } = new(ValueFormatKind.DistinguishedName);
+
     /// <summary>Gets the kind of format.</summary>
     public ValueFormatKind Kind { get; }
 

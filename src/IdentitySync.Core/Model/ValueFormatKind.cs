@@ -29,4 +29,11 @@ public enum ValueFormatKind
 
     /// <summary>Hexadecimal digits; Binary only.</summary>
     Hex,
+
+    /// <summary>
+    /// An LDAP distinguished name (RFC 4514), stored in one spelling: attribute types in lower case, values
+    /// escaped the minimal way (<c>\2C</c> becomes <c>\,</c>), no spaces around separators; keys with this
+    /// format compare without case. Text that is not a DN is quarantined. String only.
+    /// </summary>
+    DistinguishedName,
 }

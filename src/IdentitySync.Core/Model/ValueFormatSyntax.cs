@@ -12,7 +12,7 @@ internal static class ValueFormatSyntax
     {
         ScalarType.DateTime => "(empty: ISO 8601), GeneralizedTime, FileTime, pattern:<.NET date pattern>",
         ScalarType.Bool => "(empty: true/false/1/0/yes/no), bool:<true word>|<false word>",
-        ScalarType.String => "(empty: text as is), Sid",
+        ScalarType.String => "(empty: text as is), Sid, DistinguishedName",
         ScalarType.Guid => "(empty: standard GUID text), ObjectGuid",
         ScalarType.Binary => "(empty: base64), Hex",
         _ => "(empty: invariant number)",
@@ -23,7 +23,7 @@ internal static class ValueFormatSyntax
         ValueFormatKind.Default => s_allTypes,
         ValueFormatKind.DatePattern or ValueFormatKind.GeneralizedTime or ValueFormatKind.FileTime => [ScalarType.DateTime],
         ValueFormatKind.BoolWords => [ScalarType.Bool],
-        ValueFormatKind.Sid => [ScalarType.String],
+        ValueFormatKind.Sid or ValueFormatKind.DistinguishedName => [ScalarType.String],
         ValueFormatKind.ObjectGuid => [ScalarType.Guid],
         ValueFormatKind.Hex => [ScalarType.Binary],
         _ => [],
@@ -65,7 +65,7 @@ internal static class ValueFormatSyntax
         }
 
         foreach (var kind in (ReadOnlySpan<ValueFormatKind>)
-                 [ValueFormatKind.GeneralizedTime, ValueFormatKind.FileTime, ValueFormatKind.Sid, ValueFormatKind.ObjectGuid, ValueFormatKind.Hex])
+                 [ValueFormatKind.GeneralizedTime, ValueFormatKind.FileTime, ValueFormatKind.Sid, ValueFormatKind.ObjectGuid, ValueFormatKind.Hex, ValueFormatKind.DistinguishedName])
         {
             if (string.Equals(text, kind.ToString(), StringComparison.OrdinalIgnoreCase))
             {
@@ -73,7 +73,7 @@ internal static class ValueFormatSyntax
             }
         }
 
-        error = $"'{text}' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, "
+        error = $"'{text}' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, DistinguishedName, "
             + "pattern:<.NET date pattern> and bool:<true word>|<false word>";
         return null;
     }

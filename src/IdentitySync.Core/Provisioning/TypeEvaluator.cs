@@ -355,6 +355,7 @@ internal sealed class TypeEvaluator
         ComparisonType.IgnoreCase => text.ToUpperInvariant(),
         ComparisonType.IgnoreDiacritics => Values.RemoveDiacritics(text).ToUpperInvariant(),
         ComparisonType.Simplified => Values.Simplify(text),
+        ComparisonType.DistinguishedName => Model.DistinguishedName.TryNormalize(text, out var normalized) ? normalized : text.ToUpperInvariant(),
         _ => text,
     };
 

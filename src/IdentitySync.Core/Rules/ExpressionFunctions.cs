@@ -12,7 +12,7 @@ internal static class ExpressionFunctions
         Transform("trim", "trim(value): without leading and trailing spaces", static s => s.Trim()),
         Transform("removeDiacritics", "removeDiacritics(value): é → e, ø → ø", Values.RemoveDiacritics),
         Transform("simplify", "simplify(value): lower case, no diacritics, letters and digits only", Values.Simplify),
-        Transform("dnEscape", "dnEscape(value): escaped for a distinguished name (RFC 4514): Smith, Jr. → Smith\\, Jr.", Model.DistinguishedName.EscapeValue),
+        Transform("dnEscape", "dnEscape(value): escaped for a distinguished name (RFC 4514): Smith, Jr. → Smith\\, Jr.", Internal.DistinguishedNames.EscapeValue),
         new("substring", 2, 3, static _ => ExpressionKind.Value, ExpressionKind.Value, "substring(value, start, length): from a 0-based start", static (a, _) => c =>
         {
             var start = Math.Max(0, Convert.ToInt32(a[1](c), System.Globalization.CultureInfo.InvariantCulture));

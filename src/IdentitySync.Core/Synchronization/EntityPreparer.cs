@@ -35,7 +35,7 @@ internal sealed class EntityPreparer
         _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
         _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
         _commandColumn = commandColumn;
-        _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind != ValueFormatKind.Sid)];
+        _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
         _mappingOfProperty = new int[entityType.Properties.Count];
         Array.Fill(_mappingOfProperty, -1);
         for (var i = 0; i < _propertyIndexes.Length; i++)

@@ -72,6 +72,7 @@ internal static class ValueParser
         var ok = type switch
         {
             ScalarType.String when format.Kind == ValueFormatKind.Sid => TryParseSid(utf8, out value),
+            ScalarType.String when format.Kind == ValueFormatKind.DistinguishedName => Model.DistinguishedName.TryCanonicalize(Encoding.UTF8.GetString(utf8), out var dn) && Set(dn, out value),
             ScalarType.String => Set(Encoding.UTF8.GetString(utf8), out value),
             ScalarType.Int32 => int.TryParse(utf8, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && Set(i, out value),
             ScalarType.Int64 => long.TryParse(utf8, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) && Set(l, out value),

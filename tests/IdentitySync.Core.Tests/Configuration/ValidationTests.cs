@@ -150,11 +150,11 @@ public sealed class ValidationTests
         yield return Case(
             "FormatForAnotherType",
             o => o.Connectors[0].Mappings[0].Properties[1].Format = "GeneralizedTime",
-            "Connectors[AD].Mappings[AD_User].Properties[Sam].Format: 'GeneralizedTime' does not apply to String property 'Sam'; allowed for String: (empty: text as is), Sid");
+            "Connectors[AD].Mappings[AD_User].Properties[Sam].Format: 'GeneralizedTime' does not apply to String property 'Sam'; allowed for String: (empty: text as is), Sid, DistinguishedName");
         yield return Case(
             "UnknownFormat",
             o => o.Connectors[0].Mappings[0].Properties[3].Format = "Iso",
-            "Connectors[AD].Mappings[AD_User].Properties[Created].Format: 'Iso' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, pattern:<.NET date pattern> and bool:<true word>|<false word>");
+            "Connectors[AD].Mappings[AD_User].Properties[Created].Format: 'Iso' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, DistinguishedName, pattern:<.NET date pattern> and bool:<true word>|<false word>");
         yield return Case(
             "DatePatternWithoutPattern",
             o => o.Connectors[0].Mappings[0].Properties[3].Format = "pattern:",
@@ -287,7 +287,7 @@ public sealed class ValidationTests
             "ScalarRuleOnAnUnknownPropertyWithABadComparison",
             o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Login", Value = "lower(Owner.Name)", Comparison = "Fuzzy" }),
             "ResourceTypes[AD_Nominative].ScalarRules[0].Property: entity type 'AD_User' has no property 'Login'; it has: Dn, Sam, EmployeeId, Mail, Created, Proxies",
-            "ResourceTypes[AD_Nominative].ScalarRules[0].Comparison: 'Fuzzy' is not a comparison; use CaseSensitive, IgnoreCase, IgnoreDiacritics, Simplified");
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Comparison: 'Fuzzy' is not a comparison; use CaseSensitive, IgnoreCase, IgnoreDiacritics, Simplified, DistinguishedName");
         yield return Case(
             "ScalarRuleWithoutValue",
             o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail" }),

@@ -180,6 +180,6 @@ public sealed class IdentityModelBuilderTests
     {
         var exception = Assert.Throws<FormatException>(() => ValueFormat.Parse("Generalized"));
 
-        Assert.That(exception.Message, Is.EqualTo("'Generalized' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, pattern:<.NET date pattern> and bool:<true word>|<false word>"));
+        Assert.That(exception.Message, Is.EqualTo("'Generalized' is not a known format; formats are GeneralizedTime, FileTime, Sid, ObjectGuid, Hex, DistinguishedName, pattern:<.NET date pattern> and bool:<true word>|<false word>"));
     }
 }

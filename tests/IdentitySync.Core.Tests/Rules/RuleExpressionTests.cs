@@ -45,6 +45,8 @@ public sealed class RuleExpressionTests
         yield return Case("template('{Owner.FirstName}.{Owner.LastName}@corp.test')", "Zoë.O'Brien-Smith@corp.test");
         yield return Case("template('hired {Owner.HireDate}')", "hired 2024-02-29");
         yield return Case("upper(trim('  staff '))", "STAFF");
+        yield return Case("'CN=' + dnEscape('Smith, Jr. + ' + Owner.LastName) + ',OU=Users'", "CN=Smith\\, Jr. \\+ O'Brien-Smith,OU=Users");
+        yield return Case("""dnEscape(' #1 <x>;')""", """\ #1 \<x\>\;""");
         yield return Case("\"it's\" + 'a \\'quote\\''", "it'sa 'quote'");
         yield return Case("coalesce(Owner.Nickname, Owner.FirstName)", "Zoë");
         yield return Case("Owner.Nickname", null);
@@ -74,8 +76,8 @@ public sealed class RuleExpressionTests
 
         yield return Case("", 0, "the expression is empty; give a path such as Owner.EmployeeId, a text such as 'Staff', or a function such as lower(Account.Login)", "Empty");
         yield return Case("lower(Owner.FirstName", 21, "',' or ')' expected in the arguments of lower", "MissingParenthesis");
-        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner, Account or Target, functions are lower, upper, trim, removeDiacritics, simplify, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownRoot");
-        yield return Case("frobnicate(Owner.FirstName)", 0, "unknown function 'frobnicate'; the functions are lower, upper, trim, removeDiacritics, simplify, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownFunction");
+        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner, Account or Target, functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownRoot");
+        yield return Case("frobnicate(Owner.FirstName)", 0, "unknown function 'frobnicate'; the functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownFunction");
         yield return Case("lower(Owner.FirstName, Owner.LastName)", 0, "lower takes 1 argument, not 2: lower(value): lower case", "TooManyArguments");
         yield return Case("'unterminated", 0, "the text that starts here is not closed; end it with '", "UnclosedText");
         yield return Case("matches(Account.Login, '[a-')", 23, "'[a-' is not a valid regular expression: Invalid pattern '[a-' at offset 3. Unterminated [] set.", "InvalidRegex");

@@ -46,6 +46,8 @@ public sealed class ValueParserTests
         yield return Case("G", "6F9619FF-8B86-D011-B42D-00C04FC964FF", null, new Guid("6F9619FF-8B86-D011-B42D-00C04FC964FF"), "GuidText");
         yield return Case("G", "/xmWb4aLEdC0LQDAT8lk/w==", "ObjectGuid", new Guid("6F9619FF-8B86-D011-B42D-00C04FC964FF"), "ObjectGuid");
         yield return Case("S", "AQUAAAAAAAUVAAAAoGXPfnhLm1/nfIdwUQQAAA==", "Sid", "S-1-5-21-2127521184-1604012920-1887927527-1105", "Sid");
+        yield return Case("S", "CN=Smith\\2C Jr.,  OU=Users ,DC=example", "DistinguishedName", "cn=Smith\\, Jr.,ou=Users,dc=example", "DistinguishedNameInOneSpelling");
+        yield return Case("S", "cn=O'Brien \\22Bob\\22+uid=ob,dc=x", "DistinguishedName", "cn=O'Brien \\\"Bob\\\"+uid=ob,dc=x", "DistinguishedNameMultiValuedRdn");
         yield return Case("Bin", "AQID", null, new byte[] { 1, 2, 3 }, "Base64");
         yield return Case("Bin", "0a0B", "Hex", new byte[] { 10, 11 }, "Hex");
         yield return Case("Multi", "1|2||3", null, new object[] { 1, 2, 3 }, "MultiValued");
@@ -67,6 +69,8 @@ public sealed class ValueParserTests
         yield return Case("D", "2024-01-13", "pattern:yyyy-dd-MM", "'2024-01-13' is not a valid DateTime in format pattern:yyyy-dd-MM", "PatternMismatch");
         yield return Case("G", "AQID", "ObjectGuid", "'AQID' is not a valid Guid in format ObjectGuid", "ShortObjectGuid");
         yield return Case("Multi", "1|x", null, "'x' is not a valid Int32", "MultiValuedItem");
+        yield return Case("S", "Smith, Jr.", "DistinguishedName", "'Smith, Jr.' is not a valid String in format DistinguishedName", "NotADistinguishedName");
+        yield return Case("S", "cn=a\\", "DistinguishedName", "'cn=a\\' is not a valid String in format DistinguishedName", "DistinguishedNameWithDanglingEscape");
     }
 
     [TestCaseSource(nameof(Valid))]
