@@ -1,6 +1,7 @@
 using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
+using IdentitySync.Connections.Ldap;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
@@ -14,7 +15,7 @@ internal sealed class CliContext : IDisposable
     public const string DefaultConfigFile = "identitysync.json";
     public const string DefaultStoreFile = "identitysync.db";
 
-    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage(), new OrderFileConnectionPackage()];
+    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage(), new OrderFileConnectionPackage(), new LdapConnectionPackage()];
 
     private readonly List<IDisposable> _opened = [];
 
@@ -72,6 +73,18 @@ internal sealed class CliContext : IDisposable
         var baseDirectory = Path.GetFullPath(Path.Combine(directory, configuration["Exports:BaseDirectory"] ?? "."));
         return new CliContext(configPath, new IdentityModelBuilder(options).Build(), store, baseDirectory);
     }
+
+    /// <summary>Asks each connection's package to check its settings, as <c>validate</c> does before any run.</summary>
+    /// <returns>Problems as <c>Connectors[c].Connections[n].Settings.Setting: message</c>.</returns>
+    public IReadOnlyList<string> CheckConnectionSettings() =>
+    [
+        .. from connector in Model.Connectors
+           from connection in connector.Connections
+           let package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
+           where package is not null
+           from problem in package.ValidateSettings(connection)
+           select $"Connectors[{connector.Name}].Connections[{connection.Name}].Settings.{problem}",
+    ];
 
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)

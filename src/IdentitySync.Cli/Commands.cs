@@ -18,6 +18,12 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         command.SetAction((parse, _) => CliApplication.GuardAsync(error, () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            if (context.CheckConnectionSettings() is { Count: > 0 } problems)
+            {
+                throw new UsageException($"{context.ConfigPath} is invalid ({problems.Count} error{(problems.Count == 1 ? string.Empty : "s")}):"
+                    + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(static e => "  " + e)));
+            }
+
             console.MarkupLine($"{Markup.Escape(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
                 + $"{context.Model.Connectors.Count} connectors, {context.Model.ResourceTypes.Count} resource types.");
             return Task.FromResult(ExitCodes.Success);

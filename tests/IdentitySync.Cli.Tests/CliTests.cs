@@ -142,6 +142,28 @@ public sealed class CliTests
         });
     }
 
+    /// <summary>Each connection's package checks its settings at validate, not only when a run opens it.</summary>
+    [Test]
+    public async Task Validate_BadConnectionSettings_AreReportedByTheirPackage()
+    {
+        File.WriteAllText(Config, File.ReadAllText(Config)
+            .Replace(
+                "\"Package\": \"Csv\", \"Settings\": { \"Path\": \"app/accounts.csv\" }",
+                "\"Package\": \"Ldap\", \"Settings\": { \"Servers\": \"ldaps://dc1.example.org\", \"PageSzie\": \"10\", \"accounts.BaseDn\": \"OU=Apps,DC=example,DC=org\", \"accounts.Scope\": \"Tree\" }",
+                StringComparison.Ordinal)
+            .Replace("\"Separator\": \";\"", "\"Separator\": \";;\"", StringComparison.Ordinal));
+
+        var result = await RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+            Assert.That(result.Error, Does.Contain("Connectors[App].Connections[Accounts].Settings.PageSzie: unknown setting"));
+            Assert.That(result.Error, Does.Contain("Connectors[App].Connections[Accounts].Settings.accounts.Scope: 'Tree' is not allowed; give Subtree, OneLevel or Base"));
+            Assert.That(result.Error, Does.Contain("Connectors[HR].Connections[People].Settings.Separator: ';;' is not a separator"));
+        });
+    }
+
     [Test]
     public async Task Validate_MalformedJson_NamesTheFile()
     {
