@@ -7,7 +7,8 @@
 #   IDENTITYSYNC_TEST_LDAPS         ldaps://127.0.0.1:PORT
 #   IDENTITYSYNC_TEST_LDAP_CA_DIR   a hashed PEM directory holding the test CA (OpenSSL's c_rehash layout)
 #   IDENTITYSYNC_TEST_LDAP_BIND_DN, IDENTITYSYNC_TEST_LDAP_PASSWORD, IDENTITYSYNC_TEST_LDAP_BASE
-#   IDENTITYSYNC_TEST_LDAP_USERS, IDENTITYSYNC_TEST_LDAP_BIG_GROUP_MEMBERS (what the seed holds)
+#   IDENTITYSYNC_TEST_LDAP_USERS, IDENTITYSYNC_TEST_LDAP_BIG_GROUP_MEMBERS (what the seed holds; set
+#   IDENTITYSYNC_LDAP_SEED_USERS before starting for a larger seed, as the export benchmark does)
 # A daemon the Debian package may have started is left alone.
 
 ldap_free_port() {
@@ -65,7 +66,7 @@ ldap_seed_ldif() {
 }
 
 start_slapd() {
-  local slapd port tls_port dir base=dc=example,dc=org password users=10000 big=6000
+  local slapd port tls_port dir base=dc=example,dc=org password users=${IDENTITYSYNC_LDAP_SEED_USERS:-10000} big=6000
   slapd=$(command -v slapd || echo /usr/sbin/slapd)
   [ -x "$slapd" ] || { echo "OpenLDAP is not installed (Debian packages 'slapd' and 'ldap-utils')." >&2; return 1; }
   dir=$(mktemp -d /tmp/identitysync-slapd.XXXXXX)

@@ -73,6 +73,8 @@ check() {
 bench=artifacts/bin/IdentitySync.Benchmarks/release/IdentitySync.Benchmarks.dll
 check "benchmark scenarios at 2,000 accounts" dotnet "$bench" scenario --accounts 2000
 check "benchmark scenarios at 2,000 accounts on PostgreSQL" dotnet "$bench" scenario --accounts 2000 --no-provisioning --postgres "$IDENTITYSYNC_TEST_POSTGRES"
+check "LDAP export against ldapsearch on the seeded directory" dotnet "$bench" ldap-export --server "$IDENTITYSYNC_TEST_LDAP" \
+  --bind "$IDENTITYSYNC_TEST_LDAP_BIND_DN" --password-variable IDENTITYSYNC_TEST_LDAP_PASSWORD --base "ou=people,$IDENTITYSYNC_TEST_LDAP_BASE" --runs 1
 micro() {
   local out=artifacts/benchmarkdotnet-ci
   rm -rf "$out"

@@ -16,7 +16,7 @@ internal sealed class LdapTableReader : IExportTableReader
     private readonly string[] _columnAttributes;
     private readonly Queue<LdapEntry> _page = new();
     private readonly byte[] _separator;
-    private byte[]? _cookie;
+    private Task<(List<LdapEntry> Entries, byte[]? Cookie)>? _nextPage;
     private bool _lastPage;
     private LdapEntry? _entry;
     private List<byte[]>? _expanded;
@@ -83,7 +83,21 @@ internal sealed class LdapTableReader : IExportTableReader
         return batch.Count > 0;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        // A page asked for ahead is waited for (its failure no longer matters), so the session is idle when closed.
+        if (_nextPage is { } pending)
+        {
+            _nextPage = null;
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is ConnectionException or OperationCanceledException)
+            {
+            }
+        }
+    }
 
     private void AddRow(RowBatch batch, LdapEntry entry, byte[]? expandedValue)
     {
@@ -146,7 +160,20 @@ internal sealed class LdapTableReader : IExportTableReader
                 return false;
             }
 
-            await ReadPageAsync(cancellationToken).ConfigureAwait(false);
+            // The next page was asked for as soon as this one arrived: the server searches it (and a pool
+            // thread decodes it) while the rows of this one are handed over.
+            var (entries, cookie) = await (_nextPage ?? ReadPageAsync(null, cancellationToken)).ConfigureAwait(false);
+            _nextPage = null;
+            _lastPage = cookie is not { Length: > 0 };
+            if (!_lastPage)
+            {
+                _nextPage = ReadPageAsync(cookie, cancellationToken);
+            }
+
+            foreach (var entry in entries)
+            {
+                _page.Enqueue(entry);
+            }
         }
 
         _entry = _page.Dequeue();
@@ -159,13 +186,13 @@ internal sealed class LdapTableReader : IExportTableReader
         return true;
     }
 
-    private async Task ReadPageAsync(CancellationToken cancellationToken)
+    private async Task<(List<LdapEntry> Entries, byte[]? Cookie)> ReadPageAsync(byte[]? cookie, CancellationToken cancellationToken)
     {
         var request = new SearchRequest(_table.BaseDn, _table.Filter, _table.Scope, _attributes);
         var paging = new PageResultRequestControl(_settings.PageSize) { IsCritical = true };
-        if (_cookie is not null)
+        if (cookie is not null)
         {
-            paging.Cookie = _cookie;
+            paging.Cookie = cookie;
         }
 
         request.Controls.Add(paging);
@@ -183,14 +210,13 @@ internal sealed class LdapTableReader : IExportTableReader
             throw new ConnectionException($"Table '{_table.Name}': the search of '{_table.BaseDn}' failed on {_session.Server}: {LdapSession.Describe(exception, _settings)}", exception) { Kind = FailureKind.InputUnreadable };
         }
 
+        var entries = new List<LdapEntry>(response.Entries.Count);
         foreach (SearchResultEntry entry in response.Entries)
         {
-            _page.Enqueue(LdapEntry.From(entry));
+            entries.Add(LdapEntry.From(entry));
         }
 
-        var pageResponse = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault();
-        _cookie = pageResponse?.Cookie;
-        _lastPage = _cookie is not { Length: > 0 };
+        return (entries, response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie);
     }
 
     private async Task<LdapEntry?> FetchAsync(string distinguishedName, string attribute, CancellationToken cancellationToken)
