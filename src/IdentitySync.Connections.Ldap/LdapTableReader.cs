@@ -1,5 +1,4 @@
 using System.DirectoryServices.Protocols;
-using System.Text;
 
 namespace IdentitySync.Connections.Ldap;
 
@@ -15,7 +14,7 @@ internal sealed class LdapTableReader : IExportTableReader
     private readonly string[] _attributes;
     private readonly string[] _columnAttributes;
     private readonly Queue<LdapEntry> _page = new();
-    private readonly byte[] _separator;
+    private readonly LdapRows _rows;
     private Task<(List<LdapEntry> Entries, byte[]? Cookie)>? _nextPage;
     private bool _lastPage;
     private LdapEntry? _entry;
@@ -37,7 +36,7 @@ internal sealed class LdapTableReader : IExportTableReader
             _attributes = ["1.1"];
         }
 
-        _separator = Encoding.UTF8.GetBytes(settings.ValueSeparator);
+        _rows = new LdapRows(settings, table, _columnAttributes);
         Source = $"{session.Server} base '{table.BaseDn}' filter {table.Filter}";
     }
 
@@ -61,7 +60,7 @@ internal sealed class LdapTableReader : IExportTableReader
             var entry = _entry!;
             if (_table.Expand is null)
             {
-                AddRow(batch, entry, expandedValue: null);
+                _rows.AddRow(batch, entry, _entryNumber, expandedValue: null);
                 _entry = null;
                 continue;
             }
@@ -69,7 +68,7 @@ internal sealed class LdapTableReader : IExportTableReader
             _expanded ??= [.. entry.Values(_table.Expand)];
             if (_expandedIndex < _expanded.Count)
             {
-                AddRow(batch, entry, _expanded[_expandedIndex++]);
+                _rows.AddRow(batch, entry, _entryNumber, _expanded[_expandedIndex++]);
             }
 
             if (_expandedIndex >= _expanded.Count)
@@ -98,58 +97,6 @@ internal sealed class LdapTableReader : IExportTableReader
             }
         }
     }
-
-    private void AddRow(RowBatch batch, LdapEntry entry, byte[]? expandedValue)
-    {
-        batch.BeginRow(_entryNumber);
-        foreach (var attribute in _columnAttributes)
-        {
-            if (LdapTableSettings.IsDn(attribute))
-            {
-                batch.AddField(Encoding.UTF8.GetBytes(entry.DistinguishedName));
-            }
-            else if (expandedValue is not null && string.Equals(attribute, _table.Expand, StringComparison.OrdinalIgnoreCase))
-            {
-                batch.AddField(Text(attribute, expandedValue));
-            }
-            else
-            {
-                var values = entry.Values(attribute);
-                batch.AddField(values.Count switch
-                {
-                    0 => [],
-                    1 => Text(attribute, values[0]),
-                    _ => Joined(attribute, values),
-                });
-            }
-        }
-
-        batch.EndRow();
-    }
-
-    private byte[] Joined(string attribute, IReadOnlyList<byte[]> values)
-    {
-        // Sorted, so that the same values in another order read as the same field.
-        var texts = values.Select(v => Text(attribute, v)).OrderBy(static v => v, ByteOrder.Instance).ToList();
-        var joined = new byte[texts.Sum(static t => t.Length) + (_separator.Length * (texts.Count - 1))];
-        var position = 0;
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (i > 0)
-            {
-                _separator.CopyTo(joined, position);
-                position += _separator.Length;
-            }
-
-            texts[i].CopyTo(joined, position);
-            position += texts[i].Length;
-        }
-
-        return joined;
-    }
-
-    private byte[] Text(string attribute, byte[] value) =>
-        _settings.IsBinary(attribute) ? Encoding.ASCII.GetBytes(Convert.ToBase64String(value)) : value;
 
     private async Task<bool> NextEntryAsync(CancellationToken cancellationToken)
     {
@@ -224,12 +171,5 @@ internal sealed class LdapTableReader : IExportTableReader
         var request = new SearchRequest(distinguishedName, "(objectClass=*)", SearchScope.Base, attribute);
         var response = await _session.SendAsync<SearchResponse>(request, cancellationToken).ConfigureAwait(false);
         return response.Entries.Count == 0 ? null : LdapEntry.From(response.Entries[0]);
-    }
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static readonly ByteOrder Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }
