@@ -77,9 +77,11 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
                 var dn = (dnProperty is null ? null : Single(order.Changes.GetValueOrDefault(dnProperty)))
                     ?? DnOf(request.Keys)
                     ?? throw new OrderException(FulfillmentStatus.Failed, $"No DN for the new entry: map a property to the column dn of table '{table.Name}' and compute it with a scalar rule");
+                var add = AddRequestOf(request, table, dn, dnProperty);
+                CheckSchema(await session.GetSchemaAsync(cancellationToken).ConfigureAwait(false), table, add);
                 try
                 {
-                    await session.SendAsync<AddResponse>(AddRequestOf(request, table, dn, dnProperty), cancellationToken).ConfigureAwait(false);
+                    await session.SendAsync<AddResponse>(add, cancellationToken).ConfigureAwait(false);
                 }
                 catch (DirectoryOperationException exception) when (exception.Response?.ResultCode == ResultCode.EntryAlreadyExists)
                 {
@@ -165,6 +167,23 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
         table is not null && settings.Tables.TryGetValue(table, out var found)
             ? found
             : throw new OrderException(FulfillmentStatus.Failed, $"Connection '{name}' of connector '{context.Connector}' has no table '{table}'; configure \"{table}.BaseDn\"");
+
+    /// <summary>Refuses an add the schema would refuse, with a message that says which rule to add.</summary>
+    private static void CheckSchema(LdapSchema schema, LdapTableSettings table, AddRequest add)
+    {
+        if (table.ObjectClasses.FirstOrDefault(c => !schema.DefinesClass(c)) is { } unknown)
+        {
+            throw new OrderException(FulfillmentStatus.Failed, $"Table '{table.Name}': the object class '{unknown}' of ObjectClasses is not in the directory's schema");
+        }
+
+        var attributes = add.Attributes.Cast<DirectoryAttribute>().Select(static a => a.Name);
+        if (schema.MissingMandatory(table.ObjectClasses, attributes) is { Count: > 0 } missing)
+        {
+            throw new OrderException(
+                FulfillmentStatus.Failed,
+                $"{add.DistinguishedName}: lacks the mandatory attribute{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Select(static m => $"{m.Attribute} (of {m.ObjectClass})"))}; map a property to each and compute it with a scalar rule");
+        }
+    }
 
     private AddRequest AddRequestOf(FulfillmentRequest request, LdapTableSettings table, string dn, string? dnProperty)
     {

@@ -139,6 +139,27 @@ public sealed class LdapProvisioningTests
         });
     }
 
+    /// <summary>The schema is read before an add: a class it lacks, or a mandatory attribute no rule computes, fails the order with a message saying which.</summary>
+    [TestCase("inetOrgPerson,posixAccount", "lacks the mandatory attributes uidNumber (of posixAccount), gidNumber (of posixAccount), homeDirectory (of posixAccount)")]
+    [TestCase("inetOrgPerson,nosuchClass", "the object class 'nosuchClass' of ObjectClasses is not in the directory's schema")]
+    public async Task AddRefusedByTheSchema_FailsBeforeTheServerIsAsked(string objectClasses, string message)
+    {
+        _loop = new ProvisioningLoop(_sandbox, objectClasses);
+        _loop.People["1001"] = ("Ann", "Lee", "Sales", "Active");
+        await _loop.SynchronizeAsync();
+        await _loop.Engine.GenerateAsync();
+
+        await _loop.Engine.FulfillAsync();
+
+        var order = (await _loop.Engine.GetOrdersAsync()).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(order.State, Is.EqualTo(OrderState.Error));
+            Assert.That(order.Message, Does.Contain(message));
+            Assert.That(LdapServer.Read(_admin, $"ou=people,{_sandbox}", "(employeeNumber=1001)", "cn"), Is.Empty);
+        });
+    }
+
     /// <summary>DNs in the form directories compare, so that the server's spelling (\2C for a comma) matches.</summary>
     private static string[] Dns(IEnumerable<string> dns) =>
         [.. dns.Select(static d => DistinguishedName.TryNormalize(d, out var n) ? n : throw new AssertionException($"'{d}' is not a DN"))];
@@ -153,12 +174,12 @@ public sealed class LdapProvisioningTests
         private readonly SyncEngine _sync;
         private readonly CategorizationEngine _categorization;
 
-        public ProvisioningLoop(string sandbox)
+        public ProvisioningLoop(string sandbox, string objectClasses = "inetOrgPerson")
         {
             var directory = LdapServer.Settings(
                 ("users.BaseDn", $"ou=people,{sandbox}"),
                 ("users.Filter", "(objectClass=inetOrgPerson)"),
-                ("users.ObjectClasses", "inetOrgPerson"),
+                ("users.ObjectClasses", objectClasses),
                 ("groups.BaseDn", $"ou=groups,{sandbox}"),
                 ("groups.Filter", "(objectClass=groupOfNames)"),
                 ("members.BaseDn", $"ou=groups,{sandbox}"),
