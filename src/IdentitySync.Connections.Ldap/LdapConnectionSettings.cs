@@ -51,9 +51,11 @@ public sealed record LdapConnectionSettings
         new("<table>.ObjectClasses", "The object classes of an entry an Added order creates, separated by commas, such as top,person,organizationalPerson,user."),
         new("<table>.OnDelete", "Delete (the default) or Move: what a Deleted order does to an entry."),
         new("<table>.MoveTo", "The container a Deleted order moves entries to, with OnDelete Move."),
+        new("<table>.InitialPassword", "Generate: an Added order sets a random initial password (never stored or shown; reset it to hand it over), over TLS only."),
+        new("<table>.PasswordAttribute", "Where the initial password goes: unicodePwd (Active Directory) or userPassword (the default)."),
     ];
 
-    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo", "InitialPassword", "PasswordAttribute"], StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> s_builtInBinary = new(["objectGUID", "objectSid", "msExchMailboxGuid", "jpegPhoto", "thumbnailPhoto", "userCertificate", "sIDHistory", "tokenGroups"], StringComparer.OrdinalIgnoreCase);
 
@@ -350,6 +352,12 @@ public sealed partial record LdapTableSettings
     /// <summary>Gets the container a <c>Deleted</c> order moves entries to, with <see cref="LdapDeleteAction.Move"/>.</summary>
     public string? MoveTo { get; init; }
 
+    /// <summary>Gets a value indicating whether an <c>Added</c> order sets a generated initial password.</summary>
+    public bool GeneratePassword { get; init; }
+
+    /// <summary>Gets the attribute the initial password is written to: <c>unicodePwd</c> or <c>userPassword</c>.</summary>
+    public string PasswordAttribute { get; init; } = "userPassword";
+
     /// <summary>Gets the attribute a column reads: its mapping, else the column's own name; <c>dn</c> for the entry's name.</summary>
     /// <param name="column">The column.</param>
     /// <returns>The attribute.</returns>
@@ -426,6 +434,18 @@ public sealed partial record LdapTableSettings
         }
 
         var objectClasses = LdapConnectionSettings.Split(entries.GetValueOrDefault("ObjectClasses")).ToList();
+        var initialPassword = entries.GetValueOrDefault("InitialPassword");
+        if (initialPassword is not null && !initialPassword.Equals("Generate", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{name}.InitialPassword: '{initialPassword}' is not allowed; give Generate (a password from the rules is not supported: it would be stored with the order)");
+        }
+
+        var passwordAttribute = entries.GetValueOrDefault("PasswordAttribute") ?? "userPassword";
+        if (!passwordAttribute.Equals("userPassword", StringComparison.OrdinalIgnoreCase) && !passwordAttribute.Equals("unicodePwd", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{name}.PasswordAttribute: '{passwordAttribute}' is not allowed; give unicodePwd (Active Directory) or userPassword");
+        }
+
         return problems.Count > count ? null : new LdapTableSettings
         {
             Name = name,
@@ -437,6 +457,8 @@ public sealed partial record LdapTableSettings
             ObjectClasses = objectClasses,
             OnDelete = onDelete,
             MoveTo = moveTo,
+            GeneratePassword = initialPassword is not null,
+            PasswordAttribute = passwordAttribute,
         };
     }
 

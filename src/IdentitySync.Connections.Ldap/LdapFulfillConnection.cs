@@ -79,6 +79,11 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
                     ?? throw new OrderException(FulfillmentStatus.Failed, $"No DN for the new entry: map a property to the column dn of table '{table.Name}' and compute it with a scalar rule");
                 var add = AddRequestOf(request, table, dn, dnProperty);
                 CheckSchema(await session.GetSchemaAsync(cancellationToken).ConfigureAwait(false), table, add);
+                if (table.GeneratePassword)
+                {
+                    add.Attributes.Add(InitialPassword(table));
+                }
+
                 try
                 {
                     await session.SendAsync<AddResponse>(add, cancellationToken).ConfigureAwait(false);
@@ -90,7 +95,10 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
                 }
 
                 await WriteLinksAsync(session, request, dn, cancellationToken).ConfigureAwait(false);
-                return new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"added {dn}");
+                return new FulfillmentResult(
+                    order.Id,
+                    FulfillmentStatus.Succeeded,
+                    table.GeneratePassword ? $"added {dn} with a generated initial password (not kept anywhere: reset it to hand it over)" : $"added {dn}");
             }
 
             case OrderChangeType.Modified:
@@ -167,6 +175,31 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
         table is not null && settings.Tables.TryGetValue(table, out var found)
             ? found
             : throw new OrderException(FulfillmentStatus.Failed, $"Connection '{name}' of connector '{context.Connector}' has no table '{table}'; configure \"{table}.BaseDn\"");
+
+    /// <summary>
+    /// A random initial password that lives only in this request: 24 characters from four classes, as
+    /// Active Directory's complexity rule wants; over TLS only. <c>unicodePwd</c> takes it quoted, in UTF-16LE
+    /// (MS-ADTS 3.1.1.3.1.5.1).
+    /// </summary>
+    private DirectoryAttribute InitialPassword(LdapTableSettings table)
+    {
+        if (settings.Security == LdapSecurity.None)
+        {
+            throw new OrderException(FulfillmentStatus.Failed, $"Table '{table.Name}': an initial password is only sent over TLS; set Security to Ldaps or StartTls");
+        }
+
+        const string Classes = "ABCDEFGHJKLMNPQRSTUVWXYZ|abcdefghijkmnopqrstuvwxyz|23456789|!#%+-=?@_";
+        var sets = Classes.Split('|');
+        var all = string.Concat(sets);
+        var characters = sets.Select(static set => set[System.Security.Cryptography.RandomNumberGenerator.GetInt32(set.Length)])
+            .Concat(Enumerable.Range(0, 20).Select(_ => all[System.Security.Cryptography.RandomNumberGenerator.GetInt32(all.Length)]))
+            .ToArray();
+        System.Security.Cryptography.RandomNumberGenerator.Shuffle(characters.AsSpan());
+        var password = new string(characters);
+        return string.Equals(table.PasswordAttribute, "unicodePwd", StringComparison.OrdinalIgnoreCase)
+            ? new DirectoryAttribute("unicodePwd", System.Text.Encoding.Unicode.GetBytes("\"" + password + "\""))
+            : new DirectoryAttribute("userPassword", password);
+    }
 
     /// <summary>Refuses an add the schema would refuse, with a message that says which rule to add.</summary>
     private static void CheckSchema(LdapSchema schema, LdapTableSettings table, AddRequest add)

@@ -160,6 +160,53 @@ public sealed class LdapProvisioningTests
         });
     }
 
+    /// <summary>A generated initial password reaches the directory over TLS and nowhere else: not the order, its history, or the store.</summary>
+    [Test]
+    public async Task InitialPassword_IsGeneratedIntoTheDirectoryOnly()
+    {
+        _loop = new ProvisioningLoop(_sandbox, "inetOrgPerson", ("users.InitialPassword", "Generate"));
+        _loop.People["1001"] = ("Ann", "Lee", "Sales", "Active");
+
+        await _loop.CycleAsync();
+
+        var passwords = LdapServer.Read(_admin, $"ou=people,{_sandbox}", "(employeeNumber=1001)", "userPassword").Single().Value;
+        var order = (await _loop.Engine.GetOrdersAsync()).Single();
+        var stored = new List<string>();
+        await foreach (var resource in _loop.Store.GetResourcesAsync("Dir_User", CancellationToken.None))
+        {
+            stored.Add(resource.Key + "|" + string.Join("|", resource.Values));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(passwords, Has.Length.EqualTo(1));
+            Assert.That(passwords[0], Has.Length.EqualTo(24));
+            Assert.That(order.State, Is.EqualTo(OrderState.Verified));
+            Assert.That(order.Message + string.Join(" ", order.History.Select(static h => h.Note)), Does.Contain("generated initial password").And.Not.Contain(passwords[0]));
+            Assert.That(OrderJson.Serialize([order]), Does.Not.Contain(passwords[0]));
+            Assert.That(stored, Has.Count.EqualTo(2), "Ann and the service account");
+            Assert.That(stored, Has.None.Contains(passwords[0]));
+        });
+    }
+
+    [Test]
+    public async Task InitialPassword_WithoutTls_IsRefused()
+    {
+        _loop = new ProvisioningLoop(_sandbox, "inetOrgPerson", ("users.InitialPassword", "Generate"), ("Security", "None"), ("TrustedCertificatesDirectory", string.Empty));
+        _loop.People["1001"] = ("Ann", "Lee", "Sales", "Active");
+        await _loop.SynchronizeAsync();
+        await _loop.Engine.GenerateAsync();
+
+        await _loop.Engine.FulfillAsync();
+
+        var order = (await _loop.Engine.GetOrdersAsync()).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(order.State, Is.EqualTo(OrderState.Error));
+            Assert.That(order.Message, Does.Contain("an initial password is only sent over TLS"));
+        });
+    }
+
     /// <summary>DNs in the form directories compare, so that the server's spelling (\2C for a comma) matches.</summary>
     private static string[] Dns(IEnumerable<string> dns) =>
         [.. dns.Select(static d => DistinguishedName.TryNormalize(d, out var n) ? n : throw new AssertionException($"'{d}' is not a DN"))];
@@ -174,7 +221,7 @@ public sealed class LdapProvisioningTests
         private readonly SyncEngine _sync;
         private readonly CategorizationEngine _categorization;
 
-        public ProvisioningLoop(string sandbox, string objectClasses = "inetOrgPerson")
+        public ProvisioningLoop(string sandbox, string objectClasses = "inetOrgPerson", params (string Key, string Value)[] more)
         {
             var directory = LdapServer.Settings(
                 ("users.BaseDn", $"ou=people,{sandbox}"),
@@ -185,6 +232,11 @@ public sealed class LdapProvisioningTests
                 ("members.BaseDn", $"ou=groups,{sandbox}"),
                 ("members.Filter", "(objectClass=groupOfNames)"),
                 ("members.Expand", "member"));
+            foreach (var (key, value) in more)
+            {
+                directory[key] = value;
+            }
+
             Model = new IdentityModelBuilder()
                 .AddEntityType("Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Department").AddProperty("Status"))
                 .AddEntityType("Dir_User", e => e
@@ -227,7 +279,7 @@ public sealed class LdapProvisioningTests
 
         public IdentityModel Model { get; }
 
-        public IResourceStore Store { get; } = new InMemoryResourceStore();
+        public InMemoryResourceStore Store { get; } = new();
 
         public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
 

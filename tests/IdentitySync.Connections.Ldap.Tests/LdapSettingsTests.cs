@@ -50,7 +50,9 @@ public sealed class LdapSettingsTests
     [TestCase("users.Expand", "member of", "users.Expand: 'member of' is not an attribute name")]
     [TestCase("users.OnDelete", "Disable", "users.OnDelete: 'Disable' is not allowed; give Delete or Move")]
     [TestCase("users.OnDelete", "Move", "users.MoveTo: required with OnDelete Move; give the container, such as OU=Disabled,DC=example,DC=org")]
-    [TestCase("users.Sort", "cn", "users.Sort: unknown table setting; a table reads BaseDn, Expand, Filter, MoveTo, ObjectClasses, OnDelete, Scope and Column.<column>")]
+    [TestCase("users.InitialPassword", "Welcome1", "users.InitialPassword: 'Welcome1' is not allowed; give Generate (a password from the rules is not supported: it would be stored with the order)")]
+    [TestCase("users.PasswordAttribute", "pwd", "users.PasswordAttribute: 'pwd' is not allowed; give unicodePwd (Active Directory) or userPassword")]
+    [TestCase("users.Sort", "cn", "users.Sort: unknown table setting; a table reads BaseDn, Expand, Filter, InitialPassword, MoveTo, ObjectClasses, OnDelete, PasswordAttribute, Scope and Column.<column>")]
     [TestCase("PageSzie", "10", "PageSzie: unknown setting; the LDAP package reads Servers, Security, TrustedCertificatesDirectory, BindDn, Password, PasswordVariable, PageSize, Timeout, Referrals, BinaryAttributes, ValueSeparator and <table>.<setting> (see docs/connections/ldap.md)")]
     public void Invalid_NamesTheSettingAndWhatIsAllowed(string name, string value, string expected)
     {
