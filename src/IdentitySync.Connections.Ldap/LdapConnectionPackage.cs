@@ -17,7 +17,7 @@ public sealed class LdapConnectionPackage : IConnectionPackage
     public string Id => PackageId;
 
     /// <inheritdoc />
-    public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete | ConnectionCapabilities.Fulfill | ConnectionCapabilities.Verifiable;
+    public ConnectionCapabilities Capabilities => ConnectionCapabilities.ExportComplete | ConnectionCapabilities.ExportIncremental | ConnectionCapabilities.Fulfill | ConnectionCapabilities.Verifiable;
 
     /// <inheritdoc />
     public IReadOnlyList<ConnectionSetting> Settings => LdapConnectionSettings.Descriptors;

@@ -15,11 +15,6 @@ internal sealed class LdapExportConnection(string name, LdapConnectionSettings s
             { Kind = FailureKind.InvalidInput };
         }
 
-        if (request.Mode == ExportMode.Incremental)
-        {
-            throw new ConnectionException($"Connection '{name}' of connector '{context.Connector}': the LDAP package reads complete exports only; run a complete synchronization") { Kind = FailureKind.InvalidInput };
-        }
-
         _session ??= await LdapSession.OpenAsync(settings, name, cancellationToken).ConfigureAwait(false);
         var schema = await _session.GetSchemaAsync(cancellationToken).ConfigureAwait(false);
         return new LdapTableReader(_session, settings, table, request, schema);

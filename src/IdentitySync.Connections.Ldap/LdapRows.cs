@@ -13,12 +13,21 @@ internal sealed class LdapRows(LdapConnectionSettings settings, LdapTableSetting
     private readonly IReadOnlyList<string> _columnAttributes = columnAttributes;
     private readonly LdapConnectionSettings _settings = settings;
 
+    /// <summary>The column an incremental export fills with <c>merge</c>: a changed entry's current values.</summary>
+    public const string Command = "\0command";
+
+    private static readonly byte[] s_merge = "merge"u8.ToArray();
+
     public void AddRow(RowBatch batch, LdapEntry entry, long line, byte[]? expandedValue)
     {
         batch.BeginRow(line);
         foreach (var attribute in _columnAttributes)
         {
-            if (LdapTableSettings.IsDn(attribute))
+            if (attribute == Command)
+            {
+                batch.AddField(s_merge);
+            }
+            else if (LdapTableSettings.IsDn(attribute))
             {
                 batch.AddField(Encoding.UTF8.GetBytes(entry.DistinguishedName));
             }

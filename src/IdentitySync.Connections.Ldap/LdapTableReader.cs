@@ -21,24 +21,53 @@ internal sealed class LdapTableReader : IExportTableReader
     private List<byte[]>? _expanded;
     private int _expandedIndex;
     private long _entryNumber;
+    private string? _latestChange;
 
     public LdapTableReader(LdapSession session, LdapConnectionSettings settings, LdapTableSettings table, ExportRequest request, LdapSchema schema)
     {
         _session = session;
         _settings = settings;
         _table = table;
-        _columnAttributes = [.. request.Columns.Select(table.AttributeOf)];
-        MissingColumns = [.. request.Columns.Where((_, i) => !LdapTableSettings.IsDn(_columnAttributes[i]) && !schema.Defines(_columnAttributes[i]))];
-        _attributes = [.. _columnAttributes.Where(a => !LdapTableSettings.IsDn(a) && schema.Defines(a)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var incremental = request.Mode == ExportMode.Incremental;
+        _columnAttributes = [.. request.Columns.Select(c => incremental && string.Equals(c, "command", StringComparison.OrdinalIgnoreCase) ? LdapRows.Command : table.AttributeOf(c))];
+        MissingColumns = [.. request.Columns.Where((_, i) => !IsComputed(_columnAttributes[i]) && !schema.Defines(_columnAttributes[i]))];
+        _tracksChanges = schema.Defines(ChangeAttribute);
+        _attributes =
+        [
+            .. _columnAttributes.Where(a => !IsComputed(a) && schema.Defines(a)),
+            .. _tracksChanges ? [ChangeAttribute] : Array.Empty<string>(),
+        ];
+        _attributes = [.. _attributes.Distinct(StringComparer.OrdinalIgnoreCase)];
         if (_attributes.Length == 0)
         {
             // An empty list asks for every attribute; "1.1" asks for none (RFC 4511 section 4.5.1.8).
             _attributes = ["1.1"];
         }
 
+        _filter = table.Filter;
+        if (incremental)
+        {
+            _filter = $"(&{table.Filter}({ChangeAttribute}>={SinceOf(request.Watermark, table.Name)}))";
+        }
+
         _rows = new LdapRows(settings, table, _columnAttributes);
-        Source = $"{session.Server} base '{table.BaseDn}' filter {table.Filter}";
+        Source = $"{session.Server} base '{table.BaseDn}' filter {_filter}";
     }
+
+    /// <summary>The operational attribute every directory keeps on each entry's last change (RFC 4512 section 3.4.3).</summary>
+    internal const string ChangeAttribute = "modifyTimestamp";
+
+    private const string WatermarkPrefix = ChangeAttribute + ":";
+
+    private readonly bool _tracksChanges;
+    private readonly string _filter;
+
+    /// <summary>
+    /// Gets where the next incremental export starts: the latest <c>modifyTimestamp</c> read. An incremental
+    /// export asks for entries changed at or after it (an entry changed in the same second is read again,
+    /// never missed); <see langword="null"/> when nothing was read (the previous one stays).
+    /// </summary>
+    public string? Watermark => _latestChange is null ? null : WatermarkPrefix + _latestChange;
 
     public string Source { get; }
 
@@ -125,6 +154,15 @@ internal sealed class LdapTableReader : IExportTableReader
 
         _entry = _page.Dequeue();
         _entryNumber++;
+        if (_tracksChanges && _entry.Values(ChangeAttribute) is [var stamp, ..])
+        {
+            var text = System.Text.Encoding.ASCII.GetString(stamp);
+            if (_latestChange is null || string.CompareOrdinal(text, _latestChange) > 0)
+            {
+                _latestChange = text;
+            }
+        }
+
         if (_entry.Attributes.Keys.Any(static n => n.Contains(";range=", StringComparison.OrdinalIgnoreCase)))
         {
             await RangedValues.CompleteAsync(_entry, FetchAsync, cancellationToken).ConfigureAwait(false);
@@ -135,7 +173,7 @@ internal sealed class LdapTableReader : IExportTableReader
 
     private async Task<(List<LdapEntry> Entries, byte[]? Cookie)> ReadPageAsync(byte[]? cookie, CancellationToken cancellationToken)
     {
-        var request = new SearchRequest(_table.BaseDn, _table.Filter, _table.Scope, _attributes);
+        var request = new SearchRequest(_table.BaseDn, _filter, _table.Scope, _attributes);
         var paging = new PageResultRequestControl(_settings.PageSize) { IsCritical = true };
         if (cookie is not null)
         {
@@ -164,6 +202,25 @@ internal sealed class LdapTableReader : IExportTableReader
         }
 
         return (entries, response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie);
+    }
+
+    private static bool IsComputed(string attribute) => LdapTableSettings.IsDn(attribute) || attribute == LdapRows.Command;
+
+    /// <summary>Reads a watermark this reader wrote; anything else asks for a complete run.</summary>
+    private static string SinceOf(string? watermark, string table)
+    {
+        if (watermark is null)
+        {
+            throw new ConnectionException($"Table '{table}' has no watermark yet: run a complete synchronization first; incremental ones then read the entries changed since") { Kind = FailureKind.InvalidInput };
+        }
+
+        var since = watermark.StartsWith(WatermarkPrefix, StringComparison.Ordinal) ? watermark[WatermarkPrefix.Length..] : string.Empty;
+        if (since.Length < 15 || !since.EndsWith('Z') || !since[..14].All(char.IsAsciiDigit) || since.Any(static c => !char.IsAsciiDigit(c) && c is not '.' and not 'Z'))
+        {
+            throw new ConnectionException($"Table '{table}': the recorded watermark '{watermark}' is not one this connection writes; run a complete synchronization") { Kind = FailureKind.InvalidInput };
+        }
+
+        return since;
     }
 
     private async Task<LdapEntry?> FetchAsync(string distinguishedName, string attribute, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed class LdapConformanceTests : ExportConnectionConformanceTests
 
     protected override IConnectionPackage Package { get; } = new LdapConnectionPackage();
 
+    /// <summary>Gets false: the delta is the directory's modifyTimestamp (LdapIncrementalTests), not a source the suite fills.</summary>
+    protected override bool ArrangesIncrementalSource => false;
+
     [TearDown]
     public void DeleteSandboxes()
     {
