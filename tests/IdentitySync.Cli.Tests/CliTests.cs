@@ -695,9 +695,17 @@ public sealed class CliTests
         return await store.CountResourcesAsync("HR_Person", CancellationToken.None);
     }
 
-    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(CancellationToken.None, args);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args) => CliRunner.RunAsync(cancellationToken, args);
+}
+
+/// <summary>Runs the command line in process, capturing what it writes.</summary>
+internal static class CliRunner
+{
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
