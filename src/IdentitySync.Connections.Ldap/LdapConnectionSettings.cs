@@ -17,6 +17,16 @@ public enum LdapSecurity
     None,
 }
 
+/// <summary>How an incremental export finds what changed.</summary>
+public enum LdapChangeTracking
+{
+    /// <summary>Entries whose <c>modifyTimestamp</c> is at or after the watermark; deletions wait for a complete run.</summary>
+    ModifyTimestamp,
+
+    /// <summary>Active Directory's <c>uSNChanged</c> on one domain controller, with tombstones for deletions.</summary>
+    UsnChanged,
+}
+
 /// <summary>How a table's entries are removed when a <c>Deleted</c> order reaches them.</summary>
 public enum LdapDeleteAction
 {
@@ -43,11 +53,13 @@ public sealed record LdapConnectionSettings
         new("Referrals", "Ignore (the default: entries behind a referral are not read) or Follow."),
         new("BinaryAttributes", "Attributes exported as Base64 besides objectGUID, objectSid, and those with the ;binary option, separated by commas."),
         new("ValueSeparator", "Between the values of a multi-valued attribute in one field, sorted. Default |."),
+        new("ChangeTracking", "How incremental exports find changes: ModifyTimestamp (the default) or UsnChanged (Active Directory, one domain controller; deletions through tombstones)."),
         new("<table>.BaseDn", "Where the table's entries are searched.", isRequired: true),
         new("<table>.Scope", "Subtree (the default), OneLevel or Base."),
         new("<table>.Filter", "The search filter (RFC 4515). Default (objectClass=*)."),
         new("<table>.Expand", "A multi-valued attribute that gives one row per value (a group's member, for memberships)."),
         new("<table>.Column.<column>", "The attribute a column reads, when the column is not named after it. The column dn is the entry's distinguished name."),
+        new("<table>.DeletedFilter", "With ChangeTracking UsnChanged, the filter that picks this table's tombstones, such as (objectClass=user); without it deletions wait for a complete run."),
         new("<table>.ObjectClasses", "The object classes of an entry an Added order creates, separated by commas, such as top,person,organizationalPerson,user."),
         new("<table>.OnDelete", "Delete (the default) or Move: what a Deleted order does to an entry."),
         new("<table>.MoveTo", "The container a Deleted order moves entries to, with OnDelete Move."),
@@ -55,7 +67,7 @@ public sealed record LdapConnectionSettings
         new("<table>.PasswordAttribute", "Where the initial password goes: unicodePwd (Active Directory) or userPassword (the default)."),
     ];
 
-    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo", "InitialPassword", "PasswordAttribute"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo", "InitialPassword", "PasswordAttribute", "DeletedFilter"], StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> s_builtInBinary = new(["objectGUID", "objectSid", "msExchMailboxGuid", "jpegPhoto", "thumbnailPhoto", "userCertificate", "sIDHistory", "tokenGroups"], StringComparer.OrdinalIgnoreCase);
 
@@ -85,6 +97,9 @@ public sealed record LdapConnectionSettings
 
     /// <summary>Gets the separator between the values of a multi-valued attribute in one field.</summary>
     public string ValueSeparator { get; init; } = "|";
+
+    /// <summary>Gets how incremental exports find changes.</summary>
+    public LdapChangeTracking ChangeTracking { get; init; }
 
     /// <summary>Gets the attributes exported as Base64 besides the built-in ones.</summary>
     public IReadOnlySet<string> BinaryAttributes { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -168,6 +183,13 @@ public sealed record LdapConnectionSettings
             problems.Add("ValueSeparator: empty; give the text between values, such as | or ;");
         }
 
+        var changeTracking = LdapChangeTracking.ModifyTimestamp;
+        if (settings.GetValueOrDefault("ChangeTracking") is { } trackingText
+            && (!Enum.TryParse(trackingText, ignoreCase: true, out changeTracking) || !Enum.IsDefined(changeTracking) || int.TryParse(trackingText, out _)))
+        {
+            problems.Add($"ChangeTracking: '{trackingText}' is not allowed; give ModifyTimestamp or UsnChanged");
+        }
+
         if (tables.Count == 0)
         {
             problems.Add("<table>.BaseDn: no table is configured; give each table's search base, such as \"users.BaseDn\": \"OU=Users,DC=example,DC=org\"");
@@ -195,6 +217,7 @@ public sealed record LdapConnectionSettings
             FollowReferrals = string.Equals(referrals, "Follow", StringComparison.OrdinalIgnoreCase),
             ValueSeparator = separator,
             BinaryAttributes = binary,
+            ChangeTracking = changeTracking,
             Tables = typedTables,
         };
     }
@@ -352,6 +375,9 @@ public sealed partial record LdapTableSettings
     /// <summary>Gets the container a <c>Deleted</c> order moves entries to, with <see cref="LdapDeleteAction.Move"/>.</summary>
     public string? MoveTo { get; init; }
 
+    /// <summary>Gets the filter of this table's tombstones, with <see cref="LdapChangeTracking.UsnChanged"/>; <see langword="null"/> to leave deletions to complete runs.</summary>
+    public string? DeletedFilter { get; init; }
+
     /// <summary>Gets a value indicating whether an <c>Added</c> order sets a generated initial password.</summary>
     public bool GeneratePassword { get; init; }
 
@@ -434,6 +460,12 @@ public sealed partial record LdapTableSettings
         }
 
         var objectClasses = LdapConnectionSettings.Split(entries.GetValueOrDefault("ObjectClasses")).ToList();
+        var deletedFilter = entries.GetValueOrDefault("DeletedFilter") is { Length: > 0 } d ? d : null;
+        if (deletedFilter is not null && !IsBalancedFilter(deletedFilter))
+        {
+            problems.Add($"{name}.DeletedFilter: '{deletedFilter}' is not a search filter; write it in parentheses, such as (objectClass=user)");
+        }
+
         var initialPassword = entries.GetValueOrDefault("InitialPassword");
         if (initialPassword is not null && !initialPassword.Equals("Generate", StringComparison.OrdinalIgnoreCase))
         {
@@ -457,6 +489,7 @@ public sealed partial record LdapTableSettings
             ObjectClasses = objectClasses,
             OnDelete = onDelete,
             MoveTo = moveTo,
+            DeletedFilter = deletedFilter,
             GeneratePassword = initialPassword is not null,
             PasswordAttribute = passwordAttribute,
         };

@@ -17,7 +17,7 @@ internal sealed class LdapExportConnection(string name, LdapConnectionSettings s
 
         _session ??= await LdapSession.OpenAsync(settings, name, cancellationToken).ConfigureAwait(false);
         var schema = await _session.GetSchemaAsync(cancellationToken).ConfigureAwait(false);
-        return new LdapTableReader(_session, settings, table, request, schema);
+        return await LdapTableReader.OpenAsync(_session, settings, table, request, schema, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()

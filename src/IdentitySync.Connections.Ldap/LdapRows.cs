@@ -17,15 +17,16 @@ internal sealed class LdapRows(LdapConnectionSettings settings, LdapTableSetting
     public const string Command = "\0command";
 
     private static readonly byte[] s_merge = "merge"u8.ToArray();
+    private static readonly byte[] s_delete = "delete"u8.ToArray();
 
-    public void AddRow(RowBatch batch, LdapEntry entry, long line, byte[]? expandedValue)
+    public void AddRow(RowBatch batch, LdapEntry entry, long line, byte[]? expandedValue, bool deleted = false)
     {
         batch.BeginRow(line);
         foreach (var attribute in _columnAttributes)
         {
             if (attribute == Command)
             {
-                batch.AddField(s_merge);
+                batch.AddField(deleted ? s_delete : s_merge);
             }
             else if (LdapTableSettings.IsDn(attribute))
             {

@@ -9,7 +9,7 @@ namespace IdentitySync.Connections.Ldap;
 /// caller's thread. Failures become <see cref="ConnectionException"/>s that name the server and never
 /// carry the password.
 /// </summary>
-internal sealed class LdapSession : IDisposable
+internal sealed class LdapSession : ILdapDirectory, IDisposable
 {
     private readonly LdapConnection _connection;
     private readonly TimeSpan _timeout;
@@ -70,6 +70,36 @@ internal sealed class LdapSession : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var response = await Task.Run(() => _connection.SendRequest(request, _timeout), cancellationToken).ConfigureAwait(false);
         return (TResponse)response;
+    }
+
+    /// <summary>Runs one page of a search, decoding its entries on the pool thread that received them.</summary>
+    public async Task<LdapPage> SearchAsync(LdapSearch search, byte[]? cookie, CancellationToken cancellationToken)
+    {
+        var request = new SearchRequest(search.BaseDn, search.Filter, search.Scope, [.. search.Attributes]);
+        if (search.PageSize > 0)
+        {
+            var paging = new PageResultRequestControl(search.PageSize) { IsCritical = true };
+            if (cookie is not null)
+            {
+                paging.Cookie = cookie;
+            }
+
+            request.Controls.Add(paging);
+        }
+
+        if (search.ShowDeleted)
+        {
+            request.Controls.Add(new ShowDeletedControl { IsCritical = true });
+        }
+
+        var response = await SendAsync<SearchResponse>(request, cancellationToken).ConfigureAwait(false);
+        var entries = new List<LdapEntry>(response.Entries.Count);
+        foreach (SearchResultEntry entry in response.Entries)
+        {
+            entries.Add(LdapEntry.From(entry));
+        }
+
+        return new LdapPage(entries, response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie);
     }
 
     /// <summary>Says what failed in words, without the password.</summary>
