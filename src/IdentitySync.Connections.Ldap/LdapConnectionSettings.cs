@@ -35,6 +35,9 @@ public enum LdapDeleteAction
 
     /// <summary>The entry is moved under the table's <c>MoveTo</c> container.</summary>
     Move,
+
+    /// <summary>The entry is disabled as the table's <c>DisableWith</c> says (by default Active Directory's ACCOUNTDISABLE flag).</summary>
+    Disable,
 }
 
 /// <summary>The typed settings of one LDAP connection, read from the connection's flat settings.</summary>
@@ -61,13 +64,14 @@ public sealed record LdapConnectionSettings
         new("<table>.Column.<column>", "The attribute a column reads, when the column is not named after it. The column dn is the entry's distinguished name."),
         new("<table>.DeletedFilter", "With ChangeTracking UsnChanged, the filter that picks this table's tombstones, such as (objectClass=user); without it deletions wait for a complete run."),
         new("<table>.ObjectClasses", "The object classes of an entry an Added order creates, separated by commas, such as top,person,organizationalPerson,user."),
-        new("<table>.OnDelete", "Delete (the default) or Move: what a Deleted order does to an entry."),
+        new("<table>.OnDelete", "Delete (the default), Move or Disable: what a Deleted order does to an entry."),
+        new("<table>.DisableWith", "With OnDelete Disable: attribute:bit sets a flag bit (the default, userAccountControl:2, Active Directory's ACCOUNTDISABLE), attribute=value replaces a value."),
         new("<table>.MoveTo", "The container a Deleted order moves entries to, with OnDelete Move."),
         new("<table>.InitialPassword", "Generate: an Added order sets a random initial password (never stored or shown; reset it to hand it over), over TLS only."),
         new("<table>.PasswordAttribute", "Where the initial password goes: unicodePwd (Active Directory) or userPassword (the default)."),
     ];
 
-    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo", "InitialPassword", "PasswordAttribute", "DeletedFilter"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> s_tableSettings = new(["BaseDn", "Scope", "Filter", "Expand", "ObjectClasses", "OnDelete", "MoveTo", "InitialPassword", "PasswordAttribute", "DeletedFilter", "DisableWith"], StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> s_builtInBinary = new(["objectGUID", "objectSid", "msExchMailboxGuid", "jpegPhoto", "thumbnailPhoto", "userCertificate", "sIDHistory", "tokenGroups"], StringComparer.OrdinalIgnoreCase);
 
@@ -375,6 +379,15 @@ public sealed partial record LdapTableSettings
     /// <summary>Gets the container a <c>Deleted</c> order moves entries to, with <see cref="LdapDeleteAction.Move"/>.</summary>
     public string? MoveTo { get; init; }
 
+    /// <summary>Gets the attribute a <c>Deleted</c> order changes with <see cref="LdapDeleteAction.Disable"/>.</summary>
+    public string DisableAttribute { get; init; } = "userAccountControl";
+
+    /// <summary>Gets the flag bit set in <see cref="DisableAttribute"/>, or 0 when <see cref="DisableValue"/> replaces its value.</summary>
+    public long DisableFlag { get; init; } = 2;
+
+    /// <summary>Gets the value that replaces <see cref="DisableAttribute"/>'s, when no flag is set.</summary>
+    public string? DisableValue { get; init; }
+
     /// <summary>Gets the filter of this table's tombstones, with <see cref="LdapChangeTracking.UsnChanged"/>; <see langword="null"/> to leave deletions to complete runs.</summary>
     public string? DeletedFilter { get; init; }
 
@@ -446,7 +459,27 @@ public sealed partial record LdapTableSettings
         if (entries.GetValueOrDefault("OnDelete") is { } onDeleteText
             && (!Enum.TryParse(onDeleteText, ignoreCase: true, out onDelete) || !Enum.IsDefined(onDelete) || int.TryParse(onDeleteText, out _)))
         {
-            problems.Add($"{name}.OnDelete: '{onDeleteText}' is not allowed; give Delete or Move");
+            problems.Add($"{name}.OnDelete: '{onDeleteText}' is not allowed; give Delete, Move or Disable");
+        }
+
+        var (disableAttribute, disableFlag, disableValue) = ("userAccountControl", 2L, (string?)null);
+        if (entries.GetValueOrDefault("DisableWith") is { } disableText)
+        {
+            var equals = disableText.IndexOf('=', StringComparison.Ordinal);
+            var colon = disableText.IndexOf(':', StringComparison.Ordinal);
+            if (equals > 0 && AttributeName().IsMatch(disableText[..equals]) && equals < disableText.Length - 1)
+            {
+                (disableAttribute, disableFlag, disableValue) = (disableText[..equals], 0, disableText[(equals + 1)..]);
+            }
+            else if (colon > 0 && AttributeName().IsMatch(disableText[..colon])
+                && long.TryParse(disableText[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bit) && bit > 0 && (bit & (bit - 1)) == 0)
+            {
+                (disableAttribute, disableFlag) = (disableText[..colon], bit);
+            }
+            else
+            {
+                problems.Add($"{name}.DisableWith: '{disableText}' is not allowed; give attribute:bit (a power of two, such as userAccountControl:2) or attribute=value (such as employeeType=Disabled)");
+            }
         }
 
         var moveTo = entries.GetValueOrDefault("MoveTo") is { Length: > 0 } m ? m : null;
@@ -489,6 +522,9 @@ public sealed partial record LdapTableSettings
             ObjectClasses = objectClasses,
             OnDelete = onDelete,
             MoveTo = moveTo,
+            DisableAttribute = disableAttribute,
+            DisableFlag = disableFlag,
+            DisableValue = disableValue,
             DeletedFilter = deletedFilter,
             GeneratePassword = initialPassword is not null,
             PasswordAttribute = passwordAttribute,

@@ -162,6 +162,11 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
                     return new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"moved {dn} to {table.MoveTo}");
                 }
 
+                if (table.OnDelete == LdapDeleteAction.Disable)
+                {
+                    return new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, await DisableAsync(session, table, dn, cancellationToken).ConfigureAwait(false));
+                }
+
                 await session.SendAsync<DeleteResponse>(new DeleteRequest(dn), cancellationToken).ConfigureAwait(false);
                 return new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"deleted {dn}");
             }
@@ -170,6 +175,28 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
                 throw new OrderException(FulfillmentStatus.Failed, $"'{order.ChangeType}' is not an order the LDAP package applies");
         }
     }
+
+    /// <summary>Sets the table's disable flag (read, OR, write back) or replaces its disable value.</summary>
+    private static async Task<string> DisableAsync(LdapSession session, LdapTableSettings table, string dn, CancellationToken cancellationToken)
+    {
+        var value = table.DisableValue;
+        if (value is null)
+        {
+            var page = await session.SearchAsync(new LdapSearch(dn, "(objectClass=*)", SearchScope.Base, [table.DisableAttribute]), null, cancellationToken).ConfigureAwait(false);
+            var current = page.Entries is [var entry] && entry.Values(table.DisableAttribute) is [var bytes] ? System.Text.Encoding.UTF8.GetString(bytes) : "0";
+            value = DisabledFlags(current, table.DisableFlag)
+                ?? throw new OrderException(FulfillmentStatus.Failed, $"{dn}: {table.DisableAttribute} is '{current}', not a number whose bit {table.DisableFlag} can be set");
+        }
+
+        await session.SendAsync<ModifyResponse>(new ModifyRequest(dn, DirectoryAttributeOperation.Replace, table.DisableAttribute, value), cancellationToken).ConfigureAwait(false);
+        return $"disabled {dn} ({table.DisableAttribute}: {value})";
+    }
+
+    /// <summary>A flags value with one more bit set (userAccountControl is a signed 32-bit number in Active Directory).</summary>
+    internal static string? DisabledFlags(string current, long flag) =>
+        long.TryParse(current, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var flags)
+            ? (flags | flag).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private LdapTableSettings TableOf(string? table) =>
         table is not null && settings.Tables.TryGetValue(table, out var found)

@@ -160,6 +160,31 @@ public sealed class LdapProvisioningTests
         });
     }
 
+    /// <summary>With OnDelete Disable, a leaver's entry stays and is marked disabled; the table's filter leaves it out, so the deletion verifies.</summary>
+    [Test]
+    public async Task Leaver_WithOnDeleteDisable_IsDisabledNotDeleted()
+    {
+        _loop = new ProvisioningLoop(
+            _sandbox,
+            "inetOrgPerson",
+            ("users.Filter", "(&(objectClass=inetOrgPerson)(!(employeeType=Disabled)))"),
+            ("users.OnDelete", "Disable"),
+            ("users.DisableWith", "employeeType=Disabled"));
+        _loop.People["1001"] = ("Ann", "Lee", "Sales", "Active");
+        await _loop.CycleAsync();
+
+        _loop.People["1001"] = ("Ann", "Lee", "Sales", "Left");
+        await _loop.CycleAsync();
+
+        var orders = await _loop.Engine.GetOrdersAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(LdapServer.Read(_admin, $"ou=people,{_sandbox}", "(employeeNumber=1001)", "employeeType").Single().Value, Is.EqualTo(new[] { "Disabled" }));
+            Assert.That(orders.Select(static o => (o.ChangeType, o.State)), Is.EqualTo(new[] { (OrderChangeType.Added, OrderState.Verified), (OrderChangeType.Deleted, OrderState.Verified) }));
+            Assert.That(orders[1].History.Select(static h => h.Note), Has.Some.Contains("disabled"));
+        });
+    }
+
     /// <summary>A generated initial password reaches the directory over TLS and nowhere else: not the order, its history, or the store.</summary>
     [Test]
     public async Task InitialPassword_IsGeneratedIntoTheDirectoryOnly()

@@ -48,11 +48,12 @@ public sealed class LdapSettingsTests
     [TestCase("users.Scope", "Tree", "users.Scope: 'Tree' is not allowed; give Subtree, OneLevel or Base")]
     [TestCase("users.Filter", "objectClass=user", "users.Filter: 'objectClass=user' is not a search filter; write it in parentheses as RFC 4515 does, such as (&(objectClass=user)(!(isCriticalSystemObject=TRUE)))")]
     [TestCase("users.Expand", "member of", "users.Expand: 'member of' is not an attribute name")]
-    [TestCase("users.OnDelete", "Disable", "users.OnDelete: 'Disable' is not allowed; give Delete or Move")]
+    [TestCase("users.OnDelete", "Remove", "users.OnDelete: 'Remove' is not allowed; give Delete, Move or Disable")]
+    [TestCase("users.DisableWith", "userAccountControl:3", "users.DisableWith: 'userAccountControl:3' is not allowed; give attribute:bit (a power of two, such as userAccountControl:2) or attribute=value (such as employeeType=Disabled)")]
     [TestCase("users.OnDelete", "Move", "users.MoveTo: required with OnDelete Move; give the container, such as OU=Disabled,DC=example,DC=org")]
     [TestCase("users.InitialPassword", "Welcome1", "users.InitialPassword: 'Welcome1' is not allowed; give Generate (a password from the rules is not supported: it would be stored with the order)")]
     [TestCase("users.PasswordAttribute", "pwd", "users.PasswordAttribute: 'pwd' is not allowed; give unicodePwd (Active Directory) or userPassword")]
-    [TestCase("users.Sort", "cn", "users.Sort: unknown table setting; a table reads BaseDn, DeletedFilter, Expand, Filter, InitialPassword, MoveTo, ObjectClasses, OnDelete, PasswordAttribute, Scope and Column.<column>")]
+    [TestCase("users.Sort", "cn", "users.Sort: unknown table setting; a table reads BaseDn, DeletedFilter, DisableWith, Expand, Filter, InitialPassword, MoveTo, ObjectClasses, OnDelete, PasswordAttribute, Scope and Column.<column>")]
     [TestCase("PageSzie", "10", "PageSzie: unknown setting; the LDAP package reads Servers, Security, TrustedCertificatesDirectory, BindDn, Password, PasswordVariable, PageSize, Timeout, Referrals, BinaryAttributes, ValueSeparator, ChangeTracking and <table>.<setting> (see docs/connections/ldap.md)")]
     public void Invalid_NamesTheSettingAndWhatIsAllowed(string name, string value, string expected)
     {
@@ -107,4 +108,13 @@ public sealed class LdapSettingsTests
         var model = new IdentityModelBuilder().AddConnector("AD", c => c.AddConnection("Ldap", LdapConnectionPackage.PackageId, settings)).Build();
         return LdapConnectionSettings.TryRead(model.GetConnector("AD").Connections[0], out errors, static name => name == "LDAP_TEST_PASSWORD" ? "from-the-environment" : null);
     }
+
+    /// <summary>Active Directory's ACCOUNTDISABLE is bit 2 of userAccountControl (MS-ADTS 2.2.16): 512, a normal account, becomes 514.</summary>
+    [TestCase("512", 2, "514")]
+    [TestCase("514", 2, "514")]
+    [TestCase("-2147483136", 2, "-2147483134")]
+    [TestCase("", 2, null)]
+    [TestCase("enabled", 2, null)]
+    public void DisabledFlags_SetsTheBit(string current, long flag, string? expected) =>
+        Assert.That(LdapFulfillConnection.DisabledFlags(current, flag), Is.EqualTo(expected));
 }
