@@ -86,6 +86,46 @@ internal sealed class CliContext : IDisposable
            select $"Connectors[{connector.Name}].Connections[{connection.Name}].Settings.{problem}",
     ];
 
+    /// <summary>
+    /// Asks each connection's package to check it against its system (<see cref="IConnectionPackage.CheckAsync"/>):
+    /// the tables and columns its mappings read.
+    /// </summary>
+    /// <returns>Problems as <c>Connectors[c].Connections[n]: table.column: message</c>.</returns>
+    public async Task<IReadOnlyList<string>> CheckConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var connector in Model.Connectors)
+        {
+            foreach (var connection in connector.Connections)
+            {
+                var package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
+                if (package is null)
+                {
+                    continue;
+                }
+
+                var tables = connector.EntityTypeMappings.Where(m => m.Connection == connection.Name)
+                    .Select(static m => (m.Table, Columns: m.Properties.Select(static p => p.Column)))
+                    .Concat(connector.AssociationMappings.Where(m => m.Connection == connection.Name)
+                        .Select(static m => (m.Table, Columns: (IEnumerable<string>)[m.First.Column, m.Second.Column])))
+                    .GroupBy(static t => t.Table, StringComparer.OrdinalIgnoreCase)
+                    .ToDictionary(static g => g.Key, static g => (IReadOnlyList<string>)[.. g.SelectMany(static t => t.Columns).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparer.OrdinalIgnoreCase);
+                if (tables.Count == 0)
+                {
+                    continue;
+                }
+
+                var context = new ConnectionContext(connector.Name, BaseDirectory, TimeProvider.System);
+                foreach (var problem in await package.CheckAsync(connection, tables, context, cancellationToken).ConfigureAwait(false))
+                {
+                    problems.Add($"Connectors[{connector.Name}].Connections[{connection.Name}]: {problem}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)
     {

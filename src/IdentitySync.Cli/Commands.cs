@@ -14,11 +14,18 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
 
     public Command Validate()
     {
-        var command = new Command("validate", "Check the configuration and say what is wrong, setting by setting.");
-        command.SetAction((parse, _) => CliApplication.GuardAsync(error, () =>
+        var connect = new Option<bool>("--connect") { Description = "Also connect to each managed system and check that the tables and columns the mappings read exist there." };
+        var command = new Command("validate", "Check the configuration and say what is wrong, setting by setting.") { connect };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
-            if (context.CheckConnectionSettings() is { Count: > 0 } problems)
+            var problems = context.CheckConnectionSettings();
+            if (problems.Count == 0 && parse.GetValue(connect))
+            {
+                problems = await context.CheckConnectionsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (problems.Count > 0)
             {
                 throw new UsageException($"{context.ConfigPath} is invalid ({problems.Count} error{(problems.Count == 1 ? string.Empty : "s")}):"
                     + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(static e => "  " + e)));
@@ -26,7 +33,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
 
             console.MarkupLine($"{Markup.Escape(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
                 + $"{context.Model.Connectors.Count} connectors, {context.Model.ResourceTypes.Count} resource types.");
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -34,6 +34,35 @@ public sealed class CsvConnectionPackage : IConnectionPackage
         return errors;
     }
 
+    /// <summary>Opens each table's file and checks that its header has every column the mappings read.</summary>
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> CheckAsync(Connection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var problems = new List<string>();
+        var export = CreateExportConnection(connection, context);
+        await using (export.ConfigureAwait(false))
+        {
+            foreach (var (table, columns) in tables.OrderBy(static t => t.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    var reader = await export.OpenTableAsync(new ExportRequest(table, columns, ExportMode.Complete), cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        problems.AddRange(reader.MissingColumns.Select(c => $"{table}.{c}: {reader.Source} has no column '{c}'"));
+                    }
+                }
+                catch (ConnectionException exception)
+                {
+                    problems.Add($"{table}: {exception.Message}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
     /// <inheritdoc />
     public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context)
     {

@@ -29,6 +29,69 @@ public sealed class LdapConnectionPackage : IConnectionPackage
         return errors;
     }
 
+    /// <summary>
+    /// Binds, reads the schema, and checks each table: configured, its base present, each column's attribute
+    /// and each of its object classes defined by the schema.
+    /// </summary>
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> CheckAsync(Connection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = Read(connection, context);
+        using var session = await LdapSession.OpenAsync(settings, connection.Name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await CheckAsync(session, settings, tables, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.DirectoryServices.Protocols.LdapException exception)
+        {
+            throw new ConnectionException($"Connection '{connection.Name}': {session.Server}: {LdapSession.Describe(exception, settings)}", exception) { Kind = FailureKind.InputUnreadable };
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> CheckAsync(LdapSession session, LdapConnectionSettings settings, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, CancellationToken cancellationToken)
+    {
+        var schema = await session.GetSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var problems = new List<string>();
+        foreach (var (name, columns) in tables.OrderBy(static t => t.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (!settings.Tables.TryGetValue(name, out var table))
+            {
+                problems.Add($"{name}: not configured; set \"{name}.BaseDn\"");
+                continue;
+            }
+
+            try
+            {
+                await session.SearchAsync(new LdapSearch(table.BaseDn, "(objectClass=*)", System.DirectoryServices.Protocols.SearchScope.Base, ["1.1"]), null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.DirectoryServices.Protocols.DirectoryOperationException exception)
+            {
+                problems.Add($"{name}.BaseDn: '{table.BaseDn}' cannot be read on {session.Server}: {LdapSession.Describe(exception, settings)}");
+            }
+
+            foreach (var column in columns.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var attribute = table.AttributeOf(column);
+                if (!LdapTableSettings.IsDn(attribute) && !schema.Defines(attribute))
+                {
+                    problems.Add(string.Equals(attribute, column, StringComparison.OrdinalIgnoreCase)
+                        ? $"{name}.{column}: the directory's schema has no attribute '{attribute}'"
+                        : $"{name}.{column}: the directory's schema has no attribute '{attribute}' (mapped by \"{name}.Column.{column}\")");
+                }
+            }
+
+            foreach (var objectClass in table.ObjectClasses.Where(c => !schema.DefinesClass(c)))
+            {
+                problems.Add($"{name}.ObjectClasses: the directory's schema has no object class '{objectClass}'");
+            }
+        }
+
+        return problems;
+    }
+
     /// <inheritdoc />
     public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context)
     {

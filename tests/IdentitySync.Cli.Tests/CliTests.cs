@@ -164,6 +164,24 @@ public sealed class CliTests
         });
     }
 
+    /// <summary>validate --connect opens each export: a column the file lacks is reported by its file and table.</summary>
+    [Test]
+    public async Task ValidateConnect_ColumnMissingFromAFile_IsReported()
+    {
+        var good = await RunAsync("validate", "--connect", "--config", Config);
+        var people = Path.Combine(_directory, "hr", "people.csv");
+        File.WriteAllText(people, File.ReadAllText(people).Replace("first_name", "firstname", StringComparison.Ordinal));
+
+        var bad = await RunAsync("validate", "--connect", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(good.ExitCode, Is.EqualTo(0), good.Error);
+            Assert.That(bad.ExitCode, Is.EqualTo(2), bad.Output);
+            Assert.That(bad.Error, Does.Contain("Connectors[HR].Connections[People]: people.first_name: ").And.Contain("has no column 'first_name'"));
+        });
+    }
+
     [Test]
     public async Task Validate_MalformedJson_NamesTheFile()
     {

@@ -96,6 +96,26 @@ public sealed class LdapSampleTests
         });
     }
 
+    /// <summary>validate --connect reads the directory's schema: a misspelled attribute and a missing base are reported before any run.</summary>
+    [Test]
+    public async Task ValidateConnect_ReportsWhatTheDirectoryLacks()
+    {
+        var good = await CliRunner.RunAsync("validate", "--connect", "--config", Config);
+        File.WriteAllText(Config, File.ReadAllText(Config)
+            .Replace("\"Column\": \"employeeNumber\"", "\"Column\": \"employeNumber\"", StringComparison.Ordinal)
+            .Replace("\"groups.BaseDn\": \"ou=groups,", "\"groups.BaseDn\": \"ou=missing,", StringComparison.Ordinal));
+
+        var bad = await CliRunner.RunAsync("validate", "--connect", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(good.ExitCode, Is.EqualTo(0), good.Error);
+            Assert.That(bad.ExitCode, Is.EqualTo(2), bad.Output);
+            Assert.That(bad.Error, Does.Contain("Connectors[Directory].Connections[Ldap]: users.employeNumber: the directory's schema has no attribute 'employeNumber'"));
+            Assert.That(bad.Error, Does.Contain("Connectors[Directory].Connections[Ldap]: groups.BaseDn: 'ou=missing,").And.Contain("NoSuchObject"));
+        });
+    }
+
     private async Task LoopAsync(params string[] firstSync)
     {
         string[][] steps =

@@ -22,6 +22,20 @@ public interface IConnectionPackage
     /// <returns>Problems as <c>Setting: message</c>; empty when the settings are valid.</returns>
     IReadOnlyList<string> ValidateSettings(Connection connection);
 
+    /// <summary>
+    /// Checks a connection against its system, as <c>identitysync validate --connect</c> does before any run:
+    /// the system answers and accepts the credentials, and each table and column the mappings read exists
+    /// there (a directory's schema, a database's catalog, a file's header).
+    /// </summary>
+    /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
+    /// <param name="tables">The columns the mappings read, by table.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <param name="cancellationToken">Stops the check.</param>
+    /// <returns>Problems as <c>table.column: message</c> or <c>table: message</c>; empty when all is there. The default checks nothing.</returns>
+    /// <exception cref="ConnectionException">The system cannot be reached or refuses the credentials; <see cref="IdentitySyncException.Kind"/> says which.</exception>
+    ValueTask<IReadOnlyList<string>> CheckAsync(Connection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, ConnectionContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Creates the export facet of a connection.</summary>
     /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
     /// <param name="context">Where the connection runs.</param>
