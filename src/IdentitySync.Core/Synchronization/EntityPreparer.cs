@@ -18,6 +18,9 @@ internal sealed class EntityPreparer
     private readonly int _commandColumn;
     private readonly ulong _seed;
     private readonly Dictionary<string, (int MappingIndex, Dictionary<string, string?> Index)> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
+
+    // The rows holding each unique-key value that several rows share, by mapping index and value.
+    private readonly Dictionary<(int MappingIndex, string Value), List<string>> _sharedUniqueKeys = [];
     private readonly List<QuarantinedRow> _quarantined = [];
     private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool[] _plainText;
@@ -124,6 +127,30 @@ internal sealed class EntityPreparer
         }
     }
 
+    /// <summary>
+    /// Quarantines every row whose unique-key value another row of the run shares (two spellings of one DN,
+    /// two people with one login): none of them is applied, and their stored resources stay as they were,
+    /// rather than links being resolved to either at random.
+    /// </summary>
+    public void QuarantineSharedUniqueKeys()
+    {
+        foreach (var ((mappingIndex, value), holders) in _sharedUniqueKeys)
+        {
+            var property = Mapping.Properties[mappingIndex];
+            foreach (var key in holders)
+            {
+                if (Rows[KeyOrdinals.Intern(key)] is not { } row)
+                {
+                    continue;
+                }
+
+                Held.Add(key);
+                var others = string.Join(", ", holders.Where(h => h != key).Select(static h => $"'{h}'"));
+                Quarantine(row.Source, row.Line, key, $"unique key {property.Property} (column '{property.Column}') '{value}' is shared with {others}");
+            }
+        }
+    }
+
     public void Quarantine(string source, long line, string? key, string reason) => _quarantined.Add(new QuarantinedRow(source, line, key, reason));
 
     public void Accept(RowBatch batch, int row, string source)
@@ -214,7 +241,9 @@ internal sealed class EntityPreparer
             return null;
         }
 
-        return KeyTextOf(value);
+        // A key in a format that compares without case (a distinguished name) is compared on its upper case.
+        var keyText = KeyTextOf(value);
+        return keyMapping.IgnoreCase ? keyText?.ToUpperInvariant() : keyText;
     }
 
     /// <summary>Resolves a key property's value to a primary key: the row's own key, or through a unique-key index.</summary>
@@ -352,6 +381,12 @@ internal sealed class EntityPreparer
             if (index.TryGetValue(text, out var other) && other != key)
             {
                 index[text] = null;
+                if (!_sharedUniqueKeys.TryGetValue((mappingIndex, text), out var holders))
+                {
+                    _sharedUniqueKeys[(mappingIndex, text)] = holders = [other!];
+                }
+
+                holders.Add(key);
             }
             else
             {

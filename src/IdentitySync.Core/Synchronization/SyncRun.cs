@@ -117,6 +117,11 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             };
         }
 
+        foreach (var entity in _entities.Values)
+        {
+            entity.QuarantineSharedUniqueKeys();
+        }
+
         var changeSet = await DiffAsync(batchId, state.Version).ConfigureAwait(false);
         if (_entities.Values.Any(static e => e.Quarantined.Count > 0) || _associations.Any(static a => a.Quarantined.Count > 0))
         {
@@ -213,7 +218,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 mapping,
                 columns,
                 native ? IndexOf(columns, CommandColumn) : -1,
-                uniqueKeys.GetValueOrDefault(mapping.EntityType) ?? []);
+                // Every unique key is indexed: links resolve through it, and rows sharing a value are quarantined.
+                (uniqueKeys.GetValueOrDefault(mapping.EntityType) ?? [])
+                    .Union(mapping.Properties.Where(static p => p.Key == PropertyKey.Unique).Select(static p => p.Property), StringComparer.OrdinalIgnoreCase));
             _entities[mapping.EntityType] = preparer;
             consumers.Add(preparer.Accept);
             entities.Add(preparer);
