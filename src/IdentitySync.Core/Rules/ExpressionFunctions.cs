@@ -52,6 +52,11 @@ internal static class ExpressionFunctions
             var value = a[0](c);
             return a.Skip(1).Any(other => Values.Any(value, other(c), static (l, r) => string.Equals(l, r, StringComparison.Ordinal)));
         }),
+        new("hasFlag", 2, 2, static _ => ExpressionKind.Value, ExpressionKind.Predicate, "hasFlag(value, flag): the whole number has every bit of flag set (hasFlag(Account.UserAccountControl, 2): disabled)", static (a, _) => c =>
+        {
+            var flags = Values.Items(a[1](c)).Select(static f => WholeNumber(f)).FirstOrDefault();
+            return flags is > 0 and var flag && Values.Items(a[0](c)).Any(i => WholeNumber(i) is { } number && (number & flag) == flag);
+        }),
         new("isEmpty", 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Predicate, "isEmpty(value): no value, or only empty text", static (a, _) => c =>
             Values.Items(a[0](c)).All(static i => Values.Text(i).Length == 0)),
         new("not", 1, 1, static _ => ExpressionKind.Predicate, ExpressionKind.Predicate, "not(condition)", static (a, _) => c => !(bool)a[0](c)!),
@@ -63,6 +68,14 @@ internal static class ExpressionFunctions
 
     public static ExpressionFunction? Find(string name) =>
         s_functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A value read as a whole number (a number, or its invariant text as AD's userAccountControl arrives), else null.</summary>
+    private static long? WholeNumber(object value) => value switch
+    {
+        long l => l,
+        int i => i,
+        _ => long.TryParse(Values.Text(value), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null,
+    };
 
     private static ExpressionFunction Transform(string name, string usage, Func<string, string> transform) =>
         new(name, 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, usage, (a, _) => c => Values.Map(a[0](c), transform));

@@ -16,6 +16,8 @@ public sealed class RuleExpressionTests
         ["Owner.HireDate"] = new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc),
         ["Account.Login"] = "adm-zobrien",
         ["Account.Dn"] = "CN=adm-zobrien,OU=Admins,DC=corp,DC=test",
+        ["Account.UserAccountControl"] = "66050",
+        ["Account.Flags"] = 514L,
     };
 
     private static readonly IdentityModel s_model = new IdentityModelBuilder()
@@ -61,6 +63,17 @@ public sealed class RuleExpressionTests
         yield return Case("in(Owner.EmployeeId, '1002')", false);
         yield return Case("equals(lower(Owner.Mails), 'zoe@corp.test')", true);
         yield return Case("equals(Owner.Mails, 'zoe@corp.test')", false);
+        yield return Case("hasFlag(Account.UserAccountControl, 2)", true);
+        yield return Case("hasFlag(Account.UserAccountControl, 65536)", true);
+        yield return Case("hasFlag(Account.UserAccountControl, 65538)", true);
+        yield return Case("hasFlag(Account.UserAccountControl, 16)", false);
+        yield return Case("hasFlag(Account.Flags, 512)", true);
+        yield return Case("hasFlag(Account.Flags, '2')", true);
+        yield return Case("hasFlag(Account.Flags, 1)", false);
+        yield return Case("hasFlag(Account.Flags, 0)", false);
+        yield return Case("hasFlag(Owner.FirstName, 2)", false);
+        yield return Case("hasFlag(Owner.Nickname, 2)", false);
+        yield return Case("hasFlag(Account.Flags, Owner.FirstName)", false);
         yield return Case("isEmpty(Owner.Nickname)", true);
         yield return Case("isEmpty(Owner.FirstName)", false);
         yield return Case("not(isEmpty(Owner.FirstName))", true);
@@ -76,8 +89,8 @@ public sealed class RuleExpressionTests
 
         yield return Case("", 0, "the expression is empty; give a path such as Owner.EmployeeId, a text such as 'Staff', or a function such as lower(Account.Login)", "Empty");
         yield return Case("lower(Owner.FirstName", 21, "',' or ')' expected in the arguments of lower", "MissingParenthesis");
-        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner, Account or Target, functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownRoot");
-        yield return Case("frobnicate(Owner.FirstName)", 0, "unknown function 'frobnicate'; the functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, isEmpty, not, and, or", "UnknownFunction");
+        yield return Case("Ownr.FirstName", 0, "'Ownr' is neither a path nor a function; paths start with Owner, Account or Target, functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, hasFlag, isEmpty, not, and, or", "UnknownRoot");
+        yield return Case("frobnicate(Owner.FirstName)", 0, "unknown function 'frobnicate'; the functions are lower, upper, trim, removeDiacritics, simplify, dnEscape, substring, template, coalesce, equals, startsWith, endsWith, contains, matches, in, hasFlag, isEmpty, not, and, or", "UnknownFunction");
         yield return Case("lower(Owner.FirstName, Owner.LastName)", 0, "lower takes 1 argument, not 2: lower(value): lower case", "TooManyArguments");
         yield return Case("'unterminated", 0, "the text that starts here is not closed; end it with '", "UnclosedText");
         yield return Case("matches(Account.Login, '[a-')", 23, "'[a-' is not a valid regular expression: Invalid pattern '[a-' at offset 3. Unterminated [] set.", "InvalidRegex");
