@@ -385,24 +385,56 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
         return messages;
     }
 
+    /// <summary>The most values of one attribute a modify request adds or removes.</summary>
+    internal const int ValuesPerModify = 1000;
+
     private static async Task ChangeValuesAsync(LdapSession session, string dn, string attribute, List<string> added, List<string> removed, CancellationToken cancellationToken)
     {
-        try
+        foreach (var (addedPart, removedPart) in Batches(added, removed, ValuesPerModify))
         {
-            await session.SendAsync<ModifyResponse>(ModifyOf(dn, attribute, added, removed), cancellationToken).ConfigureAwait(false);
-        }
-        catch (DirectoryOperationException exception) when (exception.Response?.ResultCode is ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute)
-        {
-            // One value was already there (or already gone): apply them one by one, so a retried order is harmless.
-            foreach (var value in added)
+            try
             {
-                await TryChangeAsync(session, ModifyOf(dn, attribute, [value], []), ResultCode.AttributeOrValueExists, cancellationToken).ConfigureAwait(false);
+                await session.SendAsync<ModifyResponse>(ModifyOf(dn, attribute, addedPart, removedPart), cancellationToken).ConfigureAwait(false);
             }
+            catch (DirectoryOperationException exception) when (exception.Response?.ResultCode is ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute)
+            {
+                // One value was already there (or already gone): apply them one by one, so a retried order is harmless.
+                foreach (var value in addedPart)
+                {
+                    await TryChangeAsync(session, ModifyOf(dn, attribute, [value], []), ResultCode.AttributeOrValueExists, cancellationToken).ConfigureAwait(false);
+                }
 
-            foreach (var value in removed)
-            {
-                await TryChangeAsync(session, ModifyOf(dn, attribute, [], [value]), ResultCode.NoSuchAttribute, cancellationToken).ConfigureAwait(false);
+                foreach (var value in removedPart)
+                {
+                    await TryChangeAsync(session, ModifyOf(dn, attribute, [], [value]), ResultCode.NoSuchAttribute, cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// The values to add and remove as modify requests of at most <paramref name="perRequest"/> values:
+    /// one request when they fit (the change is atomic), else additions before removals, so that a group
+    /// whose schema requires a member is never left empty in between. Active Directory refuses a request
+    /// changing more than about 5,000 values of one attribute (an administrative limit), and smaller
+    /// requests keep each server transaction short.
+    /// </summary>
+    internal static IEnumerable<(List<string> Added, List<string> Removed)> Batches(List<string> added, List<string> removed, int perRequest)
+    {
+        if (added.Count + removed.Count <= perRequest)
+        {
+            yield return (added, removed);
+            yield break;
+        }
+
+        for (var start = 0; start < added.Count; start += perRequest)
+        {
+            yield return (added.GetRange(start, Math.Min(perRequest, added.Count - start)), []);
+        }
+
+        for (var start = 0; start < removed.Count; start += perRequest)
+        {
+            yield return ([], removed.GetRange(start, Math.Min(perRequest, removed.Count - start)));
         }
     }
 
