@@ -56,6 +56,7 @@ internal static class CliApplication
         var commands = new Commands(console, output, error, config, store);
         root.Subcommands.Add(commands.Demo());
         root.Subcommands.Add(commands.Validate());
+        root.Subcommands.Add(commands.Schema());
         root.Subcommands.Add(commands.Sync());
         root.Subcommands.Add(commands.Resume());
         root.Subcommands.Add(commands.Abandon());

@@ -54,18 +54,24 @@ internal sealed class CliContext : IDisposable
         try
         {
             configuration = new ConfigurationBuilder().AddJsonFile(configPath, optional: false).Build();
-            configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
         }
         catch (Exception exception) when (exception is FormatException or InvalidDataException or InvalidOperationException)
         {
             throw new UsageException($"{configPath}: {exception.Message}");
         }
 
+        // Strict first: a key that names no setting, or a value of the wrong type, is never skipped silently.
+        var problems = StrictConfiguration.Check(configuration, typeof(ConfigurationFile));
+        if (problems.Count > 0)
+        {
+            throw UsageException.Invalid(configPath, problems);
+        }
+
+        configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
         var errors = new IdentityModelBuilder(options).WithConnectionPackages(s_packages.Select(static p => p.Id)).Validate();
         if (errors.Count > 0)
         {
-            throw new UsageException($"{configPath} is invalid ({errors.Count} error{(errors.Count == 1 ? string.Empty : "s")}):"
-                + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(static e => "  " + e)));
+            throw UsageException.Invalid(configPath, errors);
         }
 
         var directory = Path.GetDirectoryName(configPath)!;

@@ -27,12 +27,22 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
 
             if (problems.Count > 0)
             {
-                throw new UsageException($"{context.ConfigPath} is invalid ({problems.Count} error{(problems.Count == 1 ? string.Empty : "s")}):"
-                    + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(static e => "  " + e)));
+                throw UsageException.Invalid(context.ConfigPath, problems);
             }
 
             console.MarkupLine($"{Markup.Escape(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
                 + $"{context.Model.Connectors.Count} connectors, {context.Model.ResourceTypes.Count} resource types.");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public Command Schema()
+    {
+        var command = new Command("schema", "Print the JSON Schema of the configuration file, for editors (point the file's \"$schema\" at it).");
+        command.SetAction((_, _) => CliApplication.GuardAsync(error, async () =>
+        {
+            await output.WriteAsync(ConfigurationSchema.Generate()).ConfigureAwait(false);
             return ExitCodes.Success;
         }));
         return command;

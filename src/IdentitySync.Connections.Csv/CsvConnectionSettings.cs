@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 
 namespace IdentitySync.Connections.Csv;
@@ -44,7 +45,10 @@ public sealed record CsvConnectionSettings
         {
             if (!CsvConnectionPackage.Descriptors.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add($"{name}: unknown setting; the CSV package reads {string.Join(", ", CsvConnectionPackage.Descriptors.Select(static d => d.Name))}");
+                var known = CsvConnectionPackage.Descriptors.Select(static d => d.Name).ToList();
+                problems.Add(StrictConfiguration.ClosestName(name, known) is { } closest
+                    ? $"{name}: unknown setting; did you mean {closest}?"
+                    : $"{name}: unknown setting; the CSV package reads {string.Join(", ", known)}");
             }
         }
 

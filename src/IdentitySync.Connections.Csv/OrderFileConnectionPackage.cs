@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Orders;
 
@@ -37,7 +38,9 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
         var problems = new List<string>();
         foreach (var name in connection.Settings.Keys.Where(static k => !string.Equals(k, "Directory", StringComparison.OrdinalIgnoreCase)))
         {
-            problems.Add($"{name}: unknown setting; the OrderFile package reads Directory");
+            problems.Add(StrictConfiguration.ClosestName(name, ["Directory"]) is { } closest
+                ? $"{name}: unknown setting; did you mean {closest}?"
+                : $"{name}: unknown setting; the OrderFile package reads Directory");
         }
 
         if (!connection.Settings.TryGetValue("Directory", out var directory) || string.IsNullOrWhiteSpace(directory))

@@ -3,6 +3,7 @@ using IdentitySync.Connections;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -76,9 +77,49 @@ public static class IdentitySyncServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds IdentitySync with its options bound from a configuration section (<c>configuration.GetSection("IdentitySync")</c>),
+    /// strictly: a key that names no setting, or a value that does not convert to its setting's type, fails
+    /// the host at start with one message per problem (the path, the value, what is expected or the
+    /// closest known setting), as <c>identitysync validate</c> reports them. Otherwise as <see cref="AddIdentitySync(IServiceCollection, Action{IIdentitySyncBuilder}?)"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the model: EntityTypes, Associations, Connectors, ResourceTypes.</param>
+    /// <param name="configure">Configures the builder: connection packages, the store; runs after the binding, so its model edits win.</param>
+    /// <returns>The builder, to chain plug-in registrations.</returns>
+    public static IIdentitySyncBuilder AddIdentitySync(this IServiceCollection services, IConfiguration configuration, Action<IIdentitySyncBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddIdentitySync();
+        var check = new ConfigurationCheck(configuration);
+        services.AddOptions<IdentitySyncOptions>().Configure(options =>
+        {
+            // A configuration with problems is not bound half-way: the validation below reports it instead.
+            if (check.Problems.Count == 0)
+            {
+                configuration.Bind(options);
+            }
+        });
+        services.AddSingleton<IValidateOptions<IdentitySyncOptions>>(check);
+        configure?.Invoke(builder);
+        return builder;
+    }
+
     private static IResourceStore StoreOf(IServiceProvider provider) =>
         provider.GetService<IResourceStore>()
         ?? throw new IdentitySyncException("No IdentitySync store is registered; choose one on AddIdentitySync, for example UseInMemoryStore().");
+
+    /// <summary>The strict check of a bound section, run once and reported as options validation at start.</summary>
+    private sealed class ConfigurationCheck(IConfiguration configuration) : IValidateOptions<IdentitySyncOptions>
+    {
+        private readonly Lazy<IReadOnlyList<string>> _problems = new(() => StrictConfiguration.Check(configuration, typeof(IdentitySyncOptions)));
+
+        public IReadOnlyList<string> Problems => _problems.Value;
+
+        public ValidateOptionsResult Validate(string? name, IdentitySyncOptions options) =>
+            Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(Problems);
+    }
 
     private sealed class IdentitySyncMarker;
 

@@ -172,6 +172,14 @@ public sealed class CsvConnectionTests
         }));
     }
 
+    [Test]
+    public void ValidateSettings_AMisspelledSetting_NamesTheClosestOne()
+    {
+        var connection = Connection(("Path", "people.csv"), ("Seperator", ";"));
+
+        Assert.That(_package.ValidateSettings(connection), Is.EqualTo(new[] { "Seperator: unknown setting; did you mean Separator?" }));
+    }
+
     private void Write(string name, string text, Encoding encoding)
     {
         var path = Path.Combine(_directory, name);
