@@ -18,6 +18,7 @@ internal sealed class CategorizeCommands(IAnsiConsole console, TextWriter output
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var reportFile = OutputFile.Check("--report", parse.GetValue(report));
             var result = await new CategorizationEngine(context.Model, context.OpenStore()).CategorizeAsync(parse.GetValue(full), cancellationToken).ConfigureAwait(false);
             console.MarkupLine($"Categorization: {result.Considered} accounts categorized, {result.Kept} kept as they were, {result.Uncategorized} uncategorized.");
             var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "correlated", "classified", "suggested", "ambiguous", "orphans");
@@ -27,13 +28,8 @@ internal sealed class CategorizeCommands(IAnsiConsole console, TextWriter output
             }
 
             console.Write(table);
-            if (parse.GetValue(report) is { } path)
-            {
-                await File.WriteAllTextAsync(path, result.ToJson() + Environment.NewLine, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync($"Report written to {Path.GetFullPath(path)}.").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Success;
+            var written = reportFile is null || await reportFile.WriteAsync(result.ToJson(), output, error, cancellationToken).ConfigureAwait(false);
+            return OutputFile.ExitCode(ExitCodes.Success, written);
         }));
 
         command.Subcommands.Add(List("suggestions", "List suggestions and ambiguous matches waiting for review.", static (e, c) => e.GetSuggestionsAsync(c)));

@@ -7,6 +7,18 @@ namespace IdentitySync.Cli;
 /// <summary>The <c>identitysync</c> command line: parses, runs one command, maps the outcome to an exit code.</summary>
 internal static class CliApplication
 {
+    /// <summary>Whether <c>--verbose</c> was given to the command running on this flow: unexpected failures then show their stack trace.</summary>
+    private static readonly AsyncLocal<bool> s_verbose = new();
+
+    private static readonly Option<bool> s_verboseOption = new("--verbose") { Description = "On an unexpected failure, also print its technical details (the stack trace).", Recursive = true };
+
+    /// <summary>Gets or sets whether unexpected failures show their stack trace on this flow (<c>--verbose</c>).</summary>
+    internal static bool Verbose
+    {
+        get => s_verbose.Value;
+        set => s_verbose.Value = value;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var console = CreateConsole(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
@@ -23,6 +35,7 @@ internal static class CliApplication
             return ExitCodes.InvalidInput;
         }
 
+        Verbose = parsed.GetValue(s_verboseOption);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -52,6 +65,7 @@ internal static class CliApplication
         var root = new RootCommand("identitysync: synchronize managed systems into an identity repository, from a JSON configuration.");
         root.Options.Add(config);
         root.Options.Add(store);
+        root.Options.Add(s_verboseOption);
 
         var commands = new Commands(console, output, error, config, store);
         root.Subcommands.Add(commands.Demo());
@@ -93,6 +107,30 @@ internal static class CliApplication
             await error.WriteLineAsync("Cancelled; nothing of the interrupted run was applied.").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
+        catch (Exception exception)
+        {
+            // Nothing else may end in an unhandled exception: one message, the details on request.
+            await error.WriteLineAsync(Unexpected(exception)).ConfigureAwait(false);
+            if (Verbose)
+            {
+                await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The message of a failure no layer turned into an <see cref="IdentitySyncException"/>: what happened, and what was kept.</summary>
+    internal static string Unexpected(Exception exception)
+    {
+        var what = exception switch
+        {
+            IOException io when io.HResult == 28 || io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) => $"the disk is full ({io.Message})",
+            UnauthorizedAccessException denied => $"access was denied ({denied.Message})",
+            IOException io => $"a file could not be read or written ({io.Message})",
+            _ => $"{exception.Message} ({exception.GetType().Name})",
+        };
+        return $"Failed: {what}. Nothing of an unfinished run was applied; run the command again with --verbose for the technical details.";
     }
 
     /// <summary>The exit code of synchronizations: the first failure's, else blocked, else success.</summary>

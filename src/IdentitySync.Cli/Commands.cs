@@ -59,6 +59,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var reportFile = OutputFile.Check("--report", parse.GetValue(s_report));
             var names = parse.GetValue(connector) is { } one
                 ? [context.Connector(one).Name]
                 : context.Model.Connectors.Where(static c => !c.IsDeactivated).Select(static c => c.Name).ToList();
@@ -74,8 +75,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 reports.Add(report);
             }
 
-            await WriteReportAsync(parse.GetValue(s_report), reports, cancellationToken).ConfigureAwait(false);
-            return CliApplication.ExitCodeOf(reports);
+            return OutputFile.ExitCode(CliApplication.ExitCodeOf(reports), await WriteReportAsync(reportFile, reports, cancellationToken).ConfigureAwait(false));
         }));
         return command;
     }
@@ -88,10 +88,10 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var name = context.Connector(parse.GetValue(connector)!).Name;
+            var reportFile = OutputFile.Check("--report", parse.GetValue(s_report));
             var report = await context.Engine(context.OpenStore()).ResumeAsync(name, cancellationToken).ConfigureAwait(false);
             ReportPrinter.Print(console, report);
-            await WriteReportAsync(parse.GetValue(s_report), [report], cancellationToken).ConfigureAwait(false);
-            return CliApplication.ExitCodeOf([report]);
+            return OutputFile.ExitCode(CliApplication.ExitCodeOf([report]), await WriteReportAsync(reportFile, [report], cancellationToken).ConfigureAwait(false));
         }));
         return command;
     }
@@ -269,15 +269,14 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         return command;
     }
 
-    private async Task WriteReportAsync(string? path, List<SyncReport> reports, CancellationToken cancellationToken)
+    private async Task<bool> WriteReportAsync(OutputFile? file, List<SyncReport> reports, CancellationToken cancellationToken)
     {
-        if (path is null)
+        if (file is null)
         {
-            return;
+            return true;
         }
 
         var json = reports.Count == 1 ? reports[0].ToJson() : "[" + string.Join(",", reports.Select(static r => Environment.NewLine + r.ToJson())) + Environment.NewLine + "]";
-        await File.WriteAllTextAsync(path, json + Environment.NewLine, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"Report written to {Path.GetFullPath(path)}.").ConfigureAwait(false);
+        return await file.WriteAsync(json, output, error, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,16 +21,12 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var reportFile = OutputFile.Check("--report", parse.GetValue(report));
             var isDry = parse.GetValue(dryRun);
             var engine = context.Provisioning(context.OpenStore(isDry));
             var result = await engine.GenerateAsync(new ProvisioningRunOptions { DryRun = isDry, Force = parse.GetValue(force), Full = parse.GetValue(full) }, cancellationToken).ConfigureAwait(false);
             PrintGeneration(console, result);
-            if (parse.GetValue(report) is { } path)
-            {
-                await File.WriteAllTextAsync(path, result.ToJson() + Environment.NewLine, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync($"Report written to {Path.GetFullPath(path)}.").ConfigureAwait(false);
-            }
-
+            var written = reportFile is null || await reportFile.WriteAsync(result.ToJson(), output, error, cancellationToken).ConfigureAwait(false);
             if (result.IsBlocked)
             {
                 return ExitCodes.Blocked;
@@ -41,7 +37,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
                 PrintFulfillment(console, await engine.FulfillAsync(cancellationToken).ConfigureAwait(false));
             }
 
-            return ExitCodes.Success;
+            return OutputFile.ExitCode(ExitCodes.Success, written);
         }));
         return command;
     }
@@ -49,7 +45,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
     public Command Orders()
     {
         var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfill and verify them.");
-        var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Error, Verified, Error).", AllowMultipleArgumentsPerToken = true };
+        var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Verified, Error).", AllowMultipleArgumentsPerToken = true };
         var list = new Command("list", "List orders, oldest first.") { states };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
@@ -158,8 +154,8 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         export.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var path = OutputFile.Check("--out", parse.GetValue(file))!.Path;
             var tickets = await context.Provisioning(context.OpenStore()).GetTicketsAsync(cancellationToken).ConfigureAwait(false);
-            var path = Path.GetFullPath(parse.GetValue(file)!);
             var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
             await using (writer.ConfigureAwait(false))
             {

@@ -60,7 +60,9 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
         {
             return File.Exists(full)
                 ? full
-                : throw new ConnectionException($"The CSV file '{full}' does not exist (connector '{context.Connector}', connection '{name}').") { Kind = FailureKind.InputUnreadable };
+                : Directory.Exists(full)
+                    ? throw new ConnectionException($"'{full}' is a folder, not a CSV file (connector '{context.Connector}', connection '{name}'); give the file's path, or a pattern such as exports/people-*.csv.") { Kind = FailureKind.InputUnreadable }
+                    : throw new ConnectionException($"The CSV file '{full}' does not exist (connector '{context.Connector}', connection '{name}').") { Kind = FailureKind.InputUnreadable };
         }
 
         var directory = Path.GetDirectoryName(full)!;

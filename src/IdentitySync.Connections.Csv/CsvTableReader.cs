@@ -61,7 +61,17 @@ internal sealed class CsvTableReader : IExportTableReader
             throw new ConnectionException($"{source}: cannot be read: {exception.Message}", exception) { Kind = FailureKind.InputUnreadable };
         }
 
-        var headers = reader.Headers;
+        IReadOnlyList<string> headers;
+        try
+        {
+            headers = reader.Headers;
+        }
+        catch (CsvFormatException exception)
+        {
+            reader.Dispose();
+            throw new ConnectionException($"{source}: the header row cannot be read: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception) { Kind = FailureKind.InputUnreadable };
+        }
+
         if (headers.Count == 0)
         {
             reader.Dispose();
@@ -87,6 +97,14 @@ internal sealed class CsvTableReader : IExportTableReader
             {
                 missing.Add(request.Columns[i]);
             }
+        }
+
+        var unnamed = headers.Select((h, index) => (h, index)).Where(static x => x.h.Trim().Length == 0).Select(static x => x.index + 1).ToList();
+        if (missing.Count > 0 && unnamed.Count > 0)
+        {
+            // A column the mappings need is missing where the header has a hole: say so, rather than only that it is missing.
+            reader.Dispose();
+            throw new ConnectionException($"{source}: the header has no name for column {string.Join(", ", unnamed)}, and the mappings need {string.Join(", ", missing.Select(static c => $"'{c}'"))}; name every column in the first line.") { Kind = FailureKind.InputUnreadable };
         }
 
         return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip);

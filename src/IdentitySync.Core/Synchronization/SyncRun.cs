@@ -454,7 +454,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 if (mode == ExportMode.Complete || reader.MissingColumns.Contains(CommandColumn, StringComparer.OrdinalIgnoreCase)
                     || entities.Any(e => reader.MissingColumns.Contains(e.Mapping.PrimaryKey.Column, StringComparer.OrdinalIgnoreCase)))
                 {
-                    throw new ConnectionException($"{reader.Source} has no column {missing}; the mappings of table '{table}' need it.");
+                    throw new ConnectionException($"{reader.Source} has no column {missing}; the mappings of table '{table}' need it.") { Kind = FailureKind.InputUnreadable };
                 }
 
                 entities.ForEach(e => e.SetMissingColumns(reader.MissingColumns));

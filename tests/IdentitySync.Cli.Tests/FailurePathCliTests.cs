@@ -1,0 +1,146 @@
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Cli.Tests;
+
+/// <summary>
+/// Bad input and failing outputs end in one message and a documented exit code, never an unhandled
+/// exception, and never lose a result: a report path that cannot be written is refused before the run,
+/// and a report that fails after the commit is printed instead.
+/// </summary>
+public sealed class FailurePathCliTests
+{
+    private string _directory = null!;
+
+    private string Config => Path.Combine(_directory, "identitysync.json");
+
+    private string People => Path.Combine(_directory, "hr", "people.csv");
+
+    private string Store => Path.Combine(_directory, "identitysync.db");
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = Directory.CreateTempSubdirectory("identitysync-failures").FullName;
+        new DemoCompany().Write(_directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [TestCase("first_name", "\"first_name", "hr/people.csv: the header row cannot be read: Malformed CSV in record 1 (line 1): a quoted field that is never closed", TestName = "Sync_UnterminatedQuoteInTheHeader_Exits7")]
+    [TestCase(";fte;", ";;", "hr/people.csv: the header has no name for column 5, and the mappings need 'fte'; name every column in the first line.", TestName = "Sync_UnnamedColumnTheMappingsNeed_Exits7")]
+    [TestCase("last_name", "first_name", "hr/people.csv: column 'first_name' appears 2 times in the header; each column must be named once.", TestName = "Sync_DuplicateColumnName_Exits7")]
+    public async Task Sync_MalformedHeader(string find, string replace, string message)
+    {
+        var lines = File.ReadAllLines(People);
+        lines[0] = lines[0].Replace(find, replace, StringComparison.Ordinal);
+        File.WriteAllLines(People, lines);
+
+        var result = await CliRunner.RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(7), result.Error);
+            Assert.That(Flat(result.Output), Does.Contain(message));
+            Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace");
+        });
+    }
+
+    [Test]
+    public async Task Sync_InputPathIsAFolder_SaysSo()
+    {
+        File.Delete(People);
+        Directory.CreateDirectory(People);
+
+        var result = await CliRunner.RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(7));
+            Assert.That(Flat(result.Output), Does.Contain($"'{People}' is a folder, not a CSV file (connector 'HR', connection 'People')"));
+        });
+    }
+
+    [TestCase("sync", "--report")]
+    [TestCase("categorize", "--report")]
+    [TestCase("provision", "--report")]
+    [TestCase("tickets export", "--out")]
+    public async Task OutputInAFolderThatDoesNotExist_IsRefusedBeforeTheRun(string command, string option)
+    {
+        var path = Path.Combine(_directory, "missing", "report.json");
+
+        var result = await CliRunner.RunAsync([.. command.Split(' '), option, path, "--config", Config]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+            Assert.That(result.Error, Does.Contain($"{option} {path}: the folder {Path.GetDirectoryName(path)} does not exist; create it or give another path. Nothing was run."));
+            Assert.That(File.Exists(Store), Is.False, "nothing ran");
+        });
+    }
+
+    [Test]
+    public async Task ReportPathThatIsAFolder_IsRefusedBeforeTheRun()
+    {
+        var result = await CliRunner.RunAsync("sync", "--report", _directory, "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain($"--report {_directory}: is a folder; give a file's path. Nothing was run."));
+        });
+    }
+
+    [Test]
+    public async Task ReportOnAFullDisk_IsPrinted_AndTheAppliedRunKept()
+    {
+        // Linux's /dev/full refuses every write with ENOSPC: a full disk, for real.
+        var result = await CliRunner.RunAsync("sync", "--connector", "HR", "--report", "/dev/full", "--config", Config);
+        var list = await CliRunner.RunAsync("resources", "list", "--entity-type", "HR_Person", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), "applied, but the report was lost from its file");
+            Assert.That(result.Error, Does.Contain("--report /dev/full could not be written (No space left on device"));
+            Assert.That(result.Error, Does.Contain("\"outcome\": \"Succeeded\""), "the report follows the message");
+            Assert.That(list.Output, Does.Contain("1001"), "the synchronization was applied");
+        });
+    }
+
+    [Test]
+    public async Task UnexpectedFailure_IsOneMessage_AndTheStackTraceOnlyWithVerbose()
+    {
+        static Task<int> Fail() => throw new InvalidOperationException("the thing broke");
+
+        using var quiet = new StringWriter();
+        using var verbose = new StringWriter();
+        CliApplication.Verbose = false;
+        var quietCode = await CliApplication.GuardAsync(quiet, Fail);
+        CliApplication.Verbose = true;
+        var verboseCode = await CliApplication.GuardAsync(verbose, Fail);
+        CliApplication.Verbose = false;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(quietCode, Is.EqualTo(1));
+            Assert.That(quiet.ToString().Trim(), Is.EqualTo("Failed: the thing broke (InvalidOperationException). Nothing of an unfinished run was applied; run the command again with --verbose for the technical details."));
+            Assert.That(verboseCode, Is.EqualTo(1));
+            Assert.That(verbose.ToString(), Does.Contain("   at ").And.Contain("System.InvalidOperationException: the thing broke"));
+        });
+    }
+
+    [Test]
+    public async Task Verbose_IsAcceptedByEveryCommand()
+    {
+        var result = await CliRunner.RunAsync("validate", "--verbose", "--config", Config);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+    }
+
+    /// <summary>The console wraps long lines at 120 columns; messages are compared unwrapped.</summary>
+    private static string Flat(string text) => text.Replace(Environment.NewLine, string.Empty, StringComparison.Ordinal);
+}
