@@ -27,9 +27,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # stopped however the script ends.
 source build/postgres.sh
 source build/slapd.sh
-trap 'stop_postgres; stop_slapd' EXIT
+source build/disks.sh
+trap 'stop_postgres; stop_slapd; stop_test_disks' EXIT
 start_postgres
 start_slapd
+start_test_disks
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

@@ -59,7 +59,9 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         catch (SqliteException exception)
         {
             SqliteConnection.ClearAllPools();
-            throw new StoreUnavailableException($"'{Path}' cannot be opened as a store: {exception.Message}", exception);
+            throw SqliteFailures.IsStorage(exception)
+                ? SqliteFailures.Unavailable(Path, exception)
+                : new StoreUnavailableException($"'{Path}' cannot be opened as a store: {exception.Message}", exception);
         }
         catch (IdentitySyncException)
         {
@@ -488,7 +490,12 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
                     $"Connector '{connector}' changed since the change set was computed (version {expectedVersion}, now {version}); synchronize again.");
             }
 
-            return ValueTask.FromResult<IChangeSetWriter>(new SqliteChangeSetWriter(this, connection, transaction, connector));
+            return ValueTask.FromResult<IChangeSetWriter>(new SqliteFailures.Writer(new SqliteChangeSetWriter(this, connection, transaction, connector), Path));
+        }
+        catch (SqliteException exception) when (SqliteFailures.IsStorage(exception))
+        {
+            connection.Dispose();
+            throw SqliteFailures.Unavailable(Path, exception);
         }
         catch
         {

@@ -140,6 +140,78 @@ public sealed class SqliteSynchronizationTests
             .MapEntityType("AD_Group", "Export", "groups", m => m.Map("Dn", "dn", PropertyKey.Primary))
             .MapAssociation("AD_Membership", "Export", "members", "group", "member"));
 
+    /// <summary>A full disk for real: a 4 MiB tmpfs that build/test.sh mounts (root only).</summary>
+    [Test]
+    public async Task Synchronize_DiskFullWhileApplying_IsStoreUnavailable_AndTheStoreKeepsItsLastRun()
+    {
+        var path = System.IO.Path.Combine(TestDisk("IDENTITYSYNC_TEST_SMALL_DISK"), $"full-{Guid.NewGuid():N}.db");
+        try
+        {
+            WriteUsers(100, _ => null);
+            WriteMembers([("CN=Staff", 1)]);
+            var engine = Engine(path, out _);
+            var first = await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+            WriteUsers(80_000, _ => null);
+
+            var exception = Assert.ThrowsAsync<StoreUnavailableException>(() => engine.SynchronizeAsync("AD", new SyncRunOptions { Force = true }));
+
+            var reopened = new SqliteResourceStore(path);
+            var counts = (await reopened.CountResourcesAsync("AD_User", CancellationToken.None), (await reopened.GetConnectorStateAsync("AD", CancellationToken.None)).Version);
+            WriteUsers(150, _ => null);
+            var afterwards = await engine.SynchronizeAsync("AD", new SyncRunOptions { Force = true });
+            Assert.Multiple(async () =>
+            {
+                Assert.That(first.Outcome, Is.EqualTo(SyncOutcome.Succeeded), first.Message);
+                Assert.That(exception!.Message, Does.Contain("the disk holding the store is full; nothing of this run was applied"));
+                Assert.That(exception.Kind, Is.EqualTo(FailureKind.StoreUnavailable));
+                Assert.That(counts, Is.EqualTo((100L, 1L)), "the store holds the first run, as it was");
+                Assert.That(afterwards.Outcome, Is.EqualTo(SyncOutcome.Succeeded), "a run that fits applies once the failed one is rolled back");
+                Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(150));
+            });
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(System.IO.Path.GetDirectoryName(path)!, System.IO.Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>A read-only store for real: a read-only bind mount that refuses writes even to root.</summary>
+    [Test]
+    public async Task Open_OnAReadOnlyMount_SaysTheStoreIsReadOnly()
+    {
+        var name = $"readonly-{Guid.NewGuid():N}.db";
+        var source = System.IO.Path.Combine(TestDisk("IDENTITYSYNC_TEST_READONLY_SOURCE"), name);
+        var view = System.IO.Path.Combine(TestDisk("IDENTITYSYNC_TEST_READONLY_VIEW"), name);
+        try
+        {
+            WriteUsers(10, _ => null);
+            WriteMembers([]);
+            await Engine(source, out _).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+            var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(view));
+
+            Assert.That(exception!.Message, Is.EqualTo($"'{view}': the store file or its folder is read-only; make both writable (SQLite writes a journal beside the file) and run again. (SQLite Error 14: 'unable to open database file'.)"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(System.IO.Path.GetDirectoryName(source)!, name + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static string TestDisk(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path
+            ? path
+            : throw new AssertionException($"{variable} is not set: run the tests through build/test.sh as root, which mounts the test disks (build/disks.sh).");
+
     private SyncEngine Engine(string path, out SqliteResourceStore store)
     {
         store = new SqliteResourceStore(path);
