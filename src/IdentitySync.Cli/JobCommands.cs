@@ -50,11 +50,15 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
         };
     }
 
+    /// <summary>A job's exit code: a failed task's own (a store unavailable: 4, an unreadable export: 7, …), 3 when blocked, 130 when cancelled.</summary>
     private static int ExitCodeOf(JobRun run) => run.Status switch
     {
         JobStatus.Succeeded => ExitCodes.Success,
         JobStatus.Blocked => ExitCodes.Blocked,
-        _ => ExitCodes.Failure,
+        JobStatus.Cancelled => ExitCodes.Cancelled,
+        _ => run.Tasks.FirstOrDefault(static t => t.Status == JobTaskStatus.Failed) is { Failure: not FailureKind.None } failed
+            ? ExitCodes.Of(failed.Failure)
+            : ExitCodes.Failure,
     };
 
     private Command Run()

@@ -112,6 +112,24 @@ public sealed class FailurePathCliTests
     }
 
     [Test]
+    public async Task JobsRun_TaskWithAnUnreadableExport_ExitsWithThatTasksCode_AndResumesOnceFixed()
+    {
+        File.Move(People, People + ".away");
+
+        var failed = await CliRunner.RunAsync("jobs", "run", "--config", Config, "--mode", "initial");
+        var id = System.Text.RegularExpressions.Regex.Match((await CliRunner.RunAsync("jobs", "list", "--config", Config)).Output, @"\d{8}T\d{6}-[0-9a-f]{8}").Value;
+        File.Move(People + ".away", People);
+        var resumed = await CliRunner.RunAsync("jobs", "resume", id, "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.ExitCode, Is.EqualTo(7), failed.Output + failed.Error);
+            Assert.That(Flat(failed.Output + failed.Error), Does.Contain("people.csv' does not exist"));
+            Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Output + resumed.Error);
+        });
+    }
+
+    [Test]
     public async Task UnexpectedFailure_IsOneMessage_AndTheStackTraceOnlyWithVerbose()
     {
         static Task<int> Fail() => throw new InvalidOperationException("the thing broke");

@@ -5,4 +5,8 @@ namespace IdentitySync.JobRuns;
 /// <param name="Status">How it ended.</param>
 /// <param name="Message">What happened, in plain words.</param>
 /// <param name="Duration">How long it took.</param>
-public sealed record JobTaskResult(string Task, JobTaskStatus Status, string? Message, TimeSpan Duration);
+public sealed record JobTaskResult(string Task, JobTaskStatus Status, string? Message, TimeSpan Duration)
+{
+    /// <summary>Gets what kind of failure ended a <see cref="JobTaskStatus.Failed"/> task (the command line's exit code); <see cref="FailureKind.None"/> otherwise, and in runs recorded before it was kept.</summary>
+    public FailureKind Failure { get; init; }
+}

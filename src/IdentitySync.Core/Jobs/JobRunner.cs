@@ -98,10 +98,14 @@ public sealed class JobRunner
             progress?.Report(new JobProgress(i, tasks.Count, task.Name, JobTaskStatus.Pending));
             try
             {
-                var (taskStatus, message) = resumeTask && i == start
+                var outcome = resumeTask && i == start
                     ? await task.ResumeAsync(cancellationToken).ConfigureAwait(false)
                     : await task.RunAsync(cancellationToken).ConfigureAwait(false);
-                results[i] = new JobTaskResult(task.Name, taskStatus, message, _timeProvider.GetElapsedTime(began));
+                var (taskStatus, message) = outcome;
+                results[i] = new JobTaskResult(task.Name, taskStatus, message, _timeProvider.GetElapsedTime(began))
+                {
+                    Failure = taskStatus == JobTaskStatus.Failed && outcome.Failure == FailureKind.None ? FailureKind.Failed : outcome.Failure,
+                };
                 Log(log, $"{task.Name}: {taskStatus}{(message is null ? string.Empty : ": " + message)}");
                 progress?.Report(new JobProgress(i, tasks.Count, task.Name, taskStatus));
                 status = taskStatus switch
@@ -113,14 +117,22 @@ public sealed class JobRunner
             }
             catch (OperationCanceledException)
             {
-                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, "Cancelled; nothing of it was applied.", _timeProvider.GetElapsedTime(began));
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, "Cancelled; nothing of it was applied.", _timeProvider.GetElapsedTime(began)) { Failure = FailureKind.Cancelled };
                 Log(log, $"{task.Name}: cancelled.");
                 status = JobStatus.Cancelled;
             }
             catch (IdentitySyncException exception)
             {
-                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, exception.Message, _timeProvider.GetElapsedTime(began));
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, exception.Message, _timeProvider.GetElapsedTime(began)) { Failure = exception.Kind };
                 Log(log, $"{task.Name}: Failed: {exception.Message}");
+                status = JobStatus.Failed;
+            }
+            catch (Exception exception)
+            {
+                // Whatever a task or a package throws, the job run records it and can be resumed from this task.
+                var message = $"{exception.Message} ({exception.GetType().Name}); nothing of it was applied.";
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, message, _timeProvider.GetElapsedTime(began)) { Failure = FailureKind.Failed };
+                Log(log, $"{task.Name}: Failed: {message}");
                 status = JobStatus.Failed;
             }
             finally

@@ -75,7 +75,7 @@ public sealed class SynchronizeTask : IJobTask
             SyncOutcome.Succeeded => new(JobTaskStatus.Succeeded, counts),
             SyncOutcome.Blocked => new(JobTaskStatus.Blocked, report.Message),
             SyncOutcome.Skipped => new(JobTaskStatus.Skipped, report.Message),
-            _ => new(JobTaskStatus.Failed, report.Message),
+            _ => new(JobTaskStatus.Failed, report.Message) { Failure = report.Failure is FailureKind.None ? FailureKind.Failed : report.Failure },
         };
     }
 }

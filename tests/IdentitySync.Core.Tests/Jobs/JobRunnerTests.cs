@@ -195,6 +195,50 @@ public sealed class JobRunnerTests
     }
 
     [Test]
+    public async Task Run_TaskThrowingAnythingElse_IsRecordedAsFailed_AndTheJobResumesFromIt()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(2);
+        fixture.Package.SetTable("accounts", "login", "alice");
+        var flaky = new FlakyTask(new IOException("the share went away"));
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+        List<IJobTask> tasks = [new SynchronizeTask(fixture.Engine, "AD", new SyncRunOptions { Mode = SyncMode.Initial }), flaky];
+
+        var failed = await runner.RunAsync("nightly", tasks);
+        var recorded = await fixture.Store.GetJobRunAsync(failed.Id, CancellationToken.None);
+        var resumed = await runner.ResumeAsync(failed, tasks);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Status, Is.EqualTo(JobStatus.Failed));
+            Assert.That(failed.Tasks[1], Is.EqualTo(new JobTaskResult("flaky", JobTaskStatus.Failed, "the share went away (IOException); nothing of it was applied.", TimeSpan.Zero) { Failure = FailureKind.Failed }));
+            Assert.That(recorded!.Tasks[1].Status, Is.EqualTo(JobTaskStatus.Failed), "the failure is recorded");
+            Assert.That(resumed.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(flaky.Runs, Is.EqualTo(2), "resumed from the failed task");
+        });
+    }
+
+    [Test]
+    public async Task Run_FailedTask_KeepsTheKindOfItsFailure()
+    {
+        var fixture = Fixture();
+        fixture.SetSnapshot(2);
+        fixture.Package.SetTable("accounts", "login", "alice");
+        var runner = new JobRunner(fixture.Store, fixture.Clock);
+
+        var unavailable = await runner.RunAsync("a", [new FlakyTask(new IdentitySync.Storage.StoreUnavailableException("the disk is full"))]);
+        var refused = await runner.RunAsync("b", [new FlakyTask(new IdentitySync.Connections.ConnectionException("bad file") { Kind = FailureKind.InputUnreadable })]);
+        var reloaded = await fixture.Store.GetJobRunAsync(unavailable.Id, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unavailable.Tasks[0].Failure, Is.EqualTo(FailureKind.StoreUnavailable));
+            Assert.That(refused.Tasks[0].Failure, Is.EqualTo(FailureKind.InputUnreadable));
+            Assert.That(reloaded!.Tasks[0].Failure, Is.EqualTo(FailureKind.StoreUnavailable), "kept with the run");
+        });
+    }
+
+    [Test]
     public async Task Resume_SucceededRun_IsRefused()
     {
         var fixture = Fixture();
@@ -214,6 +258,19 @@ public sealed class JobRunnerTests
         new SynchronizeTask(fixture.Engine, "AD", new SyncRunOptions { Mode = mode }),
         new SynchronizeTask(fixture.Engine, "App", new SyncRunOptions { Mode = mode }),
     ];
+
+    /// <summary>A task that fails the first time with the given exception, then succeeds.</summary>
+    private sealed class FlakyTask(Exception failure) : IJobTask
+    {
+        public string Name => "flaky";
+
+        public int Runs { get; private set; }
+
+        public Task<JobTaskOutcome> RunAsync(CancellationToken cancellationToken) =>
+            ++Runs == 1 ? Task.FromException<JobTaskOutcome>(failure) : Task.FromResult(new JobTaskOutcome(JobTaskStatus.Succeeded, "done"));
+
+        public Task<JobTaskOutcome> ResumeAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken);
+    }
 
     private sealed class SynchronousProgress(List<JobProgress> seen) : IProgress<JobProgress>
     {
