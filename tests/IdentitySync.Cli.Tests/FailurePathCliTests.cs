@@ -130,6 +130,20 @@ public sealed class FailurePathCliTests
     }
 
     [Test]
+    public async Task Resume_WithNothingBlocked_SaysSoPlainly()
+    {
+        await CliRunner.RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        var result = await CliRunner.RunAsync("resume", "--connector", "HR", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0));
+            Assert.That(result.Output.Trim(), Is.EqualTo("HR has no blocked synchronization; there is nothing to resume."));
+        });
+    }
+
+    [Test]
     public async Task UnexpectedFailure_IsOneMessage_AndTheStackTraceOnlyWithVerbose()
     {
         static Task<int> Fail() => throw new InvalidOperationException("the thing broke");
