@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using IdentitySync.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Cli.Tests;
 
 /// <summary>The command line in-process: each command's happy path and its main error, with exit codes.</summary>
 public sealed class CliTests
 {
+    private DemoDeployment _demo = null!;
     private string _directory = null!;
 
     private string Config => Path.Combine(_directory, "identitysync.json");
@@ -17,16 +17,12 @@ public sealed class CliTests
     [SetUp]
     public void CreateDirectory()
     {
-        _directory = Directory.CreateTempSubdirectory("identitysync-cli").FullName;
-        new DemoCompany().Write(_directory);
+        _demo = new DemoDeployment("identitysync-cli");
+        _directory = _demo.Directory;
     }
 
     [TearDown]
-    public void DeleteDirectory()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void DeleteDirectory() => _demo.Dispose();
 
     [Test]
     public async Task Demo_NoArguments_RunsTheWholeCycleDeterministically()

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace IdentitySync.Cli.Tests;
 
 /// <summary>
@@ -9,27 +7,24 @@ namespace IdentitySync.Cli.Tests;
 /// </summary>
 public sealed class FailurePathCliTests
 {
+    private DemoDeployment _demo = null!;
     private string _directory = null!;
 
-    private string Config => Path.Combine(_directory, "identitysync.json");
+    private string Config => _demo.Config;
 
     private string People => Path.Combine(_directory, "hr", "people.csv");
 
-    private string Store => Path.Combine(_directory, "identitysync.db");
+    private string Store => _demo.Store;
 
     [SetUp]
     public void CreateDirectory()
     {
-        _directory = Directory.CreateTempSubdirectory("identitysync-failures").FullName;
-        new DemoCompany().Write(_directory);
+        _demo = new DemoDeployment("identitysync-failures");
+        _directory = _demo.Directory;
     }
 
     [TearDown]
-    public void DeleteDirectory()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void DeleteDirectory() => _demo.Dispose();
 
     [TestCase("first_name", "\"first_name", "hr/people.csv: the header row cannot be read: Malformed CSV in record 1 (line 1): a quoted field that is never closed", TestName = "Sync_UnterminatedQuoteInTheHeader_Exits7")]
     [TestCase(";fte;", ";;", "hr/people.csv: the header has no name for column 5, and the mappings need 'fte'; name every column in the first line.", TestName = "Sync_UnnamedColumnTheMappingsNeed_Exits7")]

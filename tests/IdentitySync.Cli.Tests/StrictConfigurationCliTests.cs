@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Cli.Tests;
 
@@ -11,23 +10,20 @@ namespace IdentitySync.Cli.Tests;
 /// </summary>
 public sealed class StrictConfigurationCliTests
 {
+    private DemoDeployment _demo = null!;
     private string _directory = null!;
 
-    private string Config => Path.Combine(_directory, "identitysync.json");
+    private string Config => _demo.Config;
 
     [SetUp]
     public void CreateDirectory()
     {
-        _directory = Directory.CreateTempSubdirectory("identitysync-strict").FullName;
-        new DemoCompany().Write(_directory);
+        _demo = new DemoDeployment("identitysync-strict");
+        _directory = _demo.Directory;
     }
 
     [TearDown]
-    public void DeleteDirectory()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void DeleteDirectory() => _demo.Dispose();
 
     [TestCase("validate")]
     [TestCase("sync")]
