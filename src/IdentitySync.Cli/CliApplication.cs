@@ -74,6 +74,7 @@ internal static class CliApplication
         root.Subcommands.Add(commands.Sync());
         root.Subcommands.Add(commands.Resume());
         root.Subcommands.Add(commands.Abandon());
+        root.Subcommands.Add(commands.Blocked());
         root.Subcommands.Add(commands.Resources());
         root.Subcommands.Add(new CategorizeCommands(console, output, error, config, store).Categorize());
         var provisioning = new ProvisionCommands(console, output, error, config, store);

@@ -104,6 +104,47 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         return command;
     }
 
+    public Command Blocked()
+    {
+        var connector = new Option<string>("--connector") { Description = "The blocked connector.", Required = true };
+        var scope = new Option<string?>("--scope") { Description = "An entity type or association of the change set: list its rows instead of the counts." };
+        var skip = new Option<int>("--skip") { Description = "Rows to skip, for the next page.", DefaultValueFactory = static _ => 0 };
+        var limit = new Option<int>("--limit") { Description = "Rows per page (1 to 10,000).", DefaultValueFactory = static _ => 50 };
+        var command = new Command("blocked", "Show the synchronization a threshold blocked: its counts per entity type and association, or one scope's rows, a page at a time.") { connector, scope, skip, limit };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var name = context.Connector(parse.GetValue(connector)!).Name;
+            var (from, count) = (parse.GetValue(skip), parse.GetValue(limit));
+            if (from < 0 || count is < 1 or > 10_000)
+            {
+                throw new UsageException("--skip must be 0 or more and --limit from 1 to 10,000.");
+            }
+
+            var blocked = await context.Engine(context.OpenStore()).GetBlockedChangeSetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (blocked is null)
+            {
+                console.MarkupLine($"{Markup.Escape(name)} has no blocked synchronization.");
+                return ExitCodes.Success;
+            }
+
+            if (parse.GetValue(scope) is not { } wanted)
+            {
+                BlockedPrinter.PrintCounts(console, blocked);
+                return ExitCodes.Success;
+            }
+
+            if (!BlockedPrinter.TryPrintRows(console, blocked, wanted, from, count))
+            {
+                var scopes = blocked.EntityTypes.Select(static e => e.EntityType).Concat(blocked.Associations.Select(static a => a.Association.Association));
+                throw new UsageException($"--scope {wanted}: not in the blocked change set of {name}; its scopes are {string.Join(", ", scopes)}.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
     public Command Abandon()
     {
         var connector = new Option<string>("--connector") { Description = "The blocked connector.", Required = true };

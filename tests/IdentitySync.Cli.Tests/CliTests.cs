@@ -299,6 +299,36 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Blocked_ShowsCountsPerScope_AndTheRowsAPageAtATime()
+    {
+        await RunAsync("sync", "--connector", "HR", "--config", Config);
+        var people = Path.Combine(_directory, "hr", "people.csv");
+        var lines = File.ReadAllLines(people);
+        lines[1] = lines[1].Replace(";Carol;", ";Caroline;", StringComparison.Ordinal);
+        File.WriteAllLines(people, lines.Take(21));
+        var sync = await RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        var counts = await RunAsync("blocked", "--connector", "HR", "--config", Config);
+        var page = await RunAsync("blocked", "--connector", "HR", "--scope", "hr_person", "--skip", "17", "--limit", "3", "--config", Config);
+        var last = await RunAsync("blocked", "--connector", "HR", "--scope", "hr_person", "--skip", "20", "--config", Config);
+        var unknown = await RunAsync("blocked", "--connector", "HR", "--scope", "Nope", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sync.ExitCode, Is.EqualTo(3), "blocked by the deletion threshold");
+            Assert.That(counts.ExitCode, Is.EqualTo(0), counts.Error);
+            Assert.That(counts.Output, Does.Contain("│ HR_Person                     │ 0                │ 1       │ 20                │ 19        │"));
+            Assert.That(counts.Output, Does.Contain("│ HR_PersonManager (links)      │ 0                │         │ 20                │ 19        │"));
+            Assert.That(page.Output, Does.Contain("│ deleted │ 1040 │"));
+            Assert.That(page.Output, Does.Contain("Rows 18 to 20 of 21; next: --skip 20."));
+            Assert.That(last.Output, Does.Contain("│ updated │ 1001 │ FirstName: Carol → Caroline │"));
+            Assert.That(last.Output, Does.Contain("Rows 21 to 21 of 21."));
+            Assert.That(unknown.ExitCode, Is.EqualTo(2));
+            Assert.That(unknown.Error, Does.Contain("--scope Nope: not in the blocked change set of HR; its scopes are HR_Person, HR_Organization, HR_PersonOrganization, HR_PersonManager."));
+        });
+    }
+
+    [Test]
     public async Task Sync_UnreadableStore_Exits4AndLeavesTheFileAlone()
     {
         File.WriteAllText(Store, "not a database".PadRight(200, '!'));
