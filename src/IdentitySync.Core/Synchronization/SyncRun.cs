@@ -154,6 +154,17 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var applyStart = engine.Time.GetTimestamp();
+        if (!options.DryRun && NothingToRecord(changeSet, state, fingerprint))
+        {
+            // Nothing changed and nothing new to remember: the store is not written, the version stays.
+            return report with
+            {
+                Outcome = SyncOutcome.Succeeded,
+                Message = report.Message ?? $"Nothing changed: the store was not written, and connector '{connector.Name}' stays at version {state.Version}.",
+                Durations = engine.Durations(clock, read, diff, TimeSpan.Zero),
+            };
+        }
+
         if (!options.DryRun)
         {
             foreach (var entity in _entities.Values)
@@ -171,6 +182,17 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             Durations = engine.Durations(clock, read, diff, engine.Time.GetElapsedTime(applyStart)),
         };
     }
+
+    /// <summary>
+    /// Whether applying would write nothing but a new version: no row or link changes, no blocked change set
+    /// to clear, the same export fingerprint and watermarks, and not an incremental batch (whose id is kept).
+    /// </summary>
+    private static bool NothingToRecord(ChangeSet changeSet, ConnectorState state, string? fingerprint) =>
+        changeSet.IsEmpty
+        && changeSet.Mode != SyncMode.Incremental
+        && state.Blocked is null
+        && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal)
+        && changeSet.Watermarks.SequenceEqual(state.Watermarks);
 
     private static string Describe(ThresholdVerdict verdict)
     {

@@ -281,6 +281,31 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Run_WithNoChange_WritesNothing_AndKeepsTheVersion()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot(10);
+        await fixture.RunAsync(SyncMode.Initial);
+        var before = await fixture.Store.GetConnectorStateAsync("AD", CancellationToken.None);
+        var steps = new List<SyncProgress>();
+
+        var again = await fixture.Engine.SynchronizeAsync("AD", new SyncRunOptions { Progress = new Collect(steps) });
+        var after = await fixture.Store.GetConnectorStateAsync("AD", CancellationToken.None);
+        fixture.SetUsers(SyncFixture.Users(9));
+        await fixture.RunAsync();
+        var changed = await fixture.Store.GetConnectorStateAsync("AD", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Outcome, Is.EqualTo(SyncOutcome.Succeeded));
+            Assert.That(again.Message, Is.EqualTo($"Nothing changed: the store was not written, and connector 'AD' stays at version {before.Version}."));
+            Assert.That((after.Version, after.LastBatchId), Is.EqualTo((before.Version, before.LastBatchId)));
+            Assert.That(steps.Select(static s => s.Step), Has.None.EqualTo(SyncStep.Apply), "no 'applying' step is announced");
+            Assert.That(changed.Version, Is.EqualTo(before.Version + 1), "a run with a change still applies");
+        });
+    }
+
+    [Test]
     public async Task Resume_AfterTheConnectorChanged_IsRefused()
     {
         var fixture = new SyncFixture(thresholdsOff: false);
