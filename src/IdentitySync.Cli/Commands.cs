@@ -156,8 +156,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var abandoned = await context.Engine(context.OpenStore()).AbandonAsync(name, cancellationToken).ConfigureAwait(false);
             console.MarkupLine(abandoned
                 ? $"Abandoned the blocked synchronization of {Markup.Escape(name)}; the store is as it was before it."
-                : $"{Markup.Escape(name)} has no blocked synchronization.");
-            return abandoned ? ExitCodes.Success : ExitCodes.Failure;
+                : $"{Markup.Escape(name)} has no blocked synchronization; there is nothing to abandon.");
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -167,7 +167,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         var entityType = new Option<string>("--entity-type") { Description = "The entity type.", Required = true };
         var after = new Option<string?>("--after") { Description = "Start after this key (the last key of the previous page)." };
         var limit = new Option<int>("--limit") { Description = "How many resources to list.", DefaultValueFactory = static _ => 20 };
-        var list = new Command("list", "List an entity type's resources in key order, a page at a time.") { entityType, after, limit };
+        var columns = new Option<string[]>("--columns") { Description = "The properties to show, in order (default: the first five).", AllowMultipleArgumentsPerToken = true };
+        var list = new Command("list", "List an entity type's resources in key order, a page at a time.") { entityType, after, limit, columns };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -177,16 +178,18 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 throw new UsageException("--limit: give a number from 1 to 10000.");
             }
 
+            var shown = ShownProperties(type, parse.GetValue(columns));
             var page = await context.OpenStore().GetResourcePageAsync(type.Name, parse.GetValue(after), parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("key");
-            foreach (var property in type.Properties.Take(5))
+            foreach (var index in shown)
             {
-                table.AddColumn(Markup.Escape(property.Name));
+                table.AddColumn(Markup.Escape(type.Properties[index].Name));
             }
 
             foreach (var resource in page)
             {
-                table.AddRow([Markup.Escape(resource.Key), .. resource.Values.Take(5).Select(static v => Markup.Escape(ReportPrinter.Format(v)))]);
+                // A resource stored before a property was added has fewer values: the rest show empty.
+                table.AddRow([Markup.Escape(resource.Key), .. shown.Select(i => Markup.Escape(ReportPrinter.Format(i < resource.Values.Count ? resource.Values[i] : null)))]);
             }
 
             console.Write(table);
@@ -316,6 +319,27 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 : new DemoRunner(console, path).RunAsync(cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>The positions of the properties <c>--columns</c> names (default: the first five), each checked against the entity type.</summary>
+    private static int[] ShownProperties(Model.EntityType type, string[]? columns)
+    {
+        if (columns is not { Length: > 0 })
+        {
+            return [.. Enumerable.Range(0, Math.Min(5, type.Properties.Count))];
+        }
+
+        var names = type.Properties.Select(static p => p.Name).ToList();
+        return
+        [
+            .. columns.SelectMany(static c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(column =>
+            {
+                var index = names.FindIndex(n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+                return index >= 0 ? index : throw new UsageException(
+                    $"--columns {column}: {type.Name} has no such property; "
+                    + (Configuration.StrictConfiguration.ClosestName(column, names) is { } closest ? $"did you mean {closest}?" : $"its properties are {string.Join(", ", names)}."));
+            }),
+        ];
     }
 
     private async Task<bool> WriteReportAsync(OutputFile? file, List<SyncReport> reports, CancellationToken cancellationToken)

@@ -243,7 +243,7 @@ public sealed class CliTests
     }
 
     [Test]
-    public async Task Abandon_BlockedAndThenNothingBlocked_Exits0Then1()
+    public async Task Abandon_BlockedAndThenNothingBlocked_SaysSoAndExits0()
     {
         await RunAsync("sync", "--config", Config, "--mode", "initial");
         new DemoCompany().WriteDirectory(_directory, limit: 20);
@@ -256,8 +256,8 @@ public sealed class CliTests
         {
             Assert.That(first.ExitCode, Is.EqualTo(0));
             Assert.That(first.Output, Does.Contain("Abandoned the blocked synchronization of AD"));
-            Assert.That(second.ExitCode, Is.EqualTo(1));
-            Assert.That(second.Output, Does.Contain("AD has no blocked synchronization."));
+            Assert.That(second.ExitCode, Is.EqualTo(0), "nothing to do is not a failure, as for resume");
+            Assert.That(second.Output, Does.Contain("AD has no blocked synchronization; there is nothing to abandon."));
         });
     }
 
@@ -325,6 +325,24 @@ public sealed class CliTests
             Assert.That(last.Output, Does.Contain("Rows 21 to 21 of 21."));
             Assert.That(unknown.ExitCode, Is.EqualTo(2));
             Assert.That(unknown.Error, Does.Contain("--scope Nope: not in the blocked change set of HR; its scopes are HR_Person, HR_Organization, HR_PersonOrganization, HR_PersonManager."));
+        });
+    }
+
+    [Test]
+    public async Task ResourcesList_ShowsTheColumnsAsked_AndNamesAMisspelledOne()
+    {
+        await RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        var chosen = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--columns", "lastname", "FirstName", "--limit", "1", "--config", Config);
+        var misspelled = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--columns", "LastName,FirstNam", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(chosen.ExitCode, Is.EqualTo(0), chosen.Error);
+            Assert.That(chosen.Output, Does.Contain("│ key  │ LastName │ FirstName │"));
+            Assert.That(chosen.Output, Does.Contain("│ 1001 │ Graham   │ Carol     │"));
+            Assert.That(misspelled.ExitCode, Is.EqualTo(2));
+            Assert.That(misspelled.Error.Trim(), Is.EqualTo("--columns FirstNam: HR_Person has no such property; did you mean FirstName?"));
         });
     }
 
