@@ -56,8 +56,10 @@ internal static class ReportPrinter
         foreach (var verdict in report.Thresholds.Where(static v => v.Exceeded))
         {
             var unit = verdict.IsPercent ? "%" : string.Empty;
-            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: {verdict.Actual}{unit} > {verdict.Limit}{unit}")));
+            var line = verdict.Change == ThresholdChange.EmptyInput
+                ? string.Create(CultureInfo.InvariantCulture, $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: no rows read, {verdict.StoredCount} stored")
+                : string.Create(CultureInfo.InvariantCulture, $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: {verdict.Actual}{unit} > {verdict.Limit}{unit}");
+            console.MarkupLine(Markup.Escape(line));
         }
     }
 

@@ -194,7 +194,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal)
         && changeSet.Watermarks.SequenceEqual(state.Watermarks);
 
-    private static string Describe(ThresholdVerdict verdict)
+    private string Describe(ThresholdVerdict verdict)
     {
         var scope = verdict.Scope switch
         {
@@ -204,7 +204,13 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         };
         if (verdict.Change == ThresholdChange.EmptyInput)
         {
-            return $"{scope}: the export is empty while the store holds {verdict.StoredCount}";
+            // Say which export came back empty: an empty file usually means a failed extract, not a source emptied.
+            var source = verdict.Scope == ThresholdScope.EntityType && _entities.TryGetValue(verdict.Name, out var entity)
+                ? $"table '{entity.Mapping.Table}' of connection '{entity.Mapping.Connection}'"
+                : _associations.FirstOrDefault(a => string.Equals(a.Keys.Association, verdict.Name, StringComparison.OrdinalIgnoreCase)) is { } association
+                    ? $"table '{association.Mapping.Table}' of connection '{association.Mapping.Connection}'"
+                    : "its export";
+            return string.Create(CultureInfo.InvariantCulture, $"{scope}: {source} gave no rows while the store holds {verdict.StoredCount} (an empty export is usually a failed extract; check it, then resume if it is right)");
         }
 
         var unit = verdict.IsPercent ? "%" : string.Empty;

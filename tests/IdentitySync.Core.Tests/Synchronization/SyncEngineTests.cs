@@ -411,7 +411,7 @@ public sealed class SyncEngineTests
         {
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Blocked));
             Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.EntityType, "AD_User", ThresholdChange.EmptyInput, 0, false, 0, 5, true) }));
-            Assert.That(report.Message, Does.StartWith("Blocked by entity type AD_User: the export is empty while the store holds 5."));
+            Assert.That(report.Message, Does.StartWith("Blocked by entity type AD_User: table 'users' of connection 'Export' gave no rows while the store holds 5 (an empty export is usually a failed extract; check it, then resume if it is right)."));
         });
     }
 
