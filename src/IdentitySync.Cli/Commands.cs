@@ -89,15 +89,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var name = context.Connector(parse.GetValue(connector)!).Name;
             var reportFile = OutputFile.Check("--report", parse.GetValue(s_report));
-            var engine = context.Engine(context.OpenStore());
-            if (await engine.GetBlockedChangeSetAsync(name, cancellationToken).ConfigureAwait(false) is null)
-            {
-                // Nothing to do is not a failure: say so plainly.
-                console.MarkupLine($"{Markup.Escape(name)} has no blocked synchronization; there is nothing to resume.");
-                return ExitCodes.Success;
-            }
-
-            var report = await engine.ResumeAsync(name, cancellationToken).ConfigureAwait(false);
+            var report = await context.Engine(context.OpenStore()).ResumeAsync(name, cancellationToken).ConfigureAwait(false);
             ReportPrinter.Print(console, report);
             return OutputFile.ExitCode(CliApplication.ExitCodeOf([report]), await WriteReportAsync(reportFile, [report], cancellationToken).ConfigureAwait(false));
         }));

@@ -104,7 +104,7 @@ public sealed partial class SyncEngine
     /// <summary>Applies the change set a threshold blocked, exactly as it was staged.</summary>
     /// <param name="connector">The connector's name.</param>
     /// <param name="cancellationToken">Cancels the apply; nothing is applied then.</param>
-    /// <returns>The report: <see cref="SyncOutcome.Failed"/> when nothing is blocked or the connector's data changed since.</returns>
+    /// <returns>The report: <see cref="SyncOutcome.Skipped"/> when nothing is blocked, <see cref="SyncOutcome.Failed"/> when the connector's data changed since.</returns>
     public async Task<SyncReport> ResumeAsync(string connector, CancellationToken cancellationToken = default)
     {
         var model = _model.GetConnector(connector);
@@ -116,7 +116,14 @@ public sealed partial class SyncEngine
             var state = await _store.GetConnectorStateAsync(model.Name, cancellationToken).ConfigureAwait(false);
             if (state.Blocked is not { } blocked)
             {
-                return report with { Message = $"Connector '{model.Name}' has no blocked synchronization to resume." };
+                // Nothing to do is not a failure.
+                return report with
+                {
+                    Outcome = SyncOutcome.Skipped,
+                    Failure = FailureKind.None,
+                    Forced = false,
+                    Message = $"Connector '{model.Name}' has no blocked synchronization; there is nothing to resume.",
+                };
             }
 
             report = report with { Mode = blocked.Mode, BatchId = blocked.BatchId, EntityTypes = CountsOf(blocked), Associations = LinkCountsOf(blocked) };

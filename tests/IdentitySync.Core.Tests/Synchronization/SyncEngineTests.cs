@@ -306,6 +306,22 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Resume_WithNothingBlocked_IsSkipped_NotFailed()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot(3);
+        await fixture.RunAsync(SyncMode.Initial);
+
+        var report = await fixture.Engine.ResumeAsync("AD");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((report.Outcome, report.Failure, report.Forced), Is.EqualTo((SyncOutcome.Skipped, FailureKind.None, false)));
+            Assert.That(report.Message, Is.EqualTo("Connector 'AD' has no blocked synchronization; there is nothing to resume."));
+        });
+    }
+
+    [Test]
     public async Task Resume_AfterTheConnectorChanged_IsRefused()
     {
         var fixture = new SyncFixture(thresholdsOff: false);
