@@ -329,7 +329,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 var index = names.FindIndex(n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
                 return index >= 0 ? index : throw new UsageException(
                     $"--columns {column}: {type.Name} has no such property; "
-                    + (Configuration.StrictConfiguration.ClosestName(column, names) is { } closest ? $"did you mean {closest}?" : $"its properties are {string.Join(", ", names)}."));
+                    + Configuration.StrictConfiguration.Suggest(column, names, $"its properties are {string.Join(", ", names)}."));
             }),
         ];
     }

@@ -46,9 +46,7 @@ public sealed record CsvConnectionSettings
             if (!CsvConnectionPackage.Descriptors.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 var known = CsvConnectionPackage.Descriptors.Select(static d => d.Name).ToList();
-                problems.Add(StrictConfiguration.ClosestName(name, known) is { } closest
-                    ? $"{name}: unknown setting; did you mean {closest}?"
-                    : $"{name}: unknown setting; the CSV package reads {string.Join(", ", known)}");
+                problems.Add($"{name}: unknown setting; {StrictConfiguration.Suggest(name, known, $"the CSV package reads {string.Join(", ", known)}")}");
             }
         }
 

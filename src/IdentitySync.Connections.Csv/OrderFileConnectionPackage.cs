@@ -38,9 +38,7 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
         var problems = new List<string>();
         foreach (var name in connection.Settings.Keys.Where(static k => !string.Equals(k, "Directory", StringComparison.OrdinalIgnoreCase)))
         {
-            problems.Add(StrictConfiguration.ClosestName(name, ["Directory"]) is { } closest
-                ? $"{name}: unknown setting; did you mean {closest}?"
-                : $"{name}: unknown setting; the OrderFile package reads Directory");
+            problems.Add($"{name}: unknown setting; {StrictConfiguration.Suggest(name, ["Directory"], "the OrderFile package reads Directory")}");
         }
 
         if (!connection.Settings.TryGetValue("Directory", out var directory) || string.IsNullOrWhiteSpace(directory))

@@ -143,17 +143,17 @@ public sealed record LdapConnectionSettings
                     continue;
                 }
 
-                problems.Add(StrictConfiguration.ClosestName(rest, s_tableSettings) is { } closestTable
-                    ? $"{name}: unknown table setting; did you mean {table}.{closestTable}?"
-                    : $"{name}: unknown table setting; a table reads {string.Join(", ", s_tableSettings.Order(StringComparer.Ordinal))} and Column.<column>");
+                problems.Add($"{name}: unknown table setting; " + StrictConfiguration.Suggest(
+                    rest,
+                    s_tableSettings,
+                    $"a table reads {string.Join(", ", s_tableSettings.Order(StringComparer.Ordinal))} and Column.<column>"));
                 continue;
             }
 
             if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                problems.Add(StrictConfiguration.ClosestName(name, known) is { } closest
-                    ? $"{name}: unknown setting; did you mean {closest}?"
-                    : $"{name}: unknown setting; the LDAP package reads {string.Join(", ", known)} and <table>.<setting> (see docs/connections/ldap.md)");
+                problems.Add($"{name}: unknown setting; " + StrictConfiguration.Suggest(
+                    name, known, $"the LDAP package reads {string.Join(", ", known)} and <table>.<setting> (see docs/connections/ldap.md)"));
             }
         }
 

@@ -54,7 +54,7 @@ public sealed class LdapSettingsTests
     [TestCase("users.InitialPassword", "Welcome1", "users.InitialPassword: 'Welcome1' is not allowed; give Generate (a password from the rules is not supported: it would be stored with the order)")]
     [TestCase("users.PasswordAttribute", "pwd", "users.PasswordAttribute: 'pwd' is not allowed; give unicodePwd (Active Directory) or userPassword")]
     [TestCase("users.Sort", "cn", "users.Sort: unknown table setting; a table reads BaseDn, DeletedFilter, DisableWith, Expand, Filter, InitialPassword, MoveTo, ObjectClasses, OnDelete, PasswordAttribute, Scope and Column.<column>")]
-    [TestCase("users.Fliter", "(cn=*)", "users.Fliter: unknown table setting; did you mean users.Filter?")]
+    [TestCase("users.Fliter", "(cn=*)", "users.Fliter: unknown table setting; did you mean Filter?")]
     [TestCase("PageSzie", "10", "PageSzie: unknown setting; did you mean PageSize?")]
     [TestCase("Frobnicate", "10", "Frobnicate: unknown setting; the LDAP package reads Servers, Security, TrustedCertificatesDirectory, BindDn, Password, PasswordVariable, PageSize, Timeout, Referrals, BinaryAttributes, ValueSeparator, ChangeTracking and <table>.<setting> (see docs/connections/ldap.md)")]
     public void Invalid_NamesTheSettingAndWhatIsAllowed(string name, string value, string expected)

@@ -81,21 +81,17 @@ public static class StrictConfiguration
             : null);
     }
 
+    /// <summary>What to say of a name that matches nothing: "did you mean X?" for the closest known name, else <paramref name="otherwise"/>.</summary>
+    /// <param name="name">The name as written.</param>
+    /// <param name="known">The names it could have meant.</param>
+    /// <param name="otherwise">What to say when no known name is close, such as the list of them.</param>
+    /// <returns><c>did you mean X?</c>, or <paramref name="otherwise"/>.</returns>
+    public static string Suggest(string name, IEnumerable<string> known, string otherwise) =>
+        ClosestName(name, known) is { } closest ? $"did you mean {closest}?" : otherwise;
+
     /// <summary>The message for a key that names no setting: the closest known one, else the list of them.</summary>
-    /// <param name="path">The key's path.</param>
-    /// <param name="known">The settings allowed where the key is.</param>
-    /// <returns><c>path: unknown setting; did you mean X?</c>, or <c>path: unknown setting; the settings here are A, B</c>.</returns>
-    public static string UnknownSetting(string path, IReadOnlyCollection<string> known)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(known);
-        var name = path[(path.LastIndexOf('.') + 1)..];
-        return ClosestName(name, known) is { } closest
-            ? $"{path}: unknown setting; did you mean {closest}?"
-            : known.Count == 0
-                ? $"{path}: unknown setting; nothing is set here"
-                : $"{path}: unknown setting; the settings here are {string.Join(", ", known)}";
-    }
+    private static string UnknownSetting(string path, string name, IReadOnlyCollection<string> known) =>
+        $"{path}: unknown setting; {Suggest(name, known, known.Count == 0 ? "nothing is set here" : $"the settings here are {string.Join(", ", known)}")}";
 
     private static void CheckSettings(IConfiguration configuration, Type type, string path, List<string> problems, bool isRoot = false)
     {
@@ -110,7 +106,7 @@ public static class StrictConfiguration
 
             if (!settings.TryGetValue(child.Key, out var property))
             {
-                problems.Add(UnknownSetting(childPath, [.. settings.Values.Select(static p => p.Name)]));
+                problems.Add(UnknownSetting(childPath, child.Key, [.. settings.Values.Select(static p => p.Name)]));
                 continue;
             }
 
