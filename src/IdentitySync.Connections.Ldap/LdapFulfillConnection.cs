@@ -363,19 +363,19 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
             if (navigation.ResourceIsFirst == entryIsFirst)
             {
                 // The resource holds the links (a group's members): one change of its attribute.
-                await ChangeValuesAsync(session, resourceDn, attribute, added, removed, cancellationToken).ConfigureAwait(false);
+                await LdapValueChanges.ApplyAsync(session, resourceDn, attribute, added, removed, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // Each target holds a link to the resource (the groups of a user).
                 foreach (var target in added)
                 {
-                    await ChangeValuesAsync(session, target, attribute, [resourceDn], [], cancellationToken).ConfigureAwait(false);
+                    await LdapValueChanges.ApplyAsync(session, target, attribute, [resourceDn], [], cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var target in removed)
                 {
-                    await ChangeValuesAsync(session, target, attribute, [], [resourceDn], cancellationToken).ConfigureAwait(false);
+                    await LdapValueChanges.ApplyAsync(session, target, attribute, [], [resourceDn], cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -383,96 +383,6 @@ internal sealed class LdapFulfillConnection(string name, LdapConnectionSettings 
         }
 
         return messages;
-    }
-
-    /// <summary>The most values of one attribute a modify request adds or removes.</summary>
-    internal const int ValuesPerModify = 1000;
-
-    private static async Task ChangeValuesAsync(LdapSession session, string dn, string attribute, List<string> added, List<string> removed, CancellationToken cancellationToken)
-    {
-        foreach (var (addedPart, removedPart) in Batches(added, removed, ValuesPerModify))
-        {
-            try
-            {
-                await session.SendAsync<ModifyResponse>(ModifyOf(dn, attribute, addedPart, removedPart), cancellationToken).ConfigureAwait(false);
-            }
-            catch (DirectoryOperationException exception) when (exception.Response?.ResultCode is ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute)
-            {
-                // One value was already there (or already gone): apply them one by one, so a retried order is harmless.
-                foreach (var value in addedPart)
-                {
-                    await TryChangeAsync(session, ModifyOf(dn, attribute, [value], []), ResultCode.AttributeOrValueExists, cancellationToken).ConfigureAwait(false);
-                }
-
-                foreach (var value in removedPart)
-                {
-                    await TryChangeAsync(session, ModifyOf(dn, attribute, [], [value]), ResultCode.NoSuchAttribute, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The values to add and remove as modify requests of at most <paramref name="perRequest"/> values:
-    /// one request when they fit (the change is atomic), else additions before removals, so that a group
-    /// whose schema requires a member is never left empty in between. Active Directory refuses a request
-    /// changing more than about 5,000 values of one attribute (an administrative limit), and smaller
-    /// requests keep each server transaction short.
-    /// </summary>
-    internal static IEnumerable<(List<string> Added, List<string> Removed)> Batches(List<string> added, List<string> removed, int perRequest)
-    {
-        if (added.Count + removed.Count <= perRequest)
-        {
-            yield return (added, removed);
-            yield break;
-        }
-
-        for (var start = 0; start < added.Count; start += perRequest)
-        {
-            yield return (added.GetRange(start, Math.Min(perRequest, added.Count - start)), []);
-        }
-
-        for (var start = 0; start < removed.Count; start += perRequest)
-        {
-            yield return ([], removed.GetRange(start, Math.Min(perRequest, removed.Count - start)));
-        }
-    }
-
-    private static async Task TryChangeAsync(LdapSession session, ModifyRequest request, ResultCode done, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.SendAsync<ModifyResponse>(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DirectoryOperationException exception) when (exception.Response?.ResultCode == done)
-        {
-        }
-    }
-
-    private static ModifyRequest ModifyOf(string dn, string attribute, List<string> added, List<string> removed)
-    {
-        var request = new ModifyRequest(dn);
-        if (removed.Count > 0)
-        {
-            request.Modifications.Add(new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Delete });
-            foreach (var value in removed)
-            {
-                ((DirectoryAttributeModification)request.Modifications[^1]).Add(value);
-            }
-        }
-
-        if (added.Count > 0)
-        {
-            var modification = new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Add };
-            foreach (var value in added)
-            {
-                modification.Add(value);
-            }
-
-            request.Modifications.Add(modification);
-        }
-
-        return request;
     }
 
     private string TargetDn(LinkTarget target, NavigationFulfillment navigation) =>

@@ -6,7 +6,7 @@ public sealed class ModifyBatchesTests
     [Test]
     public void ChangesThatFit_AreOneAtomicRequest()
     {
-        var batches = LdapFulfillConnection.Batches(Values("a", 3), Values("r", 2), perRequest: 5).ToList();
+        var batches = LdapValueChanges.Batches(Values("a", 3), Values("r", 2), perRequest: 5).ToList();
 
         Assert.That(batches.Select(static b => (b.Added.Count, b.Removed.Count)), Is.EqualTo(new[] { (3, 2) }));
     }
@@ -17,7 +17,7 @@ public sealed class ModifyBatchesTests
         var added = Values("a", 2500);
         var removed = Values("r", 1001);
 
-        var batches = LdapFulfillConnection.Batches(added, removed, LdapFulfillConnection.ValuesPerModify).ToList();
+        var batches = LdapValueChanges.Batches(added, removed, LdapValueChanges.ValuesPerModify).ToList();
 
         Assert.Multiple(() =>
         {
@@ -30,7 +30,7 @@ public sealed class ModifyBatchesTests
     [Test]
     public void ChangesOfExactlyTheLimit_AreOneRequest()
     {
-        Assert.That(LdapFulfillConnection.Batches(Values("a", 600), Values("r", 400), LdapFulfillConnection.ValuesPerModify).Count(), Is.EqualTo(1));
+        Assert.That(LdapValueChanges.Batches(Values("a", 600), Values("r", 400), LdapValueChanges.ValuesPerModify).Count(), Is.EqualTo(1));
     }
 
     private static List<string> Values(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => $"cn={prefix}{i},dc=test")];
