@@ -16,6 +16,8 @@ public sealed class CsvConnectionPackage : IConnectionPackage
         new("Encoding", "The text encoding by name (utf-8, windows-1252, iso-8859-1…); a byte order mark wins. Default utf-8."),
         new("LinesToSkip", "Lines skipped before the header row. Default 0."),
         new("ValuesToTrim", "ASCII characters trimmed from both ends of every value, such as a space. Default none."),
+        new("Quotes", "Strict (the default): a quote inside an unquoted field, or text after a closing quote, stops the run with the line. Lenient: both are read as text (ab\"c is ab\"c, \"ab\"c is abc); a quote never closed still stops the run."),
+        new("TrailingSeparator", "true when every line may end with one extra separator (a,b,c,), which is then ignored; default false, when the extra empty field is a line with too many fields."),
     ];
 
     /// <inheritdoc />

@@ -32,6 +32,14 @@ public sealed record CsvConnectionSettings
     /// <value>The default value is empty: values are kept as they are.</value>
     public string ValuesToTrim { get; init; } = string.Empty;
 
+    /// <summary>Gets how malformed quoting is read.</summary>
+    /// <value>The default value is <see cref="CsvQuotes.Strict"/>.</value>
+    public CsvQuotes Quotes { get; init; }
+
+    /// <summary>Gets a value indicating whether every line may end with one extra separator, which is then ignored.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool TrailingSeparator { get; init; }
+
     /// <summary>Reads and checks the settings of a connection.</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="errors">Problems as <c>Setting: message</c>.</param>
@@ -96,6 +104,18 @@ public sealed record CsvConnectionSettings
             problems.Add("ValuesToTrim: only ASCII characters can be trimmed");
         }
 
+        var quotes = CsvQuotes.Strict;
+        if (settings.GetValueOrDefault("Quotes") is { } quotesText && (!Enum.TryParse(quotesText, ignoreCase: true, out quotes) || !Enum.IsDefined(quotes) || int.TryParse(quotesText, out _)))
+        {
+            problems.Add($"Quotes: '{quotesText}' is not a quoting rule; give Strict or Lenient");
+        }
+
+        var trailing = false;
+        if (settings.GetValueOrDefault("TrailingSeparator") is { } trailingText && !bool.TryParse(trailingText, out trailing))
+        {
+            problems.Add($"TrailingSeparator: '{trailingText}' is not true or false");
+        }
+
         errors = problems;
         return problems.Count > 0 ? null : new CsvConnectionSettings
         {
@@ -105,6 +125,8 @@ public sealed record CsvConnectionSettings
             Encoding = encoding,
             LinesToSkip = linesToSkip,
             ValuesToTrim = trim,
+            Quotes = quotes,
+            TrailingSeparator = trailing,
         };
     }
 }

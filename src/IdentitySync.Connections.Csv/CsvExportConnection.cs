@@ -33,7 +33,7 @@ internal sealed class CsvExportConnection(string name, CsvConnectionSettings set
 
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"{known.Hash};separator:{(int)settings.Separator};encoding:{settings.Encoding.WebName};skip:{settings.LinesToSkip};trim:{settings.ValuesToTrim}");
+                $"{known.Hash};separator:{(int)settings.Separator};encoding:{settings.Encoding.WebName};skip:{settings.LinesToSkip};trim:{settings.ValuesToTrim};quotes:{settings.Quotes};trailing:{settings.TrailingSeparator}");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -6,12 +6,19 @@ namespace IdentitySync.Connections.Csv;
 /// <summary>Streams a CSV file's requested columns as UTF-8 fields, with each record's first line.</summary>
 internal sealed class CsvTableReader : IExportTableReader
 {
+    // A record is never buffered past this (an unclosed quote at the top of a large file): 256 MiB of UTF-8.
+    private const int MaxRecordBytes = 256 << 20;
+
     private readonly CsvReader _reader;
     private readonly int[] _indexes;
     private readonly byte[] _trim;
     private readonly long _lineOffset;
+    private readonly Malformed _malformed;
 
-    private CsvTableReader(CsvReader reader, string source, int[] indexes, IReadOnlyList<string> missing, byte[] trim, long lineOffset)
+    // With TrailingSeparator, the number of fields a line has without its trailing separator; else -1 (the reader checks).
+    private readonly int _fields;
+
+    private CsvTableReader(CsvReader reader, string source, int[] indexes, IReadOnlyList<string> missing, byte[] trim, long lineOffset, Malformed malformed, int fields)
     {
         _reader = reader;
         Source = source;
@@ -19,6 +26,8 @@ internal sealed class CsvTableReader : IExportTableReader
         MissingColumns = missing;
         _trim = trim;
         _lineOffset = lineOffset;
+        _malformed = malformed;
+        _fields = fields;
     }
 
     public string Source { get; }
@@ -27,6 +36,7 @@ internal sealed class CsvTableReader : IExportTableReader
 
     public static CsvTableReader Open(string file, string source, CsvConnectionSettings settings, ExportRequest request)
     {
+        var malformed = new Malformed();
         var options = new CsvReaderOptions
         {
             Separator = settings.Separator,
@@ -35,26 +45,20 @@ internal sealed class CsvTableReader : IExportTableReader
             AllowLineBreaksInQuotes = true,
             TrackLineNumbers = true,
             TrimWhitespace = false,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Throw,
+            MalformedData = settings.Quotes == CsvQuotes.Strict ? CsvMalformedDataHandling.Throw : CsvMalformedDataHandling.Recover,
+            FieldCountMismatch = settings.TrailingSeparator ? CsvFieldCountHandling.Allow : CsvFieldCountHandling.Throw,
+            MaxRecordSize = MaxRecordBytes,
+            OnMalformedRecord = settings.Quotes == CsvQuotes.Lenient ? malformed.Note : null,
         };
 
         CsvReader reader;
         try
         {
-            if (settings.LinesToSkip == 0 && settings.Encoding is UTF8Encoding)
-            {
-                reader = CsvReader.FromFile(file, options);
-            }
-            else
-            {
-                var text = new StreamReader(file, settings.Encoding, detectEncodingFromByteOrderMarks: true);
-                for (var i = 0; i < settings.LinesToSkip && text.ReadLine() is not null; i++)
-                {
-                }
-
-                reader = CsvReader.Create(text, options, false);
-            }
+            // UTF-8 without lines to skip is read in place; other encodings, byte order marks other than
+            // UTF-8's and skipped lines go through a stream that keeps invalid bytes invalid.
+            reader = Utf8InputStream.IsNeeded(file, settings.Encoding, settings.LinesToSkip)
+                ? CsvReader.Create(Utf8InputStream.Open(file, settings.Encoding, settings.LinesToSkip), options, false)
+                : CsvReader.FromFile(file, options);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CsvFormatException)
         {
@@ -70,6 +74,14 @@ internal sealed class CsvTableReader : IExportTableReader
         {
             reader.Dispose();
             throw new ConnectionException($"{source}: the header row cannot be read: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception) { Kind = FailureKind.InputUnreadable };
+        }
+
+        var fields = -1;
+        if (settings.TrailingSeparator)
+        {
+            // A header that ends with the separator has one unnamed last column: the trailing one, not a column.
+            fields = headers.Count > 1 && headers[^1].Trim().Length == 0 ? headers.Count - 1 : headers.Count;
+            headers = [.. headers.Take(fields)];
         }
 
         if (headers.Count == 0)
@@ -107,7 +119,7 @@ internal sealed class CsvTableReader : IExportTableReader
             throw new ConnectionException($"{source}: the header has no name for column {string.Join(", ", unnamed)}, and the mappings need {string.Join(", ", missing.Select(static c => $"'{c}'"))}; name every column in the first line.") { Kind = FailureKind.InputUnreadable };
         }
 
-        return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip);
+        return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip, malformed, fields);
     }
 
     public async ValueTask<bool> ReadAsync(RowBatch batch, CancellationToken cancellationToken)
@@ -119,7 +131,18 @@ internal sealed class CsvTableReader : IExportTableReader
         {
             while (!batch.IsFull && await _reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch.BeginRow(_reader.LineNumber + _lineOffset);
+                var line = _reader.LineNumber + _lineOffset;
+                if (_malformed.Unterminated)
+                {
+                    throw new ConnectionException($"{Source}: line {line} opens a quoted field that is never closed, so the rest of the file would be one value. Nothing was applied; fix the file and synchronize again.") { Kind = FailureKind.InputUnreadable };
+                }
+
+                if (_fields >= 0 && _reader.FieldCount != _fields && !(_reader.FieldCount == _fields + 1 && _reader.IsEmpty(_fields)))
+                {
+                    throw new ConnectionException($"{Source}: line {line} has {_reader.FieldCount} fields where the header has {_fields} (one trailing separator is allowed). Nothing was applied; fix the file and synchronize again.") { Kind = FailureKind.InputUnreadable };
+                }
+
+                batch.BeginRow(line);
                 foreach (var index in _indexes)
                 {
                     batch.AddField(index < 0 ? default : _reader.GetSpan(index).Trim(_trim));
@@ -137,4 +160,18 @@ internal sealed class CsvTableReader : IExportTableReader
     }
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
+
+    /// <summary>What the lenient reader met: a quoted field never closed still stops the run.</summary>
+    private sealed class Malformed
+    {
+        public bool Unterminated { get; private set; }
+
+        public void Note(CsvMalformedRecord record)
+        {
+            if (record.Reason == CsvMalformedReason.UnterminatedQuote)
+            {
+                Unterminated = true;
+            }
+        }
+    }
 }

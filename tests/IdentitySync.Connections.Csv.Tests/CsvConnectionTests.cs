@@ -116,6 +116,91 @@ public sealed class CsvConnectionTests
     }
 
     [Test]
+    public async Task Read_MixedLineEndings_AreEachOneLine()
+    {
+        Write("t.csv", "id,note\r\n1,x\n2,y\r3,z\r\n", Encoding.UTF8);
+
+        var rows = await ReadAsync(("Path", "t.csv"));
+
+        Assert.That(rows, Is.EqualTo(new[] { (2L, "1", "x"), (3L, "2", "y"), (4L, "3", "z") }));
+    }
+
+    [TestCase("1,ab\"c\n", "ab\"c")]
+    [TestCase("1,\"ab\"c\n", "abc")]
+    public async Task Read_MalformedQuotes_StopStrictRunsAndReadAsTextWhenLenient(string row, string expected)
+    {
+        Write("t.csv", "id,note\n0,fine\n" + row, Encoding.UTF8);
+
+        var strict = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "t.csv")));
+        var lenient = await ReadAsync(("Path", "t.csv"), ("Quotes", "Lenient"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(strict!.Message, Does.StartWith("t.csv: ").And.Contain("line 3"));
+            Assert.That(strict.Kind, Is.EqualTo(FailureKind.InputUnreadable));
+            Assert.That(lenient, Is.EqualTo(new[] { (2L, "0", "fine"), (3L, "1", expected) }));
+        });
+    }
+
+    [Test]
+    public void Read_QuoteNeverClosed_StopsEvenALenientRun()
+    {
+        Write("t.csv", "id,note\n1,x\n2,\"never closed\n3,y\n4,z\n", Encoding.UTF8);
+
+        var exception = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "t.csv"), ("Quotes", "Lenient")));
+
+        Assert.That(exception!.Message, Is.EqualTo("t.csv: line 3 opens a quoted field that is never closed, so the rest of the file would be one value. Nothing was applied; fix the file and synchronize again."));
+    }
+
+    [Test]
+    public async Task Read_TrailingSeparators_AreIgnoredOnlyWhenAllowed()
+    {
+        Write("t.csv", "id,note,\n1,x,\n2,y\n", Encoding.UTF8);
+        Write("u.csv", "id,note\n1,x,\n2,y,,\n", Encoding.UTF8);
+
+        var allowed = await ReadAsync(("Path", "t.csv"), ("TrailingSeparator", "true"));
+        var strict = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "u.csv")));
+        var tooMany = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "u.csv"), ("TrailingSeparator", "true")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(allowed, Is.EqualTo(new[] { (2L, "1", "x"), (3L, "2", "y") }));
+            Assert.That(strict!.Message, Does.StartWith("u.csv: ").And.Contain("line 2"));
+            Assert.That(tooMany!.Message, Is.EqualTo("u.csv: line 3 has 4 fields where the header has 2 (one trailing separator is allowed). Nothing was applied; fix the file and synchronize again."));
+        });
+    }
+
+    [Test]
+    public async Task Read_Utf16WithByteOrderMark_IsTranscoded()
+    {
+        Write("t.csv", "id,note\n1,Zoë 日本\n", new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        Write("u.csv", "id,note\n1,Zoë 日本\n", new UnicodeEncoding(bigEndian: true, byteOrderMark: true));
+
+        var little = await ReadAsync(("Path", "t.csv"));
+        var big = await ReadAsync(("Path", "u.csv"), ("LinesToSkip", "0"));
+
+        Assert.That(little.Concat(big), Is.EqualTo(new[] { (2L, "1", "Zoë 日本"), (2L, "1", "Zoë 日本") }));
+    }
+
+    [Test]
+    public async Task Read_BytesInvalidInTheEncoding_StayInvalidForTheEngine()
+    {
+        // An unpaired surrogate in UTF-16, and a byte Shift-JIS does not define: never a replacement character.
+        File.WriteAllBytes(Path.Combine(_directory, "t.csv"), [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("id,note\n1,a"), 0x00, 0xD8, .. Encoding.Unicode.GetBytes("b\n2,ok\n")]);
+        File.WriteAllBytes(Path.Combine(_directory, "u.csv"), [.. "id,note\n1,a"u8, 0x85, .. "|b\n"u8]);
+
+        var utf16 = await ReadAsync(("Path", "t.csv"));
+        var shiftJis = await ReadAsync(("Path", "u.csv"), ("Encoding", "shift_jis"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(utf16.Select(static r => r.Item3), Is.EqualTo(new[] { "a\uFFFDb", "ok" }), "read back lossy by the test, but...");
+            Assert.That(shiftJis.Single().Item3, Is.EqualTo("a\uFFFDb"), "0x85 0x7C is no character in Shift-JIS");
+        });
+        Assert.That(await RawAsync("t.csv"), Is.EqualTo(new byte[] { (byte)'a', 0xFF, (byte)'b' }), "...the engine gets a byte that is never UTF-8");
+    }
+
+    [Test]
     public void Read_MissingFile_FailsNamingIt()
     {
         var exception = Assert.ThrowsAsync<ConnectionException>(() => ReadAsync(("Path", "exports/people.csv")));
@@ -159,16 +244,18 @@ public sealed class CsvConnectionTests
     [Test]
     public void ValidateSettings_BadValues_NameEachSettingAndWhatIsAllowed()
     {
-        var connection = Connection(("Separator", ";;"), ("Encoding", "klingon"), ("LinesToSkip", "-1"), ("Delimiter", ","), ("ValuesToTrim", "é"));
+        var connection = Connection(("Separator", ";;"), ("Encoding", "klingon"), ("LinesToSkip", "-1"), ("Delimiter", ","), ("ValuesToTrim", "é"), ("Quotes", "1"), ("TrailingSeparator", "yes"));
 
         Assert.That(_package.ValidateSettings(connection), Is.EqualTo(new[]
         {
-            "Delimiter: unknown setting; the CSV package reads Path, IncrementalPath, Separator, Encoding, LinesToSkip, ValuesToTrim",
+            "Delimiter: unknown setting; the CSV package reads Path, IncrementalPath, Separator, Encoding, LinesToSkip, ValuesToTrim, Quotes, TrailingSeparator",
             "Path: required; give the CSV file of the complete export, for example exports/{table}.csv",
             "Separator: ';;' is not a separator; give one character such as , ; | or \\t",
             "Encoding: 'klingon' is not a known encoding; give a name such as utf-8, windows-1252 or iso-8859-1",
             "LinesToSkip: '-1' is not a count; give a whole number, 0 or more",
             "ValuesToTrim: only ASCII characters can be trimmed",
+            "Quotes: '1' is not a quoting rule; give Strict or Lenient",
+            "TrailingSeparator: 'yes' is not true or false",
         }));
     }
 
@@ -193,6 +280,15 @@ public sealed class CsvConnectionTests
             .Build()
             .GetConnector("HR")
             .Connections[0];
+
+    private async Task<byte[]> RawAsync(string file)
+    {
+        await using var export = _package.CreateExportConnection(Connection(("Path", file)), new ConnectionContext("HR", _directory, TimeProvider.System));
+        await using var reader = await export.OpenTableAsync(new ExportRequest("people", ["id", "note"], ExportMode.Complete), CancellationToken.None);
+        using var batch = new RowBatch(2, 1);
+        await reader.ReadAsync(batch, CancellationToken.None);
+        return batch.GetField(0, 1).ToArray();
+    }
 
     private Task<List<(long, string, string)>> ReadAsync(params (string Key, string Value)[] settings) => ReadAsync(ExportMode.Complete, settings);
 

@@ -20,12 +20,13 @@ public sealed class PackedValuesTests
     [Test]
     public async Task Synchronize_NewRows_ValuesReadBackAsParsed()
     {
-        // Line 2: non-ASCII text, an empty field, a multi-valued field, a number, and text with an invalid UTF-8 byte (0xFF).
+        // Line 2: non-ASCII text, an empty field, a multi-valued field, a number; line 4: text with an invalid UTF-8 byte (0xFF).
         byte[] file =
         [
             .. "key,name,empty,tags,count,raw\n"u8,
-            .. "k1,Zoë 🙂,,a;b,42,x"u8, 0xFF, .. "y\n"u8,
+            .. "k1,Zoë 🙂,,a;b,42,xy\n"u8,
             .. "k2,\"quoted, text\",,,,plain\n"u8,
+            .. "k3,Zoë,,,,x"u8, 0xFF, .. "y\n"u8,
         ];
         await File.WriteAllBytesAsync(Path.Combine(_directory, "items.csv"), file);
         var model = new IdentityModelBuilder()
@@ -57,9 +58,13 @@ public sealed class PackedValuesTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
-            Assert.That(k1!.Values, Is.EqualTo(new object?[] { "k1", "Zoë 🙂", null, new object[] { "a", "b" }, 42, "x\uFFFDy", null }));
+            Assert.That(k1!.Values, Is.EqualTo(new object?[] { "k1", "Zoë 🙂", null, new object[] { "a", "b" }, 42, "xy", null }));
             Assert.That(k1.Values[1], Is.TypeOf<string>());
             Assert.That(k2!.Values, Is.EqualTo(new object?[] { "k2", "quoted, text", null, null, null, "plain", null }));
+            Assert.That(report.EntityTypes.Single().Quarantined, Is.EqualTo(new[]
+            {
+                new QuarantinedRow("items.csv", 4, "k3", "column 'raw': byte 0xFF at character 2 (after 'x') is not text in the export's encoding; the row is left out rather than stored with replacement characters (if the export is not UTF-8, set its connection's Encoding)"),
+            }), "never stored as x\uFFFDy");
         });
     }
 }

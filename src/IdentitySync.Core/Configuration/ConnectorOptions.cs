@@ -23,6 +23,13 @@ public sealed class ConnectorOptions
     /// <summary>Gets the association mappings.</summary>
     public IList<AssociationMappingOptions> AssociationMappings { get; } = [];
 
+    /// <summary>
+    /// Gets or sets the longest value, in characters, that a field of the connector's exports may hold; a row
+    /// with a longer one is quarantined (a runaway quote or a binary dump in a text column), not stored.
+    /// </summary>
+    /// <value>The default value is 1,048,576 (1 Mi characters): more than any directory attribute, photos included.</value>
+    public int MaxValueLength { get; set; } = Model.ConnectorDefaults.MaxValueLength;
+
     /// <summary>Gets the thresholds of the connector scope.</summary>
     public ConnectorThresholdOptions Thresholds { get; } = new();
 }

@@ -76,6 +76,9 @@ internal sealed class ConnectorOptionsValidator : AbstractValidator<ConnectorOpt
 
         RuleFor(c => c.Thresholds.Resources).SetValidator(new ResourceThresholdOptionsValidator());
         RuleFor(c => c.Thresholds.Links).SetValidator(new LinkThresholdOptionsValidator());
+        RuleFor(c => c.Thresholds.MaxQuarantined).MustBeCount();
+        RuleFor(c => c.Thresholds.MaxQuarantinedPercent).MustBePercent();
+        RuleFor(c => c.MaxValueLength).GreaterThan(0).WithMessage("must be at least 1 character; the default is 1048576");
     }
 
     /// <summary>Explains why a mapping's connection reference is wrong, or returns null.</summary>

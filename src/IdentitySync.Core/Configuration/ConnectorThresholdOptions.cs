@@ -24,4 +24,15 @@ public sealed class ConnectorThresholdOptions
         MaxInsertedPercent = 5,
         MaxDeletedPercent = 5,
     };
+
+    /// <summary>Gets or sets the most rows a run may quarantine, over every table of the connector; 0 turns the limit off.</summary>
+    /// <value>The default value is 0: no count limit.</value>
+    public int MaxQuarantined { get; set; }
+
+    /// <summary>
+    /// Gets or sets the largest share of the rows read, in percent, that a run may quarantine; 0 turns the limit off.
+    /// A run over it is blocked, as a resumable blocked change set, instead of applying what is left.
+    /// </summary>
+    /// <value>The default value is 50: a run in which most rows are bad is blocked.</value>
+    public double MaxQuarantinedPercent { get; set; } = 50;
 }

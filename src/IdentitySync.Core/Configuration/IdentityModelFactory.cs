@@ -115,7 +115,8 @@ internal static class IdentityModelFactory
             connections,
             mappings,
             associationMappings,
-            new ConnectorThresholds(Create(options.Thresholds.Resources), Create(options.Thresholds.Links)));
+            new ConnectorThresholds(Create(options.Thresholds.Resources), Create(options.Thresholds.Links), options.Thresholds.MaxQuarantined, options.Thresholds.MaxQuarantinedPercent),
+            options.MaxValueLength);
 
         string KeyOf(AssociationEnd end, string? key)
         {

@@ -10,8 +10,10 @@ public sealed record Connector
         IReadOnlyList<Connection> connections,
         IReadOnlyList<EntityTypeMapping> entityTypeMappings,
         IReadOnlyList<AssociationMapping> associationMappings,
-        ConnectorThresholds thresholds)
+        ConnectorThresholds thresholds,
+        int maxValueLength = ConnectorDefaults.MaxValueLength)
     {
+        MaxValueLength = maxValueLength;
         Name = name;
         Agent = agent;
         IsDeactivated = isDeactivated;
@@ -44,6 +46,9 @@ public sealed record Connector
 
     /// <summary>Gets the thresholds of the connector scope.</summary>
     public ConnectorThresholds Thresholds { get; }
+
+    /// <summary>Gets the longest value, in characters, a field may hold; a longer one quarantines its row.</summary>
+    public int MaxValueLength { get; }
 
     /// <summary>Finds a connection by name (case-insensitive).</summary>
     /// <param name="name">The connection's name.</param>

@@ -18,7 +18,8 @@ internal sealed class AssociationPreparer(
     EntityPreparer second,
     int firstColumn,
     int secondColumn,
-    int commandColumn)
+    int commandColumn,
+    int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
 {
     private readonly List<QuarantinedRow> _quarantined = [];
     private Utf8Interner _firstTexts = new();
@@ -57,6 +58,13 @@ internal sealed class AssociationPreparer(
         var secondValue = batch.GetField(row, secondColumn);
         if (firstValue.IsEmpty || secondValue.IsEmpty)
         {
+            return;
+        }
+
+        var problem = FieldCheck.Problem(firstValue, Mapping.First.Column, maxValueLength) ?? FieldCheck.Problem(secondValue, Mapping.Second.Column, maxValueLength);
+        if (problem is not null)
+        {
+            _quarantined.Add(new QuarantinedRow(source, batch.GetLineNumber(row), Encoding.UTF8.GetString(firstValue) + " -> " + Encoding.UTF8.GetString(secondValue), problem));
             return;
         }
 
@@ -144,6 +152,12 @@ internal sealed class AssociationPreparer(
         /// <summary>Resolves a text to its key's ordinal, or -1 with the problem.</summary>
         private int ResolveText(string value, out string? problem)
         {
+            if (FieldCheck.KeyProblem(value, $"the {side.EntityType.Name} {end.Key}") is { } unprintable)
+            {
+                problem = unprintable;
+                return -1;
+            }
+
             var key = side.ResolveKey(end.Key, value, out problem);
             if (key is null)
             {

@@ -28,7 +28,11 @@ internal sealed class EntityPreparer
     private readonly object?[] _parsed;
     private readonly bool[] _verbatim;
 
-    public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded)
+    // Every column this mapping reads (properties, key, command) with its name: each field is checked once per row.
+    private readonly (int Index, string Name)[] _checked;
+    private readonly int _maxValueLength;
+
+    public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded, int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
     {
         EntityType = entityType;
         Mapping = mapping;
@@ -38,6 +42,8 @@ internal sealed class EntityPreparer
         _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
         _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
         _commandColumn = commandColumn;
+        _maxValueLength = maxValueLength;
+        _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
         _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
         _mappingOfProperty = new int[entityType.Properties.Count];
         Array.Fill(_mappingOfProperty, -1);
@@ -164,11 +170,34 @@ internal sealed class EntityPreparer
             return;
         }
 
+        if (FieldCheck.Problem(keyBytes, Mapping.PrimaryKey.Column, _maxValueLength) is { } keyProblem)
+        {
+            Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), keyProblem);
+            return;
+        }
+
         var key = KeyText(keyBytes, Mapping.PrimaryKey, out var keyError);
         if (key is null)
         {
             Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{Mapping.PrimaryKey.Column}'): {keyError}");
             return;
+        }
+
+        if (FieldCheck.KeyProblem(key, $"primary key (column '{Mapping.PrimaryKey.Column}')") is { } unprintable)
+        {
+            Quarantine(source, line, key, unprintable);
+            return;
+        }
+
+        foreach (var (column, name) in _checked)
+        {
+            if (column != _keyColumn && FieldCheck.Problem(batch.GetField(row, column), name, _maxValueLength) is { } problem)
+            {
+                // The stored resource stays as it is: a bad row is no reason to delete what it describes.
+                Quarantine(source, line, key, problem);
+                Held.Add(key);
+                return;
+            }
         }
 
         var command = RowCommand.Upsert;

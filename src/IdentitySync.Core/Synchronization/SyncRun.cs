@@ -130,6 +130,12 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet);
+        ThresholdGuard.CheckQuarantine(
+            verdicts,
+            connector.Name,
+            connector.Thresholds,
+            _entities.Values.Sum(static e => e.RowsRead) + _associations.Sum(static a => a.RowsRead),
+            _entities.Values.Sum(static e => e.Quarantined.Count) + _associations.Sum(static a => a.Quarantined.Count));
         var diff = engine.Time.GetElapsedTime(diffStart);
         report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts };
         if (_derivedDelta)
@@ -214,6 +220,13 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
 
         var unit = verdict.IsPercent ? "%" : string.Empty;
+        if (verdict.Change == ThresholdChange.Quarantined)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{scope}: {(verdict.IsPercent ? $"{verdict.Actual}% of the {verdict.StoredCount} rows read" : $"{verdict.Actual} rows")} quarantined, more than {(verdict.IsPercent ? "MaxQuarantinedPercent" : "MaxQuarantined")} {verdict.Limit}{unit} (most rows bad usually means a wrong file, encoding or separator; see the quarantined rows)");
+        }
+
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{scope}: {verdict.Change} {verdict.Actual}{unit} exceeds {verdict.Limit}{unit}{(verdict.IsPercent ? $" of {verdict.StoredCount}" : string.Empty)}");
@@ -248,7 +261,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 native ? IndexOf(columns, CommandColumn) : -1,
                 // Every unique key is indexed: links resolve through it, and rows sharing a value are quarantined.
                 (uniqueKeys.GetValueOrDefault(mapping.EntityType) ?? [])
-                    .Union(mapping.Properties.Where(static p => p.Key == PropertyKey.Unique).Select(static p => p.Property), StringComparer.OrdinalIgnoreCase));
+                    .Union(mapping.Properties.Where(static p => p.Key == PropertyKey.Unique).Select(static p => p.Property), StringComparer.OrdinalIgnoreCase),
+                connector.MaxValueLength);
             _entities[mapping.EntityType] = preparer;
             consumers.Add(preparer.Accept);
             entities.Add(preparer);
@@ -271,7 +285,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 second,
                 IndexOf(columns, mapping.First.Column),
                 IndexOf(columns, mapping.Second.Column),
-                native ? IndexOf(columns, CommandColumn) : -1);
+                native ? IndexOf(columns, CommandColumn) : -1,
+                connector.MaxValueLength);
             _associations.Add(preparer);
             consumers.Add(preparer.Accept);
         }

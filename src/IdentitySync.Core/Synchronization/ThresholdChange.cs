@@ -20,4 +20,7 @@ public enum ThresholdChange
 
     /// <summary>An empty snapshot for a scope that holds resources or links: always blocks.</summary>
     EmptyInput,
+
+    /// <summary>Rows quarantined, over every table of the connector; a percentage is of the rows read.</summary>
+    Quarantined,
 }

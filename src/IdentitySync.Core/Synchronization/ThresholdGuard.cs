@@ -35,6 +35,13 @@ internal static class ThresholdGuard
         }
     }
 
+    /// <summary>
+    /// The quarantine limit of the connector scope: a run in which too many rows are bad is blocked rather than
+    /// applying the rest, whatever its mode (an initial load of mostly bad rows is no better).
+    /// </summary>
+    public static void CheckQuarantine(List<ThresholdVerdict> verdicts, string connector, ConnectorThresholds limits, long rowsRead, long quarantined) =>
+        Check(verdicts, ThresholdScope.Connector, connector, ThresholdChange.Quarantined, limits.MaxQuarantined, limits.MaxQuarantinedPercent, rowsRead, quarantined);
+
     private static void Check(List<ThresholdVerdict> verdicts, ThresholdScope scope, string name, ThresholdChange change, int max, double maxPercent, long stored, long actual)
     {
         if (max > 0)

@@ -24,7 +24,7 @@ public sealed class SyncEngineTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded));
-            Assert.That(report.Thresholds, Is.Empty, "initial mode checks no threshold");
+            Assert.That(report.Thresholds.Select(static v => v.Change), Is.EqualTo(new[] { ThresholdChange.Quarantined }), "initial mode checks no change threshold, only the quarantine limit");
             Assert.That(report.EntityTypes.Select(static e => (e.EntityType, e.RowsRead, e.Inserted)), Is.EqualTo(new[] { ("AD_User", 20L, 20L), ("AD_Group", 2L, 2L) }));
             Assert.That(report.Associations.Single().Inserted, Is.EqualTo(3));
             Assert.That(fixture.ValueOf(user!, "Sam"), Is.EqualTo("u2"));

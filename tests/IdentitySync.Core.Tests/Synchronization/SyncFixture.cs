@@ -51,6 +51,7 @@ internal sealed class SyncFixture
                         t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
                         t.Links.MaxInserted = t.Links.MaxDeleted = 0;
                         t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
+                        t.MaxQuarantinedPercent = 0;
                     });
                 }
             });

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>
+/// The checks every exported field passes before anything is made of it: its bytes are text (never turned
+/// into replacement characters), it is not longer than the connector allows, and a key holds no control
+/// character. Each problem is a quarantine reason that names the column and says where.
+/// </summary>
+internal static class FieldCheck
+{
+    /// <summary>Explains why a field cannot be read as a value, or returns null.</summary>
+    /// <param name="field">The field's bytes, which the reader gives as UTF-8.</param>
+    /// <param name="column">The column's name in the export.</param>
+    /// <param name="maxLength">The longest value allowed, in characters.</param>
+    public static string? Problem(ReadOnlySpan<byte> field, string column, int maxLength)
+    {
+        if (!Utf8.IsValid(field))
+        {
+            // The valid text before the first bad byte, and the bytes themselves, point at the spot in the file.
+            Utf8.ToUtf16(field, new char[field.Length], out var valid, out _, replaceInvalidSequences: false);
+            var before = Encoding.UTF8.GetString(field[..valid]);
+            var bad = field[valid..];
+            System.Text.Rune.DecodeFromUtf8(bad, out _, out var invalidLength);
+            var bytes = string.Join(' ', bad[..Math.Max(invalidLength, 1)].ToArray().Select(static b => $"0x{b:X2}"));
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"column '{column}': {(invalidLength > 1 ? "bytes" : "byte")} {bytes} at character {before.Length + 1}{(before.Length > 0 ? $" (after '{Tail(before)}')" : string.Empty)} {(invalidLength > 1 ? "are" : "is")} not text in the export's encoding; the row is left out rather than stored with replacement characters (if the export is not UTF-8, set its connection's Encoding)");
+        }
+
+        if (field.Length > maxLength && Encoding.UTF8.GetCharCount(field) is var length && length > maxLength)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"column '{column}': a value of {length:N0} characters is longer than the connector's MaxValueLength, {maxLength:N0}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Explains why a key's text cannot be a key (it holds a control or a bidirectional formatting character), or returns null.</summary>
+    /// <param name="key">The key's text.</param>
+    /// <param name="what">What the text is, such as <c>primary key (column 'Id')</c>.</param>
+    public static string? KeyProblem(string key, string what)
+    {
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (IsUnprintable(key[i]))
+            {
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{what} holds the control character U+{(int)key[i]:X4} at character {i + 1}; a key must be printable (a NUL or an escape sequence in a key is a damaged export)");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a character is a control character or one that reorders how text is shown (U+202E and the like).</summary>
+    /// <param name="c">The character.</param>
+    public static bool IsUnprintable(char c) =>
+        char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    private static string Tail(string text) => text.Length <= 20 ? text : "…" + text[^20..];
+}
