@@ -9,16 +9,16 @@ internal static class BlockedPrinter
 {
     public static void PrintCounts(IAnsiConsole console, ChangeSet blocked)
     {
-        console.MarkupLine($"{Markup.Escape(blocked.Connector)}: a {blocked.Mode.ToString().ToLowerInvariant()} synchronization blocked on {blocked.CreatedAt:yyyy-MM-dd HH:mm:ss'Z'} (batch {Markup.Escape(blocked.BatchId)}); resume or abandon it.");
+        console.MarkupLine($"{Shown.Markup(blocked.Connector)}: a {blocked.Mode.ToString().ToLowerInvariant()} synchronization blocked on {blocked.CreatedAt:yyyy-MM-dd HH:mm:ss'Z'} (batch {Shown.Markup(blocked.BatchId)}); resume or abandon it.");
         var table = new Table().Border(TableBorder.Rounded).AddColumns("scope", "inserted / added", "updated", "deleted / removed", "unchanged");
         foreach (var entityType in blocked.EntityTypes)
         {
-            table.AddRow(Markup.Escape(entityType.EntityType), N(entityType.Inserted.Count), N(entityType.Updated.Count), N(entityType.Deleted.Count), N(entityType.Unchanged));
+            table.AddRow(Shown.Markup(entityType.EntityType), N(entityType.Inserted.Count), N(entityType.Updated.Count), N(entityType.Deleted.Count), N(entityType.Unchanged));
         }
 
         foreach (var association in blocked.Associations)
         {
-            table.AddRow(Markup.Escape(association.Association.Association) + " (links)", N(association.Added.Count), string.Empty, N(association.Removed.Count), N(association.Unchanged));
+            table.AddRow(Shown.Markup(association.Association.Association) + " (links)", N(association.Added.Count), string.Empty, N(association.Removed.Count), N(association.Unchanged));
         }
 
         console.Write(table);
@@ -55,7 +55,7 @@ internal static class BlockedPrinter
         var table = new Table().Border(TableBorder.Rounded).AddColumns("change", "key", "detail");
         foreach (var (change, key, detail) in rows.Skip(skip).Take(limit))
         {
-            table.AddRow(change, Markup.Escape(key), Markup.Escape(detail));
+            table.AddRow(change, Shown.Markup(key), Shown.Markup(detail));
         }
 
         console.Write(table);

@@ -24,7 +24,7 @@ internal sealed class CategorizeCommands(IAnsiConsole console, TextWriter output
             var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "correlated", "classified", "suggested", "ambiguous", "orphans");
             foreach (var type in result.ResourceTypes)
             {
-                table.AddRow(Markup.Escape(type.ResourceType), N(type.Correlated), N(type.Classified), N(type.Suggested), N(type.Ambiguous), N(type.Orphans));
+                table.AddRow(Shown.Markup(type.ResourceType), N(type.Correlated), N(type.Classified), N(type.Suggested), N(type.Ambiguous), N(type.Orphans));
             }
 
             console.Write(table);
@@ -55,12 +55,12 @@ internal sealed class CategorizeCommands(IAnsiConsole console, TextWriter output
             {
                 var owners = item.OwnerId is { } owner ? [owner] : item.Candidates;
                 table.AddRow(
-                    Markup.Escape($"{item.EntityType} {keys.GetValueOrDefault(item.ResourceId)}"),
+                    Shown.Markup($"{item.EntityType} {keys.GetValueOrDefault(item.ResourceId)}"),
                     item.Status.ToString(),
-                    Markup.Escape(item.ResourceType ?? string.Empty),
-                    Markup.Escape(string.Join(", ", owners.Select(o => keys.GetValueOrDefault(o) ?? o.ToString(CultureInfo.InvariantCulture)))),
+                    Shown.Markup(item.ResourceType ?? string.Empty),
+                    Shown.Markup(string.Join(", ", owners.Select(o => keys.GetValueOrDefault(o) ?? o.ToString(CultureInfo.InvariantCulture)))),
                     item.Confidence.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(item.Reason ?? string.Empty));
+                    Shown.Markup(item.Reason ?? string.Empty));
             }
 
             console.Write(table);
@@ -110,7 +110,7 @@ internal sealed class CategorizeCommands(IAnsiConsole console, TextWriter output
                     result = await engine.RejectAsync(account.Id, cancellationToken).ConfigureAwait(false);
                 }
 
-                console.MarkupLine($"{Markup.Escape(type.Name)} {Markup.Escape(account.Key)}: {result.Status}{(result.ResourceType is null ? string.Empty : " as " + Markup.Escape(result.ResourceType))}.");
+                console.MarkupLine($"{Shown.Markup(type.Name)} {Shown.Markup(account.Key)}: {result.Status}{(result.ResourceType is null ? string.Empty : " as " + Shown.Markup(result.ResourceType))}.");
                 return ExitCodes.Success;
             }
             catch (IdentitySyncException exception)

@@ -95,12 +95,12 @@ internal static class CliApplication
         }
         catch (UsageException exception)
         {
-            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            await error.WriteLineAsync(Shown.Message(exception.Message)).ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
         catch (IdentitySyncException exception)
         {
-            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            await error.WriteLineAsync(Shown.Message(exception.Message)).ConfigureAwait(false);
             return ExitCodes.Of(exception.Kind);
         }
         catch (OperationCanceledException)
@@ -111,7 +111,7 @@ internal static class CliApplication
         catch (Exception exception)
         {
             // Nothing else may end in an unhandled exception: one message, the details on request.
-            await error.WriteLineAsync(Unexpected(exception)).ConfigureAwait(false);
+            await error.WriteLineAsync(Shown.Message(Unexpected(exception))).ConfigureAwait(false);
             if (Verbose)
             {
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 throw UsageException.Invalid(context.ConfigPath, problems);
             }
 
-            console.MarkupLine($"{Markup.Escape(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
+            console.MarkupLine($"{Shown.Markup(context.ConfigPath)} is valid: {context.Model.EntityTypes.Count} entity types, "
                 + $"{context.Model.Connectors.Count} connectors, {context.Model.ResourceTypes.Count} resource types.");
             return ExitCodes.Success;
         }));
@@ -116,7 +116,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var blocked = await context.Engine(context.OpenStore()).GetBlockedChangeSetAsync(name, cancellationToken).ConfigureAwait(false);
             if (blocked is null)
             {
-                console.MarkupLine($"{Markup.Escape(name)} has no blocked synchronization.");
+                console.MarkupLine($"{Shown.Markup(name)} has no blocked synchronization.");
                 return ExitCodes.Success;
             }
 
@@ -147,8 +147,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var name = context.Connector(parse.GetValue(connector)!).Name;
             var abandoned = await context.Engine(context.OpenStore()).AbandonAsync(name, cancellationToken).ConfigureAwait(false);
             console.MarkupLine(abandoned
-                ? $"Abandoned the blocked synchronization of {Markup.Escape(name)}; the store is as it was before it."
-                : $"{Markup.Escape(name)} has no blocked synchronization; there is nothing to abandon.");
+                ? $"Abandoned the blocked synchronization of {Shown.Markup(name)}; the store is as it was before it."
+                : $"{Shown.Markup(name)} has no blocked synchronization; there is nothing to abandon.");
             return ExitCodes.Success;
         }));
         return command;
@@ -175,18 +175,18 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var table = new Table().Border(TableBorder.Rounded).AddColumn("key");
             foreach (var index in shown)
             {
-                table.AddColumn(Markup.Escape(type.Properties[index].Name));
+                table.AddColumn(Shown.Markup(type.Properties[index].Name));
             }
 
             foreach (var resource in page)
             {
                 // A resource stored before a property was added has fewer values: the rest show empty.
-                table.AddRow([Markup.Escape(resource.Key), .. shown.Select(i => Markup.Escape(ReportPrinter.Format(i < resource.Values.Count ? resource.Values[i] : null)))]);
+                table.AddRow([Shown.Markup(resource.Key), .. shown.Select(i => Shown.Markup(ReportPrinter.Format(i < resource.Values.Count ? resource.Values[i] : null)))]);
             }
 
             console.Write(table);
             console.MarkupLine(page.Count == parse.GetValue(limit)
-                ? $"Next page: --after \"{Markup.Escape(page[^1].Key)}\""
+                ? $"Next page: --after \"{Shown.Markup(page[^1].Key)}\""
                 : $"{page.Count.ToString(CultureInfo.InvariantCulture)} resource(s).");
             return ExitCodes.Success;
         }));
@@ -218,7 +218,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                     var linked = await resourceStore.GetLinkedResourcesAsync(association.Name, resource.Id, direction, cancellationToken).ConfigureAwait(false);
                     if (linked.Count > 0)
                     {
-                        console.MarkupLine($"{Markup.Escape(navigation)}: {Markup.Escape(string.Join(", ", linked.Select(static r => r.Key)))}");
+                        console.MarkupLine($"{Shown.Markup(navigation)}: {Shown.Markup(string.Join(", ", linked.Select(static r => r.Key)))}");
                     }
                 }
             }
@@ -227,7 +227,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             {
                 foreach (var source in await resourceStore.GetSourcesAsync(resource.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    console.MarkupLine(Markup.Escape($"{source.Property} set by {(source.Kind == PropertySourceKind.Manual ? "hand, " : string.Empty)}{source.Source}"
+                    console.MarkupLine(Shown.Markup($"{source.Property} set by {(source.Kind == PropertySourceKind.Manual ? "hand, " : string.Empty)}{source.Source}"
                         + $"{(source.OrderId is { } order ? $" (order {order})" : string.Empty)} on {source.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}{(source.Detail is { Length: > 0 } detail ? ": " + detail : string.Empty)}"));
                 }
             }
@@ -246,10 +246,10 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
                 var feeder = context.Model.FindConnectorOf(entityType.Name)?.Name
                     ?? string.Join(", ", context.Model.ResourceTypes.Where(r => string.Equals(r.TargetEntityType, entityType.Name, StringComparison.OrdinalIgnoreCase)).Select(static r => r.Name + " (workflow)"));
                 table.AddRow(
-                    Markup.Escape(entityType.Name),
-                    Markup.Escape(feeder.Length == 0 ? "(nothing)" : feeder),
+                    Shown.Markup(entityType.Name),
+                    Shown.Markup(feeder.Length == 0 ? "(nothing)" : feeder),
                     (await resourceStore.CountResourcesAsync(entityType.Name, cancellationToken).ConfigureAwait(false)).ToString("N0", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", entityType.NavigationProperties.Select(static n => $"{n.Name} → {n.TargetEntityType}"))));
+                    Shown.Markup(string.Join(", ", entityType.NavigationProperties.Select(static n => $"{n.Name} → {n.TargetEntityType}"))));
             }
 
             console.Write(table);
@@ -270,7 +270,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             try
             {
                 var source = await editor.SetAsync(parse.GetValue(setType)!, parse.GetValue(setKey)!, parse.GetValue(property)!, parse.GetValue(value), parse.GetValue(by)!, parse.GetValue(note), cancellationToken).ConfigureAwait(false);
-                console.MarkupLine(Markup.Escape($"{parse.GetValue(setType)} {parse.GetValue(setKey)}: {source.Property} set by {source.Source}."));
+                console.MarkupLine(Shown.Markup($"{parse.GetValue(setType)} {parse.GetValue(setKey)}: {source.Property} set by {source.Source}."));
                 return ExitCodes.Success;
             }
             catch (IdentitySyncException exception)

@@ -26,7 +26,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         }
 
         company.Write(directory);
-        console.MarkupLine($"[bold]IdentitySync demo[/] in {Markup.Escape(directory)}");
+        console.MarkupLine($"[bold]IdentitySync demo[/] in {Shown.Markup(directory)}");
         console.MarkupLine($"Wrote a company of {company.People.Count} people in 5 organizations (hr/), an Active Directory export with "
             + $"{company.WithAccounts.Count() + 5} accounts, 7 groups and their memberships (ad/), an application's accounts (app/), "
             + "and a commented identitysync.json.");
@@ -56,13 +56,13 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             + $"{adCategorizations.Count(static c => c.Status == CategorizationStatus.Uncategorized)} uncategorized.");
         foreach (var suggestion in await categorization.GetSuggestionsAsync(cancellationToken).ConfigureAwait(false))
         {
-            console.MarkupLine($"  suggested: {Markup.Escape(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Markup.Escape(suggestion.Reason ?? string.Empty)}");
+            console.MarkupLine($"  suggested: {Shown.Markup(logins.GetValueOrDefault(suggestion.ResourceId) ?? "?")}: {Shown.Markup(suggestion.Reason ?? string.Empty)}");
         }
 
-        console.MarkupLine($"  uncategorized: {Markup.Escape(string.Join(", ", adCategorizations.Where(static c => c.Status == CategorizationStatus.Uncategorized).Select(c => logins.GetValueOrDefault(c.ResourceId)).Order(StringComparer.Ordinal)))} (orphans and a service account: accounts to review).");
+        console.MarkupLine($"  uncategorized: {Shown.Markup(string.Join(", ", adCategorizations.Where(static c => c.Status == CategorizationStatus.Uncategorized).Select(c => logins.GetValueOrDefault(c.ResourceId)).Order(StringComparer.Ordinal)))} (orphans and a service account: accounts to review).");
         foreach (var order in generated.Orders.Where(static o => o.ResourceType == "AD_NominativeUser"))
         {
-            console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+            console.MarkupLine($"  #{order.Id} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Shown.Markup(order.Reason)}");
         }
 
         Step(3, "Fulfill: directory orders go to ad/orders for the directory team's script; application orders become tickets.");
@@ -80,7 +80,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         console.MarkupLine($"  {tickets.Count} ticket(s) for the application's administrator, exported to app/tickets.csv, for example:");
         foreach (var ticket in tickets.Take(3))
         {
-            console.MarkupLine($"  #{ticket.Id} {ticket.ChangeType} {Markup.Escape(string.Join(", ", ticket.Changes.Select(static c => $"{c.Key} = {c.Value}")))} for {Markup.Escape(ticket.Owner?.DisplayName ?? "?")}");
+            console.MarkupLine($"  #{ticket.Id} {ticket.ChangeType} {Shown.Markup(string.Join(", ", ticket.Changes.Select(static c => $"{c.Key} = {c.Value}")))} for {Shown.Markup(ticket.Owner?.DisplayName ?? "?")}");
         }
 
         var created = tickets.Where(static t => t.ChangeType == OrderChangeType.Added).ToList();
@@ -105,12 +105,12 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         var joiner = new Person("1041", "Zoë", "Nakamura", "znakamura", "IT", "1003", new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), false);
         DemoCompany.WriteHr(directory, [.. company.People.Where(p => p != leaver).Select(p => p == mover ? p with { Organization = "FIN", ManagerId = "1002" } : p), joiner]);
         ReportPrinter.Print(console, await engine.SynchronizeAsync("HR", cancellationToken: cancellationToken).ConfigureAwait(false));
-        console.MarkupLine($"  {Markup.Escape(leaver.FirstName)} {Markup.Escape(leaver.LastName)} left; {Markup.Escape(mover.FirstName)} {Markup.Escape(mover.LastName)} moved from IT to Finance; Zoë Nakamura joined IT.");
+        console.MarkupLine($"  {Shown.Markup(leaver.FirstName)} {Shown.Markup(leaver.LastName)} left; {Shown.Markup(mover.FirstName)} {Shown.Markup(mover.LastName)} moved from IT to Finance; Zoë Nakamura joined IT.");
         var week = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         ProvisionCommands.PrintGeneration(console, week);
         foreach (var order in week.Orders)
         {
-            console.MarkupLine($"  #{order.Id} {order.ResourceType} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Markup.Escape(order.Reason)}");
+            console.MarkupLine($"  #{order.Id} {order.ResourceType} {order.ChangeType}{(order.Kind == OrderKind.Rule ? string.Empty : $" ({order.Kind}, awaiting approval)")}: {Shown.Markup(order.Reason)}");
         }
 
         await provisioning.FulfillAsync(cancellationToken).ConfigureAwait(false);
@@ -129,12 +129,12 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         var ownership = await provisioning.GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var note in ownership.Ownership)
         {
-            console.MarkupLine($"  {Markup.Escape(note.Property)}: {note.Action}. {Markup.Escape(note.Reason)}");
+            console.MarkupLine($"  {Shown.Markup(note.Property)}: {note.Action}. {Shown.Markup(note.Reason)}");
         }
 
         var zoe = (await store.FindResourceAsync("Identity", "1041", cancellationToken).ConfigureAwait(false))!;
-        console.MarkupLine($"  Zoë's identity now: {Markup.Escape(string.Join(", ", context.Model.GetEntityType("Identity").Properties.Select((p, i) => $"{p.Name} = {ReportPrinter.Format(zoe.Values[i])}").Take(5)))}; "
-            + $"sources: {Markup.Escape(string.Join(", ", (await store.GetSourcesAsync(zoe.Id, cancellationToken).ConfigureAwait(false)).Where(static x => x.Property is "LastName" or "Login").Select(static x => $"{x.Property} by {x.Source}")))}.");
+        console.MarkupLine($"  Zoë's identity now: {Shown.Markup(string.Join(", ", context.Model.GetEntityType("Identity").Properties.Select((p, i) => $"{p.Name} = {ReportPrinter.Format(zoe.Values[i])}").Take(5)))}; "
+            + $"sources: {Shown.Markup(string.Join(", ", (await store.GetSourcesAsync(zoe.Id, cancellationToken).ConfigureAwait(false)).Where(static x => x.Property is "LastName" or "Login").Select(static x => $"{x.Property} by {x.Source}")))}.");
 
         Step(7, "A truncated Active Directory export arrives (the job was cut off after 20 accounts).");
         company.WriteDirectory(directory, limit: 20);
@@ -153,11 +153,11 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         var organization = await store.GetLinkedResourcesAsync("HR_PersonOrganization", resource.Id, LinkDirection.FirstToSecond, cancellationToken).ConfigureAwait(false);
         var manager = await store.GetLinkedResourcesAsync("HR_PersonManager", resource.Id, LinkDirection.FirstToSecond, cancellationToken).ConfigureAwait(false);
         var reports = await store.GetLinkedResourcesAsync("HR_PersonManager", resource.Id, LinkDirection.SecondToFirst, cancellationToken).ConfigureAwait(false);
-        console.MarkupLine($"  Organization: {Markup.Escape(organization.Single().Values[1]?.ToString() ?? string.Empty)}; manager: {Markup.Escape(Name(manager.Single()))}; "
+        console.MarkupLine($"  Organization: {Shown.Markup(organization.Single().Values[1]?.ToString() ?? string.Empty)}; manager: {Shown.Markup(Name(manager.Single()))}; "
             + $"direct reports: {reports.Count}.");
 
         console.WriteLine();
-        console.MarkupLine("Try: [bold]identitysync orders list --config " + Markup.Escape(Path.Combine(directory, CliContext.DefaultConfigFile)) + "[/]");
+        console.MarkupLine("Try: [bold]identitysync orders list --config " + Shown.Markup(Path.Combine(directory, CliContext.DefaultConfigFile)) + "[/]");
         return blocked.Outcome == SyncOutcome.Blocked ? ExitCodes.Success : ExitCodes.Failure;
     }
 
@@ -179,7 +179,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
     {
         _clock.Now = _clock.Now.AddHours(number == 5 ? 24 * 7 : 1);
         console.WriteLine();
-        console.MarkupLine($"[bold]Step {number}.[/] {Markup.Escape(text)}");
+        console.MarkupLine($"[bold]Step {number}.[/] {Shown.Markup(text)}");
     }
 }
 

@@ -28,12 +28,12 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
             File.Delete(old);
         }
 
-        console.MarkupLine($"[bold]IdentitySync demo at scale[/] in {Markup.Escape(directory)}");
+        console.MarkupLine($"[bold]IdentitySync demo at scale[/] in {Shown.Markup(directory)}");
         var clock = Stopwatch.StartNew();
         var generator = new DataGenerator(accounts);
         var counts = generator.Write(original);
         generator.Write(changed, changeRate: 0.01);
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+        console.MarkupLine(Shown.Markup(string.Create(CultureInfo.InvariantCulture,
             $"Generated {counts.Accounts:N0} accounts (20 Active Directory columns), {counts.Groups:N0} groups, {counts.Memberships:N0} memberships and {counts.Accounts:N0} HR people in {clock.Elapsed.TotalSeconds:F1} s (generated/original), and a version with 1 % changed (generated/changed).")));
 
         var timings = new List<(string Step, long Rows, long Changes, TimeSpan Time)>();
@@ -61,7 +61,7 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
             clock.Restart();
             var categorized = await new Categorization.CategorizationEngine(model, store).CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             timings.Add(("categorization", categorized.Considered + categorized.Kept, categorized.Considered, clock.Elapsed));
-            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  {categorized.Considered:N0} accounts categorized in {clock.Elapsed.TotalSeconds:F1} s.")));
+            console.MarkupLine(Shown.Markup(string.Create(CultureInfo.InvariantCulture, $"  {categorized.Considered:N0} accounts categorized in {clock.Elapsed.TotalSeconds:F1} s.")));
             clock.Restart();
             var generated = await new Provisioning.ProvisioningEngine(model, store).GenerateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             timings.Add(("orders", generated.ResourceTypes.Sum(static t => t.Evaluated), generated.Orders.Count, clock.Elapsed));
@@ -73,7 +73,7 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
         foreach (var (step, rows, changes, time) in timings)
         {
             table.AddRow(
-                Markup.Escape(step),
+                Shown.Markup(step),
                 rows.ToString("N0", CultureInfo.InvariantCulture),
                 changes.ToString("N0", CultureInfo.InvariantCulture),
                 time.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),
@@ -81,7 +81,7 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
         }
 
         console.MarkupLine(string.Empty);
-        console.MarkupLine($"[bold]Timings on this machine[/] ({Environment.ProcessorCount} cores); the store is {Markup.Escape(StoreFile)}:");
+        console.MarkupLine($"[bold]Timings on this machine[/] ({Environment.ProcessorCount} cores); the store is {Shown.Markup(StoreFile)}:");
         console.Write(table);
         return ExitCodes.Success;
 
@@ -98,5 +98,5 @@ internal sealed class DemoScaleRunner(IAnsiConsole console, string directory, in
         }
     }
 
-    private void Step(int number, string text) => console.MarkupLine($"[bold]Step {number}.[/] {Markup.Escape(text)}");
+    private void Step(int number, string text) => console.MarkupLine($"[bold]Step {number}.[/] {Shown.Markup(text)}");
 }

@@ -94,11 +94,11 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
             foreach (var run in runs)
             {
                 table.AddRow(
-                    Markup.Escape(run.Id),
-                    Markup.Escape(run.Job),
+                    Shown.Markup(run.Id),
+                    Shown.Markup(run.Job),
                     run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     run.Status.ToString(),
-                    Markup.Escape(string.Join(", ", run.Tasks.Select(static t => $"{t.Task}: {t.Status}"))));
+                    Shown.Markup(string.Join(", ", run.Tasks.Select(static t => $"{t.Task}: {t.Status}"))));
             }
 
             console.Write(table);
@@ -152,17 +152,17 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
 
     private void Print(JobRun run)
     {
-        console.MarkupLine($"Job run [bold]{Markup.Escape(run.Id)}[/] ({Markup.Escape(run.Job)}): {run.Status}");
+        console.MarkupLine($"Job run [bold]{Shown.Markup(run.Id)}[/] ({Shown.Markup(run.Job)}): {run.Status}");
         var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "status", "seconds", "message");
         foreach (var task in run.Tasks)
         {
-            table.AddRow(Markup.Escape(task.Task), task.Status.ToString(), task.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(task.Message ?? string.Empty));
+            table.AddRow(Shown.Markup(task.Task), task.Status.ToString(), task.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), Shown.Markup(task.Message ?? string.Empty));
         }
 
         console.Write(table);
         foreach (var line in run.Log)
         {
-            console.MarkupLine("  " + Markup.Escape(line));
+            console.MarkupLine("  " + Shown.Markup(line));
         }
     }
 
@@ -170,7 +170,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
     private sealed class Progress(IAnsiConsole console) : IProgress<JobProgress>
     {
         public void Report(JobProgress value) => console.MarkupLine(value.Status == JobTaskStatus.Pending
-            ? $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Markup.Escape(value.Task)}..."
-            : $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Markup.Escape(value.Task)}: {value.Status}");
+            ? $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Shown.Markup(value.Task)}..."
+            : $"[[{value.TaskIndex + 1}/{value.TaskCount}]] {Shown.Markup(value.Task)}: {value.Status}");
     }
 }

@@ -182,14 +182,14 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "owners", "evaluated", "added", "modified", "deleted", "non-conforming", "gaps", "waiting", "blocked");
         foreach (var type in report.ResourceTypes)
         {
-            table.AddRow(Markup.Escape(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency + type.WaitingForReview),
-                Markup.Escape(type.Threshold ?? string.Empty));
+            table.AddRow(Shown.Markup(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency + type.WaitingForReview),
+                Shown.Markup(type.Threshold ?? string.Empty));
         }
 
         console.Write(table);
         foreach (var problem in report.ResourceTypes.SelectMany(static t => t.Problems))
         {
-            console.MarkupLine("  [yellow]" + Markup.Escape(problem) + "[/]");
+            console.MarkupLine("  [yellow]" + Shown.Markup(problem) + "[/]");
         }
     }
 
@@ -206,10 +206,10 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
                 order.Id.ToString(CultureInfo.InvariantCulture),
                 order.State.ToString(),
                 order.Kind == OrderKind.Rule ? order.ChangeType.ToString() : $"{order.ChangeType} ({order.Kind})",
-                Markup.Escape(order.ResourceType),
-                Markup.Escape(order.Owner is { } owner ? $"{owner.DisplayName} ({owner.Key})" : "(gone)"),
-                Markup.Escape(order.Resource?.Key ?? "(new)"),
-                Markup.Escape(order.Reason.Length <= 90 ? order.Reason : order.Reason[..89] + "…"));
+                Shown.Markup(order.ResourceType),
+                Shown.Markup(order.Owner is { } owner ? $"{owner.DisplayName} ({owner.Key})" : "(gone)"),
+                Shown.Markup(order.Resource?.Key ?? "(new)"),
+                Shown.Markup(order.Reason.Length <= 90 ? order.Reason : order.Reason[..89] + "…"));
         }
 
         console.Write(table);

@@ -18,10 +18,10 @@ internal static class ReportPrinter
             _ => "[grey]Skipped[/]",
         };
         var flags = (report.DryRun ? " (dry run: nothing written)" : string.Empty) + (report.Forced ? " (forced)" : string.Empty);
-        console.MarkupLine($"[bold]{Markup.Escape(report.Connector)}[/] {report.Mode.ToString().ToLowerInvariant()} synchronization: {outcome}{Markup.Escape(flags)}");
+        console.MarkupLine($"[bold]{Shown.Markup(report.Connector)}[/] {report.Mode.ToString().ToLowerInvariant()} synchronization: {outcome}{Shown.Markup(flags)}");
         if (report.Message is not null)
         {
-            console.MarkupLine("  " + Markup.Escape(report.Message));
+            console.MarkupLine("  " + Shown.Markup(report.Message));
         }
 
         if (report.EntityTypes.Count + report.Associations.Count == 0)
@@ -33,19 +33,19 @@ internal static class ReportPrinter
             .AddColumns("", "read", "inserted", "updated", "deleted", "unchanged", "quarantined");
         foreach (var e in report.EntityTypes)
         {
-            table.AddRow(Markup.Escape(e.EntityType), N(e.RowsRead), N(e.Inserted), N(e.Updated), N(e.Deleted), N(e.Unchanged), N(e.Quarantined.Count));
+            table.AddRow(Shown.Markup(e.EntityType), N(e.RowsRead), N(e.Inserted), N(e.Updated), N(e.Deleted), N(e.Unchanged), N(e.Quarantined.Count));
         }
 
         foreach (var a in report.Associations)
         {
-            table.AddRow(Markup.Escape(a.Association) + " (links)", N(a.RowsRead), N(a.Inserted), "", N(a.Deleted), N(a.Unchanged), N(a.Quarantined.Count));
+            table.AddRow(Shown.Markup(a.Association) + " (links)", N(a.RowsRead), N(a.Inserted), "", N(a.Deleted), N(a.Unchanged), N(a.Quarantined.Count));
         }
 
         console.Write(table);
         var quarantined = report.EntityTypes.SelectMany(static e => e.Quarantined).Concat(report.Associations.SelectMany(static a => a.Quarantined)).ToList();
         foreach (var row in quarantined.Take(10))
         {
-            console.MarkupLine($"  quarantined {Markup.Escape(row.Source)}:{row.Line.ToString(CultureInfo.InvariantCulture)} {Markup.Escape(row.Key ?? "(no key)")}: {Markup.Escape(row.Reason)}");
+            console.MarkupLine($"  quarantined {Shown.Markup(row.Source)}:{row.Line.ToString(CultureInfo.InvariantCulture)} {Shown.Markup(row.Key ?? "(no key)")}: {Shown.Markup(row.Reason)}");
         }
 
         if (quarantined.Count > 10)
@@ -59,18 +59,18 @@ internal static class ReportPrinter
             var line = verdict.Change == ThresholdChange.EmptyInput
                 ? string.Create(CultureInfo.InvariantCulture, $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: no rows read, {verdict.StoredCount} stored")
                 : string.Create(CultureInfo.InvariantCulture, $"  threshold exceeded: {verdict.Scope} {verdict.Name}, {verdict.Change}: {verdict.Actual}{unit} > {verdict.Limit}{unit}");
-            console.MarkupLine(Markup.Escape(line));
+            console.MarkupLine(Shown.Markup(line));
         }
     }
 
     public static void Print(IAnsiConsole console, Model.EntityType entityType, StoredResource resource)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("property", "value");
-        table.AddRow("(key)", Markup.Escape(resource.Key));
+        table.AddRow("(key)", Shown.Markup(resource.Key));
         table.AddRow("(id)", resource.Id.ToString(CultureInfo.InvariantCulture));
         for (var i = 0; i < entityType.Properties.Count; i++)
         {
-            table.AddRow(Markup.Escape(entityType.Properties[i].Name), Markup.Escape(Format(resource.Values[i])));
+            table.AddRow(Shown.Markup(entityType.Properties[i].Name), Shown.Markup(Format(resource.Values[i])));
         }
 
         console.Write(table);

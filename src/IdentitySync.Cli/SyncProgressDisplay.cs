@@ -26,7 +26,7 @@ internal static class SyncProgressDisplay
 
     private sealed class Live(StatusContext context) : IProgress<SyncProgress>
     {
-        public void Report(SyncProgress value) => context.Status(Markup.Escape(Describe(value)));
+        public void Report(SyncProgress value) => context.Status(Shown.Markup(Describe(value)));
     }
 
     private sealed class Plain(IAnsiConsole console) : IProgress<SyncProgress>
@@ -36,7 +36,7 @@ internal static class SyncProgressDisplay
             // One line when a table starts and one per later step: logs stay short on large exports.
             if (value.Step != SyncStep.Read || value.Rows == 0)
             {
-                console.MarkupLine(Markup.Escape(value.Step == SyncStep.Read ? $"{value.Connector}: reading {value.Table}" : Describe(value)));
+                console.MarkupLine(Shown.Markup(value.Step == SyncStep.Read ? $"{value.Connector}: reading {value.Table}" : Describe(value)));
             }
         }
     }

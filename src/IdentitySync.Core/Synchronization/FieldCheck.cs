@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using IdentitySync.Connections;
 
 namespace IdentitySync.Synchronization;
 
@@ -47,7 +48,7 @@ internal static class FieldCheck
     {
         for (var i = 0; i < key.Length; i++)
         {
-            if (IsUnprintable(key[i]))
+            if (PrintableText.IsUnprintable(key[i]))
             {
                 return string.Create(
                     CultureInfo.InvariantCulture,
@@ -57,11 +58,6 @@ internal static class FieldCheck
 
         return null;
     }
-
-    /// <summary>Whether a character is a control character or one that reorders how text is shown (U+202E and the like).</summary>
-    /// <param name="c">The character.</param>
-    public static bool IsUnprintable(char c) =>
-        char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     private static string Tail(string text) => text.Length <= 20 ? text : "…" + text[^20..];
 }
