@@ -15,6 +15,10 @@ public sealed class EntityTypeMappingOptions
     /// <summary>Gets the property mappings: exactly one primary key, at most three unique keys.</summary>
     public IList<PropertyMappingOptions> Properties { get; } = [];
 
+    /// <summary>Gets or sets what an empty field of a single-valued text property is stored as: <c>NoValue</c> or <c>EmptyString</c>.</summary>
+    /// <value>The default value is <see cref="Model.EmptyFields.NoValue"/>.</value>
+    public Model.EmptyFields EmptyFields { get; set; }
+
     /// <summary>Gets the thresholds of this mapping's scope (all 0, off, by default).</summary>
     public ResourceThresholdOptions Thresholds { get; } = new();
 }

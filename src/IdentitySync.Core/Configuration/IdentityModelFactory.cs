@@ -93,7 +93,8 @@ internal static class IdentityModelFactory
                         property.IsMultiValued ? p.Separator ?? DefaultSeparator : null,
                         p.IgnoreCase || (format.Kind == ValueFormatKind.DistinguishedName && key != PropertyKey.None));
                 })),
-                Create(m.Thresholds));
+                Create(m.Thresholds),
+                m.EmptyFields);
         }));
 
         var associationMappings = List(options.AssociationMappings.Select(m =>

@@ -3,8 +3,9 @@ namespace IdentitySync.Model;
 /// <summary>Binds an entity type to a table that a connection exports.</summary>
 public sealed record EntityTypeMapping
 {
-    internal EntityTypeMapping(string entityType, string connection, string table, IReadOnlyList<PropertyMapping> properties, ResourceThresholds thresholds)
+    internal EntityTypeMapping(string entityType, string connection, string table, IReadOnlyList<PropertyMapping> properties, ResourceThresholds thresholds, EmptyFields emptyFields = EmptyFields.NoValue)
     {
+        EmptyFields = emptyFields;
         EntityType = entityType;
         Connection = connection;
         Table = table;
@@ -26,6 +27,9 @@ public sealed record EntityTypeMapping
 
     /// <summary>Gets the thresholds of this mapping's scope (off by default).</summary>
     public ResourceThresholds Thresholds { get; }
+
+    /// <summary>Gets what an empty field of a single-valued text property is stored as.</summary>
+    public EmptyFields EmptyFields { get; }
 
     /// <summary>Gets the primary key's property mapping.</summary>
     public PropertyMapping PrimaryKey => Properties.First(static p => p.Key == PropertyKey.Primary);

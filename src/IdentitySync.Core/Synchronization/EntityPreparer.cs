@@ -24,6 +24,9 @@ internal sealed class EntityPreparer
     private readonly List<QuarantinedRow> _quarantined = [];
     private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool[] _plainText;
+
+    // Whether an empty field of each mapped property is stored as an empty string rather than no value.
+    private readonly bool[] _emptyString;
     private readonly int[] _mappingOfProperty;
     private readonly object?[] _parsed;
     private readonly bool[] _verbatim;
@@ -45,6 +48,7 @@ internal sealed class EntityPreparer
         _maxValueLength = maxValueLength;
         _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
         _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
+        _emptyString = [.. mapping.Properties.Select((p, i) => mapping.EmptyFields == EmptyFields.EmptyString && entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false })];
         _mappingOfProperty = new int[entityType.Properties.Count];
         Array.Fill(_mappingOfProperty, -1);
         for (var i = 0; i < _propertyIndexes.Length; i++)
@@ -62,7 +66,7 @@ internal sealed class EntityPreparer
 
         // The shapes of the mapping and of the entity type seed every digest, so that a changed column,
         // format, property type or property list decodes every row again, into values of the new shape.
-        var shape = string.Join('\n', mapping.Properties.Select(static p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}")
+        var shape = string.Join('\n', mapping.Properties.Select(p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}{(mapping.EmptyFields == EmptyFields.NoValue ? string.Empty : ":empty")}")
             .Concat(entityType.Properties.Select(static p => $"{p.Name}:{p.Type}:{p.IsMultiValued}")));
         _seed = Xxh64.Hash(Encoding.UTF8.GetBytes(shape));
     }
@@ -447,13 +451,14 @@ internal sealed class EntityPreparer
             }
 
             var property = EntityType.Properties[_propertyIndexes[i]];
-            if (!ValueParser.TryParse(batch.GetField(row, _columns[i]), property, propertyMapping, out var value, out var error))
+            var field = batch.GetField(row, _columns[i]);
+            if (!ValueParser.TryParse(field, property, propertyMapping, out var value, out var error))
             {
                 Quarantine(source, line, key, $"column '{propertyMapping.Column}' ({property.Name}): {error}");
                 return null;
             }
 
-            values[_propertyIndexes[i]] = value;
+            values[_propertyIndexes[i]] = field.IsEmpty && _emptyString[i] ? string.Empty : value;
         }
 
         return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(values));
@@ -480,6 +485,12 @@ internal sealed class EntityPreparer
             if (_plainText[i] && !field.IsEmpty && System.Text.Unicode.Utf8.IsValid(field))
             {
                 _verbatim[i] = true;
+                continue;
+            }
+
+            if (field.IsEmpty && _emptyString[i])
+            {
+                _parsed[i] = string.Empty;
                 continue;
             }
 

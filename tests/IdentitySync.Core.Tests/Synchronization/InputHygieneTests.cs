@@ -1,4 +1,5 @@
 using IdentitySync.ChangeSets;
+using IdentitySync.Model;
 using IdentitySync.Synchronization;
 
 namespace IdentitySync.Tests.Synchronization;
@@ -125,6 +126,32 @@ public sealed class InputHygieneTests
             Assert.That(blocked.Message, Does.Contain("connector AD: 2 rows quarantined, more than MaxQuarantined 1"));
             Assert.That(applied.Outcome, Is.EqualTo(SyncOutcome.Succeeded), applied.Message);
             Assert.That(applied.Thresholds.Where(static v => v.Change == ThresholdChange.Quarantined), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task EmptyFields_AreNoValueByDefault_OrEmptyStringsWhenSet_AndSwitchingRereadsTheRows()
+    {
+        var fixture = new SyncFixture();
+        var switched = new SyncFixture(configure: static b => b.Options.Connectors[0].Mappings[0].EmptyFields = EmptyFields.EmptyString, store: fixture.Store);
+        foreach (var f in new[] { fixture, switched })
+        {
+            f.SetUsers(["CN=u1,OU=Users;u1;;;"]);
+            f.SetGroups();
+            f.SetMembers();
+        }
+
+        await fixture.RunAsync();
+        var before = (await fixture.FindAsync("AD_User", "CN=u1,OU=Users"))!;
+        var report = await switched.RunAsync();
+        var after = (await switched.FindAsync("AD_User", "CN=u1,OU=Users"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((fixture.ValueOf(before, "EmployeeId"), fixture.ValueOf(before, "Created"), fixture.ValueOf(before, "Proxies")), Is.EqualTo((null as object, null as object, null as object)));
+            Assert.That(report.EntityTypes[0].Updated, Is.EqualTo(1), "the setting is part of the rows' digest");
+            Assert.That(switched.ValueOf(after, "EmployeeId"), Is.EqualTo(string.Empty));
+            Assert.That((switched.ValueOf(after, "Created"), switched.ValueOf(after, "Proxies")), Is.EqualTo((null as object, null as object)), "only single-valued text has an empty value");
         });
     }
 }
