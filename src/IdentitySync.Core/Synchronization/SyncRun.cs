@@ -151,10 +151,18 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
 
             var exceeded = verdicts.Where(static v => v.Exceeded).Select(Describe);
+
+            // A first complete run into an empty connector is what the initial mode is for: say so.
+            var first = options.Mode == SyncMode.Complete
+                && verdicts.Any(static v => v.Exceeded && v.Change != ThresholdChange.Quarantined)
+                && _entities.Values.All(static e => e.Stored.Count == 0)
+                && _associations.All(static a => a.StoredLinks.Count == 0)
+                ? $" Connector '{connector.Name}' holds nothing yet: load it with the initial mode (identitysync sync --mode initial, or SyncMode.Initial), which checks no change threshold."
+                : string.Empty;
             return report with
             {
                 Outcome = SyncOutcome.Blocked,
-                Message = $"Blocked by {string.Join("; ", exceeded)}. Nothing was applied; inspect the change set, then resume or abandon it.",
+                Message = $"Blocked by {string.Join("; ", exceeded)}. Nothing was applied; inspect the change set, then resume or abandon it.{first}",
                 Durations = engine.Durations(clock, read, diff, TimeSpan.Zero),
             };
         }

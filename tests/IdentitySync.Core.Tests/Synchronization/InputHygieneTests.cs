@@ -154,4 +154,24 @@ public sealed class InputHygieneTests
             Assert.That((switched.ValueOf(after, "Created"), switched.ValueOf(after, "Proxies")), Is.EqualTo((null as object, null as object)), "only single-valued text has an empty value");
         });
     }
+
+    [Test]
+    public async Task FirstCompleteRunIntoAnEmptyConnector_WhenBlocked_PointsToTheInitialMode()
+    {
+        var fixture = new SyncFixture(thresholdsOff: false);
+        fixture.SetSnapshot(150);
+
+        var first = await fixture.RunAsync();
+        await fixture.RunAsync(SyncMode.Initial);
+        fixture.SetSnapshot(300);
+        var later = await fixture.RunAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Outcome, Is.EqualTo(SyncOutcome.Blocked));
+            Assert.That(first.Message, Does.EndWith("Connector 'AD' holds nothing yet: load it with the initial mode (identitysync sync --mode initial, or SyncMode.Initial), which checks no change threshold."));
+            Assert.That(later.Outcome, Is.EqualTo(SyncOutcome.Blocked));
+            Assert.That(later.Message, Does.Not.Contain("initial mode"), "a connector that holds resources is not pointed there");
+        });
+    }
 }
