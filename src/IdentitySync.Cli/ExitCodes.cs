@@ -30,6 +30,9 @@ internal static class ExitCodes
     /// <summary>An input file or table is missing, unreadable or malformed.</summary>
     public const int InputUnreadable = 7;
 
+    /// <summary><c>store check</c> found the store inconsistent (a damaged file, a link to a missing resource…).</summary>
+    public const int Inconsistent = 8;
+
     /// <summary>Cancelled (Ctrl+C); nothing of the interrupted run was applied. 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 

@@ -1,4 +1,4 @@
-using IdentitySync.Connections;
+using IdentitySync.Model;
 
 namespace IdentitySync.Cli;
 

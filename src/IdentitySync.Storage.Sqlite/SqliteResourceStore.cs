@@ -14,7 +14,7 @@ namespace IdentitySync.Storage.Sqlite;
 /// transaction per change set, readers never blocked by a running synchronization. A resource's
 /// values are packed in one column; keys become integer ids.
 /// </summary>
-public sealed class SqliteResourceStore : IResourceStore, IDisposable
+public sealed class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, IDisposable
 {
     internal static JsonSerializerOptions JsonOptions => s_json;
 
@@ -501,6 +501,51 @@ public sealed class SqliteResourceStore : IResourceStore, IDisposable
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Runs SQLite's <c>PRAGMA integrity_check</c> (pages, indexes, constraints) and <c>PRAGMA foreign_key_check</c>.</summary>
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        try
+        {
+            CheckIntegrity(problems);
+        }
+        catch (SqliteException exception) when (SqliteFailures.IsStorage(exception))
+        {
+            // SQLite stops a check it cannot finish (a page that is not a page): that is its verdict.
+            problems.Add($"{Path}: integrity check: {exception.Message}");
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(problems);
+    }
+
+    private void CheckIntegrity(List<string> problems)
+    {
+        using var connection = Open();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA integrity_check(100)";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.GetString(0) is var line && line != "ok")
+                {
+                    problems.Add($"{Path}: integrity check: {line}");
+                }
+            }
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA foreign_key_check";
+            using var reader = command.ExecuteReader();
+            while (reader.Read() && problems.Count < 200)
+            {
+                problems.Add($"{Path}: table {reader.GetString(0)} row {reader.GetValue(1)} refers to a missing row of {reader.GetString(2)}");
+            }
         }
     }
 

@@ -171,5 +171,32 @@ public sealed class FailurePathCliTests
     }
 
     /// <summary>The console wraps long lines at 120 columns; messages are compared unwrapped.</summary>
+    [Test]
+    public async Task StoreCheck_Consistent_Damaged_Missing()
+    {
+        var missing = await CliRunner.RunAsync("store", "check", "--config", Config);
+        var sync = await CliRunner.RunAsync("sync", "--connector", "HR", "--mode", "initial", "--config", Config);
+        var sound = await CliRunner.RunAsync("store", "check", "--config", Config);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Store};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM resources WHERE key = '1002'";
+            command.ExecuteNonQuery();
+        }
+
+        var damaged = await CliRunner.RunAsync("store", "check", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((missing.ExitCode, missing.Error.Trim()), Is.EqualTo((4, $"There is no store at {Store}; nothing to check (a synchronization creates it).")));
+            Assert.That(sync.ExitCode, Is.EqualTo(0), sync.Output);
+            Assert.That(sound.ExitCode, Is.EqualTo(0), sound.Output);
+            Assert.That(sound.Output, Does.Contain(": consistent (").And.Contain(" resources, "));
+            Assert.That(damaged.ExitCode, Is.EqualTo(8), damaged.Output);
+            Assert.That(damaged.Output, Does.Match(@"HR_PersonOrganization link \d+ → \d+: no HR_Person has id \d+"));
+        });
+    }
+
     private static string Flat(string text) => text.Replace(Environment.NewLine, string.Empty, StringComparison.Ordinal);
 }

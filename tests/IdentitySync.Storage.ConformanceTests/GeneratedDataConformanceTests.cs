@@ -34,6 +34,7 @@ public abstract class GeneratedDataConformanceTests<TStore>
         using var underTest = new TStore();
         var onDisk = await RunAsync(underTest.Create());
         var inMemory = await RunAsync(new InMemoryResourceStore());
+        var check = await StoreCheck.RunAsync(GeneratedDataModel.Create(), underTest.Reopen());
 
         var (first, again, delta, state) = onDisk;
         Assert.Multiple(() =>
@@ -55,6 +56,8 @@ public abstract class GeneratedDataConformanceTests<TStore>
             Assert.That(Json(onDisk), Is.EqualTo(Json(inMemory)), "the same reports on both stores");
             Assert.That(state, Is.EqualTo(inMemory.State), "the same resources, digests, values and links on both stores");
             Assert.That(state.Count(static l => l.StartsWith("AD_Membership|", StringComparison.Ordinal)), Is.EqualTo(original.Memberships + delta.Associations.Single().Inserted - delta.Associations.Single().Deleted));
+            Assert.That(check.Problems, Is.Empty, "the store check passes");
+            Assert.That((check.Resources, check.Links), Is.EqualTo(((long)state.Count(static l => l.StartsWith("AD_User|", StringComparison.Ordinal) || l.StartsWith("AD_Group|", StringComparison.Ordinal)), (long)state.Count(static l => l.StartsWith("AD_Membership|", StringComparison.Ordinal)))));
         });
 
         async Task<(SyncReport First, SyncReport Again, SyncReport Delta, List<string> State)> RunAsync(IResourceStore store)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
-using IdentitySync.Connections;
+using IdentitySync.Model;
 
 namespace IdentitySync.Synchronization;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace IdentitySync.Connections;
+namespace IdentitySync.Model;
 
 /// <summary>
 /// Shows text from exports and stores safely: control characters (an escape sequence, a NUL, a line break
