@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
+using IdentitySync.Connections;
 using IdentitySync.Synchronization;
 using Spectre.Console;
 
@@ -11,6 +13,29 @@ internal static class CliApplication
     private static readonly AsyncLocal<bool> s_verbose = new();
 
     private static readonly Option<bool> s_verboseOption = new("--verbose") { Description = "On an unexpected failure, also print its technical details (the stack trace).", Recursive = true };
+
+    /// <summary>
+    /// The secrets of the configuration this flow loaded: every message and value printed is masked with them.
+    /// A box, set up when a command starts, so that what a verb's body loads is seen by the guard around it.
+    /// </summary>
+    private static readonly AsyncLocal<StrongBox<SecretRedactor>?> s_secrets = new();
+
+    /// <summary>Gets or sets the secrets masked in everything this flow prints or writes (set when a configuration is loaded).</summary>
+    internal static SecretRedactor Secrets
+    {
+        get => s_secrets.Value?.Value ?? SecretRedactor.None;
+        set
+        {
+            if (s_secrets.Value is { } box)
+            {
+                box.Value = value;
+            }
+            else
+            {
+                s_secrets.Value = new StrongBox<SecretRedactor>(value);
+            }
+        }
+    }
 
     /// <summary>Gets or sets whether unexpected failures show their stack trace on this flow (<c>--verbose</c>).</summary>
     internal static bool Verbose
@@ -36,6 +61,7 @@ internal static class CliApplication
         }
 
         Verbose = parsed.GetValue(s_verboseOption);
+        s_secrets.Value = new StrongBox<SecretRedactor>(SecretRedactor.None);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,7 +140,7 @@ internal static class CliApplication
             await error.WriteLineAsync(Shown.Message(Unexpected(exception))).ConfigureAwait(false);
             if (Verbose)
             {
-                await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+                await error.WriteLineAsync(Shown.Message(exception.ToString())).ConfigureAwait(false);
             }
 
             return ExitCodes.Failure;

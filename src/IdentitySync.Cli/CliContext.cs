@@ -68,6 +68,9 @@ internal sealed class CliContext : IDisposable
         }
 
         configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
+
+        // From here on, whatever is printed (validation messages included) is masked with the secrets.
+        CliApplication.Secrets = new SecretRedactor(SecretsOf(options).Append(Environment.GetEnvironmentVariable("PGPASSWORD")));
         var errors = new IdentityModelBuilder(options).WithConnectionPackages(s_packages.Select(static p => p.Id)).Validate();
         if (errors.Count > 0)
         {
@@ -131,6 +134,14 @@ internal sealed class CliContext : IDisposable
 
         return problems;
     }
+
+    /// <summary>The values of the settings each connection's package marks secret.</summary>
+    private static IEnumerable<string?> SecretsOf(IdentitySyncOptions options) =>
+        from connection in options.Connectors.SelectMany(static c => c.Connections)
+        let package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
+        where package is not null
+        from setting in package.Settings.Where(static s => s.IsSecret)
+        select connection.Settings.TryGetValue(setting.Name, out var value) ? value : null;
 
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)

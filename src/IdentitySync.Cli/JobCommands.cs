@@ -75,7 +75,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
                 : context.Model.Connectors.Select(static c => c.Name).ToList();
             var resourceStore = context.OpenStore();
             var tasks = Tasks(context, resourceStore, names, parse.GetValue(mode), provision: !parse.GetValue(noProvision));
-            var run = await new JobRunner(resourceStore).RunAsync("sync", tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
+            var run = await new JobRunner(resourceStore, secrets: CliApplication.Secrets).RunAsync("sync", tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
             Print(run);
             return ExitCodeOf(run);
         }));
@@ -133,7 +133,7 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
             JobRun resumed;
             try
             {
-                resumed = await new JobRunner(resourceStore).ResumeAsync(run, tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
+                resumed = await new JobRunner(resourceStore, secrets: CliApplication.Secrets).ResumeAsync(run, tasks, new Progress(console), cancellationToken).ConfigureAwait(false);
             }
             catch (IdentitySyncException exception)
             {

@@ -64,6 +64,7 @@ internal sealed class OutputFile
     /// <returns>Whether the file was written.</returns>
     public async Task<bool> WriteAsync(string text, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        text = CliApplication.Secrets.Redact(text);
         try
         {
             await File.WriteAllTextAsync(Path, text + Environment.NewLine, cancellationToken).ConfigureAwait(false);

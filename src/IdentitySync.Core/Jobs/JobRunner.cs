@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using IdentitySync.Connections;
 using IdentitySync.JobRuns;
 using IdentitySync.Storage;
 
@@ -17,14 +18,21 @@ public sealed class JobRunner
     private readonly IJobRunStore _store;
     private readonly TimeProvider _timeProvider;
 
+    private readonly SecretRedactor _secrets;
+
     /// <summary>Initializes a new instance of the <see cref="JobRunner"/> class.</summary>
     /// <param name="store">Where runs are kept.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public JobRunner(IJobRunStore store, TimeProvider? timeProvider = null)
+    /// <param name="secrets">
+    /// Masks secrets in what the run records (a task's message, its log): build it with
+    /// <see cref="SecretRedactor.For"/> from the model and packages the tasks use. None when <see langword="null"/>.
+    /// </param>
+    public JobRunner(IJobRunStore store, TimeProvider? timeProvider = null, SecretRedactor? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _secrets = secrets ?? SecretRedactor.None;
     }
 
     /// <summary>Runs a job from its first task.</summary>
@@ -101,7 +109,7 @@ public sealed class JobRunner
                 var outcome = resumeTask && i == start
                     ? await task.ResumeAsync(cancellationToken).ConfigureAwait(false)
                     : await task.RunAsync(cancellationToken).ConfigureAwait(false);
-                var (taskStatus, message) = outcome;
+                var (taskStatus, message) = (outcome.Status, _secrets.Redact(outcome.Message));
                 results[i] = new JobTaskResult(task.Name, taskStatus, message, _timeProvider.GetElapsedTime(began))
                 {
                     Failure = taskStatus == JobTaskStatus.Failed && outcome.Failure == FailureKind.None ? FailureKind.Failed : outcome.Failure,
@@ -123,14 +131,15 @@ public sealed class JobRunner
             }
             catch (IdentitySyncException exception)
             {
-                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, exception.Message, _timeProvider.GetElapsedTime(began)) { Failure = exception.Kind };
-                Log(log, $"{task.Name}: Failed: {exception.Message}");
+                var message = _secrets.Redact(exception.Message);
+                results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, message, _timeProvider.GetElapsedTime(began)) { Failure = exception.Kind };
+                Log(log, $"{task.Name}: Failed: {message}");
                 status = JobStatus.Failed;
             }
             catch (Exception exception)
             {
                 // Whatever a task or a package throws, the job run records it and can be resumed from this task.
-                var message = $"{exception.Message} ({exception.GetType().Name}); nothing of it was applied.";
+                var message = _secrets.Redact($"{exception.Message} ({exception.GetType().Name}); nothing of it was applied.");
                 results[i] = new JobTaskResult(task.Name, JobTaskStatus.Failed, message, _timeProvider.GetElapsedTime(began)) { Failure = FailureKind.Failed };
                 Log(log, $"{task.Name}: Failed: {message}");
                 status = JobStatus.Failed;

@@ -22,6 +22,7 @@ public sealed class ProvisioningEngine
     private readonly ProvisioningEngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IInternalWorkflow _workflow;
+    private readonly SecretRedactor _secrets;
 
     /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
@@ -51,6 +52,7 @@ public sealed class ProvisioningEngine
         _options = options ?? new ProvisioningEngineOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _workflow = workflow ?? new RepositoryWorkflow(model, store, _timeProvider);
+        _secrets = SecretRedactor.For(model, _packages.Values);
     }
 
     /// <summary>
@@ -301,6 +303,14 @@ public sealed class ProvisioningEngine
             {
                 answers = [.. attempted.Select(o => new FulfillmentResult(o.Id, FulfillmentStatus.NotAttempted, exception.Message))];
             }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Anything else a connection or an order writer throws (a bug, a full disk) is that batch's result,
+                // tried again with the back-off like a connection error, and in Error once the attempts run out:
+                // never an order left transmitted until its timeout.
+                var reason = $"the connection failed: {exception.Message} ({exception.GetType().Name})";
+                answers = [.. attempted.Select(o => new FulfillmentResult(o.Id, FulfillmentStatus.NotAttempted, reason))];
+            }
 
             var byId = answers.GroupBy(static a => a.OrderId).ToDictionary(static g => g.Key, static g => g.Last());
             var done = new List<ProvisioningOrder>();
@@ -496,7 +506,8 @@ public sealed class ProvisioningEngine
 
     private (ProvisioningOrder Order, OrderState Outcome) Apply(ProvisioningOrder order, FulfillmentResult result, DateTimeOffset at)
     {
-        var message = result.Message is null ? string.Empty : ": " + result.Message;
+        // Whatever a connection says is kept in the order's history: never with one of its secrets.
+        var message = result.Message is null ? string.Empty : ": " + _secrets.Redact(result.Message);
         switch (result.Status)
         {
             case FulfillmentStatus.Succeeded:

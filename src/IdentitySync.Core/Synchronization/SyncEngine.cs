@@ -19,6 +19,7 @@ public sealed partial class SyncEngine
     private readonly SyncEngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SecretRedactor _secrets;
 
     /// <summary>Initializes a new instance of the <see cref="SyncEngine"/> class.</summary>
     /// <param name="model">The model.</param>
@@ -49,6 +50,7 @@ public sealed partial class SyncEngine
         _options = options ?? new SyncEngineOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _secrets = SecretRedactor.For(model, _packages.Values);
     }
 
     /// <summary>Synchronizes one connector.</summary>
@@ -92,10 +94,16 @@ public sealed partial class SyncEngine
         {
             return Finish(report with { Outcome = SyncOutcome.Failed, Failure = exception.Kind, Message = exception.Message, Durations = Durations(clock, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero) });
         }
+        catch (Exception exception) when (exception is not OperationCanceledException && _secrets.Redact(exception.Message) is var redacted && redacted != exception.Message)
+        {
+            // Something a package threw repeats one of its secrets: the caller gets the message masked, and not
+            // the original exception, whose message (and ToString) would carry the secret on.
+            throw new IdentitySyncException($"Connector '{model.Name}': {redacted} ({exception.GetType().Name}); nothing of this run was applied.");
+        }
 
         SyncReport Finish(SyncReport result)
         {
-            result = result with { Message = Redact(model, result.Message) };
+            result = result with { Message = _secrets.Redact(result.Message) };
             LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
             return result;
         }
@@ -247,33 +255,6 @@ public sealed partial class SyncEngine
             };
             await writer.CommitAsync(committed, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Masks the values of settings their package marks secret, wherever a message repeats them.</summary>
-    private string? Redact(Connector connector, string? message)
-    {
-        if (message is null)
-        {
-            return null;
-        }
-
-        foreach (var connection in connector.Connections)
-        {
-            if (!_packages.TryGetValue(connection.Package, out var package))
-            {
-                continue;
-            }
-
-            foreach (var setting in package.Settings.Where(static s => s.IsSecret))
-            {
-                if (connection.Settings.TryGetValue(setting.Name, out var secret) && secret.Length > 0)
-                {
-                    message = message.Replace(secret, "***", StringComparison.Ordinal);
-                }
-            }
-        }
-
-        return message;
     }
 
     private string? CheckConnections(Connector connector)

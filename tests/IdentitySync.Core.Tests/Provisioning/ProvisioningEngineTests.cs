@@ -541,6 +541,34 @@ public sealed class ProvisioningEngineTests
         });
     }
 
+    /// <summary>Not only connection errors: whatever a fulfil facet throws is the orders' result, retried, then Error.</summary>
+    [Test]
+    public async Task Fulfill_ConnectionThrowsAnything_OrderIsRetriedThenInError_NeverLeftTransmitted()
+    {
+        var fixture = new ProvisioningFixture();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        await fixture.SynchronizeAsync();
+        var order = (await fixture.Engine.GenerateAsync()).Orders.Single();
+        fixture.Directory.Throw = new IOException("the order file cannot be written: disk full");
+
+        var first = await fixture.Engine.FulfillAsync();
+        var retried = await fixture.Engine.GetOrderAsync(order.Id);
+        for (var attempt = 2; attempt <= 3; attempt++)
+        {
+            fixture.Clock.Advance(TimeSpan.FromMinutes(30));
+            await fixture.Engine.FulfillAsync();
+        }
+
+        var last = await fixture.Engine.GetOrderAsync(order.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Retrying, Is.EqualTo(1));
+            Assert.That((retried.State, retried.Attempts), Is.EqualTo((OrderState.Pending, 1)));
+            Assert.That(retried.Message, Does.Contain("the connection failed: the order file cannot be written: disk full (IOException)"));
+            Assert.That((last.State, last.Attempts), Is.EqualTo((OrderState.Error, 3)));
+        });
+    }
+
     [Test]
     public async Task FulfillmentResult_NotFoundForADeletion_IsDone()
     {

@@ -163,6 +163,9 @@ internal sealed class ProvisioningFixture
 
         public SortedSet<(string Group, string User)> Members { get; } = [];
 
+        /// <summary>Gets or sets an exception to throw instead of answering; null answers.</summary>
+        public Exception? Throw { get; set; }
+
         /// <summary>Gets or sets an answer to give instead of applying; null applies orders.</summary>
         public FulfillmentStatus? Answer { get; set; }
 
@@ -178,6 +181,11 @@ internal sealed class ProvisioningFixture
 
         public ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<FulfillmentRequest> requests, CancellationToken cancellationToken)
         {
+            if (Throw is not null)
+            {
+                throw Throw;
+            }
+
             var results = new List<FulfillmentResult>();
             foreach (var request in requests)
             {
