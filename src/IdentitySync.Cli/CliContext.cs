@@ -79,7 +79,13 @@ internal sealed class CliContext : IDisposable
 
         var directory = Path.GetDirectoryName(configPath)!;
         var store = StoreSettings.From(configuration, storeOption, directory);
-        var baseDirectory = Path.GetFullPath(Path.Combine(directory, configuration["Exports:BaseDirectory"] ?? "."));
+        // One base directory for every relative path: the configuration file's folder, or the one the file names.
+        if (options.BaseDirectory is not null && configuration["Exports:BaseDirectory"] is { } exports && !string.Equals(exports, options.BaseDirectory, StringComparison.Ordinal))
+        {
+            throw UsageException.Invalid(configPath, [$"IdentitySync.BaseDirectory and Exports.BaseDirectory: two base directories ('{options.BaseDirectory}', '{exports}'); keep IdentitySync.BaseDirectory only"]);
+        }
+
+        var baseDirectory = Path.GetFullPath(Path.Combine(directory, options.BaseDirectory ?? configuration["Exports:BaseDirectory"] ?? "."));
         return new CliContext(configPath, new IdentityModelBuilder(options).Build(), store, baseDirectory);
     }
 

@@ -46,7 +46,10 @@ public static class IdentitySyncServiceCollectionExtensions
             services.TryAddSingleton(static provider => IdentityModelFactory.Create(
                 provider.GetRequiredService<IOptions<IdentitySyncOptions>>().Value,
                 IdentitySyncOptionsValidation.PackageIds(provider.GetServices<IConnectionPackage>())));
-            services.AddOptions<SyncEngineOptions>();
+            // One base directory for both engines: IdentitySyncOptions.BaseDirectory, against the content root. A
+            // host that configures an engine's own BaseDirectory after AddIdentitySync still has the last word.
+            services.AddOptions<SyncEngineOptions>()
+                .Configure<IOptions<IdentitySyncOptions>, IServiceProvider>(static (o, identity, provider) => o.BaseDirectory = BaseDirectoryOf(identity.Value, provider));
             services.TryAddSingleton(static provider => new SyncEngine(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
@@ -58,7 +61,8 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
                 provider.GetRequiredService<TimeProvider>()));
-            services.AddOptions<Provisioning.ProvisioningEngineOptions>();
+            services.AddOptions<Provisioning.ProvisioningEngineOptions>()
+                .Configure<IOptions<IdentitySyncOptions>, IServiceProvider>(static (o, identity, provider) => o.BaseDirectory = BaseDirectoryOf(identity.Value, provider));
             services.TryAddSingleton(static provider => new Provisioning.ProvisioningEngine(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
@@ -104,6 +108,16 @@ public static class IdentitySyncServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<IdentitySyncOptions>>(check);
         configure?.Invoke(builder);
         return builder;
+    }
+
+    /// <summary>
+    /// The folder relative paths resolve against: <see cref="IdentitySyncOptions.BaseDirectory"/>, relative to the
+    /// host's content root (a generic host puts it in the configuration as <c>contentRoot</c>), else the current directory.
+    /// </summary>
+    private static string BaseDirectoryOf(IdentitySyncOptions options, IServiceProvider provider)
+    {
+        var root = provider.GetService<IConfiguration>()?["contentRoot"] is { Length: > 0 } contentRoot ? contentRoot : Environment.CurrentDirectory;
+        return Path.GetFullPath(options.BaseDirectory ?? ".", root);
     }
 
     private static IResourceStore StoreOf(IServiceProvider provider) =>

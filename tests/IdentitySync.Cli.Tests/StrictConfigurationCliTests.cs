@@ -104,6 +104,25 @@ public sealed class StrictConfigurationCliTests
     }
 
     /// <summary>Rewrites the configuration file through a JSON tree (its comments are dropped).</summary>
+    [Test]
+    public async Task BaseDirectory_OneFolderForEveryRelativePath_AndNotTwo()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "data"));
+        Directory.Move(Path.Combine(_directory, "hr"), Path.Combine(_directory, "data", "hr"));
+        Edit(static root => root["IdentitySync"]!["BaseDirectory"] = "data");
+
+        var synced = await CliRunner.RunAsync("sync", "--connector", "HR", "--mode", "initial", "--config", Config);
+        Edit(static root => root["Exports"] = new JsonObject { ["BaseDirectory"] = "elsewhere" });
+        var twice = await CliRunner.RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(synced.ExitCode, Is.EqualTo(0), synced.Output + synced.Error);
+            Assert.That(twice.ExitCode, Is.EqualTo(2));
+            Assert.That(twice.Error, Does.Contain("IdentitySync.BaseDirectory and Exports.BaseDirectory: two base directories ('data', 'elsewhere'); keep IdentitySync.BaseDirectory only"));
+        });
+    }
+
     private void Edit(Action<JsonObject> edit)
     {
         var root = JsonNode.Parse(File.ReadAllText(Config), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();

@@ -21,4 +21,15 @@ public sealed class IdentitySyncOptions
 
     /// <summary>Gets the resource types.</summary>
     public IList<ResourceTypeOptions> ResourceTypes { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the one folder every relative path of the configuration resolves against: connection
+    /// settings (CSV files, order-file folders) for synchronization and fulfilment alike. A relative value is
+    /// itself relative to the host's content root.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: the host's content root (its configuration's <c>contentRoot</c>),
+    /// or the current directory outside a host. The command line uses the configuration file's folder.
+    /// </value>
+    public string? BaseDirectory { get; set; }
 }

@@ -162,7 +162,7 @@ public sealed class StrictConfigurationTests
 
         Assert.That(StrictConfiguration.Check(configuration, typeof(FileShape)), Is.EqualTo(new[]
         {
-            "IdentitySync.$schema: unknown setting; the settings here are EntityTypes, Associations, Connectors, ResourceTypes",
+            "IdentitySync.$schema: unknown setting; the settings here are EntityTypes, Associations, Connectors, ResourceTypes, BaseDirectory",
         }));
     }
 

@@ -82,6 +82,25 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
         Assert.That(provider.GetRequiredService<IdentityModel>(), Is.EqualTo(ThreeConnectorSample.CodeFirst().Build()));
     }
 
+    [TestCase(null, "/srv/iga", "/srv/iga")]
+    [TestCase("exports", "/srv/iga", "/srv/iga/exports")]
+    [TestCase("/data/exports", "/srv/iga", "/data/exports")]
+    public void BaseDirectory_IsOneFolder_ForBothEngines_AgainstTheHostsContentRoot(string? baseDirectory, string contentRoot, string expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["contentRoot"] = contentRoot, ["IdentitySync:BaseDirectory"] = baseDirectory })
+            .Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddIdentitySync(configuration.GetSection(IdentitySyncOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(provider.GetRequiredService<IOptions<SyncEngineOptions>>().Value.BaseDirectory, Is.EqualTo(expected));
+            Assert.That(provider.GetRequiredService<IOptions<IdentitySync.Provisioning.ProvisioningEngineOptions>>().Value.BaseDirectory, Is.EqualTo(expected));
+        });
+    }
+
     [Test]
     public void Validate_InvalidConfiguration_FailsAtStartListingEveryError()
     {
