@@ -52,6 +52,13 @@ public sealed record SyncReport
     /// <summary>Gets what happened to each association.</summary>
     public IReadOnlyList<AssociationReport> Associations { get; init; } = [];
 
+    /// <summary>
+    /// Gets how many changes matched an executed order (its resource, type and values) and so were not counted
+    /// toward the thresholds; omitted from the JSON when none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long ExpectedChanges { get; init; }
+
     /// <summary>Gets every active threshold with its verdict.</summary>
     public IReadOnlyList<ThresholdVerdict> Thresholds { get; init; } = [];
 

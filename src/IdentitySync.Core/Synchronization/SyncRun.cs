@@ -129,7 +129,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             fingerprint = null;
         }
 
-        var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet);
+        // Changes an executed order asked for are expected: they do not count toward the thresholds.
+        var expected = options.Mode == SyncMode.Initial ? ExpectedChanges.None : await ExpectedChanges.LoadAsync(engine.Model, connector, engine.Store, cancellationToken).ConfigureAwait(false);
+        var verdicts = options.Mode == SyncMode.Initial ? [] : CheckThresholds(changeSet, expected);
         ThresholdGuard.CheckQuarantine(
             verdicts,
             connector.Name,
@@ -137,7 +139,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             _entities.Values.Sum(static e => e.RowsRead) + _associations.Sum(static a => a.RowsRead),
             _entities.Values.Sum(static e => e.Quarantined.Count) + _associations.Sum(static a => a.Quarantined.Count));
         var diff = engine.Time.GetElapsedTime(diffStart);
-        report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts };
+        report = report with { EntityTypes = EntityReports(changeSet), Associations = AssociationReports(changeSet), Thresholds = verdicts, ExpectedChanges = expected.Matched };
         if (_derivedDelta)
         {
             report = report with { Message = "The connection has no native delta: the changes were derived from its complete export." };
@@ -875,7 +877,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             keys is null ? [] : [.. keys.Select(entity.KeyOrdinals.Find).Where(static o => o >= 0)];
     }
 
-    private List<ThresholdVerdict> CheckThresholds(ChangeSet changeSet)
+    private List<ThresholdVerdict> CheckThresholds(ChangeSet changeSet, ExpectedChanges expected)
     {
         var verdicts = new List<ThresholdVerdict>();
         long storedResources = 0, inserted = 0, updated = 0, deleted = 0;
@@ -883,17 +885,20 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         {
             var entity = _entities[changes.EntityType];
             var stored = entity.Stored.Count;
-            var changed = changes.Updated.Count(static u => u.Changes.Count > 0);
+            var changedRows = changes.Updated.Where(static u => u.Changes.Count > 0).ToList();
+            var insertedCount = changes.Inserted.Count - expected.Inserted(entity.EntityType, entity.Mapping, changes.Inserted);
+            var changed = changedRows.Count - expected.Updated(entity.Mapping, changedRows);
+            var deletedCount = changes.Deleted.Count - expected.Deleted(entity.Mapping, changes.Deleted);
             storedResources += stored;
-            inserted += changes.Inserted.Count;
+            inserted += insertedCount;
             updated += changed;
-            deleted += changes.Deleted.Count;
+            deleted += deletedCount;
             if (!Incremental)
             {
                 ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.EntityType, changes.EntityType, stored, entity.RowsRead);
             }
 
-            ThresholdGuard.Check(verdicts, ThresholdScope.EntityType, changes.EntityType, entity.Mapping.Thresholds, stored, changes.Inserted.Count, changed, changes.Deleted.Count);
+            ThresholdGuard.Check(verdicts, ThresholdScope.EntityType, changes.EntityType, entity.Mapping.Thresholds, stored, insertedCount, changed, deletedCount);
         }
 
         long storedLinks = 0, linksInserted = 0, linksDeleted = 0;
@@ -901,15 +906,17 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         {
             var association = _associations.First(a => a.Keys == changes.Association);
             long stored = association.StoredLinks.Count;
+            var added = changes.Added.Count - expected.LinksAdded(changes.Association.Association, changes.Added);
+            var removed = changes.Removed.Count - expected.LinksRemoved(changes.Association.Association, changes.Removed);
             storedLinks += stored;
-            linksInserted += changes.Added.Count;
-            linksDeleted += changes.Removed.Count;
+            linksInserted += added;
+            linksDeleted += removed;
             if (!Incremental)
             {
                 ThresholdGuard.CheckEmptyInput(verdicts, ThresholdScope.Association, changes.Association.Association, stored, association.PairCount);
             }
 
-            ThresholdGuard.Check(verdicts, ThresholdScope.Association, changes.Association.Association, association.Mapping.Thresholds, stored, changes.Added.Count, changes.Removed.Count);
+            ThresholdGuard.Check(verdicts, ThresholdScope.Association, changes.Association.Association, association.Mapping.Thresholds, stored, added, removed);
         }
 
         ThresholdGuard.Check(verdicts, ThresholdScope.Connector, connector.Name, connector.Thresholds.Resources, storedResources, inserted, updated, deleted);

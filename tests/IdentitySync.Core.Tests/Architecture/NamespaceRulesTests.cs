@@ -24,7 +24,8 @@ public sealed class NamespaceRulesTests
         ["IdentitySync.Connections"] = ["Model", "Orders", "Internal"],
         ["IdentitySync.Configuration"] = ["Model", "Rules", "Connections", "Internal"],
         ["IdentitySync.Storage"] = ["Model", "ChangeSets", "Orders", "Categorizations", "JobRuns", "Internal"],
-        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Internal"],
+        // Orders: the next synchronization expects what executed orders asked for (ExpectedChanges).
+        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Orders", "Internal"],
         ["IdentitySync.Categorization"] = ["Storage", "Categorizations", "Model", "Rules", "Internal"],
         ["IdentitySync.Provisioning"] =
             ["Storage", "Categorization", "Categorizations", "Connections", "ChangeSets", "Orders", "Model", "Rules", "Internal"],

@@ -2,6 +2,7 @@ using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Orders;
 using IdentitySync.Provisioning;
+using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 
 namespace IdentitySync.Tests.Provisioning;
@@ -538,6 +539,46 @@ public sealed class ProvisioningEngineTests
             Assert.That(after.State, Is.EqualTo(expected));
             Assert.That(after.Attempts, Is.EqualTo(1));
             Assert.That(after.History[1].State, Is.EqualTo(OrderState.Transmitted), "saved as handed over before the connection answered");
+        });
+    }
+
+    /// <summary>
+    /// What executed orders asked for is expected at the next synchronization and does not count toward its
+    /// thresholds; a change nobody ordered still does, so a mass change cannot hide among the expected ones.
+    /// </summary>
+    [TestCase(1, SyncOutcome.Succeeded)]
+    [TestCase(5, SyncOutcome.Blocked)]
+    public async Task Synchronize_ChangesExecutedOrdersAskedFor_DoNotCountTowardThresholds(int intruders, SyncOutcome expected)
+    {
+        var fixture = new ProvisioningFixture(adThresholds: static t =>
+        {
+            ProvisioningFixture.ThresholdsOff(t);
+            t.Resources.MaxInserted = 4;
+            t.Links.MaxInserted = 4;
+        });
+        for (var i = 1; i <= 6; i++)
+        {
+            fixture.SetPerson($"E{i}", "Ann", $"Smith{i}", "Sales");
+        }
+
+        await fixture.SynchronizeAsync();
+        await fixture.Engine.GenerateAsync();
+        await fixture.Engine.FulfillAsync();
+        Assert.That(await fixture.OrdersAsync(OrderState.Executed), Has.Count.EqualTo(6), "six accounts created, with their groups");
+        for (var i = 1; i <= intruders; i++)
+        {
+            fixture.Directory.Users[$"intruder{i}"] = ($"X{i}", "Nobody ordered this");
+        }
+
+        fixture.PublishDirectory();
+        var report = await fixture.Sync.SynchronizeAsync("AD");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(expected), report.Message);
+            Assert.That(report.ExpectedChanges, Is.EqualTo(6 + 12), "six accounts and their two groups each were ordered");
+            Assert.That(report.Thresholds.Single(static v => v.Scope == ThresholdScope.Connector && v.Change == ThresholdChange.Inserted).Actual, Is.EqualTo(intruders), "only what nobody ordered counts");
+            Assert.That(report.EntityTypes.Single(static e => e.EntityType == "AD_User").Inserted, Is.EqualTo(6 + intruders), "the report still shows every change");
         });
     }
 

@@ -16,7 +16,7 @@ namespace IdentitySync.Tests.Provisioning;
 /// </summary>
 internal sealed class ProvisioningFixture
 {
-    public ProvisioningFixture(Action<ResourceTypeOptions>? configureAd = null, Action<ResourceTypeOptions>? configureApp = null, IResourceStore? store = null)
+    public ProvisioningFixture(Action<ResourceTypeOptions>? configureAd = null, Action<ResourceTypeOptions>? configureApp = null, IResourceStore? store = null, Action<ConnectorThresholdOptions>? adThresholds = null)
     {
         var builder = new IdentityModelBuilder()
             .AddEntityType("Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Department").AddProperty("Status"))
@@ -37,7 +37,7 @@ internal sealed class ProvisioningFixture
                 .MapEntityType("AD_User", "Export", "users", m => m.Map("Sam", "sam", PropertyKey.Primary).Map("EmployeeId", "employeeId").Map("DisplayName", "displayName"))
                 .MapEntityType("AD_Group", "Export", "groups", m => m.Map("Cn", "cn", PropertyKey.Primary))
                 .MapAssociation("AD_Membership", "Export", "members", "group", "member")
-                .ConfigureThresholds(ThresholdsOff))
+                .ConfigureThresholds(adThresholds ?? ThresholdsOff))
             .AddConnector("App", c => c
                 .AddConnection("Accounts", "Memory")
                 .MapEntityType("App_Account", "Accounts", "accounts", m => m.Map("Login", "login", PropertyKey.Primary).Map("Role", "role"))
