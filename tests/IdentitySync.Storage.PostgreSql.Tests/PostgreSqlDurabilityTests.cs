@@ -240,13 +240,6 @@ public sealed class PostgreSqlDurabilityTests
         Assert.That(process.ExitCode, Is.Zero, "pg_ctl " + string.Join(' ', arguments) + " failed; see server.log beside the data directory");
     }
 
-    private static readonly Model.IdentityModel s_model = new Configuration.IdentityModelBuilder()
-        .AddEntityType("AD_User", static e => e.AddProperty("Name").AddProperty("Count", Model.ScalarType.Int32))
-        .AddConnector("AD", static c => c
-            .AddConnection("Export", "Memory")
-            .MapEntityType("AD_User", "Export", "users", static m => m.Map("Name", "name", Model.PropertyKey.Primary).Map("Count", "count")))
-        .Build();
-
     private async Task AssertPreviousStateThenNextRunWorksAsync()
     {
         using var reopened = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
@@ -255,7 +248,7 @@ public sealed class PostgreSqlDurabilityTests
         {
             Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(2));
             Assert.That((state.Version, state.LastBatchId), Is.EqualTo((1L, "b1")));
-            Assert.That((await StoreCheck.RunAsync(s_model, reopened)).Problems, Is.Empty, "the interrupted run left a consistent store");
+            Assert.That((await StoreCheck.RunAsync(ConformanceTests.KillTestModel.Instance, reopened)).Problems, Is.Empty, "the interrupted run left a consistent store");
         });
 
         await using (await reopened.LockConnectorAsync("AD", CancellationToken.None))

@@ -13,13 +13,6 @@ public sealed class SqliteDurabilityTests
     [TearDown]
     public void DeleteDirectory() => _directory.Dispose();
 
-    private static readonly Model.IdentityModel s_model = new Configuration.IdentityModelBuilder()
-        .AddEntityType("AD_User", static e => e.AddProperty("Name").AddProperty("Count", Model.ScalarType.Int32))
-        .AddConnector("AD", static c => c
-            .AddConnection("Export", "Memory")
-            .MapEntityType("AD_User", "Export", "users", static m => m.Map("Name", "name", Model.PropertyKey.Primary).Map("Count", "count")))
-        .Build();
-
     [Test]
     public async Task Apply_ProcessKilledMidTransaction_LeavesThePreviousStateAndTheNextRunWorks()
     {
@@ -44,7 +37,7 @@ public sealed class SqliteDurabilityTests
             Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(2));
             Assert.That(await reopened.FindResourceAsync("AD_User", "killed-0000000", CancellationToken.None), Is.Null);
             Assert.That((state.Version, state.LastBatchId), Is.EqualTo((1L, "b1")));
-            Assert.That((await StoreCheck.RunAsync(s_model, reopened)).Problems, Is.Empty, "the killed run left a consistent store");
+            Assert.That((await StoreCheck.RunAsync(ConformanceTests.KillTestModel.Instance, reopened)).Problems, Is.Empty, "the killed run left a consistent store");
         });
 
         await using (await reopened.LockConnectorAsync("AD", CancellationToken.None))
