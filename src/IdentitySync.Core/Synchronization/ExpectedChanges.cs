@@ -95,10 +95,13 @@ internal sealed class ExpectedChanges
         return expected;
     }
 
-    /// <summary>Counts the inserted resources that an executed order asked for, with the values it asked for.</summary>
+    /// <summary>
+    /// Counts the inserted resources that an executed order asked for, with the values it asked for (those the
+    /// export can show: a property the connector does not map, such as an initial password, is not compared).
+    /// </summary>
     public int Inserted(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<ResourceChange> inserted) =>
         Count(inserted, change => _inserts.TryGetValue((mapping.EntityType, Stored(change.Key, mapping.PrimaryKey.IgnoreCase)), out var asked)
-            && asked.All(p => IndexOf(entityType, p.Key) is var index and >= 0 && index < change.Values.Count && Same(change.Values[index], p.Value)));
+            && asked.Where(p => mapping.FindProperty(p.Key) is not null).All(p => IndexOf(entityType, p.Key) is var index and >= 0 && index < change.Values.Count && Same(change.Values[index], p.Value)));
 
     /// <summary>Counts the updated resources whose every changed property an executed order asked for, with that value.</summary>
     public int Updated(EntityTypeMapping mapping, IEnumerable<ResourceChange> updated) =>
