@@ -60,7 +60,8 @@ public static class IdentitySyncServiceCollectionExtensions
             services.TryAddSingleton(static provider => new Categorization.CategorizationEngine(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
-                provider.GetRequiredService<TimeProvider>()));
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetService<ILogger<Categorization.CategorizationEngine>>()));
             services.AddOptions<Provisioning.ProvisioningEngineOptions>()
                 .Configure<IOptions<IdentitySyncOptions>, IServiceProvider>(static (o, identity, provider) => o.BaseDirectory = BaseDirectoryOf(identity.Value, provider));
             services.TryAddSingleton(static provider => new Provisioning.ProvisioningEngine(
@@ -69,7 +70,8 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetServices<IConnectionPackage>(),
                 provider.GetRequiredService<IOptions<Provisioning.ProvisioningEngineOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetService<Provisioning.IInternalWorkflow>()));
+                provider.GetService<Provisioning.IInternalWorkflow>(),
+                provider.GetService<ILogger<Provisioning.ProvisioningEngine>>()));
             services.TryAddSingleton(static provider => new Provisioning.RepositoryEditor(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),

@@ -1,9 +1,12 @@
 using System.Globalization;
 using IdentitySync.Categorizations;
+using IdentitySync.Diagnostics;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;
 using IdentitySync.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentitySync.Categorization;
 
@@ -13,23 +16,26 @@ namespace IdentitySync.Categorization;
 /// and unreviewed ones whose account or owners changed, are categorized; settled ones are kept unless
 /// a full run is asked for, and a person's review is never overridden.
 /// </summary>
-public sealed class CategorizationEngine
+public sealed partial class CategorizationEngine
 {
     private readonly IdentityModel _model;
     private readonly ICategorizationStore _store;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="CategorizationEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
     /// <param name="store">The store.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public CategorizationEngine(IdentityModel model, ICategorizationStore store, TimeProvider? timeProvider = null)
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    public CategorizationEngine(IdentityModel model, ICategorizationStore store, TimeProvider? timeProvider = null, ILogger<CategorizationEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
         _model = model;
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Categorizes the accounts of every resource type's target entity type.</summary>
@@ -37,6 +43,15 @@ public sealed class CategorizationEngine
     /// <param name="cancellationToken">Cancels the run; nothing is saved then.</param>
     /// <returns>The report.</returns>
     public async Task<CategorizationReport> CategorizeAsync(bool full = false, CancellationToken cancellationToken = default)
+    {
+        using var activity = IdentitySyncTelemetry.Start("identitysync.categorize", IdentitySyncTelemetry.Tag("identitysync.full", full));
+        var report = await CategorizeCoreAsync(full, cancellationToken).ConfigureAwait(false);
+        IdentitySyncTelemetry.StageDuration.Record(report.Duration.TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "categorize"));
+        LogCategorized(_logger, report.Considered, report.Kept, report.Uncategorized);
+        return report;
+    }
+
+    private async Task<CategorizationReport> CategorizeCoreAsync(bool full, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetUtcNow();
         var clock = _timeProvider.GetTimestamp();
@@ -350,4 +365,7 @@ public sealed class CategorizationEngine
         private static IEnumerable<string> Texts(object? value) =>
             Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
     }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Categorization ended: {Considered} accounts considered, {Kept} kept as they were, {Uncategorized} uncategorized")]
+    private static partial void LogCategorized(ILogger logger, long considered, long kept, long uncategorized);
 }

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using IdentitySync.Connections;
+using IdentitySync.Diagnostics;
 using IdentitySync.JobRuns;
 using IdentitySync.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentitySync.Jobs;
 
@@ -12,13 +16,14 @@ namespace IdentitySync.Jobs;
 /// time across processes and hosts that share the store (its lock), and a task never runs twice at once
 /// in this process (synchronizations are also locked per connector across processes).
 /// </summary>
-public sealed class JobRunner
+public sealed partial class JobRunner
 {
     private static readonly ConcurrentDictionary<string, byte> s_running = new(StringComparer.OrdinalIgnoreCase);
     private readonly IJobRunStore _store;
     private readonly TimeProvider _timeProvider;
 
     private readonly SecretRedactor _secrets;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="JobRunner"/> class.</summary>
     /// <param name="store">Where runs are kept.</param>
@@ -27,12 +32,14 @@ public sealed class JobRunner
     /// Masks secrets in what the run records (a task's message, its log): build it with
     /// <see cref="SecretRedactor.For"/> from the model and packages the tasks use. None when <see langword="null"/>.
     /// </param>
-    public JobRunner(IJobRunStore store, TimeProvider? timeProvider = null, SecretRedactor? secrets = null)
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    public JobRunner(IJobRunStore store, TimeProvider? timeProvider = null, SecretRedactor? secrets = null, ILogger<JobRunner>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _secrets = secrets ?? SecretRedactor.None;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs a job from its first task.</summary>
@@ -87,6 +94,23 @@ public sealed class JobRunner
 
     private async Task<JobRun> ExecuteLockedAsync(JobRun run, IReadOnlyList<IJobTask> tasks, int start, bool resuming, bool resumeTask, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
+        using var activity = IdentitySyncTelemetry.Start("identitysync.job", IdentitySyncTelemetry.Tag("identitysync.job", run.Job), IdentitySyncTelemetry.Tag("identitysync.job_run", run.Id));
+        var clock = _timeProvider.GetTimestamp();
+        LogJobStarted(_logger, run.Job, run.Id, start);
+        var ended = await ExecuteTasksAsync(run, tasks, start, resuming, resumeTask, progress, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("identitysync.status", ended.Status.ToString());
+        if (ended.Status is JobStatus.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
+
+        IdentitySyncTelemetry.JobDuration.Record(_timeProvider.GetElapsedTime(clock).TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.job", run.Job), IdentitySyncTelemetry.Tag("identitysync.status", ended.Status.ToString()));
+        LogJobEnded(_logger, run.Job, run.Id, ended.Status);
+        return ended;
+    }
+
+    private async Task<JobRun> ExecuteTasksAsync(JobRun run, IReadOnlyList<IJobTask> tasks, int start, bool resuming, bool resumeTask, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
         var results = run.Tasks.ToList();
         var log = run.Log.ToList();
         var status = JobStatus.Succeeded;
@@ -103,6 +127,7 @@ public sealed class JobRunner
             }
 
             var began = _timeProvider.GetTimestamp();
+            using var taskActivity = IdentitySyncTelemetry.Start("identitysync.job.task", IdentitySyncTelemetry.Tag("identitysync.task", task.Name));
             progress?.Report(new JobProgress(i, tasks.Count, task.Name, JobTaskStatus.Pending));
             try
             {
@@ -149,6 +174,9 @@ public sealed class JobRunner
                 s_running.TryRemove(task.Name, out _);
             }
 
+            taskActivity?.SetTag("identitysync.status", results[i].Status.ToString());
+            LogTaskEnded(_logger, run.Job, task.Name, results[i].Status, results[i].Failure);
+
             if (status != JobStatus.Succeeded)
             {
                 break;
@@ -163,4 +191,13 @@ public sealed class JobRunner
 
     private void Log(List<string> log, string line) =>
         log.Add(_timeProvider.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " " + line);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Job {Job} run {RunId} started at task {Start}")]
+    private static partial void LogJobStarted(ILogger logger, string job, string runId, int start);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Job {Job} task {Task} ended {Status} ({Failure})")]
+    private static partial void LogTaskEnded(ILogger logger, string job, string task, JobTaskStatus status, FailureKind failure);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Job {Job} run {RunId} ended {Status}")]
+    private static partial void LogJobEnded(ILogger logger, string job, string runId, JobStatus status);
 }

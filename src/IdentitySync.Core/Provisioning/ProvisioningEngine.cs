@@ -2,9 +2,12 @@ using System.Globalization;
 using IdentitySync.Categorization;
 using IdentitySync.Categorizations;
 using IdentitySync.Connections;
+using IdentitySync.Diagnostics;
 using IdentitySync.Model;
 using IdentitySync.Orders;
 using IdentitySync.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentitySync.Provisioning;
 
@@ -13,7 +16,7 @@ namespace IdentitySync.Provisioning;
 /// (desired state, compared with the correlated accounts), review, fulfillment through a connection or a
 /// ticket for a person, and verification by a later synchronization. See docs/provisioning.md.
 /// </summary>
-public sealed class ProvisioningEngine
+public sealed partial class ProvisioningEngine
 {
     private static readonly OrderState[] s_waiting = [OrderState.Transmitted, OrderState.Executed];
     private readonly IdentityModel _model;
@@ -23,6 +26,7 @@ public sealed class ProvisioningEngine
     private readonly TimeProvider _timeProvider;
     private readonly IInternalWorkflow _workflow;
     private readonly SecretRedactor _secrets;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
@@ -31,13 +35,15 @@ public sealed class ProvisioningEngine
     /// <param name="options">Host settings; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
     /// <param name="workflow">The internal workflow that fulfills repository orders (identities); <see cref="RepositoryWorkflow"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     public ProvisioningEngine(
         IdentityModel model,
         IResourceStore store,
         IEnumerable<IConnectionPackage>? packages = null,
         ProvisioningEngineOptions? options = null,
         TimeProvider? timeProvider = null,
-        IInternalWorkflow? workflow = null)
+        IInternalWorkflow? workflow = null,
+        ILogger<ProvisioningEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -53,6 +59,7 @@ public sealed class ProvisioningEngine
         _timeProvider = timeProvider ?? TimeProvider.System;
         _workflow = workflow ?? new RepositoryWorkflow(model, store, _timeProvider);
         _secrets = SecretRedactor.For(model, _packages.Values);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>
@@ -66,6 +73,28 @@ public sealed class ProvisioningEngine
     /// <param name="cancellationToken">Cancels the generation; what the repository types saved and applied before it stays.</param>
     /// <returns>The report; a resource type over its thresholds is blocked and saves nothing.</returns>
     public async Task<ProvisioningReport> GenerateAsync(ProvisioningRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.generate");
+        var report = await GenerateCoreAsync(options, cancellationToken).ConfigureAwait(false);
+        IdentitySyncTelemetry.StageDuration.Record(report.Duration.TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "generate"));
+        if (!report.DryRun)
+        {
+            foreach (var group in report.Orders.GroupBy(static o => (o.ResourceType, o.State)))
+            {
+                IdentitySyncTelemetry.Orders.Add(group.Count(), IdentitySyncTelemetry.Tag("identitysync.resource_type", group.Key.ResourceType), IdentitySyncTelemetry.Tag("identitysync.state", group.Key.State.ToString()));
+            }
+        }
+
+        foreach (var type in report.ResourceTypes.Where(static t => t.Blocked))
+        {
+            LogGenerationBlocked(_logger, type.Name, type.Threshold);
+        }
+
+        LogGenerated(_logger, report.Orders.Count, report.DryRun, report.IsBlocked);
+        return report;
+    }
+
+    private async Task<ProvisioningReport> GenerateCoreAsync(ProvisioningRunOptions? options, CancellationToken cancellationToken)
     {
         options ??= new ProvisioningRunOptions();
         var started = _timeProvider.GetUtcNow();
@@ -230,6 +259,16 @@ public sealed class ProvisioningEngine
     /// <param name="cancellationToken">Cancels the pass; orders already handed over keep their state.</param>
     /// <returns>The report.</returns>
     public async Task<FulfillmentReport> FulfillAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.fulfill");
+        var clock = _timeProvider.GetTimestamp();
+        var report = await FulfillCoreAsync(cancellationToken).ConfigureAwait(false);
+        IdentitySyncTelemetry.StageDuration.Record(_timeProvider.GetElapsedTime(clock).TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "fulfill"));
+        LogFulfilled(_logger, report.Executed, report.Transmitted, report.Tickets, report.Retrying, report.Failed);
+        return report;
+    }
+
+    private async Task<FulfillmentReport> FulfillCoreAsync(CancellationToken cancellationToken)
     {
         int executed = 0, transmitted = 0, tickets = 0, failed = 0, retrying = 0, skipped = 0, collected = 0;
         var now = _timeProvider.GetUtcNow();
@@ -396,6 +435,16 @@ public sealed class ProvisioningEngine
     /// <returns>The report.</returns>
     public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.verify");
+        var clock = _timeProvider.GetTimestamp();
+        var report = await VerifyCoreAsync(cancellationToken).ConfigureAwait(false);
+        IdentitySyncTelemetry.StageDuration.Record(_timeProvider.GetElapsedTime(clock).TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "verify"));
+        LogVerified(_logger, report.Verified, report.Waiting, report.TimedOut);
+        return report;
+    }
+
+    private async Task<VerificationReport> VerifyCoreAsync(CancellationToken cancellationToken)
+    {
         var executed = await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false);
         var graph = new ResourceGraph(_model, _store);
         var verified = new List<ProvisioningOrder>();
@@ -506,6 +555,24 @@ public sealed class ProvisioningEngine
 
     private (ProvisioningOrder Order, OrderState Outcome) Apply(ProvisioningOrder order, FulfillmentResult result, DateTimeOffset at)
     {
+        var applied = ApplyResult(order, result, at);
+        IdentitySyncTelemetry.Orders.Add(1, IdentitySyncTelemetry.Tag("identitysync.resource_type", order.ResourceType), IdentitySyncTelemetry.Tag("identitysync.state", applied.Order.State.ToString()));
+        if (applied.Order.State is OrderState.Error or OrderState.Pending)
+        {
+            // The message may name the account (a DN, a login): it is logged at Debug only.
+            LogOrderNotDone(_logger, order.Id, order.ResourceType, applied.Order.State, result.Status);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var said = _secrets.Redact(result.Message);
+                LogOrderMessage(_logger, order.Id, said);
+            }
+        }
+
+        return applied;
+    }
+
+    private (ProvisioningOrder Order, OrderState Outcome) ApplyResult(ProvisioningOrder order, FulfillmentResult result, DateTimeOffset at)
+    {
         // Whatever a connection says is kept in the order's history: never with one of its secrets.
         var message = result.Message is null ? string.Empty : ": " + _secrets.Redact(result.Message);
         switch (result.Status)
@@ -606,4 +673,22 @@ public sealed class ProvisioningEngine
         await _store.SaveOrdersAsync([handled], [], cancellationToken).ConfigureAwait(false);
         return handled;
     }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Order generation ended: {Orders} orders (dry run: {DryRun}, blocked: {Blocked})")]
+    private static partial void LogGenerated(ILogger logger, int orders, bool dryRun, bool blocked);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Order generation for {ResourceType} was blocked: {Threshold}")]
+    private static partial void LogGenerationBlocked(ILogger logger, string resourceType, string? threshold);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Verification ended: {Verified} orders verified, {Waiting} still waiting, {TimedOut} timed out")]
+    private static partial void LogVerified(ILogger logger, int verified, int waiting, int timedOut);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Fulfilment ended: {Executed} executed, {Transmitted} handed over, {Tickets} tickets, {Retrying} to retry, {Failed} in error")]
+    private static partial void LogFulfilled(ILogger logger, int executed, int transmitted, int tickets, int retrying, int failed);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Order {OrderId} of {ResourceType} is {State} after the connection answered {Status}")]
+    private static partial void LogOrderNotDone(ILogger logger, long orderId, string resourceType, OrderState state, FulfillmentStatus status);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Order {OrderId}: the connection said {Message}")]
+    private static partial void LogOrderMessage(ILogger logger, long orderId, string? message);
 }

@@ -1,5 +1,6 @@
 using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
+using IdentitySync.Diagnostics;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
@@ -74,9 +75,10 @@ public sealed partial class SyncEngine
             StartedAt = started,
         };
 
+        using var activity = IdentitySyncTelemetry.Start("identitysync.sync", IdentitySyncTelemetry.Tag("identitysync.connector", model.Name), IdentitySyncTelemetry.Tag("identitysync.mode", options.Mode.ToString()));
         if (model.IsDeactivated)
         {
-            return report with { Message = $"Connector '{model.Name}' is deactivated (IsDeactivated: true); activate it to synchronize." };
+            return Finish(report with { Message = $"Connector '{model.Name}' is deactivated (IsDeactivated: true); activate it to synchronize." });
         }
 
         if (CheckConnections(model) is { } problem)
@@ -105,6 +107,7 @@ public sealed partial class SyncEngine
         {
             result = result with { Message = _secrets.Redact(result.Message) };
             LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
+            SyncTelemetry.Record(activity, result, _timeProvider.GetElapsedTime(clock));
             return result;
         }
     }

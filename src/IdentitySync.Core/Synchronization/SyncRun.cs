@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
+using IdentitySync.Diagnostics;
 using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Storage;
@@ -80,6 +81,14 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     private async Task<SyncReport> ExecuteAsync(ConnectorState state, Dictionary<string, IExportConnection> exports, CancellationToken cancellationToken)
     {
         var readStart = engine.Time.GetTimestamp();
+        using var stages = new StageSpans(connector.Name);
+        stages.Start("identitysync.sync.read");
+        return await ExecuteStagesAsync(state, exports, readStart, stages, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads, diffs and applies, each stage under its own span.</summary>
+    private async Task<SyncReport> ExecuteStagesAsync(ConnectorState state, Dictionary<string, IExportConnection> exports, long readStart, StageSpans stages, CancellationToken cancellationToken)
+    {
         var fingerprint = Incremental ? null : await FingerprintAsync(exports, cancellationToken).ConfigureAwait(false);
         if (fingerprint is not null && options.Mode == SyncMode.Complete && !options.ReadUnchanged && state.Blocked is null
             && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal))
@@ -104,6 +113,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
 
         var read = engine.Time.GetElapsedTime(readStart);
 
+        stages.Start("identitysync.sync.diff");
         var diffStart = engine.Time.GetTimestamp();
         options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Diff, null, 0));
         var batchId = BatchId();
@@ -189,6 +199,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             }
 
             options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Apply, null, 0));
+            stages.Start("identitysync.sync.apply");
             await engine.ApplyAsync(changeSet, state, fingerprint, cancellationToken).ConfigureAwait(false);
         }
 

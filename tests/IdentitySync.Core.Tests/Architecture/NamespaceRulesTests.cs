@@ -15,6 +15,7 @@ public sealed class NamespaceRulesTests
     private static readonly Dictionary<string, string[]> s_allowed = new(StringComparer.Ordinal)
     {
         ["IdentitySync.Internal"] = [],
+        ["IdentitySync.Diagnostics"] = [],
         ["IdentitySync.Rules"] = ["Internal"],
         ["IdentitySync.Model"] = ["Rules", "Internal"],
         ["IdentitySync.ChangeSets"] = ["Model", "Internal"],
@@ -25,12 +26,12 @@ public sealed class NamespaceRulesTests
         ["IdentitySync.Configuration"] = ["Model", "Rules", "Connections", "Internal"],
         ["IdentitySync.Storage"] = ["Model", "ChangeSets", "Orders", "Categorizations", "JobRuns", "Internal"],
         // Orders: the next synchronization expects what executed orders asked for (ExpectedChanges).
-        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Orders", "Internal"],
-        ["IdentitySync.Categorization"] = ["Storage", "Categorizations", "Model", "Rules", "Internal"],
+        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Orders", "Diagnostics", "Internal"],
+        ["IdentitySync.Categorization"] = ["Storage", "Categorizations", "Model", "Rules", "Diagnostics", "Internal"],
         ["IdentitySync.Provisioning"] =
-            ["Storage", "Categorization", "Categorizations", "Connections", "ChangeSets", "Orders", "Model", "Rules", "Internal"],
+            ["Storage", "Categorization", "Categorizations", "Connections", "ChangeSets", "Orders", "Model", "Rules", "Diagnostics", "Internal"],
         ["IdentitySync.Jobs"] =
-            ["Synchronization", "Categorization", "Provisioning", "Storage", "JobRuns", "ChangeSets", "Orders", "Connections"],
+            ["Synchronization", "Categorization", "Provisioning", "Storage", "JobRuns", "ChangeSets", "Orders", "Connections", "Diagnostics"],
         [Root] =
             ["Synchronization", "Categorization", "Provisioning", "Jobs", "Storage", "Configuration", "Connections", "Model"],
     };
