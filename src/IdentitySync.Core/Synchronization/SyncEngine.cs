@@ -107,6 +107,17 @@ public sealed partial class SyncEngine
         {
             result = result with { Message = _secrets.Redact(result.Message) };
             LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
+            var quarantined = result.EntityTypes.Sum(static e => e.Quarantined.Count) + result.Associations.Sum(static a => a.Quarantined.Count);
+            if (quarantined > 0)
+            {
+                LogQuarantined(_logger, model.Name, quarantined);
+            }
+
+            if (result.Outcome == SyncOutcome.Blocked)
+            {
+                LogBlocked(_logger, model.Name, result.Thresholds.Count(static v => v.Exceeded));
+            }
+
             SyncTelemetry.Record(activity, result, _timeProvider.GetElapsedTime(clock));
             return result;
         }
@@ -299,4 +310,10 @@ public sealed partial class SyncEngine
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Synchronization of {Connector} ({Mode}) ended {Outcome}: {Detail}")]
     private static partial void LogRun(ILogger logger, string connector, SyncMode mode, SyncOutcome outcome, string? detail);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Synchronization of {Connector} quarantined {Count} rows; the report lists each with its line and reason")]
+    private static partial void LogQuarantined(ILogger logger, string connector, int count);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Synchronization of {Connector} was blocked by {Exceeded} thresholds; nothing was applied until it is resumed or abandoned")]
+    private static partial void LogBlocked(ILogger logger, string connector, int exceeded);
 }

@@ -71,9 +71,11 @@ public sealed partial class ObservabilityTests
         fixture.SetUsers([SyncFixture.User(1), SyncFixture.User(2), SyncFixture.User(3, created: "soon")]);
         fixture.SetGroups("CN=Staff;Staff");
         fixture.SetMembers("CN=Staff;u1", "CN=Staff;u2");
+        var logger = new FakeLogger<SyncEngine>();
+        var engine = new SyncEngine(fixture.Model, fixture.Store, [fixture.Package], logger: logger);
         using var root = new Activity("test").Start();
 
-        var report = await fixture.RunAsync();
+        var report = await engine.SynchronizeAsync("AD");
 
         var mine = spans.Where(s => s.TraceId == root.TraceId).ToList();
         var run = mine.Single(static s => s.OperationName == "identitysync.sync");
@@ -84,6 +86,8 @@ public sealed partial class ObservabilityTests
             Assert.That(mine.Where(s => s.ParentSpanId == run.SpanId).Select(static s => s.OperationName), Is.EqualTo(new[] { "identitysync.sync.read", "identitysync.sync.diff", "identitysync.sync.apply" }));
             Assert.That(run.GetTagItem("identitysync.connector"), Is.EqualTo("AD"));
             Assert.That(run.GetTagItem("identitysync.outcome"), Is.EqualTo("Succeeded"));
+            Assert.That(logger.Collector.GetSnapshot().Select(static r => (r.Id.Id, r.Level)), Is.EqualTo(new[] { (1001, LogLevel.Information), (1002, LogLevel.Warning) }));
+            Assert.That(logger.Collector.GetSnapshot().Select(static r => r.Message), Has.None.Contains("CN=u3"), "the quarantined key is in the report, not the log");
 
             Assert.That(rows.GetMeasurementSnapshot().Single(static m => Equals(m.Tags["identitysync.type"], "AD_User")).Value, Is.EqualTo(3));
             Assert.That(changes.GetMeasurementSnapshot().Where(static m => Equals(m.Tags["identitysync.kind"], "inserted")).Sum(static m => m.Value), Is.EqualTo(3), "two users and a group");
