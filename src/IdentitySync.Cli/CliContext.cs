@@ -171,7 +171,7 @@ internal sealed class CliContext : IDisposable
         new(Model, store, s_packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
     /// <summary>Whether some resource type has provisioning rules, so that jobs generate, fulfill and verify orders.</summary>
-    public bool Provisions => Model.ResourceTypes.Any(static r => r.TypeRules.Count + r.ScalarRules.Count + r.NavigationRules.Count + r.QueryRules.Count > 0);
+    public bool Provisions => Jobs.StandardJob.Provisions(Model);
 
     public Connector Connector(string name) =>
         Model.Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -14,23 +14,15 @@ internal sealed class JobCommands(IAnsiConsole console, TextWriter error, Option
 {
     public Command Jobs() => new("jobs", "Run connectors as one job, and list, show or resume job runs.") { Run(), List(), Show(), Resume() };
 
-    private static List<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool provision)
-    {
-        var engine = context.Engine(resourceStore);
-        var tasks = new List<IJobTask>(connectors.Select(c => new SynchronizeTask(engine, c, new SyncRunOptions { Mode = mode })));
-        if (context.Model.ResourceTypes.Count > 0)
-        {
-            tasks.Add(new CategorizeTask(new Categorization.CategorizationEngine(context.Model, resourceStore)));
-        }
-
-        if (provision && context.Provisions)
-        {
-            var provisioning = context.Provisioning(resourceStore);
-            tasks.AddRange([new VerifyTask(provisioning), new GenerateOrdersTask(provisioning), new FulfillTask(provisioning)]);
-        }
-
-        return tasks;
-    }
+    private static IReadOnlyList<IJobTask> Tasks(CliContext context, IResourceStore resourceStore, IEnumerable<string> connectors, SyncMode mode, bool provision) =>
+        StandardJob.Create(
+            context.Model,
+            context.Engine(resourceStore),
+            new Categorization.CategorizationEngine(context.Model, resourceStore),
+            provision && context.Provisions ? context.Provisioning(resourceStore) : null,
+            connectors,
+            mode,
+            provision);
 
     private static IJobTask TaskNamed(CliContext context, IResourceStore resourceStore, string name)
     {

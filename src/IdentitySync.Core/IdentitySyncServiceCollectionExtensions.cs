@@ -72,6 +72,14 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<Provisioning.IInternalWorkflow>(),
                 provider.GetService<ILogger<Provisioning.ProvisioningEngine>>()));
+            services.TryAddSingleton(static provider => SecretRedactor.For(
+                provider.GetRequiredService<IdentityModel>(),
+                provider.GetServices<IConnectionPackage>()));
+            services.TryAddSingleton(static provider => new Jobs.JobRunner(
+                StoreOf(provider),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<SecretRedactor>(),
+                provider.GetService<ILogger<Jobs.JobRunner>>()));
             services.TryAddSingleton(static provider => new Provisioning.RepositoryEditor(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),

@@ -31,7 +31,7 @@ public sealed class NamespaceRulesTests
         ["IdentitySync.Provisioning"] =
             ["Storage", "Categorization", "Categorizations", "Connections", "ChangeSets", "Orders", "Model", "Rules", "Diagnostics", "Internal"],
         ["IdentitySync.Jobs"] =
-            ["Synchronization", "Categorization", "Provisioning", "Storage", "JobRuns", "ChangeSets", "Orders", "Connections", "Diagnostics"],
+            ["Synchronization", "Categorization", "Provisioning", "Storage", "JobRuns", "ChangeSets", "Orders", "Connections", "Diagnostics", "Model"],
         [Root] =
             ["Synchronization", "Categorization", "Provisioning", "Jobs", "Storage", "Configuration", "Connections", "Model"],
     };

@@ -27,14 +27,16 @@ public sealed partial class ObservabilityTests
         ["IdentitySync.Synchronization"] = (1000, 1999),
         ["IdentitySync.Categorization"] = (2000, 2999),
         ["IdentitySync.Provisioning"] = (3000, 4999),
-        ["IdentitySync.Jobs"] = (5000, 5999),
+        ["IdentitySync.Jobs"] = (5000, 5099),
+        ["IdentitySync.Hosting"] = (5100, 5199),
         ["IdentitySync.Storage"] = (6000, 6999),
     };
 
     [Test]
     public void EveryLogEvent_HasAUniqueIdInItsComponentsRange_ListedInTheDocs()
     {
-        var events = typeof(IdentitySyncTelemetry).Assembly.GetTypes()
+        var events = new[] { typeof(IdentitySyncTelemetry).Assembly, typeof(Hosting.IdentitySyncJobService).Assembly }
+            .SelectMany(static a => a.GetTypes())
             .SelectMany(static t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly)
                 .Select(m => (Type: t, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>())))
             .Where(static e => e.Attribute is not null)
