@@ -6,6 +6,7 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Connections.Csv.Tests;
 
@@ -89,14 +90,14 @@ public sealed class OrderFileTests
         })
         .Build();
 
-    private async Task<(ProvisioningEngine Engine, ManualTimeProvider Clock)> JoinersAsync(params string[] ids)
+    private async Task<(ProvisioningEngine Engine, FakeTimeProvider Clock)> JoinersAsync(params string[] ids)
     {
         var model = Model(_directory);
         var memory = new InMemoryConnectionPackage();
         memory.SetTable("people", "id", ids);
         memory.SetTable("accounts", "sam;employeeId");
         var store = new InMemoryResourceStore();
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
         IConnectionPackage[] packages = [memory, new OrderFileConnectionPackage()];
         var sync = new SyncEngine(model, store, packages, new SyncEngineOptions { BaseDirectory = _directory }, clock);
         Assert.That((await sync.SynchronizeAsync("HR", new SyncRunOptions { Force = true })).Outcome, Is.EqualTo(SyncOutcome.Succeeded));

@@ -5,6 +5,7 @@ using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Connections.Csv.Tests;
 
@@ -24,7 +25,7 @@ public sealed class SampleSynchronizationTests
             .GetSection(IdentitySyncOptions.SectionName).Bind(options);
         _model = new IdentityModelBuilder(options).Build();
         _store = new InMemoryResourceStore();
-        _engine = new SyncEngine(_model, _store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = samples }, new ManualTimeProvider());
+        _engine = new SyncEngine(_model, _store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = samples }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     [Test]

@@ -7,6 +7,7 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Connections.Ldap.Tests;
 
@@ -306,7 +307,7 @@ public sealed class LdapProvisioningTests
 
         public InMemoryResourceStore Store { get; } = new();
 
-        public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
 
         public ProvisioningEngine Engine { get; }
 

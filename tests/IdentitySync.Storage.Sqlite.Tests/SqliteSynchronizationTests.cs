@@ -5,8 +5,8 @@ using IdentitySync.Configuration;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Model;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 
@@ -215,7 +215,7 @@ public sealed class SqliteSynchronizationTests
     private SyncEngine Engine(string path, out SqliteResourceStore store)
     {
         store = new SqliteResourceStore(path);
-        return new SyncEngine(Model(new IdentityModelBuilder()).Build(), store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new ManualTimeProvider());
+        return new SyncEngine(Model(new IdentityModelBuilder()).Build(), store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     private void WriteUsers(int count, Func<int, string?> created)

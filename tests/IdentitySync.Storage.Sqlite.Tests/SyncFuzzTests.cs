@@ -5,7 +5,7 @@ using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Model;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 
@@ -71,7 +71,7 @@ public sealed class SyncFuzzTests
         var seed = int.TryParse(Environment.GetEnvironmentVariable("IDENTITYSYNC_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
         await TestContext.Progress.WriteLineAsync($"fuzz: seed {seed}, {count} inputs (IDENTITYSYNC_FUZZ_SEED, IDENTITYSYNC_FUZZ_INPUTS)");
         using var store = new SqliteResourceStore(_directory.File("fuzz.db"));
-        var engine = new SyncEngine(s_model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new ManualTimeProvider());
+        var engine = new SyncEngine(s_model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
 

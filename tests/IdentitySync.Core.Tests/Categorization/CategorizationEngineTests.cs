@@ -5,6 +5,7 @@ using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Tests.Categorization;
 
@@ -12,7 +13,7 @@ namespace IdentitySync.Tests.Categorization;
 public sealed class CategorizationEngineTests
 {
     private const string LoginAndName = "lower(Owner.Login) + '|' + simplify(Owner.LastName)";
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private InMemoryResourceStore _store = null!;
 
     [SetUp]

@@ -10,6 +10,7 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Tests.Provisioning;
 
@@ -20,7 +21,7 @@ namespace IdentitySync.Tests.Provisioning;
 public sealed class HrInboundTests
 {
     private readonly Dictionary<string, string> _people = new(StringComparer.Ordinal);
-    private ManualTimeProvider _clock = null!;
+    private FakeTimeProvider _clock = null!;
     private InMemoryConnectionPackage _package = null!;
     private InMemoryResourceStore _store = null!;
     private IdentityModel _model = null!;
@@ -33,7 +34,7 @@ public sealed class HrInboundTests
     public void Create()
     {
         _people.Clear();
-        _clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        _clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
         _package = new InMemoryConnectionPackage();
         _package.SetTable("users", "sam;employeeId");
         _store = new InMemoryResourceStore();

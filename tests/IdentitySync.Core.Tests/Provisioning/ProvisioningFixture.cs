@@ -7,6 +7,7 @@ using IdentitySync.Provisioning;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Tests.Provisioning;
 
@@ -81,7 +82,7 @@ internal sealed class ProvisioningFixture
 
     public IResourceStore Store { get; }
 
-    public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
 
     public InMemoryConnectionPackage Package { get; } = new();
 

@@ -7,6 +7,7 @@ using IdentitySync.Orders;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Tests.Synchronization;
 
@@ -651,7 +652,7 @@ public sealed class SyncEngineTests
                 }))
             .Build();
         var store = new InMemoryResourceStore();
-        var engine = new SyncEngine(model, store, [package], new SyncEngineOptions(), new ManualTimeProvider());
+        var engine = new SyncEngine(model, store, [package], new SyncEngineOptions(), new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         package.SetTable("people", "id", "a", "b", "m1", "m2", "m3");
         package.SetTable("managers", "person;manager", "a;m1", "b;m1");
         await engine.SynchronizeAsync("HR", new SyncRunOptions { Mode = SyncMode.Initial });

@@ -5,6 +5,7 @@ using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using IdentitySync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentitySync.Tests.Synchronization;
 
@@ -68,7 +69,7 @@ internal sealed class SyncFixture
 
     public IResourceStore Store { get; }
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public SyncEngine Engine { get; }
 

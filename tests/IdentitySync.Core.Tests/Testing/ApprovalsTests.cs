@@ -55,18 +55,4 @@ public sealed class ApprovalsTests
             Assert.That(File.ReadAllText(received), Is.EqualTo("{}\n"));
         });
     }
-
-    [Test]
-    public void ManualTimeProvider_Advance_MovesOnlyWhenTold()
-    {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
-
-        clock.Advance(TimeSpan.FromHours(25));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(clock.GetUtcNow(), Is.EqualTo(new DateTimeOffset(2026, 5, 2, 9, 0, 0, TimeSpan.Zero)));
-            Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromTicks(-1)));
-        });
-    }
 }
