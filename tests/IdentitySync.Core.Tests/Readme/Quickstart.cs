@@ -1,9 +1,10 @@
 using IdentitySync.Configuration;
 using IdentitySync.Model;
 
-namespace IdentitySync.Tests.Readme;
+// Outside the IdentitySync namespace, as a user's code is: a using the README forgets fails the build.
+namespace ReadmeSnippets;
 
-/// <summary>The README's quickstart, compiled and run by the tests; <see cref="ReadmeTests"/> keeps the two identical.</summary>
+/// <summary>The README's quickstart, compiled and run by the tests; ReadmeTests keeps the two identical.</summary>
 internal static class Quickstart
 {
     public static IdentityModel Run()

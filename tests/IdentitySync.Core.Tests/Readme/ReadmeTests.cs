@@ -21,7 +21,7 @@ public sealed partial class ReadmeTests
     [Test]
     public void Quickstart_Run_BuildsTheModelItDescribes()
     {
-        var model = Quickstart.Run();
+        var model = ReadmeSnippets.Quickstart.Run();
 
         Assert.Multiple(() =>
         {
