@@ -4,13 +4,13 @@ using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 using Spectre.Console;
 
 namespace IdentitySync.Cli;
 
 /// <summary>
-/// The demo at a size of one's choosing: a generated company (IdentitySync.Testing's generator, seed 42)
+/// The demo at a size of one's choosing: a generated company (IdentitySync.SampleData's generator, seed 42)
 /// synchronized into a SQLite store, then again unchanged, then with 1 % changed, then HR, categorization
 /// and orders for every person, each step timed on this machine.
 /// </summary>

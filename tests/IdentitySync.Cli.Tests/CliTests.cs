@@ -51,7 +51,7 @@ public sealed class CliTests
     public async Task Demo_WithAccounts_GeneratesADirectoryOfThatSizeAndTimesEachStep()
     {
         var demo = Path.Combine(_directory, "scale");
-        var expected = new Testing.Data.DataGenerator(500).Write(Path.Combine(_directory, "expected"), changeRate: 0.01);
+        var expected = new SampleData.DataGenerator(500).Write(Path.Combine(_directory, "expected"), changeRate: 0.01);
         var distinctMemberships = File.ReadLines(Path.Combine(_directory, "expected", "members.csv")).Skip(1).Distinct().Count();
 
         var result = await RunAsync("demo", "--directory", demo, "--accounts", "500");

@@ -1,7 +1,7 @@
 using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 
 namespace IdentitySync.Storage.ConformanceTests;
 

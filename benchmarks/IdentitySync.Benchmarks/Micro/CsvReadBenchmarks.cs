@@ -4,7 +4,7 @@ using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Internal;
 using IdentitySync.Model;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 
 namespace IdentitySync.Benchmarks.Micro;
 

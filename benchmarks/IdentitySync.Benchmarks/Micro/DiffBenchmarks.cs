@@ -3,7 +3,7 @@ using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 using IdentitySync.Internal;
 
 namespace IdentitySync.Benchmarks.Micro;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 
 namespace IdentitySync.Benchmarks.Micro;
 

@@ -7,7 +7,7 @@ using IdentitySync.ChangeSets;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Storage.Sqlite;
 using IdentitySync.Synchronization;
-using IdentitySync.Testing.Data;
+using IdentitySync.SampleData;
 
 namespace IdentitySync.Benchmarks.Scenarios;
 

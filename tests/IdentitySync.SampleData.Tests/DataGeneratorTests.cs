@@ -1,6 +1,4 @@
-using IdentitySync.Testing.Data;
-
-namespace IdentitySync.Testing.Tests;
+namespace IdentitySync.SampleData.Tests;
 
 public sealed class DataGeneratorTests
 {

@@ -1,7 +1,7 @@
 using IdentitySync.Configuration;
 using IdentitySync.Model;
 
-namespace IdentitySync.Testing.Data;
+namespace IdentitySync.SampleData;
 
 /// <summary>The model the generated exports (<see cref="DataGenerator"/>) are synchronized with: 20 mapped user columns, groups, memberships by DN, HR people.</summary>
 public static class GeneratedDataModel

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Bogus;
 
-namespace IdentitySync.Testing.Data;
+namespace IdentitySync.SampleData;
 
 /// <summary>
 /// Deterministic exports of an Active Directory and an HR system at any size: accounts with 20

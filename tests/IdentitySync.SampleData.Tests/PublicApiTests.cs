@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using IdentitySync.Testing.Data;
+using IdentitySync.Testing;
 
-namespace IdentitySync.Testing.Tests;
+namespace IdentitySync.SampleData.Tests;
 
 public sealed class PublicApiTests
 {
