@@ -21,6 +21,7 @@ internal static class ModelLookup
     public static T Get<T>(IReadOnlyList<T> items, string name, Func<T, string> nameOf, string kind)
         where T : class =>
         Find(items, name, nameOf)
-        ?? throw new KeyNotFoundException(
-            $"The model has no {kind} named '{name}'; it has: {string.Join(", ", items.Select(nameOf))}.");
+        ?? throw new KeyNotFoundException(items.Count == 0
+            ? $"The model has no {kind} named '{name}': it has no {kind} at all. Configure the model first (the IdentitySync section of the configuration, AddIdentitySync(configuration), or ConfigureModel)."
+            : $"The model has no {kind} named '{name}'; it has: {string.Join(", ", items.Select(nameOf))}.");
 }

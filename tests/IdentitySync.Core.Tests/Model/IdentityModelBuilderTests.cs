@@ -146,6 +146,16 @@ public sealed class IdentityModelBuilderTests
     }
 
     [Test]
+    public void GetConnector_OfAnEmptyModel_SaysToConfigureTheModel()
+    {
+        var model = new IdentityModelBuilder().Build();
+
+        var exception = Assert.Throws<KeyNotFoundException>(() => model.GetConnector("HR"));
+
+        Assert.That(exception.Message, Is.EqualTo("The model has no connector named 'HR': it has no connector at all. Configure the model first (the IdentitySync section of the configuration, AddIdentitySync(configuration), or ConfigureModel)."));
+    }
+
+    [Test]
     public void FindConnectorOf_MappedAndRepositoryTypes_ReturnsTheFeedingConnectorOrNull()
     {
         var model = MinimalSample.Create().Build();
