@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsvHelper;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Connections.Csv;
@@ -19,7 +20,10 @@ public static class TicketExport
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(tickets);
 
-        WriteRecord(writer, s_header);
+        // CsvHelper quotes as RFC 4180 says, and escapes cells a spreadsheet would run as formulas (OWASP's
+        // = + - @ tab CR) with a leading ' in quotes.
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\r\n" }, true);
+        csv.WriteHeader(s_header);
         foreach (var ticket in tickets)
         {
             string[] fields =
@@ -37,8 +41,10 @@ public static class TicketExport
                 string.Join("; ", ticket.Navigation.Select(static n => $"{n.Key}: " + string.Join(", ", n.Value.Added.Select(static a => "+" + a).Concat(n.Value.Removed.Select(static r => "-" + r))))),
                 ticket.Reason,
             ];
-            WriteRecord(writer, [.. fields.Select(Neutralize)]);
+            csv.WriteRecord(fields);
         }
+
+        csv.Flush();
     }
 
     /// <summary>Writes tickets as a JSON array in the order schema.</summary>
@@ -51,29 +57,17 @@ public static class TicketExport
         writer.WriteLine();
     }
 
-    /// <summary>Prefixes a cell that starts like a formula (<c>= + - @</c>, tab or carriage return) with <c>'</c>, so that a spreadsheet shows it as text.</summary>
+    /// <summary>
+    /// Prefixes a cell that starts like a formula (<c>= + - @</c>, tab or carriage return) with <c>'</c>, so that a
+    /// spreadsheet shows it as text: the rule <see cref="WriteCsv"/> applies (through CsvHelper's injection escaping),
+    /// for a host that writes cells of its own.
+    /// </summary>
     /// <param name="cell">The cell.</param>
     /// <returns>The cell, safe to open in a spreadsheet.</returns>
     public static string Neutralize(string cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
         return cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
-    }
-
-    private static void WriteRecord(TextWriter writer, string[] fields)
-    {
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (i > 0)
-            {
-                writer.Write(',');
-            }
-
-            var field = fields[i];
-            writer.Write(field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field);
-        }
-
-        writer.Write("\r\n");
     }
 
     private static string Show(object? value) => value switch
