@@ -126,13 +126,15 @@ public sealed partial class CategorizationEngine
             Considered = considered,
             Kept = kept,
             Uncategorized = results.Count(static r => r.Status == CategorizationStatus.Uncategorized),
-            ResourceTypes = [.. _model.ResourceTypes.Select(t => new ResourceTypeCounts(
-                t.Name,
-                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Correlated),
-                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Classified),
-                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Suggested),
-                results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Ambiguous),
-                results.Count(r => r.ResourceType == t.Name && r.OwnerId is null && r.Status == CategorizationStatus.Classified)))],
+            ResourceTypes = [.. _model.ResourceTypes.Select(t => new ResourceTypeCounts
+            {
+                ResourceType = t.Name,
+                Correlated = results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Correlated),
+                Classified = results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Classified),
+                Suggested = results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Suggested),
+                Ambiguous = results.Count(r => r.ResourceType == t.Name && r.Status == CategorizationStatus.Ambiguous),
+                Orphans = results.Count(r => r.ResourceType == t.Name && r.OwnerId is null && r.Status == CategorizationStatus.Classified),
+            })],
             Duration = _timeProvider.GetElapsedTime(clock),
         };
     }

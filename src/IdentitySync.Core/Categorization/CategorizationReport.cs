@@ -32,10 +32,23 @@ public sealed record CategorizationReport
 }
 
 /// <summary>Categorization counts of one resource type.</summary>
-/// <param name="ResourceType">The resource type.</param>
-/// <param name="Correlated">Accounts whose owner a rule at 100 or more set.</param>
-/// <param name="Classified">Accounts a classification rule typed, without an owner.</param>
-/// <param name="Suggested">Accounts with a suggestion to review.</param>
-/// <param name="Ambiguous">Accounts that several owners matched at the same confidence.</param>
-/// <param name="Orphans">Accounts of the type without an owner (classified, or reviewed without one).</param>
-public sealed record ResourceTypeCounts(string ResourceType, long Correlated, long Classified, long Suggested, long Ambiguous, long Orphans);
+public sealed record ResourceTypeCounts
+{
+    /// <summary>Gets the resource type.</summary>
+    public required string ResourceType { get; init; }
+
+    /// <summary>Gets the accounts whose owner a rule at 100 or more set.</summary>
+    public long Correlated { get; init; }
+
+    /// <summary>Gets the accounts a classification rule typed, without an owner.</summary>
+    public long Classified { get; init; }
+
+    /// <summary>Gets the accounts with a suggestion to review.</summary>
+    public long Suggested { get; init; }
+
+    /// <summary>Gets the accounts that several owners matched at the same confidence.</summary>
+    public long Ambiguous { get; init; }
+
+    /// <summary>Gets the accounts of the type without an owner (classified, or reviewed without one).</summary>
+    public long Orphans { get; init; }
+}

@@ -144,8 +144,22 @@ public sealed partial class ProvisioningEngine
 
                 orders.AddRange(evaluator.Orphans(counters));
                 var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
-                summaries.Add(new ResourceTypeProvisioning(type.Name, owners, evaluated, counters.Added, counters.Modified, counters.Deleted, counters.NonConforming,
-                    counters.Gaps, counters.WaitingForDependency, counters.WaitingForReview, threshold is not null, threshold, evaluator.Problems));
+                summaries.Add(new ResourceTypeProvisioning
+                {
+                    Name = type.Name,
+                    Owners = owners,
+                    Evaluated = evaluated,
+                    Added = counters.Added,
+                    Modified = counters.Modified,
+                    Deleted = counters.Deleted,
+                    NonConforming = counters.NonConforming,
+                    Gaps = counters.Gaps,
+                    WaitingForDependency = counters.WaitingForDependency,
+                    WaitingForReview = counters.WaitingForReview,
+                    Blocked = threshold is not null,
+                    Threshold = threshold,
+                    Problems = evaluator.Problems,
+                });
                 if (threshold is null)
                 {
                     toSave.AddRange(orders);
@@ -371,7 +385,17 @@ public sealed partial class ProvisioningEngine
         }
 
         var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
-        return new FulfillmentReport(executed, transmitted, tickets, failed, retrying, skipped, collected, timedOut);
+        return new FulfillmentReport
+        {
+            Executed = executed,
+            Transmitted = transmitted,
+            Tickets = tickets,
+            Failed = failed,
+            Retrying = retrying,
+            Skipped = skipped,
+            Collected = collected,
+            TimedOut = timedOut,
+        };
     }
 
     /// <summary>
@@ -479,7 +503,7 @@ public sealed partial class ProvisioningEngine
         await _store.SaveOrdersAsync(verified, [], cancellationToken).ConfigureAwait(false);
         var timedOut = await TimeOutAsync(cancellationToken).ConfigureAwait(false);
         var waiting = (await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false)).Count;
-        return new VerificationReport(verified.Count, waiting, timedOut);
+        return new VerificationReport { Verified = verified.Count, Waiting = waiting, TimedOut = timedOut };
     }
 
     private bool IsRepository(ResourceType type) => _model.IsRepositoryType(type.TargetEntityType);

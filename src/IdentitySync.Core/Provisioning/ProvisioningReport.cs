@@ -38,56 +38,92 @@ public sealed record ProvisioningReport
 }
 
 /// <summary>What one generation did for one resource type.</summary>
-/// <param name="Name">The resource type.</param>
-/// <param name="Owners">The owners considered.</param>
-/// <param name="Evaluated">The owners evaluated; the others had not changed since the last generation.</param>
-/// <param name="Added">The <c>Added</c> orders.</param>
-/// <param name="Modified">The <c>Modified</c> orders the rules explain.</param>
-/// <param name="Deleted">The <c>Deleted</c> orders.</param>
-/// <param name="NonConforming">The orders for values changed by hand in the managed system, waiting for review.</param>
-/// <param name="Gaps">The removals waiting for review: the type may not remove by itself.</param>
-/// <param name="WaitingForDependency">The owners entitled to a resource who lack a resource of a type it depends on.</param>
-/// <param name="WaitingForReview">The owners entitled to a resource whom categorization suggested an existing account to: no <c>Added</c> order until the suggestion is reviewed.</param>
-/// <param name="Blocked">Whether the orders exceeded a threshold and were not saved.</param>
-/// <param name="Threshold">The threshold exceeded, in plain words; <see langword="null"/> when none.</param>
-/// <param name="Problems">Rules that could not be applied, such as a navigation target that does not exist.</param>
-public sealed record ResourceTypeProvisioning(
-    string Name,
-    int Owners,
-    int Evaluated,
-    int Added,
-    int Modified,
-    int Deleted,
-    int NonConforming,
-    int Gaps,
-    int WaitingForDependency,
-    int WaitingForReview,
-    bool Blocked,
-    string? Threshold,
-    IReadOnlyList<string> Problems);
-
-/// <summary>What one fulfillment pass did; serializes to stable JSON.</summary>
-/// <param name="Executed">Orders a connection applied.</param>
-/// <param name="Transmitted">Orders handed over to be confirmed later (order files).</param>
-/// <param name="Tickets">Orders that became tickets for a person.</param>
-/// <param name="Failed">Orders that failed: moved to <see cref="Orders.OrderState.Error"/>.</param>
-/// <param name="Retrying">Orders to be tried again later.</param>
-/// <param name="Skipped">Orders of deactivated connectors, or whose fulfilling is turned off.</param>
-/// <param name="Collected">Results of earlier hand-overs read back (order results files).</param>
-/// <param name="TimedOut">Orders left transmitted or executed past their timeout, now <c>Error</c>.</param>
-public sealed record FulfillmentReport(int Executed, int Transmitted, int Tickets, int Failed, int Retrying, int Skipped, int Collected, int TimedOut)
+public sealed record ResourceTypeProvisioning
 {
+    /// <summary>Gets the resource type.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Gets the owners considered.</summary>
+    public int Owners { get; init; }
+
+    /// <summary>Gets the owners evaluated; the others had not changed since the last generation.</summary>
+    public int Evaluated { get; init; }
+
+    /// <summary>Gets the <c>Added</c> orders.</summary>
+    public int Added { get; init; }
+
+    /// <summary>Gets the <c>Modified</c> orders the rules explain.</summary>
+    public int Modified { get; init; }
+
+    /// <summary>Gets the <c>Deleted</c> orders.</summary>
+    public int Deleted { get; init; }
+
+    /// <summary>Gets the orders for values changed by hand in the managed system, waiting for review.</summary>
+    public int NonConforming { get; init; }
+
+    /// <summary>Gets the removals waiting for review: the type may not remove by itself.</summary>
+    public int Gaps { get; init; }
+
+    /// <summary>Gets the owners entitled to a resource who lack a resource of a type it depends on.</summary>
+    public int WaitingForDependency { get; init; }
+
+    /// <summary>Gets the owners entitled to a resource whom categorization suggested an existing account to: no <c>Added</c> order until the suggestion is reviewed.</summary>
+    public int WaitingForReview { get; init; }
+
+    /// <summary>Gets a value indicating whether the orders exceeded a threshold and were not saved.</summary>
+    public bool Blocked { get; init; }
+
+    /// <summary>Gets the threshold exceeded, in plain words; <see langword="null"/> when none.</summary>
+    public string? Threshold { get; init; }
+
+    /// <summary>Gets the rules that could not be applied, such as a navigation target that does not exist.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+}
+
+/// <summary>What one fulfilment pass did; serializes to stable JSON.</summary>
+public sealed record FulfillmentReport
+{
+    /// <summary>Gets the orders a connection applied.</summary>
+    public int Executed { get; init; }
+
+    /// <summary>Gets the orders handed over to be confirmed later (order files).</summary>
+    public int Transmitted { get; init; }
+
+    /// <summary>Gets the orders that became tickets for a person.</summary>
+    public int Tickets { get; init; }
+
+    /// <summary>Gets the orders that failed: moved to <see cref="Orders.OrderState.Error"/>.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Gets the orders to be tried again later.</summary>
+    public int Retrying { get; init; }
+
+    /// <summary>Gets the orders of deactivated connectors, or whose fulfilling is turned off.</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Gets the results of earlier hand-overs read back (order results files).</summary>
+    public int Collected { get; init; }
+
+    /// <summary>Gets the orders left transmitted or executed past their timeout, now <c>Error</c>.</summary>
+    public int TimedOut { get; init; }
+
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);
 }
 
 /// <summary>What one verification did; serializes to stable JSON.</summary>
-/// <param name="Verified">Executed orders whose values a synchronization now shows.</param>
-/// <param name="Waiting">Executed orders not yet visible in the managed system.</param>
-/// <param name="TimedOut">Orders left transmitted or executed past their timeout, now <c>Error</c>.</param>
-public sealed record VerificationReport(int Verified, int Waiting, int TimedOut)
+public sealed record VerificationReport
 {
+    /// <summary>Gets the executed orders whose values a synchronization now shows.</summary>
+    public int Verified { get; init; }
+
+    /// <summary>Gets the executed orders not yet visible in the managed system.</summary>
+    public int Waiting { get; init; }
+
+    /// <summary>Gets the orders left transmitted or executed past their timeout, now <c>Error</c>.</summary>
+    public int TimedOut { get; init; }
+
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);

@@ -36,7 +36,7 @@ public sealed class CategorizationEngineTests
             Assert.That(zoe.Reason, Is.EqualTo("AD_Nominative correlation rule 1 (lower(Owner.Login) + '|' + simplify(Owner.LastName) = lower(Account.Login) + '|' + simplify(Account.Surname), confidence 100) matched 'zmartin|martin'"));
             Assert.That((bruno.Status, bruno.OwnerId, bruno.Confidence), Is.EqualTo((CategorizationStatus.Suggested, (long?)null, 90)));
             Assert.That(bruno.Candidates, Is.EqualTo(new[] { (await Owner("2")).Id }));
-            Assert.That(report.ResourceTypes.Single(static t => t.ResourceType == "AD_Nominative"), Is.EqualTo(new ResourceTypeCounts("AD_Nominative", 1, 0, 1, 0, 0)));
+            Assert.That(report.ResourceTypes.Single(static t => t.ResourceType == "AD_Nominative"), Is.EqualTo(new ResourceTypeCounts { ResourceType = "AD_Nominative", Correlated = 1, Suggested = 1 }));
         });
     }
 
