@@ -308,6 +308,9 @@ public sealed partial class ProvisioningEngine
             }
 
             var fulfiller = FulfillerOf(connector);
+
+            // A connection the package made for this pass is disposed at its end (an LDAP session, an open file).
+            await using var lease = new Lease(fulfiller).ConfigureAwait(false);
             if (fulfiller is not null && handedOver.Count > 0)
             {
                 var results = await fulfiller.CollectResultsAsync(cancellationToken).ConfigureAwait(false);
@@ -640,6 +643,24 @@ public sealed partial class ProvisioningEngine
         }
 
         return owned;
+    }
+
+    /// <summary>Disposes a fulfil connection that is disposable, however the pass over its connector ends.</summary>
+    private readonly struct Lease(IFulfillConnection? connection) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            switch (connection)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    return asyncDisposable.DisposeAsync();
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     private IFulfillConnection? FulfillerOf(Connector connector)

@@ -582,6 +582,22 @@ public sealed class ProvisioningEngineTests
         });
     }
 
+    [Test]
+    public async Task Fulfill_DisposesTheFulfilConnectionAfterEachPass_EvenWhenItThrows()
+    {
+        var fixture = new ProvisioningFixture();
+        fixture.SetPerson("E1", "Zoë", "Martin", "Sales");
+        await fixture.SynchronizeAsync();
+        await fixture.Engine.GenerateAsync();
+
+        await fixture.Engine.FulfillAsync();
+        fixture.Directory.Throw = new InvalidOperationException("broken");
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        await fixture.Engine.FulfillAsync();
+
+        Assert.That(fixture.Directory.Disposed, Is.EqualTo(2));
+    }
+
     /// <summary>Not only connection errors: whatever a fulfil facet throws is the orders' result, retried, then Error.</summary>
     [Test]
     public async Task Fulfill_ConnectionThrowsAnything_OrderIsRetriedThenInError_NeverLeftTransmitted()

@@ -148,8 +148,17 @@ internal sealed class ProvisioningFixture
     public async Task<IReadOnlyList<ProvisioningOrder>> OrdersAsync(params OrderState[] states) => await Engine.GetOrdersAsync(states);
 
     /// <summary>A directory that applies orders to its own tables, as an LDAP connection would; a test can make it answer otherwise.</summary>
-    public sealed class DirectoryPackage : IConnectionPackage, IFulfillConnection
+    public sealed class DirectoryPackage : IConnectionPackage, IFulfillConnection, IAsyncDisposable
     {
+        /// <summary>Gets how many times the engine disposed the fulfil connection (this package) after a pass.</summary>
+        public int Disposed { get; private set; }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed++;
+            return ValueTask.CompletedTask;
+        }
+
         public const string PackageId = "Directory";
 
         public string Id => PackageId;
