@@ -97,6 +97,7 @@ internal static class CliApplication
         root.Subcommands.Add(commands.Demo());
         root.Subcommands.Add(commands.Validate());
         root.Subcommands.Add(commands.Schema());
+        root.Subcommands.Add(commands.Connections());
         root.Subcommands.Add(commands.Sync());
         root.Subcommands.Add(commands.Resume());
         root.Subcommands.Add(commands.Abandon());

@@ -17,6 +17,9 @@ internal sealed class CliContext : IDisposable
 
     private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage(), new OrderFileConnectionPackage(), new LdapConnectionPackage()];
 
+    /// <summary>Gets the connection packages built into the command line.</summary>
+    public static IReadOnlyList<IConnectionPackage> Packages => s_packages;
+
     private readonly List<IDisposable> _opened = [];
 
     private CliContext(string configPath, IdentityModel model, StoreSettings store, string baseDirectory)
@@ -97,7 +100,7 @@ internal sealed class CliContext : IDisposable
            from connection in connector.Connections
            let package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
            where package is not null
-           from problem in package.ValidateSettings(connection)
+           from problem in ConnectionSetting.Validate(package, connection)
            select $"Connectors[{connector.Name}].Connections[{connection.Name}].Settings.{problem}",
     ];
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using IdentitySync.ChangeSets;
+using IdentitySync.Connections;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
@@ -44,6 +45,43 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         {
             await output.WriteAsync(ConfigurationSchema.Generate()).ConfigureAwait(false);
             return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public Command Connections()
+    {
+        var package = new Argument<string?>("package") { Description = "One package's id, such as Csv (default: every package).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("connections", "List the connection packages this command line knows, and the settings each reads: type, default, required, secret.") { package };
+        command.SetAction((parse, _) => CliApplication.GuardAsync(error, () =>
+        {
+            var wanted = parse.GetValue(package);
+            var packages = CliContext.Packages.Where(p => wanted is null || string.Equals(p.Id, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (packages.Count == 0)
+            {
+                throw new UsageException($"No connection package '{wanted}'; this command line knows {string.Join(", ", CliContext.Packages.Select(static p => p.Id))}.");
+            }
+
+            foreach (var each in packages)
+            {
+                console.MarkupLine($"[bold]{Shown.Markup(each.Id)}[/] ({Shown.Markup(each.Capabilities.ToString())})");
+                var table = new Table().Border(TableBorder.Rounded).AddColumns("setting", "type", "default", "", "meaning");
+                foreach (var setting in each.Settings)
+                {
+                    var type = setting.Type switch
+                    {
+                        ConnectionSettingType.Choice => string.Join(" | ", setting.Choices),
+                        ConnectionSettingType.WholeNumber => "whole number",
+                        _ => setting.Type.ToString().ToLowerInvariant(),
+                    };
+                    var flags = string.Join(", ", new[] { setting.IsRequired ? "required" : null, setting.IsSecret ? "secret" : null }.OfType<string>());
+                    table.AddRow(Shown.Markup(setting.Name), Shown.Markup(type), Shown.Markup(setting.DefaultValue ?? string.Empty), flags, Shown.Markup(setting.Description));
+                }
+
+                console.Write(table);
+            }
+
+            return Task.FromResult(ExitCodes.Success);
         }));
         return command;
     }

@@ -10,14 +10,14 @@ public sealed class CsvConnectionPackage : IConnectionPackage
 
     internal static readonly ConnectionSetting[] Descriptors =
     [
-        new("Path", "The complete export's file: a path relative to the base directory or absolute, with {table} for the table's name and * or ? wildcards (the newest matching file wins).", isRequired: true),
-        new("IncrementalPath", "The incremental export's file, same syntax; each row has a 'command' column (insert, update, delete, merge)."),
-        new("Separator", "The field separator, one character; \\t or tab for a tab. Default ','."),
-        new("Encoding", "The text encoding by name (utf-8, windows-1252, iso-8859-1…); a byte order mark wins. Default utf-8."),
-        new("LinesToSkip", "Lines skipped before the header row. Default 0."),
-        new("ValuesToTrim", "ASCII characters trimmed from both ends of every value, such as a space. Default none."),
-        new("Quotes", "Strict (the default): a quote inside an unquoted field, or text after a closing quote, stops the run with the line. Lenient: both are read as text (ab\"c is ab\"c, \"ab\"c is abc); a quote never closed still stops the run."),
-        new("TrailingSeparator", "true when every line may end with one extra separator (a,b,c,), which is then ignored; default false, when the extra empty field is a line with too many fields."),
+        new("Path", "The complete export's file: a path relative to the base directory or absolute, with {table} for the table's name and * or ? wildcards (the newest matching file wins).", isRequired: true, type: ConnectionSettingType.Path),
+        new("IncrementalPath", "The incremental export's file, same syntax; each row has a 'command' column (insert, update, delete, merge).", type: ConnectionSettingType.Path),
+        new("Separator", "The field separator, one character; \\t or tab for a tab.", type: ConnectionSettingType.Character, defaultValue: ","),
+        new("Encoding", "The text encoding by name (utf-8, windows-1252, iso-8859-1…); a byte order mark wins.", defaultValue: "utf-8"),
+        new("LinesToSkip", "Lines skipped before the header row.", type: ConnectionSettingType.WholeNumber, defaultValue: "0"),
+        new("ValuesToTrim", "ASCII characters trimmed from both ends of every value, such as a space.", defaultValue: ""),
+        new("Quotes", "Strict: a quote inside an unquoted field, or text after a closing quote, stops the run with the line. Lenient: both are read as text (ab\"c is ab\"c, \"ab\"c is abc); a quote never closed still stops the run.", type: ConnectionSettingType.Choice, defaultValue: "Strict", choices: ["Strict", "Lenient"]),
+        new("TrailingSeparator", "true when every line may end with one extra separator (a,b,c,), which is then ignored; false, when the extra empty field is a line with too many fields.", type: ConnectionSettingType.Boolean, defaultValue: "false"),
     ];
 
     /// <inheritdoc />

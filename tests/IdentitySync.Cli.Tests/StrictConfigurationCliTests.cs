@@ -123,6 +123,37 @@ public sealed class StrictConfigurationCliTests
         });
     }
 
+    [Test]
+    public async Task Connections_ListsEachPackagesSettings_WithTypeDefaultAndFlags()
+    {
+        var csv = await CliRunner.RunAsync("connections", "csv");
+        var ldap = await CliRunner.RunAsync("connections", "Ldap");
+        var unknown = await CliRunner.RunAsync("connections", "Scim");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(csv.ExitCode, Is.EqualTo(0), csv.Error);
+            Assert.That(csv.Output, Does.Contain("│ Quotes            │ Strict | Lenient │ Strict  │"));
+            Assert.That(csv.Output, Does.Contain("│ LinesToSkip       │ whole number     │ 0       │"));
+            Assert.That(ldap.Output, Does.Match(@"│ Password\s+│ text\s+│\s+│ secret\s+│"));
+            Assert.That((unknown.ExitCode, unknown.Error.Trim()), Is.EqualTo((2, "No connection package 'Scim'; this command line knows Csv, OrderFile, Ldap.")));
+        });
+    }
+
+    [Test]
+    public async Task Validate_HoldsAPackagesSettingsToTheirDeclaredTypes()
+    {
+        Edit(static root => root["IdentitySync"]!["Connectors"]![0]!["Connections"]![0]!["Settings"]!["Quotes"] = "Loose");
+
+        var result = await CliRunner.RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain("Connectors[HR].Connections[People].Settings.Quotes: 'Loose' is not a quoting rule; give Strict or Lenient"));
+        });
+    }
+
     private void Edit(Action<JsonObject> edit)
     {
         var root = JsonNode.Parse(File.ReadAllText(Config), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();

@@ -292,7 +292,7 @@ public sealed partial class SyncEngine
                 continue;
             }
 
-            problems.AddRange(package.ValidateSettings(connection).Select(p => $"{path}.Settings.{p}"));
+            problems.AddRange(ConnectionSetting.Validate(package, connection).Select(p => $"{path}.Settings.{p}"));
         }
 
         return problems.Count == 0 ? null : string.Join(Environment.NewLine, problems);
