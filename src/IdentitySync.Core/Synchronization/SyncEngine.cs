@@ -106,7 +106,7 @@ public sealed partial class SyncEngine
         SyncReport Finish(SyncReport result)
         {
             result = result with { Message = _secrets.Redact(result.Message) };
-            LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message);
+            LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message ?? "no message");
             var quarantined = result.EntityTypes.Sum(static e => e.Quarantined.Count) + result.Associations.Sum(static a => a.Quarantined.Count);
             if (quarantined > 0)
             {
