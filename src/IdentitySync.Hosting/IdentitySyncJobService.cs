@@ -58,8 +58,20 @@ public sealed partial class IdentitySyncJobService : BackgroundService
     public IReadOnlyDictionary<string, JobRun> LastRuns => _lastRuns;
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_options.Jobs.Select(job => LoopAsync(job, JobSchedule.TryCreate(job, out _)!, stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A job naming a connector the model lacks stops the host now, not at its first occurrence.
+        var model = _services.GetRequiredService<IdentityModel>();
+        foreach (var job in _options.Jobs)
+        {
+            foreach (var connector in job.Connectors.Where(c => !model.Connectors.Any(m => string.Equals(m.Name, c, StringComparison.OrdinalIgnoreCase))))
+            {
+                throw new InvalidOperationException($"Jobs[{job.Name}].Connectors: the model has no connector '{connector}'; it has {string.Join(", ", model.Connectors.Select(static c => c.Name))}.");
+            }
+        }
+
+        return Task.WhenAll(_options.Jobs.Select(job => LoopAsync(job, JobSchedule.TryCreate(job, out _)!, stoppingToken)));
+    }
 
     private async Task LoopAsync(HostedJobOptions job, JobSchedule schedule, CancellationToken stoppingToken)
     {
@@ -144,7 +156,18 @@ public sealed partial class IdentitySyncJobService : BackgroundService
 
     private async Task<JobRun?> LastRunAsync(string job, CancellationToken cancellationToken)
     {
-        var runs = await _services.GetRequiredService<IJobRunStore>().GetJobRunsAsync(200, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JobRun> runs;
+        try
+        {
+            runs = await _services.GetRequiredService<IJobRunStore>().GetJobRunsAsync(200, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A store that cannot be read at start: the job keeps its schedule and its runs will say why.
+            LogRunFailed(_logger, job, exception);
+            return null;
+        }
+
         var last = runs.Where(r => string.Equals(r.Job, job, StringComparison.OrdinalIgnoreCase)).MaxBy(static r => r.StartedAt);
         if (last is not null)
         {

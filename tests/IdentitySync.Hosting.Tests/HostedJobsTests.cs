@@ -113,6 +113,21 @@ public sealed class HostedJobsTests
         Assert.That(exception!.Failures, Has.Some.StartWith(message));
     }
 
+    [Test]
+    public async Task UnknownConnector_FailsTheServiceAtStart_NamingIt()
+    {
+        await using var host = Host(static job =>
+        {
+            job.Interval = TimeSpan.FromHours(1);
+            job.Connectors.Add("Payroll");
+        });
+
+        await host.StartAsync();
+        var exception = Assert.ThrowsAsync<InvalidOperationException>(() => host.Service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.That(exception!.Message, Is.EqualTo("Jobs[nightly].Connectors: the model has no connector 'Payroll'; it has HR."));
+    }
+
     private static TestHost Host(Action<HostedJobOptions> configure, bool slowExport = false) => new(configure, slowExport);
 
     private sealed class TestHost : IAsyncDisposable
