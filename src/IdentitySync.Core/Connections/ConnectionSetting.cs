@@ -75,7 +75,8 @@ public sealed record ConnectionSetting
     /// <summary>
     /// Checks a connection's settings: the package's own check (<see cref="IConnectionPackage.ValidateSettings"/>),
     /// then what the package declares (required, typed) for the settings its own check said nothing about, so
-    /// that a package that checks less is still held to its declarations, and no problem is reported twice.
+    /// that a package that checks less is still held to its declarations, and no problem is reported twice. A
+    /// declared name with a placeholder, such as <c>&lt;table&gt;.BaseDn</c>, names a family the package checks itself.
     /// </summary>
     /// <param name="package">The connection's package.</param>
     /// <param name="connection">The connection.</param>
@@ -86,7 +87,8 @@ public sealed record ConnectionSetting
         ArgumentNullException.ThrowIfNull(connection);
         var problems = package.ValidateSettings(connection).ToList();
         var reported = problems.Select(static p => p.Split(':', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var setting in package.Settings.Where(s => !reported.Contains(s.Name)))
+        // A name with a placeholder (<table>.BaseDn) describes a family of settings the package checks itself.
+        foreach (var setting in package.Settings.Where(s => !reported.Contains(s.Name) && !s.Name.Contains('<', StringComparison.Ordinal)))
         {
             if (setting.Check(connection.Settings.GetValueOrDefault(setting.Name)) is { } problem)
             {

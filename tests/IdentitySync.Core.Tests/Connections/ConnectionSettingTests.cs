@@ -59,6 +59,7 @@ public sealed class ConnectionSettingTests
             new("Url", "Where the API is.", isRequired: true),
             new("Size", "How big.", type: ConnectionSettingType.WholeNumber),
             new("Mode", "How.", type: ConnectionSettingType.Choice, choices: ["Fast", "Safe"]),
+            new("<table>.Filter", "A family of settings, one per table, that the package checks itself.", isRequired: true),
         ];
 
         public IReadOnlyList<string> ValidateSettings(Connection connection) => ["Mode: the package's own words"];
