@@ -6,6 +6,8 @@ using IdentitySync.ChangeSets;
 using IdentitySync.JobRuns;
 using IdentitySync.Orders;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentitySync.Storage.Sqlite;
 
@@ -14,7 +16,7 @@ namespace IdentitySync.Storage.Sqlite;
 /// transaction per change set, readers never blocked by a running synchronization. A resource's
 /// values are packed in one column; keys become integer ids.
 /// </summary>
-public sealed class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, IDisposable
+public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, IDisposable
 {
     internal static JsonSerializerOptions JsonOptions => s_json;
 
@@ -25,9 +27,11 @@ public sealed class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, 
     /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class: opens the file, creating or migrating it.</summary>
     /// <param name="path">The database file; created with its directory when missing.</param>
     /// <exception cref="StoreUnavailableException">The file cannot be created or opened, is not an IdentitySync database, or was written by a newer version.</exception>
-    public SqliteResourceStore(string path)
+    /// <param name="logger">Told when the file is created, migrated, opened or refused; none when <see langword="null"/>.</param>
+    public SqliteResourceStore(string path, ILogger<SqliteResourceStore>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var log = (ILogger?)logger ?? NullLogger.Instance;
         Path = System.IO.Path.GetFullPath(path);
         try
         {
@@ -49,26 +53,58 @@ public sealed class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, 
         try
         {
             using var connection = Open();
-            SqliteSchema.Open(connection, Path);
+            var (from, to) = SqliteSchema.Open(connection, Path);
+            if (from == 0)
+            {
+                LogCreated(log, Path, to);
+            }
+            else if (from < to)
+            {
+                LogMigrated(log, Path, from, to);
+            }
+            else
+            {
+                LogOpened(log, Path, to);
+            }
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode is 26 or 11)
         {
             SqliteConnection.ClearAllPools();
-            throw new StoreUnavailableException($"'{Path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store.", exception);
+            throw Refused(log, new StoreUnavailableException($"'{Path}' is not an IdentitySync database (it is not a SQLite file); give a new file or an IdentitySync store.", exception));
         }
         catch (SqliteException exception)
         {
             SqliteConnection.ClearAllPools();
-            throw SqliteFailures.IsStorage(exception)
+            throw Refused(log, SqliteFailures.IsStorage(exception)
                 ? SqliteFailures.Unavailable(Path, exception)
-                : new StoreUnavailableException($"'{Path}' cannot be opened as a store: {exception.Message}", exception);
+                : new StoreUnavailableException($"'{Path}' cannot be opened as a store: {exception.Message}", exception));
         }
-        catch (IdentitySyncException)
+        catch (IdentitySyncException exception)
         {
             SqliteConnection.ClearAllPools();
+            Refused(log, exception);
             throw;
         }
     }
+
+    private static T Refused<T>(ILogger log, T exception)
+        where T : Exception
+    {
+        LogRefused(log, exception.Message);
+        return exception;
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "SQLite store {Path} created at schema version {Version}")]
+    private static partial void LogCreated(ILogger logger, string path, long version);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "SQLite store {Path} migrated from schema version {From} to {To}")]
+    private static partial void LogMigrated(ILogger logger, string path, long from, long to);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Debug, Message = "SQLite store {Path} opened at schema version {Version}")]
+    private static partial void LogOpened(ILogger logger, string path, long version);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "A SQLite store cannot be used: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     /// <summary>Gets the database file's full path.</summary>
     public string Path { get; }

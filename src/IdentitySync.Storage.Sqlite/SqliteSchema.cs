@@ -67,7 +67,9 @@ internal static class SqliteSchema
             """),
     ];
 
-    public static void Open(SqliteConnection connection, string path)
+    /// <summary>Creates, migrates or opens a store's schema.</summary>
+    /// <returns>The schema version found (0 for a new file) and the version now.</returns>
+    public static (long From, long To) Open(SqliteConnection connection, string path)
     {
         var applicationId = Scalar(connection, "PRAGMA application_id;");
         var version = Scalar(connection, "PRAGMA user_version;");
@@ -87,7 +89,7 @@ internal static class SqliteSchema
             Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};");
             create.Commit();
             Execute(connection, "PRAGMA journal_mode = WAL;");
-            return;
+            return (0, CurrentVersion);
         }
 
         if (applicationId != ApplicationId)
@@ -113,6 +115,7 @@ internal static class SqliteSchema
         }
 
         Execute(connection, "PRAGMA journal_mode = WAL;");
+        return (version, CurrentVersion);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using IdentitySync.Storage;
 using IdentitySync.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace IdentitySync;
 
@@ -16,7 +17,7 @@ public static class SqliteStorageIdentitySyncBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(_ => new SqliteResourceStore(path)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(provider => new SqliteResourceStore(path, provider.GetService<ILogger<SqliteResourceStore>>())));
         return builder;
     }
 }

@@ -30,12 +30,13 @@ public sealed partial class ObservabilityTests
         ["IdentitySync.Jobs"] = (5000, 5099),
         ["IdentitySync.Hosting"] = (5100, 5199),
         ["IdentitySync.Storage"] = (6000, 6999),
+        ["IdentitySync.Storage.Sqlite"] = (6000, 6099),
     };
 
     [Test]
     public void EveryLogEvent_HasAUniqueIdInItsComponentsRange_ListedInTheDocs()
     {
-        var events = new[] { typeof(IdentitySyncTelemetry).Assembly, typeof(Hosting.IdentitySyncJobService).Assembly }
+        var events = new[] { typeof(IdentitySyncTelemetry).Assembly, typeof(Hosting.IdentitySyncJobService).Assembly, typeof(IdentitySync.Storage.Sqlite.SqliteResourceStore).Assembly }
             .SelectMany(static a => a.GetTypes())
             .SelectMany(static t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly)
                 .Select(m => (Type: t, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>())))
@@ -142,6 +143,34 @@ public sealed partial class ObservabilityTests
             Assert.That(records.Single(static r => r.Id.Id == 4003).Level, Is.EqualTo(LogLevel.Debug));
             Assert.That(orders.GetMeasurementSnapshot().Select(static m => (m.Tags["identitysync.resource_type"], m.Tags["identitysync.state"])), Does.Contain(("AD_User", (object)"Error")));
         });
+    }
+
+    [Test]
+    public void SqliteStore_LogsCreatedOpenedAndRefused()
+    {
+        var directory = Directory.CreateTempSubdirectory("identitysync-store-log").FullName;
+        try
+        {
+            var logger = new FakeLogger<IdentitySync.Storage.Sqlite.SqliteResourceStore>();
+            var path = Path.Combine(directory, "store.db");
+            File.WriteAllText(Path.Combine(directory, "notes.db"), "not a database, just text that is long enough to have a header of sorts");
+            using (new IdentitySync.Storage.Sqlite.SqliteResourceStore(path, logger))
+            {
+            }
+
+            using (new IdentitySync.Storage.Sqlite.SqliteResourceStore(path, logger))
+            {
+            }
+
+            Assert.Throws<IdentitySync.Storage.StoreUnavailableException>(() => _ = new IdentitySync.Storage.Sqlite.SqliteResourceStore(Path.Combine(directory, "notes.db"), logger));
+
+            Assert.That(logger.Collector.GetSnapshot().Select(static r => (r.Id.Id, r.Level)), Is.EqualTo(new[] { (6001, LogLevel.Information), (6003, LogLevel.Debug), (6004, LogLevel.Warning) }));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static ActivityListener Listen(List<Activity> spans)
