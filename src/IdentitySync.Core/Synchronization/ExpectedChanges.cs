@@ -1,7 +1,7 @@
-using System.Globalization;
 using IdentitySync.ChangeSets;
 using IdentitySync.Model;
 using IdentitySync.Orders;
+using IdentitySync.Rules;
 using IdentitySync.Storage;
 
 namespace IdentitySync.Synchronization;
@@ -101,7 +101,7 @@ internal sealed class ExpectedChanges
     /// </summary>
     public int Inserted(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<ResourceChange> inserted) =>
         Count(inserted, change => _inserts.TryGetValue((mapping.EntityType, Stored(change.Key, mapping.PrimaryKey.IgnoreCase)), out var asked)
-            && asked.Where(p => mapping.FindProperty(p.Key) is not null).All(p => IndexOf(entityType, p.Key) is var index and >= 0 && index < change.Values.Count && Same(change.Values[index], p.Value)));
+            && asked.Where(p => mapping.FindProperty(p.Key) is not null).All(p => EntityPreparer.IndexOfProperty(entityType, p.Key) is var index && index < change.Values.Count && Same(change.Values[index], p.Value)));
 
     /// <summary>Counts the updated resources whose every changed property an executed order asked for, with that value.</summary>
     public int Updated(EntityTypeMapping mapping, IEnumerable<ResourceChange> updated) =>
@@ -113,24 +113,20 @@ internal sealed class ExpectedChanges
         Count(deleted, change => _deletes.Contains((mapping.EntityType, Stored(change.Key, mapping.PrimaryKey.IgnoreCase))));
 
     /// <summary>Counts the links added that an executed order asked for.</summary>
-    public int LinksAdded(string association, IReadOnlyList<LinkChange> added) =>
-        Count(added, link => _linksAdded.Contains((association.ToUpperInvariant(), link.FirstKey.ToUpperInvariant(), link.SecondKey.ToUpperInvariant())));
+    public int LinksAdded(string association, IReadOnlyList<LinkChange> added) => CountLinks(_linksAdded, association, added);
 
     /// <summary>Counts the links removed that an executed order asked for.</summary>
-    public int LinksRemoved(string association, IReadOnlyList<LinkChange> removed) =>
-        Count(removed, link => _linksRemoved.Contains((association.ToUpperInvariant(), link.FirstKey.ToUpperInvariant(), link.SecondKey.ToUpperInvariant())));
+    public int LinksRemoved(string association, IReadOnlyList<LinkChange> removed) => CountLinks(_linksRemoved, association, removed);
 
-    private static int IndexOf(EntityType entityType, string property)
+    private int CountLinks(HashSet<(string, string, string)> expected, string association, IReadOnlyList<LinkChange> links)
     {
-        for (var i = 0; i < entityType.Properties.Count; i++)
+        if (expected.Count == 0)
         {
-            if (string.Equals(entityType.Properties[i].Name, property, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
+            return 0;
         }
 
-        return -1;
+        var name = association.ToUpperInvariant();
+        return Count(links, link => expected.Contains((name, link.FirstKey.ToUpperInvariant(), link.SecondKey.ToUpperInvariant())));
     }
 
     private int Count<T>(IEnumerable<T> changes, Func<T, bool> expected)
@@ -154,25 +150,13 @@ internal sealed class ExpectedChanges
     private static string Stored(string key, bool ignoreCase) => ignoreCase ? key.ToUpperInvariant() : key;
 
     private static string? KeyOf(object? value, bool ignoreCase) =>
-        Text(value) is { } text ? ignoreCase ? text.ToUpperInvariant() : text : null;
+        value is null ? null : Stored(Values.Text(value), ignoreCase);
 
-    private static bool Same(object? stored, object? asked) => (stored, asked) switch
-    {
-        (null, null) => true,
-        (object[] items, _) => Set(items).SetEquals(Set(asked is object[] a ? a : asked is null ? [] : [asked])),
-        _ => string.Equals(Text(stored), Text(asked), StringComparison.Ordinal),
-    };
+    // An order keeps its values as text written by Values.Text (a date as 2024-01-31, a flag as true), so the
+    // stored values are compared through the same text; a multi-valued one as a set of such texts.
+    private static bool Same(object? stored, object? asked) => stored is object[] items
+        ? Set(items).SetEquals(Set(asked as object?[] ?? (asked is null ? [] : [asked])))
+        : string.Equals(Values.Text(stored), Values.Text(asked), StringComparison.Ordinal);
 
-    private static HashSet<string?> Set(IEnumerable<object?> values) => [.. values.Select(Text)];
-
-    private static string? Text(object? value) => value switch
-    {
-        null => null,
-        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
-        DateTimeOffset d => d.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        byte[] b => Convert.ToBase64String(b),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        System.Text.Json.JsonElement json => json.ValueKind == System.Text.Json.JsonValueKind.String ? json.GetString() : json.GetRawText(),
-        _ => value.ToString(),
-    };
+    private static HashSet<string> Set(IEnumerable<object?> values) => [.. values.Select(Values.Text)];
 }

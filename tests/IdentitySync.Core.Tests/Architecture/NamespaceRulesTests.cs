@@ -25,8 +25,9 @@ public sealed class NamespaceRulesTests
         ["IdentitySync.Connections"] = ["Model", "Orders", "Internal"],
         ["IdentitySync.Configuration"] = ["Model", "Rules", "Connections", "Internal"],
         ["IdentitySync.Storage"] = ["Model", "ChangeSets", "Orders", "Categorizations", "JobRuns", "Internal"],
-        // Orders: the next synchronization expects what executed orders asked for (ExpectedChanges).
-        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Orders", "Diagnostics", "Internal"],
+        // Orders: the next synchronization expects what executed orders asked for (ExpectedChanges), whose
+        // values are Rules.Values' text.
+        ["IdentitySync.Synchronization"] = ["Storage", "Connections", "ChangeSets", "Model", "Orders", "Rules", "Diagnostics", "Internal"],
         ["IdentitySync.Categorization"] = ["Storage", "Categorizations", "Model", "Rules", "Diagnostics", "Internal"],
         ["IdentitySync.Provisioning"] =
             ["Storage", "Categorization", "Categorizations", "Connections", "ChangeSets", "Orders", "Model", "Rules", "Diagnostics", "Internal"],
