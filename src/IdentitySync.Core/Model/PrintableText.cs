@@ -16,10 +16,10 @@ public static class PrintableText
         [.. Enumerable.Range(0, 0x20).Select(static i => (char)i), .. Enumerable.Range(0x7F, 0x21).Select(static i => (char)i),
          '\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069']);
 
-    /// <summary>Whether a character is a control character or one that reorders displayed text.</summary>
-    /// <param name="c">The character.</param>
-    /// <returns><see langword="true"/> for the C0 and C1 controls, U+200E, U+200F, U+202A to U+202E and U+2066 to U+2069.</returns>
-    public static bool IsUnprintable(char c) => s_unprintable.Contains(c);
+    /// <summary>Finds the first unprintable character of a text: a C0 or C1 control, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>Its index, or -1 when every character is printable.</returns>
+    public static int IndexOfUnprintable(ReadOnlySpan<char> text) => text.IndexOfAny(s_unprintable);
 
     /// <summary>Returns the text with every unprintable character escaped; text without one is returned as it is.</summary>
     /// <param name="text">The text; <see langword="null"/> gives an empty string.</param>

@@ -50,32 +50,31 @@ public static class StoreCheck
             await foreach (var resource in store.GetResourcesAsync(entityType.Name, cancellationToken).ConfigureAwait(false))
             {
                 read++;
-                var name = $"{entityType.Name} '{PrintableText.Escape(resource.Key)}' (id {resource.Id.ToString(CultureInfo.InvariantCulture)})";
                 if (!allIds.Add(resource.Id))
                 {
-                    problems.Add($"{name}: its id is also another resource's");
+                    problems.Add($"{Name(resource)}: its id is also another resource's");
                 }
 
                 mine.Add(resource.Id);
                 if (resource.Key.Length == 0)
                 {
-                    problems.Add($"{name}: its key is empty");
+                    problems.Add($"{Name(resource)}: its key is empty");
                 }
-                else if (resource.Key.Any(PrintableText.IsUnprintable))
+                else if (PrintableText.IndexOfUnprintable(resource.Key) >= 0)
                 {
-                    problems.Add($"{name}: its key holds a control character, which synchronization quarantines");
+                    problems.Add($"{Name(resource)}: its key holds a control character, which synchronization quarantines");
                 }
 
                 if (!keys.Add(resource.Key))
                 {
-                    problems.Add($"{name}: another {entityType.Name} has the same key");
+                    problems.Add($"{Name(resource)}: another {entityType.Name} has the same key");
                     continue;
                 }
 
                 var found = await store.FindResourceAsync(entityType.Name, resource.Key, cancellationToken).ConfigureAwait(false);
                 if (found?.Id != resource.Id)
                 {
-                    problems.Add($"{name}: looking its key up finds {(found is null ? "nothing" : $"id {found.Id.ToString(CultureInfo.InvariantCulture)}")}");
+                    problems.Add($"{Name(resource)}: looking its key up finds {(found is null ? "nothing" : $"id {found.Id.ToString(CultureInfo.InvariantCulture)}")}");
                 }
             }
 
@@ -146,6 +145,10 @@ public static class StoreCheck
 
         return new StoreCheckResult(problems.Listed, problems.Count, resources, links, model.Connectors.Count);
     }
+
+    // Built only for a problem: a store of millions of resources is read without a string per resource.
+    private static string Name(StoredResource resource) =>
+        $"{resource.EntityType} '{PrintableText.Escape(resource.Key)}' (id {resource.Id.ToString(CultureInfo.InvariantCulture)})";
 
     private sealed class Problems
     {

@@ -126,6 +126,7 @@ internal sealed class AssociationPreparer(
     /// <summary>One end's texts resolved to key ordinals, each distinct text once.</summary>
     private sealed class Side(EntityPreparer side, AssociationMappingEnd end, Utf8Interner texts, bool incremental)
     {
+        private readonly string _name = $"the {side.EntityType.Name} {end.Key}";
         private readonly int[] _keys = new int[texts.Count];
         private readonly Dictionary<int, string> _problems = [];
 
@@ -152,7 +153,7 @@ internal sealed class AssociationPreparer(
         /// <summary>Resolves a text to its key's ordinal, or -1 with the problem.</summary>
         private int ResolveText(string value, out string? problem)
         {
-            if (FieldCheck.KeyProblem(value, $"the {side.EntityType.Name} {end.Key}") is { } unprintable)
+            if (FieldCheck.KeyProblem(value, _name) is { } unprintable)
             {
                 problem = unprintable;
                 return -1;

@@ -34,6 +34,7 @@ internal sealed class EntityPreparer
     // Every column this mapping reads (properties, key, command) with its name: each field is checked once per row.
     private readonly (int Index, string Name)[] _checked;
     private readonly int _maxValueLength;
+    private readonly string _primaryKeyName;
 
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded, int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
     {
@@ -46,6 +47,7 @@ internal sealed class EntityPreparer
         _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
         _commandColumn = commandColumn;
         _maxValueLength = maxValueLength;
+        _primaryKeyName = $"primary key (column '{mapping.PrimaryKey.Column}')";
         _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
         _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
         _emptyString = [.. mapping.Properties.Select((p, i) => mapping.EmptyFields == EmptyFields.EmptyString && entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false })];
@@ -187,7 +189,7 @@ internal sealed class EntityPreparer
             return;
         }
 
-        if (FieldCheck.KeyProblem(key, $"primary key (column '{Mapping.PrimaryKey.Column}')") is { } unprintable)
+        if (FieldCheck.KeyProblem(key, _primaryKeyName) is { } unprintable)
         {
             Quarantine(source, line, key, unprintable);
             return;
@@ -465,7 +467,7 @@ internal sealed class EntityPreparer
     }
 
     /// <summary>
-    /// Packs a new row's values straight from its fields: a plain-text field that is valid UTF-8 is
+    /// Packs a new row's values straight from its fields: a plain-text field (valid UTF-8, as Accept checked) is
     /// copied as it is (no string per field), the others are parsed. Columns are checked in mapping
     /// order, so the first bad one is the one quarantined, as when values are parsed one by one.
     /// </summary>
@@ -482,7 +484,8 @@ internal sealed class EntityPreparer
             }
 
             var field = batch.GetField(row, _columns[i]);
-            if (_plainText[i] && !field.IsEmpty && System.Text.Unicode.Utf8.IsValid(field))
+            // Every field was checked to be valid UTF-8 in Accept: plain text is copied as it is.
+            if (_plainText[i] && !field.IsEmpty)
             {
                 _verbatim[i] = true;
                 continue;

@@ -43,20 +43,15 @@ internal static class FieldCheck
 
     /// <summary>Explains why a key's text cannot be a key (it holds a control or a bidirectional formatting character), or returns null.</summary>
     /// <param name="key">The key's text.</param>
-    /// <param name="what">What the text is, such as <c>primary key (column 'Id')</c>.</param>
+    /// <param name="what">What the text is, such as <c>primary key (column 'Id')</c>: a string the caller keeps, not one made per row.</param>
     public static string? KeyProblem(string key, string what)
     {
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (PrintableText.IsUnprintable(key[i]))
-            {
-                return string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{what} holds the control character U+{(int)key[i]:X4} at character {i + 1}; a key must be printable (a NUL or an escape sequence in a key is a damaged export)");
-            }
-        }
-
-        return null;
+        var at = PrintableText.IndexOfUnprintable(key);
+        return at < 0
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{what} holds the control character U+{(int)key[at]:X4} at character {at + 1}; a key must be printable (a NUL or an escape sequence in a key is a damaged export)");
     }
 
     private static string Tail(string text) => text.Length <= 20 ? text : "…" + text[^20..];
