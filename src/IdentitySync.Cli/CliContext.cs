@@ -71,9 +71,6 @@ internal sealed class CliContext : IDisposable
         }
 
         configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
-
-        // From here on, whatever is printed (validation messages included) is masked with the secrets.
-        CliApplication.Secrets = new SecretRedactor(SecretsOf(options).Append(Environment.GetEnvironmentVariable("PGPASSWORD")));
         var errors = new IdentityModelBuilder(options).WithConnectionPackages(s_packages.Select(static p => p.Id)).Validate();
         if (errors.Count > 0)
         {
@@ -89,7 +86,12 @@ internal sealed class CliContext : IDisposable
         }
 
         var baseDirectory = Path.GetFullPath(Path.Combine(directory, options.BaseDirectory ?? configuration["Exports:BaseDirectory"] ?? "."));
-        return new CliContext(configPath, new IdentityModelBuilder(options).Build(), store, baseDirectory);
+        var model = new IdentityModelBuilder(options).Build();
+
+        // From here on, whatever is printed or written is masked with the secrets (no message before this
+        // point repeats a connection setting's value: connection settings are text, checked later).
+        CliApplication.Secrets = SecretRedactor.For(model, s_packages, [Environment.GetEnvironmentVariable("PGPASSWORD")]);
+        return new CliContext(configPath, model, store, baseDirectory);
     }
 
     /// <summary>Asks each connection's package to check its settings, as <c>validate</c> does before any run.</summary>
@@ -143,14 +145,6 @@ internal sealed class CliContext : IDisposable
 
         return problems;
     }
-
-    /// <summary>The values of the settings each connection's package marks secret.</summary>
-    private static IEnumerable<string?> SecretsOf(IdentitySyncOptions options) =>
-        from connection in options.Connectors.SelectMany(static c => c.Connections)
-        let package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
-        where package is not null
-        from setting in package.Settings.Where(static s => s.IsSecret)
-        select connection.Settings.TryGetValue(setting.Name, out var value) ? value : null;
 
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)

@@ -42,9 +42,6 @@ internal sealed class Utf8InputStream : Stream
         _output = new byte[Math.Max(_input.Length, (_chars.Length * 3) + 4)];
     }
 
-    /// <summary>Gets the encoding the file is read in: the one its byte order mark names, else the configured one.</summary>
-    public Encoding Encoding { get; private init; } = Encoding.UTF8;
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -89,7 +86,7 @@ internal sealed class Utf8InputStream : Stream
             var read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
             var effective = Detect(head[..read], out var bomLength) ?? encoding;
             stream.Position = bomLength;
-            return new Utf8InputStream(stream, effective is UTF8Encoding ? null : effective, linesToSkip) { Encoding = effective };
+            return new Utf8InputStream(stream, effective is UTF8Encoding ? null : effective, linesToSkip);
         }
         catch
         {

@@ -44,9 +44,7 @@ public sealed partial class CategorizationEngine
     /// <returns>The report.</returns>
     public async Task<CategorizationReport> CategorizeAsync(bool full = false, CancellationToken cancellationToken = default)
     {
-        using var activity = IdentitySyncTelemetry.Start("identitysync.categorize", IdentitySyncTelemetry.Tag("identitysync.full", full));
-        var report = await CategorizeCoreAsync(full, cancellationToken).ConfigureAwait(false);
-        IdentitySyncTelemetry.StageDuration.Record(report.Duration.TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "categorize"));
+        var report = await IdentitySyncTelemetry.RunStageAsync("identitysync.categorize", "categorize", _timeProvider, () => CategorizeCoreAsync(full, cancellationToken), IdentitySyncTelemetry.Tag("identitysync.full", full)).ConfigureAwait(false);
         LogCategorized(_logger, report.Considered, report.Kept, report.Uncategorized);
         return report;
     }

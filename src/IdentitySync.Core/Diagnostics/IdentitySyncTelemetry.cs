@@ -48,6 +48,16 @@ public static class IdentitySyncTelemetry
     /// <summary>A tag.</summary>
     internal static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
+    /// <summary>Runs a categorization or provisioning pass under its span, and records how long it took.</summary>
+    internal static async Task<T> RunStageAsync<T>(string span, string stage, TimeProvider time, Func<Task<T>> run, params KeyValuePair<string, object?>[] tags)
+    {
+        using var activity = Start(span, tags);
+        var clock = time.GetTimestamp();
+        var result = await run().ConfigureAwait(false);
+        StageDuration.Record(time.GetElapsedTime(clock).TotalSeconds, Tag("identitysync.stage", stage));
+        return result;
+    }
+
     /// <summary>Starts a span of a run or a stage; null when nobody listens.</summary>
     internal static Activity? Start(string name, params ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

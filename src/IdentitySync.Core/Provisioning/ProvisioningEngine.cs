@@ -74,9 +74,7 @@ public sealed partial class ProvisioningEngine
     /// <returns>The report; a resource type over its thresholds is blocked and saves nothing.</returns>
     public async Task<ProvisioningReport> GenerateAsync(ProvisioningRunOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.generate");
-        var report = await GenerateCoreAsync(options, cancellationToken).ConfigureAwait(false);
-        IdentitySyncTelemetry.StageDuration.Record(report.Duration.TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "generate"));
+        var report = await IdentitySyncTelemetry.RunStageAsync("identitysync.provision.generate", "generate", _timeProvider, () => GenerateCoreAsync(options, cancellationToken)).ConfigureAwait(false);
         if (!report.DryRun)
         {
             foreach (var group in report.Orders.GroupBy(static o => (o.ResourceType, o.State)))
@@ -274,10 +272,7 @@ public sealed partial class ProvisioningEngine
     /// <returns>The report.</returns>
     public async Task<FulfillmentReport> FulfillAsync(CancellationToken cancellationToken = default)
     {
-        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.fulfill");
-        var clock = _timeProvider.GetTimestamp();
-        var report = await FulfillCoreAsync(cancellationToken).ConfigureAwait(false);
-        IdentitySyncTelemetry.StageDuration.Record(_timeProvider.GetElapsedTime(clock).TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "fulfill"));
+        var report = await IdentitySyncTelemetry.RunStageAsync("identitysync.provision.fulfill", "fulfill", _timeProvider, () => FulfillCoreAsync(cancellationToken)).ConfigureAwait(false);
         LogFulfilled(_logger, report.Executed, report.Transmitted, report.Tickets, report.Retrying, report.Failed);
         return report;
     }
@@ -462,10 +457,7 @@ public sealed partial class ProvisioningEngine
     /// <returns>The report.</returns>
     public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
-        using var activity = IdentitySyncTelemetry.Start("identitysync.provision.verify");
-        var clock = _timeProvider.GetTimestamp();
-        var report = await VerifyCoreAsync(cancellationToken).ConfigureAwait(false);
-        IdentitySyncTelemetry.StageDuration.Record(_timeProvider.GetElapsedTime(clock).TotalSeconds, IdentitySyncTelemetry.Tag("identitysync.stage", "verify"));
+        var report = await IdentitySyncTelemetry.RunStageAsync("identitysync.provision.verify", "verify", _timeProvider, () => VerifyCoreAsync(cancellationToken)).ConfigureAwait(false);
         LogVerified(_logger, report.Verified, report.Waiting, report.TimedOut);
         return report;
     }
