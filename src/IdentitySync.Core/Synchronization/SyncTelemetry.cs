@@ -22,28 +22,24 @@ internal static class SyncTelemetry
         }
 
         var applied = report.Outcome == SyncOutcome.Succeeded && !report.DryRun;
-        foreach (var entityType in report.EntityTypes)
+        foreach (var e in report.EntityTypes)
         {
-            var type = new KeyValuePair<string, object?>("identitysync.type", entityType.EntityType);
-            Add(IdentitySyncTelemetry.RowsRead, entityType.RowsRead, connector, type);
-            Add(IdentitySyncTelemetry.Quarantined, entityType.Quarantined.Count, connector, type);
-            if (applied)
-            {
-                Add(IdentitySyncTelemetry.ChangesApplied, entityType.Inserted, connector, type, new("identitysync.kind", "inserted"));
-                Add(IdentitySyncTelemetry.ChangesApplied, entityType.Updated, connector, type, new("identitysync.kind", "updated"));
-                Add(IdentitySyncTelemetry.ChangesApplied, entityType.Deleted, connector, type, new("identitysync.kind", "deleted"));
-            }
+            Scope(e.EntityType, e.RowsRead, e.Quarantined.Count, [("inserted", e.Inserted), ("updated", e.Updated), ("deleted", e.Deleted)]);
         }
 
-        foreach (var association in report.Associations)
+        foreach (var a in report.Associations)
         {
-            var type = new KeyValuePair<string, object?>("identitysync.type", association.Association);
-            Add(IdentitySyncTelemetry.RowsRead, association.RowsRead, connector, type);
-            Add(IdentitySyncTelemetry.Quarantined, association.Quarantined.Count, connector, type);
-            if (applied)
+            Scope(a.Association, a.RowsRead, a.Quarantined.Count, [("links_inserted", a.Inserted), ("links_deleted", a.Deleted)]);
+        }
+
+        void Scope(string name, long rowsRead, int quarantined, (string Kind, long Count)[] changes)
+        {
+            var type = new KeyValuePair<string, object?>("identitysync.type", name);
+            Add(IdentitySyncTelemetry.RowsRead, rowsRead, connector, type);
+            Add(IdentitySyncTelemetry.Quarantined, quarantined, connector, type);
+            foreach (var (kind, count) in applied ? changes : [])
             {
-                Add(IdentitySyncTelemetry.ChangesApplied, association.Inserted, connector, type, new("identitysync.kind", "links_inserted"));
-                Add(IdentitySyncTelemetry.ChangesApplied, association.Deleted, connector, type, new("identitysync.kind", "links_deleted"));
+                Add(IdentitySyncTelemetry.ChangesApplied, count, connector, type, new("identitysync.kind", kind));
             }
         }
     }
