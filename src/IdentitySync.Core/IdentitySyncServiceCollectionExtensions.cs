@@ -84,6 +84,11 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
                 provider.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(static provider => new Reading.RepositoryReader(
+                provider.GetRequiredService<IdentityModel>(),
+                provider.GetRequiredService<IResourceReader>(),
+                provider.GetRequiredService<ICategorizationStore>(),
+                provider.GetRequiredService<IOrderStore>()));
         }
 
         var builder = new IdentitySyncBuilder(services);

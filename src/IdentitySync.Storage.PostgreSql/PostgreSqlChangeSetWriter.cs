@@ -109,6 +109,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
         LinksAsync(association, links, add: false, cancellationToken);
 
+    public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken) =>
+        StepAsync(() => ExecuteAsync($"INSERT INTO {_s}.layouts (id, layout) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", cancellationToken, id, layout));
+
     public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
         StepAsync(async () =>
         {

@@ -188,6 +188,28 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = new NpgsqlCommand($"SELECT id, layout FROM {Tables}.layouts", connection);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var layouts = new Dictionary<long, string>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                layouts[reader.GetInt64(0)] = reader.GetString(1);
+            }
+
+            return layouts;
+        }
+        catch (NpgsqlException exception) when (Failure(Description(connection), exception, "read") is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -216,6 +238,18 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
             cancellationToken,
             entityType,
             key).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await QueryResourcesAsync(
+            connection,
+            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.id = $1",
+            cancellationToken,
+            id).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
 

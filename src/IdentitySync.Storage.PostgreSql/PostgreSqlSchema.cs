@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -56,6 +56,10 @@ internal static class PostgreSqlSchema
             JOIN {s}.resources f ON f.id = l.first_id JOIN {s}.entity_types ft ON ft.id = f.type_id
             JOIN {s}.resources s ON s.id = l.second_id JOIN {s}.entity_types st ON st.id = s.type_id;
         """,
+
+        // 2: the layouts resources' values were written in (an entity type's properties at the time, as
+        // JSON), by the id packed values start with, so that they read by property name after the model changed.
+        "CREATE TABLE {s}.layouts (id bigint PRIMARY KEY, layout text NOT NULL);",
     ];
 
     /// <summary>Reads the schema's version: 0 when the schema or its version table does not exist.</summary>

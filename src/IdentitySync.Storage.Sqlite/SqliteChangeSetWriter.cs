@@ -176,6 +176,17 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
         Links(add: false, association, links, cancellationToken);
 
+    public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        using var command = _connection.CreateCommand();
+        command.CommandText = "INSERT INTO layouts (id, layout) VALUES ($i, $l) ON CONFLICT (id) DO NOTHING";
+        command.Parameters.AddWithValue("$i", id);
+        command.Parameters.AddWithValue("$l", layout);
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
         FlushLinks(cancellationToken);

@@ -67,6 +67,9 @@ internal static class SqliteFailures
         public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
             Mapped(() => inner.SetSourcesAsync(entityType, key, sources, cancellationToken));
 
+        public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken) =>
+            Mapped(() => inner.SaveLayoutAsync(id, layout, cancellationToken));
+
         public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken) =>
             Mapped(() => inner.CommitAsync(state, cancellationToken));
 

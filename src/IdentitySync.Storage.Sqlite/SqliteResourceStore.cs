@@ -161,6 +161,22 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, layout FROM layouts";
+        using var reader = command.ExecuteReader();
+        var layouts = new Dictionary<long, string>();
+        while (reader.Read())
+        {
+            layouts[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<long, string>>(layouts);
+    }
+
+    /// <inheritdoc />
     public ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -188,6 +204,17 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
 
         var found = Query(connection, "SELECT id, key, digest, vals FROM resources WHERE type_id = $t AND key = $k", entityType, ("$t", typeId), ("$k", key));
         return ValueTask.FromResult(found.FirstOrDefault());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT r.id, r.key, r.digest, r.vals, t.name FROM resources r JOIN entity_types t ON t.id = r.type_id WHERE r.id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? Resource(reader, reader.GetString(4)) : null);
     }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 9;
+    public const int CurrentVersion = 10;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -65,6 +65,10 @@ internal static class SqliteSchema
             UPDATE orders SET state = 'Error', ord = CAST(replace(CAST(ord AS TEXT), '"state":"Errored"', '"state":"Error"') AS BLOB)
                 WHERE state = 'Errored' OR instr(CAST(ord AS TEXT), '"state":"Errored"') > 0;
             """),
+
+        // 10: the layouts resources' values were written in (an entity type's properties at the time), by
+        // the id packed values start with, so that they read by property name after the model changed.
+        static c => Execute(c, "CREATE TABLE layouts (id INTEGER PRIMARY KEY, layout TEXT NOT NULL);"),
     ];
 
     /// <summary>Creates, migrates or opens a store's schema.</summary>

@@ -29,6 +29,62 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>A resource is found by its id whatever its entity type; an unknown or deleted id finds nothing.</summary>
+    [Test]
+    public async Task FindById_FindsAnyEntityType_AndNothingOnceDeleted()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+        });
+        var staff = await Store.FindResourceAsync("Group", "staff", None);
+        var u1 = await Store.FindResourceAsync("User", "u1", None);
+        await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u1"], None).AsTask());
+
+        var reopened = Reopen();
+        var found = await reopened.FindResourceByIdAsync(staff!.Id, None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((found!.EntityType, found.Key), Is.EqualTo(("Group", "staff")));
+            Assert.That(found.Values, Is.EqualTo(new object?[] { "Staff" }));
+            Assert.That(await reopened.FindResourceByIdAsync(u1!.Id, None), Is.Null, "deleted");
+            Assert.That(await reopened.FindResourceByIdAsync(long.MaxValue, None), Is.Null, "unknown");
+        });
+    }
+
+    /// <summary>
+    /// Layouts saved in a committed apply come back after a reopen (once, however often saved); one saved in
+    /// an apply that was not committed does not; values that start with a layout header keep it.
+    /// </summary>
+    [Test]
+    public async Task Layouts_SavedWithCommittedApply_AreKeptWithTheValuesHeader()
+    {
+        byte[] header = [0x80, 0x00, .. BitConverter.GetBytes(0x0102030405060708L)];
+        byte[] packed = [.. header, .. ResourceValueCodec.Encode(["one", 1])];
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.SaveLayoutAsync(0x0102030405060708L, "{\"entityType\":\"User\"}", None);
+            await w.SaveLayoutAsync(0x0102030405060708L, "{\"entityType\":\"User\"}", None);
+            await w.SaveLayoutAsync(-7, "second", None);
+            await w.InsertAsync("User", [new ResourceChange("u1", 1, ResourceValueCodec.DecodeLazily(packed), [], 0)], None);
+        });
+        await using (var abandoned = await Store.BeginApplyAsync("AD", 1, None))
+        {
+            await abandoned.SaveLayoutAsync(99, "never committed", None);
+        }
+
+        var reopened = Reopen();
+        var layouts = await reopened.GetLayoutsAsync(None);
+        var found = await reopened.FindResourceAsync("User", "u1", None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(layouts, Is.EquivalentTo(new Dictionary<long, string> { [0x0102030405060708L] = "{\"entityType\":\"User\"}", [-7] = "second" }));
+            Assert.That(found!.Values, Is.EqualTo(new object?[] { "one", 1 }));
+            Assert.That(ResourceValueCodec.Encode(found.Values).Take(header.Length), Is.EqualTo(header), "the values' layout header");
+        });
+    }
+
     /// <summary>Links resolve by key (including resources inserted in the same transaction) and follow both ways.</summary>
     [Test]
     public async Task Links_AddedAndRemoved_AreReadableBothWays()

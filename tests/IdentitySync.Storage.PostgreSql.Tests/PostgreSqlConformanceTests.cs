@@ -49,3 +49,6 @@ public sealed class PostgreSqlJobRunStoreConformanceTests : JobRunStoreConforman
 
 /// <summary>The generated company on the PostgreSQL store: load, again, 1 % changed, the same state as in memory.</summary>
 public sealed class PostgreSqlGeneratedDataTests : GeneratedDataConformanceTests<PostgreSqlStoreUnderTest>;
+
+/// <summary>The PostgreSQL store against the model-change conformance tests.</summary>
+public sealed class PostgreSqlModelChangeConformanceTests : ModelChangeConformanceTests<PostgreSqlStoreUnderTest>;

@@ -51,3 +51,6 @@ public sealed class SqliteJobRunStoreConformanceTests : JobRunStoreConformanceTe
 
 /// <summary>The generated company on the SQLite store: load, again, 1 % changed, the same state as in memory.</summary>
 public sealed class SqliteGeneratedDataTests : GeneratedDataConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the model-change conformance tests.</summary>
+public sealed class SqliteModelChangeConformanceTests : ModelChangeConformanceTests<SqliteStoreUnderTest>;

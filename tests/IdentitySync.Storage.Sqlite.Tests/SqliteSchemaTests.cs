@@ -24,7 +24,7 @@ public sealed class SqliteSchemaTests
         Assert.Multiple(() =>
         {
             Assert.That(Pragma(path, "application_id"), Is.EqualTo(0x49445359));
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(8192));
         });
@@ -57,11 +57,11 @@ public sealed class SqliteSchemaTests
     {
         var path = _directory.File("newer.db");
         _ = new SqliteResourceStore(path);
-        Execute(path, "PRAGMA user_version = 10;");
+        Execute(path, $"PRAGMA user_version = {SqliteSchema.CurrentVersion + 1};");
 
         var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
 
-        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version 10, written by a newer IdentitySync; this version reads schema 9 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"'{path}' has schema version {SqliteSchema.CurrentVersion + 1}, written by a newer IdentitySync; this version reads schema {SqliteSchema.CurrentVersion} and older. Upgrade IdentitySync."));
     }
 
     [Test]
@@ -96,7 +96,7 @@ public sealed class SqliteSchemaTests
         var user = await store.FindResourceAsync("User", "u1", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
             Assert.That(PragmaText(path, "journal_mode"), Is.EqualTo("wal"));
             Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'links'"), Is.Zero, "link rows are packed into link sets");
             Assert.That(Pragma(path, "page_size"), Is.EqualTo(4096), "an existing file keeps its page size");
@@ -127,7 +127,7 @@ public sealed class SqliteSchemaTests
         var state = await store.GetConnectorStateAsync("AD", CancellationToken.None);
         Assert.Multiple(async () =>
         {
-            Assert.That(Pragma(path, "user_version"), Is.EqualTo(9));
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
             Assert.That(orders.Select(static o => (o.Id, o.State)), Is.EqualTo(new[] { (1L, OrderState.Error), (2L, OrderState.Error), (3L, OrderState.Pending) }));
             Assert.That(orders[0].History.Select(static h => h.State), Is.EqualTo(new[] { OrderState.Pending, OrderState.Transmitted, OrderState.Error }));
             Assert.That(orders[0].Message, Is.EqualTo("Failed: the server said Errored"), "only states are renamed, never text");

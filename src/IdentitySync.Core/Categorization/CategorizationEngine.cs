@@ -51,6 +51,7 @@ public sealed partial class CategorizationEngine
 
     private async Task<CategorizationReport> CategorizeCoreAsync(bool full, CancellationToken cancellationToken)
     {
+        await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         var started = _timeProvider.GetUtcNow();
         var clock = _timeProvider.GetTimestamp();
         var graph = new ResourceGraph(_model, _store);

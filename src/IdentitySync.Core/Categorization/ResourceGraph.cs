@@ -141,7 +141,7 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
             if (type.FindProperty(path[i]) is { } property && i == path.Count - 1)
             {
                 var index = type.IndexOf(property.Name);
-                var values = current.Select(r => r.ValueAt(index)).Where(static v => v is not null).ToList();
+                var values = current.Select(r => r.ValueAt(type, index)).Where(static v => v is not null).ToList();
                 return values.Count switch
                 {
                     0 => null,

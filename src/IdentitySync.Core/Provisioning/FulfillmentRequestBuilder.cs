@@ -114,12 +114,13 @@ internal sealed class FulfillmentRequestBuilder(IdentityModel model, IResourceRe
             return [new ResourceKeyValue(primary?.Property ?? string.Empty, primary?.Column ?? string.Empty, key, PropertyKey.Primary)];
         }
 
-        var properties = model.GetEntityType(targetType).Properties;
+        var entityType = model.GetEntityType(targetType);
+        var properties = entityType.Properties;
         var keys = new List<ResourceKeyValue>();
         foreach (var keyMapping in KeysFirstPrimary(mapping))
         {
             var index = properties.Select(static p => p.Name).ToList().FindIndex(n => string.Equals(n, keyMapping.Property, StringComparison.OrdinalIgnoreCase));
-            var value = Values.Text(index < 0 ? null : stored.ValueAt(index));
+            var value = Values.Text(index < 0 ? null : stored.ValueAt(entityType, index));
             if (value.Length == 0 && keyMapping.Key == PropertyKey.Primary)
             {
                 value = key;

@@ -94,6 +94,7 @@ public sealed partial class ProvisioningEngine
 
     private async Task<ProvisioningReport> GenerateCoreAsync(ProvisioningRunOptions? options, CancellationToken cancellationToken)
     {
+        await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         options ??= new ProvisioningRunOptions();
         var started = _timeProvider.GetUtcNow();
         var clock = _timeProvider.GetTimestamp();
@@ -279,6 +280,7 @@ public sealed partial class ProvisioningEngine
 
     private async Task<FulfillmentReport> FulfillCoreAsync(CancellationToken cancellationToken)
     {
+        await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         int executed = 0, transmitted = 0, tickets = 0, failed = 0, retrying = 0, skipped = 0, collected = 0;
         var now = _timeProvider.GetUtcNow();
         var due = (await _store.GetOrdersAsync(null, [OrderState.Pending], cancellationToken).ConfigureAwait(false))
@@ -464,6 +466,7 @@ public sealed partial class ProvisioningEngine
 
     private async Task<VerificationReport> VerifyCoreAsync(CancellationToken cancellationToken)
     {
+        await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         var executed = await _store.GetOrdersAsync(null, [OrderState.Executed], cancellationToken).ConfigureAwait(false);
         var graph = new ResourceGraph(_model, _store);
         var verified = new List<ProvisioningOrder>();
@@ -554,7 +557,7 @@ public sealed partial class ProvisioningEngine
         {
             var index = entityType.IndexOf(property);
             var comparison = type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Comparison ?? ComparisonType.CaseSensitive;
-            if (index < 0 || !TypeEvaluator.Same(value, account.ValueAt(index), comparison))
+            if (index < 0 || !TypeEvaluator.Same(value, account.ValueAt(entityType, index), comparison))
             {
                 return false;
             }

@@ -1,4 +1,3 @@
-using IdentitySync.ChangeSets;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 
@@ -49,6 +48,7 @@ public sealed class RepositoryEditor
 
         var scalar = type.FindProperty(property)
             ?? throw new IdentitySyncException($"{type.Name} has no property '{property}'; it has: {string.Join(", ", type.Properties.Select(static p => p.Name))}.");
+        await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         var resource = await _store.FindResourceAsync(type.Name, key, cancellationToken).ConfigureAwait(false)
             ?? throw new IdentitySyncException($"There is no {type.Name} with the key '{key}'.");
         if (scalar == type.Properties[0])
@@ -74,7 +74,7 @@ public sealed class RepositoryEditor
         var writer = await _store.BeginApplyAsync(RepositoryWorkflow.RepositoryConnector, state.Version, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
-            await writer.UpdateAsync(type.Name, [new ResourceChange(resource.Key, RepositoryValues.DigestOf(values), values, [], 0)], cancellationToken).ConfigureAwait(false);
+            await RepositoryValues.WriteAsync(writer, type, resource.Key, values, insert: false, cancellationToken).ConfigureAwait(false);
             await writer.SetSourcesAsync(type.Name, resource.Key, [source], cancellationToken).ConfigureAwait(false);
             await writer.CommitAsync(state with { Version = state.Version + 1 }, cancellationToken).ConfigureAwait(false);
         }

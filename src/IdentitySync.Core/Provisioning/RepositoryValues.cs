@@ -1,13 +1,36 @@
 using System.Globalization;
 using System.Text;
 using IdentitySync.Internal;
+using IdentitySync.ChangeSets;
 using IdentitySync.Model;
+using IdentitySync.Storage;
 
 namespace IdentitySync.Provisioning;
 
 /// <summary>Turns order values (text) into the typed values the store keeps for repository resources.</summary>
 internal static class RepositoryValues
 {
+    /// <summary>
+    /// Writes a repository resource's values (in the entity type's order, with its layout) in a writer's
+    /// transaction, after the layout itself.
+    /// </summary>
+    /// <returns>The digest written.</returns>
+    public static async ValueTask<ulong> WriteAsync(IChangeSetWriter writer, EntityType entityType, string key, object?[] values, bool insert, CancellationToken cancellationToken)
+    {
+        await ResourceLayout.SaveAsync(writer, entityType, cancellationToken).ConfigureAwait(false);
+        ResourceChange change = new(key, DigestOf(values), StoredValues.WithLayout(values, entityType), [], 0);
+        if (insert)
+        {
+            await writer.InsertAsync(entityType.Name, [change], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await writer.UpdateAsync(entityType.Name, [change], cancellationToken).ConfigureAwait(false);
+        }
+
+        return change.Digest;
+    }
+
     public static ulong DigestOf(IReadOnlyList<object?> values) =>
         Xxh64.Hash(Encoding.UTF8.GetBytes(string.Join('\u001f', values.Select(static v => v switch
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using IdentitySync.Categorizations;
-using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
 using IdentitySync.Model;
 using IdentitySync.Orders;
@@ -135,10 +134,9 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             values[IndexOf(entityType, active)] ??= true;
         }
 
-        var change = new ResourceChange(key, RepositoryValues.DigestOf(values), values, [], 0);
-        await writer.InsertAsync(entityType.Name, [change], cancellationToken).ConfigureAwait(false);
+        var digest = await RepositoryValues.WriteAsync(writer, entityType, key, values, insert: true, cancellationToken).ConfigureAwait(false);
         await writer.SetSourcesAsync(entityType.Name, key, [.. order.Changes.Keys.Select(p => Source(type, order, p, at))], cancellationToken).ConfigureAwait(false);
-        return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"created {entityType.Name} '{key}'"), new StoredResource(0, entityType.Name, key, change.Digest, values));
+        return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"created {entityType.Name} '{key}'"), new StoredResource(0, entityType.Name, key, digest, values));
     }
 
     private static async Task<Outcome> UpdateAsync(
@@ -192,12 +190,11 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, "nothing to write: " + string.Join("; ", notes.Select(static n => n.Reason)), notes), null);
         }
 
-        var change = new ResourceChange(resource.Key, RepositoryValues.DigestOf(values), values, [], 0);
-        await writer.UpdateAsync(entityType.Name, [change], cancellationToken).ConfigureAwait(false);
+        var digest = await RepositoryValues.WriteAsync(writer, entityType, resource.Key, values, insert: false, cancellationToken).ConfigureAwait(false);
         await writer.SetSourcesAsync(entityType.Name, resource.Key, [.. written.Select(p => Source(type, order, p, at))], cancellationToken).ConfigureAwait(false);
         return new Outcome(
             new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"updated {string.Join(", ", written)}" + (notes.Count == 0 ? string.Empty : "; " + string.Join("; ", notes.Select(static n => $"{n.Property}: {n.Reason}"))), notes),
-            new StoredResource(resource.Id, resource.EntityType, resource.Key, change.Digest, values));
+            new StoredResource(resource.Id, resource.EntityType, resource.Key, digest, values));
     }
 
     private static async Task<Outcome> EndAsync(IChangeSetWriter writer, ProvisioningOrder order, ResourceType type, EntityType entityType, StoredResource? resource, DateTimeOffset at, CancellationToken cancellationToken)
@@ -228,10 +225,9 @@ public sealed class RepositoryWorkflow : IInternalWorkflow
             written.Add(active);
         }
 
-        var change = new ResourceChange(resource.Key, RepositoryValues.DigestOf(values), values, [], 0);
-        await writer.UpdateAsync(entityType.Name, [change], cancellationToken).ConfigureAwait(false);
+        var digest = await RepositoryValues.WriteAsync(writer, entityType, resource.Key, values, insert: false, cancellationToken).ConfigureAwait(false);
         await writer.SetSourcesAsync(entityType.Name, resource.Key, [.. written.Select(p => Source(type, order, p, at) with { Detail = "ended by the internal workflow" })], cancellationToken).ConfigureAwait(false);
-        return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"ended {entityType.Name} '{resource.Key}' (history kept)"), new StoredResource(resource.Id, resource.EntityType, resource.Key, change.Digest, values));
+        return new Outcome(new FulfillmentResult(order.Id, FulfillmentStatus.Succeeded, $"ended {entityType.Name} '{resource.Key}' (history kept)"), new StoredResource(resource.Id, resource.EntityType, resource.Key, digest, values));
     }
 
     internal static int IndexOf(EntityType type, string property) =>

@@ -313,8 +313,8 @@ internal sealed class TypeEvaluator
     private bool IsEnded(StoredResource account)
     {
         var workflow = _type.Policies.Workflow;
-        return (workflow.ActiveProperty is { } active && account.ValueAt(_targetType.IndexOf(active)) is false)
-            || (workflow.EndDateProperty is { } end && account.ValueAt(_targetType.IndexOf(end)) is not null);
+        return (workflow.ActiveProperty is { } active && account.ValueAt(_targetType, _targetType.IndexOf(active)) is false)
+            || (workflow.EndDateProperty is { } end && account.ValueAt(_targetType, _targetType.IndexOf(end)) is not null);
     }
 
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
@@ -577,14 +577,14 @@ internal sealed class TypeEvaluator
     private object? ActualValue(StoredResource account, ScalarProperty property)
     {
         var index = _targetType.IndexOf(property.Name);
-        var value = account.ValueAt(index);
+        var value = account.ValueAt(_targetType, index);
         return property.IsMultiValued ? (Texts(value) is { Length: > 0 } items ? items : null) : value is null ? null : Values.Text(value);
     }
 
     private OrderOwner OwnerOf(StoredResource owner)
     {
         var type = _model.GetEntityType(owner.EntityType);
-        string? Get(string name) => type.FindProperty(name) is { } p ? Values.Text(owner.ValueAt(type.IndexOf(p.Name))) : null;
+        string? Get(string name) => type.FindProperty(name) is { } p ? Values.Text(owner.ValueAt(type, type.IndexOf(p.Name))) : null;
         var display = Get("DisplayName") is { Length: > 0 } d ? d
             : (Get("FirstName") + " " + Get("LastName")).Trim() is { Length: > 0 } n ? n
             : owner.Key;

@@ -51,6 +51,16 @@ public interface IChangeSetWriter : IAsyncDisposable
     /// <returns>A task that completes when they are written in the transaction.</returns>
     ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps, in the transaction, a layout the values written in it carry in their header (the entity type's
+    /// properties at the time, as text). Saving a layout the store already keeps changes nothing.
+    /// </summary>
+    /// <param name="id">The layout's id, as the packed values carry it.</param>
+    /// <param name="layout">The layout's text, kept as it is.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when it is written in the transaction.</returns>
+    ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken);
+
     /// <summary>Makes every write of the transaction visible at once, with the connector's new state.</summary>
     /// <param name="state">The connector's state after this change set.</param>
     /// <param name="cancellationToken">Stops the commit before it starts.</param>

@@ -28,6 +28,12 @@ public interface IResourceReader
     /// <returns>The resource, or <see langword="null"/>.</returns>
     ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken);
 
+    /// <summary>Finds a resource by its internal id, whatever its entity type.</summary>
+    /// <param name="id">The id (<see cref="StoredResource.Id"/>).</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resource, or <see langword="null"/>.</returns>
+    ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Reads a page of an entity type's resources in key order (ordinal), after a given key.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="afterKey">The last key of the previous page, or <see langword="null"/> for the first page.</param>
@@ -50,4 +56,11 @@ public interface IResourceReader
     /// <returns>The links, in no particular order.</returns>
     IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the layouts resources were written in (<see cref="IChangeSetWriter.SaveLayoutAsync"/>): the
+    /// engines read values written under an older model by property name through them.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>Each layout's text by its id.</returns>
+    ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken);
 }

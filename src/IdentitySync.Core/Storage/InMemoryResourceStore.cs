@@ -22,6 +22,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     private readonly ConcurrentDictionary<string, JobRun> _jobRuns = new(StringComparer.Ordinal);
     private Dictionary<long, AccountCategorization> _categorizations = [];
     private readonly SortedDictionary<long, ProvisioningOrder> _orders = [];
+    private Dictionary<long, string> _layouts = [];
     private Dictionary<(long ResourceId, string Property), PropertySource> _sources = [];
     private readonly Dictionary<(string ResourceType, long OwnerId), OwnerProvisioningState> _provisioningStates = [];
     private long _nextId = 1;
@@ -120,6 +121,15 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_resources.Values.SelectMany(static t => t.Values).FirstOrDefault(r => r.Id == id));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -146,6 +156,15 @@ public sealed class InMemoryResourceStore : IResourceStore
                 .Where(r => ids.Contains(r.Id))
                 .OrderBy(static r => r.Key, StringComparer.Ordinal)];
             return ValueTask.FromResult(linked);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<long, string>>(_layouts);
         }
     }
 
@@ -326,7 +345,14 @@ public sealed class InMemoryResourceStore : IResourceStore
         private readonly Dictionary<string, HashSet<StoredLink>> _links = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<(string EntityType, long Id)> _deleted = [];
         private readonly List<(string EntityType, string Key, IReadOnlyList<PropertySource> Sources)> _sources = [];
+        private readonly Dictionary<long, string> _layouts = [];
         private bool _done;
+
+        public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken)
+        {
+            _layouts.TryAdd(id, layout);
+            return ValueTask.CompletedTask;
+        }
 
         public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
         {
@@ -441,6 +467,17 @@ public sealed class InMemoryResourceStore : IResourceStore
 
                 store._resources = resources;
                 store._links = links;
+                if (_layouts.Count > 0)
+                {
+                    var layouts = new Dictionary<long, string>(store._layouts);
+                    foreach (var (id, layout) in _layouts)
+                    {
+                        layouts.TryAdd(id, layout);
+                    }
+
+                    store._layouts = layouts;
+                }
+
                 if (deletedIds.Count > 0)
                 {
                     store._categorizations = store._categorizations.Where(c => !deletedIds.Contains(c.Key)).ToDictionary();

@@ -5,11 +5,18 @@ namespace IdentitySync.Storage;
 
 /// <summary>
 /// Packs a resource's values into one compact byte array and back, for stores that keep a
-/// resource's values in one column. Each value is a tag byte and its payload; arrays nest.
+/// resource's values in one column. Each value is a tag byte and its payload; arrays nest. Values the
+/// engines write start with the id of their layout (the entity type's properties when they were written),
+/// so that they read by property name after the model changed; a store keeps the bytes as they are.
 /// </summary>
 public static class ResourceValueCodec
 {
     private const byte Null = 0, Text = 1, Int32 = 2, Int64 = 3, False = 4, True = 5, Date = 6, Guid = 7, Double = 8, Binary = 9, Array = 10;
+
+    // A layout header: 0x80 0x00 (a count of 0 in a spelling BinaryWriter never writes, so packed values
+    // without a header never start with it), then the layout id, 8 bytes little-endian.
+    private const byte HeaderFirst = 0x80, HeaderSecond = 0x00;
+    private const int HeaderLength = 10;
 
     /// <summary>Packs values.</summary>
     /// <param name="values">The values: null, string, int, long, bool, UTC DateTime, Guid, double, byte[] or object[] of these.</param>
@@ -21,6 +28,11 @@ public static class ResourceValueCodec
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
+            if (LayoutOf(values) is var layout and not 0)
+            {
+                WriteLayout(writer, layout);
+            }
+
             writer.Write7BitEncodedInt(values.Count);
             foreach (var value in values)
             {
@@ -42,10 +54,39 @@ public static class ResourceValueCodec
 
     /// <summary>Unpacks values packed by <see cref="Encode"/>.</summary>
     /// <param name="packed">The packed bytes.</param>
-    /// <returns>The values.</returns>
-    public static object?[] Decode(ReadOnlySpan<byte> packed)
+    /// <returns>The values (with the layout they were packed in, for the engines to read them by name).</returns>
+    public static IReadOnlyList<object?> Decode(ReadOnlySpan<byte> packed)
     {
-        var position = 0;
+        var layout = ReadLayout(packed, out var position);
+        var values = DecodeArray(packed, position);
+        return layout == 0 ? values : new LaidOutValues(values, layout);
+    }
+
+    /// <summary>Gets the layout id of values, or 0 when they carry none (written before layouts were kept).</summary>
+    internal static long LayoutOf(IReadOnlyList<object?> values) => values is ILaidOut laidOut ? laidOut.Layout : 0;
+
+    /// <summary>Writes a layout header.</summary>
+    internal static void WriteLayout(BinaryWriter writer, long layout)
+    {
+        writer.Write(HeaderFirst);
+        writer.Write(HeaderSecond);
+        writer.Write(layout);
+    }
+
+    private static long ReadLayout(ReadOnlySpan<byte> packed, out int position)
+    {
+        if (packed.Length >= HeaderLength && packed[0] == HeaderFirst && packed[1] == HeaderSecond)
+        {
+            position = HeaderLength;
+            return BinaryPrimitives.ReadInt64LittleEndian(packed[2..]);
+        }
+
+        position = 0;
+        return 0;
+    }
+
+    private static object?[] DecodeArray(ReadOnlySpan<byte> packed, int position)
+    {
         var count = ReadCount(packed, ref position);
         var values = new object?[count];
         for (var i = 0; i < count; i++)
@@ -196,10 +237,33 @@ public static class ResourceValueCodec
         return result;
     }
 
-    private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>
+    /// <summary>Values that know the layout they were written in.</summary>
+    internal interface ILaidOut
+    {
+        /// <summary>Gets the layout id.</summary>
+        long Layout { get; }
+    }
+
+    /// <summary>Unpacked values with their layout; the engines also build them to write values with one.</summary>
+    internal sealed class LaidOutValues(object?[] values, long layout) : IReadOnlyList<object?>, ILaidOut
+    {
+        public long Layout => layout;
+
+        public int Count => values.Length;
+
+        public object? this[int index] => values[index];
+
+        public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)values).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>, ILaidOut
     {
         private byte[]? _packed = packed;
         private object?[]? _values;
+
+        public long Layout { get; } = ReadLayout(packed, out _);
 
         /// <summary>Gets the packed bytes until the values are unpacked.</summary>
         public byte[]? Packed => Volatile.Read(ref _packed);
@@ -221,7 +285,7 @@ public static class ResourceValueCodec
                     return Volatile.Read(ref _values)!;
                 }
 
-                var decoded = Decode(bytes);
+                var decoded = DecodeArray(bytes, Layout == 0 ? 0 : HeaderLength);
                 values = Interlocked.CompareExchange(ref _values, decoded, null) ?? decoded;
                 Volatile.Write(ref _packed, null);
                 return values;

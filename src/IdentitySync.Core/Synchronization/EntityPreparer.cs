@@ -17,6 +17,7 @@ internal sealed class EntityPreparer
     private readonly int _keyColumn;
     private readonly int _commandColumn;
     private readonly ulong _seed;
+    private readonly long _layout;
     private readonly Dictionary<string, (int MappingIndex, Dictionary<string, string?> Index)> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
 
     // The rows holding each unique-key value that several rows share, by mapping index and value.
@@ -67,9 +68,11 @@ internal sealed class EntityPreparer
         }
 
         // The shapes of the mapping and of the entity type seed every digest, so that a changed column,
-        // format, property type or property list decodes every row again, into values of the new shape.
-        var shape = string.Join('\n', mapping.Properties.Select(p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}{(mapping.EmptyFields == EmptyFields.NoValue ? string.Empty : ":empty")}")
-            .Concat(entityType.Properties.Select(static p => $"{p.Name}:{p.Type}:{p.IsMultiValued}")));
+        // format, property type or property list decodes every row again, into values of the new shape. The
+        // first line names the packing: rows stored before values carried their layout are rewritten once.
+        _layout = ResourceLayout.Of(entityType).Id;
+        var shape = string.Join('\n', ["packing:layout", .. mapping.Properties.Select(p => $"{p.Property}={p.Column}:{p.Format}:{p.Separator}{(mapping.EmptyFields == EmptyFields.NoValue ? string.Empty : ":empty")}")
+            .Concat(entityType.Properties.Select(static p => $"{p.Name}:{p.Type}:{p.IsMultiValued}"))]);
         _seed = Xxh64.Hash(Encoding.UTF8.GetBytes(shape));
     }
 
@@ -324,7 +327,7 @@ internal sealed class EntityPreparer
         {
             var position = IndexOfProperty(EntityType, keyProperty);
             var comparison = keyMapping.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            var matches = Stored.Values.Where(r => string.Equals(KeyTextOf(r.Values[position]), value, comparison)).Take(2).ToList();
+            var matches = Stored.Values.Where(r => string.Equals(KeyTextOf(r.ValueAt(EntityType, position)), value, comparison)).Take(2).ToList();
             if (matches.Count == 1)
             {
                 return matches[0].Key;
@@ -441,9 +444,9 @@ internal sealed class EntityPreparer
             return Pack(batch, row, command, source, line, key);
         }
 
-        // A changed row starts from what is stored (a merge keeps the columns the export lacks), unless the
-        // entity type's properties changed since it was stored: positions no longer match, so it starts empty.
-        object?[] values = stored.Values.Count == EntityType.Properties.Count ? [.. stored.Values] : new object?[EntityType.Properties.Count];
+        // A changed row starts from what is stored, read as the entity type has it now (a merge keeps the
+        // columns the export lacks).
+        var values = stored.CopyValues(EntityType);
         for (var i = 0; i < _columns.Length; i++)
         {
             var propertyMapping = Mapping.Properties[i];
@@ -463,7 +466,7 @@ internal sealed class EntityPreparer
             values[_propertyIndexes[i]] = field.IsEmpty && _emptyString[i] ? string.Empty : value;
         }
 
-        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(values));
+        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(StoredValues.WithLayout(values, EntityType)));
     }
 
     /// <summary>
@@ -508,6 +511,7 @@ internal sealed class EntityPreparer
         using var packing = new MemoryStream(512);
         using (var packer = new BinaryWriter(packing, Encoding.UTF8, leaveOpen: true))
         {
+            ResourceValueCodec.WriteLayout(packer, _layout);
             packer.Write7BitEncodedInt(_mappingOfProperty.Length);
             foreach (var i in _mappingOfProperty)
             {

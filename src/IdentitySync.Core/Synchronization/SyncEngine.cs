@@ -89,6 +89,7 @@ public sealed partial class SyncEngine
         try
         {
             await using var runLock = (await _store.LockConnectorAsync(model.Name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
             var run = new SyncRun(this, model, options, report, clock);
             return Finish(await run.ExecuteAsync(cancellationToken).ConfigureAwait(false));
         }
@@ -227,6 +228,12 @@ public sealed partial class SyncEngine
         var writer = await _store.BeginApplyAsync(changeSet.Connector, changeSet.BaseVersion, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
+            var layouts = new HashSet<long>();
+            foreach (var entityType in changeSet.EntityTypes)
+            {
+                await ResourceLayout.SaveAsync(writer, entityType.Updated.Concat(entityType.Inserted).Select(static r => r.Values), layouts, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var association in changeSet.Associations)
             {
                 foreach (var part in association.Removed.Chunk(chunk))

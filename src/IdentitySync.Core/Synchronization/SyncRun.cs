@@ -714,8 +714,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var changes = new List<PropertyChange>();
         for (var i = 0; i < entityType.Properties.Count; i++)
         {
-            // Values stored before the entity type gained properties are shorter: the new ones were null.
-            var old = before.ValueAt(i);
+            // Values written under an older model read by property name (StoredValues).
+            var old = before.ValueAt(entityType, i);
             if (!ValueComparer.Equals(old, after[i]))
             {
                 changes.Add(new PropertyChange(entityType.Properties[i].Name, old, after[i]));

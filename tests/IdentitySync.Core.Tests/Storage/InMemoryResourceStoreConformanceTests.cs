@@ -37,3 +37,6 @@ public sealed class InMemoryProvenanceStoreConformanceTests : ProvenanceStoreCon
 
 /// <summary>The in-memory store against the job-run role's conformance tests.</summary>
 public sealed class InMemoryJobRunStoreConformanceTests : JobRunStoreConformanceTests<InMemoryStoreUnderTest>;
+
+/// <summary>The in-memory store against the model-change conformance tests.</summary>
+public sealed class InMemoryModelChangeConformanceTests : ModelChangeConformanceTests<InMemoryStoreUnderTest>;

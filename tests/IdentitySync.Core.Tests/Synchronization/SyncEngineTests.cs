@@ -880,6 +880,10 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) => inner.GetLinksAsync(association, cancellationToken);
 
+        public ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken) => inner.FindResourceByIdAsync(id, cancellationToken);
+
+        public ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken) => inner.GetLayoutsAsync(cancellationToken);
+
         public ValueTask<IReadOnlyList<ProvisioningOrder>> SaveOrdersAsync(IReadOnlyList<ProvisioningOrder> orders, IReadOnlyList<OwnerProvisioningState> states, CancellationToken cancellationToken) =>
             inner.SaveOrdersAsync(orders, states, cancellationToken);
 
@@ -958,6 +962,8 @@ public sealed class SyncEngineTests
                 owner.Count();
                 return inner.RemoveLinksAsync(association, links, cancellationToken);
             }
+
+            public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken) => inner.SaveLayoutAsync(id, layout, cancellationToken);
 
             public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
                 inner.SetSourcesAsync(entityType, key, sources, cancellationToken);
