@@ -164,6 +164,13 @@ internal sealed class CliContext : IDisposable
     public SyncEngine Engine(IResourceStore store, TimeProvider? timeProvider = null) =>
         new(Model, store, s_packages, new SyncEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
+    /// <summary>Opens the store and reads it through the model's names.</summary>
+    public Reading.RepositoryReader Reader()
+    {
+        var store = OpenStore();
+        return new(Model, store, store, store);
+    }
+
     public Provisioning.ProvisioningEngine Provisioning(IResourceStore store, TimeProvider? timeProvider = null) =>
         new(Model, store, s_packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 

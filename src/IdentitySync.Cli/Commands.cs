@@ -198,7 +198,8 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         var after = new Option<string?>("--after") { Description = "Start after this key (the last key of the previous page)." };
         var limit = new Option<int>("--limit") { Description = "How many resources to list.", DefaultValueFactory = static _ => 20 };
         var columns = new Option<string[]>("--columns") { Description = "The properties to show, in order (default: the first five).", AllowMultipleArgumentsPerToken = true };
-        var list = new Command("list", "List an entity type's resources in key order, a page at a time.") { entityType, after, limit, columns };
+        var where = new Option<string[]>("--where") { Description = "Only resources whose property has a value: Property=Value (text, case kept; a multi-valued property matches on any item). Repeat to require several.", AllowMultipleArgumentsPerToken = true };
+        var list = new Command("list", "List an entity type's resources in key order, a page at a time.") { entityType, after, limit, columns, where };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
@@ -209,23 +210,23 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             }
 
             var shown = ShownProperties(type, parse.GetValue(columns));
-            var page = await context.OpenStore().GetResourcePageAsync(type.Name, parse.GetValue(after), parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            var filters = Filters(type, parse.GetValue(where));
+            var page = await context.Reader().GetPageAsync(type.Name, parse.GetValue(after), parse.GetValue(limit), filters, cancellationToken).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("key");
             foreach (var index in shown)
             {
                 table.AddColumn(Shown.Markup(type.Properties[index].Name));
             }
 
-            foreach (var resource in page)
+            foreach (var resource in page.Resources)
             {
-                // A resource stored before a property was added has fewer values: the rest show empty.
-                table.AddRow([Shown.Markup(resource.Key), .. shown.Select(i => Shown.Markup(ReportPrinter.Format(i < resource.Values.Count ? resource.Values[i] : null)))]);
+                table.AddRow([Shown.Markup(resource.Key), .. shown.Select(i => Shown.Markup(ReportPrinter.Format(resource[type.Properties[i].Name])))]);
             }
 
             console.Write(table);
-            console.MarkupLine(page.Count == parse.GetValue(limit)
-                ? $"Next page: --after \"{Shown.Markup(page[^1].Key)}\""
-                : $"{page.Count.ToString(CultureInfo.InvariantCulture)} resource(s).");
+            console.MarkupLine(page.NextAfterKey is { } next
+                ? $"Next page: --after \"{Shown.Markup(next)}\""
+                : $"{page.Resources.Count.ToString(CultureInfo.InvariantCulture)} resource(s).");
             return ExitCodes.Success;
         }));
 
@@ -237,28 +238,28 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var type = context.EntityType(parse.GetValue(showType)!);
             var resourceStore = context.OpenStore();
-            var resource = await resourceStore.FindResourceAsync(type.Name, parse.GetValue(key)!, cancellationToken).ConfigureAwait(false)
+            var reader = context.Reader();
+            var resource = await reader.FindAsync(type.Name, parse.GetValue(key)!, cancellationToken).ConfigureAwait(false)
                 ?? throw new UsageException($"--key: no {type.Name} has the key '{parse.GetValue(key)}'.");
-            ReportPrinter.Print(console, type, resource);
-            foreach (var association in context.Model.Associations)
+            ReportPrinter.Print(console, resource);
+            foreach (var navigation in type.NavigationProperties)
             {
-                foreach (var (end, direction, navigation) in new[]
+                var linked = await reader.GetLinkedAsync(resource, navigation.Name, cancellationToken).ConfigureAwait(false);
+                if (linked.Count > 0)
                 {
-                    (association.First, LinkDirection.FirstToSecond, association.First.NavigationProperty),
-                    (association.Second, LinkDirection.SecondToFirst, association.Second.NavigationProperty),
-                })
-                {
-                    if (!string.Equals(end.EntityType, type.Name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    var linked = await resourceStore.GetLinkedResourcesAsync(association.Name, resource.Id, direction, cancellationToken).ConfigureAwait(false);
-                    if (linked.Count > 0)
-                    {
-                        console.MarkupLine($"{Shown.Markup(navigation)}: {Shown.Markup(string.Join(", ", linked.Select(static r => r.Key)))}");
-                    }
+                    console.MarkupLine($"{Shown.Markup(navigation.Name)}: {Shown.Markup(string.Join(", ", linked.Select(static r => r.Key)))}");
                 }
+            }
+
+            if (await reader.GetCategorizationAsync(resource, cancellationToken).ConfigureAwait(false) is { } categorization)
+            {
+                console.MarkupLine(Shown.Markup($"Categorization: {categorization.Status}{(categorization.ResourceType is { } resourceType ? $" as {resourceType}" : string.Empty)}"
+                    + $"{(categorization.OwnerId is { } owner ? $", owner {owner}" : string.Empty)}{(categorization.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty)}"));
+            }
+
+            foreach (var order in (await reader.GetOrdersAsync(resource, cancellationToken).ConfigureAwait(false)).Take(10))
+            {
+                console.MarkupLine(Shown.Markup($"Order {order.Id}: {order.ChangeType} {order.ResourceType}, {order.State}: {order.Reason}"));
             }
 
             if (context.Model.IsRepositoryType(type.Name))
@@ -352,6 +353,31 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
     }
 
     /// <summary>The positions of the properties <c>--columns</c> names (default: the first five), each checked against the entity type.</summary>
+    private static List<Reading.ResourceFilter> Filters(Model.EntityType type, string[]? where)
+    {
+        var filters = new List<Reading.ResourceFilter>();
+        foreach (var condition in where ?? [])
+        {
+            var equals = condition.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"--where {condition}: give Property=Value, such as Department=Sales.");
+            }
+
+            var property = condition[..equals].Trim();
+            if (type.FindProperty(property) is null)
+            {
+                var names = type.Properties.Select(static p => p.Name).ToList();
+                throw new UsageException($"--where {condition}: {type.Name} has no property '{property}'; "
+                    + Configuration.StrictConfiguration.Suggest(property, names, $"its properties are {string.Join(", ", names)}."));
+            }
+
+            filters.Add(Reading.ResourceFilter.PropertyEquals(property, condition[(equals + 1)..]));
+        }
+
+        return filters;
+    }
+
     private static int[] ShownProperties(Model.EntityType type, string[]? columns)
     {
         if (columns is not { Length: > 0 })

@@ -1,7 +1,6 @@
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.Orders;
-using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
 
@@ -49,7 +48,8 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         ProvisionCommands.PrintGeneration(console, generated);
         console.MarkupLine($"  {await store.CountResourcesAsync("Identity", cancellationToken).ConfigureAwait(false)} identities created from HR, each remembering which rule and order set each value.");
         var adCategorizations = await store.GetCategorizationsAsync("AD_User", cancellationToken).ConfigureAwait(false);
-        var logins = (await store.GetResourcePageAsync("AD_User", null, 1000, cancellationToken).ConfigureAwait(false)).ToDictionary(static r => r.Id, static r => (string)r.Values[2]!);
+        var logins = (await new Reading.RepositoryReader(context.Model, store).GetPageAsync("AD_User", limit: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+            .Resources.ToDictionary(static r => r.Id, static r => r.Get<string>("SamAccountName"));
         console.MarkupLine($"  Directory: {adCategorizations.Count(static c => c.Status == CategorizationStatus.Correlated)} accounts correlated with their identity by employee ID, "
             + $"{adCategorizations.Count(static c => c.Status == CategorizationStatus.Classified)} classified as administration accounts (no owner), "
             + $"{adCategorizations.Count(static c => c.Status is CategorizationStatus.Suggested or CategorizationStatus.Ambiguous)} suggested for review, "
@@ -132,8 +132,8 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
             console.MarkupLine($"  {Shown.Markup(note.Property)}: {note.Action}. {Shown.Markup(note.Reason)}");
         }
 
-        var zoe = (await store.FindResourceAsync("Identity", "1041", cancellationToken).ConfigureAwait(false))!;
-        console.MarkupLine($"  Zoë's identity now: {Shown.Markup(string.Join(", ", context.Model.GetEntityType("Identity").Properties.Select((p, i) => $"{p.Name} = {ReportPrinter.Format(zoe.Values[i])}").Take(5)))}; "
+        var zoe = (await new Reading.RepositoryReader(context.Model, store).FindAsync("Identity", "1041", cancellationToken).ConfigureAwait(false))!;
+        console.MarkupLine($"  Zoë's identity now: {Shown.Markup(string.Join(", ", zoe.ToDictionary().Take(5).Select(static p => $"{p.Key} = {ReportPrinter.Format(p.Value)}")))}; "
             + $"sources: {Shown.Markup(string.Join(", ", (await store.GetSourcesAsync(zoe.Id, cancellationToken).ConfigureAwait(false)).Where(static x => x.Property is "LastName" or "Login").Select(static x => $"{x.Property} by {x.Source}")))}.");
 
         Step(7, "A truncated Active Directory export arrives (the job was cut off after 20 accounts).");
@@ -148,12 +148,13 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
 
         Step(8, "The read API: a person with their organization and manager, navigated both ways.");
         var person = company.People[5];
-        var resource = (await store.FindResourceAsync("HR_Person", person.EmployeeId, cancellationToken).ConfigureAwait(false))!;
-        ReportPrinter.Print(console, context.Model.GetEntityType("HR_Person"), resource);
-        var organization = await store.GetLinkedResourcesAsync("HR_PersonOrganization", resource.Id, LinkDirection.FirstToSecond, cancellationToken).ConfigureAwait(false);
-        var manager = await store.GetLinkedResourcesAsync("HR_PersonManager", resource.Id, LinkDirection.FirstToSecond, cancellationToken).ConfigureAwait(false);
-        var reports = await store.GetLinkedResourcesAsync("HR_PersonManager", resource.Id, LinkDirection.SecondToFirst, cancellationToken).ConfigureAwait(false);
-        console.MarkupLine($"  Organization: {Shown.Markup(organization.Single().Values[1]?.ToString() ?? string.Empty)}; manager: {Shown.Markup(Name(manager.Single()))}; "
+        var reader = new Reading.RepositoryReader(context.Model, store, store, store);
+        var resource = (await reader.FindAsync("HR_Person", person.EmployeeId, cancellationToken).ConfigureAwait(false))!;
+        ReportPrinter.Print(console, resource);
+        var organization = await reader.GetLinkedAsync(resource, "Organization", cancellationToken).ConfigureAwait(false);
+        var manager = await reader.GetLinkedAsync(resource, "Manager", cancellationToken).ConfigureAwait(false);
+        var reports = await reader.GetLinkedAsync(resource, "DirectReports", cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"  Organization: {Shown.Markup(organization.Single().Get<string>("Name") ?? string.Empty)}; manager: {Shown.Markup(Name(manager.Single()))}; "
             + $"direct reports: {reports.Count}.");
 
         console.WriteLine();
@@ -173,7 +174,7 @@ internal sealed class DemoRunner(IAnsiConsole console, string directory)
         }
     }
 
-    private static string Name(StoredResource person) => $"{person.Values[1]} {person.Values[2]}";
+    private static string Name(Reading.RepositoryResource person) => $"{person.Get<string>("FirstName")} {person.Get<string>("LastName")}";
 
     private void Step(int number, string text)
     {

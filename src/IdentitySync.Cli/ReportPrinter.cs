@@ -1,5 +1,4 @@
 using System.Globalization;
-using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 using Spectre.Console;
 
@@ -63,14 +62,14 @@ internal static class ReportPrinter
         }
     }
 
-    public static void Print(IAnsiConsole console, Model.EntityType entityType, StoredResource resource)
+    public static void Print(IAnsiConsole console, Reading.RepositoryResource resource)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("property", "value");
         table.AddRow("(key)", Shown.Markup(resource.Key));
         table.AddRow("(id)", resource.Id.ToString(CultureInfo.InvariantCulture));
-        for (var i = 0; i < entityType.Properties.Count; i++)
+        foreach (var (property, value) in resource.ToDictionary())
         {
-            table.AddRow(Shown.Markup(entityType.Properties[i].Name), Shown.Markup(Format(resource.Values[i])));
+            table.AddRow(Shown.Markup(property), Shown.Markup(Format(value)));
         }
 
         console.Write(table);

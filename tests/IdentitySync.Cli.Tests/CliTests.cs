@@ -347,6 +347,29 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task ResourcesList_Where_KeepsMatchingResources_AndNamesAnUnknownProperty()
+    {
+        await RunAsync("sync", "--connector", "HR", "--config", Config);
+
+        var graham = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--columns", "LastName", "--where", "LastName=Graham", "--config", Config);
+        var none = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--where", "LastName=Graham", "--where", "FirstName=Nobody", "--config", Config);
+        var unknown = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--where", "Surname=Graham", "--config", Config);
+        var malformed = await RunAsync("resources", "list", "--entity-type", "HR_Person", "--where", "Graham", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(graham.ExitCode, Is.EqualTo(0), graham.Error);
+            Assert.That(graham.Output, Does.Contain("│ 1001 │ Graham   │"));
+            Assert.That(graham.Output, Does.Contain("1 resource(s)."));
+            Assert.That(none.Output, Does.Contain("0 resource(s)."));
+            Assert.That(unknown.ExitCode, Is.EqualTo(2));
+            Assert.That(unknown.Error.Trim(), Does.StartWith("--where Surname=Graham: HR_Person has no property 'Surname'"));
+            Assert.That(malformed.ExitCode, Is.EqualTo(2));
+            Assert.That(malformed.Error.Trim(), Is.EqualTo("--where Graham: give Property=Value, such as Department=Sales."));
+        });
+    }
+
+    [Test]
     public async Task Sync_UnreadableStore_Exits4AndLeavesTheFileAlone()
     {
         File.WriteAllText(Store, "not a database".PadRight(200, '!'));

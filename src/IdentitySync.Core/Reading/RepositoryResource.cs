@@ -79,7 +79,7 @@ public sealed class RepositoryResource
     /// <returns>The values, as <see cref="this[string]"/> reads them.</returns>
     public IReadOnlyDictionary<string, object?> ToDictionary()
     {
-        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        var values = new OrderedDictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < EntityType.Properties.Count; i++)
         {
             values[EntityType.Properties[i].Name] = _stored.ValueAt(EntityType, i);

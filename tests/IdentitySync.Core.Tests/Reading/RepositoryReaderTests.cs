@@ -1,6 +1,8 @@
+using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
+using IdentitySync.Orders;
 using IdentitySync.Reading;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
@@ -138,6 +140,49 @@ public sealed class RepositoryReaderTests
             Assert.That(user.Get<string>("EmployeeId"), Is.EqualTo("E002"));
             Assert.That(user.Get<DateTime?>("Created"), Is.EqualTo(new DateTime(2024, 1, 3, 0, 0, 0, DateTimeKind.Utc)));
         });
+    }
+
+    [Test]
+    public async Task Views_CategorizationAndOrders_OfOneResource()
+    {
+        var u1 = (await _reader.FindAsync("AD_User", "CN=u1,OU=Users"))!;
+        var u2 = (await _reader.FindAsync("AD_User", "CN=u2,OU=Users"))!;
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await _fixture.Store.SaveCategorizationsAsync(
+            [
+                new(u1.Id, "AD_User", CategorizationStatus.Correlated, "AD_Nominative", 77, 100, [], "same employee id", 1, 2, at),
+                new(u2.Id, "AD_User", CategorizationStatus.Uncategorized, null, null, 0, [], "no owner", 1, 2, at),
+            ],
+            CancellationToken.None);
+        await _fixture.Store.SaveOrdersAsync(
+            [
+                Order(u1.Id, "first"),
+                Order(u2.Id, "other account"),
+                Order(u1.Id, "second"),
+            ],
+            [],
+            CancellationToken.None);
+
+        var categorization = await _reader.GetCategorizationAsync(u1);
+        var orders = await _reader.GetOrdersAsync(u1);
+        var u3 = (await _reader.FindAsync("AD_User", "CN=u3,OU=Users"))!;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((categorization!.Status, categorization.OwnerId, categorization.Reason), Is.EqualTo((CategorizationStatus.Correlated, (long?)77, "same employee id")));
+            Assert.That(orders.Select(static o => o.Reason), Is.EqualTo(new[] { "second", "first" }), "its orders, newest first");
+            Assert.That(await _reader.GetCategorizationAsync(u3), Is.Null, "never categorized");
+            Assert.That(await _reader.GetOrdersAsync(u3), Is.Empty);
+        });
+
+        static ProvisioningOrder Order(long resourceId, string reason) => new()
+        {
+            ChangeType = OrderChangeType.Modified,
+            Connector = "AD",
+            ResourceType = "AD_Nominative",
+            Resource = new OrderResource(resourceId, "k", new Dictionary<string, object?>()),
+            Reason = reason,
+        };
     }
 
     [Test]
