@@ -46,8 +46,8 @@ public sealed class PostgreSqlStoreTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(results.Select(static r => r.From).Order(), Is.EqualTo(new[] { 0, 1 }), "one migrated from nothing, the other found it current");
-            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_version"), Is.EqualTo(1));
+            Assert.That(results.Select(static r => r.From).Order(), Is.EqualTo(new[] { 0, PostgreSqlSchema.CurrentVersion }), "one migrated from nothing, the other found it current");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".schema_version"), Is.EqualTo(PostgreSqlSchema.CurrentVersion), "one row per step, each applied once");
             Assert.That(await store.CountResourcesAsync("User", CancellationToken.None), Is.Zero);
         });
     }
@@ -60,7 +60,33 @@ public sealed class PostgreSqlStoreTests
 
         var exception = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true }));
 
-        Assert.That(exception!.Message, Is.EqualTo($"PostgreSQL schema '{_schema}' has store version 99, written by a newer IdentitySync; this version reads 1 and older. Upgrade IdentitySync."));
+        Assert.That(exception!.Message, Is.EqualTo($"PostgreSQL schema '{_schema}' has store version 99, written by a newer IdentitySync; this version reads {PostgreSqlSchema.CurrentVersion} and older. Upgrade IdentitySync."));
+    }
+
+    [Test]
+    public async Task Migrate_Version1Schema_AddsTheLayoutsKeepingItsData()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using (var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }))
+        {
+            await using var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None);
+            await writer.InsertAsync("User", [new ChangeSets.ResourceChange("u1", 1, ["one"], [], 0)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        // What version 1 had: no layouts table, one version row.
+        await PostgresServer.ExecuteAsync($"DROP TABLE \"{_schema}\".layouts; DELETE FROM \"{_schema}\".schema_version WHERE version > 1");
+        var refused = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }));
+        var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+
+        using var reopened = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused!.Message, Does.Contain("has store version 1; this version of IdentitySync needs 2"));
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((1, 2)));
+            Assert.That((await reopened.FindResourceAsync("User", "u1", CancellationToken.None))!.Values, Is.EqualTo(new object?[] { "one" }));
+            Assert.That(await reopened.GetLayoutsAsync(CancellationToken.None), Is.Empty);
+        });
     }
 
     [TestCase("", "Schema: required; the PostgreSQL schema that holds the store's tables, such as identitysync.")]
