@@ -93,8 +93,10 @@ public sealed class ExportFingerprintTests
         Assert.Multiple(() =>
         {
             Assert.That(retyped.ExportUnchanged, Is.False);
-            Assert.That(retyped.EntityTypes[0].Updated, Is.EqualTo(3), "every count is decoded again, as a number");
-            Assert.That(count, Is.EqualTo(2).And.TypeOf<int>());
+            // Every count is decoded again and stored as a number; read by name, the stored text "2" converts
+            // to the same number, so the retyping alone is no update.
+            Assert.That((retyped.EntityTypes[0].Updated, retyped.EntityTypes[0].Unchanged), Is.EqualTo((0L, 3L)));
+            Assert.That(count, Is.EqualTo(2).And.TypeOf<int>(), "rewritten as a number");
             Assert.That(again.ExportUnchanged, Is.True);
             Assert.That(trimmed.ExportUnchanged, Is.False, "a connection setting is configuration too");
         });
