@@ -95,6 +95,9 @@ check "micro-benchmarks, dry run" micro
 # The tool as users install it: packed, installed from the packages, running the demo.
 check "build/tool-smoke.sh (pack, install and run the identitysync tool)" bash build/tool-smoke.sh
 
+# Embedders as they start: a console app and a worker app built from the packed packages only.
+check "build/package-apps.sh (console and worker apps from the packed packages)" bash build/package-apps.sh
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
   exit 1
