@@ -288,7 +288,7 @@ public sealed class LdapProvisioningTests
                 {
                     r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeNumber" });
                     r.TypeRules.Add(new TypeRuleOptions { Criteria = "equals(Owner.Status, 'Active')" });
-                    r.ScalarRules.Add(new ScalarRuleOptions { Property = "Dn", Value = $"'cn=' + dnEscape(Owner.FirstName + ' ' + Owner.LastName) + ',ou=people,{sandbox}'", Comparison = "DistinguishedName" });
+                    r.ScalarRules.Add(new ScalarRuleOptions { Property = "Dn", Value = $"'cn=' + dnEscape(Owner.FirstName + ' ' + Owner.LastName) + ',ou=people,{sandbox}'", Comparison = ComparisonType.DistinguishedName });
                     r.ScalarRules.Add(new ScalarRuleOptions { Property = "Uid", Value = "simplify(Owner.FirstName) + '.' + simplify(Owner.LastName)", CreateOnly = true });
                     r.ScalarRules.Add(new ScalarRuleOptions { Property = "Cn", Value = "Owner.FirstName + ' ' + Owner.LastName" });
                     r.ScalarRules.Add(new ScalarRuleOptions { Property = "Sn", Value = "Owner.LastName" });

@@ -14,5 +14,5 @@ public sealed class AssociationOptions
 
     /// <summary>Gets or sets the cardinality: OneToOne, OneToMany or ManyToMany.</summary>
     /// <value>The default value is <see langword="null"/>: derived from the multi-valuedness of the two sides.</value>
-    public string? Cardinality { get; set; }
+    public Model.AssociationCardinality? Cardinality { get; set; }
 }

@@ -70,7 +70,7 @@ internal sealed class AssociationOptionsValidator : AbstractValidator<Associatio
             _ => AssociationCardinality.OneToMany,
         };
 
-    private static string CardinalityError(string text) =>
+    private static string CardinalityError(Model.AssociationCardinality? text) =>
         $"'{text}' is not a cardinality; allowed: {ValidationRules.Allowed<AssociationCardinality>()}, or leave it out to derive it from the sides";
 
     private static string Valued(NavigationPropertyOptions navigation) => navigation.IsMultiValued ? "multi-valued" : "mono-valued";

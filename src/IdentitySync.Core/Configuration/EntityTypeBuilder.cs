@@ -17,7 +17,7 @@ public sealed class EntityTypeBuilder
     /// <returns>This builder.</returns>
     public EntityTypeBuilder AddProperty(string name, ScalarType type = ScalarType.String, bool isMultiValued = false)
     {
-        Options.Properties.Add(new ScalarPropertyOptions { Name = name, Type = type.ToString(), IsMultiValued = isMultiValued });
+        Options.Properties.Add(new ScalarPropertyOptions { Name = name, Type = type, IsMultiValued = isMultiValued });
         return this;
     }
 

@@ -30,7 +30,7 @@ public sealed class EntityTypeMappingBuilder
         {
             Property = property,
             Column = column,
-            Key = key.ToString(),
+            Key = key,
             Format = format is null || format.Kind == ValueFormatKind.Default ? null : format.ToString(),
             Separator = separator,
             IgnoreCase = ignoreCase,

@@ -52,7 +52,7 @@ public sealed class IdentityModelBuilder
             Name = name,
             First = first,
             Second = second,
-            Cardinality = cardinality?.ToString(),
+            Cardinality = cardinality,
         });
         return this;
     }

@@ -191,6 +191,9 @@ internal static class IdentityModelFactory
     private static LinkThresholds Create(LinkThresholdOptions o) =>
         new(o.MaxInserted, o.MaxDeleted, o.MaxInsertedPercent, o.MaxDeletedPercent);
 
-    private static T Parse<T>(string? text)
-        where T : struct, Enum => ValidationRules.ParseEnum<T>(text) ?? throw new InvalidOperationException($"'{text}' passed validation as {typeof(T).Name}.");
+    private static T Parse<T>(T? value)
+        where T : struct, Enum => ValidationRules.ParseEnum(value) ?? throw new InvalidOperationException($"'{value}' passed validation as {typeof(T).Name}.");
+
+    private static T Parse<T>(T value)
+        where T : struct, Enum => ValidationRules.ParseEnum(value) ?? throw new InvalidOperationException($"'{value}' passed validation as {typeof(T).Name}.");
 }

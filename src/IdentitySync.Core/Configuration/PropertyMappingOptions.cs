@@ -18,7 +18,7 @@ public sealed class PropertyMappingOptions
 
     /// <summary>Gets or sets the key role: None, Primary or Unique.</summary>
     /// <value>The default value is <c>None</c>.</value>
-    public string? Key { get; set; } = nameof(Model.PropertyKey.None);
+    public Model.PropertyKey Key { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the key compares without case, as LDAP distinguished names do (primary and unique text keys only).</summary>
     /// <value>The default value is <see langword="false"/>: keys compare exactly.</value>

@@ -201,7 +201,7 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
         {
             context.AddFailure(path, $"entity type '{targetType.Name}' has no property '{property}'; it has: {string.Join(", ", targetType.Properties.Select(static p => p.Name))}");
         }
-        else if (!string.Equals(found.Type, type, StringComparison.OrdinalIgnoreCase) || found.IsMultiValued)
+        else if (!string.Equals(found.Type.ToString(), type, StringComparison.OrdinalIgnoreCase) || found.IsMultiValued)
         {
             context.AddFailure(path, $"'{property}' is {found.Type}{(found.IsMultiValued ? " (multi-valued)" : string.Empty)}; this setting needs a single-valued {type} property");
         }

@@ -8,7 +8,7 @@ public sealed class ScalarPropertyOptions
 
     /// <summary>Gets or sets the type: String, Int32, Int64, Bool, DateTime, Guid, Double or Binary.</summary>
     /// <value>The default value is <c>String</c>.</value>
-    public string? Type { get; set; } = nameof(Model.ScalarType.String);
+    public Model.ScalarType Type { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the property holds several values.</summary>
     /// <value>The default value is <see langword="false"/>.</value>

@@ -16,7 +16,7 @@ public sealed class ScalarRuleOptions
 
     /// <summary>Gets or sets how the computed value is compared with the actual one: <c>CaseSensitive</c>, <c>IgnoreCase</c>, <c>IgnoreDiacritics</c>, <c>Simplified</c> or <c>DistinguishedName</c>.</summary>
     /// <value>The default value is <c>CaseSensitive</c>.</value>
-    public string? Comparison { get; set; }
+    public Model.ComparisonType? Comparison { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the value is only set when the resource is created, and never compared afterwards.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
@@ -24,5 +24,5 @@ public sealed class ScalarRuleOptions
 
     /// <summary>Gets or sets who may overwrite the property: <c>Authoritative</c>, <c>CreateOnly</c>, <c>IfEmpty</c> or <c>Manual</c>.</summary>
     /// <value>The default value is <see langword="null"/>: for a repository type (identities) <c>Authoritative</c>; for a managed system, a value changed by hand is reviewed as non-conforming.</value>
-    public string? Ownership { get; set; }
+    public Model.PropertyOwnership? Ownership { get; set; }
 }

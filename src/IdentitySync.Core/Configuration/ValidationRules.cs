@@ -108,6 +108,16 @@ internal static class ValidationRules
             ? value
             : null;
 
+    /// <summary>An enum value set in code (options are enums), or null when it names no member (a cast number).</summary>
+    public static TEnum? ParseEnum<TEnum>(TEnum? value)
+        where TEnum : struct, Enum =>
+        value is { } v && Enum.IsDefined(v) ? v : null;
+
+    /// <summary>An enum value set in code, or null when it names no member.</summary>
+    public static TEnum? ParseEnum<TEnum>(TEnum value)
+        where TEnum : struct, Enum =>
+        Enum.IsDefined(value) ? value : null;
+
     public static string Allowed<TEnum>()
         where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());
 

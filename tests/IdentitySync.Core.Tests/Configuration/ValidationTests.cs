@@ -1,3 +1,4 @@
+using IdentitySync.Model;
 using IdentitySync.Configuration;
 using IdentitySync.Tests.Samples;
 
@@ -39,12 +40,8 @@ public sealed class ValidationTests
             "Associations[AD_Membership].First: entity type 'AD_Group' has no navigation property 'Members'; declared: dn");
         yield return Case(
             "UnknownScalarType",
-            o => o.EntityTypes[0].Properties[1].Type = "Text",
-            "EntityTypes[Identity].Properties[Name].Type: 'Text' is not a scalar type; allowed: String, Int32, Int64, Bool, DateTime, Guid, Double, Binary");
-        yield return Case(
-            "ScalarTypeGivenAsNumber",
-            o => o.EntityTypes[0].Properties[1].Type = "3",
-            "EntityTypes[Identity].Properties[Name].Type: '3' is not a scalar type; allowed: String, Int32, Int64, Bool, DateTime, Guid, Double, Binary");
+            o => o.EntityTypes[0].Properties[1].Type = (ScalarType)99,
+            "EntityTypes[Identity].Properties[Name].Type: '99' is not a scalar type; allowed: String, Int32, Int64, Bool, DateTime, Guid, Double, Binary");
         yield return Case(
             "NavigationToUnknownEntityType",
             o => o.EntityTypes[0].NavigationProperties.Add(new NavigationPropertyOptions { Name = "Manager", Target = "Person" }),
@@ -80,12 +77,12 @@ public sealed class ValidationTests
             "Connectors[AD].AssociationMappings[AD_Membership].FirstKey: connector 'AD' does not map entity type 'Identity' (Identity.Accounts); an association mapping resolves both sides through the connector's own mappings");
         yield return Case(
             "CardinalityThatContradictsTheSides",
-            o => o.Associations[0].Cardinality = "OneToMany",
+            o => o.Associations[0].Cardinality = AssociationCardinality.OneToMany,
             "Associations[AD_Membership].Cardinality: 'OneToMany' does not match the sides (AD_Group.Members is multi-valued, AD_User.MemberOf is multi-valued); expected 'ManyToMany'");
         yield return Case(
             "UnknownCardinality",
-            o => o.Associations[0].Cardinality = "ManyToOne",
-            "Associations[AD_Membership].Cardinality: 'ManyToOne' is not a cardinality; allowed: OneToOne, OneToMany, ManyToMany, or leave it out to derive it from the sides");
+            o => o.Associations[0].Cardinality = (AssociationCardinality)99,
+            "Associations[AD_Membership].Cardinality: '99' is not a cardinality; allowed: OneToOne, OneToMany, ManyToMany, or leave it out to derive it from the sides");
         yield return Case(
             "UnknownAgent",
             o => o.Connectors[0].Agent = "Remote",
@@ -100,7 +97,7 @@ public sealed class ValidationTests
             "Connectors[AD].Connections[Export].Package: required; name the connection package that implements this connection, such as Csv");
         yield return Case(
             "MappingOfUnknownEntityType",
-            o => o.Connectors[0].Mappings.Add(new EntityTypeMappingOptions { EntityType = "AD_Contact", Connection = "Export", Table = "contacts", Properties = { new PropertyMappingOptions { Property = "Dn", Key = "Primary" } } }),
+            o => o.Connectors[0].Mappings.Add(new EntityTypeMappingOptions { EntityType = "AD_Contact", Connection = "Export", Table = "contacts", Properties = { new PropertyMappingOptions { Property = "Dn", Key = PropertyKey.Primary } } }),
             "Connectors[AD].Mappings[AD_Contact].EntityType: unknown entity type 'AD_Contact'; declared: Identity, AD_User, AD_Group");
         yield return Case(
             "MappingOfUnknownConnection",
@@ -112,28 +109,28 @@ public sealed class ValidationTests
             "Connectors[AD].Mappings[AD_Group].Table: required; name the connection table (for a CSV connection, the table its file is read as)");
         yield return Case(
             "MappingWithoutPrimaryKey",
-            o => o.Connectors[0].Mappings[1].Properties[0].Key = "Unique",
+            o => o.Connectors[0].Mappings[1].Properties[0].Key = PropertyKey.Unique,
             "Connectors[AD].Mappings[AD_Group].PrimaryKey: exactly one property must be the primary key (Key: Primary); found none");
         yield return Case(
             "MappingWithTwoPrimaryKeys",
-            o => o.Connectors[0].Mappings[0].Properties[1].Key = "primary",
+            o => o.Connectors[0].Mappings[0].Properties[1].Key = PropertyKey.Primary,
             "Connectors[AD].Mappings[AD_User].PrimaryKey: exactly one property must be the primary key (Key: Primary); found 2 (Dn, Sam)");
         yield return Case(
             "MappingWithFourUniqueKeys",
             o =>
             {
-                o.Connectors[0].Mappings[0].Properties[2].Key = "Unique";
-                o.Connectors[0].Mappings[0].Properties[3].Key = "Unique";
-                o.Connectors[0].Mappings[0].Properties.Add(new PropertyMappingOptions { Property = "Mail", Key = "Unique" });
+                o.Connectors[0].Mappings[0].Properties[2].Key = PropertyKey.Unique;
+                o.Connectors[0].Mappings[0].Properties[3].Key = PropertyKey.Unique;
+                o.Connectors[0].Mappings[0].Properties.Add(new PropertyMappingOptions { Property = "Mail", Key = PropertyKey.Unique });
             },
             "Connectors[AD].Mappings[AD_User].UniqueKeys: at most 3 properties may be unique keys (Key: Unique); found 4 (Sam, EmployeeId, Created, Mail)");
         yield return Case(
             "UnknownKeyRole",
-            o => o.Connectors[0].Mappings[0].Properties[2].Key = "Secondary",
-            "Connectors[AD].Mappings[AD_User].Properties[EmployeeId].Key: 'Secondary' is not a key role; allowed: None, Primary, Unique");
+            o => o.Connectors[0].Mappings[0].Properties[2].Key = (PropertyKey)7,
+            "Connectors[AD].Mappings[AD_User].Properties[EmployeeId].Key: '7' is not a key role; allowed: None, Primary, Unique");
         yield return Case(
             "MultiValuedKey",
-            o => o.Connectors[0].Mappings[0].Properties[4].Key = "Unique",
+            o => o.Connectors[0].Mappings[0].Properties[4].Key = PropertyKey.Unique,
             "Connectors[AD].Mappings[AD_User].Properties[Proxies].Key: 'Proxies' is multi-valued and cannot be a unique key; a key holds one value");
         yield return Case(
             "PropertyMappedTwice",
@@ -173,12 +170,12 @@ public sealed class ValidationTests
             {
                 Name = "AD2",
                 Connections = { new ConnectionOptions { Name = "Export", Package = "Csv" } },
-                Mappings = { new EntityTypeMappingOptions { EntityType = "AD_Group", Connection = "Export", Table = "groups", Properties = { new PropertyMappingOptions { Property = "Dn", Key = "Primary" } } } },
+                Mappings = { new EntityTypeMappingOptions { EntityType = "AD_Group", Connection = "Export", Table = "groups", Properties = { new PropertyMappingOptions { Property = "Dn", Key = PropertyKey.Primary } } } },
             }),
             "Connectors[AD2].Mappings[AD_Group].EntityType: entity type 'AD_Group' is already mapped by connector 'AD'; an entity type is fed by one connector");
         yield return Case(
             "EntityTypeMappedTwiceInOneConnector",
-            o => o.Connectors[0].Mappings.Add(new EntityTypeMappingOptions { EntityType = "ad_group", Connection = "Export", Table = "groups2", Properties = { new PropertyMappingOptions { Property = "Dn", Key = "Primary" } } }),
+            o => o.Connectors[0].Mappings.Add(new EntityTypeMappingOptions { EntityType = "ad_group", Connection = "Export", Table = "groups2", Properties = { new PropertyMappingOptions { Property = "Dn", Key = PropertyKey.Primary } } }),
             "Connectors[AD].Mappings[ad_group].EntityType: entity type 'ad_group' is mapped twice in this connector; map it once, with all its properties");
         yield return Case(
             "NegativeCountThreshold",
@@ -285,9 +282,9 @@ public sealed class ValidationTests
             "ResourceTypes[AD_Nominative].TypeRules[0].Criteria: 'Owner.Name' computes a value; this rule needs a yes-or-no answer");
         yield return Case(
             "ScalarRuleOnAnUnknownPropertyWithABadComparison",
-            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Login", Value = "lower(Owner.Name)", Comparison = "Fuzzy" }),
+            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Login", Value = "lower(Owner.Name)", Comparison = (ComparisonType)99 }),
             "ResourceTypes[AD_Nominative].ScalarRules[0].Property: entity type 'AD_User' has no property 'Login'; it has: Dn, Sam, EmployeeId, Mail, Created, Proxies",
-            "ResourceTypes[AD_Nominative].ScalarRules[0].Comparison: 'Fuzzy' is not a comparison; use CaseSensitive, IgnoreCase, IgnoreDiacritics, Simplified, DistinguishedName");
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Comparison: '99' is not a comparison; use CaseSensitive, IgnoreCase, IgnoreDiacritics, Simplified, DistinguishedName");
         yield return Case(
             "ScalarRuleWithoutValue",
             o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail" }),
@@ -303,8 +300,8 @@ public sealed class ValidationTests
             "ResourceTypes[AD_Nominative].QueryRules[0].Target: at position 1: entity type 'AD_Group' has no property 'Cn' in 'Target.Cn'; it has: Dn, Members (in 'Target.Cn')");
         yield return Case(
             "ScalarRuleWithAnUnknownOwnership",
-            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail", Value = "Owner.Name", Ownership = "Mine" }),
-            "ResourceTypes[AD_Nominative].ScalarRules[0].Ownership: 'Mine' is not an ownership policy; use Authoritative, CreateOnly, IfEmpty, Manual");
+            o => o.ResourceTypes[0].ScalarRules.Add(new ScalarRuleOptions { Property = "Mail", Value = "Owner.Name", Ownership = (PropertyOwnership)99 }),
+            "ResourceTypes[AD_Nominative].ScalarRules[0].Ownership: '99' is not an ownership policy; use Authoritative, CreateOnly, IfEmpty, Manual");
         yield return Case(
             "RepositoryTypeWithoutAKeyRuleAndAWrongWorkflowProperty",
             o =>
@@ -326,11 +323,11 @@ public sealed class ValidationTests
             "SeveralProblemsAtOnce",
             o =>
             {
-                o.EntityTypes[1].Properties[0].Type = "Str";
+                o.EntityTypes[1].Properties[0].Type = (ScalarType)99;
                 o.Connectors[0].Connections[0].Package = string.Empty;
                 o.ResourceTypes[0].Name = "AD Nominative";
             },
-            "EntityTypes[AD_User].Properties[Dn].Type: 'Str' is not a scalar type; allowed: String, Int32, Int64, Bool, DateTime, Guid, Double, Binary",
+            "EntityTypes[AD_User].Properties[Dn].Type: '99' is not a scalar type; allowed: String, Int32, Int64, Bool, DateTime, Guid, Double, Binary",
             "Connectors[AD].Connections[Export].Package: required; name the connection package that implements this connection, such as Csv",
             "ResourceTypes[AD Nominative].Name: 'AD Nominative' is not a valid identifier; use letters, digits and '_', not starting with a digit");
     }

@@ -105,7 +105,7 @@ public sealed class IdentitySyncServiceCollectionExtensionsTests
     public void Validate_InvalidConfiguration_FailsAtStartListingEveryError()
     {
         var options = JsonConfigurationTests.Bind(ThreeConnectorSample.JsonFile);
-        options.Connectors[1].Mappings[0].Properties[0].Key = "None";
+        options.Connectors[1].Mappings[0].Properties[0].Key = IdentitySync.Model.PropertyKey.None;
         options.ResourceTypes[0].Thresholds.MaxOrdersPercent = -1;
         var services = new ServiceCollection();
         services.AddIdentitySync(b => b

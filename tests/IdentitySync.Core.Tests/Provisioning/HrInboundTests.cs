@@ -172,7 +172,7 @@ public sealed class HrInboundTests
         Person("E1", "Zoë", "Martin", string.Empty, "Sales");
         await RunAsync();
         Person("E1", "Zoë", "Martin", "555-0101", "Sales");
-        _model = Model(phone: "IfEmpty");
+        _model = Model(phone: PropertyOwnership.IfEmpty);
         Create(keepPeople: true);
         await RunAsync();
         var filled = (await _store.FindResourceAsync("Identity", "E1", CancellationToken.None))!.Values[3];
@@ -319,9 +319,9 @@ public sealed class HrInboundTests
         });
     }
 
-    private static IdentityModel Model(string phone = "Manual", bool hardDelete = false, bool title = false) => Configure(new IdentityModelBuilder(), phone, hardDelete, title).Build();
+    private static IdentityModel Model(PropertyOwnership phone = PropertyOwnership.Manual, bool hardDelete = false, bool title = false) => Configure(new IdentityModelBuilder(), phone, hardDelete, title).Build();
 
-    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, string phone = "Manual", bool hardDelete = false, bool title = false) => builder
+    private static IdentityModelBuilder Configure(IdentityModelBuilder builder, PropertyOwnership phone = PropertyOwnership.Manual, bool hardDelete = false, bool title = false) => builder
         .AddEntityType("HR_Person", e => e.AddProperty("EmployeeId").AddProperty("FirstName").AddProperty("LastName").AddProperty("Phone").AddProperty("Department"))
         .AddEntityType("Identity", e =>
         {
@@ -353,9 +353,9 @@ public sealed class HrInboundTests
             r.TypeRules.Add(new TypeRuleOptions());
             r.ScalarRules.Add(new ScalarRuleOptions { Property = "EmployeeId", Value = "Owner.EmployeeId" });
             r.ScalarRules.Add(new ScalarRuleOptions { Property = "FirstName", Value = "Owner.FirstName" });
-            r.ScalarRules.Add(new ScalarRuleOptions { Property = "LastName", Value = "Owner.LastName", Ownership = "Authoritative" });
+            r.ScalarRules.Add(new ScalarRuleOptions { Property = "LastName", Value = "Owner.LastName", Ownership = PropertyOwnership.Authoritative });
             r.ScalarRules.Add(new ScalarRuleOptions { Property = "Phone", Value = "Owner.Phone", Ownership = phone });
-            r.ScalarRules.Add(new ScalarRuleOptions { Property = "Department", Value = "Owner.Department", Ownership = "CreateOnly" });
+            r.ScalarRules.Add(new ScalarRuleOptions { Property = "Department", Value = "Owner.Department", Ownership = PropertyOwnership.CreateOnly });
             r.RemoveOrphans = true;
             r.Workflow.ActiveProperty = "IsActive";
             r.Workflow.EndDateProperty = "EndDate";

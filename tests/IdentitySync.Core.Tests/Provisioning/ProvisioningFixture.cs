@@ -49,7 +49,7 @@ internal sealed class ProvisioningFixture
                 r.TypeRules.Add(new TypeRuleOptions { Criteria = "equals(Owner.Status, 'Active')" });
                 r.ScalarRules.Add(new ScalarRuleOptions { Property = "Sam", Value = "lower(Owner.FirstName + '.' + Owner.LastName)", CreateOnly = true });
                 r.ScalarRules.Add(new ScalarRuleOptions { Property = "EmployeeId", Value = "Owner.EmployeeId" });
-                r.ScalarRules.Add(new ScalarRuleOptions { Property = "DisplayName", Value = "Owner.FirstName + ' ' + Owner.LastName", Comparison = "IgnoreCase" });
+                r.ScalarRules.Add(new ScalarRuleOptions { Property = "DisplayName", Value = "Owner.FirstName + ' ' + Owner.LastName", Comparison = ComparisonType.IgnoreCase });
                 r.NavigationRules.Add(new NavigationRuleOptions { Property = "MemberOf", Target = "Staff" });
                 r.QueryRules.Add(new QueryRuleOptions { Property = "MemberOf", Owner = "'GG_' + Owner.Department", Target = "Target.Cn" });
                 r.Thresholds.MaxOrdersPercent = 0;
