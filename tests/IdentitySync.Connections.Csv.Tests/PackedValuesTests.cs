@@ -63,7 +63,7 @@ public sealed class PackedValuesTests
             Assert.That(k2!.Values, Is.EqualTo(new object?[] { "k2", "quoted, text", null, null, null, "plain", null }));
             Assert.That(report.EntityTypes.Single().Quarantined, Is.EqualTo(new[]
             {
-                new QuarantinedRow("items.csv", 4, "k3", "column 'raw': byte 0xFF at character 2 (after 'x') is not text in the export's encoding; the row is left out rather than stored with replacement characters (if the export is not UTF-8, set its connection's Encoding)"),
+                new QuarantinedRow { Source = "items.csv", Line = 4, Key = "k3", Reason = "column 'raw': byte 0xFF at character 2 (after 'x') is not text in the export's encoding; the row is left out rather than stored with replacement characters (if the export is not UTF-8, set its connection's Encoding)" },
             }), "never stored as x\uFFFDy");
         });
     }

@@ -64,7 +64,7 @@ internal sealed class AssociationPreparer(
         var problem = FieldCheck.Problem(firstValue, Mapping.First.Column, maxValueLength) ?? FieldCheck.Problem(secondValue, Mapping.Second.Column, maxValueLength);
         if (problem is not null)
         {
-            _quarantined.Add(new QuarantinedRow(source, batch.GetLineNumber(row), Encoding.UTF8.GetString(firstValue) + " -> " + Encoding.UTF8.GetString(secondValue), problem));
+            _quarantined.Add(new QuarantinedRow { Source = source, Line = batch.GetLineNumber(row), Key = Encoding.UTF8.GetString(firstValue) + " -> " + Encoding.UTF8.GetString(secondValue), Reason = problem });
             return;
         }
 
@@ -107,7 +107,7 @@ internal sealed class AssociationPreparer(
                     ? $"column '{Mapping.First.Column}': {firstProblem}"
                     : $"column '{Mapping.Second.Column}': {secondProblem}";
                 var text = _firstTexts[OrdinalPair.First(pair)] + " -> " + _secondTexts[OrdinalPair.Second(pair)];
-                _quarantined.Add(new QuarantinedRow(_source, _lines[i], text, problem));
+                _quarantined.Add(new QuarantinedRow { Source = _source, Line = _lines[i], Key = text, Reason = problem });
                 continue;
             }
 

@@ -166,7 +166,7 @@ internal sealed class EntityPreparer
         }
     }
 
-    public void Quarantine(string source, long line, string? key, string reason) => _quarantined.Add(new QuarantinedRow(source, line, key, reason));
+    public void Quarantine(string source, long line, string? key, string reason) => _quarantined.Add(new QuarantinedRow { Source = source, Line = line, Key = key, Reason = reason });
 
     public void Accept(RowBatch batch, int row, string source)
     {

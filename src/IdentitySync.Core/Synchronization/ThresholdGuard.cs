@@ -31,7 +31,7 @@ internal static class ThresholdGuard
     {
         if (stored > 0 && rowsRead == 0)
         {
-            verdicts.Add(new ThresholdVerdict(scope, name, ThresholdChange.EmptyInput, 0, false, 0, stored, Exceeded: true));
+            verdicts.Add(new ThresholdVerdict { Scope = scope, Name = name, Change = ThresholdChange.EmptyInput, Limit = 0, IsPercent = false, Actual = 0, StoredCount = stored, Exceeded = true });
         }
     }
 
@@ -46,14 +46,14 @@ internal static class ThresholdGuard
     {
         if (max > 0)
         {
-            verdicts.Add(new ThresholdVerdict(scope, name, change, max, false, actual, stored, actual > max));
+            verdicts.Add(new ThresholdVerdict { Scope = scope, Name = name, Change = change, Limit = max, IsPercent = false, Actual = actual, StoredCount = stored, Exceeded = actual > max });
         }
 
         // A percentage of nothing has no meaning: a scope that holds nothing is guarded by its counts alone.
         if (maxPercent > 0 && stored > 0)
         {
             var percent = Math.Round(actual * 100.0 / stored, 2);
-            verdicts.Add(new ThresholdVerdict(scope, name, change, maxPercent, true, percent, stored, actual * 100.0 / stored > maxPercent));
+            verdicts.Add(new ThresholdVerdict { Scope = scope, Name = name, Change = change, Limit = maxPercent, IsPercent = true, Actual = percent, StoredCount = stored, Exceeded = actual * 100.0 / stored > maxPercent });
         }
     }
 }

@@ -190,8 +190,8 @@ public sealed class SyncEngineTests
         {
             Assert.That(users.Quarantined, Is.EqualTo(new[]
             {
-                new QuarantinedRow("memory:users", 3, "CN=u2,OU=Users", "rows share primary key 'CN=u2,OU=Users' with different content (also at line 5)"),
-                new QuarantinedRow("memory:users", 5, "CN=u2,OU=Users", "rows share primary key 'CN=u2,OU=Users' with different content (first at line 3)"),
+                new QuarantinedRow { Source = "memory:users", Line = 3, Key = "CN=u2,OU=Users", Reason = "rows share primary key 'CN=u2,OU=Users' with different content (also at line 5)" },
+                new QuarantinedRow { Source = "memory:users", Line = 5, Key = "CN=u2,OU=Users", Reason = "rows share primary key 'CN=u2,OU=Users' with different content (first at line 3)" },
             }));
             Assert.That((users.Updated, users.Deleted, users.Unchanged), Is.EqualTo((0L, 0L, 2L)));
             Assert.That(await fixture.FindAsync("AD_User", "CN=u2,OU=Users"), Is.EqualTo(before));
@@ -209,7 +209,7 @@ public sealed class SyncEngineTests
 
         var report = await fixture.RunAsync();
 
-        Assert.That(report.EntityTypes[0].Quarantined, Is.EqualTo(new[] { new QuarantinedRow("memory:users", 3, null, "empty primary key (column 'dn')") }));
+        Assert.That(report.EntityTypes[0].Quarantined, Is.EqualTo(new[] { new QuarantinedRow { Source = "memory:users", Line = 3, Key = null, Reason = "empty primary key (column 'dn')" } }));
     }
 
     [Test]
@@ -251,7 +251,7 @@ public sealed class SyncEngineTests
         Assert.Multiple(async () =>
         {
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Blocked));
-            Assert.That(exceeded, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.Connector, "AD", ThresholdChange.Deleted, 5, true, 9.8, 102, true) }));
+            Assert.That(exceeded, Is.EqualTo(new[] { new ThresholdVerdict { Scope = ThresholdScope.Connector, Name = "AD", Change = ThresholdChange.Deleted, Limit = 5, IsPercent = true, Actual = 9.8, StoredCount = 102, Exceeded = true } }));
             Assert.That(report.Message, Is.EqualTo("Blocked by connector AD: Deleted 9.8% exceeds 5% of 102. Nothing was applied; inspect the change set, then resume or abandon it."));
             Assert.That((await fixture.DumpAsync()).Where(static l => !l.StartsWith("state|", StringComparison.Ordinal)), Is.EqualTo(before.Where(static l => !l.StartsWith("state|", StringComparison.Ordinal))));
             Assert.That((await fixture.Engine.GetBlockedChangeSetAsync("AD"))!.EntityTypes[0].Deleted, Has.Count.EqualTo(10));
@@ -427,7 +427,7 @@ public sealed class SyncEngineTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Blocked));
-            Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.EntityType, "AD_User", ThresholdChange.EmptyInput, 0, false, 0, 5, true) }));
+            Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict { Scope = ThresholdScope.EntityType, Name = "AD_User", Change = ThresholdChange.EmptyInput, Limit = 0, IsPercent = false, Actual = 0, StoredCount = 5, Exceeded = true } }));
             Assert.That(report.Message, Does.StartWith("Blocked by entity type AD_User: table 'users' of connection 'Export' gave no rows while the store holds 5 (an empty export is usually a failed extract; check it, then resume if it is right)."));
         });
     }
@@ -440,7 +440,7 @@ public sealed class SyncEngineTests
 
         var report = await fixture.RunAsync();
 
-        Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.EntityType, "AD_Group", ThresholdChange.Inserted, 1, false, 2, 0, true) }));
+        Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict { Scope = ThresholdScope.EntityType, Name = "AD_Group", Change = ThresholdChange.Inserted, Limit = 1, IsPercent = false, Actual = 2, StoredCount = 0, Exceeded = true } }));
     }
 
     [Test]
@@ -453,7 +453,7 @@ public sealed class SyncEngineTests
 
         var report = await fixture.RunAsync();
 
-        Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict(ThresholdScope.Association, "AD_Membership", ThresholdChange.LinksDeleted, 40, true, 50, 4, true) }));
+        Assert.That(report.Thresholds, Is.EqualTo(new[] { new ThresholdVerdict { Scope = ThresholdScope.Association, Name = "AD_Membership", Change = ThresholdChange.LinksDeleted, Limit = 40, IsPercent = true, Actual = 50, StoredCount = 4, Exceeded = true } }));
     }
 
     [Test]
@@ -521,8 +521,8 @@ public sealed class SyncEngineTests
         {
             Assert.That(members.Quarantined, Is.EqualTo(new[]
             {
-                new QuarantinedRow("memory:members", 3, "CN=Staff -> ghost", "column 'member_sam': 'ghost' matches no AD_User by Sam"),
-                new QuarantinedRow("memory:members", 4, "CN=Nobody -> u2", "column 'group_dn': 'CN=Nobody' matches no AD_Group by Dn"),
+                new QuarantinedRow { Source = "memory:members", Line = 3, Key = "CN=Staff -> ghost", Reason = "column 'member_sam': 'ghost' matches no AD_User by Sam" },
+                new QuarantinedRow { Source = "memory:members", Line = 4, Key = "CN=Nobody -> u2", Reason = "column 'group_dn': 'CN=Nobody' matches no AD_Group by Dn" },
             }));
             Assert.That((members.RowsRead, members.Inserted), Is.EqualTo((4L, 1L)));
             Assert.That(await fixture.LinksAsync(), Is.EqualTo(new[] { "CN=Staff->CN=u1,OU=Users" }));
