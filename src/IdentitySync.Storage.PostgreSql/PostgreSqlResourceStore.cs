@@ -5,6 +5,8 @@ using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.JobRuns;
 using IdentitySync.Orders;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,34 +17,38 @@ namespace IdentitySync.Storage.PostgreSql;
 /// Each change set is applied in one transaction; a connector's run lock is a session advisory lock, so it
 /// holds across processes and hosts and is released when its holder's connection ends.
 /// </summary>
-public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyncDisposable
+public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new JsonStringEnumConverter() } };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _lockSource;
     private readonly bool _ownsDataSources;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlResourceStore"/> class from a connection string.</summary>
     /// <param name="connectionString">An Npgsql connection string; its password may come from the environment (<c>PGPASSWORD</c>) or a passfile instead.</param>
     /// <param name="options">The schema, and whether opening may create or migrate it.</param>
+    /// <param name="logger">Where the store logs opening, migration and refusal (events 6101–6103); none by default.</param>
     /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the credentials, or the schema is missing, older (without <see cref="PostgreSqlStoreOptions.MigrateOnOpen"/>) or newer.</exception>
-    public PostgreSqlResourceStore(string connectionString, PostgreSqlStoreOptions? options = null)
-        : this(Build(connectionString, pooled: true), Build(connectionString, pooled: false), options, ownsDataSources: true)
+    public PostgreSqlResourceStore(string connectionString, PostgreSqlStoreOptions? options = null, ILogger<PostgreSqlResourceStore>? logger = null)
+        : this(Build(connectionString, pooled: true), Build(connectionString, pooled: false), options, ownsDataSources: true, logger)
     {
     }
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlResourceStore"/> class on a data source the host owns.</summary>
     /// <param name="dataSource">The data source; the store does not dispose it. Run locks hold one of its connections for the whole run.</param>
     /// <param name="options">The schema, and whether opening may create or migrate it.</param>
+    /// <param name="logger">Where the store logs opening, migration and refusal (events 6101–6103); none by default.</param>
     /// <exception cref="StoreUnavailableException">The server cannot be reached, refuses the credentials, or the schema is missing, older (without <see cref="PostgreSqlStoreOptions.MigrateOnOpen"/>) or newer.</exception>
-    public PostgreSqlResourceStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options = null)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), dataSource, options, ownsDataSources: false)
+    public PostgreSqlResourceStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options = null, ILogger<PostgreSqlResourceStore>? logger = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), dataSource, options, ownsDataSources: false, logger)
     {
     }
 
-    private PostgreSqlResourceStore(NpgsqlDataSource dataSource, NpgsqlDataSource lockSource, PostgreSqlStoreOptions? options, bool ownsDataSources)
+    private PostgreSqlResourceStore(NpgsqlDataSource dataSource, NpgsqlDataSource lockSource, PostgreSqlStoreOptions? options, bool ownsDataSources, ILogger? logger)
     {
+        _logger = logger ?? NullLogger.Instance;
         options ??= new PostgreSqlStoreOptions();
         if (PostgreSqlStoreOptions.CheckSchemaName(options.Schema) is { } problem)
         {
@@ -59,8 +65,13 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
         {
             OpenSchemaAsync(options.MigrateOnOpen, CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch
+        catch (Exception exception)
         {
+            if (exception is StoreUnavailableException refused)
+            {
+                LogRefused(_logger, refused.Message);
+            }
+
             if (ownsDataSources)
             {
                 DisposeDataSources();
@@ -744,9 +755,22 @@ public sealed class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyn
                     : $"{Describe} has store version {version}; this version of IdentitySync needs {PostgreSqlSchema.CurrentVersion}. Migrate it with 'identitysync store migrate' (or MigrateOnOpen).");
             }
 
-            await PostgreSqlSchema.MigrateAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+            var from = await PostgreSqlSchema.MigrateAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+            LogMigrated(_logger, Describe, from, PostgreSqlSchema.CurrentVersion);
+            return;
         }
+
+        LogOpened(_logger, Describe, version);
     }
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "{Store} migrated from store version {From} to {To}")]
+    private static partial void LogMigrated(ILogger logger, string store, int from, int to);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Debug, Message = "{Store} opened at store version {Version}")]
+    private static partial void LogOpened(ILogger logger, string store, int version);
+
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Warning, Message = "A PostgreSQL store cannot be used: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     private void DisposeDataSources()
     {

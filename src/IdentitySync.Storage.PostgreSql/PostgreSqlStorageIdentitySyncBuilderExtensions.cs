@@ -2,6 +2,7 @@ using IdentitySync.Storage;
 using IdentitySync.Storage.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace IdentitySync;
@@ -19,7 +20,7 @@ public static class PostgreSqlStorageIdentitySyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = Options(configure);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(_ => new PostgreSqlResourceStore(connectionString, options)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(provider => new PostgreSqlResourceStore(connectionString, options, provider.GetService<ILogger<PostgreSqlResourceStore>>())));
         return builder;
     }
 
@@ -33,7 +34,7 @@ public static class PostgreSqlStorageIdentitySyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
         var options = Options(configure);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(_ => new PostgreSqlResourceStore(dataSource, options)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResourceStore>(provider => new PostgreSqlResourceStore(dataSource, options, provider.GetService<ILogger<PostgreSqlResourceStore>>())));
         return builder;
     }
 

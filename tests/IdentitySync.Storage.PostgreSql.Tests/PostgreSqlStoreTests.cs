@@ -64,6 +64,30 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
+    public void Open_LogsMigrationOpeningAndRefusal_WithoutThePassword()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<PostgreSqlResourceStore>();
+        Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }, logger));
+        using (new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true }, logger))
+        {
+        }
+
+        using (new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }, logger))
+        {
+        }
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(records.Select(static r => r.Id.Id), Is.EqualTo(new[] { 6103, 6101, 6102 }));
+            Assert.That(records[1].Message, Does.Contain(_schema).And.EndWith($"migrated from store version 0 to {PostgreSqlSchema.CurrentVersion}"));
+            Assert.That((records[1].Level, records[2].Level), Is.EqualTo((Microsoft.Extensions.Logging.LogLevel.Information, Microsoft.Extensions.Logging.LogLevel.Debug)));
+            Assert.That(records[0].Message, Does.Contain("holds no IdentitySync store"));
+            Assert.That(string.Join("\n", records.Select(static r => r.Message)), Does.Not.Contain("Password").IgnoreCase);
+        });
+    }
+
+    [Test]
     public async Task Migrate_Version1Schema_AddsTheLayoutsKeepingItsData()
     {
         await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);

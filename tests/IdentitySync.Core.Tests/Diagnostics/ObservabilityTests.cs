@@ -31,12 +31,13 @@ public sealed partial class ObservabilityTests
         ["IdentitySync.Hosting"] = (5100, 5199),
         ["IdentitySync.Storage"] = (6000, 6999),
         ["IdentitySync.Storage.Sqlite"] = (6000, 6099),
+        ["IdentitySync.Storage.PostgreSql"] = (6100, 6199),
     };
 
     [Test]
     public void EveryLogEvent_HasAUniqueIdInItsComponentsRange_ListedInTheDocs()
     {
-        var events = new[] { typeof(IdentitySyncTelemetry).Assembly, typeof(Hosting.IdentitySyncJobService).Assembly, typeof(IdentitySync.Storage.Sqlite.SqliteResourceStore).Assembly }
+        var events = new[] { typeof(IdentitySyncTelemetry).Assembly, typeof(Hosting.IdentitySyncJobService).Assembly, typeof(IdentitySync.Storage.Sqlite.SqliteResourceStore).Assembly, typeof(IdentitySync.Storage.PostgreSql.PostgreSqlResourceStore).Assembly }
             .SelectMany(static a => a.GetTypes())
             .SelectMany(static t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly)
                 .Select(m => (Type: t, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>())))
