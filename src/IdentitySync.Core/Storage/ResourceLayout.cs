@@ -18,6 +18,16 @@ internal sealed class ResourceLayout
     private static readonly ConditionalWeakTable<EntityType, ResourceLayout> s_ofType = [];
     private static readonly ConcurrentDictionary<long, ResourceLayout> s_known = new();
     private static readonly ConditionalWeakTable<EntityType, ConcurrentDictionary<long, LayoutMap>> s_maps = [];
+    private static int s_generation;
+
+    [ThreadStatic]
+    private static EntityType? t_lastType;
+
+    [ThreadStatic]
+    private static ResourceLayout? t_lastLayout;
+
+    [ThreadStatic]
+    private static int t_lastGeneration;
 
     private ResourceLayout(long id, string text, string entityType, IReadOnlyList<LayoutProperty> properties)
     {
@@ -42,13 +52,25 @@ internal sealed class ResourceLayout
     /// <summary>Gets the layout of an entity type as the model has it now.</summary>
     /// <param name="type">The entity type.</param>
     /// <returns>Its layout (known to the cache from then on).</returns>
-    public static ResourceLayout Of(EntityType type) => s_ofType.GetValue(type, static t =>
+    public static ResourceLayout Of(EntityType type)
     {
-        var properties = t.Properties.Select(static p => new LayoutProperty(p.Name, p.Type, p.IsMultiValued)).ToArray();
-        var text = JsonSerializer.Serialize(new LayoutText(t.Name, properties), LayoutJson.Default.LayoutText);
-        var layout = new ResourceLayout(IdOf(text), text, t.Name, properties);
-        return s_known.GetOrAdd(layout.Id, layout);
-    });
+        // Every value an engine reads asks for its entity type's layout: the last one asked on this thread is
+        // answered without the table lookup (the generation drops it after Forget).
+        if (ReferenceEquals(t_lastType, type) && t_lastGeneration == Volatile.Read(ref s_generation))
+        {
+            return t_lastLayout!;
+        }
+
+        var layout = s_ofType.GetValue(type, static t =>
+        {
+            var properties = t.Properties.Select(static p => new LayoutProperty(p.Name, p.Type, p.IsMultiValued)).ToArray();
+            var text = JsonSerializer.Serialize(new LayoutText(t.Name, properties), LayoutJson.Default.LayoutText);
+            var layout = new ResourceLayout(IdOf(text), text, t.Name, properties);
+            return s_known.GetOrAdd(layout.Id, layout);
+        });
+        (t_lastType, t_lastLayout, t_lastGeneration) = (type, layout, Volatile.Read(ref s_generation));
+        return layout;
+    }
 
     /// <summary>Learns a layout a store kept; text that is not a layout is ignored (its values read by position).</summary>
     /// <param name="id">The id the store kept it under.</param>
@@ -138,6 +160,7 @@ internal sealed class ResourceLayout
     /// <summary>Forgets every layout, as a new process starts: tests prove with it that layouts come back from the store.</summary>
     internal static void Forget()
     {
+        Interlocked.Increment(ref s_generation);
         s_ofType.Clear();
         s_known.Clear();
         s_maps.Clear();
