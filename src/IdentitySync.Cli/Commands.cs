@@ -367,9 +367,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             var property = condition[..equals].Trim();
             if (type.FindProperty(property) is null)
             {
-                var names = type.Properties.Select(static p => p.Name).ToList();
-                throw new UsageException($"--where {condition}: {type.Name} has no property '{property}'; "
-                    + Configuration.StrictConfiguration.Suggest(property, names, $"its properties are {string.Join(", ", names)}."));
+                throw new UsageException($"--where {condition}: {type.Name} has no property '{property}'; {SuggestProperty(type, property)}");
             }
 
             filters.Add(Reading.ResourceFilter.PropertyEquals(property, condition[(equals + 1)..]));
@@ -378,6 +376,12 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         return filters;
     }
 
+    /// <summary>A property name like a misspelled one (or the list of them), for a usage error.</summary>
+    private static string SuggestProperty(Model.EntityType type, string name)
+    {
+        var names = type.Properties.Select(static p => p.Name).ToList();
+        return Configuration.StrictConfiguration.Suggest(name, names, $"its properties are {string.Join(", ", names)}.");
+    }
     private static int[] ShownProperties(Model.EntityType type, string[]? columns)
     {
         if (columns is not { Length: > 0 })
@@ -391,9 +395,7 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
             .. columns.SelectMany(static c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(column =>
             {
                 var index = names.FindIndex(n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
-                return index >= 0 ? index : throw new UsageException(
-                    $"--columns {column}: {type.Name} has no such property; "
-                    + Configuration.StrictConfiguration.Suggest(column, names, $"its properties are {string.Join(", ", names)}."));
+                return index >= 0 ? index : throw new UsageException($"--columns {column}: {type.Name} has no such property; {SuggestProperty(type, column)}");
             }),
         ];
     }
