@@ -89,8 +89,8 @@ public sealed partial class IdentitySyncJobService : BackgroundService
             {
                 LogNextRun(_logger, job.Name, at);
                 await WaitUntilAsync(at, stoppingToken).ConfigureAwait(false);
-                await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
-                next = schedule.Next(_timeProvider.GetUtcNow());
+                // The next occurrence counts from the moment the run ended, read before anyone hears of the end.
+                next = schedule.Next(await RunOnceAsync(job, stoppingToken).ConfigureAwait(false));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -123,7 +123,8 @@ public sealed partial class IdentitySyncJobService : BackgroundService
         }
     }
 
-    private async Task RunOnceAsync(HostedJobOptions job, CancellationToken stoppingToken)
+    /// <summary>Runs the job once and returns when it ended.</summary>
+    private async Task<DateTimeOffset> RunOnceAsync(HostedJobOptions job, CancellationToken stoppingToken)
     {
         var model = _services.GetRequiredService<IdentityModel>();
         var provisioning = job.Provision && StandardJob.Provisions(model) ? _services.GetRequiredService<ProvisioningEngine>() : null;
@@ -140,17 +141,21 @@ public sealed partial class IdentitySyncJobService : BackgroundService
             var run = await _services.GetRequiredService<JobRunner>()
                 .RunAsync(job.Name, tasks, new Progress(this), stoppingToken)
                 .ConfigureAwait(false);
+            var ended = _timeProvider.GetUtcNow();
             _lastRuns[job.Name] = run;
             RunEnded?.Invoke(this, run);
+            return ended;
         }
         catch (JobBusyException exception)
         {
             LogBusy(_logger, job.Name, exception.Message);
+            return _timeProvider.GetUtcNow();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // A job that cannot run this time (a store down) is tried at its next occurrence; the host goes on.
             LogRunFailed(_logger, job.Name, exception);
+            return _timeProvider.GetUtcNow();
         }
     }
 
