@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Cli;
@@ -16,16 +17,16 @@ internal static class DemoDirectoryScript
         IEnumerable<string> files = Directory.Exists(orders) ? Directory.GetFiles(orders, "orders-*.json").Order(StringComparer.Ordinal) : [];
         foreach (var file in files)
         {
-            var results = new List<object>();
+            var results = new List<ScriptResult>();
             foreach (var order in OrderJson.Deserialize(File.ReadAllText(file)))
             {
                 var error = Apply(company, order);
-                results.Add(error is null ? new { orderId = order.Id, status = "Succeeded" } : new { orderId = order.Id, status = "Failed", message = error });
+                results.Add(new ScriptResult(order.Id, error is null ? "Succeeded" : "Failed", error));
                 applied += error is null ? 1 : 0;
                 failed += error is null ? 0 : 1;
             }
 
-            File.WriteAllText(Path.Combine(orders, "answer-" + Path.GetFileNameWithoutExtension(file) + ".results.json"), JsonSerializer.Serialize(results));
+            File.WriteAllText(Path.Combine(orders, "answer-" + Path.GetFileNameWithoutExtension(file) + ".results.json"), JsonSerializer.Serialize(results, CliJsonContext.Default.ListScriptResult));
             File.Move(file, file + ".applied", overwrite: true);
         }
 
@@ -85,3 +86,9 @@ internal static class DemoDirectoryScript
 
     private static string? Text(IReadOnlyDictionary<string, object?> values, string name) => values.GetValueOrDefault(name) as string;
 }
+
+/// <summary>A line of the script's results file, as docs/provisioning.md has it: no message when it succeeded.</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Status">Succeeded or Failed.</param>
+/// <param name="Message">Why it failed.</param>
+internal sealed record ScriptResult(long OrderId, string Status, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message);

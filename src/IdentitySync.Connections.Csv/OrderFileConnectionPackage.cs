@@ -68,8 +68,6 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
 
     private sealed class OrderFiles(string directory, ConnectionContext context) : IFulfillConnection
     {
-        private static readonly JsonSerializerOptions s_results = new() { PropertyNameCaseInsensitive = true, Converters = { new JsonStringEnumConverter() } };
-
         public async ValueTask<IReadOnlyList<FulfillmentResult>> FulfillAsync(IReadOnlyList<FulfillmentRequest> requests, CancellationToken cancellationToken)
         {
             // The script reads the order schema of docs/provisioning.md; tables and columns are the script's own.
@@ -106,7 +104,7 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
                     var stream = File.OpenRead(file);
                     await using (stream.ConfigureAwait(false))
                     {
-                        lines = await JsonSerializer.DeserializeAsync<List<ResultLine>>(stream, s_results, cancellationToken).ConfigureAwait(false);
+                        lines = await JsonSerializer.DeserializeAsync(stream, OrderFileJsonContext.Default.ListResultLine, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (JsonException exception)
@@ -126,6 +124,16 @@ public sealed class OrderFileConnectionPackage : IConnectionPackage
             return results;
         }
 
-        private sealed record ResultLine(long OrderId, FulfillmentStatus Status, string? Message);
     }
 }
+
+/// <summary>A line of a script's results file: <c>{ "orderId": 12, "status": "Succeeded", "message": "..." }</c>, names in any case.</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Status">What became of it.</param>
+/// <param name="Message">Why, when it failed.</param>
+internal sealed record ResultLine(long OrderId, FulfillmentStatus Status, string? Message);
+
+/// <summary>The source-generated serializer of the order-file connection's results files.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(List<ResultLine>))]
+internal sealed partial class OrderFileJsonContext : JsonSerializerContext;

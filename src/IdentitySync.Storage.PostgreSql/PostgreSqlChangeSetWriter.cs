@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IdentitySync.ChangeSets;
 using Npgsql;
 using NpgsqlTypes;
@@ -164,7 +163,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             command.Parameters.AddWithValue(connector);
             command.Parameters.AddWithValue(state.Version);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.LastBatchId ?? DBNull.Value });
-            command.Parameters.AddWithValue(JsonSerializer.Serialize(state.IncrementalBatchIds));
+            command.Parameters.AddWithValue(StoredJson.Serialize(state.IncrementalBatchIds));
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked) });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.ExportFingerprint ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks) });

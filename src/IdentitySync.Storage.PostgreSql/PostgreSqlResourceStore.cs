@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.JobRuns;
@@ -19,7 +17,6 @@ namespace IdentitySync.Storage.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new JsonStringEnumConverter() } };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _lockSource;
@@ -477,7 +474,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
 
-    internal static string Json<T>(T value) => JsonSerializer.Serialize(value, s_json);
+    internal static string Json<T>(T value) => StoredJson.Serialize(value);
 
     internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_dataSource, cancellationToken);
 
@@ -497,7 +494,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         return new ConnectorState(
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
-            JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+            StoredJson.Deserialize<string[]>(reader.GetString(2)),
             reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
         {
             ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -650,7 +647,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), s_json)!);
+            found.Add(StoredJson.Deserialize<T>(reader.GetString(0)));
         }
 
         return found;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IdentitySync.ChangeSets;
 using Microsoft.Data.Sqlite;
 
@@ -93,7 +92,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         foreach (var source in sources)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Bind(command, id, source.Property, JsonSerializer.SerializeToUtf8Bytes(source with { ResourceId = id }, SqliteResourceStore.JsonOptions));
+            Bind(command, id, source.Property, StoredJson.SerializeToUtf8Bytes(source with { ResourceId = id }));
             command.ExecuteNonQuery();
         }
 
@@ -201,7 +200,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.Parameters.AddWithValue("$c", _connector);
             command.Parameters.AddWithValue("$v", state.Version);
             command.Parameters.AddWithValue("$l", (object?)state.LastBatchId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$i", JsonSerializer.Serialize(state.IncrementalBatchIds));
+            command.Parameters.AddWithValue("$i", StoredJson.Serialize(state.IncrementalBatchIds));
             command.Parameters.AddWithValue("$b", state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked));
             command.Parameters.AddWithValue("$f", (object?)state.ExportFingerprint ?? DBNull.Value);
             command.Parameters.AddWithValue("$w", state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks));

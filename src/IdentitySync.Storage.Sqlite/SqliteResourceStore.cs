@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.JobRuns;
@@ -18,9 +17,6 @@ namespace IdentitySync.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, IDisposable
 {
-    internal static JsonSerializerOptions JsonOptions => s_json;
-
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
     private readonly string _connectionString;
     private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
 
@@ -324,7 +320,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
             cancellationToken.ThrowIfCancellationRequested();
             id.Value = categorization.ResourceId;
             type.Value = categorization.EntityType;
-            json.Value = JsonSerializer.SerializeToUtf8Bytes(categorization, s_json);
+            json.Value = StoredJson.SerializeToUtf8Bytes(categorization);
             command.ExecuteNonQuery();
         }
 
@@ -343,7 +339,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<AccountCategorization>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(StoredJson.Deserialize<AccountCategorization>(reader.GetFieldValue<byte[]>(0)));
         }
 
         return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(found);
@@ -378,7 +374,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
                 id.Value = withId.Id;
                 type.Value = withId.ResourceType;
                 state.Value = withId.State.ToString();
-                json.Value = JsonSerializer.SerializeToUtf8Bytes(withId, s_json);
+                json.Value = StoredJson.SerializeToUtf8Bytes(withId);
                 command.ExecuteNonQuery();
                 saved.Add(withId);
             }
@@ -398,7 +394,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
                 cancellationToken.ThrowIfCancellationRequested();
                 type.Value = state.ResourceType;
                 owner.Value = state.OwnerId;
-                json.Value = JsonSerializer.SerializeToUtf8Bytes(state, s_json);
+                json.Value = StoredJson.SerializeToUtf8Bytes(state);
                 command.ExecuteNonQuery();
             }
         }
@@ -434,7 +430,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0)));
         }
 
         return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
@@ -448,7 +444,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         command.CommandText = "SELECT ord FROM orders WHERE id = $i";
         command.Parameters.AddWithValue("$i", id);
         using var reader = command.ExecuteReader();
-        return ValueTask.FromResult(reader.Read() ? JsonSerializer.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0), s_json) : null);
+        return ValueTask.FromResult(reader.Read() ? StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0)) : null);
     }
 
     /// <inheritdoc />
@@ -462,7 +458,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(StoredJson.Deserialize<OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0)));
         }
 
         return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(found);
@@ -479,7 +475,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(JsonSerializer.Deserialize<PropertySource>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            found.Add(StoredJson.Deserialize<PropertySource>(reader.GetFieldValue<byte[]>(0)));
         }
 
         return ValueTask.FromResult<IReadOnlyList<PropertySource>>([.. found.OrderBy(static s => s.Property, StringComparer.Ordinal)]);
@@ -499,7 +495,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         command.Parameters.AddWithValue("$j", run.Job);
         command.Parameters.AddWithValue("$s", run.StartedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("$t", run.Status.ToString());
-        command.Parameters.AddWithValue("$r", JsonSerializer.SerializeToUtf8Bytes(run, s_json));
+        command.Parameters.AddWithValue("$r", StoredJson.SerializeToUtf8Bytes(run));
         command.ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
@@ -608,7 +604,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         return new ConnectorState(
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
-            JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+            StoredJson.Deserialize<string[]>(reader.GetString(2)),
             reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
         {
             ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -625,7 +621,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            runs.Add(JsonSerializer.Deserialize<JobRun>(reader.GetFieldValue<byte[]>(0), s_json)!);
+            runs.Add(StoredJson.Deserialize<JobRun>(reader.GetFieldValue<byte[]>(0)));
         }
 
         return runs;

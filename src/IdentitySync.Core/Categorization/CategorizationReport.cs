@@ -28,7 +28,7 @@ public sealed record CategorizationReport
 
     /// <summary>Serializes the report to indented, camelCase JSON with enums as names.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, Internal.ReportJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, CategorizationJsonContext.Reports.CategorizationReport);
 }
 
 /// <summary>Categorization counts of one resource type.</summary>

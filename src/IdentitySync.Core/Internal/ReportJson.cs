@@ -1,24 +1,21 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace IdentitySync.Internal;
 
-/// <summary>The one JSON shape of every report and of orders: indented, camelCase, enums as names, readable non-ASCII text; read-only.</summary>
+/// <summary>
+/// The one JSON shape of every report and of orders: indented, camelCase, enums as names (the contexts'
+/// <c>UseStringEnumConverter</c>), readable non-ASCII text. Each namespace that owns a report has its own
+/// source-generated context built on these options (decision 75).
+/// </summary>
 internal static class ReportJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
-
-    private static JsonSerializerOptions Create()
+    /// <summary>Options for one context's report instance; the context makes them read-only.</summary>
+    /// <returns>New options.</returns>
+    public static JsonSerializerOptions CreateOptions() => new()
     {
-        var options = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            Converters = { new JsonStringEnumConverter() },
-        };
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using IdentitySync.Connections;
-using IdentitySync.Internal;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Provisioning;
@@ -34,7 +33,7 @@ public sealed record ProvisioningReport
 
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ProvisioningJsonContext.Reports.ProvisioningReport);
 }
 
 /// <summary>What one generation did for one resource type.</summary>
@@ -109,7 +108,7 @@ public sealed record FulfillmentReport
 
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ProvisioningJsonContext.Reports.FulfillmentReport);
 }
 
 /// <summary>What one verification did; serializes to stable JSON.</summary>
@@ -126,5 +125,5 @@ public sealed record VerificationReport
 
     /// <summary>Serializes the report to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ProvisioningJsonContext.Reports.VerificationReport);
 }

@@ -6,8 +6,6 @@ namespace IdentitySync.Storage;
 /// <summary>Writes a change set to bytes and back, for stores that keep blocked change sets.</summary>
 public static class ChangeSetSerializer
 {
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>Serializes a change set; values keep their exact types.</summary>
     /// <param name="changeSet">The change set.</param>
     /// <returns>UTF-8 JSON bytes.</returns>
@@ -31,7 +29,7 @@ public static class ChangeSetSerializer
         {
             Watermarks = [.. changeSet.Watermarks],
         };
-        return JsonSerializer.SerializeToUtf8Bytes(dto, s_json);
+        return JsonSerializer.SerializeToUtf8Bytes(dto, StoredJsonContext.Default.ChangeSetDto);
     }
 
     /// <summary>Reads a change set written by <see cref="Serialize"/>.</summary>
@@ -39,7 +37,7 @@ public static class ChangeSetSerializer
     /// <returns>The change set.</returns>
     public static ChangeSet Deserialize(ReadOnlySpan<byte> bytes)
     {
-        var dto = JsonSerializer.Deserialize<ChangeSetDto>(bytes, s_json)
+        var dto = JsonSerializer.Deserialize(bytes, StoredJsonContext.Default.ChangeSetDto)
             ?? throw new InvalidDataException("The stored change set is empty.");
         return new ChangeSet(
             dto.Connector,
@@ -62,13 +60,13 @@ public static class ChangeSetSerializer
     /// <summary>Serializes a connector's table watermarks, for stores that keep them as text.</summary>
     /// <param name="watermarks">The watermarks.</param>
     /// <returns>JSON text.</returns>
-    public static string SerializeWatermarks(IReadOnlyList<TableWatermark> watermarks) => JsonSerializer.Serialize(watermarks, s_json);
+    public static string SerializeWatermarks(IReadOnlyList<TableWatermark> watermarks) => JsonSerializer.Serialize(watermarks, StoredJsonContext.Default.IReadOnlyListTableWatermark);
 
     /// <summary>Reads watermarks written by <see cref="SerializeWatermarks"/>.</summary>
     /// <param name="json">The JSON text; <see langword="null"/> or empty for none.</param>
     /// <returns>The watermarks.</returns>
     public static IReadOnlyList<TableWatermark> DeserializeWatermarks(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<TableWatermark[]>(json, s_json) ?? [];
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, StoredJsonContext.Default.TableWatermarkArray) ?? [];
 
     private static ResourceDto[] Resources(IReadOnlyList<ResourceChange> changes) =>
         [.. changes.Select(static c => new ResourceDto(
@@ -89,17 +87,25 @@ public static class ChangeSetSerializer
                 return new PropertyChange(p.Property, values[0], values[1]);
             })],
             r.Line))];
-
-    private sealed record ChangeSetDto(string Connector, SyncMode Mode, string BatchId, long BaseVersion, DateTimeOffset CreatedAt, EntityDto[] EntityTypes, AssociationDto[] Associations)
-    {
-        public TableWatermark[]? Watermarks { get; init; }
-    }
-
-    private sealed record EntityDto(string EntityType, ResourceDto[] Inserted, ResourceDto[] Updated, ResourceDto[] Deleted, long Unchanged);
-
-    private sealed record ResourceDto(string Key, ulong Digest, byte[] Values, PropertyDto[] Changes, long Line);
-
-    private sealed record PropertyDto(string Property, byte[] Values);
-
-    private sealed record AssociationDto(string Association, string FirstEntityType, string SecondEntityType, string[][] Added, string[][] Removed, long Unchanged);
 }
+
+// The stored shape of a blocked change set: its enums are numbers, as they were before the serializer was source-generated.
+internal sealed record ChangeSetDto(
+    string Connector,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonNumberEnumConverter<SyncMode>))] SyncMode Mode,
+    string BatchId,
+    long BaseVersion,
+    DateTimeOffset CreatedAt,
+    EntityDto[] EntityTypes,
+    AssociationDto[] Associations)
+{
+    public TableWatermark[]? Watermarks { get; init; }
+}
+
+internal sealed record EntityDto(string EntityType, ResourceDto[] Inserted, ResourceDto[] Updated, ResourceDto[] Deleted, long Unchanged);
+
+internal sealed record ResourceDto(string Key, ulong Digest, byte[] Values, PropertyDto[] Changes, long Line);
+
+internal sealed record PropertyDto(string Property, byte[] Values);
+
+internal sealed record AssociationDto(string Association, string FirstEntityType, string SecondEntityType, string[][] Added, string[][] Removed, long Unchanged);

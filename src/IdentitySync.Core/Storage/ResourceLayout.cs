@@ -64,7 +64,7 @@ internal sealed class ResourceLayout
         var layout = s_ofType.GetValue(type, static t =>
         {
             var properties = t.Properties.Select(static p => new LayoutProperty(p.Name, p.Type, p.IsMultiValued)).ToArray();
-            var text = JsonSerializer.Serialize(new LayoutText(t.Name, properties), LayoutJson.Default.LayoutText);
+            var text = JsonSerializer.Serialize(new LayoutText(t.Name, properties), StoredJsonContext.Default.LayoutText);
             var layout = new ResourceLayout(IdOf(text), text, t.Name, properties);
             return s_known.GetOrAdd(layout.Id, layout);
         });
@@ -84,7 +84,7 @@ internal sealed class ResourceLayout
 
         try
         {
-            if (JsonSerializer.Deserialize(text, LayoutJson.Default.LayoutText) is { EntityType: { } name, Properties: { } properties })
+            if (JsonSerializer.Deserialize(text, StoredJsonContext.Default.LayoutText) is { EntityType: { } name, Properties: { } properties })
             {
                 s_known.TryAdd(id, new ResourceLayout(id, text, name, properties));
             }
@@ -184,11 +184,6 @@ internal sealed record LayoutProperty(string Name, ScalarType Type, bool MultiVa
 /// <param name="Properties">Its properties, in packing order.</param>
 internal sealed record LayoutText(string EntityType, LayoutProperty[] Properties);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(
-    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(LayoutText))]
-internal sealed partial class LayoutJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>
 /// Reads values written in an older layout as the entity type has them now: by property name (case

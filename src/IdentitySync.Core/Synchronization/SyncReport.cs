@@ -64,5 +64,5 @@ public sealed record SyncReport
 
     /// <summary>Serializes the report to indented, camelCase JSON with enums as names.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, Internal.ReportJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, SyncJsonContext.Reports.SyncReport);
 }

@@ -474,12 +474,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var text = new System.Text.StringBuilder();
         text.Append(typeof(SyncRun).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion).Append('\n');
-        text.Append(System.Text.Json.JsonSerializer.Serialize(new
-        {
-            connector,
-            EntityTypes = _entities.Values.Select(static e => e.EntityType),
-            Associations = _associations.Select(static a => a.Association),
-        })).Append('\n');
+        text.Append(System.Text.Json.JsonSerializer.Serialize(
+            new FingerprintText(connector, _entities.Values.Select(static e => e.EntityType), _associations.Select(static a => a.Association)),
+            SyncJsonContext.Default.FingerprintText)).Append('\n');
         for (var i = 0; i < _tables.Count; i++)
         {
             text.Append(_tables[i].Connection.Name).Append('|').Append(_tables[i].Table).Append('|').AppendJoin(',', _tables[i].Columns).Append('|').Append(tables[i]).Append('\n');
