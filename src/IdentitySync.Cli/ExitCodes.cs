@@ -33,6 +33,9 @@ internal static class ExitCodes
     /// <summary><c>store check</c> found the store inconsistent (a damaged file, a link to a missing resource…).</summary>
     public const int Inconsistent = 8;
 
+    /// <summary>A managed system cannot be reached, is busy or timed out; nothing was applied: try again later.</summary>
+    public const int SystemUnavailable = 9;
+
     /// <summary>Cancelled (Ctrl+C); nothing of the interrupted run was applied. 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 
@@ -48,6 +51,7 @@ internal static class ExitCodes
         FailureKind.AuthenticationFailed => AuthenticationFailed,
         FailureKind.InputUnreadable => InputUnreadable,
         FailureKind.Cancelled => Cancelled,
+        FailureKind.SystemUnavailable => SystemUnavailable,
         _ => Failure,
     };
 }

@@ -58,7 +58,7 @@ internal sealed class LdapSession : ILdapDirectory, IDisposable
         }
 
         throw new ConnectionException(
-            $"Connection '{connectionName}': no server answered ({string.Join("; ", failures)})") { Kind = FailureKind.InputUnreadable };
+            $"Connection '{connectionName}': no server answered ({string.Join("; ", failures)})") { Kind = FailureKind.SystemUnavailable };
     }
 
     /// <summary>Sends a request and waits for its response.</summary>
@@ -101,6 +101,14 @@ internal sealed class LdapSession : ILdapDirectory, IDisposable
 
         return new LdapPage(entries, response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie);
     }
+
+    /// <summary>Gets whether trying again later may succeed: the server is down, refused the connection, is busy or timed out.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        LdapException ldap => ldap.ErrorCode is 81 or 91 or -1 or 52 or 85,
+        DirectoryOperationException { Response.ResultCode: ResultCode.Busy or ResultCode.Unavailable } => true,
+        _ => false,
+    };
 
     /// <summary>Says what failed in words, without the password.</summary>
     public static string Describe(Exception exception, LdapConnectionSettings settings)

@@ -296,7 +296,10 @@ internal sealed class LdapTableReader : IExportTableReader
         }
         catch (Exception exception) when (exception is DirectoryOperationException or LdapException)
         {
-            throw new ConnectionException($"Table '{_table.Name}': the search of '{search.BaseDn}' failed on {_directory.Server}: {LdapSession.Describe(exception, _settings)}", exception) { Kind = FailureKind.InputUnreadable };
+            throw new ConnectionException($"Table '{_table.Name}': the search of '{search.BaseDn}' failed on {_directory.Server}: {LdapSession.Describe(exception, _settings)}", exception)
+            {
+                Kind = LdapSession.IsTransient(exception) ? FailureKind.SystemUnavailable : FailureKind.InputUnreadable,
+            };
         }
     }
 

@@ -29,4 +29,11 @@ public enum FailureKind
 
     /// <summary>The operation was cancelled; nothing of it was applied.</summary>
     Cancelled,
+
+    /// <summary>
+    /// A managed system cannot be reached, is busy or did not answer in time: trying again later may succeed.
+    /// The export counterpart of a fulfilment result that is retried; the engine retries opening a table, a
+    /// host retries the run later.
+    /// </summary>
+    SystemUnavailable,
 }

@@ -56,7 +56,7 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetServices<IConnectionPackage>(),
                 provider.GetRequiredService<IOptions<SyncEngineOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetService<ILogger<SyncEngine>>()));
+                LoggersOf(provider)));
             services.TryAddSingleton(static provider => new Categorization.CategorizationEngine(
                 provider.GetRequiredService<IdentityModel>(),
                 StoreOf(provider),
@@ -71,7 +71,7 @@ public static class IdentitySyncServiceCollectionExtensions
                 provider.GetRequiredService<IOptions<Provisioning.ProvisioningEngineOptions>>().Value,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<Provisioning.IInternalWorkflow>(),
-                provider.GetService<ILogger<Provisioning.ProvisioningEngine>>()));
+                LoggersOf(provider)));
             services.TryAddSingleton(static provider => SecretRedactor.For(
                 provider.GetRequiredService<IdentityModel>(),
                 provider.GetServices<IConnectionPackage>()));
@@ -134,6 +134,10 @@ public static class IdentitySyncServiceCollectionExtensions
         var root = provider.GetService<IConfiguration>()?["contentRoot"] is { Length: > 0 } contentRoot ? contentRoot : Environment.CurrentDirectory;
         return Path.GetFullPath(options.BaseDirectory ?? ".", root);
     }
+
+    /// <summary>The host's logger factory, or one that logs nothing: the engines then give connections their loggers.</summary>
+    private static ILoggerFactory LoggersOf(IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 
     private static IResourceStore StoreOf(IServiceProvider provider) =>
         provider.GetService<IResourceStore>()

@@ -22,7 +22,7 @@ public sealed class LdapFailureTests
         {
             Assert.That(proxy.Cuts, Is.EqualTo(1));
             Assert.That(exception!.Message, Does.Contain("Table 'users'").And.Contain(proxy.Url.Replace("ldap://", string.Empty, StringComparison.Ordinal)));
-            Assert.That(exception.Kind, Is.EqualTo(FailureKind.InputUnreadable));
+            Assert.That(exception.Kind, Is.EqualTo(FailureKind.SystemUnavailable));
             Assert.That(exception.ToString(), Does.Not.Contain(LdapServer.Password));
         });
     }
@@ -54,7 +54,7 @@ public sealed class LdapFailureTests
         {
             Assert.That(before, Is.EqualTo(LdapServer.Users));
             Assert.That(cut.Outcome, Is.EqualTo(SyncOutcome.Failed));
-            Assert.That(cut.Failure, Is.EqualTo(FailureKind.InputUnreadable));
+            Assert.That(cut.Failure, Is.EqualTo(FailureKind.SystemUnavailable));
             Assert.That(await CountAsync(store, model), Is.EqualTo(before), "a run cut midway applies nothing");
             Assert.That(next.Outcome, Is.EqualTo(SyncOutcome.Succeeded));
         });

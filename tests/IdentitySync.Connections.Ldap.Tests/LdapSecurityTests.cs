@@ -43,7 +43,7 @@ public sealed class LdapSecurityTests
         Assert.Multiple(() =>
         {
             Assert.That(exception!.Message, Does.Contain("no server answered").And.Contain("certificate is not trusted").And.Contain("TrustedCertificatesDirectory"));
-            Assert.That(exception.Kind, Is.EqualTo(FailureKind.InputUnreadable));
+            Assert.That(exception.Kind, Is.EqualTo(FailureKind.SystemUnavailable));
         });
     }
 

@@ -43,6 +43,12 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
     /// <summary>Gets how many tables were opened, for tests that check what was read.</summary>
     public int OpenCount => _openCount;
 
+    /// <summary>Gets or sets how many of the next table opens fail as if the system were down (<see cref="FailureKind.SystemUnavailable"/>).</summary>
+    public int UnavailableOpens { get; set; }
+
+    /// <summary>Gets the context the last export connection was created with.</summary>
+    public ConnectionContext? LastContext { get; private set; }
+
     /// <summary>Gets how many fingerprints were asked for.</summary>
     public int FingerprintCount => _fingerprintCount;
 
@@ -82,7 +88,11 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
     public IReadOnlyList<string> ValidateSettings(Connection connection) => [];
 
     /// <inheritdoc />
-    public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context) => new Export(this);
+    public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context)
+    {
+        LastContext = context;
+        return new Export(this);
+    }
 
     private void Set(string table, ExportMode mode, string header, IEnumerable<string> rows) =>
         _tables[(table, mode)] = (header.Split(';'), [.. rows.Select(static r => r.Split(';'))]);
@@ -97,6 +107,12 @@ public sealed class InMemoryConnectionPackage : IConnectionPackage
             }
 
             Interlocked.Increment(ref package._openCount);
+            if (package.UnavailableOpens > 0)
+            {
+                package.UnavailableOpens--;
+                throw new ConnectionException($"memory:{request.Table}: the system is down") { Kind = FailureKind.SystemUnavailable };
+            }
+
             lock (package._requests)
             {
                 package._requests.Add(request);

@@ -1,7 +1,10 @@
 namespace IdentitySync.Connections;
 
-/// <summary>The fulfill facet of a connection: applies provisioning orders to the managed system.</summary>
-public interface IFulfillConnection
+/// <summary>
+/// The fulfill facet of a connection: applies provisioning orders to the managed system. The engine creates
+/// one for each pass over a connector and disposes it when the pass ends, however it ends.
+/// </summary>
+public interface IFulfillConnection : IAsyncDisposable
 {
     /// <summary>
     /// Applies orders; each gets one result. Report <see cref="FulfillmentStatus.Failed"/> for what will
@@ -22,4 +25,13 @@ public interface IFulfillConnection
     /// <returns>The results that came back since the last call; empty for connections that answer at once.</returns>
     ValueTask<IReadOnlyList<FulfillmentResult>> CollectResultsAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<FulfillmentResult>>([]);
+
+    /// <summary>Releases what the connection holds (a session, an open file); the default disposes a connection that is only <see cref="IDisposable"/>, else does nothing.</summary>
+    /// <returns>A task that completes when released.</returns>
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        (this as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 }

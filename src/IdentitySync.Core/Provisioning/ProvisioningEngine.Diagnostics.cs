@@ -7,22 +7,10 @@ namespace IdentitySync.Provisioning;
 /// <summary>The provisioning engine's log events, and how it lets go of a fulfil connection.</summary>
 public sealed partial class ProvisioningEngine
 {
-    /// <summary>Disposes a fulfil connection that is disposable, however the pass over its connector ends.</summary>
+    /// <summary>Disposes a fulfil connection, however the pass over its connector ends.</summary>
     private readonly struct Lease(IFulfillConnection? connection) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync()
-        {
-            switch (connection)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    return asyncDisposable.DisposeAsync();
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-
-            return ValueTask.CompletedTask;
-        }
+        public ValueTask DisposeAsync() => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Order generation ended: {Orders} orders (dry run: {DryRun}, blocked: {Blocked})")]

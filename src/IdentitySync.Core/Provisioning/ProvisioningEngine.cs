@@ -27,6 +27,7 @@ public sealed partial class ProvisioningEngine
     private readonly IInternalWorkflow _workflow;
     private readonly SecretRedactor _secrets;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory? _loggerFactory;
 
     /// <summary>Initializes a new instance of the <see cref="ProvisioningEngine"/> class.</summary>
     /// <param name="model">The model, with the resource types' rules.</param>
@@ -44,6 +45,43 @@ public sealed partial class ProvisioningEngine
         TimeProvider? timeProvider = null,
         IInternalWorkflow? workflow = null,
         ILogger<ProvisioningEngine>? logger = null)
+        : this(model, store, packages, options, timeProvider, workflow, logger, loggerFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ProvisioningEngine"/> class that logs through a factory: the
+    /// engine under its type's name, each fulfil connection under <c>IdentitySync.Connections.</c> and its
+    /// package's id (<see cref="ConnectionContext.Logger"/>).
+    /// </summary>
+    /// <param name="model">The model, with the resource types' rules.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="packages">The connection packages that fulfill orders automatically.</param>
+    /// <param name="options">Host settings; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    /// <param name="workflow">The internal workflow; <see cref="RepositoryWorkflow"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    public ProvisioningEngine(
+        IdentityModel model,
+        IResourceStore store,
+        IEnumerable<IConnectionPackage>? packages,
+        ProvisioningEngineOptions? options,
+        TimeProvider? timeProvider,
+        IInternalWorkflow? workflow,
+        ILoggerFactory loggerFactory)
+        : this(model, store, packages, options, timeProvider, workflow, loggerFactory?.CreateLogger<ProvisioningEngine>(), loggerFactory)
+    {
+    }
+
+    private ProvisioningEngine(
+        IdentityModel model,
+        IResourceStore store,
+        IEnumerable<IConnectionPackage>? packages,
+        ProvisioningEngineOptions? options,
+        TimeProvider? timeProvider,
+        IInternalWorkflow? workflow,
+        ILogger? logger,
+        ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -59,7 +97,8 @@ public sealed partial class ProvisioningEngine
         _timeProvider = timeProvider ?? TimeProvider.System;
         _workflow = workflow ?? new RepositoryWorkflow(model, store, _timeProvider);
         _secrets = SecretRedactor.For(model, _packages.Values);
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
+        _loggerFactory = loggerFactory;
     }
 
     /// <summary>
@@ -304,7 +343,7 @@ public sealed partial class ProvisioningEngine
                 continue;
             }
 
-            var fulfiller = FulfillerOf(connector);
+            var fulfiller = FulfillerOf(connector, cancellationToken);
 
             // A connection the package made for this pass is disposed at its end (an LDAP session, an open file).
             await using var lease = new Lease(fulfiller).ConfigureAwait(false);
@@ -640,13 +679,17 @@ public sealed partial class ProvisioningEngine
         return owned;
     }
 
-    private IFulfillConnection? FulfillerOf(Connector connector)
+    private IFulfillConnection? FulfillerOf(Connector connector, CancellationToken cancellationToken)
     {
         foreach (var connection in connector.Connections)
         {
             if (!connection.IsFulfillDeactivated && _packages.TryGetValue(connection.Package, out var package) && package.Capabilities.HasFlag(ConnectionCapabilities.Fulfill))
             {
-                return package.CreateFulfillConnection(connection, new ConnectionContext(connector.Name, _options.BaseDirectory, _timeProvider));
+                return package.CreateFulfillConnection(connection, new ConnectionContext(connector.Name, _options.BaseDirectory, _timeProvider)
+                {
+                    Logger = _loggerFactory?.CreateLogger("IdentitySync.Connections." + package.Id) ?? NullLogger.Instance,
+                    RunCancellation = cancellationToken,
+                });
             }
         }
 

@@ -5,6 +5,7 @@ using IdentitySync.Model;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace IdentitySync.Synchronization;
 
@@ -21,6 +22,8 @@ public sealed partial class SyncEngine
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SecretRedactor _secrets;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly ResiliencePipeline _openRetry;
 
     /// <summary>Initializes a new instance of the <see cref="SyncEngine"/> class.</summary>
     /// <param name="model">The model.</param>
@@ -36,6 +39,40 @@ public sealed partial class SyncEngine
         SyncEngineOptions? options = null,
         TimeProvider? timeProvider = null,
         ILogger<SyncEngine>? logger = null)
+        : this(model, store, packages, options, timeProvider, logger, loggerFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="SyncEngine"/> class that logs through a factory: the
+    /// engine under its type's name, each connection under <c>IdentitySync.Connections.</c> and its package's id
+    /// (<see cref="ConnectionContext.Logger"/>).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="packages">The connection packages the model's connections use.</param>
+    /// <param name="options">Host settings; the defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    public SyncEngine(
+        IdentityModel model,
+        ISyncStateStore store,
+        IEnumerable<IConnectionPackage> packages,
+        SyncEngineOptions? options,
+        TimeProvider? timeProvider,
+        ILoggerFactory loggerFactory)
+        : this(model, store, packages, options, timeProvider, loggerFactory?.CreateLogger<SyncEngine>(), loggerFactory)
+    {
+    }
+
+    private SyncEngine(
+        IdentityModel model,
+        ISyncStateStore store,
+        IEnumerable<IConnectionPackage> packages,
+        SyncEngineOptions? options,
+        TimeProvider? timeProvider,
+        ILogger? logger,
+        ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -50,8 +87,10 @@ public sealed partial class SyncEngine
 
         _options = options ?? new SyncEngineOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
+        _loggerFactory = loggerFactory;
         _secrets = SecretRedactor.For(model, _packages.Values);
+        _openRetry = ConnectionRetry.Create(_timeProvider, _logger);
     }
 
     /// <summary>Synchronizes one connector.</summary>
@@ -312,6 +351,17 @@ public sealed partial class SyncEngine
     internal SyncEngineOptions Options => _options;
 
     internal TimeProvider Time => _timeProvider;
+
+    /// <summary>Gets the retry that opens a table again when its system was unavailable.</summary>
+    internal ResiliencePipeline OpenRetry => _openRetry;
+
+    /// <summary>The context a connection of the connector runs in, with its package's logger.</summary>
+    internal ConnectionContext ContextFor(Connector connector, IConnectionPackage package, CancellationToken cancellationToken) =>
+        new(connector.Name, _options.BaseDirectory, _timeProvider)
+        {
+            Logger = _loggerFactory?.CreateLogger("IdentitySync.Connections." + package.Id) ?? NullLogger.Instance,
+            RunCancellation = cancellationToken,
+        };
 
     internal IConnectionPackage PackageOf(Connection connection) => _packages[connection.Package];
 

@@ -62,8 +62,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             {
                 if (!exports.ContainsKey(connection.Name))
                 {
-                    var context = new ConnectionContext(connector.Name, engine.Options.BaseDirectory, engine.Time);
-                    exports[connection.Name] = engine.PackageOf(connection).CreateExportConnection(connection, context);
+                    var package = engine.PackageOf(connection);
+                    exports[connection.Name] = package.CreateExportConnection(connection, engine.ContextFor(connector, package, cancellationToken));
                 }
             }
 
@@ -506,7 +506,10 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     {
         var (connection, table, columns, consumers, entities) = entry;
         var request = new ExportRequest(table, columns, mode) { Watermark = WatermarkOf(_appliedWatermarks, connection.Name, table)?.Value };
-        var reader = await export.OpenTableAsync(request, cancellationToken).ConfigureAwait(false);
+        var reader = await engine.OpenRetry.ExecuteAsync(
+            static (state, token) => state.export.OpenTableAsync(state.request, token),
+            (export, request),
+            cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             if (reader.MissingColumns.Count > 0)
