@@ -1,5 +1,5 @@
 using System.Text;
-using IdentitySync.Connections.ConformanceTests;
+using IdentitySync.Connections.Testing;
 
 namespace IdentitySync.Connections.Csv.Tests;
 

@@ -1,4 +1,4 @@
-using IdentitySync.Connections.ConformanceTests;
+using IdentitySync.Connections.Testing;
 
 namespace IdentitySync.Connections.Ldap.Tests;
 

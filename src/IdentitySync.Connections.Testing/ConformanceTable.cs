@@ -1,4 +1,4 @@
-namespace IdentitySync.Connections.ConformanceTests;
+namespace IdentitySync.Connections.Testing;
 
 /// <summary>A table a conformance test asks a package's fixture to put in its managed system.</summary>
 /// <param name="Name">The table's name.</param>

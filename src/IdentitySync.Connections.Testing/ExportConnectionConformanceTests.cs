@@ -1,15 +1,14 @@
 using System.Text;
-using IdentitySync.Configuration;
 using IdentitySync.Model;
 
-namespace IdentitySync.Connections.ConformanceTests;
+namespace IdentitySync.Connections.Testing;
 
 /// <summary>
 /// What every connection package's export facet must do. A package's test project derives a fixture
 /// that puts tables in its technology (files, a directory, a database) and returns the connection
 /// settings that read them.
 /// </summary>
-public abstract class ExportConnectionConformanceTests
+public abstract class ExportConnectionConformanceTests : ConformanceFixture
 {
     /// <summary>Values that stress a technology's encoding: separators, quotes, line breaks, non-ASCII, empties.</summary>
     protected static readonly IReadOnlyList<string> AwkwardValues =
@@ -17,11 +16,6 @@ public abstract class ExportConnectionConformanceTests
         "plain", "comma, inside", "semi;colon", "pipe|bar", "quote \" inside", "\"quoted\"", "line\nbreak", "tab\tinside",
         "Ærøskøbing Zoë Çelik 山田", "  spaced  ", string.Empty, "=SUM(A1)",
     ];
-
-    private string _directory = null!;
-
-    /// <summary>Gets the package under test.</summary>
-    protected abstract IConnectionPackage Package { get; }
 
     /// <summary>
     /// Gets a value indicating whether the package reads an incremental export from a source of its own (a
@@ -37,14 +31,6 @@ public abstract class ExportConnectionConformanceTests
     /// <param name="incremental">The tables of the incremental export, each with a <c>command</c> column.</param>
     /// <returns>The connection's settings.</returns>
     protected abstract IReadOnlyDictionary<string, string> Arrange(string directory, IReadOnlyList<ConformanceTable> complete, IReadOnlyList<ConformanceTable> incremental);
-
-    /// <summary>Creates the test directory.</summary>
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("conformance").FullName;
-
-    /// <summary>Deletes the test directory.</summary>
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>The package id is an identifier and the package can export.</summary>
     [Test]
@@ -184,39 +170,36 @@ public abstract class ExportConnectionConformanceTests
         });
     }
 
+    /// <summary>A table read twice unchanged has the same fingerprint, and a changed table another one (when the package fingerprints).</summary>
+    [Test]
+    public async Task Fingerprint_IsStableForTheSameRows_AndChangesWithThem()
+    {
+        var request = new ExportRequest("things", ["key", "value"], ExportMode.Complete);
+        var before = Connect([new ConformanceTable("things", ["key", "value"], [["k1", "one"], ["k2", "two"]])], []);
+        await using var export = Package.CreateExportConnection(before, Context());
+        var first = await export.GetFingerprintAsync(request, CancellationToken.None);
+        var again = await export.GetFingerprintAsync(request, CancellationToken.None);
+        if (first is null)
+        {
+            Assert.That(again, Is.Null, "a connection that cannot tell says so every time");
+            return;
+        }
+
+        var changed = Connect([new ConformanceTable("things", ["key", "value"], [["k1", "one"], ["k2", "TWO"]])], []);
+        await using var changedExport = Package.CreateExportConnection(changed, Context());
+        var after = await changedExport.GetFingerprintAsync(request, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again, Is.EqualTo(first));
+            Assert.That(after, Is.Not.EqualTo(first));
+        });
+    }
+
     /// <summary>Creates the model connection for the arranged tables.</summary>
     /// <param name="complete">The complete tables.</param>
     /// <param name="incremental">The incremental tables.</param>
     /// <returns>The connection.</returns>
-    protected Connection Connect(IReadOnlyList<ConformanceTable> complete, IReadOnlyList<ConformanceTable> incremental)
-    {
-        var settings = Arrange(_directory, complete, incremental);
-        var model = new IdentityModelBuilder()
-            .AddConnector("Conformance", c => c.AddConnection("Connection", Package.Id, settings))
-            .Build();
-        var connection = model.GetConnector("Conformance").Connections[0];
-        Assert.That(Package.ValidateSettings(connection), Is.Empty, "the fixture's settings are valid");
-        return connection;
-    }
-
-    /// <summary>The context connections run in: the test directory.</summary>
-    /// <returns>The context.</returns>
-    protected ConnectionContext Context() => new("Conformance", _directory, TimeProvider.System);
-
-    private async Task<List<(long Line, string[] Fields)>> ReadAllAsync(Connection connection, ExportRequest request, int capacity = 100)
-    {
-        var rows = new List<(long, string[])>();
-        await using var export = Package.CreateExportConnection(connection, Context());
-        await using var reader = await export.OpenTableAsync(request, CancellationToken.None);
-        using var batch = new RowBatch(request.Columns.Count, capacity);
-        while (await reader.ReadAsync(batch, CancellationToken.None))
-        {
-            for (var row = 0; row < batch.Count; row++)
-            {
-                rows.Add((batch.GetLineNumber(row), [.. Enumerable.Range(0, request.Columns.Count).Select(c => Encoding.UTF8.GetString(batch.GetField(row, c)))]));
-            }
-        }
-
-        return rows;
-    }
+    protected Connection Connect(IReadOnlyList<ConformanceTable> complete, IReadOnlyList<ConformanceTable> incremental) =>
+        ConnectionOf(Arrange(WorkDirectory, complete, incremental));
 }
