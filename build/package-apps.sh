@@ -2,7 +2,8 @@
 # Builds a console app and a worker app outside the repository from the packed packages only (no project
 # references, no access to internals), and runs them: the console app configures from JSON,
 # synchronizes, reads a resource by key and property name and sees logs and metrics; the worker runs the
-# standard job hosted on an interval and reports itself healthy. Packs first unless artifacts/packages
+# standard job hosted on an interval and reports itself healthy. Then a connection package written outside
+# the solution passes the conformance package and runs in the installed tool as a plug-in. Packs first unless artifacts/packages
 # holds this version already (build/tool-smoke.sh packs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,3 +50,41 @@ grep -q "IdentitySync.Synchronization.SyncEngine\[1001\]" "$work/console/out/run
 grep -q "ended Succeeded" "$work/worker/out/run.log" || { echo "The worker ran no job:"; cat "$work/worker/out/run.log"; exit 1; }
 grep -q "Health: Healthy" "$work/worker/out/run.log" || { echo "The worker was not healthy:"; cat "$work/worker/out/run.log"; exit 1; }
 echo "A console app and a worker app built from the IdentitySync $version packages synchronized, read, logged, measured and ran jobs hosted."
+
+# A connection package written outside the solution (the minimal connection of docs/connections.md): it passes
+# the conformance package, is published as a plug-in folder, and the installed identitysync tool loads it
+# from the configuration and synchronizes through it.
+cp -r build/package-apps/connection "$work/connection"
+(cd "$work/connection/JsonLines.Tests" && dotnet test -c Release -p:IdentitySyncVersion="$version" -p:ExtensionsVersion="$extensions" > test.log 2>&1) \
+  || { echo "The outside connection does not pass the conformance package:"; cat "$work/connection/JsonLines.Tests/test.log"; exit 1; }
+grep -Eq "Passed!.*Passed: +[1-9][0-9]" "$work/connection/JsonLines.Tests/test.log" \
+  || { echo "The conformance package ran too few tests:"; cat "$work/connection/JsonLines.Tests/test.log"; exit 1; }
+(cd "$work/connection/JsonLines" && dotnet publish -c Release -p:IdentitySyncVersion="$version" -p:ExtensionsVersion="$extensions" -o "$work/plugins/jsonlines" > publish.log 2>&1) \
+  || { echo "The outside connection does not publish:"; cat "$work/connection/JsonLines/publish.log"; exit 1; }
+[ ! -e "$work/plugins/jsonlines/IdentitySync.Core.dll" ] || { echo "The plug-in folder carries its own IdentitySync.Core"; exit 1; }
+dotnet tool install --tool-path "$work/tool" --add-source "$packages" IdentitySync.Cli --version "$version" > "$work/tool-install.log" 2>&1 \
+  || { cat "$work/tool-install.log"; exit 1; }
+mkdir -p "$work/plugin-run/data"
+printf '%s\n' '{"id":"p1","name":"Ann Lee"}' '{"id":"p2","name":"Bob \u00c9tienne"}' > "$work/plugin-run/data/people.jsonl"
+cat > "$work/plugin-run/identitysync.json" <<'CONFIG'
+{
+  "ConnectionPackages": { "JsonLines": "../plugins/jsonlines" },
+  "IdentitySync": {
+    "EntityTypes": [ { "Name": "Person", "Properties": [ { "Name": "Id" }, { "Name": "Name" } ] } ],
+    "Connectors": [
+      {
+        "Name": "People",
+        "Connections": [ { "Name": "Lines", "Package": "JsonLines", "Settings": { "Directory": "data" } } ],
+        "Mappings": [
+          { "EntityType": "Person", "Connection": "Lines", "Table": "people",
+            "Properties": [ { "Property": "Id", "Column": "id", "Key": "Primary" }, { "Property": "Name", "Column": "name" } ] }
+        ]
+      }
+    ]
+  }
+}
+CONFIG
+(cd "$work/plugin-run" && ../tool/identitysync validate --connect > run.log 2>&1 && ../tool/identitysync sync --mode initial >> run.log 2>&1 \
+  && ../tool/identitysync resources show --entity-type Person --key p2 >> run.log 2>&1) || { echo "identitysync did not run the plug-in:"; cat "$work/plugin-run/run.log"; exit 1; }
+grep -q "Bob Étienne" "$work/plugin-run/run.log" || { echo "The plug-in's rows did not reach the store:"; cat "$work/plugin-run/run.log"; exit 1; }
+echo "A connection package built outside the solution from the $version packages passed the conformance package and ran in identitysync as a plug-in."

@@ -22,8 +22,11 @@ internal sealed class CliContext : IDisposable
 
     private readonly List<IDisposable> _opened = [];
 
-    private CliContext(string configPath, IdentityModel model, StoreSettings store, string baseDirectory)
+    private readonly IReadOnlyList<IConnectionPackage> _packages;
+
+    private CliContext(string configPath, IdentityModel model, StoreSettings store, string baseDirectory, IReadOnlyList<IConnectionPackage> packages)
     {
+        _packages = packages;
         ConfigPath = configPath;
         Model = model;
         Store = store;
@@ -71,13 +74,18 @@ internal sealed class CliContext : IDisposable
         }
 
         configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
-        var errors = new IdentityModelBuilder(options).WithConnectionPackages(s_packages.Select(static p => p.Id)).Validate();
+        var directory = Path.GetDirectoryName(configPath)!;
+        var plugins = ConnectionPlugins.Load(
+            configuration.GetSection(nameof(ConfigurationFile.ConnectionPackages)).GetChildren().ToDictionary(static c => c.Key, static c => c.Value ?? string.Empty, StringComparer.OrdinalIgnoreCase),
+            directory,
+            s_packages);
+        IReadOnlyList<IConnectionPackage> packages = [.. s_packages, .. plugins];
+        var errors = new IdentityModelBuilder(options).WithConnectionPackages(packages.Select(static p => p.Id)).Validate();
         if (errors.Count > 0)
         {
             throw UsageException.Invalid(configPath, errors);
         }
 
-        var directory = Path.GetDirectoryName(configPath)!;
         var store = StoreSettings.From(configuration, storeOption, directory);
         // One base directory for every relative path: the configuration file's folder, or the one the file names.
         if (options.BaseDirectory is not null && configuration["Exports:BaseDirectory"] is { } exports && !string.Equals(exports, options.BaseDirectory, StringComparison.Ordinal))
@@ -90,8 +98,8 @@ internal sealed class CliContext : IDisposable
 
         // From here on, whatever is printed or written is masked with the secrets (no message before this
         // point repeats a connection setting's value: connection settings are text, checked later).
-        CliApplication.Secrets = SecretRedactor.For(model, s_packages, [Environment.GetEnvironmentVariable("PGPASSWORD")]);
-        return new CliContext(configPath, model, store, baseDirectory);
+        CliApplication.Secrets = SecretRedactor.For(model, packages, [Environment.GetEnvironmentVariable("PGPASSWORD")]);
+        return new CliContext(configPath, model, store, baseDirectory, packages);
     }
 
     /// <summary>Asks each connection's package to check its settings, as <c>validate</c> does before any run.</summary>
@@ -100,7 +108,7 @@ internal sealed class CliContext : IDisposable
     [
         .. from connector in Model.Connectors
            from connection in connector.Connections
-           let package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
+           let package = _packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
            where package is not null
            from problem in ConnectionSetting.Validate(package, connection)
            select $"Connectors[{connector.Name}].Connections[{connection.Name}].Settings.{problem}",
@@ -118,7 +126,7 @@ internal sealed class CliContext : IDisposable
         {
             foreach (var connection in connector.Connections)
             {
-                var package = s_packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
+                var package = _packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
                 if (package is null)
                 {
                     continue;
@@ -162,7 +170,7 @@ internal sealed class CliContext : IDisposable
     public void Dispose() => _opened.ForEach(static s => s.Dispose());
 
     public SyncEngine Engine(IResourceStore store, TimeProvider? timeProvider = null) =>
-        new(Model, store, s_packages, new SyncEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
+        new(Model, store, _packages, new SyncEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
     /// <summary>Opens the store and reads it through the model's names.</summary>
     public Reading.RepositoryReader Reader()
@@ -172,7 +180,7 @@ internal sealed class CliContext : IDisposable
     }
 
     public Provisioning.ProvisioningEngine Provisioning(IResourceStore store, TimeProvider? timeProvider = null) =>
-        new(Model, store, s_packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
+        new(Model, store, _packages, new Provisioning.ProvisioningEngineOptions { BaseDirectory = BaseDirectory }, timeProvider);
 
     /// <summary>Whether some resource type has provisioning rules, so that jobs generate, fulfill and verify orders.</summary>
     public bool Provisions => Jobs.StandardJob.Provisions(Model);

@@ -18,6 +18,12 @@ internal sealed class ConfigurationFile
     /// <summary>Gets where relative export paths start.</summary>
     public ExportsSection Exports { get; } = new();
 
+    /// <summary>
+    /// Gets the connection packages loaded as plug-ins, by the id connections name them: the folder 'dotnet publish'
+    /// wrote for the package (or its main assembly), relative to the configuration file's folder (docs/connections.md).
+    /// </summary>
+    public Dictionary<string, string> ConnectionPackages { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The kinds of store the command line opens.</summary>
     public enum StoreKind
     {

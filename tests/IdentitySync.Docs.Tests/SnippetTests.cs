@@ -55,6 +55,22 @@ public sealed partial class SnippetTests
         Assert.That(errors, Is.Empty, $"{name} does not compile as a user's code:\n{Wrap(context, code)}");
     }
 
+    /// <summary>A block marked as a file's copy is that file, verbatim: the minimal connection shown is the one CI builds and runs.</summary>
+    [Test]
+    public void MinimalConnection_IsTheFileCiBuilds()
+    {
+        var root = RepositoryRoot();
+        var text = File.ReadAllText(Path.Combine(root, "docs", "connections.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var copies = CopyOf().Matches(text);
+
+        Assert.That(copies, Is.Not.Empty, "docs/connections.md shows the minimal connection");
+        foreach (Match copy in copies)
+        {
+            var file = File.ReadAllText(Path.Combine(root, copy.Groups["path"].Value)).Replace("\r\n", "\n", StringComparison.Ordinal);
+            Assert.That(copy.Groups["code"].Value, Is.EqualTo(file), copy.Groups["path"].Value);
+        }
+    }
+
     /// <summary>The compile check can fail: a block that forgets a using does not compile.</summary>
     [Test]
     public void Compile_BlockWithoutItsUsing_Fails()
@@ -85,7 +101,9 @@ public sealed partial class SnippetTests
         var lines = code.Split('\n');
         var usings = lines.TakeWhile(static l => l.StartsWith("using ", StringComparison.Ordinal) || l.Trim().Length == 0).ToList();
         var body = string.Join('\n', lines.Skip(usings.Count));
-        var preamble = string.Join('\n', s_implicitUsings.Select(static u => $"global using {u};")) + "\n" + string.Join('\n', usings) + "\nnamespace DocSnippets;\n";
+        // A block that declares its own namespace keeps it; the others get one outside IdentitySync.
+        var ownNamespace = body.TrimStart().StartsWith("namespace ", StringComparison.Ordinal);
+        var preamble = string.Join('\n', s_implicitUsings.Select(static u => $"global using {u};")) + "\n" + string.Join('\n', usings) + (ownNamespace ? "\n" : "\nnamespace DocSnippets;\n");
         return DeclaresTypes().IsMatch(body)
             ? preamble + body
             : preamble + $"internal static class Snippet\n{{\n    internal static async Task RunAsync({context})\n    {{\n{body}\n        await Task.CompletedTask;\n    }}\n}}\n";
@@ -98,7 +116,8 @@ public sealed partial class SnippetTests
         return
         [
             .. beside.Concat(platform)
-                .Where(static p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && !Path.GetFileName(p).StartsWith("nunit", StringComparison.OrdinalIgnoreCase))
+                .Where(static p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)
+                    && (!Path.GetFileName(p).StartsWith("nunit", StringComparison.OrdinalIgnoreCase) || Path.GetFileName(p).Equals("nunit.framework.dll", StringComparison.OrdinalIgnoreCase)))
                 .DistinctBy(static p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase)
                 .Select(static p => MetadataReference.CreateFromFile(p)),
         ];
@@ -114,6 +133,9 @@ public sealed partial class SnippetTests
 
         return directory?.FullName ?? throw new InvalidOperationException($"No IdentitySync.Core.sln above {AppContext.BaseDirectory}.");
     }
+
+    [GeneratedRegex(@"<!-- minimal-connection: (?<path>[^ ]+) -->\n```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CopyOf();
 
     [GeneratedRegex(@"(?:<!-- snippet-context: (?<context>[^>]*?) -->\n(?:\s*\n)*)?```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex Block();
