@@ -98,6 +98,7 @@ internal static class CliApplication
         root.Subcommands.Add(commands.Validate());
         root.Subcommands.Add(commands.Schema());
         root.Subcommands.Add(commands.Connections());
+        root.Subcommands.Add(commands.Discover());
         root.Subcommands.Add(commands.Sync());
         root.Subcommands.Add(commands.Resume());
         root.Subcommands.Add(commands.Abandon());

@@ -154,6 +154,26 @@ internal sealed class CliContext : IDisposable
         return problems;
     }
 
+    /// <summary>Asks each connection's package what it can read (<see cref="IConnectionPackage.DiscoverAsync"/>), for <c>identitysync discover</c>.</summary>
+    /// <param name="connector">One connector, or every one when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the discovery.</param>
+    /// <returns>Per connection: its connector, itself, and the tables (<see langword="null"/> when its package cannot list them).</returns>
+    public async Task<IReadOnlyList<(Connector Connector, Connection Connection, IReadOnlyList<DiscoveredTable>? Tables)>> DiscoverAsync(string? connector, CancellationToken cancellationToken)
+    {
+        var found = new List<(Connector, Connection, IReadOnlyList<DiscoveredTable>?)>();
+        foreach (var each in connector is null ? Model.Connectors : [Connector(connector)])
+        {
+            foreach (var connection in each.Connections)
+            {
+                var package = _packages.First(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
+                var context = new ConnectionContext(each.Name, BaseDirectory, TimeProvider.System);
+                found.Add((each, connection, await package.DiscoverAsync(connection, context, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)
     {

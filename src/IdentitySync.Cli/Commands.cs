@@ -49,6 +49,43 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         return command;
     }
 
+    public Command Discover()
+    {
+        var connector = new Option<string?>("--connector") { Description = "One connector (default: every one)." };
+        var command = new Command("discover", "Connect to each managed system and list the tables its connections can read, with their columns: what mappings can name.") { connector };
+        command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            if (context.CheckConnectionSettings() is { Count: > 0 } problems)
+            {
+                throw UsageException.Invalid(context.ConfigPath, problems);
+            }
+
+            foreach (var (owner, connection, tables) in await context.DiscoverAsync(parse.GetValue(connector), cancellationToken).ConfigureAwait(false))
+            {
+                console.MarkupLine($"[bold]{Shown.Markup(owner.Name)}.{Shown.Markup(connection.Name)}[/] ({Shown.Markup(connection.Package)})");
+                if (tables is null)
+                {
+                    console.MarkupLine("  its package cannot list what it reads");
+                    continue;
+                }
+
+                if (tables.Count == 0)
+                {
+                    console.MarkupLine("  no table found");
+                }
+
+                foreach (var table in tables)
+                {
+                    console.MarkupLine($"  {Shown.Markup(table.Name)} [dim]({Shown.Markup(table.Source)})[/]: {Shown.Markup(string.Join(", ", table.Columns))}");
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
     public Command Connections()
     {
         var package = new Argument<string?>("package") { Description = "One package's id, such as Csv (default: every package).", Arity = ArgumentArity.ZeroOrOne };

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using IdentitySync.Model;
 
 namespace IdentitySync.Connections.Csv;
@@ -63,6 +64,47 @@ public sealed class CsvConnectionPackage : IConnectionPackage
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Lists the files the complete export's <c>Path</c> matches, by the table name its <c>{table}</c> stands for
+    /// (<c>*</c> when the path has none), each with the columns of its header row; the newest file of a table,
+    /// as a run reads it.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <param name="cancellationToken">Stops the discovery.</param>
+    /// <returns>The tables.</returns>
+    public async ValueTask<IReadOnlyList<DiscoveredTable>?> DiscoverAsync(Connection connection, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = CsvConnectionSettings.TryRead(connection, out var errors)
+            ?? throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", errors)}") { Kind = FailureKind.InvalidInput };
+        var full = Path.GetFullPath(Path.Combine(context.BaseDirectory, settings.Path));
+        var directory = Path.GetDirectoryName(full)!;
+        var pattern = new Regex(
+            "^" + Regex.Replace(Regex.Escape(Path.GetFileName(full)), @"\\\{table}", "(?<table>.+?)", RegexOptions.IgnoreCase).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+        var newest = (Directory.Exists(directory) ? new DirectoryInfo(directory).EnumerateFiles() : [])
+            .Select(f => (File: f, Match: pattern.Match(f.Name)))
+            .Where(static f => f.Match.Success)
+            .GroupBy(static f => f.Match.Groups["table"].Success ? f.Match.Groups["table"].Value : "*", StringComparer.OrdinalIgnoreCase)
+            .Select(static g => (Table: g.Key, File: g.OrderByDescending(static f => f.File.LastWriteTimeUtc).ThenByDescending(static f => f.File.Name, StringComparer.Ordinal).First().File))
+            .OrderBy(static t => t.Table, StringComparer.OrdinalIgnoreCase);
+        var tables = new List<DiscoveredTable>();
+        foreach (var (table, file) in newest)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var source = Path.GetRelativePath(context.BaseDirectory, file.FullName);
+            var reader = CsvTableReader.Open(file.FullName, source, settings, new ExportRequest(table, [], ExportMode.Complete));
+            await using (reader.ConfigureAwait(false))
+            {
+                tables.Add(new DiscoveredTable(table, reader.Headers, source));
+            }
+        }
+
+        return tables;
     }
 
     /// <inheritdoc />

@@ -34,6 +34,9 @@ internal sealed class CsvTableReader : IExportTableReader
 
     public IReadOnlyList<string> MissingColumns { get; }
 
+    /// <summary>Gets the file's columns, as its header row names them.</summary>
+    public IReadOnlyList<string> Headers { get; private init; } = [];
+
     public static CsvTableReader Open(string file, string source, CsvConnectionSettings settings, ExportRequest request)
     {
         var malformed = new Malformed();
@@ -119,7 +122,10 @@ internal sealed class CsvTableReader : IExportTableReader
             throw new ConnectionException($"{source}: the header has no name for column {string.Join(", ", unnamed)}, and the mappings need {string.Join(", ", missing.Select(static c => $"'{c}'"))}; name every column in the first line.") { Kind = FailureKind.InputUnreadable };
         }
 
-        return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip, malformed, fields);
+        return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip, malformed, fields)
+        {
+            Headers = [.. headers.Select(static h => h.Trim())],
+        };
     }
 
     public async ValueTask<bool> ReadAsync(RowBatch batch, CancellationToken cancellationToken)

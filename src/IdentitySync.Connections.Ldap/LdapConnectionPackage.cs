@@ -92,6 +92,41 @@ public sealed class LdapConnectionPackage : IConnectionPackage
         return problems;
     }
 
+    /// <summary>
+    /// Lists the configured tables (<c>&lt;table&gt;.BaseDn</c>), each with <c>dn</c> and the attributes the first
+    /// 100 entries of its search have: a directory's schema allows far more attributes than entries use.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <param name="cancellationToken">Stops the discovery.</param>
+    /// <returns>The tables.</returns>
+    public async ValueTask<IReadOnlyList<DiscoveredTable>?> DiscoverAsync(Connection connection, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = Read(connection, context);
+        using var session = await LdapSession.OpenAsync(settings, connection.Name, cancellationToken).ConfigureAwait(false);
+        var tables = new List<DiscoveredTable>();
+        foreach (var (name, table) in settings.Tables.OrderBy(static t => t.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var page = await session.SearchAsync(new LdapSearch(table.BaseDn, table.Filter, table.Scope, ["*"], PageSize: 100), null, cancellationToken).ConfigureAwait(false);
+                var attributes = page.Entries.Take(100).SelectMany(static e => e.Attributes.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
+                tables.Add(new DiscoveredTable(name, ["dn", .. attributes], $"{session.Server} {table.BaseDn}"));
+            }
+            catch (Exception exception) when (exception is System.DirectoryServices.Protocols.DirectoryOperationException or System.DirectoryServices.Protocols.LdapException)
+            {
+                throw new ConnectionException($"Table '{name}': the search of '{table.BaseDn}' failed on {session.Server}: {LdapSession.Describe(exception, settings)}", exception)
+                {
+                    Kind = LdapSession.IsTransient(exception) ? FailureKind.SystemUnavailable : FailureKind.InputUnreadable,
+                };
+            }
+        }
+
+        return tables;
+    }
+
     /// <inheritdoc />
     public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context)
     {

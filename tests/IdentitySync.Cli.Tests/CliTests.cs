@@ -385,6 +385,31 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Discover_ListsTheTablesAndColumnsEachConnectionReads()
+    {
+        var result = await RunAsync("discover", "--config", Config, "--connector", "HR");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("HR.People (Csv)"));
+            Assert.That(result.Output, Does.Match(@"\* \(hr[/\\]people\.csv\): employee_id, first_name"));
+        });
+    }
+
+    [Test]
+    public async Task Discover_UnknownConnector_IsAUsageError()
+    {
+        var result = await RunAsync("discover", "--config", Config, "--connector", "Payroll");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+            Assert.That(result.Error, Does.Contain("--connector: unknown connector 'Payroll'"));
+        });
+    }
+
+    [Test]
     public void ExitCodes_EveryFailureKind_HasItsOwnCodeAndOnlyNoneIsSuccess()
     {
         var codes = Enum.GetValues<FailureKind>().ToDictionary(static k => k, static k => ExitCodes.Of(k));

@@ -267,6 +267,32 @@ public sealed class CsvConnectionTests
         Assert.That(_package.ValidateSettings(connection), Is.EqualTo(new[] { "Seperator: unknown setting; did you mean Separator?" }));
     }
 
+    [Test]
+    public async Task Discover_ListsEachTableItsPathMatches_WithTheNewestFilesHeader()
+    {
+        Write("exports/people-1.csv", "id;first\n", Encoding.UTF8);
+        File.SetLastWriteTimeUtc(Path.Combine(_directory, "exports/people-1.csv"), DateTime.UtcNow.AddDays(-1));
+        Write("exports/people-2.csv", "id;first;last\n1;Ann;Lee\n", Encoding.UTF8);
+        Write("exports/orgs-1.csv", " code ;name\n", Encoding.UTF8);
+        Write("exports/notes.txt", "not a table", Encoding.UTF8);
+
+        var tables = await _package.DiscoverAsync(Connection(("Path", "exports/{table}-*.csv"), ("Separator", ";")), new ConnectionContext("HR", _directory, TimeProvider.System), CancellationToken.None);
+
+        Assert.That(
+            tables!.Select(static t => $"{t.Name} ({t.Source}): {string.Join(",", t.Columns)}"),
+            Is.EqualTo(new[] { $"orgs ({Path.Combine("exports", "orgs-1.csv")}): code,name", $"people ({Path.Combine("exports", "people-2.csv")}): id,first,last" }));
+    }
+
+    [Test]
+    public async Task Discover_PathWithoutTable_ServesAnyTableName()
+    {
+        Write("all.csv", "id,note\n", Encoding.UTF8);
+
+        var tables = await _package.DiscoverAsync(Connection(("Path", "all.csv")), new ConnectionContext("HR", _directory, TimeProvider.System), CancellationToken.None);
+
+        Assert.That(tables!.Select(static t => (t.Name, string.Join(",", t.Columns))), Is.EqualTo(new[] { ("*", "id,note") }));
+    }
+
     private void Write(string name, string text, Encoding encoding)
     {
         var path = Path.Combine(_directory, name);

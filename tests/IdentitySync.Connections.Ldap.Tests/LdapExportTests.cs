@@ -44,6 +44,22 @@ public sealed class LdapExportTests
 
     /// <summary>An expanded attribute gives one row per value: the big group's 6,000 members, each a DN.</summary>
     [Test]
+    public async Task Discover_ListsEachConfiguredTable_WithTheAttributesItsEntriesHave()
+    {
+        var settings = LdapServer.Settings(("users.BaseDn", People), ("users.Filter", "(objectClass=inetOrgPerson)"), ("groups.BaseDn", Groups), ("groups.Filter", "(objectClass=groupOfNames)"));
+
+        var tables = await LdapTestConnections.Package.DiscoverAsync(LdapTestConnections.Connection(settings), LdapTestConnections.Context(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tables!.Select(static t => t.Name), Is.EqualTo(new[] { "groups", "users" }));
+            Assert.That(tables![1].Columns, Does.Contain("dn").And.Contain("uid").And.Contain("employeenumber").And.Not.Contain("member"), "names as the directory returns them, lower-cased");
+            Assert.That(tables![0].Columns, Does.Contain("member").And.Contain("cn"));
+            Assert.That(tables![1].Source, Does.EndWith(People));
+        });
+    }
+
+    [Test]
     public async Task Export_ExpandedMembers_GivesOneRowPerValue()
     {
         var settings = LdapServer.Settings(("members.BaseDn", Groups), ("members.Filter", "(objectClass=groupOfNames)"), ("members.Expand", "member"));

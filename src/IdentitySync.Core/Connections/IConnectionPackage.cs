@@ -36,6 +36,18 @@ public interface IConnectionPackage
     ValueTask<IReadOnlyList<string>> CheckAsync(Connection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, ConnectionContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>
+    /// Lists what a connection can read in its system, as <c>identitysync discover</c> shows it to someone writing
+    /// mappings: tables (files, search bases, database tables) and their columns.
+    /// </summary>
+    /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <param name="cancellationToken">Stops the discovery.</param>
+    /// <returns>The tables; <see langword="null"/> when the package cannot list them (the default).</returns>
+    /// <exception cref="ConnectionException">The system cannot be reached or refuses the credentials.</exception>
+    ValueTask<IReadOnlyList<DiscoveredTable>?> DiscoverAsync(Connection connection, ConnectionContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<DiscoveredTable>?>(null);
+
     /// <summary>Creates the export facet of a connection.</summary>
     /// <param name="connection">The connection, with settings that passed <see cref="ValidateSettings"/>.</param>
     /// <param name="context">Where the connection runs.</param>
