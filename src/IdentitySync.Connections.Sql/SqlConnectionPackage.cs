@@ -1,0 +1,93 @@
+using System.Data.Common;
+using IdentitySync.Model;
+
+namespace IdentitySync.Connections.Sql;
+
+/// <summary>
+/// The SQL connection package (id <c>Sql</c>): exports tables, views and queries and fulfils orders through any
+/// ADO.NET provider (docs/connections/sql.md). The host gives the providers it carries by name; a provider
+/// registered with <see cref="DbProviderFactories"/> is found by its invariant name too.
+/// </summary>
+public sealed class SqlConnectionPackage : IConnectionPackage
+{
+    /// <summary>The package's id, as connections name it.</summary>
+    public const string PackageId = "Sql";
+
+    private readonly Dictionary<string, DbProviderFactory> _providers;
+
+    /// <summary>Initializes a new instance of the <see cref="SqlConnectionPackage"/> class.</summary>
+    /// <param name="providers">The providers connections may name in their <c>Provider</c> setting, such as <c>Sqlite</c> or <c>PostgreSql</c>; none besides <see cref="DbProviderFactories"/> when <see langword="null"/>.</param>
+    public SqlConnectionPackage(IReadOnlyDictionary<string, DbProviderFactory>? providers = null) =>
+        _providers = new Dictionary<string, DbProviderFactory>(providers ?? new Dictionary<string, DbProviderFactory>(), StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public string Id => PackageId;
+
+    /// <inheritdoc />
+    public ConnectionCapabilities Capabilities =>
+        ConnectionCapabilities.ExportComplete | ConnectionCapabilities.ExportIncremental | ConnectionCapabilities.ConcurrentTables | ConnectionCapabilities.Fulfill;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ConnectionSetting> Settings { get; } =
+    [
+        new("Provider", "The ADO.NET provider, by the name the host gives it (Sqlite, PostgreSql in the command line) or its invariant name.", isRequired: true),
+        new("ConnectionString", "The provider's connection string. Prefer ConnectionStringVariable, so that the configuration holds no password.", isSecret: true),
+        new("ConnectionStringVariable", "The environment variable that holds the connection string."),
+        new("<table>.Source", "The table or view a table reads and orders write; the table's name by default."),
+        new("<table>.Query", "A SELECT read instead of a table (export only, unless WriteTo names the table orders write)."),
+        new("<table>.WriteTo", "The table orders write, when it is not the Source."),
+        new("<table>.Watermark", "A column that grows with each change (a modification time, a row version): incremental exports read the rows at or after the last one seen."),
+        new("<table>.Overlap", "Seconds before the last watermark the next incremental export starts (timestamps), for rows committed late.", type: ConnectionSettingType.WholeNumber, defaultValue: "0"),
+        new("<table>.Deleted", "A column that marks a deleted row (a flag or a deletion time): an incremental export deletes it, a complete one skips it."),
+    ];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ValidateSettings(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        SqlSettings.TryRead(connection, _providers, out var problems);
+        return problems;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> CheckAsync(Connection connection, IReadOnlyDictionary<string, IReadOnlyList<string>> tables, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var database = Database(connection, context);
+        var problems = new List<string>();
+        var session = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            foreach (var (name, wanted) in tables.OrderBy(static t => t.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    var columns = await database.ColumnsAsync(session, database.Settings.Table(name), target: false, cancellationToken).ConfigureAwait(false);
+                    problems.AddRange(wanted.Where(c => SqlDatabase.Find(columns, c) is null).Select(c => $"{name}.{c}: {database.Settings.Table(name).From(database.Dialect)} has no column '{c}'"));
+                }
+                catch (ConnectionException exception)
+                {
+                    problems.Add($"{name}: {exception.Message}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <inheritdoc />
+    public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context) => new SqlExportConnection(Database(connection, context));
+
+    /// <inheritdoc />
+    public IFulfillConnection CreateFulfillConnection(Connection connection, ConnectionContext context) => new SqlFulfillConnection(Database(connection, context));
+
+    private SqlDatabase Database(Connection connection, ConnectionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(context);
+        return new SqlDatabase(
+            connection.Name,
+            SqlSettings.TryRead(connection, _providers, out var problems)
+                ?? throw new ConnectionException($"Connection '{connection.Name}' of connector '{context.Connector}' has invalid settings: {string.Join("; ", problems)}") { Kind = FailureKind.InvalidInput });
+    }
+}
