@@ -2,6 +2,7 @@ using IdentitySync.Configuration;
 using IdentitySync.Connections;
 using IdentitySync.Connections.Csv;
 using IdentitySync.Connections.Ldap;
+using IdentitySync.Connections.Sql;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
@@ -15,7 +16,18 @@ internal sealed class CliContext : IDisposable
     public const string DefaultConfigFile = "identitysync.json";
     public const string DefaultStoreFile = "identitysync.db";
 
-    private static readonly IConnectionPackage[] s_packages = [new CsvConnectionPackage(), new OrderFileConnectionPackage(), new LdapConnectionPackage()];
+    private static readonly IConnectionPackage[] s_packages =
+    [
+        new CsvConnectionPackage(),
+        new OrderFileConnectionPackage(),
+        new LdapConnectionPackage(),
+        // The SQL package reaches the databases whose providers the command line carries for its stores.
+        new SqlConnectionPackage(new Dictionary<string, System.Data.Common.DbProviderFactory>
+        {
+            ["Sqlite"] = Microsoft.Data.Sqlite.SqliteFactory.Instance,
+            ["PostgreSql"] = Npgsql.NpgsqlFactory.Instance,
+        }),
+    ];
 
     /// <summary>Gets the connection packages built into the command line.</summary>
     public static IReadOnlyList<IConnectionPackage> Packages => s_packages;

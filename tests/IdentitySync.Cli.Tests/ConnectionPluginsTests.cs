@@ -103,7 +103,7 @@ public sealed class ConnectionPluginsTests
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("no connection package 'JsonLines' is registered; registered: Csv, OrderFile, Ldap"));
+            Assert.That(result.Error, Does.Contain("no connection package 'JsonLines' is registered; registered: Csv, OrderFile, Ldap, Sql"));
         });
     }
 

@@ -136,7 +136,7 @@ public sealed class StrictConfigurationCliTests
             Assert.That(csv.Output, Does.Contain("│ Quotes            │ Strict | Lenient │ Strict  │"));
             Assert.That(csv.Output, Does.Contain("│ LinesToSkip       │ whole number     │ 0       │"));
             Assert.That(ldap.Output, Does.Match(@"│ Password\s+│ text\s+│\s+│ secret\s+│"));
-            Assert.That((unknown.ExitCode, unknown.Error.Trim()), Is.EqualTo((2, "No connection package 'Scim'; this command line knows Csv, OrderFile, Ldap.")));
+            Assert.That((unknown.ExitCode, unknown.Error.Trim()), Is.EqualTo((2, "No connection package 'Scim'; this command line knows Csv, OrderFile, Ldap, Sql.")));
         });
     }
 
