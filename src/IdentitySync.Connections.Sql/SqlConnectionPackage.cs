@@ -39,6 +39,8 @@ public sealed class SqlConnectionPackage : IConnectionPackage
         new("<table>.Watermark", "A column that grows with each change (a modification time, a row version): incremental exports read the rows at or after the last one seen."),
         new("<table>.Overlap", "Seconds before the last watermark the next incremental export starts (timestamps), for rows committed late.", type: ConnectionSettingType.WholeNumber, defaultValue: "0"),
         new("<table>.Deleted", "A column that marks a deleted row (a flag or a deletion time): an incremental export deletes it, a complete one skips it."),
+        new("<table>.Child.<column>", "A multi-valued column kept in a child table, one row per value: 'child table, foreign key column, value column, parent key column'."),
+        new("ValueSeparator", "Between the values of a multi-valued column in one field; the mapping's Separator must be the same.", defaultValue: "|"),
     ];
 
     /// <inheritdoc />

@@ -31,12 +31,19 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
             var selected = new List<string>();
             var ordinals = new int[request.Columns.Count];
             var missing = new List<string>();
+            var children = new List<(int ParentOrdinal, Dictionary<string, List<string>> Values)>();
             for (var i = 0; i < request.Columns.Count; i++)
             {
                 ordinals[i] = -1;
                 if (incremental && string.Equals(request.Columns[i], CommandColumn, StringComparison.OrdinalIgnoreCase))
                 {
                     ordinals[i] = -2;
+                }
+                else if (table.Children.TryGetValue(request.Columns[i], out var child))
+                {
+                    var parent = Marker(columns, table, child.ParentKey, "Child." + request.Columns[i], selected, dialect);
+                    children.Add((parent, await ChildValuesAsync(connection, table, child, cancellationToken).ConfigureAwait(false)));
+                    ordinals[i] = Reader.ChildOrdinal(children.Count - 1);
                 }
                 else if (SqlDatabase.Find(columns, request.Columns[i]) is { } column)
                 {
@@ -74,7 +81,11 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
                 throw new ConnectionException($"Table '{table.Name}': {table.From(dialect)} cannot be read: {exception.Message}", exception) { Kind = SqlDialect.KindOf(exception) };
             }
 
-            return new Reader(connection, command, reader, $"{table.Name} ({table.From(dialect)})", ordinals, missing, watermark, deleted, incremental, request.Watermark);
+            return new Reader(connection, command, reader, $"{table.Name} ({table.From(dialect)})", ordinals, missing, watermark, deleted, incremental, request.Watermark)
+            {
+                Children = children,
+                Separator = database.Settings.ValueSeparator,
+            };
         }
         catch
         {
@@ -84,6 +95,51 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A child table's values by the parent key they point at, in value order. They are held while the table
+    /// is read: a very large child table is better read through a view that aggregates it.
+    /// </summary>
+    private async Task<Dictionary<string, List<string>>> ChildValuesAsync(DbConnection connection, SqlTable table, SqlChild child, CancellationToken cancellationToken)
+    {
+        var dialect = database.Dialect;
+        var columns = await database.ColumnsAsync(connection, new SqlTable(child.Table), target: false, cancellationToken).ConfigureAwait(false);
+        string Named(string column, string role) =>
+            dialect.Quote((SqlDatabase.Find(columns, column) ?? throw new ConnectionException($"Table '{table.Name}': the child table {dialect.Quote(child.Table)} has no column '{column}' (its {role})") { Kind = FailureKind.InputUnreadable }).ColumnName);
+        var (key, value) = (Named(child.ForeignKey, "foreign key"), Named(child.Value, "value column"));
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = $"SELECT {key}, {value} FROM {dialect.Quote(child.Table)} ORDER BY {key}, {value}";
+            try
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!reader.IsDBNull(0) && !reader.IsDBNull(1))
+                        {
+                            var parent = SqlDialect.Text(reader.GetValue(0));
+                            if (!values.TryGetValue(parent, out var list))
+                            {
+                                values[parent] = list = [];
+                            }
+
+                            list.Add(SqlDialect.Text(reader.GetValue(1)));
+                        }
+                    }
+                }
+            }
+            catch (DbException exception)
+            {
+                throw new ConnectionException($"Table '{table.Name}': the child table {dialect.Quote(child.Table)} cannot be read: {exception.Message}", exception) { Kind = SqlDialect.KindOf(exception) };
+            }
+        }
+
+        return values;
+    }
 
     private static int Marker(IReadOnlyList<DbColumn> columns, SqlTable table, string? name, string setting, List<string> selected, SqlDialect dialect)
     {
@@ -111,6 +167,13 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
         string? previous) : IExportTableReader
     {
         private readonly object?[] _row = new object?[reader.FieldCount];
+
+        public required List<(int ParentOrdinal, Dictionary<string, List<string>> Values)> Children { get; init; }
+
+        public required string Separator { get; init; }
+
+        /// <summary>The ordinal that stands for the child values of <paramref name="child"/>.</summary>
+        public static int ChildOrdinal(int child) => -100 - child;
         private object? _highest;
         private long _line;
 
@@ -152,6 +215,7 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
                         batch.AddField(Encoding.UTF8.GetBytes(ordinal switch
                         {
                             -2 => gone ? "delete" : "merge",
+                            <= -100 => ChildText(Children[-100 - ordinal]),
                             < 0 => string.Empty,
                             _ => SqlDialect.Text(_row[ordinal]),
                         }));
@@ -167,6 +231,9 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
 
             return batch.Count > 0;
         }
+
+        private string ChildText((int ParentOrdinal, Dictionary<string, List<string>> Values) child) =>
+            child.Values.TryGetValue(SqlDialect.Text(_row[child.ParentOrdinal]), out var values) ? string.Join(Separator, values) : string.Empty;
 
         public async ValueTask DisposeAsync()
         {

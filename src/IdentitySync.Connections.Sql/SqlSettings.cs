@@ -25,6 +25,9 @@ internal sealed record SqlTable(string Name)
     /// <summary>Gets the column that marks a row deleted (a flag or a deletion time).</summary>
     public string? Deleted { get; init; }
 
+    /// <summary>Gets the multi-valued columns read from child tables, by column name.</summary>
+    public IReadOnlyDictionary<string, SqlChild> Children { get; init; } = new Dictionary<string, SqlChild>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets what an export reads: the quoted source, or the query as a derived table.</summary>
     public string From(SqlDialect dialect) => Query is { } query ? $"({query}) AS {dialect.Quote("q")}" : dialect.Quote(Source ?? Name);
 
@@ -32,8 +35,15 @@ internal sealed record SqlTable(string Name)
     public string? Target(SqlDialect dialect) => WriteTo is { } target ? dialect.Quote(target) : Query is null ? dialect.Quote(Source ?? Name) : null;
 }
 
-/// <summary>A connection's settings: the provider, the connection string and the tables.</summary>
-internal sealed record SqlSettings(DbProviderFactory Factory, string ConnectionString, IReadOnlyDictionary<string, SqlTable> Tables)
+/// <summary>A multi-valued column kept in a child table: one row per value, pointing at its parent row.</summary>
+/// <param name="Table">The child table.</param>
+/// <param name="ForeignKey">Its column that holds the parent's key.</param>
+/// <param name="Value">Its column that holds one value.</param>
+/// <param name="ParentKey">The parent's column the foreign key refers to.</param>
+internal sealed record SqlChild(string Table, string ForeignKey, string Value, string ParentKey);
+
+/// <summary>A connection's settings: the provider, the connection string, the tables and the separator of multiple values.</summary>
+internal sealed record SqlSettings(DbProviderFactory Factory, string ConnectionString, IReadOnlyDictionary<string, SqlTable> Tables, string ValueSeparator)
 {
     private static readonly string[] s_tableSettings = ["Source", "Query", "WriteTo", "Watermark", "Overlap", "Deleted"];
 
@@ -75,12 +85,30 @@ internal sealed record SqlSettings(DbProviderFactory Factory, string ConnectionS
         var tables = new Dictionary<string, SqlTable>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in settings)
         {
+            var child = key.IndexOf(".Child.", StringComparison.OrdinalIgnoreCase);
+            if (child > 0)
+            {
+                var parts = value.Split(',', StringSplitOptions.TrimEntries);
+                var owner = tables.GetValueOrDefault(key[..child]) ?? new SqlTable(key[..child]);
+                if (parts.Length != 4 || parts.Any(static p => p.Length == 0))
+                {
+                    problems.Add($"{key}: '{value}' is not 'child table, foreign key column, value column, parent key column'");
+                    continue;
+                }
+
+                tables[owner.Name] = owner with
+                {
+                    Children = new Dictionary<string, SqlChild>(owner.Children, StringComparer.OrdinalIgnoreCase) { [key[(child + 7)..]] = new SqlChild(parts[0], parts[1], parts[2], parts[3]) },
+                };
+                continue;
+            }
+
             var dot = key.LastIndexOf('.');
             if (dot <= 0)
             {
-                if (key is not ("Provider" or "ConnectionString" or "ConnectionStringVariable"))
+                if (key is not ("Provider" or "ConnectionString" or "ConnectionStringVariable" or "ValueSeparator"))
                 {
-                    problems.Add($"{key}: unknown setting; the package reads Provider, ConnectionString, ConnectionStringVariable and <table>.{string.Join("|", s_tableSettings)}");
+                    problems.Add($"{key}: unknown setting; the package reads Provider, ConnectionString, ConnectionStringVariable ValueSeparator and <table>.{string.Join("|", s_tableSettings)}|Child.<column>");
                 }
 
                 continue;
@@ -102,7 +130,7 @@ internal sealed record SqlSettings(DbProviderFactory Factory, string ConnectionS
                     problems.Add($"{key}: '{value}' is not a whole number of seconds");
                     break;
                 default:
-                    problems.Add($"{key}: unknown setting; a table reads {string.Join(", ", s_tableSettings)}");
+                    problems.Add($"{key}: unknown setting; a table reads {string.Join(", ", s_tableSettings)} and Child.<column>");
                     break;
             }
 
@@ -119,6 +147,7 @@ internal sealed record SqlSettings(DbProviderFactory Factory, string ConnectionS
             problems.Add($"{table.Name}.Query: a query starts with SELECT or WITH");
         }
 
-        return problems.Count == 0 ? new SqlSettings(factory!, connectionString!, tables) : null;
+        var separator = settings.GetValueOrDefault("ValueSeparator") is { Length: > 0 } given ? given : "|";
+        return problems.Count == 0 ? new SqlSettings(factory!, connectionString!, tables, separator) : null;
     }
 }

@@ -24,7 +24,7 @@ public sealed class SqlConnectionTests(string kind)
     [TearDown]
     public void DropDatabase()
     {
-        _database.Dispose();
+        _database?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -126,6 +126,34 @@ public sealed class SqlConnectionTests(string kind)
     }
 
     [Test]
+    public async Task ChildTable_GivesAMultiValuedColumn_ReadAndWrittenWithItsRow()
+    {
+        _database.Execute("CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT)");
+        _database.Execute("CREATE TABLE person_roles (person_id TEXT, role TEXT)");
+        _database.Execute("INSERT INTO people VALUES ('1', 'Ann'), ('2', 'Bob')");
+        _database.Execute("INSERT INTO person_roles VALUES ('1', 'user'), ('1', 'admin')");
+        var connection = Connection(("people.Child.roles", "person_roles, person_id, role, id"));
+        var request = new ExportRequest("people", ["id", "name", "roles"], ExportMode.Complete);
+        var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Key"] = "id", ["Name"] = "name", ["Roles"] = "roles" };
+
+        var (before, _) = await ReadAsync(connection, request);
+        var added = await FulfillAsync(connection, Request("people", OrderChangeType.Added, "3", ("Name", "Cy")) with { Columns = columns });
+        var withRoles = Request("people", OrderChangeType.Modified, "2") with { Columns = columns };
+        var modified = await FulfillAsync(connection, withRoles with { Order = withRoles.Order with { Changes = new Dictionary<string, object?> { ["Roles"] = new[] { "b", "a" } } } });
+        var deleted = await FulfillAsync(connection, Request("people", OrderChangeType.Deleted, "1") with { Columns = columns });
+        var (after, _) = await ReadAsync(connection, request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(new[] { "1|Ann|admin|user", "2|Bob|" }), "values in order, joined by the separator");
+            Assert.That(new[] { added, modified, deleted }.Select(static r => r.Single().Status), Is.All.EqualTo(FulfillmentStatus.Succeeded));
+            Assert.That(after, Is.EquivalentTo(new[] { "2|Bob|a|b", "3|Cy|" }));
+        });
+        var (orphans, _) = await ReadAsync(Connection(("roles.Source", "person_roles")), new ExportRequest("roles", ["person_id", "role"], ExportMode.Complete));
+        Assert.That(orphans, Is.EquivalentTo(new[] { "2|a", "2|b" }), "the deleted row's child rows went with it");
+    }
+
+    [Test]
     public void UnknownColumn_InAMappingOrASetting_IsNamed()
     {
         _database.Execute("CREATE TABLE people (id TEXT)");
@@ -153,7 +181,7 @@ public sealed class SqlConnectionTests(string kind)
             "Provider: 'Oracle' is not a provider this host has; it has PostgreSql, Sqlite",
             "ConnectionString: required (or ConnectionStringVariable, the environment variable that holds it)",
             "people.Overlap: 'soon' is not a whole number of seconds",
-            "people.Colour: unknown setting; a table reads Source, Query, WriteTo, Watermark, Overlap, Deleted",
+            "people.Colour: unknown setting; a table reads Source, Query, WriteTo, Watermark, Overlap, Deleted and Child.<column>",
             "people.Query: give Source or Query, not both",
             "staff.Query: a query starts with SELECT or WITH",
         }));

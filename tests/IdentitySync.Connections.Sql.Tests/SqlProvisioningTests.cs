@@ -35,7 +35,7 @@ public sealed class SqlProvisioningTests(string kind)
     [TearDown]
     public void DropDatabase()
     {
-        _database.Dispose();
+        _database?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
