@@ -77,6 +77,55 @@ public sealed class SqlConnectionPackage : IConnectionPackage
         return problems;
     }
 
+    /// <summary>
+    /// Lists the configured tables and the database's own tables and views (when the provider answers
+    /// <c>GetSchema("Tables")</c>), each with the columns a query of it returns.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="context">Where the connection runs.</param>
+    /// <param name="cancellationToken">Stops the discovery.</param>
+    /// <returns>The tables.</returns>
+    public async ValueTask<IReadOnlyList<DiscoveredTable>?> DiscoverAsync(Connection connection, ConnectionContext context, CancellationToken cancellationToken)
+    {
+        var database = Database(connection, context);
+        var session = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            var names = new List<string>(database.Settings.Tables.Keys.Order(StringComparer.OrdinalIgnoreCase));
+            try
+            {
+                using var schema = await session.GetSchemaAsync("Tables", cancellationToken).ConfigureAwait(false);
+                var column = schema.Columns.Contains("TABLE_NAME") ? "TABLE_NAME" : schema.Columns.Contains("table_name") ? "table_name" : null;
+                var schemaColumn = schema.Columns.Contains("TABLE_SCHEMA") ? "TABLE_SCHEMA" : schema.Columns.Contains("table_schema") ? "table_schema" : null;
+                names.AddRange(column is null ? [] : schema.Rows.Cast<System.Data.DataRow>()
+                    .Where(r => schemaColumn is null || r[schemaColumn] is not ("pg_catalog" or "information_schema" or "sys" or "INFORMATION_SCHEMA"))
+                    .Select(r => r[column] as string).OfType<string>()
+                    .Where(n => !names.Contains(n, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase));
+            }
+            catch (Exception exception) when (exception is ArgumentException or NotSupportedException or DbException)
+            {
+                // The provider does not list its tables: the configured ones are listed.
+            }
+
+            var tables = new List<DiscoveredTable>();
+            foreach (var name in names)
+            {
+                var table = database.Settings.Table(name);
+                try
+                {
+                    var columns = await database.ColumnsAsync(session, table, target: false, cancellationToken).ConfigureAwait(false);
+                    tables.Add(new DiscoveredTable(name, [.. columns.Select(static c => c.ColumnName), .. table.Children.Keys], table.From(database.Dialect)));
+                }
+                catch (ConnectionException) when (!database.Settings.Tables.ContainsKey(name))
+                {
+                    // A listed object that cannot be queried (a system table): not something to map.
+                }
+            }
+
+            return tables;
+        }
+    }
+
     /// <inheritdoc />
     public IExportConnection CreateExportConnection(Connection connection, ConnectionContext context) => new SqlExportConnection(Database(connection, context));
 

@@ -154,6 +154,21 @@ public sealed class SqlConnectionTests(string kind)
     }
 
     [Test]
+    public async Task Discover_ListsTablesWithTheirColumns()
+    {
+        _database.Execute("CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT)");
+        var connection = Connection(("people.Child.roles", "people, id, name, id"), ("staff.Query", "SELECT id AS badge FROM people"));
+
+        var tables = await _package.DiscoverAsync(connection, Context(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tables!.Single(static t => t.Name == "people").Columns, Is.EqualTo(new[] { "id", "name", "roles" }));
+            Assert.That(tables!.Single(static t => t.Name == "staff").Columns, Is.EqualTo(new[] { "badge" }));
+        });
+    }
+
+    [Test]
     public void UnknownColumn_InAMappingOrASetting_IsNamed()
     {
         _database.Execute("CREATE TABLE people (id TEXT)");
