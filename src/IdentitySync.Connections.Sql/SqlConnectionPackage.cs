@@ -6,9 +6,11 @@ namespace IdentitySync.Connections.Sql;
 /// <summary>
 /// The SQL connection package (id <c>Sql</c>): exports tables, views and queries and fulfils orders through any
 /// ADO.NET provider (docs/connections/sql.md). The host gives the providers it carries by name; a provider
-/// registered with <see cref="DbProviderFactories"/> is found by its invariant name too.
+/// registered with <see cref="DbProviderFactories"/> is found by its invariant name too. A database whose
+/// provider the host does not carry comes as a plug-in that derives from this class with its provider and
+/// an id of its own (docs/connections/sql.md).
 /// </summary>
-public sealed class SqlConnectionPackage : IConnectionPackage
+public class SqlConnectionPackage : IConnectionPackage
 {
     /// <summary>The package's id, as connections name it.</summary>
     public const string PackageId = "Sql";
@@ -17,11 +19,16 @@ public sealed class SqlConnectionPackage : IConnectionPackage
 
     /// <summary>Initializes a new instance of the <see cref="SqlConnectionPackage"/> class.</summary>
     /// <param name="providers">The providers connections may name in their <c>Provider</c> setting, such as <c>Sqlite</c> or <c>PostgreSql</c>; none besides <see cref="DbProviderFactories"/> when <see langword="null"/>.</param>
-    public SqlConnectionPackage(IReadOnlyDictionary<string, DbProviderFactory>? providers = null) =>
+    /// <param name="id">The id connections name the package by; <see cref="PackageId"/> by default, another for a plug-in beside the built-in one.</param>
+    public SqlConnectionPackage(IReadOnlyDictionary<string, DbProviderFactory>? providers = null, string id = PackageId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         _providers = new Dictionary<string, DbProviderFactory>(providers ?? new Dictionary<string, DbProviderFactory>(), StringComparer.OrdinalIgnoreCase);
+        Id = id;
+    }
 
     /// <inheritdoc />
-    public string Id => PackageId;
+    public string Id { get; }
 
     /// <inheritdoc />
     public ConnectionCapabilities Capabilities =>

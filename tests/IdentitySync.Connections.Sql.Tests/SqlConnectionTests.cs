@@ -169,6 +169,29 @@ public sealed class SqlConnectionTests(string kind)
     }
 
     [Test]
+    public async Task DerivedPackage_WithItsOwnIdAndProvider_ReadsAsTheBuiltInOne()
+    {
+        _database.Execute("CREATE TABLE people (id TEXT)");
+        _database.Execute("INSERT INTO people VALUES ('1')");
+        var warehouse = new Warehouse(TestDatabase.Providers[_database.Provider]);
+        var connection = new IdentityModelBuilder()
+            .AddConnector("App", c => c.AddConnection("Db", "Warehouse", _database.Settings(("Provider", "Warehouse"))))
+            .Build().GetConnector("App").Connections[0];
+
+        await using var export = warehouse.CreateExportConnection(connection, Context());
+        await using var reader = await export.OpenTableAsync(new ExportRequest("people", ["id"], ExportMode.Complete), CancellationToken.None);
+        using var batch = new RowBatch(1);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(warehouse.Id, Is.EqualTo("Warehouse"));
+            Assert.That(warehouse.ValidateSettings(connection), Is.Empty);
+            Assert.That(await reader.ReadAsync(batch, CancellationToken.None), Is.True);
+            Assert.That(Encoding.UTF8.GetString(batch.GetField(0, 0)), Is.EqualTo("1"));
+        });
+    }
+
+    [Test]
     public void UnknownColumn_InAMappingOrASetting_IsNamed()
     {
         _database.Execute("CREATE TABLE people (id TEXT)");
@@ -265,4 +288,7 @@ public sealed class SqlConnectionTests(string kind)
         Columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Key"] = "id" },
         Keys = [new ResourceKeyValue("Key", "id", key, PropertyKey.Primary)],
     };
+
+    private sealed class Warehouse(System.Data.Common.DbProviderFactory factory)
+        : SqlConnectionPackage(new Dictionary<string, System.Data.Common.DbProviderFactory> { ["Warehouse"] = factory }, id: "Warehouse");
 }
