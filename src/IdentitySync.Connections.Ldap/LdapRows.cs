@@ -30,7 +30,7 @@ internal sealed class LdapRows(LdapConnectionSettings settings, LdapTableSetting
             }
             else if (LdapTableSettings.IsDn(attribute))
             {
-                batch.AddField(Encoding.UTF8.GetBytes(entry.DistinguishedName));
+                batch.AddField(entry.DistinguishedName);
             }
             else if (expandedValue is not null && string.Equals(attribute, _table.Expand, StringComparison.OrdinalIgnoreCase))
             {

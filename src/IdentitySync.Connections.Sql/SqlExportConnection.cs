@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 
 namespace IdentitySync.Connections.Sql;
 
@@ -212,13 +211,13 @@ internal sealed class SqlExportConnection(SqlDatabase database) : IExportConnect
                     batch.BeginRow(_line);
                     foreach (var ordinal in ordinals)
                     {
-                        batch.AddField(Encoding.UTF8.GetBytes(ordinal switch
+                        batch.AddField(ordinal switch
                         {
                             -2 => gone ? "delete" : "merge",
                             <= -100 => ChildText(Children[-100 - ordinal]),
                             < 0 => string.Empty,
                             _ => SqlDialect.Text(_row[ordinal]),
-                        }));
+                        });
                     }
 
                     batch.EndRow();

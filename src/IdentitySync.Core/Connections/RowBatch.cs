@@ -1,3 +1,4 @@
+using System.Text;
 using System.Buffers;
 
 namespace IdentitySync.Connections;
@@ -5,7 +6,7 @@ namespace IdentitySync.Connections;
 /// <summary>
 /// A reusable batch of exported rows: every field of every row is UTF-8 bytes in one pooled buffer,
 /// so the engine can digest rows without a string per field and decode only the rows that changed.
-/// A reader fills it with <see cref="BeginRow"/>, <see cref="AddField"/> and <see cref="EndRow"/>.
+/// A reader fills it with <see cref="BeginRow"/>, <see cref="AddField(ReadOnlySpan{byte})"/> (or its text overload) and <see cref="EndRow"/>.
 /// </summary>
 public sealed class RowBatch : IDisposable
 {
@@ -68,14 +69,29 @@ public sealed class RowBatch : IDisposable
     /// <param name="utf8">The field's unescaped UTF-8 bytes.</param>
     public void AddField(ReadOnlySpan<byte> utf8)
     {
+        utf8.CopyTo(Reserve(utf8.Length));
+        Commit(utf8.Length);
+    }
+
+    /// <summary>Adds the next field of the current row from text, encoded to UTF-8 straight into the batch (no array per field).</summary>
+    /// <param name="text">The field's text.</param>
+    public void AddField(ReadOnlySpan<char> text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, Reserve(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        Commit(written);
+    }
+
+    /// <summary>Room for the next field's bytes, at most <paramref name="length"/>.</summary>
+    private Span<byte> Reserve(int length)
+    {
         if (_fieldsInRow == ColumnCount)
         {
             throw new InvalidOperationException($"A row of this batch has {ColumnCount} fields; a reader added one more.");
         }
 
-        if (_byteCount + utf8.Length > _bytes.Length)
+        if (_byteCount + length > _bytes.Length)
         {
-            Grow(ref _bytes, _byteCount + utf8.Length);
+            Grow(ref _bytes, _byteCount + length);
         }
 
         if (_fieldCount == _fieldEnds.Length)
@@ -83,8 +99,13 @@ public sealed class RowBatch : IDisposable
             Grow(ref _fieldEnds, _fieldCount + 1);
         }
 
-        utf8.CopyTo(_bytes.AsSpan(_byteCount));
-        _byteCount += utf8.Length;
+        return _bytes.AsSpan(_byteCount, length);
+    }
+
+    /// <summary>Ends the field whose <paramref name="length"/> bytes were written where <see cref="Reserve"/> said.</summary>
+    private void Commit(int length)
+    {
+        _byteCount += length;
         _fieldEnds[_fieldCount++] = _byteCount;
         _fieldsInRow++;
     }

@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Text;
 using System.Text.Json;
 using IdentitySync;
 using IdentitySync.Connections;
@@ -74,7 +73,7 @@ public sealed class JsonLinesConnectionPackage : IConnectionPackage
                 batch.BeginRow(_line);
                 foreach (var column in _columns)
                 {
-                    batch.AddField(Encoding.UTF8.GetBytes(row.RootElement.TryGetProperty(column, out var value) ? Text(value) : string.Empty));
+                    batch.AddField(row.RootElement.TryGetProperty(column, out var value) ? Text(value) : string.Empty);
                 }
 
                 batch.EndRow();
