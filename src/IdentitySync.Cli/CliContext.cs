@@ -120,7 +120,7 @@ internal sealed class CliContext : IDisposable
     [
         .. from connector in Model.Connectors
            from connection in connector.Connections
-           let package = _packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase))
+           let package = PackageOf(connection)
            where package is not null
            from problem in ConnectionSetting.Validate(package, connection)
            select $"Connectors[{connector.Name}].Connections[{connection.Name}].Settings.{problem}",
@@ -138,7 +138,7 @@ internal sealed class CliContext : IDisposable
         {
             foreach (var connection in connector.Connections)
             {
-                var package = _packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
+                var package = PackageOf(connection);
                 if (package is null)
                 {
                     continue;
@@ -155,7 +155,7 @@ internal sealed class CliContext : IDisposable
                     continue;
                 }
 
-                var context = new ConnectionContext(connector.Name, BaseDirectory, TimeProvider.System);
+                var context = ContextOf(connector);
                 foreach (var problem in await package.CheckAsync(connection, tables, context, cancellationToken).ConfigureAwait(false))
                 {
                     problems.Add($"Connectors[{connector.Name}].Connections[{connection.Name}]: {problem}");
@@ -177,14 +177,21 @@ internal sealed class CliContext : IDisposable
         {
             foreach (var connection in each.Connections)
             {
-                var package = _packages.First(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
-                var context = new ConnectionContext(each.Name, BaseDirectory, TimeProvider.System);
+                var package = PackageOf(connection)!;
+                var context = ContextOf(each);
                 found.Add((each, connection, await package.DiscoverAsync(connection, context, cancellationToken).ConfigureAwait(false)));
             }
         }
 
         return found;
     }
+
+    /// <summary>The package a connection names; null when none has that id (model validation reports it).</summary>
+    private IConnectionPackage? PackageOf(Connection connection) =>
+        _packages.FirstOrDefault(p => string.Equals(p.Id, connection.Package, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The context of a command that talks to a connector's systems outside a run.</summary>
+    private ConnectionContext ContextOf(Connector connector) => new(connector.Name, BaseDirectory, TimeProvider.System);
 
     /// <summary>Opens the store; a dry run on a SQLite store that does not exist yet works in memory and creates no file.</summary>
     public IResourceStore OpenStore(bool dryRun = false)

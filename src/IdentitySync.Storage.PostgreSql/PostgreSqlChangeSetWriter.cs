@@ -130,7 +130,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                     cancellationToken,
                     id,
                     source.Property,
-                    PostgreSqlResourceStore.Json(source with { ResourceId = id })).ConfigureAwait(false);
+                    StoredJson.Serialize(source with { ResourceId = id })).ConfigureAwait(false);
             }
         });
 

@@ -324,7 +324,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             connection,
             transaction,
             $"INSERT INTO {Tables}.categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3) ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization",
-            categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, Json(c) }),
+            categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, StoredJson.Serialize(c) }),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -357,13 +357,13 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             connection,
             transaction,
             $"INSERT INTO {Tables}.orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET resource_type = excluded.resource_type, state = excluded.state, ord = excluded.ord",
-            saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), Json(o) }),
+            saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), StoredJson.Serialize(o) }),
             cancellationToken).ConfigureAwait(false);
         await UpsertJsonAsync(
             connection,
             transaction,
             $"INSERT INTO {Tables}.provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3) ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state",
-            states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, Json(s) }),
+            states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, StoredJson.Serialize(s) }),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return saved;
@@ -416,7 +416,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         command.Parameters.AddWithValue(run.Job);
         command.Parameters.AddWithValue(run.StartedAt.ToUniversalTime());
         command.Parameters.AddWithValue(run.Status.ToString());
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = Json(run) });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StoredJson.Serialize(run) });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -473,8 +473,6 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
-
-    internal static string Json<T>(T value) => StoredJson.Serialize(value);
 
     internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_dataSource, cancellationToken);
 

@@ -38,4 +38,12 @@ public sealed record ConnectionContext
     /// own token; this one is for work a connection starts on its own (a prefetch, a keep-alive).
     /// </summary>
     public CancellationToken RunCancellation { get; init; }
+
+    /// <summary>The context an engine gives a connection of <paramref name="package"/>: the package's logger, the run's token.</summary>
+    internal static ConnectionContext For(string connector, string baseDirectory, TimeProvider timeProvider, IConnectionPackage package, ILoggerFactory? loggers, CancellationToken run) =>
+        new(connector, baseDirectory, timeProvider)
+        {
+            Logger = loggers?.CreateLogger("IdentitySync.Connections." + package.Id) ?? NullLogger.Instance,
+            RunCancellation = run,
+        };
 }

@@ -685,11 +685,9 @@ public sealed partial class ProvisioningEngine
         {
             if (!connection.IsFulfillDeactivated && _packages.TryGetValue(connection.Package, out var package) && package.Capabilities.HasFlag(ConnectionCapabilities.Fulfill))
             {
-                return package.CreateFulfillConnection(connection, new ConnectionContext(connector.Name, _options.BaseDirectory, _timeProvider)
-                {
-                    Logger = _loggerFactory?.CreateLogger("IdentitySync.Connections." + package.Id) ?? NullLogger.Instance,
-                    RunCancellation = cancellationToken,
-                });
+                return package.CreateFulfillConnection(
+                    connection,
+                    ConnectionContext.For(connector.Name, _options.BaseDirectory, _timeProvider, package, _loggerFactory, cancellationToken));
             }
         }
 

@@ -357,11 +357,7 @@ public sealed partial class SyncEngine
 
     /// <summary>The context a connection of the connector runs in, with its package's logger.</summary>
     internal ConnectionContext ContextFor(Connector connector, IConnectionPackage package, CancellationToken cancellationToken) =>
-        new(connector.Name, _options.BaseDirectory, _timeProvider)
-        {
-            Logger = _loggerFactory?.CreateLogger("IdentitySync.Connections." + package.Id) ?? NullLogger.Instance,
-            RunCancellation = cancellationToken,
-        };
+        ConnectionContext.For(connector.Name, _options.BaseDirectory, _timeProvider, package, _loggerFactory, cancellationToken);
 
     internal IConnectionPackage PackageOf(Connection connection) => _packages[connection.Package];
 
