@@ -77,10 +77,13 @@ internal sealed class SqlDialect
         _ => true,
     };
 
+    /// <summary>Whether trying again may succeed: the provider says so, or the error is of SQLSTATE class 08 (connection exception).</summary>
+    public static bool IsTransient(DbException exception) =>
+        exception.IsTransient || exception.SqlState?.StartsWith("08", StringComparison.Ordinal) == true;
+
     /// <summary>The failure kind of a provider's error: transient, refused credentials (SQLSTATE 28), or unreadable.</summary>
     public static FailureKind KindOf(DbException exception) =>
-        exception.IsTransient ? FailureKind.SystemUnavailable
+        IsTransient(exception) ? FailureKind.SystemUnavailable
         : exception.SqlState?.StartsWith("28", StringComparison.Ordinal) == true ? FailureKind.AuthenticationFailed
-        : exception.SqlState?.StartsWith("08", StringComparison.Ordinal) == true ? FailureKind.SystemUnavailable
         : FailureKind.InputUnreadable;
 }

@@ -61,7 +61,7 @@ internal sealed class SqlFulfillConnection(SqlDatabase database) : IFulfillConne
 
     /// <summary>Transient errors are tried again; a unique violation on insert means the row exists; anything else failed.</summary>
     private static FulfillmentStatus StatusOf(DbException exception, OrderChangeType change) =>
-        exception.IsTransient || exception.SqlState?.StartsWith("08", StringComparison.Ordinal) == true ? FulfillmentStatus.NotAttempted
+        SqlDialect.IsTransient(exception) ? FulfillmentStatus.NotAttempted
         : change == OrderChangeType.Added && exception.SqlState == "23505" ? FulfillmentStatus.AlreadyExists
         : FulfillmentStatus.Failed;
 

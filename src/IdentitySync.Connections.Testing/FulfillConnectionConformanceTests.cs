@@ -240,7 +240,7 @@ public abstract class FulfillConnectionConformanceTests : ConformanceFixture
             ChangeType = change,
             Connector = "Conformance",
             ResourceType = "Conformance_Thing",
-            Resource = change == OrderChangeType.Added ? null : new OrderResource(_nextOrderId, key, new Dictionary<string, object?> { ["Key"] = key }),
+            Resource = change == OrderChangeType.Added ? null : new OrderResource(0, key, new Dictionary<string, object?> { ["Key"] = key }),
             Changes = changes,
             Arguments = new Dictionary<string, string> { ["Key"] = key },
             Reason = "conformance",

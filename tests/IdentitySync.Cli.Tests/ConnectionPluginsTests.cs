@@ -22,13 +22,7 @@ public sealed class ConnectionPluginsTests
     {
         WriteConfig("JsonLines", "plugins/jsonlines");
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain($"ConnectionPackages.JsonLines: '{Path.Combine(_directory, "plugins", "jsonlines")}' does not exist; give the folder 'dotnet publish' wrote"));
-        });
+        await RefusedAsync(Does.Contain($"ConnectionPackages.JsonLines: '{Path.Combine(_directory, "plugins", "jsonlines")}' does not exist; give the folder 'dotnet publish' wrote"));
     }
 
     [Test]
@@ -37,13 +31,7 @@ public sealed class ConnectionPluginsTests
         Directory.CreateDirectory(Path.Combine(_directory, "plugins"));
         WriteConfig("JsonLines", "plugins");
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("is not a 'dotnet publish' folder of one connection package (no .deps.json files)"));
-        });
+        await RefusedAsync(Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("is not a 'dotnet publish' folder of one connection package (no .deps.json files)"));
     }
 
     [Test]
@@ -55,13 +43,7 @@ public sealed class ConnectionPluginsTests
         File.Copy(Path.Combine(AppContext.BaseDirectory, "CsvHelper.dll"), Path.Combine(plugin, "CsvHelper.dll"));
         WriteConfig("JsonLines", "plugins/CsvHelper.dll");
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("CsvHelper.dll' does not reference IdentitySync.Core, so it is not a connection package."));
-        });
+        await RefusedAsync(Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("CsvHelper.dll' does not reference IdentitySync.Core, so it is not a connection package."));
     }
 
     [Test]
@@ -70,13 +52,7 @@ public sealed class ConnectionPluginsTests
         File.WriteAllText(Path.Combine(_directory, "fake.dll"), "not an assembly");
         WriteConfig("JsonLines", "fake.dll");
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("fake.dll' cannot be loaded"));
-        });
+        await RefusedAsync(Does.Contain("ConnectionPackages.JsonLines: ").And.Contain("fake.dll' cannot be loaded"));
     }
 
     [Test]
@@ -84,13 +60,7 @@ public sealed class ConnectionPluginsTests
     {
         WriteConfig("csv", "plugins/anything");
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("ConnectionPackages.csv: 'csv' is built into the command line; give the plug-in's package another id."));
-        });
+        await RefusedAsync(Does.Contain("ConnectionPackages.csv: 'csv' is built into the command line; give the plug-in's package another id."));
     }
 
     [Test]
@@ -98,13 +68,7 @@ public sealed class ConnectionPluginsTests
     {
         WriteConfig(null, null);
 
-        var result = await CliRunner.RunAsync("validate", "--config", Config);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(result.Error, Does.Contain("no connection package 'JsonLines' is registered; registered: Csv, OrderFile, Ldap, Sql"));
-        });
+        await RefusedAsync(Does.Contain("no connection package 'JsonLines' is registered; registered: Csv, OrderFile, Ldap, Sql"));
     }
 
     [TestCase("0.2.0.0", "0.2.0.0", true)]
@@ -116,6 +80,18 @@ public sealed class ConnectionPluginsTests
     [TestCase("1.0.0.0", "2.0.0.0", false)]
     public void SpiVersions_AreCompatible_WithinAMajor_OrA0xMinor(string built, string host, bool compatible) =>
         Assert.That(ConnectionPlugins.IsCompatible(Version.Parse(built), Version.Parse(host)), Is.EqualTo(compatible));
+
+    /// <summary>Validates the configuration: refused with exit 2, and an error the constraint accepts.</summary>
+    private async Task RefusedAsync(NUnit.Framework.Constraints.IResolveConstraint error)
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+            Assert.That(result.Error, error);
+        });
+    }
 
     private void WriteConfig(string? id, string? path) =>
         File.WriteAllText(Config, $$"""

@@ -274,7 +274,7 @@ public sealed class LdapProvisioningTests
                     .AddConnection("People", "Memory")
                     .MapEntityType("Person", "People", "people", m => m
                         .Map("EmployeeId", "id", PropertyKey.Primary).Map("FirstName", "first").Map("LastName", "last").Map("Department", "dept").Map("Status", "status"))
-                    .ConfigureThresholds(ThresholdsOff))
+                    .ConfigureThresholds(Thresholds.Off))
                 .AddConnector("Directory", c => c
                     .AddConnection("Ldap", LdapConnectionPackage.PackageId, directory)
                     .MapEntityType("Dir_User", "Ldap", "users", m => m
@@ -283,7 +283,7 @@ public sealed class LdapProvisioningTests
                     .MapEntityType("Dir_Group", "Ldap", "groups", m => m
                         .Map("Uuid", "entryUUID", PropertyKey.Primary).Map("Dn", "dn", PropertyKey.Unique, ValueFormat.DistinguishedName).Map("Cn", "cn"))
                     .MapAssociation("Dir_Membership", "Ldap", "members", "dn", "member", firstKey: "Dn", secondKey: "Dn")
-                    .ConfigureThresholds(ThresholdsOff))
+                    .ConfigureThresholds(Thresholds.Off))
                 .AddResourceType("Dir_User", "Directory", "Person", "Dir_User", r =>
                 {
                     r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeNumber" });
@@ -340,13 +340,5 @@ public sealed class LdapProvisioningTests
 
         public async Task<OrderState[]> StatesAsync() =>
             [.. (await Engine.GetOrdersAsync()).OrderBy(static o => o.Id).Select(static o => o.State)];
-
-        private static void ThresholdsOff(ConnectorThresholdOptions t)
-        {
-            t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
-            t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
-            t.Links.MaxInserted = t.Links.MaxDeleted = 0;
-            t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
-        }
     }
 }

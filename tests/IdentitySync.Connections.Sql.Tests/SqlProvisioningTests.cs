@@ -4,6 +4,7 @@ using IdentitySync.Model;
 using IdentitySync.Orders;
 using IdentitySync.Provisioning;
 using IdentitySync.Synchronization;
+using IdentitySync.Testing;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -99,11 +100,11 @@ public sealed class SqlProvisioningTests(string kind)
                 .AddConnector("HR", c => c
                     .AddConnection("Db", SqlConnectionPackage.PackageId, database.Settings(("people.Source", "hr_people")))
                     .MapEntityType("Person", "Db", "people", static m => m.Map("EmployeeId", "id", PropertyKey.Primary).Map("FirstName", "first").Map("LastName", "last").Map("Status", "status"))
-                    .ConfigureThresholds(ThresholdsOff))
+                    .ConfigureThresholds(Thresholds.Off))
                 .AddConnector("App", c => c
                     .AddConnection("Db", SqlConnectionPackage.PackageId, database.Settings(("accounts.Source", "app_accounts")))
                     .MapEntityType("App_Account", "Db", "accounts", static m => m.Map("Login", "login", PropertyKey.Primary).Map("FullName", "full_name").Map("EmployeeId", "employee"))
-                    .ConfigureThresholds(ThresholdsOff))
+                    .ConfigureThresholds(Thresholds.Off))
                 .AddResourceType("App_Account", "App", "Person", "App_Account", static r =>
                 {
                     r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId" });
@@ -149,14 +150,6 @@ public sealed class SqlProvisioningTests(string kind)
             }
 
             await _categorization.CategorizeAsync();
-        }
-
-        private static void ThresholdsOff(ConnectorThresholdOptions t)
-        {
-            t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
-            t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
-            t.Links.MaxInserted = t.Links.MaxDeleted = 0;
-            t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
         }
     }
 }
