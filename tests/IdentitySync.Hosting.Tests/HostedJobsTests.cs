@@ -4,6 +4,8 @@ using IdentitySync.Storage;
 using IdentitySync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -21,6 +23,7 @@ public sealed class HostedJobsTests
         await host.StartAsync();
 
         var ended = host.NextRun();
+        await host.WaitingAsync(1);
         host.Clock.Advance(TimeSpan.FromHours(14) + TimeSpan.FromMinutes(59));
         await Task.Delay(50);
         Assert.That(ended.IsCompleted, Is.False, "02:00 in Paris is 01:00 UTC, not yet");
@@ -48,14 +51,15 @@ public sealed class HostedJobsTests
         await host.StartAsync();
         if (hoursUntilRun > 0)
         {
-            await Task.Delay(50);
+            // Advance only once the service waits: a clock moved before it read "now" would be a later start.
+            await host.WaitingAsync(1);
             Assert.That(ended.IsCompleted, Is.False);
             host.Clock.Advance(TimeSpan.FromHours(hoursUntilRun));
         }
 
         var run = await ended.WaitAsync(TimeSpan.FromSeconds(30));
         var second = host.NextRun();
-        await Task.Delay(50);
+        await host.WaitingAsync(2);
 
         Assert.Multiple(() =>
         {
@@ -72,6 +76,7 @@ public sealed class HostedJobsTests
         await host.StartAsync();
         await first.WaitAsync(TimeSpan.FromSeconds(30));
         var second = host.NextRun();
+        await host.WaitingAsync(2);
         host.Clock.Advance(TimeSpan.FromMinutes(59));
         await Task.Delay(50);
         Assert.That(second.IsCompleted, Is.False);
@@ -138,6 +143,7 @@ public sealed class HostedJobsTests
             Package.Inner.SetTable("people", "id;name", ["1;Ann", "2;Bob"]);
             var services = new ServiceCollection().AddLogging();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<ILogger<IdentitySyncJobService>>(_logger);
             services.AddIdentitySync(b => b
                 .ConfigureModel(static m => m
                     .AddEntityType("Person", static e => e.AddProperty("Id").AddProperty("Name"))
@@ -166,12 +172,28 @@ public sealed class HostedJobsTests
 
         public IJobRunStore Store => Provider.GetRequiredService<IJobRunStore>();
 
+        private readonly FakeLogger<IdentitySyncJobService> _logger = new();
         private bool _started;
 
         public Task StartAsync()
         {
             _started = true;
             return Service.StartAsync(CancellationToken.None);
+        }
+
+        /// <summary>Returns once the service has announced its <paramref name="count"/>th wait for a run (event 5101).</summary>
+        public async Task WaitingAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (_logger.Collector.GetSnapshot().Count(static r => r.Id.Id == 5101) < count)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The service did not wait for a run {count} time(s) within 30 s.");
+                }
+
+                await Task.Delay(10);
+            }
         }
 
         /// <summary>The next run to end, from now on.</summary>
