@@ -17,7 +17,6 @@ namespace IdentitySync.Storage.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposable, IAsyncDisposable
 {
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _lockSource;
     private readonly bool _ownsDataSources;
@@ -52,6 +51,13 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             throw new StoreUnavailableException(problem) { Kind = FailureKind.InvalidInput };
         }
 
+        if (options.ReadPageSize < 1)
+        {
+            throw new StoreUnavailableException($"ReadPageSize: {options.ReadPageSize} rows per page; give at least 1 (the default is 10,000).") { Kind = FailureKind.InvalidInput };
+        }
+
+        ResourcePageSize = options.ReadPageSize;
+        LinkPageSize = (int)Math.Min(int.MaxValue, options.ReadPageSize * 10L);
         _dataSource = dataSource;
         _lockSource = lockSource;
         _ownsDataSources = ownsDataSources;
@@ -77,6 +83,10 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             throw;
         }
     }
+
+    private int ResourcePageSize { get; }
+
+    private int LinkPageSize { get; }
 
     /// <summary>Gets the schema that holds the store's tables.</summary>
     public string Schema { get; }
@@ -165,34 +175,34 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     /// <inheritdoc />
     public async ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadStateAsync(connection, null, connector, forUpdate: false, cancellationToken).ConfigureAwait(false);
+        return await WithConnectionAsync("read the connector state", connection => ReadStateAsync(connection, null, connector, forUpdate: false, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO {Tables}.connector_state (connector, version, incremental_batches, blocked) VALUES ($1, 0, '[]', $2)
-            ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked
-            """,
-            connection);
-        command.Parameters.AddWithValue(ConnectorKey(connector));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await WithConnectionAsync("record the blocked change set", async connection =>
+        {
+            using var command = new NpgsqlCommand(
+                $"""
+                INSERT INTO {Tables}.connector_state (connector, version, incremental_batches, blocked) VALUES ($1, 0, '[]', $2)
+                ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked
+                """,
+                connection);
+            command.Parameters.AddWithValue(ConnectorKey(connector));
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked) });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<long> CountResourcesAsync(string entityType, CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ScalarAsync<long>(
+        return await WithConnectionAsync("count resources", connection => ScalarAsync<long>(
             connection,
             $"SELECT count(*) FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1)",
             cancellationToken,
-            entityType).ConfigureAwait(false);
+            entityType), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -220,12 +230,11 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     /// <inheritdoc />
     public async ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ScalarAsync<long>(
+        return await WithConnectionAsync("count links", connection => ScalarAsync<long>(
             connection,
             $"SELECT count(*) FROM {Tables}.links l JOIN {Tables}.associations a ON a.id = l.assoc_id WHERE lower(a.name) = lower($1)",
             cancellationToken,
-            association).ConfigureAwait(false);
+            association), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -302,31 +311,70 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private async IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = new NpgsqlCommand(
-            $"SELECT l.first_id, l.second_id FROM {Tables}.links l JOIN {Tables}.associations a ON a.id = l.assoc_id WHERE lower(a.name) = lower($1) ORDER BY l.first_id, l.second_id",
-            connection);
-        command.Parameters.AddWithValue(association);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // In keyset pages along the primary key: each page is one short statement, so a slow reader holds
+        // neither a server snapshot nor a connection for the whole association.
+        var (first, second) = (long.MinValue, long.MinValue);
+        var page = new List<StoredLink>(Math.Min(LinkPageSize, 100_000));
+        var associationId = await IdOfAsync("associations", association, cancellationToken).ConfigureAwait(false);
+        while (associationId is { } id)
         {
-            yield return new StoredLink(reader.GetInt64(0), reader.GetInt64(1));
+            page.Clear();
+            using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            using (var command = new NpgsqlCommand(
+                $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = $1 AND (first_id, second_id) > ($2, $3) ORDER BY first_id, second_id LIMIT $4",
+                connection))
+            {
+                command.Parameters.AddWithValue(id);
+                command.Parameters.AddWithValue(first);
+                command.Parameters.AddWithValue(second);
+                command.Parameters.AddWithValue(LinkPageSize);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(new StoredLink(reader.GetInt64(0), reader.GetInt64(1)));
+                }
+            }
+
+            foreach (var link in page)
+            {
+                yield return link;
+            }
+
+            if (page.Count < LinkPageSize)
+            {
+                yield break;
+            }
+
+            (first, second) = (page[^1].FirstId, page[^1].SecondId);
         }
+    }
+
+    /// <summary>Finds the id of an entity type or association by its name (compared without case), or <see langword="null"/>.</summary>
+    private async Task<int?> IdOfAsync(string table, string name, CancellationToken cancellationToken)
+    {
+        return await WithConnectionAsync("read", async connection =>
+        {
+            using var command = new NpgsqlCommand($"SELECT id FROM {Tables}.{table} WHERE lower(name) = lower($1)", connection);
+            command.Parameters.AddWithValue(name);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask SaveCategorizationsAsync(IReadOnlyList<AccountCategorization> categorizations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(categorizations);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await UpsertJsonAsync(
-            connection,
-            transaction,
-            $"INSERT INTO {Tables}.categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3) ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization",
-            categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, StoredJson.Serialize(c) }),
-            cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await WithConnectionAsync("save categorizations", async connection =>
+        {
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await UpsertJsonAsync(
+                connection,
+                transaction,
+                $"INSERT INTO {Tables}.categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3) ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization",
+                categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, StoredJson.Serialize(c) }),
+                cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -341,32 +389,34 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(states);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // New ids under a transaction lock: two hosts saving orders at once never hand out one id twice.
-        using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        return await WithConnectionAsync("save orders", async connection =>
         {
-            lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "orders"));
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
-        var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
-        await UpsertJsonAsync(
-            connection,
-            transaction,
-            $"INSERT INTO {Tables}.orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET resource_type = excluded.resource_type, state = excluded.state, ord = excluded.ord",
-            saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), StoredJson.Serialize(o) }),
-            cancellationToken).ConfigureAwait(false);
-        await UpsertJsonAsync(
-            connection,
-            transaction,
-            $"INSERT INTO {Tables}.provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3) ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state",
-            states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, StoredJson.Serialize(s) }),
-            cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return saved;
+            // New ids under a transaction lock: two hosts saving orders at once never hand out one id twice.
+            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "orders"));
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
+            var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
+            await UpsertJsonAsync(
+                connection,
+                transaction,
+                $"INSERT INTO {Tables}.orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET resource_type = excluded.resource_type, state = excluded.state, ord = excluded.ord",
+                saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), StoredJson.Serialize(o) }),
+                cancellationToken).ConfigureAwait(false);
+            await UpsertJsonAsync(
+                connection,
+                transaction,
+                $"INSERT INTO {Tables}.provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3) ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state",
+                states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, StoredJson.Serialize(s) }),
+                cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return saved;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -408,16 +458,18 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask SaveJobRunAsync(JobRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = new NpgsqlCommand(
-            $"INSERT INTO {Tables}.job_runs (id, job, started, status, run) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = excluded.status, run = excluded.run",
-            connection);
-        command.Parameters.AddWithValue(run.Id);
-        command.Parameters.AddWithValue(run.Job);
-        command.Parameters.AddWithValue(run.StartedAt.ToUniversalTime());
-        command.Parameters.AddWithValue(run.Status.ToString());
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StoredJson.Serialize(run) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await WithConnectionAsync("save the job run", async connection =>
+        {
+            using var command = new NpgsqlCommand(
+                $"INSERT INTO {Tables}.job_runs (id, job, started, status, run) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = excluded.status, run = excluded.run",
+                connection);
+            command.Parameters.AddWithValue(run.Id);
+            command.Parameters.AddWithValue(run.Job);
+            command.Parameters.AddWithValue(run.StartedAt.ToUniversalTime());
+            command.Parameters.AddWithValue(run.Status.ToString());
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StoredJson.Serialize(run) });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -474,6 +526,27 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
 
+    /// <summary>Runs work on a connection of its own, turning any server failure into the store's exception.</summary>
+    private async Task<T> WithConnectionAsync<T>(string doing, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (Failure(Describe, exception, doing) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private Task<bool> WithConnectionAsync(string doing, Func<NpgsqlConnection, Task> work, CancellationToken cancellationToken) =>
+        WithConnectionAsync(doing, async connection =>
+        {
+            await work(connection).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_dataSource, cancellationToken);
 
     internal async ValueTask<ConnectorState> ReadStateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string connector, bool forUpdate, CancellationToken cancellationToken)
@@ -525,6 +598,8 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } e =>
             new StoreUnavailableException($"{describe} refused the credentials: {e.MessageText}. Check the user and the password (PGPASSWORD or a passfile).", e) { Kind = FailureKind.AuthenticationFailed },
+        PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } e =>
+            new StoreUnavailableException($"{describe} does not let this role {doing} ({e.MessageText}); nothing of it was applied. Grant the runtime role what docs/storage.md lists (tables and sequences of the schema), or run migrations as the owner role.", e),
         PostgresException { SqlState: PostgresErrorCodes.DiskFull } e =>
             new StoreUnavailableException($"{describe} is out of disk space ({e.MessageText}) while trying to {doing}; nothing of it was applied. Free space on the server, then run it again.", e),
         PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } e =>
@@ -715,20 +790,44 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Streamed row by row from the server: the table is never held in memory.
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = new NpgsqlCommand(
-            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1)",
-            connection);
-        command.Parameters.AddWithValue(entityType);
-        using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // In keyset pages in key order, along the (type, key) index: each page is one short statement, so
+        // the table is never held in memory, and a slow reader holds neither a snapshot nor a connection.
+        var typeId = await IdOfAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false);
+        var page = new List<StoredResource>(Math.Min(ResourcePageSize, 10_000));
+        var after = string.Empty;
+        while (typeId is { } id)
         {
-            var id = reader.GetInt64(0);
-            var key = reader.GetString(1);
-            var digest = unchecked((ulong)reader.GetInt64(2));
-            var values = decode(reader.GetFieldValue<byte[]>(3));
-            yield return new StoredResource(id, reader.GetString(4), key, digest, values);
+            page.Clear();
+            using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            using (var command = new NpgsqlCommand(
+                $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.type_id = $1 AND r.key > $2 ORDER BY r.key LIMIT $3",
+                connection))
+            {
+                command.Parameters.AddWithValue(id);
+                command.Parameters.AddWithValue(after);
+                command.Parameters.AddWithValue(ResourcePageSize);
+                using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var resourceId = reader.GetInt64(0);
+                    var key = reader.GetString(1);
+                    var digest = unchecked((ulong)reader.GetInt64(2));
+                    var values = decode(reader.GetFieldValue<byte[]>(3));
+                    page.Add(new StoredResource(resourceId, reader.GetString(4), key, digest, values));
+                }
+            }
+
+            foreach (var resource in page)
+            {
+                yield return resource;
+            }
+
+            if (page.Count < ResourcePageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Key;
         }
     }
 

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -60,6 +60,9 @@ internal static class PostgreSqlSchema
         // 2: the layouts resources' values were written in (an entity type's properties at the time, as
         // JSON), by the id packed values start with, so that they read by property name after the model changed.
         "CREATE TABLE {s}.layouts (id bigint PRIMARY KEY, layout text NOT NULL);",
+
+        // 3: reporting in plain SQL: values unpacked by property name (resource_values), resources by key.
+        PostgreSqlReporting.Create,
     ];
 
     /// <summary>Reads the schema's version: 0 when the schema or its version table does not exist.</summary>
@@ -98,7 +101,17 @@ internal static class PostgreSqlSchema
         }
 
         var quoted = Quote(schema);
-        await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {quoted}; CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL, applied timestamptz NOT NULL DEFAULT now());", cancellationToken).ConfigureAwait(false);
+        // A schema a DBA created for the owner role is used as it is: creating one needs CREATE on the database.
+        using (var exists = new NpgsqlCommand("SELECT to_regnamespace($1) IS NOT NULL", connection, transaction))
+        {
+            exists.Parameters.AddWithValue(quoted);
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL, applied timestamptz NOT NULL DEFAULT now());", cancellationToken).ConfigureAwait(false);
         for (var step = from; step < CurrentVersion; step++)
         {
             await ExecuteAsync(connection, transaction, s_migrations[step].Replace("{s}", quoted, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);

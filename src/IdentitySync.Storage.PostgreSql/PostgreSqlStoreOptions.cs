@@ -19,6 +19,14 @@ public sealed class PostgreSqlStoreOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool MigrateOnOpen { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many resources one statement reads when the engines read an entity type's resources
+    /// (in key order, a keyset page at a time); link reads take ten times as many links per page. Larger
+    /// pages mean fewer round trips and more memory per page.
+    /// </summary>
+    /// <value>The default value is 10,000; at least 1.</value>
+    public int ReadPageSize { get; set; } = 10_000;
+
     /// <summary>Checks the schema name: letters, digits and underscores, starting with a letter or underscore, at most 63 bytes.</summary>
     /// <param name="schema">The name.</param>
     /// <returns>The problem, or <see langword="null"/> when the name is valid.</returns>

@@ -1,3 +1,4 @@
+using IdentitySync.Testing;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -21,7 +22,7 @@ public sealed partial class SnippetTests
     /// <summary>The blocks, one test case each, named by file and line.</summary>
     public static IEnumerable<TestCaseData> Snippets()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var files = new[] { Path.Combine(root, "README.md") }
             .Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
             .Concat(Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories))
@@ -59,7 +60,7 @@ public sealed partial class SnippetTests
     [Test]
     public void MinimalConnection_IsTheFileCiBuilds()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var text = File.ReadAllText(Path.Combine(root, "docs", "connections.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         var copies = CopyOf().Matches(text);
 
@@ -121,17 +122,6 @@ public sealed partial class SnippetTests
                 .DistinctBy(static p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase)
                 .Select(static p => MetadataReference.CreateFromFile(p)),
         ];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "IdentitySync.Core.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No IdentitySync.Core.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"<!-- minimal-connection: (?<path>[^ ]+) -->\n```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]

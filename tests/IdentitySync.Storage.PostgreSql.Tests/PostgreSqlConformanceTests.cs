@@ -2,7 +2,10 @@ using IdentitySync.Storage.ConformanceTests;
 
 namespace IdentitySync.Storage.PostgreSql.Tests;
 
-/// <summary>A PostgreSQL store in a schema of its own on the test server; reopening opens the same schema without migrating.</summary>
+/// <summary>
+/// A PostgreSQL store in a schema of its own on the test server; reopening opens the same schema without
+/// migrating. Reads come in pages of 7 resources (70 links), so every suite also reads across page ends.
+/// </summary>
 public sealed class PostgreSqlStoreUnderTest : IStoreUnderTest
 {
     private readonly string _schema = PostgresServer.NewSchema();
@@ -23,7 +26,7 @@ public sealed class PostgreSqlStoreUnderTest : IStoreUnderTest
 
     private PostgreSqlResourceStore Open(bool migrate)
     {
-        var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = migrate });
+        var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = migrate, ReadPageSize = 7 });
         _opened.Add(store);
         return store;
     }

@@ -88,7 +88,7 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
-    public async Task Migrate_Version1Schema_AddsTheLayoutsKeepingItsData()
+    public async Task Migrate_Version1Schema_AddsTheLayoutsAndReportingViews_KeepingItsData()
     {
         await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
         using (var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }))
@@ -98,18 +98,26 @@ public sealed class PostgreSqlStoreTests
             await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
         }
 
-        // What version 1 had: no layouts table, one version row.
-        await PostgresServer.ExecuteAsync($"DROP TABLE \"{_schema}\".layouts; DELETE FROM \"{_schema}\".schema_version WHERE version > 1");
+        // What version 1 had: no layouts table, no reporting views or functions, one version row.
+        await PostgresServer.ExecuteAsync($"""
+            DROP VIEW "{_schema}".resource_values, "{_schema}".resource_keys;
+            DROP FUNCTION "{_schema}".unpack_values, "{_schema}".packed_value, "{_schema}".packed_count, "{_schema}".packed_layout, "{_schema}".packed_integer;
+            DROP TABLE "{_schema}".layouts; DELETE FROM "{_schema}".schema_version WHERE version > 1
+            """);
         var refused = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }));
         var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
 
         using var reopened = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
         Assert.Multiple(async () =>
         {
-            Assert.That(refused!.Message, Does.Contain("has store version 1; this version of IdentitySync needs 2"));
-            Assert.That((migrated.From, migrated.To), Is.EqualTo((1, 2)));
+            Assert.That(refused!.Message, Does.Contain($"has store version 1; this version of IdentitySync needs {PostgreSqlSchema.CurrentVersion}"));
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((1, PostgreSqlSchema.CurrentVersion)));
             Assert.That((await reopened.FindResourceAsync("User", "u1", CancellationToken.None))!.Values, Is.EqualTo(new object?[] { "one" }));
             Assert.That(await reopened.GetLayoutsAsync(CancellationToken.None), Is.Empty);
+            Assert.That(
+                await PostgresServer.ScalarAsync($"SELECT key || ' ' || property || ' ' || value FROM \"{_schema}\".resource_values"),
+                Is.EqualTo("u1 #0 one"),
+                "values written before layouts were kept name their property by position");
         });
     }
 

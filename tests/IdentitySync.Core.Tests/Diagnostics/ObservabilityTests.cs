@@ -1,3 +1,4 @@
+using IdentitySync.Testing;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -44,7 +45,7 @@ public sealed partial class ObservabilityTests
             .Where(static e => e.Attribute is not null)
             .Select(static e => (e.Type, Id: e.Attribute!.EventId, e.Attribute.Message))
             .ToList();
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "observability.md"));
+        var docs = RepositoryFiles.Read("docs/observability.md");
         var listed = DocumentedId().Matches(docs).Select(static m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
 
         Assert.Multiple(() =>
@@ -190,17 +191,6 @@ public sealed partial class ObservabilityTests
         };
         ActivitySource.AddActivityListener(listener);
         return listener;
-    }
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
-    {
-        var directory = Path.GetDirectoryName(path);
-        while (directory is not null && !File.Exists(Path.Combine(directory, "IdentitySync.Core.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("The repository root was not found.");
     }
 
     [GeneratedRegex(@"^\|\s*(\d{4})\s*\|", RegexOptions.Multiline)]
