@@ -14,12 +14,21 @@ namespace IdentitySync.Storage.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string connector) : IChangeSetWriter
 {
+    private const int AnalyzeAfter = 50_000;
     private readonly string _s = store.Tables;
     private readonly Dictionary<string, int> _typeIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _associationIds = new(StringComparer.OrdinalIgnoreCase);
 
     // The ids of keys this transaction inserted or looked up, per entity type: link ends resolve here first.
     private readonly Dictionary<int, Dictionary<string, long>> _known = [];
+
+    // Associations this transaction created, by id, with their partition: links are copied straight into the
+    // partition, which is indexed and attached before anything else reads or writes links, at the latest
+    // before the commit (PostgreSqlLinkPartitions).
+    private Dictionary<int, string> _pending = [];
+
+    // Resources inserted by this transaction; past AnalyzeAfter, statistics are refreshed before the commit.
+    private long _inserted;
     private bool _stagingCreated;
     private bool _committed;
 
@@ -54,6 +63,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 known[resources[i].Key] = ids[i];
             }
+
+            _inserted += resources.Count;
         });
 
     public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
@@ -151,6 +162,13 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
     private async Task CommitStateAsync(ConnectorState state, CancellationToken cancellationToken)
     {
+        await FinishPendingAsync(cancellationToken).ConfigureAwait(false);
+        if (_inserted >= AnalyzeAfter)
+        {
+            // Reads right after a large load would otherwise be planned without statistics: a sort of the whole table per page.
+            await ExecuteAsync($"SELECT {_s}.analyze_resources()", cancellationToken).ConfigureAwait(false);
+        }
+
         using (var command = new NpgsqlCommand(
             $"""
             INSERT INTO {_s}.connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -217,7 +235,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     }
 
     private ValueTask LinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, bool add, CancellationToken cancellationToken) =>
-        StepAsync(async () =>
+        StepAsync(finishPending: !add, step: async () =>
         {
             if (links.Count == 0)
             {
@@ -229,6 +247,12 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
             var firsts = await ResolveAsync(association, association.FirstEntityType, firstType, links.Select(static l => l.FirstKey), cancellationToken).ConfigureAwait(false);
             var seconds = await ResolveAsync(association, association.SecondEntityType, secondType, links.Select(static l => l.SecondKey), cancellationToken).ConfigureAwait(false);
+            if (add && _pending.TryGetValue(associationId, out var partition))
+            {
+                await CopyLinksAsync($"{_s}.{partition}", associationId, links, firsts, seconds, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await StageAsync("staged_links", links, (link, import, token) => WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], token), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(
                 add
@@ -237,6 +261,33 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 cancellationToken,
                 associationId).ConfigureAwait(false);
         });
+
+    private async Task CopyLinksAsync(string table, int associationId, IReadOnlyList<LinkChange> links, Dictionary<string, long> firsts, Dictionary<string, long> seconds, CancellationToken cancellationToken)
+    {
+        var import = await connection.BeginBinaryImportAsync($"COPY {table} (assoc_id, first_id, second_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
+        {
+            foreach (var link in links)
+            {
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(associationId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], cancellationToken).ConfigureAwait(false);
+            }
+
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Indexes and attaches the partitions of associations this transaction created.</summary>
+    private async Task FinishPendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var associationId in _pending.Keys.Order())
+        {
+            await ExecuteAsync($"SELECT {_s}.attach_link_partition($1)", cancellationToken, associationId).ConfigureAwait(false);
+        }
+
+        _pending.Clear();
+    }
 
     private static async Task WritePairAsync(NpgsqlBinaryImporter import, long first, long second, CancellationToken cancellationToken)
     {
@@ -329,24 +380,33 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         }
     }
 
-    private async ValueTask StepAsync(Func<Task> step)
+    private ValueTask StepAsync(Func<Task> step) => StepAsync(finishPending: true, step);
+
+    private async ValueTask StepAsync(bool finishPending, Func<Task> step)
     {
         try
         {
             // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
             await transaction.SaveAsync("step").ConfigureAwait(false);
+            var pending = new Dictionary<int, string>(_pending);
             try
             {
+                if (finishPending && _pending.Count > 0)
+                {
+                    await FinishPendingAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
                 await step().ConfigureAwait(false);
             }
             catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
             {
                 await transaction.RollbackAsync("step").ConfigureAwait(false);
 
-                // Names added by the step are gone with it.
+                // Names added by the step are gone with it; partitions it created or attached are as before it.
                 _typeIds.Clear();
                 _associationIds.Clear();
                 _known.Clear();
+                _pending = pending;
                 throw;
             }
 
@@ -414,12 +474,26 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             $"""
             WITH found AS (SELECT id FROM {_s}.{table} WHERE lower(name) = lower($1)),
                  added AS (INSERT INTO {_s}.{table} (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM found) ON CONFLICT DO NOTHING RETURNING id)
-            SELECT id FROM found UNION ALL SELECT id FROM added
+            SELECT id, false FROM found UNION ALL SELECT id, true FROM added
             """,
             connection,
             transaction);
         command.Parameters.AddWithValue(name);
-        var id = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        int id;
+        bool added;
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (id, added) = (reader.GetInt32(0), reader.GetBoolean(1));
+        }
+
+        if (added && table == "associations")
+        {
+            using var begin = new NpgsqlCommand($"SELECT {_s}.begin_link_partition($1)", connection, transaction);
+            begin.Parameters.AddWithValue(id);
+            _pending[id] = (string)(await begin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
         cache[name] = id;
         return id;
     }

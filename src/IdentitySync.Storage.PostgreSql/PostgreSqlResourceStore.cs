@@ -790,17 +790,19 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // In keyset pages in key order, along the (type, key) index: each page is one short statement, so
-        // the table is never held in memory, and a slow reader holds neither a snapshot nor a connection.
+        // In keyset pages in id order, along the primary key (and so mostly in the heap's order): each page is
+        // one short statement, so the table is never held in memory, and a slow reader holds neither a
+        // snapshot nor a connection. (Key order, along the (type, key) index, visits the heap at random: four
+        // times slower at a million resources.)
         var typeId = await IdOfAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false);
         var page = new List<StoredResource>(Math.Min(ResourcePageSize, 10_000));
-        var after = string.Empty;
+        var after = 0L;
         while (typeId is { } id)
         {
             page.Clear();
             using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
             using (var command = new NpgsqlCommand(
-                $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.type_id = $1 AND r.key > $2 ORDER BY r.key LIMIT $3",
+                $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.type_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3",
                 connection))
             {
                 command.Parameters.AddWithValue(id);
@@ -827,7 +829,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 yield break;
             }
 
-            after = page[^1].Key;
+            after = page[^1].Id;
         }
     }
 

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -63,6 +63,9 @@ internal static class PostgreSqlSchema
 
         // 3: reporting in plain SQL: values unpacked by property name (resource_values), resources by key.
         PostgreSqlReporting.Create,
+
+        // 4: links partitioned by association, so an association's first links load before it is indexed.
+        PostgreSqlLinkPartitions.Create,
     ];
 
     /// <summary>Reads the schema's version: 0 when the schema or its version table does not exist.</summary>
@@ -85,7 +88,7 @@ internal static class PostgreSqlSchema
     /// schema current.
     /// </summary>
     /// <returns>The version before the migration.</returns>
-    public static async Task<int> MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    public static async Task<int> MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken, int upTo = CurrentVersion)
     {
         using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
@@ -112,7 +115,7 @@ internal static class PostgreSqlSchema
         }
 
         await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL, applied timestamptz NOT NULL DEFAULT now());", cancellationToken).ConfigureAwait(false);
-        for (var step = from; step < CurrentVersion; step++)
+        for (var step = from; step < upTo; step++)
         {
             await ExecuteAsync(connection, transaction, s_migrations[step].Replace("{s}", quoted, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({step + 1})", cancellationToken).ConfigureAwait(false);

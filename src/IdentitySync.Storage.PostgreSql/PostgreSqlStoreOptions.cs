@@ -21,7 +21,7 @@ public sealed class PostgreSqlStoreOptions
 
     /// <summary>
     /// Gets or sets how many resources one statement reads when the engines read an entity type's resources
-    /// (in key order, a keyset page at a time); link reads take ten times as many links per page. Larger
+    /// (in id order, a keyset page at a time); link reads take ten times as many links per page. Larger
     /// pages mean fewer round trips and more memory per page.
     /// </summary>
     /// <value>The default value is 10,000; at least 1.</value>

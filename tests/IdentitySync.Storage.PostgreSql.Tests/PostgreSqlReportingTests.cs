@@ -127,8 +127,9 @@ public sealed class PostgreSqlReportingTests
         var expectedLinks = new[] { ("g1", "a"), ("g1", "b"), ("g2", "B"), ("g2", "a") }.Select(p => new StoredLink(ids[p.Item1], ids[p.Item2])).OrderBy(static l => l.FirstId).ThenBy(static l => l.SecondId);
         Assert.Multiple(async () =>
         {
-            Assert.That(users.Select(static u => u.Key), Is.EqualTo(new[] { "B", "a", "b" }), "byte order of the keys (COLLATE \"C\")");
-            Assert.That(users.Select(static u => u.Values[0]), Is.EqualTo(new[] { "B", "a", "b" }));
+            Assert.That(users.Select(static u => u.Key), Is.EqualTo(new[] { "b", "B", "a" }), "in id order: as inserted");
+            Assert.That(users.Select(static u => u.Id), Is.Ordered.Ascending);
+            Assert.That(users.Select(static u => u.Values[0]), Is.EqualTo(new[] { "b", "B", "a" }));
             Assert.That(links, Is.EqualTo(expectedLinks));
             Assert.That(await Count(store.GetResourcesAsync("Nobody", CancellationToken.None)), Is.Zero, "an entity type never written");
             Assert.That(await Count(store.GetLinksAsync("Nothing", CancellationToken.None)), Is.Zero, "an association never written");
@@ -152,6 +153,14 @@ public sealed class PostgreSqlReportingTests
             {
             }
 
+            // A new association needs a partition: the runtime role gets one through the owner's functions.
+            await using (var writer = await runtime.BeginApplyAsync("Groups", 0, CancellationToken.None))
+            {
+                await writer.InsertAsync("Group", [new("g1", 1, ["g1"], [], 1)], CancellationToken.None);
+                await writer.AddLinksAsync(new EntityAssociationKeys("Membership", "Group", "User"), [new("g1", "u1")], CancellationToken.None);
+                await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+            }
+
             using var reporting = new PostgreSqlResourceStore(As(report), new PostgreSqlStoreOptions { Schema = _schema });
             var read = await new RepositoryReader(Model(), reporting).FindAsync("User", "u2");
             File.WriteAllLines(Path.Combine(_directory, "users.csv"), ["id;name;count;big;active;born;uid;scores;blob;tags", "u9;Nine;;;;;;;;"]);
@@ -166,6 +175,8 @@ public sealed class PostgreSqlReportingTests
                 Assert.That(refused!.Message, Does.Contain("does not let this role").And.Contain("permission denied"), "a missing privilege is the store's clear refusal, not a driver exception");
                 Assert.That(await runtime.CountResourcesAsync("User", CancellationToken.None), Is.EqualTo(3), "nothing of the refused run was applied");
                 Assert.That(await SqlStateAsAsync(report, $"UPDATE \"{_schema}\".resources SET key = 'x'"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), "reporting cannot change data");
+                Assert.That(await ScalarAsAsync(report, $"SELECT first_key || '>' || second_key FROM \"{_schema}\".link_keys"), Is.EqualTo("g1>u1"));
+                Assert.That(await SqlStateAsAsync(report, $"SELECT \"{_schema}\".begin_link_partition(1)"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), "reporting cannot add partitions through the owner's functions");
                 Assert.That(await SqlStateAsAsync(report, $"DELETE FROM \"{_schema}\".job_runs"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
                 Assert.That(await SqlStateAsAsync(app, $"CREATE TABLE \"{_schema}\".extra (x integer)"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), "the runtime cannot change the schema");
                 Assert.That(await SqlStateAsAsync(app, $"DROP TABLE \"{_schema}\".links"), Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));

@@ -88,26 +88,33 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
-    public async Task Migrate_Version1Schema_AddsTheLayoutsAndReportingViews_KeepingItsData()
+    public async Task Migrate_Version1Schema_AddsLayoutsViewsAndLinkPartitions_KeepingItsData()
     {
-        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
-        using (var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }))
+        // A schema as version 1 made it, with a resource written before layouts were kept and a link.
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
         {
-            await using var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None);
-            await writer.InsertAsync("User", [new ChangeSets.ResourceChange("u1", 1, ["one"], [], 0)], CancellationToken.None);
-            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 1);
         }
 
-        // What version 1 had: no layouts table, no reporting views or functions, one version row.
+        var values = ResourceValueCodec.Encode(["one"]);
         await PostgresServer.ExecuteAsync($"""
-            DROP VIEW "{_schema}".resource_values, "{_schema}".resource_keys;
-            DROP FUNCTION "{_schema}".unpack_values, "{_schema}".packed_value, "{_schema}".packed_count, "{_schema}".packed_layout, "{_schema}".packed_integer;
-            DROP TABLE "{_schema}".layouts; DELETE FROM "{_schema}".schema_version WHERE version > 1
+            INSERT INTO "{_schema}".entity_types (name) VALUES ('User'), ('Group');
+            INSERT INTO "{_schema}".associations (name) VALUES ('Membership');
+            INSERT INTO "{_schema}".resources (id, type_id, key, digest, vals) VALUES
+                (1, 1, 'u1', 0, '\x{Convert.ToHexString(values)}'), (2, 2, 'g1', 0, '\x{Convert.ToHexString(values)}');
+            INSERT INTO "{_schema}".links (assoc_id, first_id, second_id) VALUES (1, 2, 1);
             """);
         var refused = Assert.Throws<StoreUnavailableException>(() => _ = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema }));
         var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
 
         using var reopened = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var links = new List<StoredLink>();
+        await foreach (var link in reopened.GetLinksAsync("Membership", CancellationToken.None))
+        {
+            links.Add(link);
+        }
+
         Assert.Multiple(async () =>
         {
             Assert.That(refused!.Message, Does.Contain($"has store version 1; this version of IdentitySync needs {PostgreSqlSchema.CurrentVersion}"));
@@ -115,9 +122,12 @@ public sealed class PostgreSqlStoreTests
             Assert.That((await reopened.FindResourceAsync("User", "u1", CancellationToken.None))!.Values, Is.EqualTo(new object?[] { "one" }));
             Assert.That(await reopened.GetLayoutsAsync(CancellationToken.None), Is.Empty);
             Assert.That(
-                await PostgresServer.ScalarAsync($"SELECT key || ' ' || property || ' ' || value FROM \"{_schema}\".resource_values"),
+                await PostgresServer.ScalarAsync($"SELECT key || ' ' || property || ' ' || value FROM \"{_schema}\".resource_values WHERE key = 'u1'"),
                 Is.EqualTo("u1 #0 one"),
                 "values written before layouts were kept name their property by position");
+            Assert.That(links, Is.EqualTo(new[] { new StoredLink(2, 1) }), "links moved into the association's partition");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT first_key || '>' || second_key FROM \"{_schema}\".link_keys"), Is.EqualTo("g1>u1"));
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_inherits WHERE inhparent = '\"{_schema}\".links'::regclass"), Is.EqualTo(1L));
         });
     }
 
@@ -235,6 +245,59 @@ public sealed class PostgreSqlStoreTests
         var row = await PostgresServer.ScalarAsync($"SELECT association || '|' || first_entity_type || '|' || first_key || '|' || second_entity_type || '|' || second_key FROM \"{_schema}\".link_keys");
 
         Assert.That(row, Is.EqualTo("Membership|Group|CN=Staff|User|u1"));
+    }
+
+    [Test]
+    public async Task NewAssociation_LoadedIntoItsOwnPartition_KeepsEachLinkOnce_AndIsReadableByLaterSteps()
+    {
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        var membership = new ChangeSets.EntityAssociationKeys("Membership", "Group", "User");
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new("a", 1, ["a"], [], 1), new("b", 1, ["b"], [], 2)], CancellationToken.None);
+            await writer.InsertAsync("Group", [new("g1", 1, ["g1"], [], 3)], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new("g1", "a"), new("g1", "b")], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new("g1", "a")], CancellationToken.None);
+
+            // A later step that touches links sees the partition's links: deleting 'b' takes its link.
+            await writer.DeleteAsync("User", ["b"], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        await using (var writer = await store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new("c", 1, ["c"], [], 4)], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [new("g1", "c"), new("g1", "a")], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), CancellationToken.None);
+        }
+
+        var rows = await PostgresServer.ScalarAsync($"SELECT string_agg(first_key || '>' || second_key, ' ' ORDER BY second_key) FROM \"{_schema}\".link_keys");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(rows, Is.EqualTo("g1>a g1>c"), "a link added twice is kept once; the deleted user's link is gone; the second run adds to the attached partition");
+            Assert.That(await store.CountLinksAsync("Membership", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND tablename = 'links_1'"), Is.EqualTo(2L), "the partition has both indexes");
+        });
+    }
+
+    [Test]
+    public async Task NewAssociation_RolledBack_LeavesNoPartitionBehind()
+    {
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new("a", 1, ["a"], [], 1)], CancellationToken.None);
+            await writer.InsertAsync("Group", [new("g1", 1, ["g1"], [], 3)], CancellationToken.None);
+            await writer.AddLinksAsync(new ChangeSets.EntityAssociationKeys("Membership", "Group", "User"), [new("g1", "a")], CancellationToken.None);
+            Assert.ThrowsAsync<StoreConflictException>(async () => await writer.AddLinksAsync(new ChangeSets.EntityAssociationKeys("Owner", "Group", "User"), [new("g1", "nobody")], CancellationToken.None));
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema}' AND tablename LIKE 'links\\_%'"), Is.Zero);
+            Assert.That(await store.CountLinksAsync("Membership", CancellationToken.None), Is.Zero);
+        });
     }
 
     private static int FreePort()

@@ -83,7 +83,8 @@ public static class ScenarioRunner
                 }
             }
 
-            if (postgres is not null)
+            // --keep-schema: leave the PostgreSQL schema for a look at its tables and plans.
+            if (postgres is not null && !args.Contains("--keep-schema"))
             {
                 await using var connection = new Npgsql.NpgsqlConnection(postgres);
                 await connection.OpenAsync().ConfigureAwait(false);
