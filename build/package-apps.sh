@@ -85,6 +85,8 @@ cat > "$work/plugin-run/identitysync.json" <<'CONFIG'
 }
 CONFIG
 (cd "$work/plugin-run" && ../tool/identitysync validate --connect > run.log 2>&1 && ../tool/identitysync sync --mode initial >> run.log 2>&1 \
-  && ../tool/identitysync resources show --entity-type Person --key p2 >> run.log 2>&1) || { echo "identitysync did not run the plug-in:"; cat "$work/plugin-run/run.log"; exit 1; }
+  && ../tool/identitysync resources show --entity-type Person --key p2 >> run.log 2>&1 \
+  && ../tool/identitysync connections JsonLines >> run.log 2>&1) || { echo "identitysync did not run the plug-in:"; cat "$work/plugin-run/run.log"; exit 1; }
 grep -q "Bob Étienne" "$work/plugin-run/run.log" || { echo "The plug-in's rows did not reach the store:"; cat "$work/plugin-run/run.log"; exit 1; }
+grep -Eq "JsonLines \(.*plug-in\)" "$work/plugin-run/run.log" || { echo "'identitysync connections' did not list the plug-in:"; cat "$work/plugin-run/run.log"; exit 1; }
 echo "A connection package built outside the solution from the $version packages passed the conformance package and ran in identitysync as a plug-in."

@@ -87,11 +87,7 @@ internal sealed class CliContext : IDisposable
 
         configuration.GetSection(IdentitySyncOptions.SectionName).Bind(options);
         var directory = Path.GetDirectoryName(configPath)!;
-        var plugins = ConnectionPlugins.Load(
-            configuration.GetSection(nameof(ConfigurationFile.ConnectionPackages)).GetChildren().ToDictionary(static c => c.Key, static c => c.Value ?? string.Empty, StringComparer.OrdinalIgnoreCase),
-            directory,
-            s_packages);
-        IReadOnlyList<IConnectionPackage> packages = [.. s_packages, .. plugins];
+        var packages = WithPlugins(configuration, directory);
         var errors = new IdentityModelBuilder(options).WithConnectionPackages(packages.Select(static p => p.Id)).Validate();
         if (errors.Count > 0)
         {
@@ -113,6 +109,41 @@ internal sealed class CliContext : IDisposable
         CliApplication.Secrets = SecretRedactor.For(model, packages, [Environment.GetEnvironmentVariable("PGPASSWORD")]);
         return new CliContext(configPath, model, store, baseDirectory, packages);
     }
+
+    /// <summary>
+    /// The built-in packages and the plug-ins a configuration file names under <c>ConnectionPackages</c>,
+    /// reading nothing else of it (listing packages must work while the rest of the file is being written).
+    /// Without <paramref name="configOption"/>, the default file when there is one, else the built-in packages.
+    /// </summary>
+    public static IReadOnlyList<IConnectionPackage> PackagesFor(string? configOption)
+    {
+        var configPath = Path.GetFullPath(configOption ?? DefaultConfigFile);
+        if (!File.Exists(configPath))
+        {
+            return configOption is null ? s_packages : throw new UsageException($"The configuration file '{configPath}' does not exist.");
+        }
+
+        try
+        {
+            return WithPlugins(new ConfigurationBuilder().AddJsonFile(configPath, optional: false).Build(), Path.GetDirectoryName(configPath)!);
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidDataException or InvalidOperationException)
+        {
+            throw new UsageException($"{configPath}: {exception.Message}");
+        }
+    }
+
+    /// <summary>Gets whether a package is built into the command line rather than loaded as a plug-in.</summary>
+    public static bool IsBuiltIn(IConnectionPackage package) => s_packages.Contains(package);
+
+    private static IReadOnlyList<IConnectionPackage> WithPlugins(IConfiguration configuration, string directory) =>
+    [
+        .. s_packages,
+        .. ConnectionPlugins.Load(
+            configuration.GetSection(nameof(ConfigurationFile.ConnectionPackages)).GetChildren().ToDictionary(static c => c.Key, static c => c.Value ?? string.Empty, StringComparer.OrdinalIgnoreCase),
+            directory,
+            s_packages),
+    ];
 
     /// <summary>Asks each connection's package to check its settings, as <c>validate</c> does before any run.</summary>
     /// <returns>Problems as <c>Connectors[c].Connections[n].Settings.Setting: message</c>.</returns>

@@ -89,19 +89,21 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
     public Command Connections()
     {
         var package = new Argument<string?>("package") { Description = "One package's id, such as Csv (default: every package).", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("connections", "List the connection packages this command line knows, and the settings each reads: type, default, required, secret.") { package };
+        var command = new Command("connections", "List the connection packages this command line knows (with the plug-ins the configuration names), and the settings each reads: type, default, required, secret.") { package };
         command.SetAction((parse, _) => CliApplication.GuardAsync(error, () =>
         {
             var wanted = parse.GetValue(package);
-            var packages = CliContext.Packages.Where(p => wanted is null || string.Equals(p.Id, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+            var known = CliContext.PackagesFor(parse.GetValue(config));
+            var packages = known.Where(p => wanted is null || string.Equals(p.Id, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
             if (packages.Count == 0)
             {
-                throw new UsageException($"No connection package '{wanted}'; this command line knows {string.Join(", ", CliContext.Packages.Select(static p => p.Id))}.");
+                throw new UsageException($"No connection package '{wanted}'; this command line knows {string.Join(", ", known.Select(static p => p.Id))}.");
             }
 
             foreach (var each in packages)
             {
-                console.MarkupLine($"[bold]{Shown.Markup(each.Id)}[/] ({Shown.Markup(each.Capabilities.ToString())})");
+                var origin = CliContext.IsBuiltIn(each) ? string.Empty : ", plug-in";
+                console.MarkupLine($"[bold]{Shown.Markup(each.Id)}[/] ({Shown.Markup(each.Capabilities.ToString())}{origin})");
                 var table = new Table().Border(TableBorder.Rounded).AddColumns("setting", "type", "default", "", "meaning");
                 foreach (var setting in each.Settings)
                 {

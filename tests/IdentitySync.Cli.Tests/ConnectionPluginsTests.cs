@@ -71,6 +71,23 @@ public sealed class ConnectionPluginsTests
         await RefusedAsync(Does.Contain("no connection package 'JsonLines' is registered; registered: Csv, OrderFile, Ldap, Sql"));
     }
 
+    [Test]
+    public async Task Connections_WithAConfiguration_LoadsItsPlugins_AndNamesAMissingOne()
+    {
+        WriteConfig("JsonLines", "plugins/jsonlines");
+
+        var listed = await CliRunner.RunAsync("connections", "--config", Config);
+        var builtIn = await CliRunner.RunAsync("connections", "csv");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), "the plug-in the file names is loaded, so its absence is an error");
+            Assert.That(listed.Error, Does.Contain("ConnectionPackages.JsonLines: "));
+            Assert.That(builtIn.ExitCode, Is.EqualTo(ExitCodes.Success), "without a configuration: the built-in packages");
+            Assert.That(builtIn.Output, Does.Contain("Csv (").And.Not.Contain("plug-in"));
+        });
+    }
+
     [TestCase("0.2.0.0", "0.2.0.0", true)]
     [TestCase("0.2.0.0", "0.2.5.0", true)]
     [TestCase("0.1.0.0", "0.2.0.0", false)]
