@@ -161,10 +161,10 @@ public sealed partial class IdentitySyncJobService : BackgroundService
 
     private async Task<JobRun?> LastRunAsync(string job, CancellationToken cancellationToken)
     {
-        IReadOnlyList<JobRun> runs;
+        JobRun? last;
         try
         {
-            runs = await _services.GetRequiredService<IJobRunStore>().GetJobRunsAsync(200, cancellationToken).ConfigureAwait(false);
+            last = await _services.GetRequiredService<IJobRunStore>().GetLastJobRunAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -173,7 +173,6 @@ public sealed partial class IdentitySyncJobService : BackgroundService
             return null;
         }
 
-        var last = runs.Where(r => string.Equals(r.Job, job, StringComparison.OrdinalIgnoreCase)).MaxBy(static r => r.StartedAt);
         if (last is not null)
         {
             _lastRuns[job] = last;

@@ -488,6 +488,14 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     /// <inheritdoc />
+    public async ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await ReadJsonAsync<JobRun>(connection, $"SELECT run FROM {Tables}.job_runs WHERE lower(job) = lower($1) ORDER BY started DESC, id DESC LIMIT 1", cancellationToken, job).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -516,6 +516,13 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     }
 
     /// <inheritdoc />
+    public ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return ValueTask.FromResult(JobRuns(connection, "SELECT run FROM job_runs WHERE job = $p COLLATE NOCASE ORDER BY started DESC, id DESC LIMIT 1", job).FirstOrDefault());
+    }
+
+    /// <inheritdoc />
     public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
     {
         var connection = Open();

@@ -33,6 +33,29 @@ public abstract class JobRunStoreConformanceTests<TStore> : StoreConformanceTest
         });
     }
 
+    /// <summary>A job's latest run is found however many runs of other jobs came after it, by name without case.</summary>
+    [Test]
+    public async Task LastJobRun_OfOneJob_IsFoundBehindManyRunsOfOthers()
+    {
+        var day = new DateTimeOffset(2026, 11, 1, 2, 0, 0, TimeSpan.Zero);
+        await Store.SaveJobRunAsync(new JobRun("w1", "weekly", day, JobStatus.Succeeded, [], []), None);
+        await Store.SaveJobRunAsync(new JobRun("w2", "weekly", day.AddDays(7), JobStatus.Failed, [], []), None);
+        for (var i = 0; i < 250; i++)
+        {
+            await Store.SaveJobRunAsync(new JobRun($"h{i:D3}", "hourly", day.AddDays(7).AddHours(i + 1), JobStatus.Succeeded, [], []), None);
+        }
+
+        var reopened = Reopen();
+        var weekly = await reopened.GetLastJobRunAsync("WEEKLY", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await reopened.GetJobRunsAsync(200, None), Has.None.Matches<JobRun>(static r => r.Job == "weekly"), "the latest 200 runs are all hourly");
+            Assert.That((weekly?.Id, weekly?.Status), Is.EqualTo(("w2", (JobStatus?)JobStatus.Failed)), "the latest of the job's own runs");
+            Assert.That((await reopened.GetLastJobRunAsync("hourly", None))?.Id, Is.EqualTo("h249"));
+            Assert.That(await reopened.GetLastJobRunAsync("monthly", None), Is.Null);
+        });
+    }
+
     /// <summary>A job's lock refuses a second run of it, from this store or another opened on the same data, and not another job's.</summary>
     [Test]
     public async Task LockJob_WhileHeld_IsRefusedFromAnotherStoreThenFreed()

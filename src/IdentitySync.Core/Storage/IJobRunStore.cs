@@ -30,4 +30,9 @@ public interface IJobRunStore
     /// <returns>The runs.</returns>
     ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>Reads one job's latest run (by start), however many runs of other jobs came after it.</summary>
+    /// <param name="job">The job's name (compared without case).</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The run, or <see langword="null"/> when the job never ran.</returns>
+    ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken);
 }

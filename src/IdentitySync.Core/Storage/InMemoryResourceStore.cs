@@ -305,6 +305,13 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobRuns.Values
+            .Where(r => string.Equals(r.Job, job, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal)
+            .FirstOrDefault());
+
+    /// <inheritdoc />
     public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
     {
         lock (_gate)

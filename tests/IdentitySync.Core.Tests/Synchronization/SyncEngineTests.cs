@@ -909,6 +909,8 @@ public sealed class SyncEngineTests
 
         public ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken) => inner.GetJobRunsAsync(limit, cancellationToken);
 
+        public ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken) => inner.GetLastJobRunAsync(job, cancellationToken);
+
         public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken) =>
             inner.GetResourcePageAsync(entityType, afterKey, limit, cancellationToken);
 
