@@ -483,8 +483,16 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         bool added;
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (id, added) = (reader.GetInt32(0), reader.GetBoolean(1));
+            (id, added) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt32(0), reader.GetBoolean(1)) : (0, false);
+        }
+
+        if (id == 0)
+        {
+            // Another transaction inserted the name after this statement's snapshot and committed while the
+            // insert waited on it: a new statement sees it.
+            using var again = new NpgsqlCommand($"SELECT id FROM {_s}.{table} WHERE lower(name) = lower($1)", connection, transaction);
+            again.Parameters.AddWithValue(name);
+            id = (int)(await again.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
         if (added && table == "associations")

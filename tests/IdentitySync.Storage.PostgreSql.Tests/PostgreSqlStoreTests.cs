@@ -282,6 +282,39 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
+    public async Task TwoConnectors_CreatingTheSameEntityTypeAndAssociationAtOnce_BothApply()
+    {
+        using var first = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        using var second = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var membership = new ChangeSets.EntityAssociationKeys("Membership", "Group", "User");
+        await using var a = await first.BeginApplyAsync("AD", 0, CancellationToken.None);
+        await using var b = await second.BeginApplyAsync("HR", 0, CancellationToken.None);
+        await a.InsertAsync("User", [new("a", 1, ["a"], [], 1)], CancellationToken.None);
+        await a.InsertAsync("Group", [new("g", 1, ["g"], [], 2)], CancellationToken.None);
+        await a.AddLinksAsync(membership, [new("g", "a")], CancellationToken.None);
+
+        // The second waits on the names the first created and has not committed yet, then finds them.
+        var waiting = Task.Run(async () =>
+        {
+            await b.InsertAsync("User", [new("b", 1, ["b"], [], 3)], CancellationToken.None);
+            await b.InsertAsync("Group", [new("h", 1, ["h"], [], 4)], CancellationToken.None);
+            await b.AddLinksAsync(membership, [new("h", "b")], CancellationToken.None);
+            await b.CommitAsync(new ConnectorState(1, "hr1", [], null), CancellationToken.None);
+        });
+        await Task.Delay(300);
+        Assert.That(waiting.IsCompleted, Is.False, "the second writer waits for the first one's new names");
+        await a.CommitAsync(new ConnectorState(1, "ad1", [], null), CancellationToken.None);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await first.CountResourcesAsync("User", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await first.CountLinksAsync("Membership", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".entity_types"), Is.EqualTo(2L));
+        });
+    }
+
+    [Test]
     public async Task NewAssociation_RolledBack_LeavesNoPartitionBehind()
     {
         using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
