@@ -3,6 +3,7 @@ using IdentitySync.Configuration;
 using IdentitySync.Model;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
+using IdentitySync.Testing;
 
 namespace IdentitySync.Connections.Csv.Tests;
 
@@ -322,13 +323,7 @@ public sealed class ExportFingerprintTests
                     .MapAssociation("Membership", "Export", "members", "group", "member");
                 if (!thresholds)
                 {
-                    c.ConfigureThresholds(static t =>
-                    {
-                        t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
-                        t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
-                        t.Links.MaxInserted = t.Links.MaxDeleted = 0;
-                        t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
-                    });
+                    c.ConfigureThresholds(Thresholds.Off);
                 }
             })
             .Build();

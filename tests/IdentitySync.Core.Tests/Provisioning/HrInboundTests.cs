@@ -340,13 +340,13 @@ public sealed class HrInboundTests
             .ConfigureThresholds(static t =>
             {
                 // Only the guard the truncated-file test needs: at most 20 % of the people deleted in one run.
-                ProvisioningFixture.ThresholdsOff(t);
+                Thresholds.Off(t);
                 t.Resources.MaxDeletedPercent = 20;
             }))
         .AddConnector("AD", c => c
             .AddConnection("Export", "Memory")
             .MapEntityType("AD_User", "Export", "users", m => m.Map("Sam", "sam", PropertyKey.Primary).Map("EmployeeId", "employeeId"))
-            .ConfigureThresholds(ProvisioningFixture.ThresholdsOff))
+            .ConfigureThresholds(Thresholds.Off))
         .AddResourceType("HR_Identity", "HR", "HR_Person", "Identity", r =>
         {
             r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId" });

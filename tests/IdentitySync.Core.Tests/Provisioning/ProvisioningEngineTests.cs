@@ -552,7 +552,7 @@ public sealed class ProvisioningEngineTests
     {
         var fixture = new ProvisioningFixture(adThresholds: static t =>
         {
-            ProvisioningFixture.ThresholdsOff(t);
+            Thresholds.Off(t);
             t.Resources.MaxInserted = 4;
             t.Links.MaxInserted = 4;
         });

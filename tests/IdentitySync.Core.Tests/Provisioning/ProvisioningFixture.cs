@@ -31,18 +31,18 @@ internal sealed class ProvisioningFixture
                 .AddConnection("People", "Memory")
                 .MapEntityType("Person", "People", "people", m => m
                     .Map("EmployeeId", "id", PropertyKey.Primary).Map("FirstName", "first").Map("LastName", "last").Map("Department", "dept").Map("Status", "status"))
-                .ConfigureThresholds(ThresholdsOff))
+                .ConfigureThresholds(Thresholds.Off))
             .AddConnector("AD", c => c
                 .AddConnection("Export", "Memory")
                 .AddConnection("Provisioning", DirectoryPackage.PackageId)
                 .MapEntityType("AD_User", "Export", "users", m => m.Map("Sam", "sam", PropertyKey.Primary).Map("EmployeeId", "employeeId").Map("DisplayName", "displayName"))
                 .MapEntityType("AD_Group", "Export", "groups", m => m.Map("Cn", "cn", PropertyKey.Primary))
                 .MapAssociation("AD_Membership", "Export", "members", "group", "member")
-                .ConfigureThresholds(adThresholds ?? ThresholdsOff))
+                .ConfigureThresholds(adThresholds ?? Thresholds.Off))
             .AddConnector("App", c => c
                 .AddConnection("Accounts", "Memory")
                 .MapEntityType("App_Account", "Accounts", "accounts", m => m.Map("Login", "login", PropertyKey.Primary).Map("Role", "role"))
-                .ConfigureThresholds(ThresholdsOff))
+                .ConfigureThresholds(Thresholds.Off))
             .AddResourceType("AD_User", "AD", "Person", "AD_User", r =>
             {
                 r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId" });
@@ -95,15 +95,6 @@ internal sealed class ProvisioningFixture
     public ProvisioningEngine Engine { get; }
 
     public Dictionary<string, (string First, string Last, string Dept, string Status)> People { get; } = new(StringComparer.Ordinal);
-
-    public static void ThresholdsOff(ConnectorThresholdOptions t)
-    {
-        ArgumentNullException.ThrowIfNull(t);
-        t.Resources.MaxInserted = t.Resources.MaxUpdated = t.Resources.MaxDeleted = 0;
-        t.Resources.MaxInsertedPercent = t.Resources.MaxUpdatedPercent = t.Resources.MaxDeletedPercent = 0;
-        t.Links.MaxInserted = t.Links.MaxDeleted = 0;
-        t.Links.MaxInsertedPercent = t.Links.MaxDeletedPercent = 0;
-    }
 
     public void SetPerson(string id, string first, string last, string dept, string status = "Active") => People[id] = (first, last, dept, status);
 
