@@ -311,52 +311,76 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private async IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // In keyset pages along the primary key: each page is one short statement, so a slow reader holds
-        // neither a server snapshot nor a connection for the whole association.
-        var (first, second) = (long.MinValue, long.MinValue);
-        var page = new List<StoredLink>(Math.Min(LinkPageSize, 100_000));
-        var associationId = await IdOfAsync("associations", association, cancellationToken).ConfigureAwait(false);
-        while (associationId is { } id)
+        if (await NamedAsync("associations", association, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            yield break;
+        }
+
+        var id = found.Id;
+        // Along the primary key; ids start at 1, so the first page starts after (0, 0).
+        var links = PagesAsync<StoredLink>(LinkPageSize, async (connection, after, page) =>
+        {
+            using var command = new NpgsqlCommand(
+                $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = $1 AND (first_id, second_id) > ($2, $3) ORDER BY first_id, second_id LIMIT $4",
+                connection);
+            command.Parameters.AddWithValue(id);
+            command.Parameters.AddWithValue(after.FirstId);
+            command.Parameters.AddWithValue(after.SecondId);
+            command.Parameters.AddWithValue(LinkPageSize);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(new StoredLink(reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }, cancellationToken);
+        await foreach (var link in links.ConfigureAwait(false))
+        {
+            yield return link;
+        }
+    }
+
+    /// <summary>
+    /// Reads in keyset pages: each page is one short statement on a connection of its own, so the table is
+    /// never held in memory, and a slow reader holds neither a server snapshot nor a connection.
+    /// </summary>
+    /// <param name="pageSize">The most rows a page holds; a shorter page is the last.</param>
+    /// <param name="readPage">Fills a page with the rows after the given one (the default value for the first page).</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    private async IAsyncEnumerable<T> PagesAsync<T>(int pageSize, Func<NpgsqlConnection, T?, List<T>, Task> readPage, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = new List<T>(Math.Min(pageSize, 10_000));
+        T? after = default;
+        while (true)
         {
             page.Clear();
             using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            using (var command = new NpgsqlCommand(
-                $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = $1 AND (first_id, second_id) > ($2, $3) ORDER BY first_id, second_id LIMIT $4",
-                connection))
             {
-                command.Parameters.AddWithValue(id);
-                command.Parameters.AddWithValue(first);
-                command.Parameters.AddWithValue(second);
-                command.Parameters.AddWithValue(LinkPageSize);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add(new StoredLink(reader.GetInt64(0), reader.GetInt64(1)));
-                }
+                await readPage(connection, after, page).ConfigureAwait(false);
             }
 
-            foreach (var link in page)
+            foreach (var row in page)
             {
-                yield return link;
+                yield return row;
             }
 
-            if (page.Count < LinkPageSize)
+            if (page.Count < pageSize)
             {
                 yield break;
             }
 
-            (first, second) = (page[^1].FirstId, page[^1].SecondId);
+            after = page[^1];
         }
     }
 
-    /// <summary>Finds the id of an entity type or association by its name (compared without case), or <see langword="null"/>.</summary>
-    private async Task<int?> IdOfAsync(string table, string name, CancellationToken cancellationToken)
+    /// <summary>Finds an entity type or association by its name (compared without case): its id and the name as stored.</summary>
+    private async Task<(int Id, string Name)?> NamedAsync(string table, string name, CancellationToken cancellationToken)
     {
         return await WithConnectionAsync("read", async connection =>
         {
-            using var command = new NpgsqlCommand($"SELECT id FROM {Tables}.{table} WHERE lower(name) = lower($1)", connection);
+            using var command = new NpgsqlCommand($"SELECT id, name FROM {Tables}.{table} WHERE lower(name) = lower($1)", connection);
             command.Parameters.AddWithValue(name);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt32(0), reader.GetString(1)) : ((int, string)?)null;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -798,46 +822,34 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // In keyset pages in id order, along the primary key (and so mostly in the heap's order): each page is
-        // one short statement, so the table is never held in memory, and a slow reader holds neither a
-        // snapshot nor a connection. (Key order, along the (type, key) index, visits the heap at random: four
-        // times slower at a million resources.)
-        var typeId = await IdOfAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false);
-        var page = new List<StoredResource>(Math.Min(ResourcePageSize, 10_000));
-        var after = 0L;
-        while (typeId is { } id)
+        if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
         {
-            page.Clear();
-            using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            using (var command = new NpgsqlCommand(
-                $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.type_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3",
-                connection))
-            {
-                command.Parameters.AddWithValue(id);
-                command.Parameters.AddWithValue(after);
-                command.Parameters.AddWithValue(ResourcePageSize);
-                using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var resourceId = reader.GetInt64(0);
-                    var key = reader.GetString(1);
-                    var digest = unchecked((ulong)reader.GetInt64(2));
-                    var values = decode(reader.GetFieldValue<byte[]>(3));
-                    page.Add(new StoredResource(resourceId, reader.GetString(4), key, digest, values));
-                }
-            }
+            yield break;
+        }
 
-            foreach (var resource in page)
+        var (id, name) = found;
+        // In id order, along the primary key, and so mostly in the heap's order (key order, along the (type,
+        // key) index, visits the heap at random: four times slower at a million resources).
+        var resources = PagesAsync<StoredResource>(ResourcePageSize, async (connection, after, page) =>
+        {
+            using var command = new NpgsqlCommand(
+                $"SELECT id, key, digest, vals FROM {Tables}.resources WHERE type_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                connection);
+            command.Parameters.AddWithValue(id);
+            command.Parameters.AddWithValue(after?.Id ?? 0L);
+            command.Parameters.AddWithValue(ResourcePageSize);
+            using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return resource;
+                var resourceId = reader.GetInt64(0);
+                var key = reader.GetString(1);
+                var digest = unchecked((ulong)reader.GetInt64(2));
+                page.Add(new StoredResource(resourceId, name, key, digest, decode(reader.GetFieldValue<byte[]>(3))));
             }
-
-            if (page.Count < ResourcePageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].Id;
+        }, cancellationToken);
+        await foreach (var resource in resources.ConfigureAwait(false))
+        {
+            yield return resource;
         }
     }
 
