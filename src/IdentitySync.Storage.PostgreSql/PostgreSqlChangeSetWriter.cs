@@ -458,17 +458,31 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<int> TypeIdAsync(string entityType, CancellationToken cancellationToken) => IdAsync("entity_types", _typeIds, entityType, cancellationToken);
+    private async Task<int> TypeIdAsync(string entityType, CancellationToken cancellationToken) =>
+        _typeIds.TryGetValue(entityType, out var cached) ? cached : _typeIds[entityType] = (await IdAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false)).Id;
 
-    private Task<int> AssociationIdAsync(string association, CancellationToken cancellationToken) => IdAsync("associations", _associationIds, association, cancellationToken);
-
-    private async Task<int> IdAsync(string table, Dictionary<string, int> cache, string name, CancellationToken cancellationToken)
+    /// <summary>Finds or adds an association; one this transaction adds gets its partition, bare (PostgreSqlLinkPartitions).</summary>
+    private async Task<int> AssociationIdAsync(string association, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(name, out var cached))
+        if (_associationIds.TryGetValue(association, out var cached))
         {
             return cached;
         }
 
+        var (id, added) = await IdAsync("associations", association, cancellationToken).ConfigureAwait(false);
+        if (added)
+        {
+            using var begin = new NpgsqlCommand($"SELECT {_s}.begin_link_partition($1)", connection, transaction);
+            begin.Parameters.AddWithValue(id);
+            _pending[id] = (string)(await begin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        return _associationIds[association] = id;
+    }
+
+    /// <summary>Finds a name in entity_types or associations, adding it when missing; says whether this call added it.</summary>
+    private async Task<(int Id, bool Added)> IdAsync(string table, string name, CancellationToken cancellationToken)
+    {
         // Inserted in this transaction if new; another writer's concurrent insert of the same name waits on the unique index.
         using var command = new NpgsqlCommand(
             $"""
@@ -479,30 +493,18 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             connection,
             transaction);
         command.Parameters.AddWithValue(name);
-        int id;
-        bool added;
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            (id, added) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt32(0), reader.GetBoolean(1)) : (0, false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (reader.GetInt32(0), reader.GetBoolean(1));
+            }
         }
 
-        if (id == 0)
-        {
-            // Another transaction inserted the name after this statement's snapshot and committed while the
-            // insert waited on it: a new statement sees it.
-            using var again = new NpgsqlCommand($"SELECT id FROM {_s}.{table} WHERE lower(name) = lower($1)", connection, transaction);
-            again.Parameters.AddWithValue(name);
-            id = (int)(await again.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        if (added && table == "associations")
-        {
-            using var begin = new NpgsqlCommand($"SELECT {_s}.begin_link_partition($1)", connection, transaction);
-            begin.Parameters.AddWithValue(id);
-            _pending[id] = (string)(await begin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        cache[name] = id;
-        return id;
+        // No row: another transaction inserted the name after this statement's snapshot and committed while
+        // the insert waited on it. A new statement sees it.
+        using var again = new NpgsqlCommand($"SELECT id FROM {_s}.{table} WHERE lower(name) = lower($1)", connection, transaction);
+        again.Parameters.AddWithValue(name);
+        return ((int)(await again.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, false);
     }
 }

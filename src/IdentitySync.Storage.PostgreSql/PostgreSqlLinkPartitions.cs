@@ -37,12 +37,16 @@ internal static class PostgreSqlLinkPartitions
         $m$;
         INSERT INTO {s}.links (assoc_id, first_id, second_id) SELECT assoc_id, first_id, second_id FROM {s}.links_v3;
         DROP TABLE {s}.links_v3;
-        CREATE VIEW {s}.link_keys AS
-            SELECT a.name AS association, ft.name AS first_entity_type, f.key AS first_key, st.name AS second_entity_type, s.key AS second_key
-            FROM {s}.links l
-            JOIN {s}.associations a ON a.id = l.assoc_id
-            JOIN {s}.resources f ON f.id = l.first_id JOIN {s}.entity_types ft ON ft.id = f.type_id
-            JOIN {s}.resources s ON s.id = l.second_id JOIN {s}.entity_types st ON st.id = s.type_id;
+
+        -- Refuses a session whose role may not do what a function about to act as the owner does for it.
+        CREATE FUNCTION {s}.require_privilege(relation text, privilege text) RETURNS void
+        LANGUAGE plpgsql STABLE AS $f$
+        BEGIN
+            IF NOT has_table_privilege(session_user, relation, privilege) THEN
+                RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format('role %s may not %s %s', session_user, lower(privilege), relation);
+            END IF;
+        END
+        $f$;
 
         -- A new association's partition, detached and without indexes: the writer copies its links in.
         CREATE FUNCTION {s}.begin_link_partition(association integer) RETURNS text
@@ -50,9 +54,7 @@ internal static class PostgreSqlLinkPartitions
         DECLARE
             partition text := 'links_' || association;
         BEGIN
-            IF NOT has_table_privilege(session_user, '{s}.associations', 'INSERT') THEN
-                RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format('role %s may not add associations', session_user);
-            END IF;
+            PERFORM {s}.require_privilege('{s}.associations', 'INSERT');
             IF NOT EXISTS (SELECT 1 FROM {s}.associations WHERE id = association) THEN
                 RAISE EXCEPTION 'association % does not exist', association;
             END IF;
@@ -68,9 +70,7 @@ internal static class PostgreSqlLinkPartitions
         DECLARE
             partition text := 'links_' || association;
         BEGIN
-            IF NOT has_table_privilege(session_user, '{s}.associations', 'INSERT') THEN
-                RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format('role %s may not add associations', session_user);
-            END IF;
+            PERFORM {s}.require_privilege('{s}.associations', 'INSERT');
             BEGIN
                 EXECUTE format('ALTER TABLE {s}.%I ADD PRIMARY KEY (assoc_id, first_id, second_id)', partition);
             EXCEPTION WHEN unique_violation THEN
@@ -88,11 +88,9 @@ internal static class PostgreSqlLinkPartitions
         CREATE FUNCTION {s}.analyze_resources() RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
         BEGIN
-            IF NOT has_table_privilege(session_user, '{s}.resources', 'INSERT') THEN
-                RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format('role %s may not write resources', session_user);
-            END IF;
+            PERFORM {s}.require_privilege('{s}.resources', 'INSERT');
             ANALYZE {s}.resources;
         END
         $f$;
-        """;
+        """ + PostgreSqlSchema.LinkKeysView;
 }

@@ -49,13 +49,8 @@ internal static class PostgreSqlSchema
         CREATE TABLE {s}.property_sources (resource_id bigint NOT NULL, property text NOT NULL, source jsonb NOT NULL, PRIMARY KEY (resource_id, property));
         CREATE TABLE {s}.job_runs (id text PRIMARY KEY, job text NOT NULL, started timestamptz NOT NULL, status text NOT NULL, run jsonb NOT NULL);
         CREATE INDEX job_runs_by_start ON {s}.job_runs (started);
-        CREATE VIEW {s}.link_keys AS
-            SELECT a.name AS association, ft.name AS first_entity_type, f.key AS first_key, st.name AS second_entity_type, s.key AS second_key
-            FROM {s}.links l
-            JOIN {s}.associations a ON a.id = l.assoc_id
-            JOIN {s}.resources f ON f.id = l.first_id JOIN {s}.entity_types ft ON ft.id = f.type_id
-            JOIN {s}.resources s ON s.id = l.second_id JOIN {s}.entity_types st ON st.id = s.type_id;
-        """,
+
+        """ + LinkKeysView,
 
         // 2: the layouts resources' values were written in (an entity type's properties at the time, as
         // JSON), by the id packed values start with, so that they read by property name after the model changed.
@@ -67,6 +62,16 @@ internal static class PostgreSqlSchema
         // 4: links partitioned by association, so an association's first links load before it is indexed.
         PostgreSqlLinkPartitions.Create,
     ];
+
+    /// <summary>The view that names both ends of every link by entity type and key (step 1; step 4 makes it again over the partitioned links).</summary>
+    public const string LinkKeysView = """
+        CREATE VIEW {s}.link_keys AS
+            SELECT a.name AS association, ft.name AS first_entity_type, f.key AS first_key, st.name AS second_entity_type, s.key AS second_key
+            FROM {s}.links l
+            JOIN {s}.associations a ON a.id = l.assoc_id
+            JOIN {s}.resources f ON f.id = l.first_id JOIN {s}.entity_types ft ON ft.id = f.type_id
+            JOIN {s}.resources s ON s.id = l.second_id JOIN {s}.entity_types st ON st.id = s.type_id;
+        """;
 
     /// <summary>Reads the schema's version: 0 when the schema or its version table does not exist.</summary>
     public static async Task<int> VersionAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
