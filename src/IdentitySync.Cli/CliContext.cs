@@ -29,9 +29,6 @@ internal sealed class CliContext : IDisposable
         }),
     ];
 
-    /// <summary>Gets the connection packages built into the command line.</summary>
-    public static IReadOnlyList<IConnectionPackage> Packages => s_packages;
-
     private readonly List<IDisposable> _opened = [];
 
     private readonly IReadOnlyList<IConnectionPackage> _packages;

@@ -140,7 +140,7 @@ internal static class PostgreSqlReporting
             l record;
             v record;
         BEGIN
-            IF length(vals) >= 10 AND get_byte(vals, 0) = 128 AND get_byte(vals, 1) = 0 THEN
+            IF {s}.packed_layout(vals) IS NOT NULL THEN
                 p := 10;
             END IF;
             c := {s}.packed_count(vals, p);

@@ -300,16 +300,16 @@ public sealed class InMemoryResourceStore : IResourceStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<JobRun>> GetJobRunsAsync(int limit, CancellationToken cancellationToken)
     {
-        IReadOnlyList<JobRun> runs = [.. _jobRuns.Values.OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal).Take(limit)];
+        IReadOnlyList<JobRun> runs = [.. NewestFirst(_jobRuns.Values).Take(limit)];
         return ValueTask.FromResult(runs);
     }
 
     /// <inheritdoc />
     public ValueTask<JobRun?> GetLastJobRunAsync(string job, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_jobRuns.Values
-            .Where(r => string.Equals(r.Job, job, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal)
-            .FirstOrDefault());
+        ValueTask.FromResult(NewestFirst(_jobRuns.Values.Where(r => string.Equals(r.Job, job, StringComparison.OrdinalIgnoreCase))).FirstOrDefault());
+
+    private static IEnumerable<JobRun> NewestFirst(IEnumerable<JobRun> runs) =>
+        runs.OrderByDescending(static r => r.StartedAt).ThenByDescending(static r => r.Id, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken)
