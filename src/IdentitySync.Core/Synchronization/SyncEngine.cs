@@ -188,14 +188,14 @@ public sealed partial class SyncEngine
                 };
             }
 
-            report = report with { Mode = blocked.Mode, BatchId = blocked.BatchId, EntityTypes = CountsOf(blocked), Associations = LinkCountsOf(blocked) };
+            report = report with { Mode = blocked.Mode, BatchId = blocked.BatchId, EntityTypes = SyncReportBuilder.EntityTypes(blocked), Associations = SyncReportBuilder.Associations(blocked) };
             if (blocked.BaseVersion != state.Version)
             {
                 return report with { Message = $"Connector '{model.Name}' changed since the blocked synchronization was computed; abandon it and synchronize again." };
             }
 
             var applyStart = _timeProvider.GetTimestamp();
-            await ApplyAsync(blocked, state, exportFingerprint: null, cancellationToken).ConfigureAwait(false);
+            await Writer.ApplyAsync(blocked, state, exportFingerprint: null, cancellationToken).ConfigureAwait(false);
             return report with
             {
                 Outcome = SyncOutcome.Succeeded,
@@ -234,88 +234,8 @@ public sealed partial class SyncEngine
     public async Task<ChangeSet?> GetBlockedChangeSetAsync(string connector, CancellationToken cancellationToken = default) =>
         (await _store.GetConnectorStateAsync(_model.GetConnector(connector).Name, cancellationToken).ConfigureAwait(false)).Blocked;
 
-    internal static IReadOnlyList<EntityTypeReport> CountsOf(ChangeSet changeSet) =>
-        [.. changeSet.EntityTypes.Select(static e => new EntityTypeReport
-        {
-            EntityType = e.EntityType,
-            Inserted = e.Inserted.Count,
-            Updated = e.Updated.Count,
-            Deleted = e.Deleted.Count,
-            Unchanged = e.Unchanged,
-        })];
-
-    internal static IReadOnlyList<AssociationReport> LinkCountsOf(ChangeSet changeSet) =>
-        [.. changeSet.Associations.Select(static a => new AssociationReport
-        {
-            Association = a.Association.Association,
-            Inserted = a.Added.Count,
-            Deleted = a.Removed.Count,
-            Unchanged = a.Unchanged,
-        })];
-
     internal SyncDurations Durations(long start, TimeSpan read, TimeSpan diff, TimeSpan apply) =>
         new(read, diff, apply, _timeProvider.GetElapsedTime(start));
-
-    /// <summary>Writes a change set in one transaction: links out, resources out, changed, in, links in.</summary>
-    /// <param name="changeSet">The change set.</param>
-    /// <param name="state">The connector's state it was computed against.</param>
-    /// <param name="exportFingerprint">The fingerprint of the complete export the change set brings the store to; null otherwise.</param>
-    /// <param name="cancellationToken">Cancels the apply.</param>
-    internal async Task ApplyAsync(ChangeSet changeSet, ConnectorState state, string? exportFingerprint, CancellationToken cancellationToken)
-    {
-        var chunk = _options.WriteChunkSize;
-        var writer = await _store.BeginApplyAsync(changeSet.Connector, changeSet.BaseVersion, cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            var layouts = new HashSet<long>();
-            foreach (var entityType in changeSet.EntityTypes)
-            {
-                await ResourceLayout.SaveAsync(writer, entityType.Updated.Concat(entityType.Inserted).Select(static r => r.Values), layouts, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var association in changeSet.Associations)
-            {
-                foreach (var part in association.Removed.Chunk(chunk))
-                {
-                    await writer.RemoveLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var entityType in changeSet.EntityTypes)
-            {
-                foreach (var part in entityType.Deleted.Chunk(chunk))
-                {
-                    await writer.DeleteAsync(entityType.EntityType, [.. part.Select(static r => r.Key)], cancellationToken).ConfigureAwait(false);
-                }
-
-                foreach (var part in entityType.Updated.Chunk(chunk))
-                {
-                    await writer.UpdateAsync(entityType.EntityType, part, cancellationToken).ConfigureAwait(false);
-                }
-
-                foreach (var part in entityType.Inserted.Chunk(chunk))
-                {
-                    await writer.InsertAsync(entityType.EntityType, part, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var association in changeSet.Associations)
-            {
-                foreach (var part in association.Added.Chunk(chunk))
-                {
-                    await writer.AddLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            IReadOnlyList<string> incremental = changeSet.Mode == SyncMode.Incremental ? [.. state.IncrementalBatchIds, changeSet.BatchId] : [];
-            var committed = new ConnectorState(state.Version + 1, changeSet.BatchId, incremental, null)
-            {
-                ExportFingerprint = exportFingerprint,
-                Watermarks = changeSet.Watermarks,
-            };
-            await writer.CommitAsync(committed, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private string? CheckConnections(Connector connector)
     {
@@ -345,6 +265,9 @@ public sealed partial class SyncEngine
     }
 
     internal ISyncStateStore Store => _store;
+
+    /// <summary>Gets the stage that writes change sets.</summary>
+    internal ChangeSetWriter Writer => new(_store, _options.WriteChunkSize);
 
     internal IdentityModel Model => _model;
 
