@@ -1,0 +1,78 @@
+using IdentitySync.ChangeSets;
+using IdentitySync.Synchronization;
+using static IdentitySync.Tests.Synchronization.Stages.StageModel;
+
+namespace IdentitySync.Tests.Synchronization.Stages;
+
+public sealed class LinkDiffTests
+{
+    [Test]
+    public void Snapshot_LinksReadAgainstLinksStored_AddsTheNewRemovesTheGoneAndCountsTheKept()
+    {
+        var plan = Plan();
+        plan.Feed("users", Row("dn", "CN=u1", "sam", "u1"), Row("dn", "CN=u2", "sam", "u2"), Row("dn", "CN=u3", "sam", "u3"));
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        memberships.StoredLinks(("CN=g1", "CN=u1"), ("CN=g1", "CN=u2"));
+        plan.Feed(
+            "groups",
+            Row("dn", "CN=g1", "cn", "g1", "member", "u2"),
+            Row("dn", "CN=g1", "cn", "g1", "member", "u3"),
+            Row("dn", "CN=g1", "cn", "g1", "member", "u3"));
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u3") }), "the repeated row gives one link");
+            Assert.That(changes.Removed, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u1") }));
+            Assert.That(changes.Unchanged, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Snapshot_ALinkOfAHeldKey_IsNotRemoved()
+    {
+        var plan = Plan();
+        plan.Feed(
+            "users",
+            Row("dn", "CN=u1", "sam", "u1", "mail", "a@corp.test"),
+            Row("dn", "CN=u1", "sam", "u1", "mail", "b@corp.test"),
+            Row("dn", "CN=u2", "sam", "u2"));
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        memberships.StoredLinks(("CN=g1", "CN=u1"), ("CN=g1", "CN=u2"));
+        plan.Feed("groups", Row("dn", "CN=g1", "cn", "g1"));
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Entities["AD_User"].Held, Does.Contain("CN=u1"));
+            Assert.That(changes.Removed, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u2") }), "u1's rows were quarantined: its link stays");
+        });
+    }
+
+    [Test]
+    public void Delta_ANewOwnerOfAMonoValuedSide_ReplacesTheOldAndDeletedResourcesTakeTheirLinks()
+    {
+        var plan = Plan(incremental: true);
+        for (var i = 1; i <= 4; i++)
+        {
+            plan.Entities["AD_User"].Stored($"CN=u{i}", (ulong)i, $"CN=u{i}", $"u{i}", null);
+            plan.Entities["AD_Group"].Stored($"CN=g{i}", (ulong)i, $"CN=g{i}", $"g{i}");
+        }
+
+        var owners = plan.FindAssociation("AD_Ownership")!;
+        owners.StoredLinks(("CN=g1", "CN=u1"), ("CN=g2", "CN=u2"), ("CN=g3", "CN=u3"));
+        plan.Feed("owners", Row("group_dn", "CN=g1", "owner_dn", "CN=u4", "command", "insert"), Row("group_dn", "CN=g3", "owner_dn", "CN=u3", "command", "delete"));
+        var deleted = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase) { ["AD_User"] = ["CN=u2"] };
+
+        var changes = LinkDiff.Delta(owners, firstMono: true, secondMono: false, deleted);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u4") }));
+            Assert.That(changes.Removed, Is.EquivalentTo(new[] { new LinkChange("CN=g1", "CN=u1"), new LinkChange("CN=g2", "CN=u2"), new LinkChange("CN=g3", "CN=u3") }));
+            Assert.That(changes.Unchanged, Is.Zero);
+        });
+    }
+}
