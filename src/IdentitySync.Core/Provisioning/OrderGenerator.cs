@@ -1,0 +1,174 @@
+using System.Globalization;
+using IdentitySync.Categorization;
+using IdentitySync.Connections;
+using IdentitySync.Model;
+using IdentitySync.Orders;
+using IdentitySync.Storage;
+
+namespace IdentitySync.Provisioning;
+
+/// <summary>
+/// Generates orders: for each owner, what the rules of each resource type ask compared with the accounts
+/// categorization gave it, skipping owners whose inputs did not change; a type over its thresholds saves
+/// nothing. Repository types come first, and their orders are applied before the types they own are evaluated.
+/// </summary>
+/// <param name="model">The model, with the resource types' rules.</param>
+/// <param name="store">The store: read, categorization and order roles (categorization runs again after repository orders).</param>
+/// <param name="time">The clock.</param>
+/// <param name="repository">Applies repository orders through the internal workflow.</param>
+internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, TimeProvider time, RepositoryApplier repository)
+{
+    /// <summary>One generation.</summary>
+    /// <param name="options">How the generation runs.</param>
+    /// <param name="cancellationToken">Cancels the generation; what the repository types saved and applied before it stays.</param>
+    /// <returns>The report.</returns>
+    public async Task<ProvisioningReport> GenerateAsync(ProvisioningRunOptions options, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var clock = time.GetTimestamp();
+        var types = options.ResourceTypes is null ? model.ResourceTypes : [.. options.ResourceTypes.Select(model.GetResourceType)];
+        var toSave = new List<ProvisioningOrder>();
+        var states = new List<OwnerProvisioningState>();
+        var summaries = new List<ResourceTypeProvisioning>();
+        var blocked = new List<ProvisioningOrder>();
+        var saved = new List<ProvisioningOrder>();
+        var notes = new List<OwnershipNote>();
+
+        // Repository types (identities fed by HR) first: their orders are applied in the repository at once, so that
+        // the types owned by those identities see them in the same generation (a joiner's directory account).
+        foreach (var group in types.GroupBy(t => model.IsRepositoryType(t.TargetEntityType)).OrderByDescending(static g => g.Key))
+        {
+            var graph = new ResourceGraph(model, store);
+            var index = new OrderIndex(await store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
+            foreach (var type in group)
+            {
+                var (summary, orders, typeStates, typeNotes) = await GenerateTypeAsync(type, graph, index, started, options, cancellationToken).ConfigureAwait(false);
+                summaries.Add(summary);
+                if (!summary.Blocked)
+                {
+                    toSave.AddRange(orders);
+                    states.AddRange(typeStates);
+                    notes.AddRange(typeNotes);
+                }
+                else
+                {
+                    // Reported, not saved (ids stay 0): the next generation finds the same difference, and Force lets it through.
+                    blocked.AddRange(orders);
+                }
+            }
+
+            if (options.DryRun)
+            {
+                saved.AddRange(toSave);
+            }
+            else
+            {
+                var kept = await store.SaveOrdersAsync(toSave, states, cancellationToken).ConfigureAwait(false);
+                if (group.Key)
+                {
+                    var (applied, appliedNotes) = await repository.ApplyAsync([.. kept.Where(static o => o.State == OrderState.Pending)], cancellationToken).ConfigureAwait(false);
+                    kept = [.. kept.Select(o => applied.GetValueOrDefault(o.Id) ?? o)];
+                    notes.AddRange(appliedNotes);
+                    if (applied.Count > 0)
+                    {
+                        // New or changed owners: their existing accounts are correlated before any Added order is considered.
+                        await new CategorizationEngine(model, store, time).CategorizeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                saved.AddRange(kept);
+            }
+
+            toSave.Clear();
+            states.Clear();
+        }
+
+        return new ProvisioningReport
+        {
+            StartedAt = started,
+            DryRun = options.DryRun,
+            Force = options.Force,
+            ResourceTypes = summaries,
+            Orders = [.. saved, .. blocked],
+            Ownership = notes,
+            Duration = time.GetElapsedTime(clock),
+        };
+    }
+
+    /// <summary>The threshold a type's orders exceed, in words, or null.</summary>
+    /// <param name="type">The resource type, with its thresholds.</param>
+    /// <param name="orders">The orders generated for it.</param>
+    /// <param name="resources">The accounts of its target entity type.</param>
+    internal static string? Exceeded(ResourceType type, int orders, int resources)
+    {
+        var limits = type.Policies.Thresholds;
+        if (limits.MaxOrders > 0 && orders > limits.MaxOrders)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{orders} orders exceed MaxOrders {limits.MaxOrders}");
+        }
+
+        if (limits.MaxOrdersPercent > 0 && resources > 0 && orders * 100.0 / resources > limits.MaxOrdersPercent)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{orders} orders for {resources} resources ({Math.Round(orders * 100.0 / resources, 2)} %) exceed MaxOrdersPercent {limits.MaxOrdersPercent} %");
+        }
+
+        return null;
+    }
+
+    /// <summary>Evaluates one resource type's owners whose inputs changed (all of them when the run is full).</summary>
+    private async Task<(ResourceTypeProvisioning Summary, List<ProvisioningOrder> Orders, List<OwnerProvisioningState> States, IReadOnlyList<OwnershipNote> Notes)> GenerateTypeAsync(
+        ResourceType type,
+        ResourceGraph graph,
+        OrderIndex index,
+        DateTimeOffset started,
+        ProvisioningRunOptions options,
+        CancellationToken cancellationToken)
+    {
+        var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
+        var previous = (await store.GetProvisioningStatesAsync(type.Name, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+        var counters = new Counters();
+        var orders = new List<ProvisioningOrder>();
+        var states = new List<OwnerProvisioningState>();
+        int owners = 0, evaluated = 0;
+        foreach (var owner in evaluator.Owners)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            owners++;
+            var digest = evaluator.InputDigest(owner);
+            var before = previous.GetValueOrDefault(owner.Id);
+            if (!options.Full && before is not null && before.InputDigest == digest)
+            {
+                continue;
+            }
+
+            evaluated++;
+            var desired = evaluator.Evaluate(owner);
+            var generated = evaluator.Compare(owner, desired, before, counters).ToList();
+            orders.AddRange(generated);
+
+            // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
+            index.Add(generated);
+            states.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
+        }
+
+        orders.AddRange(evaluator.Orphans(counters));
+        var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
+        var summary = new ResourceTypeProvisioning
+        {
+            Name = type.Name,
+            Owners = owners,
+            Evaluated = evaluated,
+            Added = counters.Added,
+            Modified = counters.Modified,
+            Deleted = counters.Deleted,
+            NonConforming = counters.NonConforming,
+            Gaps = counters.Gaps,
+            WaitingForDependency = counters.WaitingForDependency,
+            WaitingForReview = counters.WaitingForReview,
+            Blocked = threshold is not null,
+            Threshold = threshold,
+            Problems = evaluator.Problems,
+        };
+        return (summary, orders, states, evaluator.Notes);
+    }
+}
