@@ -1,9 +1,7 @@
-using System.Globalization;
 using IdentitySync.Categorizations;
 using IdentitySync.Diagnostics;
 using IdentitySync.Internal;
 using IdentitySync.Model;
-using IdentitySync.Rules;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,7 +61,7 @@ public sealed partial class CategorizationEngine
             var accounts = await graph.ResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
             var existing = (await _store.GetCategorizationsAsync(targetType, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
             var ownersDigest = await OwnersDigestAsync(graph, resourceTypes, cancellationToken).ConfigureAwait(false);
-            var matcher = await Matcher.CreateAsync(graph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
+            var matcher = await AccountMatcher.CreateAsync(graph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
             var owners = new HashSet<long>();
             foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
             {
@@ -266,105 +264,6 @@ public sealed partial class CategorizationEngine
         }
 
         throw new IdentitySyncException($"Account {resourceId} has not been categorized; run categorization first.");
-    }
-
-    /// <summary>The rules of one target entity type, with each correlation rule's owner values indexed once.</summary>
-    private sealed class Matcher
-    {
-        private readonly ResourceGraph _graph;
-        private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, List<StoredResource>> Owners)> _correlations = [];
-        private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
-        private readonly string _targetType;
-
-        private Matcher(ResourceGraph graph, string targetType)
-        {
-            _graph = graph;
-            _targetType = targetType;
-        }
-
-        public static async Task<Matcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, CancellationToken cancellationToken)
-        {
-            var matcher = new Matcher(graph, targetType);
-            foreach (var type in resourceTypes)
-            {
-                for (var n = 0; n < type.CorrelationRules.Count; n++)
-                {
-                    var rule = type.CorrelationRules[n];
-                    await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
-                    await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
-                    var index = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
-                    foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
-                    {
-                        foreach (var value in Texts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null))))
-                        {
-                            if (!index.TryGetValue(value, out var owners))
-                            {
-                                index[value] = owners = [];
-                            }
-
-                            owners.Add(owner);
-                        }
-                    }
-
-                    matcher._correlations.Add((type, rule, n + 1, index));
-                }
-
-                for (var n = 0; n < type.ClassificationRules.Count; n++)
-                {
-                    await graph.PrepareAsync(type.ClassificationRules[n].Predicate, "Account", targetType, cancellationToken).ConfigureAwait(false);
-                    matcher._classifications.Add((type, type.ClassificationRules[n], n + 1));
-                }
-            }
-
-            // Highest confidence first; declaration order breaks ties.
-            var ordered = matcher._correlations.OrderByDescending(static c => c.Rule.Confidence).ToList();
-            matcher._correlations.Clear();
-            matcher._correlations.AddRange(ordered);
-            var classifications = matcher._classifications.OrderByDescending(static c => c.Rule.Confidence).ToList();
-            matcher._classifications.Clear();
-            matcher._classifications.AddRange(classifications);
-            return matcher;
-        }
-
-        public AccountCategorization Categorize(StoredResource account, ulong ownersDigest, DateTimeOffset at)
-        {
-            var context = new ResourceContext(_graph, null, account);
-            foreach (var (type, rule, number, owners) in _correlations)
-            {
-                var values = Texts(rule.Account.Evaluate(context)).ToList();
-                var matches = values.SelectMany(v => owners.GetValueOrDefault(v) ?? []).DistinctBy(static o => o.Id).ToList();
-                if (matches.Count == 0)
-                {
-                    continue;
-                }
-
-                var reason = string.Create(CultureInfo.InvariantCulture, $"{type.Name} correlation rule {number} ({rule.Owner.Text} = {rule.Account.Text}, confidence {rule.Confidence}) matched '{string.Join("', '", values)}'");
-                if (matches.Count > 1)
-                {
-                    return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Ambiguous, type.Name, null, rule.Confidence,
-                        [.. matches.Select(static o => o.Id).Order()], reason + $" for {matches.Count} owners", account.Digest, ownersDigest, at);
-                }
-
-                var status = rule.Confidence >= 100 ? CategorizationStatus.Correlated : CategorizationStatus.Suggested;
-                return new AccountCategorization(account.Id, _targetType, status, type.Name, status == CategorizationStatus.Correlated ? matches[0].Id : null,
-                    rule.Confidence, status == CategorizationStatus.Suggested ? [matches[0].Id] : [], reason, account.Digest, ownersDigest, at);
-            }
-
-            foreach (var (type, rule, number) in _classifications)
-            {
-                if (rule.Predicate.Evaluate(context) is true)
-                {
-                    var status = rule.Confidence >= 100 ? CategorizationStatus.Classified : CategorizationStatus.Suggested;
-                    var reason = string.Create(CultureInfo.InvariantCulture, $"{type.Name} classification rule {number} ({rule.Predicate.Text}, confidence {rule.Confidence})");
-                    return new AccountCategorization(account.Id, _targetType, status, type.Name, null, rule.Confidence, [], reason, account.Digest, ownersDigest, at);
-                }
-            }
-
-            return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Uncategorized, null, null, 0, [], null, account.Digest, ownersDigest, at);
-        }
-
-        private static IEnumerable<string> Texts(object? value) =>
-            Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Categorization ended: {Considered} accounts considered, {Kept} kept as they were, {Uncategorized} uncategorized")]
