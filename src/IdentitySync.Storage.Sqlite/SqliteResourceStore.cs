@@ -357,24 +357,13 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var transaction = connection.BeginTransaction();
         var next = SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) + 1 FROM orders;");
         var saved = new List<ProvisioningOrder>(orders.Count);
-        using (var command = connection.CreateCommand())
+        using (var command = SqliteOrders.UpsertCommand(connection))
         {
-            command.CommandText = """
-                INSERT INTO orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, ord = excluded.ord;
-                """;
-            var id = command.Parameters.Add("$1", SqliteType.Integer);
-            var type = command.Parameters.Add("$2", SqliteType.Text);
-            var state = command.Parameters.Add("$3", SqliteType.Text);
-            var json = command.Parameters.Add("$4", SqliteType.Blob);
             foreach (var order in orders)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var withId = order.Id == 0 ? order with { Id = next++ } : order;
-                id.Value = withId.Id;
-                type.Value = withId.ResourceType;
-                state.Value = withId.State.ToString();
-                json.Value = StoredJson.SerializeToUtf8Bytes(withId);
+                SqliteOrders.Bind(command, StoredOrder.Of(withId));
                 command.ExecuteNonQuery();
                 saved.Add(withId);
             }
@@ -408,29 +397,12 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        var where = new List<string>();
-        if (resourceType is not null)
-        {
-            where.Add("resource_type = $t");
-            command.Parameters.AddWithValue("$t", resourceType);
-        }
-
-        if (states is not null)
-        {
-            var names = states.Select(static (s, i) => (Name: "$s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Value: s.ToString())).ToList();
-            where.Add(names.Count == 0 ? "0" : $"state IN ({string.Join(", ", names.Select(static n => n.Name))})");
-            foreach (var (name, value) in names)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-
-        command.CommandText = "SELECT ord FROM orders" + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where)) + " ORDER BY id";
+        SqliteOrders.Select(command, resourceType, states);
         var found = new List<ProvisioningOrder>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0)));
+            found.Add(SqliteOrders.Read(reader));
         }
 
         return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
@@ -441,10 +413,10 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ord FROM orders WHERE id = $i";
+        command.CommandText = $"SELECT {SqliteOrders.Columns} FROM orders WHERE id = $i";
         command.Parameters.AddWithValue("$i", id);
         using var reader = command.ExecuteReader();
-        return ValueTask.FromResult(reader.Read() ? StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0)) : null);
+        return ValueTask.FromResult(reader.Read() ? SqliteOrders.Read(reader) : null);
     }
 
     /// <inheritdoc />

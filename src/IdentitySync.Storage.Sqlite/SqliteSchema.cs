@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 10;
+    public const int CurrentVersion = 11;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -69,6 +69,10 @@ internal static class SqliteSchema
         // 10: the layouts resources' values were written in (an entity type's properties at the time), by
         // the id packed values start with, so that they read by property name after the model changed.
         static c => Execute(c, "CREATE TABLE layouts (id INTEGER PRIMARY KEY, layout TEXT NOT NULL);"),
+
+        // 11: an order's state, kind, type, owner, resource, times and attempts as indexed columns; the JSON
+        // keeps only its reason, changes and history (issue 19).
+        SqliteOrders.MigrateToColumns,
     ];
 
     /// <summary>Creates, migrates or opens a store's schema.</summary>

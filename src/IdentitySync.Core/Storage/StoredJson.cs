@@ -64,6 +64,7 @@ public static class StoredJson
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(AccountCategorization))]
 [JsonSerializable(typeof(ProvisioningOrder))]
+[JsonSerializable(typeof(OrderBody))]
 [JsonSerializable(typeof(OwnerProvisioningState))]
 [JsonSerializable(typeof(PropertySource))]
 [JsonSerializable(typeof(JobRun))]

@@ -1,0 +1,144 @@
+using System.Globalization;
+using IdentitySync.Orders;
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Storage.Sqlite;
+
+/// <summary>
+/// The orders table (schema 11): an order's state, kind, type, owner, resource, times (UTC ticks) and attempts
+/// are columns, indexed for <c>orders list --state … --type …</c>; its reason, changes and history are the body.
+/// </summary>
+internal static class SqliteOrders
+{
+    public const string CreateTable = """
+        CREATE TABLE orders (
+            id INTEGER PRIMARY KEY,
+            connector TEXT NOT NULL COLLATE NOCASE,
+            resource_type TEXT NOT NULL COLLATE NOCASE,
+            change_type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            owner_id INTEGER,
+            resource_id INTEGER,
+            created_at INTEGER NOT NULL,
+            state_changed_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER,
+            postponed_until INTEGER,
+            is_manual INTEGER NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX orders_by_state ON orders (state, resource_type);
+        CREATE INDEX orders_by_type ON orders (resource_type, state);
+        """;
+
+    /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
+    public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
+
+    private const string Upsert = $"""
+        INSERT INTO orders ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        ON CONFLICT (id) DO UPDATE SET connector = excluded.connector, resource_type = excluded.resource_type,
+            change_type = excluded.change_type, kind = excluded.kind, state = excluded.state, owner_id = excluded.owner_id,
+            resource_id = excluded.resource_id, created_at = excluded.created_at, state_changed_at = excluded.state_changed_at,
+            attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, postponed_until = excluded.postponed_until,
+            is_manual = excluded.is_manual, body = excluded.body;
+        """;
+
+    /// <summary>A prepared insert-or-update of one order, parameters bound by <see cref="Bind"/>.</summary>
+    public static SqliteCommand UpsertCommand(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Upsert;
+        for (var i = 1; i <= 15; i++)
+        {
+            command.Parameters.Add("$" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text);
+        }
+
+        return command;
+    }
+
+    public static void Bind(SqliteCommand command, StoredOrder order)
+    {
+        var p = command.Parameters;
+        p[0].Value = order.Id;
+        p[1].Value = order.Connector;
+        p[2].Value = order.ResourceType;
+        p[3].Value = order.ChangeType.ToString();
+        p[4].Value = order.Kind.ToString();
+        p[5].Value = order.State.ToString();
+        p[6].Value = (object?)order.OwnerId ?? DBNull.Value;
+        p[7].Value = (object?)order.ResourceId ?? DBNull.Value;
+        p[8].Value = order.CreatedAtTicks;
+        p[9].Value = order.StateChangedAtTicks;
+        p[10].Value = order.Attempts;
+        p[11].Value = (object?)order.NextAttemptAtTicks ?? DBNull.Value;
+        p[12].Value = (object?)order.PostponedUntilTicks ?? DBNull.Value;
+        p[13].Value = order.IsManual ? 1 : 0;
+        p[14].Value = order.Body;
+    }
+
+    /// <summary>Sets a command to select orders, oldest first, of a type and in some states (a WHERE clause the indexes serve).</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="resourceType">Only orders of this resource type, in any case; all when null.</param>
+    /// <param name="states">Only orders in these states; all when null, none when empty.</param>
+    public static void Select(SqliteCommand command, string? resourceType, IReadOnlyCollection<OrderState>? states)
+    {
+        var where = new List<string>();
+        if (resourceType is not null)
+        {
+            where.Add("resource_type = $t");
+            command.Parameters.AddWithValue("$t", resourceType);
+        }
+
+        if (states is not null)
+        {
+            var names = states.Select(static (s, i) => (Name: "$s" + i.ToString(CultureInfo.InvariantCulture), Value: s.ToString())).ToList();
+            where.Add(names.Count == 0 ? "0" : $"state IN ({string.Join(", ", names.Select(static n => n.Name))})");
+            foreach (var (name, value) in names)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        command.CommandText = $"SELECT {Columns} FROM orders" + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where)) + " ORDER BY id";
+    }
+
+    /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>
+    public static ProvisioningOrder Read(SqliteDataReader reader) => new StoredOrder
+    {
+        Id = reader.GetInt64(0),
+        Connector = reader.GetString(1),
+        ResourceType = reader.GetString(2),
+        ChangeType = Enum.Parse<OrderChangeType>(reader.GetString(3)),
+        Kind = Enum.Parse<OrderKind>(reader.GetString(4)),
+        State = Enum.Parse<OrderState>(reader.GetString(5)),
+        OwnerId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        ResourceId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        CreatedAtTicks = reader.GetInt64(8),
+        StateChangedAtTicks = reader.GetInt64(9),
+        Attempts = reader.GetInt32(10),
+        NextAttemptAtTicks = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+        PostponedUntilTicks = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+        IsManual = reader.GetInt64(13) != 0,
+        Body = reader.GetFieldValue<byte[]>(14),
+    }.ToOrder();
+
+    /// <summary>Schema 11: orders kept whole as JSON move into columns and a body.</summary>
+    public static void MigrateToColumns(SqliteConnection connection)
+    {
+        SqliteSchema.Execute(connection, "ALTER TABLE orders RENAME TO orders_json; DROP INDEX orders_by_state;");
+        SqliteSchema.Execute(connection, CreateTable);
+        using (var read = connection.CreateCommand())
+        using (var write = UpsertCommand(connection))
+        {
+            read.CommandText = "SELECT ord FROM orders_json ORDER BY id";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                Bind(write, StoredOrder.Of(StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0))));
+                write.ExecuteNonQuery();
+            }
+        }
+
+        SqliteSchema.Execute(connection, "DROP TABLE orders_json;");
+    }
+}

@@ -1,0 +1,130 @@
+using IdentitySync.Orders;
+using Microsoft.Data.Sqlite;
+
+namespace IdentitySync.Storage.Sqlite.Tests;
+
+public sealed class SqliteOrderColumnsTests
+{
+    private static readonly DateTimeOffset At = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(1234567);
+
+    private TemporaryDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = new TemporaryDirectory();
+
+    [TearDown]
+    public void DeleteDirectory() => _directory.Dispose();
+
+    [Test]
+    public async Task Open_FileWrittenBySchema10_MovesEveryOrderIntoColumnsAndReadsItAsBefore()
+    {
+        // Fixtures/schema10.db was written by the version before schema 11 (commit 46477e3): three orders, kept
+        // whole as JSON. 1: an Added rule order for owner 100 (E001, Ada Lovelace) with two values, a link and an
+        // argument, awaiting approval and postponed; 2: a NonConforming Modified order of resource 200 (CN=u2)
+        // pending a third attempt; 3: a Gap Deleted order of resource 300 (B-7), an open ticket.
+        var path = _directory.File("schema10.db");
+        File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema10.db"), path);
+
+        var store = new SqliteResourceStore(path);
+        var orders = await store.GetOrdersAsync(null, null, CancellationToken.None);
+        var pendingUsers = await store.GetOrdersAsync("ad_user", [OrderState.Pending], CancellationToken.None);
+
+        var (added, modified, deleted) = (orders[0], orders[1], orders[2]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar(path, "PRAGMA user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
+            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_json'"), Is.Zero);
+            Assert.That(orders.Select(static o => (o.Id, o.ChangeType, o.Kind, o.State, o.Connector, o.ResourceType)), Is.EqualTo(new[]
+            {
+                (1L, OrderChangeType.Added, OrderKind.Rule, OrderState.AwaitingApproval, "AD", "AD_User"),
+                (2L, OrderChangeType.Modified, OrderKind.NonConforming, OrderState.Pending, "AD", "AD_User"),
+                (3L, OrderChangeType.Deleted, OrderKind.Gap, OrderState.Transmitted, "HR", "HR_Badge"),
+            }));
+            Assert.That(added.Owner, Is.EqualTo(new OrderOwner(100, "E001", "Ada Lovelace")));
+            Assert.That(added.Changes["Mail"], Is.EqualTo("ada@corp.test"));
+            Assert.That(added.Changes["Proxies"], Is.EqualTo(new[] { "smtp:ada@corp.test", "sip:ada@corp.test" }));
+            Assert.That(added.Navigation["MemberOf"].Added, Is.EqualTo(new[] { "CN=g1" }));
+            Assert.That(added.Arguments, Is.EqualTo(new Dictionary<string, string> { ["Template"] = "standard" }));
+            Assert.That(added.Reason, Is.EqualTo("Ada is entitled to AD_User (rule 1)"));
+            Assert.That(added.History.Select(static h => (h.State, h.At, h.Note)), Is.EqualTo(new[] { (OrderState.AwaitingApproval, At.AddMinutes(1), (string?)"held for review") }));
+            Assert.That((added.CreatedAt.UtcTicks, added.StateChangedAt, added.PostponedUntil), Is.EqualTo((At.UtcTicks, At.AddMinutes(1), (DateTimeOffset?)At.AddDays(2))), "to the tick");
+            Assert.That(added.Resource, Is.Null);
+            Assert.That((modified.Resource!.Id, modified.Resource.Key, modified.Resource.Values["Mail"]), Is.EqualTo((200L, "CN=u2", (object?)"old@corp.test")));
+            Assert.That((modified.Attempts, modified.NextAttemptAt), Is.EqualTo((2, (DateTimeOffset?)At.AddHours(2))));
+            Assert.That((deleted.IsManual, deleted.Owner, deleted.Resource!.Key), Is.EqualTo((true, (OrderOwner?)null, "B-7")));
+            Assert.That(pendingUsers.Select(static o => o.Id), Is.EqualTo(new[] { 2L }));
+            Assert.That(Scalar(path, "SELECT count(*) FROM orders WHERE owner_id = 100 AND created_at = " + At.UtcTicks + " AND postponed_until IS NOT NULL"), Is.EqualTo(1), "the columns are filled");
+            Assert.That(
+                Scalar(path, "SELECT count(*) FROM orders WHERE coalesce(json_type(CAST(body AS TEXT), '$.state'), json_type(CAST(body AS TEXT), '$.createdAt'), json_type(CAST(body AS TEXT), '$.attempts'), json_type(CAST(body AS TEXT), '$.resourceType')) IS NOT NULL"),
+                Is.Zero,
+                "what is a column is not in the body too");
+        });
+    }
+
+    [TestCase("AD_User", "Pending", "orders_by_")]
+    [TestCase(null, "AwaitingApproval", "orders_by_state")]
+    [TestCase("AD_User", null, "orders_by_type")]
+    public void Select_ByTypeOrStates_IsServedByAnIndex(string? resourceType, string? state, string index)
+    {
+        var path = _directory.File("plan.db");
+        _ = new SqliteResourceStore(path);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        SqliteOrders.Select(command, resourceType, state is null ? null : [Enum.Parse<OrderState>(state)]);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Has.Some.Contains("USING INDEX " + index), string.Join(" | ", plan));
+            Assert.That(plan, Has.None.StartsWith("SCAN orders"), string.Join(" | ", plan));
+        });
+    }
+
+    [Test]
+    public async Task SaveOrders_AnOrderWithEveryField_ReadsBackEqualToTheTick()
+    {
+        var store = new SqliteResourceStore(_directory.File("round.db"));
+        var order = new ProvisioningOrder
+        {
+            ChangeType = OrderChangeType.Modified,
+            Kind = OrderKind.NonConforming,
+            Connector = "AD",
+            ResourceType = "AD_User",
+            Owner = new OrderOwner(5, "E5", "Eve"),
+            Resource = new OrderResource(6, "CN=e", new Dictionary<string, object?> { ["Mail"] = null, ["Count"] = 3L }),
+            Changes = new Dictionary<string, object?> { ["Mail"] = "eve@corp.test" },
+            Reason = "Mail should be eve@corp.test",
+            State = OrderState.Pending,
+            CreatedAt = At,
+            StateChangedAt = At.AddTicks(1),
+            Attempts = 4,
+            NextAttemptAt = At.AddTicks(2),
+            PostponedUntil = At.AddTicks(3),
+            IsManual = true,
+            Message = "retrying",
+        };
+
+        var saved = (await store.SaveOrdersAsync([order], [], CancellationToken.None)).Single();
+        var read = (await store.GetOrderAsync(saved.Id, CancellationToken.None))!;
+
+        Assert.That(StoredJson.Serialize(read), Is.EqualTo(StoredJson.Serialize(saved)));
+    }
+
+    private static long Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
