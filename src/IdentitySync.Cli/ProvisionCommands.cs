@@ -46,11 +46,18 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
     {
         var command = new Command("orders", "List, show and review (approve, decline, postpone) provisioning orders; fulfill and verify them.");
         var states = new Option<OrderState[]>("--state") { Description = "Only orders in these states (Pending, AwaitingApproval, Declined, Transmitted, Executed, Verified, Error).", AllowMultipleArgumentsPerToken = true };
-        var list = new Command("list", "List orders, oldest first.") { states };
+        var type = new Option<string?>("--type") { Description = "Only orders of this resource type, such as AD_User." };
+        var list = new Command("list", "List orders, oldest first.") { states, type };
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
-            var orders = await context.Provisioning(context.OpenStore()).GetOrdersAsync(parse.GetValue(states), cancellationToken).ConfigureAwait(false);
+            var resourceType = parse.GetValue(type);
+            if (resourceType is not null && context.Model.FindResourceType(resourceType) is null)
+            {
+                throw new UsageException($"--type: '{resourceType}' is not a resource type of {context.ConfigPath}; its resource types: {string.Join(", ", context.Model.ResourceTypes.Select(static t => t.Name))}.");
+            }
+
+            var orders = await context.Provisioning(context.OpenStore()).GetOrdersAsync(resourceType, parse.GetValue(states), cancellationToken).ConfigureAwait(false);
             PrintOrders(console, orders);
             return ExitCodes.Success;
         }));

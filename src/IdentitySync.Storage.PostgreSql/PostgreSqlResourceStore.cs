@@ -426,12 +426,18 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
             var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
             var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
-            await UpsertJsonAsync(
-                connection,
-                transaction,
-                $"INSERT INTO {Tables}.orders (id, resource_type, state, ord) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET resource_type = excluded.resource_type, state = excluded.state, ord = excluded.ord",
-                saved.Select(static o => new object[] { o.Id, o.ResourceType, o.State.ToString(), StoredJson.Serialize(o) }),
-                cancellationToken).ConfigureAwait(false);
+            var upsert = PostgreSqlOrders.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
+            foreach (var chunk in saved.Chunk(1000))
+            {
+                using var batch = new NpgsqlBatch(connection, transaction);
+                foreach (var order in chunk)
+                {
+                    batch.BatchCommands.Add(PostgreSqlOrders.Command(upsert, StoredOrder.Of(order)));
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await UpsertJsonAsync(
                 connection,
                 transaction,
@@ -447,9 +453,10 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<ProvisioningOrder>(
+        return await ReadAsync(
             connection,
-            $"SELECT ord FROM {Tables}.orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND ($2::text[] IS NULL OR state = ANY($2)) ORDER BY id",
+            PostgreSqlOrders.Select.Replace("{t}", Tables, StringComparison.Ordinal),
+            PostgreSqlOrders.Read,
             cancellationToken,
             (object?)resourceType ?? DBNull.Value,
             states is null ? DBNull.Value : states.Select(static s => s.ToString()).ToArray()).ConfigureAwait(false);
@@ -459,7 +466,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var found = await ReadJsonAsync<ProvisioningOrder>(connection, $"SELECT ord FROM {Tables}.orders WHERE id = $1", cancellationToken, id).ConfigureAwait(false);
+        var found = await ReadAsync(connection, PostgreSqlOrders.SelectOne.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, id).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -728,11 +735,14 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         }
     }
 
-    private static async Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    private static Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        ReadAsync(connection, sql, static reader => StoredJson.Deserialize<T>(reader.GetString(0)), cancellationToken, parameters);
+
+    private static async Task<IReadOnlyList<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
     {
         try
         {
-            return await ReadJsonCoreAsync<T>(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
+            return await ReadCoreAsync(connection, sql, read, cancellationToken, parameters).ConfigureAwait(false);
         }
         catch (NpgsqlException exception) when (Failure(Description(connection), exception, "read") is { } failure)
         {
@@ -740,7 +750,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         }
     }
 
-    private static async Task<IReadOnlyList<T>> ReadJsonCoreAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    private static async Task<IReadOnlyList<T>> ReadCoreAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
     {
         using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
@@ -752,7 +762,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found.Add(StoredJson.Deserialize<T>(reader.GetString(0)));
+            found.Add(read(reader));
         }
 
         return found;

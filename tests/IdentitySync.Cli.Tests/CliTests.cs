@@ -639,6 +639,9 @@ public sealed class CliTests
         var afterDry = await RunAsync("orders", "list", "--config", Config);
         var real = await RunAsync("provision", "--config", Config, "--report", Path.Combine(_directory, "provision.json"));
         var awaiting = await RunAsync("orders", "list", "--state", "AwaitingApproval", "--config", Config);
+        var awaitingOfType = await RunAsync("orders", "list", "--state", "AwaitingApproval", "--type", "ad_nominativeuser", "--config", Config);
+        var ofOtherType = await RunAsync("orders", "list", "--state", "AwaitingApproval", "--type", "App_User", "--config", Config);
+        var unknownType = await RunAsync("orders", "list", "--type", "AD_Usr", "--config", Config);
         var shown = await RunAsync("orders", "show", "41", "--config", Config);
         var declined = await RunAsync("orders", "decline", "41", "--note", "kept on purpose", "--config", Config);
         var again = await RunAsync("orders", "approve", "41", "--config", Config);
@@ -654,6 +657,10 @@ public sealed class CliTests
             Assert.That(real.ExitCode, Is.EqualTo(0), real.Error);
             Assert.That(File.ReadAllText(Path.Combine(_directory, "provision.json")), Does.Contain("\"nonConforming\": 2"));
             Assert.That(awaiting.Output, Does.Contain("2 order(s);"));
+            Assert.That(awaitingOfType.Output, Is.EqualTo(awaiting.Output), "both orders awaiting review are AD_NominativeUser's; the type matches in any case");
+            Assert.That(ofOtherType.Output, Does.Contain("0 order(s);"));
+            Assert.That(unknownType.ExitCode, Is.EqualTo(2));
+            Assert.That(unknownType.Error, Does.Contain("--type: 'AD_Usr' is not a resource type of ").And.EndWith("its resource types: HR_Identity, AD_NominativeUser, AD_AdminUser, App_User.\n"));
             Assert.That(JsonDocument.Parse(shown.Output).RootElement.GetProperty("kind").GetString(), Is.EqualTo("NonConforming"));
             Assert.That(declined.Output.Trim(), Is.EqualTo("Order 41: Declined."));
             Assert.That(again.ExitCode, Is.EqualTo(2));

@@ -140,8 +140,16 @@ public sealed partial class ProvisioningEngine
     /// <param name="states">Only orders in these states; all when <see langword="null"/> or empty.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The orders.</returns>
-    public async Task<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(IReadOnlyCollection<OrderState>? states = null, CancellationToken cancellationToken = default) =>
-        await _store.GetOrdersAsync(null, states is { Count: > 0 } ? states : null, cancellationToken).ConfigureAwait(false);
+    public Task<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(IReadOnlyCollection<OrderState>? states = null, CancellationToken cancellationToken = default) =>
+        GetOrdersAsync(null, states, cancellationToken);
+
+    /// <summary>Reads the orders of a resource type, oldest first (stores filter them through an index).</summary>
+    /// <param name="resourceType">Only orders of this resource type (in any case); all when <see langword="null"/>.</param>
+    /// <param name="states">Only orders in these states; all when <see langword="null"/> or empty.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    public async Task<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken = default) =>
+        await _store.GetOrdersAsync(resourceType, states is { Count: > 0 } ? states : null, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads one order.</summary>
     /// <param name="id">The order's id.</param>

@@ -1,0 +1,118 @@
+using IdentitySync.Orders;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// The orders table (store version 5): an order's state, kind, type, owner, resource, times (UTC ticks, so an
+/// order reads back to the tick; timestamptz keeps microseconds) and attempts are columns, indexed for
+/// <c>orders list --state … --type …</c>; its reason, changes and history are the jsonb body.
+/// </summary>
+internal static class PostgreSqlOrders
+{
+    /// <summary>Step 5: orders kept whole as jsonb move into columns and a body, in SQL (ticks from the ISO text, to the tick).</summary>
+    public const string MigrateToColumns = """
+        CREATE FUNCTION {s}.iso_ticks(t text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+            SELECT CASE WHEN t IS NULL THEN NULL ELSE
+                621355968000000000
+                + extract(epoch FROM date_trunc('second', t::timestamptz))::bigint * 10000000
+                + coalesce(rpad(substring(t FROM '\.([0-9]{1,7})'), 7, '0')::bigint, 0) END
+        $$;
+        ALTER TABLE {s}.orders RENAME TO orders_json;
+        DROP INDEX {s}.orders_by_state;
+        DROP INDEX {s}.orders_by_type;
+        CREATE TABLE {s}.orders (
+            id bigint PRIMARY KEY,
+            connector text NOT NULL,
+            resource_type text NOT NULL,
+            change_type text NOT NULL,
+            kind text NOT NULL,
+            state text NOT NULL,
+            owner_id bigint,
+            resource_id bigint,
+            created_at bigint NOT NULL,
+            state_changed_at bigint NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at bigint,
+            postponed_until bigint,
+            is_manual boolean NOT NULL,
+            body jsonb NOT NULL);
+        CREATE INDEX orders_by_state ON {s}.orders (state, lower(resource_type));
+        CREATE INDEX orders_by_type ON {s}.orders (lower(resource_type), state);
+        INSERT INTO {s}.orders
+            SELECT id, ord->>'connector', ord->>'resourceType', ord->>'changeType', coalesce(ord->>'kind', 'Rule'), ord->>'state',
+                (ord->'owner'->>'id')::bigint, (ord->'resource'->>'id')::bigint,
+                {s}.iso_ticks(ord->>'createdAt'), {s}.iso_ticks(ord->>'stateChangedAt'), coalesce((ord->>'attempts')::integer, 0),
+                {s}.iso_ticks(ord->>'nextAttemptAt'), {s}.iso_ticks(ord->>'postponedUntil'), coalesce((ord->>'isManual')::boolean, false),
+                jsonb_build_object(
+                    'reason', ord->'reason', 'changes', ord->'changes', 'navigation', ord->'navigation', 'arguments', ord->'arguments',
+                    'message', ord->'message', 'history', ord->'history',
+                    'ownerKey', ord->'owner'->'key', 'ownerDisplayName', ord->'owner'->'displayName',
+                    'resourceKey', ord->'resource'->'key', 'resourceValues', ord->'resource'->'values')
+            FROM {s}.orders_json;
+        DROP TABLE {s}.orders_json;
+        DROP FUNCTION {s}.iso_ticks(text);
+        """;
+
+    /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
+    public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
+
+    /// <summary>The upsert of one order; <c>{t}</c> is the quoted schema.</summary>
+    public const string Upsert = $"""
+        INSERT INTO {"{t}"}.orders ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        ON CONFLICT (id) DO UPDATE SET connector = excluded.connector, resource_type = excluded.resource_type,
+            change_type = excluded.change_type, kind = excluded.kind, state = excluded.state, owner_id = excluded.owner_id,
+            resource_id = excluded.resource_id, created_at = excluded.created_at, state_changed_at = excluded.state_changed_at,
+            attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, postponed_until = excluded.postponed_until,
+            is_manual = excluded.is_manual, body = excluded.body
+        """;
+
+    /// <summary>Orders of a type (any case) and in some states, oldest first; <c>{t}</c> is the quoted schema. $1 type or null, $2 states or null.</summary>
+    public const string Select = $"SELECT {Columns} FROM {{t}}.orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND ($2::text[] IS NULL OR state = ANY($2)) ORDER BY id";
+
+    /// <summary>One order by id; <c>{t}</c> is the quoted schema.</summary>
+    public const string SelectOne = $"SELECT {Columns} FROM {{t}}.orders WHERE id = $1";
+
+    /// <summary>The parameters of <see cref="Upsert"/> for an order.</summary>
+    public static NpgsqlBatchCommand Command(string sql, StoredOrder order)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = order.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.Connector });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.ResourceType });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.ChangeType.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.Kind.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.State.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)order.OwnerId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)order.ResourceId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.CreatedAtTicks });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.StateChangedAtTicks });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.Attempts });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)order.NextAttemptAtTicks ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)order.PostponedUntilTicks ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = order.IsManual });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = System.Text.Encoding.UTF8.GetString(order.Body) });
+        return command;
+    }
+
+    /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>
+    public static ProvisioningOrder Read(NpgsqlDataReader reader) => new StoredOrder
+    {
+        Id = reader.GetInt64(0),
+        Connector = reader.GetString(1),
+        ResourceType = reader.GetString(2),
+        ChangeType = Enum.Parse<OrderChangeType>(reader.GetString(3)),
+        Kind = Enum.Parse<OrderKind>(reader.GetString(4)),
+        State = Enum.Parse<OrderState>(reader.GetString(5)),
+        OwnerId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        ResourceId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        CreatedAtTicks = reader.GetInt64(8),
+        StateChangedAtTicks = reader.GetInt64(9),
+        Attempts = reader.GetInt32(10),
+        NextAttemptAtTicks = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+        PostponedUntilTicks = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+        IsManual = reader.GetBoolean(13),
+        Body = System.Text.Encoding.UTF8.GetBytes(reader.GetString(14)),
+    }.ToOrder();
+}
