@@ -56,7 +56,7 @@ internal static class PostgreSqlOrders
         """;
 
     /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
-    public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
+    public const string Columns = StoredOrder.Columns;
 
     /// <summary>The upsert of one order; <c>{t}</c> is the quoted schema.</summary>
     public const string Upsert = $"""
@@ -97,22 +97,5 @@ internal static class PostgreSqlOrders
     }
 
     /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>
-    public static ProvisioningOrder Read(NpgsqlDataReader reader) => new StoredOrder
-    {
-        Id = reader.GetInt64(0),
-        Connector = reader.GetString(1),
-        ResourceType = reader.GetString(2),
-        ChangeType = Enum.Parse<OrderChangeType>(reader.GetString(3)),
-        Kind = Enum.Parse<OrderKind>(reader.GetString(4)),
-        State = Enum.Parse<OrderState>(reader.GetString(5)),
-        OwnerId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-        ResourceId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-        CreatedAtTicks = reader.GetInt64(8),
-        StateChangedAtTicks = reader.GetInt64(9),
-        Attempts = reader.GetInt32(10),
-        NextAttemptAtTicks = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-        PostponedUntilTicks = reader.IsDBNull(12) ? null : reader.GetInt64(12),
-        IsManual = reader.GetBoolean(13),
-        Body = System.Text.Encoding.UTF8.GetBytes(reader.GetString(14)),
-    }.ToOrder();
+    public static ProvisioningOrder Read(NpgsqlDataReader reader) => StoredOrder.Read(reader).ToOrder();
 }

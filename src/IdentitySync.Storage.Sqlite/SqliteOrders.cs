@@ -32,7 +32,7 @@ internal static class SqliteOrders
         """;
 
     /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
-    public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
+    public const string Columns = StoredOrder.Columns;
 
     private const string Upsert = $"""
         INSERT INTO orders ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -103,24 +103,7 @@ internal static class SqliteOrders
     }
 
     /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>
-    public static ProvisioningOrder Read(SqliteDataReader reader) => new StoredOrder
-    {
-        Id = reader.GetInt64(0),
-        Connector = reader.GetString(1),
-        ResourceType = reader.GetString(2),
-        ChangeType = Enum.Parse<OrderChangeType>(reader.GetString(3)),
-        Kind = Enum.Parse<OrderKind>(reader.GetString(4)),
-        State = Enum.Parse<OrderState>(reader.GetString(5)),
-        OwnerId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-        ResourceId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-        CreatedAtTicks = reader.GetInt64(8),
-        StateChangedAtTicks = reader.GetInt64(9),
-        Attempts = reader.GetInt32(10),
-        NextAttemptAtTicks = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-        PostponedUntilTicks = reader.IsDBNull(12) ? null : reader.GetInt64(12),
-        IsManual = reader.GetInt64(13) != 0,
-        Body = reader.GetFieldValue<byte[]>(14),
-    }.ToOrder();
+    public static ProvisioningOrder Read(SqliteDataReader reader) => StoredOrder.Read(reader).ToOrder();
 
     /// <summary>Schema 11: orders kept whole as JSON move into columns and a body.</summary>
     public static void MigrateToColumns(SqliteConnection connection)

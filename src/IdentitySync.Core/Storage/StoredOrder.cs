@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IdentitySync.Orders;
@@ -11,6 +13,9 @@ namespace IdentitySync.Storage;
 /// </summary>
 public sealed record StoredOrder
 {
+    /// <summary>The columns <see cref="Read"/> takes, in its order, as a store names them in SQL.</summary>
+    public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
+
     /// <summary>Gets the order's id.</summary>
     public required long Id { get; init; }
 
@@ -121,6 +126,35 @@ public sealed record StoredOrder
             IsManual = IsManual,
             Message = body.Message,
             History = body.History ?? [],
+        };
+    }
+
+    /// <summary>
+    /// Reads a stored order from a row of <see cref="Columns"/>: enums by name, times as ticks, the manual flag as
+    /// a boolean or a number, the body as bytes or JSON text.
+    /// </summary>
+    /// <param name="reader">A reader on a row that starts with <see cref="Columns"/>.</param>
+    /// <returns>The stored order.</returns>
+    public static StoredOrder Read(DbDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new StoredOrder
+        {
+            Id = reader.GetInt64(0),
+            Connector = reader.GetString(1),
+            ResourceType = reader.GetString(2),
+            ChangeType = Enum.Parse<OrderChangeType>(reader.GetString(3)),
+            Kind = Enum.Parse<OrderKind>(reader.GetString(4)),
+            State = Enum.Parse<OrderState>(reader.GetString(5)),
+            OwnerId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+            ResourceId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            CreatedAtTicks = reader.GetInt64(8),
+            StateChangedAtTicks = reader.GetInt64(9),
+            Attempts = reader.GetInt32(10),
+            NextAttemptAtTicks = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+            PostponedUntilTicks = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+            IsManual = Convert.ToBoolean(reader.GetValue(13), System.Globalization.CultureInfo.InvariantCulture),
+            Body = reader.GetValue(14) is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(reader.GetString(14)),
         };
     }
 
