@@ -488,7 +488,7 @@ public sealed class CliTests
             {
                 Assert.That(beforeMigrate.ExitCode, Is.EqualTo(4), beforeMigrate.Error);
                 Assert.That(beforeMigrate.Error.Trim(), Is.EqualTo($"{described} holds no IdentitySync store; create it with 'identitysync store migrate' (or MigrateOnOpen) as a role that may create tables."));
-                Assert.That(migrated.Output.Trim(), Is.EqualTo($"{described}: store version 0 → 4."));
+                Assert.That(migrated.Output.Trim(), Is.EqualTo($"{described}: store version 0 → 5."));
                 Assert.That(again.Output.Trim(), Is.EqualTo($"{described}: already at store version 4; nothing to do."));
                 Assert.That(synced.ExitCode, Is.EqualTo(0), synced.Error + synced.Output);
                 Assert.That(types.Output, Does.Contain("HR_Person"));
