@@ -40,6 +40,8 @@ internal static class PostgreSqlOrders
             body jsonb NOT NULL);
         CREATE INDEX orders_by_state ON {s}.orders (state, lower(resource_type));
         CREATE INDEX orders_by_type ON {s}.orders (lower(resource_type), state);
+        CREATE INDEX orders_by_owner ON {s}.orders (owner_id) WHERE owner_id IS NOT NULL;
+        CREATE INDEX orders_by_resource ON {s}.orders (resource_id) WHERE resource_id IS NOT NULL;
         INSERT INTO {s}.orders
             SELECT id, ord->>'connector', ord->>'resourceType', ord->>'changeType', coalesce(ord->>'kind', 'Rule'), ord->>'state',
                 (ord->'owner'->>'id')::bigint, (ord->'resource'->>'id')::bigint,
@@ -70,6 +72,9 @@ internal static class PostgreSqlOrders
 
     /// <summary>Orders of a type (any case) and in some states, oldest first; <c>{t}</c> is the quoted schema. $1 type or null, $2 states or null.</summary>
     public const string Select = $"SELECT {Columns} FROM {{t}}.orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND ($2::text[] IS NULL OR state = ANY($2)) ORDER BY id";
+
+    /// <summary>The orders about one resource (as account or owner), newest first; <c>{t}</c> is the quoted schema. $1 the resource's id.</summary>
+    public const string SelectOfResource = $"SELECT {Columns} FROM {{t}}.orders WHERE resource_id = $1 UNION SELECT {Columns} FROM {{t}}.orders WHERE owner_id = $1 ORDER BY id DESC";
 
     /// <summary>One order by id; <c>{t}</c> is the quoted schema.</summary>
     public const string SelectOne = $"SELECT {Columns} FROM {{t}}.orders WHERE id = $1";

@@ -471,6 +471,13 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourceAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, PostgreSqlOrders.SelectOfResource.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, resourceId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,8 @@ internal static class SqliteOrders
             body BLOB NOT NULL);
         CREATE INDEX orders_by_state ON orders (state, resource_type);
         CREATE INDEX orders_by_type ON orders (resource_type, state);
+        CREATE INDEX orders_by_owner ON orders (owner_id) WHERE owner_id IS NOT NULL;
+        CREATE INDEX orders_by_resource ON orders (resource_id) WHERE resource_id IS NOT NULL;
         """;
 
     /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
@@ -42,6 +44,9 @@ internal static class SqliteOrders
             attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, postponed_until = excluded.postponed_until,
             is_manual = excluded.is_manual, body = excluded.body;
         """;
+
+    /// <summary>The orders about one resource ($r), as account or owner, newest first (each through its index).</summary>
+    public const string SelectOfResource = $"SELECT {Columns} FROM orders WHERE resource_id = $r UNION SELECT {Columns} FROM orders WHERE owner_id = $r ORDER BY id DESC";
 
     /// <summary>A prepared insert-or-update of one order, parameters bound by <see cref="Bind"/>.</summary>
     public static SqliteCommand UpsertCommand(SqliteConnection connection)

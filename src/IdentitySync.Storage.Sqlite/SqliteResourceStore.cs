@@ -420,6 +420,23 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourceAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteOrders.SelectOfResource;
+        command.Parameters.AddWithValue("$r", resourceId);
+        var found = new List<ProvisioningOrder>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(SqliteOrders.Read(reader));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
         using var connection = Open();

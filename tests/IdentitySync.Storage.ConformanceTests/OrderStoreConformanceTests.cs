@@ -98,4 +98,36 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
             Assert.That(read.CreatedAt.UtcTicks, Is.EqualTo(at.UtcTicks));
         });
     }
+
+    /// <summary>The orders about one resource are those naming it as account or as owner, each once, newest first.</summary>
+    [Test]
+    public async Task OrdersOfResource_AsAccountOrOwner_NewestFirst()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        ProvisioningOrder Order(long? owner, long? resource) => new()
+        {
+            ChangeType = resource is null ? OrderChangeType.Added : OrderChangeType.Modified,
+            Connector = "AD",
+            ResourceType = "AD_User",
+            Owner = owner is { } o ? new OrderOwner(o, "E" + o, "Someone") : null,
+            Resource = resource is { } r ? new OrderResource(r, "u" + r, new Dictionary<string, object?>()) : null,
+            Reason = "because",
+            CreatedAt = at,
+            StateChangedAt = at,
+        };
+
+        await Store.SaveOrdersAsync([Order(7, null), Order(8, 70), Order(null, 7), Order(7, 7), Order(9, 90)], [], None);
+        var reopened = Reopen();
+
+        var ofSeven = await reopened.GetOrdersOfResourceAsync(7, None);
+        var ofSeventy = await reopened.GetOrdersOfResourceAsync(70, None);
+        var ofNothing = await reopened.GetOrdersOfResourceAsync(12345, None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ofSeven.Select(static o => o.Id), Is.EqualTo(new long[] { 4, 3, 1 }));
+            Assert.That(ofSeventy.Select(static o => o.Id), Is.EqualTo(new long[] { 2 }));
+            Assert.That(ofNothing, Is.Empty);
+        });
+    }
 }

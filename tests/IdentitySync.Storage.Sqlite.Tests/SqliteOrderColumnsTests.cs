@@ -90,6 +90,33 @@ public sealed class SqliteOrderColumnsTests
     }
 
     [Test]
+    public void SelectOfResource_IsServedByTheOwnerAndResourceIndexes()
+    {
+        var path = _directory.File("plan.db");
+        _ = new SqliteResourceStore(path);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteOrders.SelectOfResource;
+        command.Parameters.AddWithValue("$r", 7L);
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Has.Some.Contains("USING INDEX orders_by_resource"), string.Join(" | ", plan));
+            Assert.That(plan, Has.Some.Contains("USING INDEX orders_by_owner"), string.Join(" | ", plan));
+            Assert.That(plan, Has.None.StartsWith("SCAN orders"), string.Join(" | ", plan));
+        });
+    }
+
+    [Test]
     public async Task SaveOrders_AnOrderWithEveryField_ReadsBackEqualToTheTick()
     {
         var store = new SqliteResourceStore(_directory.File("round.db"));

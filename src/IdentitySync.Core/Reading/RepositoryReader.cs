@@ -193,8 +193,7 @@ public sealed class RepositoryReader
     {
         ArgumentNullException.ThrowIfNull(resource);
         var store = _orders ?? throw new InvalidOperationException("This RepositoryReader was made without an order store (IOrderStore).");
-        var all = await store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false);
-        return [.. all.Where(o => o.Resource?.Id == resource.Id || o.Owner?.Id == resource.Id).OrderByDescending(static o => o.Id)];
+        return await store.GetOrdersOfResourceAsync(resource.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private EntityType TypeOf(string entityType)

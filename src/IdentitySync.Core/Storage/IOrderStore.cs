@@ -28,6 +28,19 @@ public interface IOrderStore
     /// <returns>The order, or <see langword="null"/>.</returns>
     ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the orders about one resource, as the account they change or as the owner they are for, newest
+    /// first. The default reads every order and filters them; a store with owner and resource columns answers
+    /// through their indexes.
+    /// </summary>
+    /// <param name="resourceId">The resource's id.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The orders, newest first.</returns>
+    async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourceAsync(long resourceId, CancellationToken cancellationToken) =>
+        [.. (await GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false))
+            .Where(o => o.Resource?.Id == resourceId || o.Owner?.Id == resourceId)
+            .OrderByDescending(static o => o.Id)];
+
     /// <summary>Reads the owners' provisioning states of a resource type.</summary>
     /// <param name="resourceType">The resource type.</param>
     /// <param name="cancellationToken">Stops the read.</param>
