@@ -427,16 +427,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
             var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
             var upsert = PostgreSqlOrders.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
-            foreach (var chunk in saved.Chunk(1000))
-            {
-                using var batch = new NpgsqlBatch(connection, transaction);
-                foreach (var order in chunk)
-                {
-                    batch.BatchCommands.Add(PostgreSqlOrders.Command(upsert, StoredOrder.Of(order)));
-                }
-
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await ExecuteBatchesAsync(connection, transaction, saved.Select(order => PostgreSqlOrders.Command(upsert, StoredOrder.Of(order))), cancellationToken).ConfigureAwait(false);
 
             await UpsertJsonAsync(
                 connection,
@@ -721,20 +712,27 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     private static Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
         ScalarAsync<T>(connection, sql, cancellationToken, null, parameters);
 
-    private static async Task UpsertJsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken)
+    private static Task UpsertJsonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IEnumerable<object[]> rows, CancellationToken cancellationToken) =>
+        ExecuteBatchesAsync(connection, transaction, rows.Select(row =>
+        {
+            // The last parameter is the jsonb.
+            var command = new NpgsqlBatchCommand(sql);
+            for (var i = 0; i < row.Length; i++)
+            {
+                command.Parameters.Add(i == row.Length - 1 ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row[i] } : new NpgsqlParameter { Value = row[i] });
+            }
+
+            return command;
+        }), cancellationToken);
+
+    /// <summary>Runs statements a thousand to a round trip, in one batch each.</summary>
+    private static async Task ExecuteBatchesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
     {
-        // One round trip per thousand rows: a batch of prepared statements, the last parameter as jsonb.
-        foreach (var chunk in rows.Chunk(1000))
+        foreach (var chunk in commands.Chunk(1000))
         {
             using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var row in chunk)
+            foreach (var command in chunk)
             {
-                var command = new NpgsqlBatchCommand(sql);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    command.Parameters.Add(i == row.Length - 1 ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row[i] } : new NpgsqlParameter { Value = row[i] });
-                }
-
                 batch.BatchCommands.Add(command);
             }
 
