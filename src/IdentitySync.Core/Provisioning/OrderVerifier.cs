@@ -68,7 +68,7 @@ internal sealed class OrderVerifier(IdentityModel model, IOrderStore orders, IRe
         {
             var index = entityType.IndexOf(property);
             var comparison = type.ScalarRules.FirstOrDefault(r => string.Equals(r.Property, property, StringComparison.OrdinalIgnoreCase))?.Comparison ?? ComparisonType.CaseSensitive;
-            if (index < 0 || !TypeEvaluator.Same(value, account.ValueAt(entityType, index), comparison))
+            if (index < 0 || !RuleValues.Same(value, account.ValueAt(entityType, index), comparison))
             {
                 return false;
             }

@@ -13,5 +13,5 @@ public sealed class ComparisonTests
     [TestCase("Zoë", "zoe", ComparisonType.IgnoreDiacritics, true)]
     [TestCase("Zoë", "zoe", ComparisonType.IgnoreCase, false)]
     public void Same_ComparesAsTheTypeSays(string computed, string actual, ComparisonType comparison, bool same) =>
-        Assert.That(TypeEvaluator.Same(computed, actual, comparison), Is.EqualTo(same));
+        Assert.That(RuleValues.Same(computed, actual, comparison), Is.EqualTo(same));
 }
