@@ -63,6 +63,36 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         }));
         command.Subcommands.Add(list);
 
+        var archivedType = new Option<string?>("--type") { Description = "Only archived orders of this resource type." };
+        var after = new Option<long>("--after") { Description = "Only orders with a larger id: the last id of the previous page." };
+        var limit = new Option<int>("--limit") { Description = "The most orders to list (1 to 10000).", DefaultValueFactory = static _ => 100 };
+        var archived = new Command("archived", "List archived orders by id, a page at a time: ended orders moved out after their type's ArchiveAfter.") { archivedType, after, limit };
+        archived.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
+        {
+            var pageSize = parse.GetValue(limit);
+            if (pageSize is < 1 or > 10_000)
+            {
+                throw new UsageException($"--limit: {pageSize} is out of range; give 1 to 10000.");
+            }
+
+            using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
+            var resourceType = parse.GetValue(archivedType);
+            if (resourceType is not null && context.Model.FindResourceType(resourceType) is null)
+            {
+                throw new UsageException($"--type: '{resourceType}' is not a resource type of {context.ConfigPath}; its resource types: {string.Join(", ", context.Model.ResourceTypes.Select(static t => t.Name))}.");
+            }
+
+            var page = await context.Provisioning(context.OpenStore()).GetArchivedOrdersAsync(resourceType, parse.GetValue(after), pageSize, cancellationToken).ConfigureAwait(false);
+            PrintOrders(console, page);
+            if (page.Count == pageSize)
+            {
+                console.MarkupLine($"More may follow: add --after {page[^1].Id.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        command.Subcommands.Add(archived);
+
         var id = new Argument<long>("id") { Description = "The order's id, as 'orders list' shows it." };
         var show = new Command("show", "Show one order as JSON: values, reason and history.") { id };
         show.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
@@ -194,6 +224,11 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         }
 
         console.Write(table);
+        if (report.ResourceTypes.Sum(static t => t.Archived) is > 0 and var archived)
+        {
+            console.MarkupLine($"{N(archived)} ended order(s) archived (ArchiveAfter); 'orders archived' lists them.");
+        }
+
         foreach (var problem in report.ResourceTypes.SelectMany(static t => t.Problems))
         {
             console.MarkupLine("  [yellow]" + Shown.Markup(problem) + "[/]");

@@ -57,6 +57,44 @@ internal static class PostgreSqlOrders
         DROP FUNCTION {s}.iso_ticks(text);
         """;
 
+    /// <summary>Step 6: the archive, with the orders' columns, read by id or by type and id.</summary>
+    public const string CreateArchive = """
+        CREATE TABLE {s}.archived_orders (
+            id bigint PRIMARY KEY,
+            connector text NOT NULL,
+            resource_type text NOT NULL,
+            change_type text NOT NULL,
+            kind text NOT NULL,
+            state text NOT NULL,
+            owner_id bigint,
+            resource_id bigint,
+            created_at bigint NOT NULL,
+            state_changed_at bigint NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at bigint,
+            postponed_until bigint,
+            is_manual boolean NOT NULL,
+            body jsonb NOT NULL);
+        CREATE INDEX archived_orders_by_type ON {s}.archived_orders (lower(resource_type), id);
+        """;
+
+    /// <summary>The next order id, one past the largest ever given, archived or not; <c>{t}</c> is the quoted schema.</summary>
+    public const string NextId = "SELECT greatest((SELECT coalesce(max(id), 0) FROM {t}.orders), (SELECT coalesce(max(id), 0) FROM {t}.archived_orders)) + 1";
+
+    /// <summary>
+    /// Moves a type's ended orders ($2, state names) whose state changed before $3 (ticks) to the archive in one
+    /// statement; $1 the type in any case; <c>{t}</c> is the quoted schema. Returns the rows archived.
+    /// </summary>
+    public const string Archive = $"""
+        WITH moved AS (
+            DELETE FROM {"{t}"}.orders WHERE lower(resource_type) = lower($1) AND state = ANY($2) AND state_changed_at < $3
+            RETURNING {Columns})
+        INSERT INTO {"{t}"}.archived_orders ({Columns}) SELECT {Columns} FROM moved
+        """;
+
+    /// <summary>A page of archived orders by id; $1 type or null, $2 after this id, $3 the page size; <c>{t}</c> is the quoted schema.</summary>
+    public const string SelectArchived = $"SELECT {Columns} FROM {{t}}.archived_orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND id > $2 ORDER BY id LIMIT $3";
+
     /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
     public const string Columns = StoredOrder.Columns;
 

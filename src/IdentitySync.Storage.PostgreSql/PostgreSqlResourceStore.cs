@@ -424,7 +424,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var next = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0) + 1 FROM {Tables}.orders", cancellationToken, transaction).ConfigureAwait(false);
+            var next = await ScalarAsync<long>(connection, PostgreSqlOrders.NextId.Replace("{t}", Tables, StringComparison.Ordinal), cancellationToken, transaction).ConfigureAwait(false);
             var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
             var upsert = PostgreSqlOrders.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
             await ExecuteBatchesAsync(connection, transaction, saved.Select(order => PostgreSqlOrders.Command(upsert, StoredOrder.Of(order))), cancellationToken).ConfigureAwait(false);
@@ -466,6 +466,35 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await ReadAsync(connection, PostgreSqlOrders.SelectOfResource.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, resourceId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        return await WithConnectionAsync("archive orders", async connection =>
+        {
+            using var command = new NpgsqlCommand(PostgreSqlOrders.Archive.Replace("{t}", Tables, StringComparison.Ordinal), connection);
+            command.Parameters.AddWithValue(resourceType);
+            command.Parameters.AddWithValue(StoredOrder.EndedStates.Select(static s => s.ToString()).ToArray());
+            command.Parameters.AddWithValue(endedBefore.UtcTicks);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(
+            connection,
+            PostgreSqlOrders.SelectArchived.Replace("{t}", Tables, StringComparison.Ordinal),
+            PostgreSqlOrders.Read,
+            cancellationToken,
+            (object?)resourceType ?? DBNull.Value,
+            afterId,
+            limit).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -65,6 +65,9 @@ internal static class PostgreSqlSchema
         // 5: an order's state, kind, type, owner, resource, times and attempts as indexed columns; the jsonb
         // keeps only its reason, changes and history (issue 19).
         PostgreSqlOrders.MigrateToColumns,
+
+        // 6: ended orders archived after their resource type's ArchiveAfter, out of the working orders.
+        PostgreSqlOrders.CreateArchive,
     ];
 
     /// <summary>The view that names both ends of every link by entity type and key (step 1; step 4 makes it again over the partitioned links).</summary>

@@ -33,6 +33,30 @@ internal static class SqliteOrders
         CREATE INDEX orders_by_resource ON orders (resource_id) WHERE resource_id IS NOT NULL;
         """;
 
+    /// <summary>Schema 12: the archive, with the orders' columns, read by id or by type and id.</summary>
+    public const string CreateArchive = $"""
+        CREATE TABLE archived_orders (
+            id INTEGER PRIMARY KEY,
+            connector TEXT NOT NULL COLLATE NOCASE,
+            resource_type TEXT NOT NULL COLLATE NOCASE,
+            change_type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            owner_id INTEGER,
+            resource_id INTEGER,
+            created_at INTEGER NOT NULL,
+            state_changed_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER,
+            postponed_until INTEGER,
+            is_manual INTEGER NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX archived_orders_by_type ON archived_orders (resource_type, id);
+        """;
+
+    /// <summary>The next order id: one past the largest ever given, archived or not (ids are never reused).</summary>
+    public const string NextId = "SELECT max(coalesce((SELECT max(id) FROM orders), 0), coalesce((SELECT max(id) FROM archived_orders), 0)) + 1;";
+
     /// <summary>The columns <see cref="Read"/> takes, in its order.</summary>
     public const string Columns = StoredOrder.Columns;
 
@@ -105,6 +129,45 @@ internal static class SqliteOrders
         }
 
         command.CommandText = $"SELECT {Columns} FROM orders" + (where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where)) + " ORDER BY id";
+    }
+
+    /// <summary>Moves a type's ended orders whose state changed before a time to the archive (in the caller's transaction).</summary>
+    /// <param name="connection">An open connection in a transaction.</param>
+    /// <param name="resourceType">The resource type, in any case.</param>
+    /// <param name="endedBeforeTicks">The time, as UTC ticks.</param>
+    /// <returns>The number of orders archived.</returns>
+    public static int Archive(SqliteConnection connection, string resourceType, long endedBeforeTicks)
+    {
+        var ended = string.Join(", ", StoredOrder.EndedStates.Select(static s => $"'{s}'"));
+        var where = $"resource_type = $t AND state IN ({ended}) AND state_changed_at < $b";
+        int Run(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$t", resourceType);
+            command.Parameters.AddWithValue("$b", endedBeforeTicks);
+            return command.ExecuteNonQuery();
+        }
+
+        var archived = Run($"INSERT INTO archived_orders ({Columns}) SELECT {Columns} FROM orders WHERE {where}");
+        Run($"DELETE FROM orders WHERE {where}");
+        return archived;
+    }
+
+    /// <summary>Sets a command to read a page of archived orders by id.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="resourceType">Only this resource type; all when null.</param>
+    /// <param name="afterId">Only larger ids.</param>
+    /// <param name="limit">The page size.</param>
+    public static void SelectArchived(SqliteCommand command, string? resourceType, long afterId, int limit)
+    {
+        command.CommandText = $"SELECT {Columns} FROM archived_orders WHERE id > $a" + (resourceType is null ? string.Empty : " AND resource_type = $t") + " ORDER BY id LIMIT $n";
+        command.Parameters.AddWithValue("$a", afterId);
+        command.Parameters.AddWithValue("$n", limit);
+        if (resourceType is not null)
+        {
+            command.Parameters.AddWithValue("$t", resourceType);
+        }
     }
 
     /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>

@@ -355,7 +355,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         ArgumentNullException.ThrowIfNull(states);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        var next = SqliteSchema.Scalar(connection, "SELECT coalesce(max(id), 0) + 1 FROM orders;");
+        var next = SqliteSchema.Scalar(connection, SqliteOrders.NextId);
         var saved = new List<ProvisioningOrder>(orders.Count);
         using (var command = SqliteOrders.UpsertCommand(connection))
         {
@@ -426,6 +426,35 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var command = connection.CreateCommand();
         command.CommandText = SqliteOrders.SelectOfResource;
         command.Parameters.AddWithValue("$r", resourceId);
+        var found = new List<ProvisioningOrder>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(SqliteOrders.Read(reader));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var archived = SqliteOrders.Archive(connection, resourceType, endedBefore.UtcTicks);
+        transaction.Commit();
+        return ValueTask.FromResult(archived);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        SqliteOrders.SelectArchived(command, resourceType, afterId, limit);
         var found = new List<ProvisioningOrder>();
         using var reader = command.ExecuteReader();
         while (reader.Read())

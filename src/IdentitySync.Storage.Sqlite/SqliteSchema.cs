@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 11;
+    public const int CurrentVersion = 12;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -73,6 +73,9 @@ internal static class SqliteSchema
         // 11: an order's state, kind, type, owner, resource, times and attempts as indexed columns; the JSON
         // keeps only its reason, changes and history (issue 19).
         SqliteOrders.MigrateToColumns,
+
+        // 12: ended orders archived after their resource type's ArchiveAfter, out of the working orders.
+        static c => Execute(c, SqliteOrders.CreateArchive),
     ];
 
     /// <summary>Creates, migrates or opens a store's schema.</summary>

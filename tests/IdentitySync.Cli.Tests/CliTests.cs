@@ -679,6 +679,48 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task OrdersArchived_ListsInPages_ShowReadsAnArchivedOrder_AndReviewRefusesIt()
+    {
+        await RunAsync("sync", "--config", Config, "--mode", "initial");
+        await RunAsync("categorize", "--config", Config);
+        await RunAsync("provision", "--config", Config);
+        await RunAsync("orders", "decline", "41", "--config", Config);
+        await RunAsync("orders", "decline", "43", "--config", Config);
+        var before = await RunAsync("orders", "archived", "--config", Config);
+        using (var store = new SqliteResourceStore(Store))
+        {
+            // What generation does after ArchiveAfter, with a time past every order.
+            await store.ArchiveOrdersAsync("AD_NominativeUser", DateTimeOffset.MaxValue, CancellationToken.None);
+        }
+
+        var firstPage = await RunAsync("orders", "archived", "--type", "ad_nominativeuser", "--limit", "1", "--config", Config);
+        var secondPage = await RunAsync("orders", "archived", "--after", "41", "--config", Config);
+        var shown = await RunAsync("orders", "show", "41", "--config", Config);
+        var approve = await RunAsync("orders", "approve", "41", "--config", Config);
+        var working = await RunAsync("orders", "list", "--state", "Declined", "--config", Config);
+        var badLimit = await RunAsync("orders", "archived", "--limit", "0", "--config", Config);
+        var badType = await RunAsync("orders", "archived", "--type", "AD_Usr", "--config", Config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.ExitCode, Is.EqualTo(0), before.Error);
+            Assert.That(before.Output, Does.Contain("0 order(s);"));
+            Assert.That(firstPage.ExitCode, Is.EqualTo(0), firstPage.Error);
+            Assert.That(firstPage.Output, Does.Contain("│ 41 │ Declined").And.Contain("1 order(s);").And.Contain("More may follow: add --after 41."));
+            Assert.That(secondPage.Output, Does.Contain("│ 43 │ Declined").And.Contain("1 order(s);").And.Not.Contain("│ 41 │"));
+            Assert.That(shown.ExitCode, Is.EqualTo(0), shown.Error);
+            Assert.That(JsonDocument.Parse(shown.Output).RootElement.GetProperty("state").GetString(), Is.EqualTo("Declined"));
+            Assert.That(approve.ExitCode, Is.EqualTo(2));
+            Assert.That(approve.Error.Trim(), Is.EqualTo("Order 41 is archived: it ended Declined and can no longer change; 'orders show 41' reads it."));
+            Assert.That(working.Output, Does.Contain("0 order(s);"));
+            Assert.That(badLimit.ExitCode, Is.EqualTo(2));
+            Assert.That(badLimit.Error.Trim(), Is.EqualTo("--limit: 0 is out of range; give 1 to 10000."));
+            Assert.That(badType.ExitCode, Is.EqualTo(2));
+            Assert.That(badType.Error, Does.Contain("--type: 'AD_Usr' is not a resource type of "));
+        });
+    }
+
+    [Test]
     public async Task Provision_OverTheApplicationsThreshold_Exits3AndForceGoesThrough()
     {
         File.WriteAllText(Config, File.ReadAllText(Config).Replace("\"MaxOrders\": 30", "\"MaxOrders\": 2", StringComparison.Ordinal));

@@ -130,4 +130,68 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
             Assert.That(ofNothing, Is.Empty);
         });
     }
+
+    /// <summary>
+    /// Archiving moves a type's ended orders whose state changed before the time, and only those, out of the
+    /// working orders; they read back whole, by id in pages; ids are never reused; archiving again moves nothing.
+    /// </summary>
+    [Test]
+    public async Task ArchiveOrders_MovesOnlyEndedOrdersOfTheTypeBeforeTheTime_AndIdsAreNeverReused()
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero).AddTicks(4321);
+        var cutoff = now.AddDays(-5);
+        ProvisioningOrder Order(OrderState state, DateTimeOffset changed, string type = "AD_User", long resource = 70) => new()
+        {
+            ChangeType = OrderChangeType.Modified,
+            Connector = "AD",
+            ResourceType = type,
+            Owner = new OrderOwner(7, "E7", "Zoë Martin"),
+            Resource = new OrderResource(resource, "u" + resource, new Dictionary<string, object?> { ["Mail"] = "z@corp.test" }),
+            Changes = new Dictionary<string, object?> { ["Mail"] = "zoe@corp.test" },
+            Reason = "Mail should be zoe@corp.test",
+            State = state,
+            CreatedAt = changed.AddHours(-1),
+            StateChangedAt = changed,
+            Attempts = 2,
+            Message = state.ToString(),
+            History = [new(OrderState.Pending, changed.AddHours(-1), "generated"), new(state, changed, "ended")],
+        };
+
+        var saved = await Store.SaveOrdersAsync(
+            [
+                Order(OrderState.Verified, now.AddDays(-10), resource: 71),
+                Order(OrderState.Declined, now.AddDays(-10)),
+                Order(OrderState.Error, now.AddDays(-10)),
+                Order(OrderState.Verified, now.AddDays(-1)),
+                Order(OrderState.Pending, now.AddDays(-10)),
+                Order(OrderState.Verified, now.AddDays(-10), "App_User"),
+                Order(OrderState.Verified, cutoff),
+                Order(OrderState.Declined, now.AddDays(-6)),
+            ],
+            [],
+            None);
+
+        var archived = await Store.ArchiveOrdersAsync("ad_user", cutoff, None);
+        var again = await Store.ArchiveOrdersAsync("AD_User", cutoff, None);
+        var reopened = Reopen();
+        var working = await reopened.GetOrdersAsync(null, null, None);
+        var firstPage = await reopened.GetArchivedOrdersAsync(null, 0, 3, None);
+        var secondPage = await reopened.GetArchivedOrdersAsync("AD_USER", firstPage[^1].Id, 3, None);
+        var ofOtherType = await reopened.GetArchivedOrdersAsync("App_User", 0, 10, None);
+        var next = (await reopened.SaveOrdersAsync([Order(OrderState.Pending, now)], [], None)).Single();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(archived, Is.EqualTo(4), "verified, declined and in error before the time, of AD_User");
+            Assert.That(again, Is.Zero);
+            Assert.That(working.Select(static o => o.Id), Is.EqualTo(new long[] { 4, 5, 6, 7 }), "too recent, not ended, another type, changed exactly at the time");
+            Assert.That(await reopened.GetOrderAsync(1, None), Is.Null);
+            Assert.That(await reopened.GetOrdersOfResourceAsync(71, None), Is.Empty);
+            Assert.That(firstPage.Select(static o => o.Id), Is.EqualTo(new long[] { 1, 2, 3 }));
+            Assert.That(secondPage.Select(static o => o.Id), Is.EqualTo(new long[] { 8 }));
+            Assert.That(ofOtherType, Is.Empty);
+            Assert.That(StoredJson.Serialize(firstPage[2]), Is.EqualTo(StoredJson.Serialize(saved[2])), "every field, times to the tick");
+            Assert.That(next.Id, Is.EqualTo(9), "the archived order 8 keeps its id");
+        });
+    }
 }

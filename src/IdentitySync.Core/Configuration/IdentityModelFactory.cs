@@ -155,7 +155,8 @@ internal static class IdentityModelFactory
                 new WorkflowPolicy(
                     options.Workflow.EndDateProperty is { } end ? TargetProperty(end) : null,
                     options.Workflow.ActiveProperty is { } active ? TargetProperty(active) : null,
-                    options.Workflow.HardDelete)),
+                    options.Workflow.HardDelete),
+                options.ArchiveAfter),
             List(options.CorrelationRules.Select(static r => new CorrelationRule(
                 r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
                 r.AccountExpression ?? RuleExpression.Parse(r.Account!),

@@ -73,4 +73,12 @@ public sealed class ResourceTypeOptions
     /// <summary>Gets or sets how long an order may stay transmitted or executed before it becomes <c>Error</c>.</summary>
     /// <value>The default value is one day.</value>
     public TimeSpan TransmittedTimeout { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Gets or sets how long an ended order (verified, declined, in error) stays among the working orders
+    /// before order generation moves it to the archive, where it stays readable. An archived declined order
+    /// no longer holds its change back: the next generation proposes it again for review.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: orders are never archived.</value>
+    public TimeSpan? ArchiveAfter { get; set; }
 }

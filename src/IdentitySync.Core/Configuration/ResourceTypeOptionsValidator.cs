@@ -80,6 +80,11 @@ internal sealed class ResourceTypeOptionsValidator : AbstractValidator<ResourceT
             {
                 context.AddFailure("TransmittedTimeout", $"{resourceType.TransmittedTimeout} is out of range; give a positive duration such as 1.00:00:00 (one day)");
             }
+
+            if (resourceType.ArchiveAfter <= TimeSpan.Zero)
+            {
+                context.AddFailure("ArchiveAfter", $"{resourceType.ArchiveAfter} is out of range; give a positive duration such as 90.00:00:00 (ninety days), or leave it out to keep every order");
+            }
         });
 
         RuleFor(r => r).Custom(static (resourceType, context) =>

@@ -33,6 +33,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var blocked = new List<ProvisioningOrder>();
         var saved = new List<ProvisioningOrder>();
         var notes = new List<OwnershipNote>();
+        var archived = options.DryRun ? [] : await ArchiveAsync(types, started, cancellationToken).ConfigureAwait(false);
 
         // Repository types (identities fed by HR) first: their orders are applied in the repository at once, so that
         // the types owned by those identities see them in the same generation (a joiner's directory account).
@@ -43,6 +44,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             foreach (var type in group)
             {
                 var (summary, orders, typeStates, typeNotes) = await GenerateTypeAsync(type, graph, index, started, options, cancellationToken).ConfigureAwait(false);
+                summary = summary with { Archived = archived.GetValueOrDefault(type.Name) };
                 summaries.Add(summary);
                 if (!summary.Blocked)
                 {
@@ -93,6 +95,24 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             Ownership = notes,
             Duration = time.GetElapsedTime(clock),
         };
+    }
+
+    /// <summary>
+    /// Moves each type's orders that ended (verified, declined, in error) longer than its <c>ArchiveAfter</c>
+    /// ago to the archive, before the orders are read: an archived declined order no longer holds its change back.
+    /// </summary>
+    private async Task<Dictionary<string, int>> ArchiveAsync(IEnumerable<ResourceType> types, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var archived = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var type in types)
+        {
+            if (type.Policies.ArchiveAfter is { } retention)
+            {
+                archived[type.Name] = await store.ArchiveOrdersAsync(type.Name, now - retention, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return archived;
     }
 
     /// <summary>The threshold a type's orders exceed, in words, or null.</summary>

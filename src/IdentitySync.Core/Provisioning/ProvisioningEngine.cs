@@ -151,13 +151,30 @@ public sealed partial class ProvisioningEngine
     public async Task<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken = default) =>
         await _store.GetOrdersAsync(resourceType, states is { Count: > 0 } ? states : null, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Reads one order.</summary>
+    /// <summary>Reads one order, working or archived.</summary>
     /// <param name="id">The order's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The order.</returns>
     /// <exception cref="IdentitySyncException">No order has this id.</exception>
-    public Task<ProvisioningOrder> GetOrderAsync(long id, CancellationToken cancellationToken = default) =>
-        _store.GetExistingOrderAsync(id, cancellationToken);
+    public async Task<ProvisioningOrder> GetOrderAsync(long id, CancellationToken cancellationToken = default) =>
+        await _store.GetOrderAsync(id, cancellationToken).ConfigureAwait(false)
+        ?? await _store.FindArchivedOrderAsync(id, cancellationToken).ConfigureAwait(false)
+        ?? throw new IdentitySyncException($"There is no order {id}; list them with 'orders list'.");
+
+    /// <summary>
+    /// Reads archived orders in pages by id: orders that ended (verified, declined, in error) longer ago than
+    /// their resource type's <c>ArchiveAfter</c>, moved out of the working orders by order generation.
+    /// </summary>
+    /// <param name="resourceType">Only orders of this resource type (in any case); all when <see langword="null"/>.</param>
+    /// <param name="afterId">Only orders with a larger id: 0 for the first page, then the last id read.</param>
+    /// <param name="limit">The most orders to return.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Up to <paramref name="limit"/> archived orders, by ascending id.</returns>
+    public async Task<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId = 0, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await _store.GetArchivedOrdersAsync(resourceType, afterId, limit, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Lists the orders waiting for review, except those postponed to a later time.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>

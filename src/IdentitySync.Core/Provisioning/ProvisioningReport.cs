@@ -72,6 +72,9 @@ public sealed record ResourceTypeProvisioning
     /// <summary>Gets a value indicating whether the orders exceeded a threshold and were not saved.</summary>
     public bool Blocked { get; init; }
 
+    /// <summary>Gets the ended orders moved to the archive before this generation, after the type's <c>ArchiveAfter</c>; 0 in a dry run.</summary>
+    public int Archived { get; init; }
+
     /// <summary>Gets the threshold exceeded, in plain words; <see langword="null"/> when none.</summary>
     public string? Threshold { get; init; }
 

@@ -41,6 +41,28 @@ public interface IOrderStore
             .Where(o => o.Resource?.Id == resourceId || o.Owner?.Id == resourceId)
             .OrderByDescending(static o => o.Id)];
 
+    /// <summary>
+    /// Moves a resource type's ended orders (<see cref="StoredOrder.EndedStates"/>: verified, declined, in
+    /// error) whose state changed before a time from the working orders to the archive, in one transaction.
+    /// Archived orders keep their ids (no new order reuses one), leave <see cref="GetOrdersAsync"/>,
+    /// <see cref="GetOrderAsync"/> and <see cref="GetOrdersOfResourceAsync"/>, and are read with
+    /// <see cref="GetArchivedOrdersAsync"/>. A store that does not archive keeps every order (the default).
+    /// </summary>
+    /// <param name="resourceType">The resource type, in any case.</param>
+    /// <param name="endedBefore">Orders whose state changed at or after this time stay.</param>
+    /// <param name="cancellationToken">Cancels the move; nothing is archived then.</param>
+    /// <returns>The number of orders archived.</returns>
+    ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+    /// <summary>Reads archived orders in pages, by id.</summary>
+    /// <param name="resourceType">Only orders of this resource type, in any case; all when null.</param>
+    /// <param name="afterId">Only orders with a larger id: 0 for the first page, then the last id read.</param>
+    /// <param name="limit">The most orders to return.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Up to <paramref name="limit"/> archived orders, by ascending id.</returns>
+    ValueTask<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId, int limit, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>([]);
+
     /// <summary>Reads the owners' provisioning states of a resource type.</summary>
     /// <param name="resourceType">The resource type.</param>
     /// <param name="cancellationToken">Stops the read.</param>

@@ -22,6 +22,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     private readonly ConcurrentDictionary<string, JobRun> _jobRuns = new(StringComparer.Ordinal);
     private Dictionary<long, AccountCategorization> _categorizations = [];
     private readonly SortedDictionary<long, ProvisioningOrder> _orders = [];
+    private readonly SortedDictionary<long, ProvisioningOrder> _archivedOrders = [];
     private Dictionary<long, string> _layouts = [];
     private Dictionary<(long ResourceId, string Property), PropertySource> _sources = [];
     private readonly Dictionary<(string ResourceType, long OwnerId), OwnerProvisioningState> _provisioningStates = [];
@@ -225,7 +226,8 @@ public sealed class InMemoryResourceStore : IResourceStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var next = _orders.Count == 0 ? 1 : _orders.Keys.Max() + 1;
+            // Ids are never reused, archived or not.
+            var next = Math.Max(_orders.Count == 0 ? 0 : _orders.Keys.Max(), _archivedOrders.Count == 0 ? 0 : _archivedOrders.Keys.Max()) + 1;
             var saved = new List<ProvisioningOrder>(orders.Count);
             foreach (var order in orders)
             {
@@ -261,6 +263,38 @@ public sealed class InMemoryResourceStore : IResourceStore
         lock (_gate)
         {
             return ValueTask.FromResult(_orders.GetValueOrDefault(id));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var ended = _orders.Values.Where(o => string.Equals(o.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase)
+                && StoredOrder.EndedStates.Contains(o.State) && o.StateChangedAt < endedBefore).ToList();
+            foreach (var order in ended)
+            {
+                _orders.Remove(order.Id);
+                _archivedOrders[order.Id] = order;
+            }
+
+            return ValueTask.FromResult(ended.Count);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<ProvisioningOrder> found = [.. _archivedOrders.Values
+                .Where(o => o.Id > afterId && (resourceType is null || string.Equals(o.ResourceType, resourceType, StringComparison.OrdinalIgnoreCase)))
+                .Take(limit)];
+            return ValueTask.FromResult(found);
         }
     }
 

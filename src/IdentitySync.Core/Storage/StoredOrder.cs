@@ -16,6 +16,9 @@ public sealed record StoredOrder
     /// <summary>The columns <see cref="Read"/> takes, in its order, as a store names them in SQL.</summary>
     public const string Columns = "id, connector, resource_type, change_type, kind, state, owner_id, resource_id, created_at, state_changed_at, attempts, next_attempt_at, postponed_until, is_manual, body";
 
+    /// <summary>Gets the states an order ends in, which <see cref="IOrderStore.ArchiveOrdersAsync"/> may archive: verified, declined, in error.</summary>
+    public static IReadOnlyList<OrderState> EndedStates { get; } = [OrderState.Verified, OrderState.Declined, OrderState.Error];
+
     /// <summary>Gets the order's id.</summary>
     public required long Id { get; init; }
 

@@ -248,6 +248,10 @@ public sealed class ValidationTests
             o => o.ResourceTypes[0].TransmittedTimeout = TimeSpan.Zero,
             "ResourceTypes[AD_Nominative].TransmittedTimeout: 00:00:00 is out of range; give a positive duration such as 1.00:00:00 (one day)");
         yield return Case(
+            "NegativeArchiveAfter",
+            o => o.ResourceTypes[0].ArchiveAfter = TimeSpan.FromDays(-1),
+            "ResourceTypes[AD_Nominative].ArchiveAfter: -1.00:00:00 is out of range; give a positive duration such as 90.00:00:00 (ninety days), or leave it out to keep every order");
+        yield return Case(
             "ProvisioningPercentOutOfRange",
             o => o.ResourceTypes[0].Thresholds.MaxOrdersPercent = 130,
             "ResourceTypes[AD_Nominative].Thresholds.MaxOrdersPercent: 130 is out of range; a percentage is from 0 (off) to 100");

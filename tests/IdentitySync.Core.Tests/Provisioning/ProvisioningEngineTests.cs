@@ -273,6 +273,48 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
+    public async Task ArchiveAfter_MovesEndedOrdersOut_AndADeclinedChangeIsProposedAgain()
+    {
+        var fixture = new ProvisioningFixture(configureAd: static r => r.ArchiveAfter = TimeSpan.FromDays(30));
+        fixture.SetPerson("E2", "Bruno", "Dupont", "Sales");
+        await fixture.CycleAsync();
+        fixture.Directory.Users["bruno.dupont"] = ("E2", "Bruno X");
+        await fixture.SynchronizeAsync();
+        var declined = (await fixture.Engine.GenerateAsync()).Orders.Single(static o => o.ResourceType == "AD_User");
+        await fixture.Engine.DeclineAsync(declined.Id, "bob: the long name is wanted");
+        var soon = await fixture.Engine.GenerateAsync();
+
+        fixture.Clock.Advance(TimeSpan.FromDays(31));
+        var dryRun = await fixture.Engine.GenerateAsync(new ProvisioningRunOptions { DryRun = true });
+        var workingAfterDryRun = await fixture.Store.GetOrdersAsync("AD_User", [OrderState.Declined], CancellationToken.None);
+        var later = await fixture.Engine.GenerateAsync();
+        var archived = await fixture.Engine.GetArchivedOrdersAsync("ad_user");
+        var working = await fixture.Engine.GetOrdersAsync("AD_User", null);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(soon.Orders, Is.Empty, "within the retention the declined order holds its change back");
+            Assert.That(soon.ResourceTypes.Single(static t => t.Name == "AD_User").Archived, Is.Zero);
+            Assert.That(dryRun.ResourceTypes.Single(static t => t.Name == "AD_User").Archived, Is.Zero, "a dry run archives nothing");
+            Assert.That(workingAfterDryRun.Select(static o => o.Id), Is.EqualTo(new[] { declined.Id }));
+
+            Assert.That(later.ResourceTypes.Single(static t => t.Name == "AD_User").Archived, Is.EqualTo(archived.Count));
+            Assert.That(archived.Select(static o => o.Id), Does.Contain(declined.Id));
+            Assert.That(archived.Select(static o => o.State), Is.All.AnyOf(OrderState.Verified, OrderState.Declined, OrderState.Error));
+            Assert.That(working.Select(static o => o.Id), Has.No.Member(declined.Id));
+            Assert.That(await fixture.Engine.GetArchivedOrdersAsync("App_User"), Is.Empty, "App_User keeps every order");
+
+            var again = later.Orders.Single(static o => o.ResourceType == "AD_User");
+            Assert.That((again.Kind, again.State, again.Owner!.Key), Is.EqualTo((OrderKind.NonConforming, OrderState.AwaitingApproval, "E2")));
+            Assert.That(again.Id, Is.GreaterThan(archived.Max(static o => o.Id)));
+
+            Assert.That((await fixture.Engine.GetOrderAsync(declined.Id)).State, Is.EqualTo(OrderState.Declined), "an archived order still reads by id");
+            var refused = Assert.ThrowsAsync<IdentitySyncException>(() => fixture.Engine.ApproveAsync(declined.Id));
+            Assert.That(refused!.Message, Is.EqualTo($"Order {declined.Id} is archived: it ended Declined and can no longer change; 'orders show {declined.Id}' reads it."));
+        });
+    }
+
+    [Test]
     public async Task HandMadeChange_WhenComputedValuesWin_IsPutBackByAPendingOrder()
     {
         var fixture = new ProvisioningFixture(configureAd: static r => r.ComputedValuesWin = true);
