@@ -11,18 +11,8 @@ namespace IdentitySync.Storage.PostgreSql;
 /// </summary>
 internal static class PostgreSqlOrders
 {
-    /// <summary>Step 5: orders kept whole as jsonb move into columns and a body, in SQL (ticks from the ISO text, to the tick).</summary>
-    public const string MigrateToColumns = """
-        CREATE FUNCTION {s}.iso_ticks(t text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-            SELECT CASE WHEN t IS NULL THEN NULL ELSE
-                621355968000000000
-                + extract(epoch FROM date_trunc('second', t::timestamptz))::bigint * 10000000
-                + coalesce(rpad(substring(t FROM '\.([0-9]{1,7})'), 7, '0')::bigint, 0) END
-        $$;
-        ALTER TABLE {s}.orders RENAME TO orders_json;
-        DROP INDEX {s}.orders_by_state;
-        DROP INDEX {s}.orders_by_type;
-        CREATE TABLE {s}.orders (
+    /// <summary>The columns of the working and the archived orders, one definition for both tables.</summary>
+    private const string ColumnDefinitions = """
             id bigint PRIMARY KEY,
             connector text NOT NULL,
             resource_type text NOT NULL,
@@ -37,7 +27,22 @@ internal static class PostgreSqlOrders
             next_attempt_at bigint,
             postponed_until bigint,
             is_manual boolean NOT NULL,
-            body jsonb NOT NULL);
+            body jsonb NOT NULL
+        """;
+
+    /// <summary>Step 5: orders kept whole as jsonb move into columns and a body, in SQL (ticks from the ISO text, to the tick).</summary>
+    public static readonly string MigrateToColumns = """
+        CREATE FUNCTION {s}.iso_ticks(t text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+            SELECT CASE WHEN t IS NULL THEN NULL ELSE
+                621355968000000000
+                + extract(epoch FROM date_trunc('second', t::timestamptz))::bigint * 10000000
+                + coalesce(rpad(substring(t FROM '\.([0-9]{1,7})'), 7, '0')::bigint, 0) END
+        $$;
+        ALTER TABLE {s}.orders RENAME TO orders_json;
+        DROP INDEX {s}.orders_by_state;
+        DROP INDEX {s}.orders_by_type;
+        CREATE TABLE {s}.orders (
+            {columns});
         CREATE INDEX orders_by_state ON {s}.orders (state, lower(resource_type));
         CREATE INDEX orders_by_type ON {s}.orders (lower(resource_type), state);
         CREATE INDEX orders_by_owner ON {s}.orders (owner_id) WHERE owner_id IS NOT NULL;
@@ -55,28 +60,14 @@ internal static class PostgreSqlOrders
             FROM {s}.orders_json;
         DROP TABLE {s}.orders_json;
         DROP FUNCTION {s}.iso_ticks(text);
-        """;
+        """.Replace("{columns}", ColumnDefinitions, StringComparison.Ordinal);
 
     /// <summary>Step 6: the archive, with the orders' columns, read by id or by type and id.</summary>
-    public const string CreateArchive = """
+    public static readonly string CreateArchive = """
         CREATE TABLE {s}.archived_orders (
-            id bigint PRIMARY KEY,
-            connector text NOT NULL,
-            resource_type text NOT NULL,
-            change_type text NOT NULL,
-            kind text NOT NULL,
-            state text NOT NULL,
-            owner_id bigint,
-            resource_id bigint,
-            created_at bigint NOT NULL,
-            state_changed_at bigint NOT NULL,
-            attempts integer NOT NULL,
-            next_attempt_at bigint,
-            postponed_until bigint,
-            is_manual boolean NOT NULL,
-            body jsonb NOT NULL);
+            {columns});
         CREATE INDEX archived_orders_by_type ON {s}.archived_orders (lower(resource_type), id);
-        """;
+        """.Replace("{columns}", ColumnDefinitions, StringComparison.Ordinal);
 
     /// <summary>The next order id, one past the largest ever given, archived or not; <c>{t}</c> is the quoted schema.</summary>
     public const string NextId = "SELECT greatest((SELECT coalesce(max(id), 0) FROM {t}.orders), (SELECT coalesce(max(id), 0) FROM {t}.archived_orders)) + 1";

@@ -10,8 +10,8 @@ namespace IdentitySync.Storage.Sqlite;
 /// </summary>
 internal static class SqliteOrders
 {
-    public const string CreateTable = """
-        CREATE TABLE orders (
+    /// <summary>The columns of the working and the archived orders, one definition for both tables.</summary>
+    private const string ColumnDefinitions = """
             id INTEGER PRIMARY KEY,
             connector TEXT NOT NULL COLLATE NOCASE,
             resource_type TEXT NOT NULL COLLATE NOCASE,
@@ -26,7 +26,12 @@ internal static class SqliteOrders
             next_attempt_at INTEGER,
             postponed_until INTEGER,
             is_manual INTEGER NOT NULL,
-            body BLOB NOT NULL);
+            body BLOB NOT NULL
+        """;
+
+    public const string CreateTable = $"""
+        CREATE TABLE orders (
+        {ColumnDefinitions});
         CREATE INDEX orders_by_state ON orders (state, resource_type);
         CREATE INDEX orders_by_type ON orders (resource_type, state);
         CREATE INDEX orders_by_owner ON orders (owner_id) WHERE owner_id IS NOT NULL;
@@ -36,21 +41,7 @@ internal static class SqliteOrders
     /// <summary>Schema 12: the archive, with the orders' columns, read by id or by type and id.</summary>
     public const string CreateArchive = $"""
         CREATE TABLE archived_orders (
-            id INTEGER PRIMARY KEY,
-            connector TEXT NOT NULL COLLATE NOCASE,
-            resource_type TEXT NOT NULL COLLATE NOCASE,
-            change_type TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            state TEXT NOT NULL,
-            owner_id INTEGER,
-            resource_id INTEGER,
-            created_at INTEGER NOT NULL,
-            state_changed_at INTEGER NOT NULL,
-            attempts INTEGER NOT NULL,
-            next_attempt_at INTEGER,
-            postponed_until INTEGER,
-            is_manual INTEGER NOT NULL,
-            body BLOB NOT NULL);
+        {ColumnDefinitions});
         CREATE INDEX archived_orders_by_type ON archived_orders (resource_type, id);
         """;
 
