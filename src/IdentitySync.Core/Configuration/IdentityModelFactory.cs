@@ -155,8 +155,7 @@ internal static class IdentityModelFactory
                 new WorkflowPolicy(
                     options.Workflow.EndDateProperty is { } end ? TargetProperty(end) : null,
                     options.Workflow.ActiveProperty is { } active ? TargetProperty(active) : null,
-                    options.Workflow.HardDelete),
-                options.ArchiveAfter),
+                    options.Workflow.HardDelete)),
             List(options.CorrelationRules.Select(static r => new CorrelationRule(
                 r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
                 r.AccountExpression ?? RuleExpression.Parse(r.Account!),
@@ -176,7 +175,8 @@ internal static class IdentityModelFactory
                 TargetNavigation(r.Property!),
                 r.OwnerExpression ?? RuleExpression.Parse(r.Owner!),
                 r.TargetExpression ?? RuleExpression.Parse(r.Target!),
-                Optional(r.Criteria, r.CriteriaExpression)))));
+                Optional(r.Criteria, r.CriteriaExpression)))),
+            options.ArchiveAfter);
 
         string TargetProperty(string name) => ModelLookup.Find(entityTypes, options.TargetEntityType!, static e => e.Name)!.FindProperty(name)!.Name;
 

@@ -18,8 +18,10 @@ public sealed record ResourceType
         IReadOnlyList<TypeRule> typeRules,
         IReadOnlyList<ScalarRule> scalarRules,
         IReadOnlyList<NavigationRule> navigationRules,
-        IReadOnlyList<QueryRule> queryRules)
+        IReadOnlyList<QueryRule> queryRules,
+        TimeSpan? archiveAfter = null)
     {
+        ArchiveAfter = archiveAfter;
         TypeRules = typeRules;
         ScalarRules = scalarRules;
         NavigationRules = navigationRules;
@@ -69,4 +71,11 @@ public sealed record ResourceType
 
     /// <summary>Gets the provisioning policies.</summary>
     public ResourceTypePolicies Policies { get; }
+
+    /// <summary>
+    /// Gets how long an order of this type stays among the working orders once it has ended (verified,
+    /// declined, or in error) before order generation moves it to the archive; null (the default) keeps every
+    /// order. Not a rule: changing it does not make generation evaluate every owner again.
+    /// </summary>
+    public TimeSpan? ArchiveAfter { get; }
 }

@@ -13,10 +13,8 @@ public sealed record ResourceTypePolicies
         ProvisioningThresholds thresholds,
         TimeSpan transmittedTimeout,
         bool computedValuesWin,
-        WorkflowPolicy workflow,
-        TimeSpan? archiveAfter = null)
+        WorkflowPolicy workflow)
     {
-        ArchiveAfter = archiveAfter;
         Workflow = workflow;
         ComputedValuesWin = computedValuesWin;
         AllowAdd = allowAdd;
@@ -58,10 +56,4 @@ public sealed record ResourceTypePolicies
 
     /// <summary>Gets how the internal workflow ends resources of a repository type.</summary>
     public WorkflowPolicy Workflow { get; }
-
-    /// <summary>
-    /// Gets how long an order stays among the working orders once it has ended (verified, declined, or in
-    /// error) before it moves to the archive; null (the default) keeps every order.
-    /// </summary>
-    public TimeSpan? ArchiveAfter { get; }
 }

@@ -106,7 +106,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var archived = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in types)
         {
-            if (type.Policies.ArchiveAfter is { } retention)
+            if (type.ArchiveAfter is { } retention)
             {
                 archived[type.Name] = await store.ArchiveOrdersAsync(type.Name, now - retention, cancellationToken).ConfigureAwait(false);
             }

@@ -315,6 +315,28 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
+    public async Task ArchiveAfter_IsNotARule_SettingItEvaluatesNoOwnerAgain()
+    {
+        var before = new ProvisioningFixture();
+        before.SetPerson("E1", "Zoë", "Martin", "Sales");
+        before.SetPerson("E2", "Bruno", "Dupont", "Sales");
+        await before.CycleAsync();
+        await before.Engine.GenerateAsync();
+        var unchanged = await before.Engine.GenerateAsync();
+        var after = new ProvisioningFixture(configureAd: static r => r.ArchiveAfter = TimeSpan.FromDays(30), store: before.Store);
+
+        var withRetention = await after.Engine.GenerateAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unchanged.ResourceTypes.Single(static t => t.Name == "AD_User").Evaluated, Is.Zero);
+            Assert.That(withRetention.ResourceTypes.Single(static t => t.Name == "AD_User").Owners, Is.EqualTo(2));
+            Assert.That(withRetention.ResourceTypes.Single(static t => t.Name == "AD_User").Evaluated, Is.Zero, "a retention changes no rule");
+            Assert.That(withRetention.Orders, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task HandMadeChange_WhenComputedValuesWin_IsPutBackByAPendingOrder()
     {
         var fixture = new ProvisioningFixture(configureAd: static r => r.ComputedValuesWin = true);
