@@ -51,11 +51,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         list.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
-            var resourceType = parse.GetValue(type);
-            if (resourceType is not null && context.Model.FindResourceType(resourceType) is null)
-            {
-                throw new UsageException($"--type: '{resourceType}' is not a resource type of {context.ConfigPath}; its resource types: {string.Join(", ", context.Model.ResourceTypes.Select(static t => t.Name))}.");
-            }
+            var resourceType = KnownResourceType(context, parse.GetValue(type));
 
             var orders = await context.Provisioning(context.OpenStore()).GetOrdersAsync(resourceType, parse.GetValue(states), cancellationToken).ConfigureAwait(false);
             PrintOrders(console, orders);
@@ -76,11 +72,7 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
             }
 
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
-            var resourceType = parse.GetValue(archivedType);
-            if (resourceType is not null && context.Model.FindResourceType(resourceType) is null)
-            {
-                throw new UsageException($"--type: '{resourceType}' is not a resource type of {context.ConfigPath}; its resource types: {string.Join(", ", context.Model.ResourceTypes.Select(static t => t.Name))}.");
-            }
+            var resourceType = KnownResourceType(context, parse.GetValue(archivedType));
 
             var page = await context.Provisioning(context.OpenStore()).GetArchivedOrdersAsync(resourceType, parse.GetValue(after), pageSize, cancellationToken).ConfigureAwait(false);
             PrintOrders(console, page);
@@ -212,6 +204,12 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
         command.Subcommands.Add(export);
         return command;
     }
+
+    /// <summary>The resource type a <c>--type</c> option names, checked against the configuration; null when not given.</summary>
+    private static string? KnownResourceType(CliContext context, string? resourceType) =>
+        resourceType is null || context.Model.FindResourceType(resourceType) is not null
+            ? resourceType
+            : throw new UsageException($"--type: '{resourceType}' is not a resource type of {context.ConfigPath}; its resource types: {string.Join(", ", context.Model.ResourceTypes.Select(static t => t.Name))}.");
 
     internal static void PrintGeneration(IAnsiConsole console, ProvisioningReport report)
     {

@@ -441,32 +441,20 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(
-            connection,
-            PostgreSqlOrders.Select.Replace("{t}", Tables, StringComparison.Ordinal),
-            PostgreSqlOrders.Read,
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersAsync(string? resourceType, IReadOnlyCollection<OrderState>? states, CancellationToken cancellationToken) =>
+        await ReadOrdersAsync(
+            PostgreSqlOrders.Select,
             cancellationToken,
             (object?)resourceType ?? DBNull.Value,
             states is null ? DBNull.Value : states.Select(static s => s.ToString()).ToArray()).ConfigureAwait(false);
-    }
 
     /// <inheritdoc />
-    public async ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var found = await ReadAsync(connection, PostgreSqlOrders.SelectOne.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, id).ConfigureAwait(false);
-        return found.Count == 0 ? null : found[0];
-    }
+    public async ValueTask<ProvisioningOrder?> GetOrderAsync(long id, CancellationToken cancellationToken) =>
+        (await ReadOrdersAsync(PostgreSqlOrders.SelectOne, cancellationToken, id).ConfigureAwait(false)) is [var order] ? order : null;
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourceAsync(long resourceId, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, PostgreSqlOrders.SelectOfResource.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, resourceId).ConfigureAwait(false);
-    }
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourceAsync(long resourceId, CancellationToken cancellationToken) =>
+        await ReadOrdersAsync(PostgreSqlOrders.SelectOfResource, cancellationToken, resourceId).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
@@ -486,15 +474,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetArchivedOrdersAsync(string? resourceType, long afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(
-            connection,
-            PostgreSqlOrders.SelectArchived.Replace("{t}", Tables, StringComparison.Ordinal),
-            PostgreSqlOrders.Read,
-            cancellationToken,
-            (object?)resourceType ?? DBNull.Value,
-            afterId,
-            limit).ConfigureAwait(false);
+        return await ReadOrdersAsync(PostgreSqlOrders.SelectArchived, cancellationToken, (object?)resourceType ?? DBNull.Value, afterId, limit).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -771,6 +751,13 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     private static Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
         ReadAsync(connection, sql, static reader => StoredJson.Deserialize<T>(reader.GetString(0)), cancellationToken, parameters);
+
+    /// <summary>Reads orders with one of <see cref="PostgreSqlOrders"/>' selects (<c>{t}</c> the schema) on a connection of its own.</summary>
+    private async Task<IReadOnlyList<ProvisioningOrder>> ReadOrdersAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, sql.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, parameters).ConfigureAwait(false);
+    }
 
     private static async Task<IReadOnlyList<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
     {

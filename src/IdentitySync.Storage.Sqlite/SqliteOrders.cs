@@ -161,6 +161,21 @@ internal static class SqliteOrders
         }
     }
 
+    /// <summary>Runs a command selecting <see cref="Columns"/> and reads every order it returns.</summary>
+    /// <param name="command">The command.</param>
+    /// <returns>The orders, in the command's order.</returns>
+    public static IReadOnlyList<ProvisioningOrder> ReadAll(SqliteCommand command)
+    {
+        var found = new List<ProvisioningOrder>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(Read(reader));
+        }
+
+        return found;
+    }
+
     /// <summary>Reads an order from a row of <see cref="Columns"/>.</summary>
     public static ProvisioningOrder Read(SqliteDataReader reader) => StoredOrder.Read(reader).ToOrder();
 

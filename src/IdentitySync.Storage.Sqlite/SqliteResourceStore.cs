@@ -398,14 +398,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var connection = Open();
         using var command = connection.CreateCommand();
         SqliteOrders.Select(command, resourceType, states);
-        var found = new List<ProvisioningOrder>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            found.Add(SqliteOrders.Read(reader));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
+        return ValueTask.FromResult(SqliteOrders.ReadAll(command));
     }
 
     /// <inheritdoc />
@@ -426,14 +419,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var command = connection.CreateCommand();
         command.CommandText = SqliteOrders.SelectOfResource;
         command.Parameters.AddWithValue("$r", resourceId);
-        var found = new List<ProvisioningOrder>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            found.Add(SqliteOrders.Read(reader));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
+        return ValueTask.FromResult(SqliteOrders.ReadAll(command));
     }
 
     /// <inheritdoc />
@@ -455,14 +441,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var connection = Open();
         using var command = connection.CreateCommand();
         SqliteOrders.SelectArchived(command, resourceType, afterId, limit);
-        var found = new List<ProvisioningOrder>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            found.Add(SqliteOrders.Read(reader));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(found);
+        return ValueTask.FromResult(SqliteOrders.ReadAll(command));
     }
 
     /// <inheritdoc />

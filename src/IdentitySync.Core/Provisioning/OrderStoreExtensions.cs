@@ -20,8 +20,13 @@ internal static class OrderStoreExtensions
 
         throw await store.FindArchivedOrderAsync(id, cancellationToken).ConfigureAwait(false) is { } archived
             ? new IdentitySyncException($"Order {id} is archived: it ended {archived.State} and can no longer change; 'orders show {id}' reads it.")
-            : new IdentitySyncException($"There is no order {id}; list them with 'orders list'.");
+            : NoSuchOrder(id);
     }
+
+    /// <summary>The error for an id no order has, working or archived.</summary>
+    /// <param name="id">The id asked for.</param>
+    /// <returns>The exception to throw.</returns>
+    public static IdentitySyncException NoSuchOrder(long id) => new($"There is no order {id}; list them with 'orders list'.");
 
     /// <summary>Finds an archived order by id (the archive's first page after the id before it).</summary>
     /// <param name="store">The order role.</param>

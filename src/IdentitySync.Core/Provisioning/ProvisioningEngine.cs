@@ -159,7 +159,7 @@ public sealed partial class ProvisioningEngine
     public async Task<ProvisioningOrder> GetOrderAsync(long id, CancellationToken cancellationToken = default) =>
         await _store.GetOrderAsync(id, cancellationToken).ConfigureAwait(false)
         ?? await _store.FindArchivedOrderAsync(id, cancellationToken).ConfigureAwait(false)
-        ?? throw new IdentitySyncException($"There is no order {id}; list them with 'orders list'.");
+        ?? throw OrderStoreExtensions.NoSuchOrder(id);
 
     /// <summary>
     /// Reads archived orders in pages by id: orders that ended (verified, declined, in error) longer ago than
