@@ -432,8 +432,8 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             await UpsertJsonAsync(
                 connection,
                 transaction,
-                $"INSERT INTO {Tables}.provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3) ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state",
-                states.Select(static s => new object[] { s.ResourceType.ToLowerInvariant(), s.OwnerId, StoredJson.Serialize(s) }),
+                PostgreSqlProvisioningStates.Upsert.Replace("{t}", Tables, StringComparison.Ordinal),
+                states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
                 cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return saved;
@@ -480,8 +480,39 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(resourceType);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<OwnerProvisioningState>(connection, $"SELECT state FROM {Tables}.provisioning_states WHERE resource_type = lower($1)", cancellationToken, resourceType).ConfigureAwait(false);
+        return await ReadAsync(connection, PostgreSqlProvisioningStates.SelectType.Replace("{t}", Tables, StringComparison.Ordinal), ReadState, cancellationToken, resourceType).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, IReadOnlyCollection<long> ownerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(ownerIds);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, PostgreSqlProvisioningStates.SelectOwners.Replace("{t}", Tables, StringComparison.Ordinal), ReadState, cancellationToken, resourceType, ownerIds.ToArray()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        var sql = PostgreSqlProvisioningStates.SelectDigests.Replace("{t}", Tables, StringComparison.Ordinal);
+
+        // Along the primary key, in pages as large as the links' (two numbers a row); owner ids start at 1.
+        return GuardedAsync(PagesAsync<OwnerStateDigest>(LinkPageSize, async (connection, after, page) =>
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue(resourceType);
+            command.Parameters.AddWithValue(after.OwnerId);
+            command.Parameters.AddWithValue(LinkPageSize);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(new OwnerStateDigest(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1))));
+            }
+        }, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -748,6 +779,8 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static OwnerProvisioningState ReadState(NpgsqlDataReader reader) => StoredProvisioningState.Read(reader).ToState();
 
     private static Task<IReadOnlyList<T>> ReadJsonAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
         ReadAsync(connection, sql, static reader => StoredJson.Deserialize<T>(reader.GetString(0)), cancellationToken, parameters);

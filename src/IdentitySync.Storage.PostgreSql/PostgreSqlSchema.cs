@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -68,6 +68,10 @@ internal static class PostgreSqlSchema
 
         // 6: ended orders archived after their resource type's ArchiveAfter, out of the working orders.
         PostgreSqlOrders.CreateArchive,
+
+        // 7: an owner's provisioning state as columns (input digest, entitlement) and a jsonb body of its values
+        // and links, so a generation reads the digests of every owner and the bodies only of those it evaluates.
+        PostgreSqlProvisioningStates.MigrateToColumns,
     ];
 
     /// <summary>The view that names both ends of every link by entity type and key (step 1; step 4 makes it again over the partitioned links).</summary>

@@ -369,25 +369,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
             }
         }
 
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                INSERT INTO provisioning_states (resource_type, owner_id, state) VALUES ($1, $2, $3)
-                ON CONFLICT (resource_type, owner_id) DO UPDATE SET state = excluded.state;
-                """;
-            var type = command.Parameters.Add("$1", SqliteType.Text);
-            var owner = command.Parameters.Add("$2", SqliteType.Integer);
-            var json = command.Parameters.Add("$3", SqliteType.Blob);
-            foreach (var state in states)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                type.Value = state.ResourceType;
-                owner.Value = state.OwnerId;
-                json.Value = StoredJson.SerializeToUtf8Bytes(state);
-                command.ExecuteNonQuery();
-            }
-        }
-
+        SqliteProvisioningStates.Save(connection, states, cancellationToken);
         transaction.Commit();
         return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(saved);
     }
@@ -447,18 +429,41 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(resourceType);
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state FROM provisioning_states WHERE resource_type = $t";
+        command.CommandText = SqliteProvisioningStates.SelectType;
         command.Parameters.AddWithValue("$t", resourceType);
-        var found = new List<OwnerProvisioningState>();
+        return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(SqliteProvisioningStates.ReadAll(command));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, IReadOnlyCollection<long> ownerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(ownerIds);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteProvisioningStates.SelectOwners;
+        command.Parameters.AddWithValue("$t", resourceType);
+        command.Parameters.AddWithValue("$ids", SqliteProvisioningStates.IdArray(ownerIds));
+        return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(SqliteProvisioningStates.ReadAll(command));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteProvisioningStates.SelectDigests;
+        command.Parameters.AddWithValue("$t", resourceType);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found.Add(StoredJson.Deserialize<OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0)));
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new OwnerStateDigest(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)));
         }
-
-        return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(found);
     }
 
     /// <inheritdoc />

@@ -59,6 +59,53 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
         });
     }
 
+    /// <summary>
+    /// A generation reads every owner's digest and the values and links of only the owners it evaluates again:
+    /// digests to the last bit (above 2^63 too) across read pages, states by id in any type case, unknown and
+    /// repeated ids ignored, another type's states untouched, a replaced state read as replaced, after a reopen.
+    /// </summary>
+    [Test]
+    public async Task ProvisioningStates_DigestsOfEveryOwner_AndTheStatesOfChosenOwners()
+    {
+        static OwnerProvisioningState State(string type, long owner, ulong digest) => new(
+            type,
+            owner,
+            digest,
+            owner % 2 == 0,
+            new Dictionary<string, object?> { ["Sam"] = "u" + owner, ["Proxies"] = new[] { "smtp:" + owner, "sip:" + owner }, ["Manager"] = null },
+            new Dictionary<string, IReadOnlyList<string>> { ["MemberOf"] = ["G" + owner, "Staff"] });
+
+        // More owners than a page of the smallest page size any store runs this suite with.
+        var users = Enumerable.Range(1, 150).Select(i => State("AD_User", i, i == 150 ? ulong.MaxValue : (ulong)i * 0x9E3779B97F4A7C15UL)).ToList();
+        await Store.SaveOrdersAsync([], [.. users, State("App_User", 3, 33)], None);
+        await Store.SaveOrdersAsync([], [State("AD_User", 4, 44) with { Entitled = false, Values = new Dictionary<string, object?>(), Links = new Dictionary<string, IReadOnlyList<string>>() }], None);
+        var reopened = Reopen();
+
+        var digests = new List<OwnerStateDigest>();
+        await foreach (var digest in reopened.GetProvisioningDigestsAsync("ad_user", None))
+        {
+            digests.Add(digest);
+        }
+
+        var chosen = await reopened.GetProvisioningStatesAsync("AD_USER", [150, 4, 3, 3, 999], None);
+        var app = await reopened.GetProvisioningStatesAsync("App_User", [3], None);
+        var none = await reopened.GetProvisioningStatesAsync("AD_User", [], None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                digests.OrderBy(static d => d.OwnerId),
+                Is.EqualTo(users.Select(static s => new OwnerStateDigest(s.OwnerId, s.OwnerId == 4 ? 44 : s.InputDigest))));
+            Assert.That(chosen.OrderBy(static s => s.OwnerId).Select(static s => (s.OwnerId, s.InputDigest, s.Entitled)), Is.EqualTo(new[] { (3L, unchecked(3 * 0x9E3779B97F4A7C15UL), false), (4L, 44UL, false), (150L, ulong.MaxValue, true) }));
+            var third = chosen.Single(static s => s.OwnerId == 3);
+            Assert.That((third.Values["Sam"], third.Values["Proxies"], third.Values["Manager"]), Is.EqualTo(("u3", (object?)new[] { "smtp:3", "sip:3" }, (object?)null)));
+            Assert.That(third.Links["MemberOf"], Is.EqualTo(new[] { "G3", "Staff" }));
+            Assert.That((chosen.Single(static s => s.OwnerId == 4).Values, chosen.Single(static s => s.OwnerId == 4).Links), Is.EqualTo((new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyList<string>>())), "replaced");
+            Assert.That(app.Select(static s => (s.OwnerId, s.InputDigest)), Is.EqualTo(new[] { (3L, 33UL) }));
+            Assert.That(none, Is.Empty);
+        });
+    }
+
     /// <summary>Every field of an order reads back as saved, times to the tick (a store may not round them), after a reopen.</summary>
     [Test]
     public async Task Orders_EveryField_ReadsBackToTheTick()

@@ -49,6 +49,54 @@ public sealed class PostgreSqlOrderColumnsTests
         });
     }
 
+    [Test]
+    public async Task Migrate_Version6ProvisioningStates_MoveIntoColumnsAndReadAsBefore()
+    {
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 6);
+        }
+
+        // Version 6 kept each state whole as jsonb, as StoredJson writes it, under the type in lower case.
+        OwnerProvisioningState[] states =
+        [
+            new("AD_User", 100, ulong.MaxValue, true,
+                new Dictionary<string, object?> { ["Mail"] = "ada@corp.test", ["Proxies"] = new[] { "smtp:a", "sip:a" }, ["Manager"] = null },
+                new Dictionary<string, IReadOnlyList<string>> { ["MemberOf"] = ["CN=g1", "CN=g2"] }),
+            new("AD_User", 101, (ulong)long.MaxValue, false, new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyList<string>>()),
+            new("HR_Badge", 100, 7, true, new Dictionary<string, object?> { ["Login"] = "E001" }, new Dictionary<string, IReadOnlyList<string>>()),
+        ];
+        foreach (var state in states)
+        {
+            await PostgresServer.ExecuteAsync(
+                $"INSERT INTO \"{_schema}\".provisioning_states (resource_type, owner_id, state) VALUES ('{state.ResourceType.ToLowerInvariant()}', {state.OwnerId}, '{StoredJson.Serialize(state).Replace("'", "''", StringComparison.Ordinal)}')");
+        }
+
+        var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var users = (await store.GetProvisioningStatesAsync("AD_User", CancellationToken.None)).OrderBy(static s => s.OwnerId).ToList();
+        var badge = await store.GetProvisioningStatesAsync("hr_badge", [100], CancellationToken.None);
+        var digests = new List<OwnerStateDigest>();
+        await foreach (var digest in store.GetProvisioningDigestsAsync("AD_User", CancellationToken.None))
+        {
+            digests.Add(digest);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((6, PostgreSqlSchema.CurrentVersion)));
+            Assert.That(users.Select(static s => (s.OwnerId, s.InputDigest, s.Entitled)), Is.EqualTo(new[] { (100L, ulong.MaxValue, true), (101L, (ulong)long.MaxValue, false) }));
+            Assert.That(users[0].Values, Is.EqualTo(states[0].Values));
+            Assert.That(users[0].Links["MemberOf"], Is.EqualTo(new[] { "CN=g1", "CN=g2" }));
+            Assert.That((users[1].Values.Count, users[1].Links.Count), Is.EqualTo((0, 0)));
+            Assert.That(badge.Select(static s => (s.OwnerId, s.InputDigest, s.Values["Login"])), Is.EqualTo(new[] { (100L, 7UL, (object?)"E001") }));
+            Assert.That(digests, Is.EqualTo(new[] { new OwnerStateDigest(100, ulong.MaxValue), new OwnerStateDigest(101, long.MaxValue) }), "by owner id");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT input_digest FROM \"{_schema}\".provisioning_states WHERE owner_id = 100 AND resource_type = 'ad_user'"), Is.EqualTo(-1L), "2^64-1 kept as the bits of a bigint");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".provisioning_states WHERE body ? 'inputDigest' OR body ? 'entitled' OR body ? 'ownerId'"), Is.Zero, "what is a column is not in the body too");
+        });
+    }
+
     [TestCase("AD_User", "Pending", "orders_by_")]
     [TestCase(null, "AwaitingApproval", "orders_by_state")]
     [TestCase("AD_User", null, "orders_by_type")]

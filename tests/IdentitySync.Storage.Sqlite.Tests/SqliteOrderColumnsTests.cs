@@ -61,6 +61,70 @@ public sealed class SqliteOrderColumnsTests
         });
     }
 
+    [Test]
+    public async Task Open_FileWrittenBySchema12_MovesEveryProvisioningStateIntoColumnsAndReadsItAsBefore()
+    {
+        // Fixtures/schema12.db was written by the version before schema 13 (commit 9a1b706): three provisioning
+        // states kept whole as JSON. AD_User owner 100: digest 2^64-1, entitled, values Mail, Proxies (two),
+        // Manager (null), Enabled ("true"), links MemberOf CN=g1 and CN=g2; AD_User owner 101: digest 42, not
+        // entitled, nothing computed; HR_Badge owner 100: digest 7, entitled, Login E001.
+        var path = _directory.File("schema12.db");
+        File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema12.db"), path);
+
+        var store = new SqliteResourceStore(path);
+        var users = (await store.GetProvisioningStatesAsync("ad_user", CancellationToken.None)).OrderBy(static s => s.OwnerId).ToList();
+        var badge = await store.GetProvisioningStatesAsync("HR_Badge", [100, 101], CancellationToken.None);
+        var digests = new List<OwnerStateDigest>();
+        await foreach (var digest in store.GetProvisioningDigestsAsync("AD_User", CancellationToken.None))
+        {
+            digests.Add(digest);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar(path, "PRAGMA user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
+            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'provisioning_states_json'"), Is.Zero);
+            Assert.That(users.Select(static s => (s.ResourceType, s.OwnerId, s.InputDigest, s.Entitled)), Is.EqualTo(new[] { ("AD_User", 100L, ulong.MaxValue, true), ("AD_User", 101L, 42UL, false) }));
+            Assert.That(users[0].Values, Is.EqualTo(new Dictionary<string, object?> { ["Mail"] = "ada@corp.test", ["Proxies"] = new[] { "smtp:ada@corp.test", "sip:ada@corp.test" }, ["Manager"] = null, ["Enabled"] = "true" }));
+            Assert.That(users[0].Links["MemberOf"], Is.EqualTo(new[] { "CN=g1", "CN=g2" }));
+            Assert.That((users[1].Values.Count, users[1].Links.Count), Is.EqualTo((0, 0)));
+            Assert.That(badge.Select(static s => (s.OwnerId, s.InputDigest, s.Values["Login"])), Is.EqualTo(new[] { (100L, 7UL, (object?)"E001") }));
+            Assert.That(digests.OrderBy(static d => d.OwnerId), Is.EqualTo(new[] { new OwnerStateDigest(100, ulong.MaxValue), new OwnerStateDigest(101, 42) }));
+            Assert.That(Scalar(path, "SELECT input_digest FROM provisioning_states WHERE owner_id = 101 AND resource_type = 'AD_User' AND entitled = 0"), Is.EqualTo(42), "the columns are filled");
+            Assert.That(
+                Scalar(path, "SELECT count(*) FROM provisioning_states WHERE coalesce(json_type(CAST(body AS TEXT), '$.inputDigest'), json_type(CAST(body AS TEXT), '$.entitled'), json_type(CAST(body AS TEXT), '$.ownerId')) IS NOT NULL"),
+                Is.Zero,
+                "what is a column is not in the body too");
+        });
+    }
+
+    [Test]
+    public void SelectStatesOfOwners_IsServedByThePrimaryKey_NotAScan()
+    {
+        var path = _directory.File("states-plan.db");
+        _ = new SqliteResourceStore(path);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteProvisioningStates.SelectOwners;
+        command.Parameters.AddWithValue("$t", "AD_User");
+        command.Parameters.AddWithValue("$ids", "[1,2]");
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Has.Some.Matches<string>(static p => p.StartsWith("SEARCH provisioning_states USING PRIMARY KEY (resource_type=? AND owner_id=?)", StringComparison.Ordinal)), string.Join(" | ", plan));
+            Assert.That(plan, Has.None.StartsWith("SCAN provisioning_states"), string.Join(" | ", plan));
+        });
+    }
+
     [TestCase("AD_User", "Pending", "orders_by_")]
     [TestCase(null, "AwaitingApproval", "orders_by_state")]
     [TestCase("AD_User", null, "orders_by_type")]

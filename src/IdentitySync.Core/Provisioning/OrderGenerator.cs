@@ -18,6 +18,9 @@ namespace IdentitySync.Provisioning;
 /// <param name="repository">Applies repository orders through the internal workflow.</param>
 internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, TimeProvider time, RepositoryApplier repository)
 {
+    /// <summary>How many owners' previous states are read in one store call.</summary>
+    private const int StateBatch = 2_000;
+
     /// <summary>One generation.</summary>
     /// <param name="options">How the generation runs.</param>
     /// <param name="cancellationToken">Cancels the generation; what the repository types saved and applied before it stays.</param>
@@ -145,31 +148,40 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         CancellationToken cancellationToken)
     {
         var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
-        var previous = (await store.GetProvisioningStatesAsync(type.Name, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+
+        // Only the digests are read for every owner; the values and links of the last evaluation only for the
+        // owners evaluated again, a batch at a time (decision 85).
+        var digests = new Dictionary<long, ulong>();
+        await foreach (var stored in store.GetProvisioningDigestsAsync(type.Name, cancellationToken).ConfigureAwait(false))
+        {
+            digests[stored.OwnerId] = stored.InputDigest;
+        }
+
         var counters = new Counters();
         var orders = new List<ProvisioningOrder>();
         var states = new List<OwnerProvisioningState>();
+        var batch = new List<(StoredResource Owner, ulong Digest)>(StateBatch);
         int owners = 0, evaluated = 0;
         foreach (var owner in evaluator.Owners)
         {
             cancellationToken.ThrowIfCancellationRequested();
             owners++;
             var digest = evaluator.InputDigest(owner);
-            var before = previous.GetValueOrDefault(owner.Id);
-            if (!options.Full && before is not null && before.InputDigest == digest)
+
+            // A zero digest stands for code rules, which may read anything: such an owner is never skipped.
+            if (!options.Full && digest != 0 && digests.TryGetValue(owner.Id, out var before) && before == digest)
             {
                 continue;
             }
 
-            evaluated++;
-            var desired = evaluator.Evaluate(owner);
-            var generated = evaluator.Compare(owner, desired, before, counters).ToList();
-            orders.AddRange(generated);
-
-            // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
-            index.Add(generated);
-            states.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
+            batch.Add((owner, digest));
+            if (batch.Count == StateBatch)
+            {
+                await EvaluateAsync().ConfigureAwait(false);
+            }
         }
+
+        await EvaluateAsync().ConfigureAwait(false);
 
         orders.AddRange(evaluator.Orphans(counters));
         var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
@@ -190,5 +202,33 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             Problems = evaluator.Problems,
         };
         return (summary, orders, states, evaluator.Notes);
+
+        // Evaluates the batch's owners against what the rules asked last time. An owner's orders are about its own
+        // accounts, so evaluating it after the digests of the next owners in the batch were taken changes none of them.
+        async Task EvaluateAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            List<long> known = [.. batch.Select(static b => b.Owner.Id).Where(digests.ContainsKey)];
+            var previous = known.Count == 0
+                ? []
+                : (await store.GetProvisioningStatesAsync(type.Name, known, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+            foreach (var (owner, digest) in batch)
+            {
+                evaluated++;
+                var desired = evaluator.Evaluate(owner);
+                var generated = evaluator.Compare(owner, desired, previous.GetValueOrDefault(owner.Id), counters).ToList();
+                orders.AddRange(generated);
+
+                // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
+                index.Add(generated);
+                states.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
+            }
+
+            batch.Clear();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Storage;
@@ -68,5 +69,36 @@ public interface IOrderStore
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The states, in no particular order.</returns>
     ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads, for each owner of a resource type that has a provisioning state, the digest of the inputs its last
+    /// evaluation read: a generation skips the owners whose digest is unchanged without reading their values and
+    /// links. The default reads every state; a store that keeps the digest as a column reads only that.
+    /// </summary>
+    /// <param name="resourceType">The resource type, in any case.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The digests, in no particular order.</returns>
+    async IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var state in await GetProvisioningStatesAsync(resourceType, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new OwnerStateDigest(state.OwnerId, state.InputDigest);
+        }
+    }
+
+    /// <summary>
+    /// Reads the provisioning states of some owners of a resource type: those a generation evaluates again. The
+    /// default reads every state and keeps the asked ones; a store answers through its primary key.
+    /// </summary>
+    /// <param name="resourceType">The resource type, in any case.</param>
+    /// <param name="ownerIds">The owners' ids; an id without a state is left out of the answer.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The states found, in no particular order.</returns>
+    async ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, IReadOnlyCollection<long> ownerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerIds);
+        var wanted = ownerIds as IReadOnlySet<long> ?? new HashSet<long>(ownerIds);
+        return [.. (await GetProvisioningStatesAsync(resourceType, cancellationToken).ConfigureAwait(false)).Where(s => wanted.Contains(s.OwnerId))];
+    }
 
 }

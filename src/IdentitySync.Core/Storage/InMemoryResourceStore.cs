@@ -310,6 +310,28 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var state in await GetProvisioningStatesAsync(resourceType, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new OwnerStateDigest(state.OwnerId, state.InputDigest);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, IReadOnlyCollection<long> ownerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(ownerIds);
+        var type = resourceType.ToUpperInvariant();
+        lock (_gate)
+        {
+            IReadOnlyList<OwnerProvisioningState> found = [.. ownerIds.Distinct().Select(id => _provisioningStates.GetValueOrDefault((type, id))).OfType<OwnerProvisioningState>()];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<PropertySource>> GetSourcesAsync(long resourceId, CancellationToken cancellationToken)
     {
         lock (_gate)

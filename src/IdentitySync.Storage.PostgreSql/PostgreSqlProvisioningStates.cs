@@ -1,0 +1,41 @@
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// The provisioning states table (store version 7): per resource type (lower case) and owner, the input digest
+/// and the entitlement are columns, so a generation reads only the digests of every owner; the computed values
+/// and links are the jsonb body, read for the owners evaluated again. <c>{t}</c> is the quoted schema.
+/// </summary>
+internal static class PostgreSqlProvisioningStates
+{
+    /// <summary>Step 7: each state kept whole as jsonb becomes columns and a body, in SQL (the unsigned digest's bits kept in a bigint).</summary>
+    public const string MigrateToColumns = """
+        ALTER TABLE {s}.provisioning_states ADD COLUMN input_digest bigint, ADD COLUMN entitled boolean, ADD COLUMN body jsonb;
+        UPDATE {s}.provisioning_states SET
+            input_digest = CASE WHEN (state->>'inputDigest')::numeric > 9223372036854775807
+                THEN ((state->>'inputDigest')::numeric - 18446744073709551616)::bigint
+                ELSE (state->>'inputDigest')::numeric::bigint END,
+            entitled = coalesce((state->>'entitled')::boolean, false),
+            body = jsonb_build_object('values', coalesce(state->'values', '{}'::jsonb), 'links', coalesce(state->'links', '{}'::jsonb));
+        ALTER TABLE {s}.provisioning_states DROP COLUMN state,
+            ALTER COLUMN input_digest SET NOT NULL, ALTER COLUMN entitled SET NOT NULL, ALTER COLUMN body SET NOT NULL;
+        """;
+
+    /// <summary>The upsert of one state; the last parameter is the jsonb body.</summary>
+    public const string Upsert = $"""
+        INSERT INTO {"{t}"}.provisioning_states ({StoredProvisioningState.Columns}) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (resource_type, owner_id) DO UPDATE SET input_digest = excluded.input_digest, entitled = excluded.entitled, body = excluded.body
+        """;
+
+    /// <summary>A page of a type's digests ($1) by owner id, after $2, at most $3.</summary>
+    public const string SelectDigests = "SELECT owner_id, input_digest FROM {t}.provisioning_states WHERE resource_type = lower($1) AND owner_id > $2 ORDER BY owner_id LIMIT $3";
+
+    /// <summary>The states of a type ($1) for the owners in $2 (an array), by the primary key.</summary>
+    public const string SelectOwners = $"SELECT {StoredProvisioningState.Columns} FROM {{t}}.provisioning_states WHERE resource_type = lower($1) AND owner_id = ANY($2)";
+
+    /// <summary>Every state of a type ($1).</summary>
+    public const string SelectType = $"SELECT {StoredProvisioningState.Columns} FROM {{t}}.provisioning_states WHERE resource_type = lower($1)";
+
+    /// <summary>The parameters of <see cref="Upsert"/> for a state, the type in lower case.</summary>
+    public static object[] Row(StoredProvisioningState state) =>
+        [state.ResourceType.ToLowerInvariant(), state.OwnerId, state.InputDigest, state.Entitled, System.Text.Encoding.UTF8.GetString(state.Body)];
+}
