@@ -391,12 +391,8 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         await WithConnectionAsync("save categorizations", async connection =>
         {
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await UpsertJsonAsync(
-                connection,
-                transaction,
-                $"INSERT INTO {Tables}.categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3) ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization",
-                categorizations.Select(static c => new object[] { c.ResourceId, c.EntityType, StoredJson.Serialize(c) }),
-                cancellationToken).ConfigureAwait(false);
+            var upsert = PostgreSqlCategorizations.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
+            await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -405,7 +401,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<AccountCategorization>(connection, $"SELECT categorization FROM {Tables}.categorizations WHERE lower(entity_type) = lower($1)", cancellationToken, entityType).ConfigureAwait(false);
+        return await ReadAsync(connection, PostgreSqlCategorizations.SelectType.Replace("{t}", Tables, StringComparison.Ordinal), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, entityType).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 7;
+    public const int CurrentVersion = 8;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -72,6 +72,9 @@ internal static class PostgreSqlSchema
         // 7: an owner's provisioning state as columns (input digest, entitlement) and a jsonb body of its values
         // and links, so a generation reads the digests of every owner and the bodies only of those it evaluates.
         PostgreSqlProvisioningStates.MigrateToColumns,
+
+        // 8: an account's categorization as columns, read for every account by categorization and generation.
+        PostgreSqlCategorizations.MigrateToColumns,
     ];
 
     /// <summary>The view that names both ends of every link by entity type and key (step 1; step 4 makes it again over the partitioned links).</summary>

@@ -307,23 +307,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         ArgumentNullException.ThrowIfNull(categorizations);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO categorizations (resource_id, entity_type, categorization) VALUES ($1, $2, $3)
-            ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, categorization = excluded.categorization;
-            """;
-        var id = command.Parameters.Add("$1", SqliteType.Integer);
-        var type = command.Parameters.Add("$2", SqliteType.Text);
-        var json = command.Parameters.Add("$3", SqliteType.Blob);
-        foreach (var categorization in categorizations)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            id.Value = categorization.ResourceId;
-            type.Value = categorization.EntityType;
-            json.Value = StoredJson.SerializeToUtf8Bytes(categorization);
-            command.ExecuteNonQuery();
-        }
-
+        SqliteCategorizations.Save(connection, categorizations, cancellationToken);
         transaction.Commit();
         return ValueTask.CompletedTask;
     }
@@ -331,18 +315,12 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(entityType);
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT categorization FROM categorizations WHERE entity_type = $t";
+        command.CommandText = SqliteCategorizations.SelectType;
         command.Parameters.AddWithValue("$t", entityType);
-        var found = new List<AccountCategorization>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            found.Add(StoredJson.Deserialize<AccountCategorization>(reader.GetFieldValue<byte[]>(0)));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(found);
+        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(SqliteCategorizations.ReadAll(command));
     }
 
     /// <inheritdoc />

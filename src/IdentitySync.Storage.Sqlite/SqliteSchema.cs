@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 13;
+    public const int CurrentVersion = 14;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -80,6 +80,9 @@ internal static class SqliteSchema
         // 13: an owner's provisioning state as columns (input digest, entitlement) and a body of its values and
         // links, so a generation reads the digests of every owner and the bodies only of those it evaluates (issue 19).
         SqliteProvisioningStates.MigrateToColumns,
+
+        // 14: an account's categorization as columns, read for every account by categorization and generation (issue 19).
+        SqliteCategorizations.MigrateToColumns,
     ];
 
     /// <summary>Creates, migrates or opens a store's schema.</summary>

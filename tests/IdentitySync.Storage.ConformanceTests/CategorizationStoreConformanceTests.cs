@@ -37,4 +37,41 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
         });
     }
 
+    /// <summary>Every field of a categorization reads back as saved (the time to the tick, in UTC), candidates in their order, absent values absent.</summary>
+    [Test]
+    public async Task Categorizations_EveryField_ReadsBackToTheTick()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], None).AsTask());
+        var ids = new List<long>();
+        foreach (var key in new[] { "u1", "u2", "u3" })
+        {
+            ids.Add((await Store.FindResourceAsync("User", key, None))!.Id);
+        }
+
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero).AddTicks(1234567);
+        AccountCategorization[] saved =
+        [
+            new(ids[0], "User", CategorizationStatus.Suggested, "AD_Nominative", null, 50, [9, 3, 12_345_678_901], "rule 2 (suggest): 'Zoë, \"the\" admin'", ulong.MaxValue, 1UL << 63, at.ToOffset(TimeSpan.FromHours(2))),
+            new(ids[1], "User", CategorizationStatus.Uncategorized, null, null, 0, [], null, 0, 0, at),
+            new(ids[2], "User", CategorizationStatus.Correlated, "AD_Admin", 7, int.MaxValue, [], string.Empty, 42, (ulong)long.MaxValue, at.AddDays(-1)),
+        ];
+
+        await Store.SaveCategorizationsAsync(saved, None);
+        var read = (await Reopen().GetCategorizationsAsync("USER", None)).OrderBy(static c => c.ResourceId).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Has.Count.EqualTo(3));
+            for (var i = 0; i < saved.Length; i++)
+            {
+                var (expected, actual) = (saved[i], read[i]);
+                Assert.That(
+                    (actual.ResourceId, actual.EntityType, actual.Status, actual.ResourceType, actual.OwnerId, actual.Confidence, actual.Reason, actual.AccountDigest, actual.OwnersDigest),
+                    Is.EqualTo((expected.ResourceId, expected.EntityType, expected.Status, expected.ResourceType, expected.OwnerId, expected.Confidence, expected.Reason, expected.AccountDigest, expected.OwnersDigest)),
+                    $"categorization {i}");
+                Assert.That(actual.Candidates, Is.EqualTo(expected.Candidates), $"candidates of {i}");
+                Assert.That((actual.At, actual.At.UtcTicks), Is.EqualTo((expected.At, expected.At.UtcTicks)), $"time of {i}");
+            }
+        });
+    }
 }

@@ -1,3 +1,4 @@
+using IdentitySync.Categorizations;
 using IdentitySync.Orders;
 using Npgsql;
 
@@ -94,6 +95,41 @@ public sealed class PostgreSqlOrderColumnsTests
             Assert.That(digests, Is.EqualTo(new[] { new OwnerStateDigest(100, ulong.MaxValue), new OwnerStateDigest(101, long.MaxValue) }), "by owner id");
             Assert.That(await PostgresServer.ScalarAsync($"SELECT input_digest FROM \"{_schema}\".provisioning_states WHERE owner_id = 100 AND resource_type = 'ad_user'"), Is.EqualTo(-1L), "2^64-1 kept as the bits of a bigint");
             Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".provisioning_states WHERE body ? 'inputDigest' OR body ? 'entitled' OR body ? 'ownerId'"), Is.Zero, "what is a column is not in the body too");
+        });
+    }
+
+    [Test]
+    public async Task Migrate_Version7Categorizations_MoveIntoColumnsAndReadAsBeforeToTheTick()
+    {
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 7);
+        }
+
+        // Version 7 kept each categorization whole as jsonb, as StoredJson writes it.
+        AccountCategorization[] categorizations =
+        [
+            new(200, "AD_User", CategorizationStatus.Correlated, "AD_Nominative", 100, 90, [], "rule 1: 'EmployeeId'", ulong.MaxValue, 42, At),
+            new(201, "AD_User", CategorizationStatus.Suggested, "AD_Nominative", null, 50, [100, 101, 12_345_678_901], null, 7, 1UL << 63, At.ToOffset(TimeSpan.FromHours(2))),
+            new(300, "App_Account", CategorizationStatus.Uncategorized, null, null, 0, [], null, 9, 0, At),
+        ];
+        foreach (var categorization in categorizations)
+        {
+            await PostgresServer.ExecuteAsync(
+                $"INSERT INTO \"{_schema}\".categorizations (resource_id, entity_type, categorization) VALUES ({categorization.ResourceId}, '{categorization.EntityType}', '{StoredJson.Serialize(categorization).Replace("'", "''", StringComparison.Ordinal)}')");
+        }
+
+        var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var read = (await store.GetCategorizationsAsync("ad_user", CancellationToken.None)).Concat(await store.GetCategorizationsAsync("APP_ACCOUNT", CancellationToken.None)).OrderBy(static c => c.ResourceId).ToList();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((7, PostgreSqlSchema.CurrentVersion)));
+            Assert.That(read.Select(StoredJson.Serialize), Is.EqualTo(categorizations.Select(c => StoredJson.Serialize(c with { At = c.At.ToUniversalTime() }))), "every field, the time to the tick (in UTC), candidates in order");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".categorizations WHERE candidates = '100,101,12345678901' AND owners_digest = -9223372036854775808"), Is.EqualTo(1L), "the columns are filled");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '{_schema}' AND p.proname = 'iso_ticks'"), Is.Zero, "the migration's helper is dropped");
         });
     }
 

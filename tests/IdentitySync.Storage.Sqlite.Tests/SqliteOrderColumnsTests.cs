@@ -210,7 +210,7 @@ public sealed class SqliteOrderColumnsTests
         Assert.That(StoredJson.Serialize(read), Is.EqualTo(StoredJson.Serialize(saved)));
     }
 
-    private static long Scalar(string path, string sql)
+    internal static long Scalar(string path, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
         connection.Open();

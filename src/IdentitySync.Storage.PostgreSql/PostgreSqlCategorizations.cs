@@ -1,0 +1,69 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// The categorizations table (store version 8): every field of an account's categorization is a column
+/// (<see cref="StoredCategorization"/>), read by entity type through an index. <c>{t}</c> is the quoted schema.
+/// </summary>
+internal static class PostgreSqlCategorizations
+{
+    /// <summary>Step 8: each categorization kept whole as jsonb becomes a row of columns, in SQL (ticks from the ISO text, to the tick).</summary>
+    public static readonly string MigrateToColumns = PostgreSqlOrders.IsoTicksFunction + $"""
+        ALTER TABLE {"{s}"}.categorizations RENAME TO categorizations_json;
+        DROP INDEX {"{s}"}.categorizations_by_type;
+        CREATE TABLE {"{s}"}.categorizations (
+            resource_id bigint PRIMARY KEY,
+            entity_type text NOT NULL,
+            status text NOT NULL,
+            resource_type text,
+            owner_id bigint,
+            confidence integer NOT NULL,
+            candidates text,
+            reason text,
+            account_digest bigint NOT NULL,
+            owners_digest bigint NOT NULL,
+            at bigint NOT NULL);
+        CREATE INDEX categorizations_by_type ON {"{s}"}.categorizations (lower(entity_type));
+        INSERT INTO {"{s}"}.categorizations
+            SELECT resource_id, entity_type, c->>'status', c->>'resourceType', (c->>'ownerId')::bigint, coalesce((c->>'confidence')::integer, 0),
+                (SELECT string_agg(e.value, ',' ORDER BY e.ordinality) FROM jsonb_array_elements_text(c->'candidates') WITH ORDINALITY AS e(value, ordinality)),
+                c->>'reason', {PostgreSqlProvisioningStates.Bits("c->>'accountDigest'")}, {PostgreSqlProvisioningStates.Bits("c->>'ownersDigest'")},
+                {"{s}"}.iso_ticks(c->>'at')
+            FROM (SELECT resource_id, entity_type, categorization AS c FROM {"{s}"}.categorizations_json) j;
+        DROP TABLE {"{s}"}.categorizations_json;
+        DROP FUNCTION {"{s}"}.iso_ticks(text);
+        """;
+
+    /// <summary>The upsert of one categorization.</summary>
+    public const string Upsert = $"""
+        INSERT INTO {"{t}"}.categorizations ({StoredCategorization.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, status = excluded.status, resource_type = excluded.resource_type,
+            owner_id = excluded.owner_id, confidence = excluded.confidence, candidates = excluded.candidates, reason = excluded.reason,
+            account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at
+        """;
+
+    /// <summary>The categorizations of an entity type ($1, any case).</summary>
+    public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations WHERE lower(entity_type) = lower($1)";
+
+    /// <summary>The types of <see cref="StoredCategorization.Columns"/>, so that a null is a null of its column's type.</summary>
+    private static readonly NpgsqlDbType[] s_types =
+    [
+        NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Integer,
+        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
+    ];
+
+    /// <summary>The parameters of <see cref="Upsert"/>, nulls typed.</summary>
+    public static NpgsqlBatchCommand Command(string sql, StoredCategorization categorization)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        var values = categorization.Values();
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = s_types[i], Value = values[i] });
+        }
+
+        return command;
+    }
+}
