@@ -25,6 +25,12 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
 
+    /// <summary>Binds a text, or NULL when it is null.</summary>
+    public void BindOrNull(int index, string? value) => Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+
+    /// <summary>Binds a number, or NULL when it is null.</summary>
+    public void BindOrNull(int index, long? value) => Check(value is { } number ? raw.sqlite3_bind_int64(_statement, index, number) : raw.sqlite3_bind_null(_statement, index));
+
     /// <summary>Runs the statement to completion and resets it.</summary>
     public void Execute()
     {
@@ -58,6 +64,15 @@ internal sealed class RawStatement : IDisposable
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     public string GetString(int column) => System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
+
+    /// <summary>Gets a text column, or null when the column is NULL.</summary>
+    public string? GetStringOrNull(int column) => IsNull(column) ? null : GetString(column);
+
+    /// <summary>Gets a number column, or null when the column is NULL.</summary>
+    public long? GetInt64OrNull(int column) => IsNull(column) ? null : GetInt64(column);
+
+    /// <summary>Whether a column of the current row is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
     public byte[] GetBytes(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 

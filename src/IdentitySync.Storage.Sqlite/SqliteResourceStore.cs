@@ -317,10 +317,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     {
         ArgumentNullException.ThrowIfNull(entityType);
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = SqliteCategorizations.SelectType;
-        command.Parameters.AddWithValue("$t", entityType);
-        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(SqliteCategorizations.ReadAll(command));
+        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(SqliteCategorizations.ReadType(connection, entityType));
     }
 
     /// <inheritdoc />

@@ -56,7 +56,6 @@ public sealed class SqliteCategorizationColumnsTests
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + SqliteCategorizations.SelectType;
-        command.Parameters.AddWithValue("$t", "AD_User");
         var plan = new List<string>();
         using (var reader = command.ExecuteReader())
         {
