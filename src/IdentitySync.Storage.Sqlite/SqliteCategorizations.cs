@@ -116,25 +116,6 @@ internal static class SqliteCategorizations
     }
 
     /// <summary>Schema 14: each categorization kept whole as JSON becomes a row of columns.</summary>
-    public static void MigrateToColumns(SqliteConnection connection)
-    {
-        SqliteSchema.Execute(connection, "ALTER TABLE categorizations RENAME TO categorizations_json; DROP INDEX categorizations_by_type;");
-        SqliteSchema.Execute(connection, CreateTable);
-        using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "SELECT categorization FROM categorizations_json";
-            using var reader = read.ExecuteReader();
-            Save(connection, Rows(reader), CancellationToken.None);
-        }
-
-        SqliteSchema.Execute(connection, "DROP TABLE categorizations_json;");
-
-        static IEnumerable<AccountCategorization> Rows(SqliteDataReader reader)
-        {
-            while (reader.Read())
-            {
-                yield return StoredJson.Deserialize<AccountCategorization>(reader.GetFieldValue<byte[]>(0));
-            }
-        }
-    }
+    public static void MigrateToColumns(SqliteConnection connection) =>
+        SqliteSchema.MoveJsonRows<AccountCategorization>(connection, "categorizations", "categorization", "DROP INDEX categorizations_by_type;", CreateTable, static (c, rows) => Save(c, rows, CancellationToken.None));
 }

@@ -82,25 +82,6 @@ internal static class SqliteProvisioningStates
     }
 
     /// <summary>Schema 13: each state kept whole as JSON becomes columns and a body of its values and links.</summary>
-    public static void MigrateToColumns(SqliteConnection connection)
-    {
-        SqliteSchema.Execute(connection, "ALTER TABLE provisioning_states RENAME TO provisioning_states_json;");
-        SqliteSchema.Execute(connection, CreateTable);
-        using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "SELECT state FROM provisioning_states_json";
-            using var reader = read.ExecuteReader();
-            Save(connection, Rows(reader), CancellationToken.None);
-        }
-
-        SqliteSchema.Execute(connection, "DROP TABLE provisioning_states_json;");
-
-        static IEnumerable<OwnerProvisioningState> Rows(SqliteDataReader reader)
-        {
-            while (reader.Read())
-            {
-                yield return StoredJson.Deserialize<OwnerProvisioningState>(reader.GetFieldValue<byte[]>(0));
-            }
-        }
-    }
+    public static void MigrateToColumns(SqliteConnection connection) =>
+        SqliteSchema.MoveJsonRows<OwnerProvisioningState>(connection, "provisioning_states", "state", string.Empty, CreateTable, static (c, rows) => Save(c, rows, CancellationToken.None));
 }

@@ -85,6 +85,33 @@ internal static class SqliteSchema
         SqliteCategorizations.MigrateToColumns,
     ];
 
+    /// <summary>
+    /// Moves a table kept as one JSON document per row into columns: renames it (dropping the indexes named, whose
+    /// names the new table takes), creates the new table, writes every document through <paramref name="save"/>,
+    /// and drops the old table; inside the migration's transaction.
+    /// </summary>
+    public static void MoveJsonRows<T>(SqliteConnection connection, string table, string jsonColumn, string dropIndexes, string create, Action<SqliteConnection, IEnumerable<T>> save)
+    {
+        Execute(connection, $"ALTER TABLE {table} RENAME TO {table}_json; {dropIndexes}");
+        Execute(connection, create);
+        using (var read = connection.CreateCommand())
+        {
+            read.CommandText = $"SELECT {jsonColumn} FROM {table}_json";
+            using var reader = read.ExecuteReader();
+            save(connection, Rows(reader));
+        }
+
+        Execute(connection, $"DROP TABLE {table}_json;");
+
+        static IEnumerable<T> Rows(SqliteDataReader reader)
+        {
+            while (reader.Read())
+            {
+                yield return StoredJson.Deserialize<T>(reader.GetFieldValue<byte[]>(0));
+            }
+        }
+    }
+
     /// <summary>Creates, migrates or opens a store's schema.</summary>
     /// <returns>The schema version found (0 for a new file) and the version now.</returns>
     public static (long From, long To) Open(SqliteConnection connection, string path)
