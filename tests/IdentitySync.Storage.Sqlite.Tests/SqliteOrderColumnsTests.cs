@@ -103,22 +103,12 @@ public sealed class SqliteOrderColumnsTests
     [Test]
     public void SelectStatesOfOwners_IsServedByThePrimaryKey_NotAScan()
     {
-        var path = _directory.File("states-plan.db");
-        _ = new SqliteResourceStore(path);
-        using var connection = new SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteProvisioningStates.SelectOwners;
-        command.Parameters.AddWithValue("$t", "AD_User");
-        command.Parameters.AddWithValue("$ids", "[1,2]");
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
+        var plan = PlanOf(command =>
         {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+            command.CommandText = SqliteProvisioningStates.SelectOwners;
+            command.Parameters.AddWithValue("$t", "AD_User");
+            command.Parameters.AddWithValue("$ids", "[1,2]");
+        });
 
         Assert.Multiple(() =>
         {
@@ -161,20 +151,7 @@ public sealed class SqliteOrderColumnsTests
     [Test]
     public void SelectByEntityType_IsServedByAnIndex()
     {
-        var path = _directory.File("plan.db");
-        _ = new SqliteResourceStore(path);
-        using var connection = new SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteCategorizations.SelectType;
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = PlanOf(static command => command.CommandText = SqliteCategorizations.SelectType);
 
         Assert.That(plan, Has.Some.Contains("USING INDEX categorizations_by_type"), string.Join(" | ", plan));
     }
@@ -184,21 +161,7 @@ public sealed class SqliteOrderColumnsTests
     [TestCase("AD_User", null, "orders_by_type")]
     public void Select_ByTypeOrStates_IsServedByAnIndex(string? resourceType, string? state, string index)
     {
-        var path = _directory.File("plan.db");
-        _ = new SqliteResourceStore(path);
-        using var connection = new SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        SqliteOrders.Select(command, resourceType, state is null ? null : [Enum.Parse<OrderState>(state)]);
-        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = PlanOf(command => SqliteOrders.Select(command, resourceType, state is null ? null : [Enum.Parse<OrderState>(state)]));
 
         Assert.Multiple(() =>
         {
@@ -210,21 +173,11 @@ public sealed class SqliteOrderColumnsTests
     [Test]
     public void SelectOfResource_IsServedByTheOwnerAndResourceIndexes()
     {
-        var path = _directory.File("plan.db");
-        _ = new SqliteResourceStore(path);
-        using var connection = new SqliteConnection($"Data Source={path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteOrders.SelectOfResource;
-        command.Parameters.AddWithValue("$r", 7L);
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
+        var plan = PlanOf(command =>
         {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+            command.CommandText = SqliteOrders.SelectOfResource;
+            command.Parameters.AddWithValue("$r", 7L);
+        });
 
         Assert.Multiple(() =>
         {
@@ -262,6 +215,26 @@ public sealed class SqliteOrderColumnsTests
         var read = (await store.GetOrderAsync(saved.Id, CancellationToken.None))!;
 
         Assert.That(StoredJson.Serialize(read), Is.EqualTo(StoredJson.Serialize(saved)));
+    }
+
+    /// <summary>SQLite's plan, line by line, of the statement <paramref name="prepare"/> puts in a command on a new store.</summary>
+    private List<string> PlanOf(Action<SqliteCommand> prepare)
+    {
+        var path = _directory.File("plan.db");
+        _ = new SqliteResourceStore(path);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        prepare(command);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
     }
 
     private static long Scalar(string path, string sql)
