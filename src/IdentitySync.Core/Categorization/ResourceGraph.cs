@@ -19,8 +19,10 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
     {
         if (!_resources.TryGetValue(entityType, out var resources))
         {
+            // Values unpacked on first read: an incremental generation reads the digests of every owner and
+            // account, and the values only of the few it evaluates.
             resources = [];
-            await foreach (var resource in store.GetResourcesAsync(entityType, cancellationToken).ConfigureAwait(false))
+            await foreach (var resource in store.GetResourcesToCompareAsync(entityType, cancellationToken).ConfigureAwait(false))
             {
                 resources[resource.Id] = resource;
             }

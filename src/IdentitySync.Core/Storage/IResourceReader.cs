@@ -21,6 +21,18 @@ public interface IResourceReader
     /// <returns>The resources, in no particular order.</returns>
     IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Streams the resources of an entity type for a consumer that compares digests first and reads the
+    /// values of few of them (a synchronization; an order generation that evaluates only the owners whose
+    /// inputs changed): a store may hand the values out packed, unpacked on first read
+    /// (<see cref="ResourceValueCodec.DecodeLazily"/>). By default, <see cref="GetResourcesAsync"/>.
+    /// </summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resources, in no particular order.</returns>
+    IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
+        GetResourcesAsync(entityType, cancellationToken);
+
     /// <summary>Finds a resource by its primary key.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="key">The primary key's value.</param>

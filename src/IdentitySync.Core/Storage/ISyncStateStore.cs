@@ -25,17 +25,6 @@ public interface ISyncStateStore : IResourceReader
     /// <returns>A task that completes when the state is saved.</returns>
     ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Streams the resources of an entity type for a consumer that compares digests first and reads the
-    /// values of few of them (a synchronization): a store may hand the values out packed, unpacked on
-    /// first read (<see cref="ResourceValueCodec.DecodeLazily"/>). By default, <see cref="IResourceReader.GetResourcesAsync"/>.
-    /// </summary>
-    /// <param name="entityType">The entity type.</param>
-    /// <param name="cancellationToken">Stops the read.</param>
-    /// <returns>The resources, in no particular order.</returns>
-    IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
-        GetResourcesAsync(entityType, cancellationToken);
-
     /// <summary>Starts the transaction that applies one change set of a connector.</summary>
     /// <param name="connector">The connector.</param>
     /// <param name="expectedVersion">The connector version the change set was computed against.</param>
