@@ -27,8 +27,6 @@ internal static class SqliteCategorizations
 
     public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM categorizations WHERE entity_type = ?1";
 
-    private static readonly string[] s_statusNames = Enum.GetNames<CategorizationStatus>();
-
     private const string Upsert = $"""
         INSERT INTO categorizations ({StoredCategorization.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, status = excluded.status, resource_type = excluded.resource_type,
@@ -37,8 +35,8 @@ internal static class SqliteCategorizations
         """;
 
     /// <summary>
-    /// Writes categorizations with one raw prepared statement, replacing those of the same accounts: a first
-    /// categorization writes a million rows, and ADO.NET's parameter objects tripled its time.
+    /// Writes categorizations with one raw prepared statement, replacing those of the same accounts through an
+    /// upsert: a first categorization writes a million rows, and <c>INSERT OR REPLACE</c> took four times as long.
     /// </summary>
     public static void Save(SqliteConnection connection, IEnumerable<AccountCategorization> categorizations, CancellationToken cancellationToken)
     {
@@ -54,7 +52,7 @@ internal static class SqliteCategorizations
             var stored = StoredCategorization.Of(categorization);
             statement.Bind(1, stored.ResourceId);
             statement.Bind(2, stored.EntityType);
-            statement.Bind(3, s_statusNames[(int)stored.Status]);
+            statement.Bind(3, stored.Status.ToString());
             statement.BindOrNull(4, stored.ResourceType);
             statement.BindOrNull(5, stored.OwnerId);
             statement.Bind(6, stored.Confidence);
