@@ -180,22 +180,14 @@ internal static class SqliteOrders
     public static ProvisioningOrder Read(SqliteDataReader reader) => StoredOrder.Read(reader).ToOrder();
 
     /// <summary>Schema 11: orders kept whole as JSON move into columns and a body.</summary>
-    public static void MigrateToColumns(SqliteConnection connection)
-    {
-        SqliteSchema.Execute(connection, "ALTER TABLE orders RENAME TO orders_json; DROP INDEX orders_by_state;");
-        SqliteSchema.Execute(connection, CreateTable);
-        using (var read = connection.CreateCommand())
-        using (var write = UpsertCommand(connection))
+    public static void MigrateToColumns(SqliteConnection connection) =>
+        SqliteSchema.MoveJsonRows<ProvisioningOrder>(connection, "orders", "ord", "DROP INDEX orders_by_state;", CreateTable, static (c, orders) =>
         {
-            read.CommandText = "SELECT ord FROM orders_json ORDER BY id";
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
+            using var write = UpsertCommand(c);
+            foreach (var order in orders)
             {
-                Bind(write, StoredOrder.Of(StoredJson.Deserialize<ProvisioningOrder>(reader.GetFieldValue<byte[]>(0))));
+                Bind(write, StoredOrder.Of(order));
                 write.ExecuteNonQuery();
             }
-        }
-
-        SqliteSchema.Execute(connection, "DROP TABLE orders_json;");
-    }
+        });
 }

@@ -310,15 +310,6 @@ public sealed class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var state in await GetProvisioningStatesAsync(resourceType, cancellationToken).ConfigureAwait(false))
-        {
-            yield return new OwnerStateDigest(state.OwnerId, state.InputDigest);
-        }
-    }
-
-    /// <inheritdoc />
     public ValueTask<IReadOnlyList<OwnerProvisioningState>> GetProvisioningStatesAsync(string resourceType, IReadOnlyCollection<long> ownerIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
