@@ -10,7 +10,7 @@ namespace IdentitySync.Storage.PostgreSql;
 internal static class PostgreSqlCategorizations
 {
     /// <summary>Step 8: each categorization kept whole as jsonb becomes a row of columns, in SQL (ticks from the ISO text, to the tick).</summary>
-    public static readonly string MigrateToColumns = PostgreSqlOrders.IsoTicksFunction + $"""
+    public static readonly string MigrateToColumns = PostgreSqlSchema.IsoTicksFunction + $"""
         ALTER TABLE {"{s}"}.categorizations RENAME TO categorizations_json;
         DROP INDEX {"{s}"}.categorizations_by_type;
         CREATE TABLE {"{s}"}.categorizations (
@@ -29,7 +29,7 @@ internal static class PostgreSqlCategorizations
         INSERT INTO {"{s}"}.categorizations
             SELECT resource_id, entity_type, c->>'status', c->>'resourceType', (c->>'ownerId')::bigint, coalesce((c->>'confidence')::integer, 0),
                 (SELECT string_agg(e.value, ',' ORDER BY e.ordinality) FROM jsonb_array_elements_text(c->'candidates') WITH ORDINALITY AS e(value, ordinality)),
-                c->>'reason', {PostgreSqlProvisioningStates.Bits("c->>'accountDigest'")}, {PostgreSqlProvisioningStates.Bits("c->>'ownersDigest'")},
+                c->>'reason', {PostgreSqlSchema.Bits("c->>'accountDigest'")}, {PostgreSqlSchema.Bits("c->>'ownersDigest'")},
                 {"{s}"}.iso_ticks(c->>'at')
             FROM (SELECT resource_id, entity_type, categorization AS c FROM {"{s}"}.categorizations_json) j;
         DROP TABLE {"{s}"}.categorizations_json;
@@ -47,23 +47,21 @@ internal static class PostgreSqlCategorizations
     /// <summary>The categorizations of an entity type ($1, any case).</summary>
     public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations WHERE lower(entity_type) = lower($1)";
 
-    /// <summary>The types of <see cref="StoredCategorization.Columns"/>, so that a null is a null of its column's type.</summary>
-    private static readonly NpgsqlDbType[] s_types =
-    [
-        NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Integer,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
-    ];
-
-    /// <summary>The parameters of <see cref="Upsert"/>, nulls typed.</summary>
+    /// <summary>The parameters of <see cref="Upsert"/> for a categorization, nulls typed.</summary>
     public static NpgsqlBatchCommand Command(string sql, StoredCategorization categorization)
     {
         var command = new NpgsqlBatchCommand(sql);
-        var values = categorization.Values();
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = s_types[i], Value = values[i] });
-        }
-
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.ResourceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.EntityType });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.Status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)categorization.ResourceType ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)categorization.OwnerId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.Confidence });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)categorization.Candidates ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)categorization.Reason ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.AccountDigest });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.OwnersDigest });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.AtTicks });
         return command;
     }
 }

@@ -30,22 +30,8 @@ internal static class PostgreSqlOrders
             body jsonb NOT NULL
         """;
 
-    /// <summary>
-    /// A migration's helper: .NET UTC ticks from an ISO 8601 time with an offset, as System.Text.Json writes a
-    /// <see cref="DateTimeOffset"/>, to the seventh digit. The migration drops it when done.
-    /// </summary>
-    public const string IsoTicksFunction = """
-        CREATE FUNCTION {s}.iso_ticks(t text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-            SELECT CASE WHEN t IS NULL THEN NULL ELSE
-                621355968000000000
-                + extract(epoch FROM date_trunc('second', t::timestamptz))::bigint * 10000000
-                + coalesce(rpad(substring(t FROM '\.([0-9]{1,7})'), 7, '0')::bigint, 0) END
-        $$;
-
-        """;
-
     /// <summary>Step 5: orders kept whole as jsonb move into columns and a body, in SQL (ticks from the ISO text, to the tick).</summary>
-    public static readonly string MigrateToColumns = IsoTicksFunction + """
+    public static readonly string MigrateToColumns = PostgreSqlSchema.IsoTicksFunction + """
         ALTER TABLE {s}.orders RENAME TO orders_json;
         DROP INDEX {s}.orders_by_state;
         DROP INDEX {s}.orders_by_type;

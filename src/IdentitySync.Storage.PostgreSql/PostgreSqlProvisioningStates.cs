@@ -11,18 +11,12 @@ internal static class PostgreSqlProvisioningStates
     public static readonly string MigrateToColumns = $"""
         ALTER TABLE {"{s}"}.provisioning_states ADD COLUMN input_digest bigint, ADD COLUMN entitled boolean, ADD COLUMN body jsonb;
         UPDATE {"{s}"}.provisioning_states SET
-            input_digest = {Bits("state->>'inputDigest'")},
+            input_digest = {PostgreSqlSchema.Bits("state->>'inputDigest'")},
             entitled = coalesce((state->>'entitled')::boolean, false),
             body = jsonb_build_object('values', coalesce(state->'values', jsonb_build_object()), 'links', coalesce(state->'links', jsonb_build_object()));
         ALTER TABLE {"{s}"}.provisioning_states DROP COLUMN state,
             ALTER COLUMN input_digest SET NOT NULL, ALTER COLUMN entitled SET NOT NULL, ALTER COLUMN body SET NOT NULL;
         """;
-
-    /// <summary>SQL that turns an unsigned 64-bit number written as JSON text into a bigint with the same bits.</summary>
-    /// <param name="text">An SQL expression of the number's text.</param>
-    /// <returns>The SQL expression.</returns>
-    public static string Bits(string text) =>
-        $"CASE WHEN ({text})::numeric > 9223372036854775807 THEN (({text})::numeric - 18446744073709551616)::bigint ELSE ({text})::numeric::bigint END";
 
     /// <summary>The upsert of one state; the last parameter is the jsonb body.</summary>
     public const string Upsert = $"""

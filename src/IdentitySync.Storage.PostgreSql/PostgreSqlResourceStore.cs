@@ -94,6 +94,9 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     /// <summary>Gets the quoted schema name, for SQL.</summary>
     internal string Tables { get; }
 
+    /// <summary>The SQL with its <c>{t}</c> placeholders naming this store's schema.</summary>
+    private string InSchema(string sql) => sql.Replace("{t}", Tables, StringComparison.Ordinal);
+
     /// <summary>Gets the store named for messages: host, port, database and schema, never credentials.</summary>
     internal string Describe { get; }
 
@@ -391,7 +394,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         await WithConnectionAsync("save categorizations", async connection =>
         {
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var upsert = PostgreSqlCategorizations.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
+            var upsert = InSchema(PostgreSqlCategorizations.Upsert);
             await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -401,7 +404,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     public async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, PostgreSqlCategorizations.SelectType.Replace("{t}", Tables, StringComparison.Ordinal), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, entityType).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(PostgreSqlCategorizations.SelectType), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, entityType).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -420,15 +423,15 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var next = await ScalarAsync<long>(connection, PostgreSqlOrders.NextId.Replace("{t}", Tables, StringComparison.Ordinal), cancellationToken, transaction).ConfigureAwait(false);
+            var next = await ScalarAsync<long>(connection, InSchema(PostgreSqlOrders.NextId), cancellationToken, transaction).ConfigureAwait(false);
             var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
-            var upsert = PostgreSqlOrders.Upsert.Replace("{t}", Tables, StringComparison.Ordinal);
+            var upsert = InSchema(PostgreSqlOrders.Upsert);
             await ExecuteBatchesAsync(connection, transaction, saved.Select(order => PostgreSqlOrders.Command(upsert, StoredOrder.Of(order))), cancellationToken).ConfigureAwait(false);
 
             await UpsertJsonAsync(
                 connection,
                 transaction,
-                PostgreSqlProvisioningStates.Upsert.Replace("{t}", Tables, StringComparison.Ordinal),
+                InSchema(PostgreSqlProvisioningStates.Upsert),
                 states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
                 cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -458,7 +461,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         ArgumentNullException.ThrowIfNull(resourceType);
         return await WithConnectionAsync("archive orders", async connection =>
         {
-            using var command = new NpgsqlCommand(PostgreSqlOrders.Archive.Replace("{t}", Tables, StringComparison.Ordinal), connection);
+            using var command = new NpgsqlCommand(InSchema(PostgreSqlOrders.Archive), connection);
             command.Parameters.AddWithValue(resourceType);
             command.Parameters.AddWithValue(StoredOrder.EndedStates.Select(static s => s.ToString()).ToArray());
             command.Parameters.AddWithValue(endedBefore.UtcTicks);
@@ -478,7 +481,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, PostgreSqlProvisioningStates.SelectType.Replace("{t}", Tables, StringComparison.Ordinal), ReadState, cancellationToken, resourceType).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(PostgreSqlProvisioningStates.SelectType), ReadState, cancellationToken, resourceType).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -487,14 +490,14 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(ownerIds);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, PostgreSqlProvisioningStates.SelectOwners.Replace("{t}", Tables, StringComparison.Ordinal), ReadState, cancellationToken, resourceType, ownerIds.ToArray()).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(PostgreSqlProvisioningStates.SelectOwners), ReadState, cancellationToken, resourceType, ownerIds.ToArray()).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<OwnerStateDigest> GetProvisioningDigestsAsync(string resourceType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
-        var sql = PostgreSqlProvisioningStates.SelectDigests.Replace("{t}", Tables, StringComparison.Ordinal);
+        var sql = InSchema(PostgreSqlProvisioningStates.SelectDigests);
 
         // Along the primary key, in pages as large as the links' (two numbers a row); owner ids start at 1.
         return GuardedAsync(PagesAsync<OwnerStateDigest>(LinkPageSize, async (connection, after, page) =>
@@ -785,7 +788,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     private async Task<IReadOnlyList<ProvisioningOrder>> ReadOrdersAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, sql.Replace("{t}", Tables, StringComparison.Ordinal), PostgreSqlOrders.Read, cancellationToken, parameters).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(sql), PostgreSqlOrders.Read, cancellationToken, parameters).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)

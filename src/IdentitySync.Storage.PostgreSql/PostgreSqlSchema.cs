@@ -77,6 +77,26 @@ internal static class PostgreSqlSchema
         PostgreSqlCategorizations.MigrateToColumns,
     ];
 
+    /// <summary>
+    /// A migration's helper: .NET UTC ticks from an ISO 8601 time with an offset, as System.Text.Json writes a
+    /// <see cref="DateTimeOffset"/>, to the seventh digit. The migration drops it when done.
+    /// </summary>
+    public const string IsoTicksFunction = """
+        CREATE FUNCTION {s}.iso_ticks(t text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+            SELECT CASE WHEN t IS NULL THEN NULL ELSE
+                621355968000000000
+                + extract(epoch FROM date_trunc('second', t::timestamptz))::bigint * 10000000
+                + coalesce(rpad(substring(t FROM '\.([0-9]{1,7})'), 7, '0')::bigint, 0) END
+        $$;
+
+        """;
+
+    /// <summary>SQL that turns an unsigned 64-bit number written as JSON text into a bigint with the same bits.</summary>
+    /// <param name="text">An SQL expression of the number's text.</param>
+    /// <returns>The SQL expression.</returns>
+    public static string Bits(string text) =>
+        $"CASE WHEN ({text})::numeric > 9223372036854775807 THEN (({text})::numeric - 18446744073709551616)::bigint ELSE ({text})::numeric::bigint END";
+
     /// <summary>The view that names both ends of every link by entity type and key (step 1; step 4 makes it again over the partitioned links).</summary>
     public const string LinkKeysView = """
         CREATE VIEW {s}.link_keys AS

@@ -107,21 +107,4 @@ public sealed record StoredCategorization
             AtTicks = reader.GetInt64(10),
         };
     }
-
-    /// <summary>The column values in <see cref="Columns"/>' order, nulls as <see cref="DBNull"/>, for a store's parameters.</summary>
-    /// <returns>Eleven values.</returns>
-    public object[] Values() =>
-    [
-        ResourceId,
-        EntityType,
-        Status.ToString(),
-        (object?)ResourceType ?? DBNull.Value,
-        (object?)OwnerId ?? DBNull.Value,
-        Confidence,
-        (object?)Candidates ?? DBNull.Value,
-        (object?)Reason ?? DBNull.Value,
-        AccountDigest,
-        OwnersDigest,
-        AtTicks,
-    ];
 }
