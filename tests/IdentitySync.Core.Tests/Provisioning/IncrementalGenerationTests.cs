@@ -10,7 +10,7 @@ namespace IdentitySync.Tests.Provisioning;
 public sealed class IncrementalGenerationTests
 {
     [Test]
-    public async Task Incremental_ReadsThePreviousStatesOfTheEvaluatedOwnersOnly()
+    public async Task Incremental_OnlyTheOwnerWhoseDataChangedIsEvaluatedAgain_ReadingOnlyItsPreviousState()
     {
         var store = StoreSpy.Around(new InMemoryResourceStore());
         var fixture = new ProvisioningFixture(store: store);
@@ -28,10 +28,12 @@ public sealed class IncrementalGenerationTests
 
         var report = await fixture.Engine.GenerateAsync();
 
+        var ad = report.ResourceTypes.Single(static t => t.Name == "AD_User");
         var renamed = report.Orders.Single(static o => o.ResourceType == "AD_User");
         Assert.Multiple(() =>
         {
-            Assert.That(report.ResourceTypes.Single(static t => t.Name == "AD_User").Evaluated, Is.EqualTo(1));
+            Assert.That((ad.Owners, ad.Evaluated), Is.EqualTo((5, 1)));
+            Assert.That(renamed.Changes["DisplayName"], Is.EqualTo("P3 Renamed"));
             Assert.That(spy.Reads, Does.Contain($"states of AD_User: {renamed.Owner!.Id}"), "the evaluated owner's state, by id");
             Assert.That(spy.Reads, Has.None.StartsWith("every state"), "no whole read of the states");
             Assert.That(spy.Reads, Does.Contain("digests of AD_User").And.Contain("digests of App_User"));

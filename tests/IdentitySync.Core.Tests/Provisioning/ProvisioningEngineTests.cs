@@ -436,30 +436,6 @@ public sealed class ProvisioningEngineTests
     }
 
     [Test]
-    public async Task Incremental_OnlyTheOwnerWhoseDataChangedIsEvaluatedAgain()
-    {
-        var fixture = new ProvisioningFixture();
-        foreach (var i in Enumerable.Range(1, 5))
-        {
-            fixture.SetPerson($"E{i}", "P" + i, "Person", "Sales");
-        }
-
-        await fixture.CycleAsync();
-        await fixture.Engine.GenerateAsync();
-        fixture.SetPerson("E3", "P3", "Renamed", "Sales");
-        await fixture.SynchronizeAsync();
-
-        var report = await fixture.Engine.GenerateAsync();
-
-        var ad = report.ResourceTypes.Single(static t => t.Name == "AD_User");
-        Assert.Multiple(() =>
-        {
-            Assert.That((ad.Owners, ad.Evaluated), Is.EqualTo((5, 1)));
-            Assert.That(report.Orders.Where(static o => o.ResourceType == "AD_User").Select(static o => o.Changes["DisplayName"]), Is.EqualTo(new[] { "P3 Renamed" }));
-        });
-    }
-
-    [Test]
     public async Task Incremental_ATargetThatAppears_IsGivenToTheOwnersItMatches()
     {
         var fixture = new ProvisioningFixture();
