@@ -30,6 +30,10 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     // Resources inserted by this transaction; past AnalyzeAfter, statistics are refreshed before the commit.
     private long _inserted;
     private bool _stagingCreated;
+    private bool _touchedCreated;
+
+    // Ids already in feed_touched: a first load's memberships name each user in many chunks, sent once.
+    private readonly HashSet<long> _sent = [];
     private bool _committed;
 
     public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
@@ -64,6 +68,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 known[resources[i].Key] = ids[i];
             }
 
+            await TouchAsync(ids, cancellationToken).ConfigureAwait(false);
             _inserted += resources.Count;
         });
 
@@ -78,7 +83,11 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 throw new StoreConflictException($"{entityType} '{missing}' does not exist; it cannot be updated.");
             }
 
-            await ExecuteAsync($"UPDATE {_s}.resources r SET digest = s.digest, vals = s.vals FROM staged_resources s WHERE r.type_id = $1 AND r.key = s.key", cancellationToken, typeId).ConfigureAwait(false);
+            await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(
+                $"WITH changed AS (UPDATE {_s}.resources r SET digest = s.digest, vals = s.vals FROM staged_resources s WHERE r.type_id = $1 AND r.key = s.key RETURNING r.id) INSERT INTO feed_touched SELECT id FROM changed",
+                cancellationToken,
+                typeId).ConfigureAwait(false);
         });
 
     public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
@@ -94,14 +103,20 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             }
 
             // A deleted resource takes its links, categorization and value sources with it. Links are found
-            // per association through each direction's index (assoc_id leads both).
+            // per association through each direction's index (assoc_id leads both). The change feed records the
+            // resource, the other ends of its links, and its categorization's owner and candidates.
+            await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(
                 $"""
                 WITH gone AS (DELETE FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[]) RETURNING id),
-                     as_first AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.first_id = gone.id),
-                     as_second AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.second_id = gone.id),
-                     categorized AS (DELETE FROM {_s}.categorizations c USING gone WHERE c.resource_id = gone.id)
-                DELETE FROM {_s}.property_sources p USING gone WHERE p.resource_id = gone.id
+                     as_first AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.first_id = gone.id RETURNING l.second_id AS other),
+                     as_second AS (DELETE FROM {_s}.links l USING {_s}.associations a, gone WHERE l.assoc_id = a.id AND l.second_id = gone.id RETURNING l.first_id AS other),
+                     categorized AS (DELETE FROM {_s}.categorizations c USING gone WHERE c.resource_id = gone.id RETURNING c.owner_id, c.candidates),
+                     sources AS (DELETE FROM {_s}.property_sources p USING gone WHERE p.resource_id = gone.id)
+                INSERT INTO feed_touched
+                    SELECT id FROM gone UNION ALL SELECT other FROM as_first UNION ALL SELECT other FROM as_second
+                    UNION ALL SELECT owner_id FROM categorized WHERE owner_id IS NOT NULL
+                    UNION ALL SELECT unnest(string_to_array(candidates, ','))::bigint FROM categorized WHERE candidates IS NOT NULL
                 """,
                 cancellationToken,
                 typeId,
@@ -143,6 +158,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                     source.Property,
                     StoredJson.Serialize(source with { ResourceId = id })).ConfigureAwait(false);
             }
+
+            await TouchAsync([id], cancellationToken).ConfigureAwait(false);
         });
 
     public async ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
@@ -188,7 +205,33 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (_touchedCreated)
+        {
+            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, PostgreSqlChangeFeed.FromTouched, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the temporary table of the resources this transaction touched, for the change feed, once.</summary>
+    private async Task CreateTouchedAsync(CancellationToken cancellationToken)
+    {
+        if (!_touchedCreated)
+        {
+            await ExecuteAsync(PostgreSqlChangeFeed.CreateTouched, cancellationToken).ConfigureAwait(false);
+            _touchedCreated = true;
+        }
+    }
+
+    /// <summary>Adds resources this transaction touched to the change feed's temporary table, each once.</summary>
+    private async Task TouchAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
+    {
+        await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
+        long[] unsent = [.. ids.Where(_sent.Add)];
+        if (unsent.Length > 0)
+        {
+            await ExecuteAsync("INSERT INTO feed_touched SELECT unnest($1::bigint[])", cancellationToken, unsent).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -247,6 +290,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
             var firsts = await ResolveAsync(association, association.FirstEntityType, firstType, links.Select(static l => l.FirstKey), cancellationToken).ConfigureAwait(false);
             var seconds = await ResolveAsync(association, association.SecondEntityType, secondType, links.Select(static l => l.SecondKey), cancellationToken).ConfigureAwait(false);
+            await TouchAsync(firsts.Values.Concat(seconds.Values), cancellationToken).ConfigureAwait(false);
             if (add && _pending.TryGetValue(associationId, out var partition))
             {
                 await CopyLinksAsync($"{_s}.{partition}", associationId, links, firsts, seconds, cancellationToken).ConfigureAwait(false);
@@ -402,7 +446,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 await transaction.RollbackAsync("step").ConfigureAwait(false);
 
-                // Names added by the step are gone with it; partitions it created or attached are as before it.
+                // Names added by the step are gone with it; partitions it created or attached are as before it; ids
+                // it recorded for the change feed are gone too, so any touched again are sent again.
+                _sent.Clear();
                 _typeIds.Clear();
                 _associationIds.Clear();
                 _known.Clear();

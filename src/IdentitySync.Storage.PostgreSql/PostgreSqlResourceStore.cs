@@ -57,6 +57,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         }
 
         ResourcePageSize = options.ReadPageSize;
+        ChangeFeedRetention = options.ChangeFeedRetention;
         LinkPageSize = (int)Math.Min(int.MaxValue, options.ReadPageSize * 10L);
         _dataSource = dataSource;
         _lockSource = lockSource;
@@ -85,6 +86,9 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     private int ResourcePageSize { get; }
+
+    /// <summary>Gets how long the change feed keeps a version.</summary>
+    internal TimeSpan ChangeFeedRetention { get; }
 
     private int LinkPageSize { get; }
 
@@ -394,8 +398,25 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         await WithConnectionAsync("save categorizations", async connection =>
         {
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // The owners and candidates the accounts had, for the change feed: both those and the new ones are reached.
+            var before = new Dictionary<long, (long? Owner, string? Candidates)>();
+            using (var previous = new NpgsqlCommand(InSchema("SELECT resource_id, owner_id, candidates FROM {t}.categorizations WHERE resource_id = ANY($1) FOR UPDATE"), connection, transaction))
+            {
+                previous.Parameters.AddWithValue(categorizations.Select(static c => c.ResourceId).ToArray());
+                using var reader = await previous.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    before[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+                }
+            }
+
             var upsert = InSchema(PostgreSqlCategorizations.Upsert);
             await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
+            long[] reached = [.. categorizations.SelectMany(c => before.TryGetValue(c.ResourceId, out var old)
+                ? ChangeFeedEntries.OfCategorization(c, old.Owner, StoredCategorization.CandidateIds(old.Candidates))
+                : ChangeFeedEntries.OfCategorization(c, null, []))];
+            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, reached, ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -434,6 +455,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 InSchema(PostgreSqlProvisioningStates.Upsert),
                 states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
                 cancellationToken).ConfigureAwait(false);
+            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, [.. orders.SelectMany(ChangeFeedEntries.OfOrder)], ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return saved;
         }, cancellationToken).ConfigureAwait(false);
@@ -461,11 +483,31 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         ArgumentNullException.ThrowIfNull(resourceType);
         return await WithConnectionAsync("archive orders", async connection =>
         {
-            using var command = new NpgsqlCommand(InSchema(PostgreSqlOrders.Archive), connection);
-            command.Parameters.AddWithValue(resourceType);
-            command.Parameters.AddWithValue(StoredOrder.EndedStates.Select(static s => s.ToString()).ToArray());
-            command.Parameters.AddWithValue(endedBefore.UtcTicks);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var reached = new List<long>();
+            var archived = 0;
+            using (var command = new NpgsqlCommand(InSchema(PostgreSqlOrders.Archive), connection, transaction))
+            {
+                command.Parameters.AddWithValue(resourceType);
+                command.Parameters.AddWithValue(StoredOrder.EndedStates.Select(static s => s.ToString()).ToArray());
+                command.Parameters.AddWithValue(endedBefore.UtcTicks);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    archived++;
+                    for (var column = 0; column < 2; column++)
+                    {
+                        if (!reader.IsDBNull(column))
+                        {
+                            reached.Add(reader.GetInt64(column));
+                        }
+                    }
+                }
+            }
+
+            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, [.. reached], ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return archived;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -601,6 +643,73 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
+
+    /// <inheritdoc />
+    public async ValueTask<ChangeFeedHead> GetChangeFeedHeadAsync(CancellationToken cancellationToken) =>
+        await WithConnectionAsync("read the change feed", async connection =>
+        {
+            using var command = new NpgsqlCommand(InSchema(PostgreSqlChangeFeed.SelectHead), connection);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new ChangeFeedHead(reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<long> GetChangedResourceIdsAsync(long afterVersion, long throughVersion, CancellationToken cancellationToken) =>
+        GuardedAsync(ReadChangedResourceIdsAsync(afterVersion, throughVersion, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<long> ReadChangedResourceIdsAsync(long afterVersion, long throughVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Along the primary key, in keyset pages; the first page starts after (afterVersion, every id); no entry is (0, 0).
+        var entries = PagesAsync<(long Version, long Id)>(LinkPageSize, async (connection, after, page) =>
+        {
+            using var command = new NpgsqlCommand(InSchema(PostgreSqlChangeFeed.SelectIds), connection);
+            command.Parameters.AddWithValue(afterVersion);
+            command.Parameters.AddWithValue(throughVersion);
+            command.Parameters.AddWithValue(after == default ? afterVersion : after.Version);
+            command.Parameters.AddWithValue(after == default ? long.MaxValue : after.Id);
+            command.Parameters.AddWithValue(LinkPageSize);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }, cancellationToken);
+        await foreach (var entry in entries.ConfigureAwait(false))
+        {
+            yield return entry.Id;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ChangeFeedPosition?> GetChangeFeedPositionAsync(string consumer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        return await WithConnectionAsync("read a change feed position", async connection =>
+        {
+            using var command = new NpgsqlCommand(InSchema(PostgreSqlChangeFeed.SelectPosition), connection);
+            command.Parameters.AddWithValue(consumer);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new ChangeFeedPosition(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)))
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetChangeFeedPositionAsync(string consumer, ChangeFeedPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(position);
+        await WithConnectionAsync("save a change feed position", async connection =>
+        {
+            using var command = new NpgsqlCommand(InSchema(PostgreSqlChangeFeed.UpsertPosition), connection);
+            command.Parameters.AddWithValue(consumer);
+            command.Parameters.AddWithValue(position.Version);
+            command.Parameters.AddWithValue(unchecked((long)position.Fingerprint));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Runs work on a connection of its own, turning any server failure into the store's exception.</summary>
     private async Task<T> WithConnectionAsync<T>(string doing, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 8;
+    public const int CurrentVersion = 9;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -75,6 +75,9 @@ internal static class PostgreSqlSchema
 
         // 8: an account's categorization as columns, read for every account by categorization and generation.
         PostgreSqlCategorizations.MigrateToColumns,
+
+        // 9: the change feed: the resources each committed write touched, by version, and each consumer's position.
+        PostgreSqlChangeFeed.Create,
     ];
 
     /// <summary>

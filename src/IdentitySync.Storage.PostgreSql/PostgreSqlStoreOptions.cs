@@ -27,6 +27,23 @@ public sealed class PostgreSqlStoreOptions
     /// <value>The default value is 10,000; at least 1.</value>
     public int ReadPageSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Gets or sets how long the change feed keeps a version (<see cref="IChangeFeedStore"/>), timed by the server's
+    /// clock; seven days unless set. The newest version is always kept; a consumer that falls further behind takes one full pass.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ChangeFeedRetention
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            field = value;
+        }
+    }
+
+    = TimeSpan.FromDays(7);
+
     /// <summary>Checks the schema name: letters, digits and underscores, starting with a letter or underscore, at most 63 bytes.</summary>
     /// <param name="schema">The name.</param>
     /// <returns>The problem, or <see langword="null"/> when the name is valid.</returns>

@@ -38,9 +38,12 @@ internal static class SqliteCategorizations
     /// Writes categorizations with one raw prepared statement, replacing those of the same accounts through an
     /// upsert: a first categorization writes a million rows, and <c>INSERT OR REPLACE</c> took four times as long.
     /// </summary>
-    public static void Save(SqliteConnection connection, IEnumerable<AccountCategorization> categorizations, CancellationToken cancellationToken)
+    /// <returns>The resources the change feed records: each account, with its owner and candidates before and after.</returns>
+    public static List<long> Save(SqliteConnection connection, IEnumerable<AccountCategorization> categorizations, CancellationToken cancellationToken)
     {
         using var statement = new RawStatement(connection, Upsert);
+        using var previous = new RawStatement(connection, "SELECT owner_id, candidates FROM categorizations WHERE resource_id = ?1");
+        var reached = new List<long>();
         var written = 0;
         foreach (var categorization in categorizations)
         {
@@ -48,6 +51,14 @@ internal static class SqliteCategorizations
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
+
+            previous.Bind(1, categorization.ResourceId);
+            var found = previous.Read();
+            reached.AddRange(ChangeFeedEntries.OfCategorization(
+                categorization,
+                found ? previous.GetInt64OrNull(0) : null,
+                found ? StoredCategorization.CandidateIds(previous.GetStringOrNull(1)) : []));
+            previous.Reset();
 
             var stored = StoredCategorization.Of(categorization);
             statement.Bind(1, stored.ResourceId);
@@ -65,6 +76,7 @@ internal static class SqliteCategorizations
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        return reached;
     }
 
     /// <summary>Reads an entity type's categorizations (any case) with a raw statement.</summary>

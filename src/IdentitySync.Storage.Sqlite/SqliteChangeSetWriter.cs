@@ -15,7 +15,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
     private readonly SqliteCommand _deleteResource;
-    private readonly SqliteCommand _deleteCategorization;
+    private readonly SqliteCommand _deleteSources;
     private readonly RawStatement _readSet;
     private readonly RawStatement _writeSet;
     private readonly RawStatement _deleteSet;
@@ -24,6 +24,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly List<long> _merged = [];
     private readonly List<ulong> _pending = [];
     private readonly List<long> _others = [];
+    private readonly HashSet<long> _touched = [];
+    private readonly RawStatement _deleteCategorization;
     private List<(long Owner, long Other)>? _pendingWide;
     private byte[] _packed = new byte[1024];
     private (long Association, bool Add)? _pendingKind;
@@ -36,10 +38,11 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         _transaction = transaction;
         _connector = connector;
         _insert = new RawStatement(connection, "INSERT INTO resources (type_id, key, digest, vals) VALUES (?1, ?2, ?3, ?4)");
-        _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4", 4);
+        _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4 RETURNING id", 4);
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
-        _deleteCategorization = Prepare("DELETE FROM categorizations WHERE resource_id = $1; DELETE FROM property_sources WHERE resource_id = $1", 1);
+        _deleteCategorization = new RawStatement(connection, "DELETE FROM categorizations WHERE resource_id = ?1 RETURNING owner_id, candidates");
+        _deleteSources = Prepare("DELETE FROM property_sources WHERE resource_id = $1", 1);
         _readSet = new RawStatement(connection, SqliteSchema.SelectLinkSet);
         _writeSet = new RawStatement(connection, """
             INSERT INTO link_sets (assoc_id, side, owner_id, n, ids) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -73,6 +76,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             {
                 _insert.Execute();
                 Ids(typeId).Add(resource.Key, _insert.LastInsertRowId);
+                _touched.Add(_insert.LastInsertRowId);
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
             {
@@ -96,6 +100,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.ExecuteNonQuery();
         }
 
+        _touched.Add(id);
+
         return ValueTask.CompletedTask;
     }
 
@@ -107,10 +113,9 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         {
             cancellationToken.ThrowIfCancellationRequested();
             Bind(_update, unchecked((long)resource.Digest), ResourceValueCodec.Encode(resource.Values), typeId, resource.Key);
-            if (_update.ExecuteNonQuery() == 0)
-            {
-                throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
-            }
+            _touched.Add(_update.ExecuteScalar() is long id
+                ? id
+                : throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated."));
         }
 
         return ValueTask.CompletedTask;
@@ -141,6 +146,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
                     DeleteSet(association, side, id);
                     foreach (var other in _stored)
                     {
+                        _touched.Add(other);
                         var counterpart = (association, SqliteSchema.SecondSide - side, other);
                         if (!lost.TryGetValue(counterpart, out var ids))
                         {
@@ -154,8 +160,21 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
             Bind(_deleteResource, id);
             _deleteResource.ExecuteNonQuery();
-            Bind(_deleteCategorization, id);
-            _deleteCategorization.ExecuteNonQuery();
+            _touched.Add(id);
+
+            // A deleted account's owner and candidates lose it with its categorization.
+            _deleteCategorization.Bind(1, id);
+            while (_deleteCategorization.Read())
+            {
+                _touched.UnionWith(StoredCategorization.CandidateIds(_deleteCategorization.GetStringOrNull(1)));
+                if (_deleteCategorization.GetInt64OrNull(0) is { } owner)
+                {
+                    _touched.Add(owner);
+                }
+            }
+
+            Bind(_deleteSources, id);
+            _deleteSources.ExecuteNonQuery();
             Ids(typeId).Remove(key);
         }
 
@@ -207,6 +226,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.ExecuteNonQuery();
         }
 
+        SqliteChangeFeed.Record(_connection, _touched, _store.Options);
         _transaction.Commit();
         _committed = true;
         return ValueTask.CompletedTask;
@@ -214,12 +234,12 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
     public ValueTask DisposeAsync()
     {
-        foreach (var command in (SqliteCommand[])[_update, _findId, _deleteResource, _deleteCategorization])
+        foreach (var command in (SqliteCommand[])[_update, _findId, _deleteResource, _deleteSources])
         {
             command.Dispose();
         }
 
-        foreach (var statement in (RawStatement[])[_insert, _readSet, _writeSet, _deleteSet, _anySet])
+        foreach (var statement in (RawStatement[])[_insert, _readSet, _writeSet, _deleteSet, _anySet, _deleteCategorization])
         {
             statement.Dispose();
         }
@@ -393,6 +413,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             }
 
             var owner = ownerOf(pairs[start]);
+            _touched.Add(owner);
             _others.Clear();
             var end = start;
             while (end < pairs.Length && ownerOf(pairs[end]) == owner)

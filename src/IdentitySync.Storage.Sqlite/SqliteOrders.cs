@@ -126,8 +126,8 @@ internal static class SqliteOrders
     /// <param name="connection">An open connection in a transaction.</param>
     /// <param name="resourceType">The resource type, in any case.</param>
     /// <param name="endedBeforeTicks">The time, as UTC ticks.</param>
-    /// <returns>The number of orders archived.</returns>
-    public static int Archive(SqliteConnection connection, string resourceType, long endedBeforeTicks)
+    /// <returns>How many orders were archived, and their owners and resources for the change feed.</returns>
+    public static (int Archived, List<long> Reached) Archive(SqliteConnection connection, string resourceType, long endedBeforeTicks)
     {
         var ended = string.Join(", ", StoredOrder.EndedStates.Select(static s => $"'{s}'"));
         var where = $"resource_type = $t AND state IN ({ended}) AND state_changed_at < $b";
@@ -140,9 +140,28 @@ internal static class SqliteOrders
             return command.ExecuteNonQuery();
         }
 
+        var reached = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT owner_id, resource_id FROM orders WHERE {where}";
+            command.Parameters.AddWithValue("$t", resourceType);
+            command.Parameters.AddWithValue("$b", endedBeforeTicks);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                for (var column = 0; column < 2; column++)
+                {
+                    if (!reader.IsDBNull(column))
+                    {
+                        reached.Add(reader.GetInt64(column));
+                    }
+                }
+            }
+        }
+
         var archived = Run($"INSERT INTO archived_orders ({Columns}) SELECT {Columns} FROM orders WHERE {where}");
         Run($"DELETE FROM orders WHERE {where}");
-        return archived;
+        return (archived, reached);
     }
 
     /// <summary>Sets a command to read a page of archived orders by id.</summary>

@@ -20,13 +20,28 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     private readonly string _connectionString;
     private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Gets the store's settings.</summary>
+    internal SqliteStoreOptions Options { get; }
+
     /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class: opens the file, creating or migrating it.</summary>
     /// <param name="path">The database file; created with its directory when missing.</param>
     /// <exception cref="StoreUnavailableException">The file cannot be created or opened, is not an IdentitySync database, or was written by a newer version.</exception>
     /// <param name="logger">Told when the file is created, migrated, opened or refused; none when <see langword="null"/>.</param>
     public SqliteResourceStore(string path, ILogger<SqliteResourceStore>? logger = null)
+        : this(path, new SqliteStoreOptions(), logger)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class with settings: opens the file, creating or migrating it.</summary>
+    /// <param name="path">The database file; created with its directory when missing.</param>
+    /// <param name="options">The store's settings (the change feed's retention and clock).</param>
+    /// <param name="logger">Told when the file is created, migrated, opened or refused; none when <see langword="null"/>.</param>
+    /// <exception cref="StoreUnavailableException">The file cannot be created or opened, is not an IdentitySync database, or was written by a newer version.</exception>
+    public SqliteResourceStore(string path, SqliteStoreOptions options, ILogger<SqliteResourceStore>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
         var log = (ILogger?)logger ?? NullLogger.Instance;
         Path = System.IO.Path.GetFullPath(path);
         try
@@ -307,7 +322,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         ArgumentNullException.ThrowIfNull(categorizations);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        SqliteCategorizations.Save(connection, categorizations, cancellationToken);
+        SqliteChangeFeed.Record(connection, SqliteCategorizations.Save(connection, categorizations, cancellationToken), Options);
         transaction.Commit();
         return ValueTask.CompletedTask;
     }
@@ -345,6 +360,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         }
 
         SqliteProvisioningStates.Save(connection, states, cancellationToken);
+        SqliteChangeFeed.Record(connection, orders.SelectMany(ChangeFeedEntries.OfOrder), Options);
         transaction.Commit();
         return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(saved);
     }
@@ -386,7 +402,8 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        var archived = SqliteOrders.Archive(connection, resourceType, endedBefore.UtcTicks);
+        var (archived, reached) = SqliteOrders.Archive(connection, resourceType, endedBefore.UtcTicks);
+        SqliteChangeFeed.Record(connection, reached, Options);
         transaction.Commit();
         return ValueTask.FromResult(archived);
     }
@@ -526,6 +543,69 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChangeFeedHead> GetChangeFeedHeadAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var head = new RawStatement(connection, SqliteChangeFeed.SelectHead);
+        head.Read();
+        var found = new ChangeFeedHead(head.GetInt64(0), head.GetInt64(1));
+        head.Reset();
+        return ValueTask.FromResult(found);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<long> GetChangedResourceIdsAsync(long afterVersion, long throughVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var select = new RawStatement(connection, SqliteChangeFeed.SelectIds);
+        select.Bind(1, afterVersion);
+        select.Bind(2, throughVersion);
+        var read = 0;
+        while (select.Read())
+        {
+            if ((++read & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return select.GetInt64(0);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChangeFeedPosition?> GetChangeFeedPositionAsync(string consumer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        using var connection = Open();
+        using var select = new RawStatement(connection, SqliteChangeFeed.SelectPosition);
+        select.Bind(1, consumer);
+        ChangeFeedPosition? position = null;
+        if (select.Read())
+        {
+            position = new ChangeFeedPosition(select.GetInt64(0), unchecked((ulong)select.GetInt64(1)));
+            select.Reset();
+        }
+
+        return ValueTask.FromResult(position);
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetChangeFeedPositionAsync(string consumer, ChangeFeedPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(position);
+        using var connection = Open();
+        using var upsert = new RawStatement(connection, SqliteChangeFeed.UpsertPosition);
+        upsert.Bind(1, consumer);
+        upsert.Bind(2, position.Version);
+        upsert.Bind(3, unchecked((long)position.Fingerprint));
+        upsert.Execute();
+        return ValueTask.CompletedTask;
     }
 
     internal SqliteConnection Open()

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 14;
+    public const int CurrentVersion = 15;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -83,6 +83,9 @@ internal static class SqliteSchema
 
         // 14: an account's categorization as columns, read for every account by categorization and generation (issue 19).
         SqliteCategorizations.MigrateToColumns,
+
+        // 15: the change feed: the resources each committed write touched, by version, and each consumer's position (issue 19).
+        static c => Execute(c, SqliteChangeFeed.CreateTables),
     ];
 
     /// <summary>

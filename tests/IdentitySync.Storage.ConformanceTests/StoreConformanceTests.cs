@@ -37,6 +37,11 @@ public abstract class StoreConformanceTests<TStore>
     /// <returns>The store.</returns>
     protected IResourceStore Reopen() => _fixture.Reopen();
 
+    /// <summary>Opens the same data again with another change feed retention.</summary>
+    /// <param name="changeFeedRetention">How long the change feed keeps a version.</param>
+    /// <returns>The store.</returns>
+    protected IResourceStore Reopen(TimeSpan changeFeedRetention) => _fixture.Reopen(changeFeedRetention);
+
     /// <summary>A change for the resource table, with the given values.</summary>
     /// <param name="key">The key.</param>
     /// <param name="values">The values.</param>

@@ -18,15 +18,20 @@ public sealed class PostgreSqlStoreUnderTest : IStoreUnderTest
     public IResourceStore Reopen() => Open(migrate: false);
 
     /// <inheritdoc />
+    public IResourceStore Reopen(TimeSpan changeFeedRetention) => Open(migrate: false, changeFeedRetention);
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _opened.ForEach(static s => s.Dispose());
         PostgresServer.DropAsync(_schema).GetAwaiter().GetResult();
     }
 
-    private PostgreSqlResourceStore Open(bool migrate)
+    private PostgreSqlResourceStore Open(bool migrate, TimeSpan? changeFeedRetention = null)
     {
-        var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = migrate, ReadPageSize = 7 });
+        var options = new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = migrate, ReadPageSize = 7 };
+        options.ChangeFeedRetention = changeFeedRetention ?? options.ChangeFeedRetention;
+        var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, options);
         _opened.Add(store);
         return store;
     }
@@ -40,6 +45,9 @@ public sealed class PostgreSqlSyncStateStoreConformanceTests : SyncStateStoreCon
 
 /// <summary>The PostgreSQL store against the categorization role's conformance tests.</summary>
 public sealed class PostgreSqlCategorizationStoreConformanceTests : CategorizationStoreConformanceTests<PostgreSqlStoreUnderTest>;
+
+/// <summary>The PostgreSQL store against the change feed's conformance tests.</summary>
+public sealed class PostgreSqlChangeFeedStoreConformanceTests : ChangeFeedStoreConformanceTests<PostgreSqlStoreUnderTest>;
 
 /// <summary>The PostgreSQL store against the order role's conformance tests.</summary>
 public sealed class PostgreSqlOrderStoreConformanceTests : OrderStoreConformanceTests<PostgreSqlStoreUnderTest>;

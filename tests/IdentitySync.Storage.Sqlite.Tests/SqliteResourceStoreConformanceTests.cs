@@ -20,6 +20,14 @@ public sealed class SqliteStoreUnderTest : IStoreUnderTest
     }
 
     /// <inheritdoc />
+    public IResourceStore Reopen(TimeSpan changeFeedRetention)
+    {
+        var store = new SqliteResourceStore(_directory.File("store.db"), new SqliteStoreOptions { ChangeFeedRetention = changeFeedRetention });
+        _opened.Add(store);
+        return store;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         foreach (var store in _opened)
@@ -39,6 +47,9 @@ public sealed class SqliteSyncStateStoreConformanceTests : SyncStateStoreConform
 
 /// <summary>The SQLite store against the categorization role's conformance tests.</summary>
 public sealed class SqliteCategorizationStoreConformanceTests : CategorizationStoreConformanceTests<SqliteStoreUnderTest>;
+
+/// <summary>The SQLite store against the change feed's conformance tests.</summary>
+public sealed class SqliteChangeFeedStoreConformanceTests : ChangeFeedStoreConformanceTests<SqliteStoreUnderTest>;
 
 /// <summary>The SQLite store against the order role's conformance tests.</summary>
 public sealed class SqliteOrderStoreConformanceTests : OrderStoreConformanceTests<SqliteStoreUnderTest>;

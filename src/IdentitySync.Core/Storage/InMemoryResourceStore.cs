@@ -26,7 +26,28 @@ public sealed class InMemoryResourceStore : IResourceStore
     private Dictionary<long, string> _layouts = [];
     private Dictionary<(long ResourceId, string Property), PropertySource> _sources = [];
     private readonly Dictionary<(string ResourceType, long OwnerId), OwnerProvisioningState> _provisioningStates = [];
+    private readonly List<(long Version, DateTimeOffset At, long[] Ids)> _feed = [];
+    private readonly Dictionary<string, ChangeFeedPosition> _feedPositions = new(StringComparer.Ordinal);
+    private long _feedVersion;
+    private long _feedPrunedThrough;
     private long _nextId = 1;
+
+    /// <summary>Gets or sets how long the change feed keeps a version (<see cref="IChangeFeedStore"/>); seven days unless set. The newest version is always kept.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ChangeFeedRetention
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            field = value;
+        }
+    }
+
+    = TimeSpan.FromDays(7);
+
+    /// <summary>Gets the clock that times the change feed's versions; the system clock unless set.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc />
     public async ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
@@ -194,12 +215,16 @@ public sealed class InMemoryResourceStore : IResourceStore
         lock (_gate)
         {
             var next = new Dictionary<long, AccountCategorization>(_categorizations);
+            var reached = new List<long>();
             foreach (var categorization in categorizations)
             {
+                var previous = next.GetValueOrDefault(categorization.ResourceId);
+                reached.AddRange(ChangeFeedEntries.OfCategorization(categorization, previous?.OwnerId, previous?.Candidates ?? []));
                 next[categorization.ResourceId] = categorization;
             }
 
             _categorizations = next;
+            RecordChanges(reached);
         }
 
         return ValueTask.CompletedTask;
@@ -229,6 +254,7 @@ public sealed class InMemoryResourceStore : IResourceStore
             // Ids are never reused, archived or not.
             var next = Math.Max(_orders.Count == 0 ? 0 : _orders.Keys.Max(), _archivedOrders.Count == 0 ? 0 : _archivedOrders.Keys.Max()) + 1;
             var saved = new List<ProvisioningOrder>(orders.Count);
+            RecordChanges(orders.SelectMany(ChangeFeedEntries.OfOrder));
             foreach (var order in orders)
             {
                 var withId = order.Id == 0 ? order with { Id = next++ } : order;
@@ -280,6 +306,8 @@ public sealed class InMemoryResourceStore : IResourceStore
                 _orders.Remove(order.Id);
                 _archivedOrders[order.Id] = order;
             }
+
+            RecordChanges(ended.SelectMany(ChangeFeedEntries.OfOrder));
 
             return ValueTask.FromResult(ended.Count);
         }
@@ -368,6 +396,77 @@ public sealed class InMemoryResourceStore : IResourceStore
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask<ChangeFeedHead> GetChangeFeedHeadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(new ChangeFeedHead(_feedVersion, _feedPrunedThrough));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<long> GetChangedResourceIdsAsync(long afterVersion, long throughVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long[] ids;
+        lock (_gate)
+        {
+            ids = [.. _feed.Where(f => f.Version > afterVersion && f.Version <= throughVersion).SelectMany(static f => f.Ids)];
+        }
+
+        foreach (var id in ids)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return id;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChangeFeedPosition?> GetChangeFeedPositionAsync(string consumer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_feedPositions.GetValueOrDefault(consumer));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetChangeFeedPositionAsync(string consumer, ChangeFeedPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(position);
+        lock (_gate)
+        {
+            _feedPositions[consumer] = position;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Records a write's resources under the next version and prunes versions past the retention; the caller holds the gate.</summary>
+    private void RecordChanges(IEnumerable<long> ids)
+    {
+        long[] distinct = [.. ids.Distinct().Order()];
+        if (distinct.Length == 0)
+        {
+            return;
+        }
+
+        var now = TimeProvider.GetUtcNow();
+        _feed.Add((++_feedVersion, now, distinct));
+        // Versions older than the retention go; the newest always stays, so the head is never pruned.
+        var kept = _feed.FindIndex(f => f.At > now - ChangeFeedRetention);
+        kept = kept < 0 ? _feed.Count - 1 : kept;
+        if (kept > 0)
+        {
+            _feedPrunedThrough = _feed[kept - 1].Version;
+            _feed.RemoveRange(0, kept);
+        }
+    }
+
     private void CheckVersion(string connector, long expectedVersion)
     {
         var version = _states.GetValueOrDefault(connector)?.Version ?? 0;
@@ -400,6 +499,7 @@ public sealed class InMemoryResourceStore : IResourceStore
         private readonly List<(string EntityType, long Id)> _deleted = [];
         private readonly List<(string EntityType, string Key, IReadOnlyList<PropertySource> Sources)> _sources = [];
         private readonly Dictionary<long, string> _layouts = [];
+        private readonly HashSet<long> _touched = [];
         private bool _done;
 
         public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken)
@@ -413,6 +513,7 @@ public sealed class InMemoryResourceStore : IResourceStore
             var resource = Resources(entityType).GetValueOrDefault(key)
                 ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
             _sources.Add((entityType, resource.Key, [.. sources.Select(s => s with { ResourceId = resource.Id })]));
+            _touched.Add(resource.Id);
             return ValueTask.CompletedTask;
         }
 
@@ -427,7 +528,9 @@ public sealed class InMemoryResourceStore : IResourceStore
                     throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.");
                 }
 
-                table[resource.Key] = new StoredResource(Interlocked.Increment(ref store._nextId) - 1, entityType, resource.Key, resource.Digest, resource.Values);
+                var id = Interlocked.Increment(ref store._nextId) - 1;
+                table[resource.Key] = new StoredResource(id, entityType, resource.Key, resource.Digest, resource.Values);
+                _touched.Add(id);
             }
 
             return ValueTask.CompletedTask;
@@ -442,6 +545,7 @@ public sealed class InMemoryResourceStore : IResourceStore
                 var current = table.GetValueOrDefault(resource.Key)
                     ?? throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
                 table[resource.Key] = new StoredResource(current.Id, entityType, resource.Key, resource.Digest, resource.Values);
+                _touched.Add(current.Id);
             }
 
             return ValueTask.CompletedTask;
@@ -459,6 +563,7 @@ public sealed class InMemoryResourceStore : IResourceStore
                 }
 
                 _deleted.Add((entityType, removed.Id));
+                _touched.Add(removed.Id);
             }
 
             return ValueTask.CompletedTask;
@@ -470,7 +575,7 @@ public sealed class InMemoryResourceStore : IResourceStore
             foreach (var link in links)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                set.Add(Resolve(association, link));
+                Touch(set.Add, Resolve(association, link));
             }
 
             return ValueTask.CompletedTask;
@@ -482,7 +587,7 @@ public sealed class InMemoryResourceStore : IResourceStore
             foreach (var link in links)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                set.Remove(Resolve(association, link));
+                Touch(set.Remove, Resolve(association, link));
             }
 
             return ValueTask.CompletedTask;
@@ -508,6 +613,13 @@ public sealed class InMemoryResourceStore : IResourceStore
                     {
                         if (links[name].Any(l => deletedIds.Contains(l.FirstId) || deletedIds.Contains(l.SecondId)))
                         {
+                            // The other end of a deleted resource's link changed too.
+                            foreach (var gone in links[name].Where(l => deletedIds.Contains(l.FirstId) || deletedIds.Contains(l.SecondId)))
+                            {
+                                _touched.Add(gone.FirstId);
+                                _touched.Add(gone.SecondId);
+                            }
+
                             links[name] = [.. links[name].Where(l => !deletedIds.Contains(l.FirstId) && !deletedIds.Contains(l.SecondId))];
                         }
                     }
@@ -534,8 +646,19 @@ public sealed class InMemoryResourceStore : IResourceStore
 
                 if (deletedIds.Count > 0)
                 {
+                    // A deleted account's owner and candidates lose it with its categorization.
+                    foreach (var id in deletedIds)
+                    {
+                        if (store._categorizations.GetValueOrDefault(id) is { } categorization)
+                        {
+                            _touched.UnionWith(ChangeFeedEntries.OfCategorization(categorization, null, []));
+                        }
+                    }
+
                     store._categorizations = store._categorizations.Where(c => !deletedIds.Contains(c.Key)).ToDictionary();
                 }
+
+                store.RecordChanges(_touched);
 
                 if (deletedIds.Count > 0 || _sources.Count > 0)
                 {
@@ -591,6 +714,13 @@ public sealed class InMemoryResourceStore : IResourceStore
             }
 
             return set;
+        }
+
+        private void Touch(Func<StoredLink, bool> change, StoredLink link)
+        {
+            change(link);
+            _touched.Add(link.FirstId);
+            _touched.Add(link.SecondId);
         }
 
         private StoredLink Resolve(EntityAssociationKeys association, LinkChange link) => new(

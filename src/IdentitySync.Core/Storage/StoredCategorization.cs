@@ -70,6 +70,12 @@ public sealed record StoredCategorization
         };
     }
 
+    /// <summary>The owner ids of a <see cref="Candidates"/> column.</summary>
+    /// <param name="candidates">The column: ids separated by commas, or null.</param>
+    /// <returns>The ids, in their order; none for null.</returns>
+    public static IEnumerable<long> CandidateIds(string? candidates) =>
+        candidates is null ? [] : candidates.Split(',').Select(static c => long.Parse(c, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+
     /// <summary>Puts the categorization together again; its time reads back in UTC.</summary>
     /// <returns>The categorization.</returns>
     /// <exception cref="FormatException">The candidates are not ids separated by commas.</exception>
@@ -80,7 +86,7 @@ public sealed record StoredCategorization
         ResourceType,
         OwnerId,
         Confidence,
-        Candidates is null ? [] : [.. Candidates.Split(',').Select(static c => long.Parse(c, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))],
+        [.. CandidateIds(Candidates)],
         Reason,
         unchecked((ulong)AccountDigest),
         unchecked((ulong)OwnersDigest),

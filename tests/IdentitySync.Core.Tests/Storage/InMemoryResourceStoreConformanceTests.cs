@@ -15,6 +15,13 @@ public sealed class InMemoryStoreUnderTest : IStoreUnderTest
     public IResourceStore Reopen() => _store;
 
     /// <inheritdoc />
+    public IResourceStore Reopen(TimeSpan changeFeedRetention)
+    {
+        _store.ChangeFeedRetention = changeFeedRetention;
+        return _store;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
     }
@@ -37,6 +44,9 @@ public sealed class InMemoryProvenanceStoreConformanceTests : ProvenanceStoreCon
 
 /// <summary>The in-memory store against the job-run role's conformance tests.</summary>
 public sealed class InMemoryJobRunStoreConformanceTests : JobRunStoreConformanceTests<InMemoryStoreUnderTest>;
+
+/// <summary>The in-memory store against the change feed's conformance tests.</summary>
+public sealed class InMemoryChangeFeedStoreConformanceTests : ChangeFeedStoreConformanceTests<InMemoryStoreUnderTest>;
 
 /// <summary>The in-memory store against the model-change conformance tests.</summary>
 public sealed class InMemoryModelChangeConformanceTests : ModelChangeConformanceTests<InMemoryStoreUnderTest>;

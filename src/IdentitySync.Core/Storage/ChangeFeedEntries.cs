@@ -1,0 +1,65 @@
+using IdentitySync.Categorizations;
+using IdentitySync.Orders;
+
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// What a store records in its change feed for writes other than change sets (<see cref="IChangeFeedStore"/>),
+/// so that every store records the same ids.
+/// </summary>
+public static class ChangeFeedEntries
+{
+    /// <summary>
+    /// The resources a saved categorization reaches: the account, and its owner and candidates before and after
+    /// (an account that moves to another owner changes what both are evaluated with).
+    /// </summary>
+    /// <param name="saved">The categorization saved.</param>
+    /// <param name="previousOwner">The owner the account had before, if any.</param>
+    /// <param name="previousCandidates">The candidates it had before.</param>
+    /// <returns>The ids, possibly repeated.</returns>
+    public static IEnumerable<long> OfCategorization(AccountCategorization saved, long? previousOwner, IEnumerable<long> previousCandidates)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(previousCandidates);
+        yield return saved.ResourceId;
+        if (saved.OwnerId is { } owner)
+        {
+            yield return owner;
+        }
+
+        if (previousOwner is { } before)
+        {
+            yield return before;
+        }
+
+        foreach (var candidate in saved.Candidates.Concat(previousCandidates))
+        {
+            yield return candidate;
+        }
+    }
+
+    /// <summary>
+    /// The resources a saved order reaches: its owner and its resource, when the order existed before (a state,
+    /// an attempt, a review changed); none for a new order, whose effect its generation keeps in the owner's state.
+    /// </summary>
+    /// <param name="order">The order saved (or archived).</param>
+    /// <returns>The ids.</returns>
+    public static IEnumerable<long> OfOrder(ProvisioningOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Id == 0)
+        {
+            yield break;
+        }
+
+        if (order.Owner is { } owner)
+        {
+            yield return owner.Id;
+        }
+
+        if (order.Resource is { } resource)
+        {
+            yield return resource.Id;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Npgsql;
+
+namespace IdentitySync.Storage.PostgreSql;
+
+/// <summary>
+/// The change feed's tables (store version 9): the head, each committed write's version and time, the resources it
+/// touched by version, and each consumer's position (<see cref="IChangeFeedStore"/>). A write takes its version as
+/// its last statement, by updating the one head row: the row stays locked until the write commits, so versions
+/// commit in their order even with several hosts writing, and a consumer that read the head never misses a version
+/// below it that commits later. <c>{t}</c> is the quoted schema.
+/// </summary>
+internal static class PostgreSqlChangeFeed
+{
+    /// <summary>The migration to store version 9; <c>{s}</c> is the quoted schema.</summary>
+    public const string Create = """
+        CREATE TABLE {s}.change_feed_head (single boolean PRIMARY KEY DEFAULT true CHECK (single), version bigint NOT NULL);
+        INSERT INTO {s}.change_feed_head (version) VALUES (0);
+        CREATE TABLE {s}.change_feed_versions (version bigint PRIMARY KEY, at timestamptz NOT NULL);
+        CREATE TABLE {s}.change_feed (version bigint NOT NULL, resource_id bigint NOT NULL, PRIMARY KEY (version, resource_id));
+        CREATE TABLE {s}.change_feed_consumers (consumer text PRIMARY KEY, version bigint NOT NULL, fingerprint bigint NOT NULL);
+        """;
+
+    /// <summary>The head: the newest version, and the version before the oldest kept.</summary>
+    public const string SelectHead = "SELECT version, coalesce((SELECT min(version) - 1 FROM {t}.change_feed_versions), 0) FROM {t}.change_feed_head";
+
+    /// <summary>The ids of versions after $1 up to $2, in keyset pages after ($3, $4) of $5 rows.</summary>
+    public const string SelectIds = """
+        SELECT version, resource_id FROM {t}.change_feed
+        WHERE version > $1 AND version <= $2 AND (version, resource_id) > ($3, $4)
+        ORDER BY version, resource_id LIMIT $5
+        """;
+
+    public const string SelectPosition = "SELECT version, fingerprint FROM {t}.change_feed_consumers WHERE consumer = $1";
+
+    public const string UpsertPosition = """
+        INSERT INTO {t}.change_feed_consumers (consumer, version, fingerprint) VALUES ($1, $2, $3)
+        ON CONFLICT (consumer) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
+        """;
+
+    /// <summary>The temporary table a change-set writer gathers the resources it touched in, dropped at commit.</summary>
+    public const string CreateTouched = "CREATE TEMPORARY TABLE feed_touched (id bigint NOT NULL) ON COMMIT DROP";
+
+    /// <summary>What a write touched, from the writer's temporary table.</summary>
+    public const string FromTouched = "SELECT id FROM feed_touched";
+
+    /// <summary>What a write touched, from an array parameter ($1).</summary>
+    public const string FromArray = "SELECT unnest($1::bigint[])";
+
+    /// <summary>
+    /// Records the resources a write touched (<paramref name="source"/>, a query of one id column) under the next
+    /// version, as the write's last statements before its commit, and prunes the versions older than the retention
+    /// (the newest always stays). No version is taken when nothing was touched.
+    /// </summary>
+    public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tables, string source, long[]? ids, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        if (ids is { Length: 0 })
+        {
+            return;
+        }
+
+        var record = $"""
+            WITH touched AS (SELECT DISTINCT id FROM ({source}) x(id) WHERE id IS NOT NULL),
+                 v AS (UPDATE {tables}.change_feed_head SET version = version + 1 WHERE EXISTS (SELECT 1 FROM touched) RETURNING version),
+                 at AS (INSERT INTO {tables}.change_feed_versions (version, at) SELECT version, clock_timestamp() FROM v),
+                 entries AS (INSERT INTO {tables}.change_feed (version, resource_id) SELECT v.version, touched.id FROM v, touched)
+            SELECT version FROM v
+            """;
+        long version;
+        using (var command = new NpgsqlCommand(record, connection, transaction))
+        {
+            if (ids is not null)
+            {
+                command.Parameters.AddWithValue(ids);
+            }
+
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long taken)
+            {
+                return;
+            }
+
+            version = taken;
+        }
+
+        using var prune = new NpgsqlCommand(
+            $"""
+            WITH kept AS (SELECT coalesce((SELECT version FROM {tables}.change_feed_versions WHERE at > clock_timestamp() - $1::interval ORDER BY version LIMIT 1), $2) AS first),
+                 entries AS (DELETE FROM {tables}.change_feed WHERE version < (SELECT first FROM kept))
+            DELETE FROM {tables}.change_feed_versions WHERE version < (SELECT first FROM kept)
+            """,
+            connection,
+            transaction);
+        prune.Parameters.AddWithValue(retention);
+        prune.Parameters.AddWithValue(version);
+        await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,169 @@
+using IdentitySync.Categorizations;
+using IdentitySync.ChangeSets;
+using IdentitySync.Orders;
+
+namespace IdentitySync.Storage.ConformanceTests;
+
+/// <summary>What every store records in its change feed (<see cref="IChangeFeedStore"/>); each store's test project derives a fixture.</summary>
+/// <typeparam name="TStore">Creates and reopens the store under test.</typeparam>
+public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformanceTests<TStore>
+    where TStore : IStoreUnderTest, new()
+{
+    /// <summary>
+    /// Each committed write is one version holding the resources it touched: inserted, updated and deleted resources,
+    /// both ends of changed links, a categorization's account with its owner and candidates before and after, an
+    /// existing order's owner and resource (a new order records nothing), an archived order's, a deleted resource's
+    /// categorization's owner and candidates and the other ends of its links; a write that changes
+    /// no resource and an apply never committed take no version. Read after a reopen, by version range.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_EveryWrite_RecordsTheResourcesItTouched()
+    {
+        var empty = await Store.GetChangeFeedHeadAsync(None);
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("Person", [Change("p1", ["one"]), Change("p2", ["two"])], None);
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], None);
+            await w.InsertAsync("Group", [Change("g1", ["staff"])], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("g1", "u1")], None);
+        });
+        var id = new Dictionary<string, long>();
+        foreach (var (type, key) in new[] { ("Person", "p1"), ("Person", "p2"), ("User", "u1"), ("User", "u2"), ("User", "u3"), ("Group", "g1") })
+        {
+            id[key] = (await Store.FindResourceAsync(type, key, None))!.Id;
+        }
+
+        await ApplyAsync("AD", 1, w => w.UpdateAsync("User", [Change("u2", ["second"], digest: 2)], None).AsTask());
+        await ApplyAsync("AD", 2, async w =>
+        {
+            await w.RemoveLinksAsync(Membership, [new LinkChange("g1", "u1")], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("g1", "u3")], None);
+        });
+        await ApplyAsync("AD", 3, static _ => Task.CompletedTask);
+        await using (var abandoned = await Store.BeginApplyAsync("AD", 4, None))
+        {
+            await abandoned.UpdateAsync("User", [Change("u1", ["never"], digest: 9)], None);
+        }
+
+        var at = new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+        await Store.SaveCategorizationsAsync([new AccountCategorization(id["u1"], "User", CategorizationStatus.Correlated, "AD_User", id["p1"], 100, [], "rule 1", 1, 1, at)], None);
+        await Store.SaveCategorizationsAsync([new AccountCategorization(id["u1"], "User", CategorizationStatus.Suggested, "AD_User", null, 50, [id["p2"]], "rule 2", 1, 1, at)], None);
+        var order = new ProvisioningOrder
+        {
+            ChangeType = OrderChangeType.Modified,
+            Connector = "AD",
+            ResourceType = "AD_User",
+            Owner = new OrderOwner(id["p1"], "p1", "One"),
+            Resource = new OrderResource(id["u2"], "u2", new Dictionary<string, object?>()),
+            Changes = new Dictionary<string, object?> { ["Name"] = "one" },
+            Reason = "Name should be one",
+            State = OrderState.Pending,
+            CreatedAt = at,
+            StateChangedAt = at,
+        };
+        var saved = (await Store.SaveOrdersAsync([order], [], None)).Single();
+        await Store.SaveOrdersAsync([saved.MoveTo(OrderState.Verified, at.AddHours(1), "verified")], [], None);
+        await Store.ArchiveOrdersAsync("AD_User", at.AddDays(1), None);
+        await ApplyAsync("AD", 4, w => w.DeleteAsync("User", ["u1"], None).AsTask());
+        await ApplyAsync("AD", 5, w => w.DeleteAsync("Group", ["g1"], None).AsTask());
+
+        var reopened = Reopen();
+        var head = await reopened.GetChangeFeedHeadAsync(None);
+        var versions = new List<long[]>();
+        for (var version = 1; version <= head.Version; version++)
+        {
+            var ids = new List<long>();
+            await foreach (var changed in reopened.GetChangedResourceIdsAsync(version - 1, version, None))
+            {
+                ids.Add(changed);
+            }
+
+            versions.Add([.. ids.Distinct().Order()]);
+        }
+
+        var all = new List<long>();
+        await foreach (var changed in reopened.GetChangedResourceIdsAsync(2, head.Version, None))
+        {
+            all.Add(changed);
+        }
+
+        long[] Ids(params string[] keys) => [.. keys.Select(k => id[k]).Order()];
+        Assert.Multiple(() =>
+        {
+            Assert.That(empty, Is.EqualTo(new ChangeFeedHead(0, 0)), "a new store's feed");
+            Assert.That(empty.Covers(0), Is.True);
+            Assert.That(head.Version, Is.EqualTo(9));
+            Assert.That(head.Covers(0), Is.True, "nothing pruned within the default retention");
+            Assert.That(versions, Is.EqualTo(new[]
+            {
+                Ids("p1", "p2", "u1", "u2", "u3", "g1"),
+                Ids("u2"),
+                Ids("g1", "u1", "u3"),
+                Ids("u1", "p1"),
+                Ids("u1", "p1", "p2"),
+                Ids("p1", "u2"),
+                Ids("p1", "u2"),
+                Ids("u1", "p2"),
+                Ids("g1", "u3"),
+            }), "one version per write that touched a resource; the empty apply, the abandoned one and the new order took none");
+            Assert.That(all.Distinct().Order(), Is.EqualTo(Ids("g1", "u1", "u3", "p1", "p2", "u2")), "versions 3 to 9 in one read");
+        });
+    }
+
+    /// <summary>A consumer's position is kept by name (as written) with its fingerprint to the last bit, replaced, and absent until set.</summary>
+    [Test]
+    public async Task ChangeFeed_ConsumerPositions_KeptByName()
+    {
+        var before = await Store.GetChangeFeedPositionAsync("provisioning:AD_User", None);
+        await Store.SetChangeFeedPositionAsync("provisioning:AD_User", new ChangeFeedPosition(3, ulong.MaxValue), None);
+        await Store.SetChangeFeedPositionAsync("provisioning:App_User", new ChangeFeedPosition(1, 1), None);
+        await Store.SetChangeFeedPositionAsync("provisioning:AD_User", new ChangeFeedPosition(5, 1UL << 63), None);
+        var reopened = Reopen();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(before, Is.Null);
+            Assert.That(await reopened.GetChangeFeedPositionAsync("provisioning:AD_User", None), Is.EqualTo(new ChangeFeedPosition(5, 1UL << 63)));
+            Assert.That(await reopened.GetChangeFeedPositionAsync("provisioning:App_User", None), Is.EqualTo(new ChangeFeedPosition(1, 1)));
+            Assert.That(await reopened.GetChangeFeedPositionAsync("provisioning:AD_USER", None), Is.Null, "names are compared as written");
+        });
+    }
+
+    /// <summary>
+    /// Versions older than the retention are pruned when the next write commits, and the head says so: with no
+    /// retention, each write prunes every version before it, and only changes since the newest can be read in full.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_VersionsPastTheRetention_ArePrunedAndTheHeadSaysSo()
+    {
+        var store = Reopen(TimeSpan.Zero);
+        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
+        {
+            await writer.InsertAsync("User", [Change("u1", ["one"])], None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), None);
+        }
+
+        await using (var writer = await store.BeginApplyAsync("AD", 1, None))
+        {
+            await writer.InsertAsync("User", [Change("u2", ["two"])], None);
+            await writer.CommitAsync(new ConnectorState(2, null, [], null), None);
+        }
+
+        var head = await store.GetChangeFeedHeadAsync(None);
+        var kept = new List<long>();
+        await foreach (var changed in store.GetChangedResourceIdsAsync(0, head.Version, None))
+        {
+            kept.Add(changed);
+        }
+
+        var u2 = (await store.FindResourceAsync("User", "u2", None))!.Id;
+        Assert.Multiple(() =>
+        {
+            Assert.That(head, Is.EqualTo(new ChangeFeedHead(2, 1)));
+            Assert.That(head.Covers(0), Is.False, "version 1 is gone");
+            Assert.That(head.Covers(1), Is.True);
+            Assert.That(head.Covers(3), Is.False, "a position past the head (a store restored from an older copy)");
+            Assert.That(kept, Is.EqualTo(new[] { u2 }), "only the newest version's entries are left");
+        });
+    }
+}
