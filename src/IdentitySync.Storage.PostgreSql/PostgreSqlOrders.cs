@@ -68,14 +68,14 @@ internal static class PostgreSqlOrders
 
     /// <summary>
     /// Moves a type's ended orders ($2, state names) whose state changed before $3 (ticks) to the archive in one
-    /// statement; $1 the type in any case; <c>{t}</c> is the quoted schema. Returns the owner and resource of each order archived.
+    /// statement; $1 the type in any case; <c>{t}</c> is the quoted schema. Returns what each order archived reaches in the change feed: its account, or its owner.
     /// </summary>
     public const string Archive = $"""
         WITH moved AS (
             DELETE FROM {"{t}"}.orders WHERE lower(resource_type) = lower($1) AND state = ANY($2) AND state_changed_at < $3
             RETURNING {Columns}),
              archived AS (INSERT INTO {"{t}"}.archived_orders ({Columns}) SELECT {Columns} FROM moved)
-        SELECT owner_id, resource_id FROM moved
+        SELECT coalesce(resource_id, owner_id) FROM moved
         """;
 
     /// <summary>A page of archived orders by id; $1 type or null, $2 after this id, $3 the page size; <c>{t}</c> is the quoted schema.</summary>

@@ -495,12 +495,9 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     archived++;
-                    for (var column = 0; column < 2; column++)
+                    if (!reader.IsDBNull(0))
                     {
-                        if (!reader.IsDBNull(column))
-                        {
-                            reached.Add(reader.GetInt64(column));
-                        }
+                        reached.Add(reader.GetInt64(0));
                     }
                 }
             }

@@ -126,7 +126,7 @@ internal static class SqliteOrders
     /// <param name="connection">An open connection in a transaction.</param>
     /// <param name="resourceType">The resource type, in any case.</param>
     /// <param name="endedBeforeTicks">The time, as UTC ticks.</param>
-    /// <returns>How many orders were archived, and their owners and resources for the change feed.</returns>
+    /// <returns>How many orders were archived, and what they reach in the change feed (<see cref="ChangeFeedEntries.OfOrder"/>).</returns>
     public static (int Archived, List<long> Reached) Archive(SqliteConnection connection, string resourceType, long endedBeforeTicks)
     {
         var ended = string.Join(", ", StoredOrder.EndedStates.Select(static s => $"'{s}'"));
@@ -143,18 +143,15 @@ internal static class SqliteOrders
         var reached = new List<long>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT owner_id, resource_id FROM orders WHERE {where}";
+            command.CommandText = $"SELECT coalesce(resource_id, owner_id) FROM orders WHERE {where}";
             command.Parameters.AddWithValue("$t", resourceType);
             command.Parameters.AddWithValue("$b", endedBeforeTicks);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                for (var column = 0; column < 2; column++)
+                if (!reader.IsDBNull(0))
                 {
-                    if (!reader.IsDBNull(column))
-                    {
-                        reached.Add(reader.GetInt64(column));
-                    }
+                    reached.Add(reader.GetInt64(0));
                 }
             }
         }

@@ -129,6 +129,68 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
         return digest;
     }
 
+    /// <summary>
+    /// The roots whose paths in an expression visit one of the changed resources beyond the root: what
+    /// <see cref="ReachedDigest"/> reads, walked backward along each navigation (the reverse links load on first use).
+    /// </summary>
+    /// <param name="expression">The expression.</param>
+    /// <param name="rootName">The root its paths start from (<c>Owner</c>).</param>
+    /// <param name="rootType">The root's entity type.</param>
+    /// <param name="changed">The ids of the resources that changed.</param>
+    /// <param name="cancellationToken">Cancels the loading.</param>
+    /// <returns>The ids of the roots reached.</returns>
+    public async Task<HashSet<long>> ReachingAsync(RuleExpression expression, string rootName, string rootType, IReadOnlySet<long> changed, CancellationToken cancellationToken)
+    {
+        var roots = new HashSet<long>();
+        foreach (var path in expression.Paths.Where(p => string.Equals(p.Root, rootName, StringComparison.OrdinalIgnoreCase)))
+        {
+            // The navigations the path takes from its root, as ReachedDigest follows them.
+            var steps = new List<(string From, string Navigation, string Target)>();
+            var type = Model.GetEntityType(rootType);
+            foreach (var step in path.Properties)
+            {
+                if (type.FindNavigationProperty(step) is not { } navigation)
+                {
+                    break;
+                }
+
+                steps.Add((type.Name, navigation.Name, navigation.TargetEntityType));
+                type = Model.GetEntityType(navigation.TargetEntityType);
+            }
+
+            // From the far end back to the root: a changed resource at any depth reaches the roots that lead to it.
+            var frontier = new HashSet<long>();
+            for (var depth = steps.Count - 1; depth >= 0; depth--)
+            {
+                var (from, navigation, target) = steps[depth];
+                var targets = await ResourcesAsync(target, cancellationToken).ConfigureAwait(false);
+                frontier.UnionWith(changed.Where(targets.ContainsKey));
+                if (frontier.Count == 0)
+                {
+                    continue;
+                }
+
+                var (association, fromFirst) = AssociationOf(from, navigation);
+                await LinksAsync(association, !fromFirst, cancellationToken).ConfigureAwait(false);
+                var back = _links[(association, !fromFirst)];
+                var sources = new HashSet<long>();
+                foreach (var id in frontier)
+                {
+                    if (back.TryGetValue(id, out var linked))
+                    {
+                        sources.UnionWith(linked);
+                    }
+                }
+
+                frontier = sources;
+            }
+
+            roots.UnionWith(frontier);
+        }
+
+        return roots;
+    }
+
     public object? Resolve(StoredResource? resource, IReadOnlyList<string> path)
     {
         if (resource is null)

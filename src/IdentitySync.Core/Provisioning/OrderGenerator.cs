@@ -36,6 +36,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var blocked = new List<ProvisioningOrder>();
         var saved = new List<ProvisioningOrder>();
         var notes = new List<OwnershipNote>();
+        var positions = new List<(string Consumer, ChangeFeedPosition Position)>();
         var archived = options.DryRun ? [] : await ArchiveAsync(types, started, cancellationToken).ConfigureAwait(false);
 
         // Repository types (identities fed by HR) first: their orders are applied in the repository at once, so that
@@ -46,7 +47,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             var index = new OrderIndex(await store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
             foreach (var type in group)
             {
-                var (summary, orders, typeStates, typeNotes) = await GenerateTypeAsync(type, graph, index, started, options, cancellationToken).ConfigureAwait(false);
+                var (summary, orders, typeStates, typeNotes, position) = await GenerateTypeAsync(type, graph, index, started, options, cancellationToken).ConfigureAwait(false);
                 summary = summary with { Archived = archived.GetValueOrDefault(type.Name) };
                 summaries.Add(summary);
                 if (!summary.Blocked)
@@ -54,6 +55,10 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
                     toSave.AddRange(orders);
                     states.AddRange(typeStates);
                     notes.AddRange(typeNotes);
+                    if (position is not null)
+                    {
+                        positions.Add((Consumer(type), position));
+                    }
                 }
                 else
                 {
@@ -69,6 +74,13 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             else
             {
                 var kept = await store.SaveOrdersAsync(toSave, states, cancellationToken).ConfigureAwait(false);
+
+                // Saved after the states: a generation stopped in between sees the same changes again, and skips
+                // the owners whose states it saved by their digests.
+                foreach (var (consumer, position) in positions)
+                {
+                    await store.SetChangeFeedPositionAsync(consumer, position, cancellationToken).ConfigureAwait(false);
+                }
                 if (group.Key)
                 {
                     var (applied, appliedNotes) = await repository.ApplyAsync([.. kept.Where(static o => o.State == OrderState.Pending)], cancellationToken).ConfigureAwait(false);
@@ -86,6 +98,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
 
             toSave.Clear();
             states.Clear();
+            positions.Clear();
         }
 
         return new ProvisioningReport
@@ -118,6 +131,29 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         return archived;
     }
 
+    /// <summary>
+    /// The owners the change feed reached since the type's last generation, or null when every owner must be
+    /// examined: a full generation, rules given as code, a store without a feed, no position yet, a position
+    /// past the feed's retention or ahead of its head, or another fingerprint (rules, targets, model, engine).
+    /// </summary>
+    private async Task<HashSet<long>?> ReachedAsync(ResourceType type, TypeEvaluator evaluator, ChangeFeedHead head, ulong fingerprint, ProvisioningRunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Full || evaluator.HasCodeRules || head.Version < 0
+            || await store.GetChangeFeedPositionAsync(Consumer(type), cancellationToken).ConfigureAwait(false) is not { } position
+            || position.Fingerprint != fingerprint || !head.Covers(position.Version))
+        {
+            return null;
+        }
+
+        var changed = new HashSet<long>();
+        await foreach (var id in store.GetChangedResourceIdsAsync(position.Version, head.Version, cancellationToken).ConfigureAwait(false))
+        {
+            changed.Add(id);
+        }
+
+        return await evaluator.ReachedAsync(changed, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The threshold a type's orders exceed, in words, or null.</summary>
     /// <param name="type">The resource type, with its thresholds.</param>
     /// <param name="orders">The orders generated for it.</param>
@@ -138,8 +174,16 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         return null;
     }
 
-    /// <summary>Evaluates one resource type's owners whose inputs changed (all of them when the run is full).</summary>
-    private async Task<(ResourceTypeProvisioning Summary, List<ProvisioningOrder> Orders, List<OwnerProvisioningState> States, IReadOnlyList<OwnershipNote> Notes)> GenerateTypeAsync(
+    /// <summary>The change feed consumer that order generation of a resource type is.</summary>
+    internal static string Consumer(ResourceType type) => "provisioning:" + type.Name;
+
+    /// <summary>
+    /// Evaluates one resource type's owners whose inputs changed (all of them when the run is full): the owners the
+    /// change feed reached since the type's last generation, or, without a usable position, every owner, skipping
+    /// in both cases those whose input digest equals their last state's. Returns the feed position to keep once
+    /// the states are saved (none for a store without a feed).
+    /// </summary>
+    private async Task<(ResourceTypeProvisioning Summary, List<ProvisioningOrder> Orders, List<OwnerProvisioningState> States, IReadOnlyList<OwnershipNote> Notes, ChangeFeedPosition? Position)> GenerateTypeAsync(
         ResourceType type,
         ResourceGraph graph,
         OrderIndex index,
@@ -147,25 +191,32 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         ProvisioningRunOptions options,
         CancellationToken cancellationToken)
     {
+        // The feed's head is read before anything else: what commits after it is seen by the next generation.
+        var head = await store.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
         var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
+        var fingerprint = evaluator.Fingerprint;
+        var reached = await ReachedAsync(type, evaluator, head, fingerprint, options, cancellationToken).ConfigureAwait(false);
 
-        // Only the digests are read for every owner; the values and links of the last evaluation only for the
-        // owners evaluated again, a batch at a time (decision 85).
+        // Without the feed, only the digests are read for every owner; with it, none. The values and links of the
+        // last evaluation are read only for the owners compared again, a batch at a time (decision 85).
         var digests = new Dictionary<long, ulong>();
-        await foreach (var stored in store.GetProvisioningDigestsAsync(type.Name, cancellationToken).ConfigureAwait(false))
+        if (reached is null)
         {
-            digests[stored.OwnerId] = stored.InputDigest;
+            await foreach (var stored in store.GetProvisioningDigestsAsync(type.Name, cancellationToken).ConfigureAwait(false))
+            {
+                digests[stored.OwnerId] = stored.InputDigest;
+            }
         }
 
         var counters = new Counters();
         var orders = new List<ProvisioningOrder>();
         var states = new List<OwnerProvisioningState>();
         var batch = new List<(StoredResource Owner, ulong Digest)>(StateBatch);
-        int owners = 0, evaluated = 0;
-        foreach (var owner in evaluator.Owners)
+        int examined = 0, evaluated = 0;
+        foreach (var owner in reached is null ? evaluator.Owners : evaluator.OwnersAmong(reached))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            owners++;
+            examined++;
             var digest = evaluator.InputDigest(owner);
 
             // A zero digest stands for code rules, which may read anything: such an owner is never skipped.
@@ -188,7 +239,8 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var summary = new ResourceTypeProvisioning
         {
             Name = type.Name,
-            Owners = owners,
+            Owners = evaluator.OwnerCount,
+            Examined = examined,
             Evaluated = evaluated,
             Added = counters.Added,
             Modified = counters.Modified,
@@ -201,7 +253,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             Threshold = threshold,
             Problems = evaluator.Problems,
         };
-        return (summary, orders, states, evaluator.Notes);
+        return (summary, orders, states, evaluator.Notes, head.Version < 0 ? null : new ChangeFeedPosition(head.Version, fingerprint));
 
         // Evaluates the batch's owners against what the rules asked last time. An owner's orders are about its own
         // accounts, so evaluating it after the digests of the next owners in the batch were taken changes none of them.
@@ -212,12 +264,18 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
                 return;
             }
 
-            List<long> known = [.. batch.Select(static b => b.Owner.Id).Where(digests.ContainsKey)];
+            // Reached through the feed, an owner's digest is compared here, with its state read by id.
+            List<long> known = [.. batch.Select(static b => b.Owner.Id).Where(id => reached is not null || digests.ContainsKey(id))];
             var previous = known.Count == 0
                 ? []
                 : (await store.GetProvisioningStatesAsync(type.Name, known, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
             foreach (var (owner, digest) in batch)
             {
+                if (reached is not null && !options.Full && digest != 0 && previous.GetValueOrDefault(owner.Id)?.InputDigest == digest)
+                {
+                    continue;
+                }
+
                 evaluated++;
                 var desired = evaluator.Evaluate(owner);
                 var generated = evaluator.Compare(owner, desired, previous.GetValueOrDefault(owner.Id), counters).ToList();

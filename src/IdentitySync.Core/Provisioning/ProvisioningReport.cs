@@ -45,6 +45,13 @@ public sealed record ResourceTypeProvisioning
     /// <summary>Gets the owners considered.</summary>
     public int Owners { get; init; }
 
+    /// <summary>
+    /// Gets the owners whose inputs were compared with their last evaluation: those the change feed reached since
+    /// the type's last generation, or every owner when the feed could not be used (the first generation, a full
+    /// one, changed rules, a store without a feed, a position older than the feed's retention, rules given as code).
+    /// </summary>
+    public int Examined { get; init; }
+
     /// <summary>Gets the owners evaluated; the others had not changed since the last generation.</summary>
     public int Evaluated { get; init; }
 

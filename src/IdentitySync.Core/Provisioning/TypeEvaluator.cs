@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 using IdentitySync.Categorization;
 using IdentitySync.Categorizations;
@@ -16,11 +17,15 @@ namespace IdentitySync.Provisioning;
 /// </summary>
 internal sealed class TypeEvaluator
 {
+    private static readonly string EngineVersion = typeof(TypeEvaluator).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty;
+
     private readonly IdentityModel _model;
     private readonly ResourceType _type;
     private readonly ResourceGraph _graph;
     private readonly EntityType _targetType;
     private readonly Dictionary<long, List<(StoredResource Account, AccountCategorization Categorization)>> _accountsByOwner = [];
+    private readonly Dictionary<long, long> _ownerOfAccount = [];
     private readonly List<(StoredResource Account, AccountCategorization Categorization)> _orphans = [];
     private readonly List<HashSet<long>> _dependencyHolders = [];
     private readonly HashSet<long> _suggested = [];
@@ -75,6 +80,74 @@ internal sealed class TypeEvaluator
     }
 
     public IEnumerable<StoredResource> Owners => _owners.Values.OrderBy(static o => o.Key, StringComparer.Ordinal);
+
+    /// <summary>Gets the number of owners.</summary>
+    public int OwnerCount => _owners.Count;
+
+    /// <summary>Gets a value indicating whether some rule is code, which may read anything: every owner is evaluated each time.</summary>
+    public bool HasCodeRules => _codeRules;
+
+    /// <summary>
+    /// Gets a digest of what every owner is evaluated with (the engine's version, the type's rules and policies,
+    /// the rules' targets, the two entity types' properties): the change feed's position is kept with it, and
+    /// another value means one full pass.
+    /// </summary>
+    public ulong Fingerprint
+    {
+        get
+        {
+            var text = new StringBuilder(EngineVersion).Append('|').Append(_rulesDigest).Append('|').Append(_linkRules.TargetsDigest);
+            foreach (var entityType in new[] { _model.GetEntityType(_type.OwnerEntityType), _targetType })
+            {
+                text.Append('|').Append(entityType.Name);
+                foreach (var property in entityType.Properties)
+                {
+                    text.Append(',').Append(property.Name).Append(':').Append(property.Type);
+                }
+
+                foreach (var navigation in entityType.NavigationProperties)
+                {
+                    text.Append(',').Append(navigation.Name).Append('>').Append(navigation.TargetEntityType);
+                }
+            }
+
+            return Xxh64.Hash(Encoding.UTF8.GetBytes(text.ToString()));
+        }
+    }
+
+    /// <summary>The owners among the ids, in key order, as <see cref="Owners"/> gives them.</summary>
+    public IEnumerable<StoredResource> OwnersAmong(IEnumerable<long> ids) =>
+        ids.Select(id => _owners.GetValueOrDefault(id)).OfType<StoredResource>().OrderBy(static o => o.Key, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The owners whose inputs a set of changed resources may have changed: changed owners, the owners of changed
+    /// accounts of the type, and the owners whose navigating rules lead to a changed resource. Owners that lost or
+    /// gained an account, a suggestion, an order or a dependency are in the feed themselves (the store records them).
+    /// </summary>
+    public async Task<HashSet<long>> ReachedAsync(IReadOnlySet<long> changed, CancellationToken cancellationToken)
+    {
+        var reached = new HashSet<long>();
+        foreach (var id in changed)
+        {
+            if (_owners.ContainsKey(id))
+            {
+                reached.Add(id);
+            }
+
+            if (_ownerOfAccount.TryGetValue(id, out var owner))
+            {
+                reached.Add(owner);
+            }
+        }
+
+        foreach (var expression in _navigatingExpressions)
+        {
+            reached.UnionWith(await _graph.ReachingAsync(expression, "Owner", _type.OwnerEntityType, changed, cancellationToken).ConfigureAwait(false));
+        }
+
+        reached.IntersectWith(_owners.Keys);
+        return reached;
+    }
 
     /// <summary>A digest of everything the owner's evaluation reads; equal digests give equal orders.</summary>
     public ulong InputDigest(StoredResource owner)
@@ -377,6 +450,7 @@ internal sealed class TypeEvaluator
                     }
 
                     list.Add((account, categorization));
+                    _ownerOfAccount[account.Id] = ownerId;
                 }
                 else
                 {

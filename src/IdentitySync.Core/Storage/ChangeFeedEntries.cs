@@ -39,8 +39,10 @@ public static class ChangeFeedEntries
     }
 
     /// <summary>
-    /// The resources a saved order reaches: its owner and its resource, when the order existed before (a state,
-    /// an attempt, a review changed); none for a new order, whose effect its generation keeps in the owner's state.
+    /// The resource a saved order reaches, when the order existed before (a state, an attempt, a review changed): its
+    /// account, which reaches the owner through the resource type that categorized it, or its owner for an order
+    /// without an account (an <c>Added</c> order). None for a new order, whose effect its generation keeps in the
+    /// owner's state.
     /// </summary>
     /// <param name="order">The order saved (or archived).</param>
     /// <returns>The ids.</returns>
@@ -52,14 +54,13 @@ public static class ChangeFeedEntries
             yield break;
         }
 
-        if (order.Owner is { } owner)
-        {
-            yield return owner.Id;
-        }
-
         if (order.Resource is { } resource)
         {
             yield return resource.Id;
+        }
+        else if (order.Owner is { } owner)
+        {
+            yield return owner.Id;
         }
     }
 }

@@ -7,7 +7,7 @@ namespace IdentitySync.Storage;
 /// per write, so that order generation (and other consumers) evaluate only what changed since the version they
 /// last saw. Every write records its resources in the same transaction: a change set's inserted, updated and deleted
 /// resources and both ends of its added and removed links; a categorization's account with its owner and candidates
-/// before and after; an existing order whose state changed, or that was archived, by its owner and resource. Orders a
+/// before and after; an existing order whose state changed, or that was archived, by its account (or its owner, without one). Orders a
 /// generation creates are not recorded: the generation keeps their effect in its owners' states. Versions older than
 /// the store's retention are pruned; a consumer whose version was pruned starts again with one full pass.
 /// The members have defaults for a store without a feed, whose consumers always take the full pass.
