@@ -214,10 +214,10 @@ internal sealed class ProvisionCommands(IAnsiConsole console, TextWriter output,
     internal static void PrintGeneration(IAnsiConsole console, ProvisioningReport report)
     {
         console.MarkupLine($"Provisioning{(report.DryRun ? " (dry run: nothing saved)" : string.Empty)}: {report.Orders.Count} order(s){(report.IsBlocked ? ", [red]blocked by thresholds[/]" : string.Empty)}.");
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "owners", "evaluated", "added", "modified", "deleted", "non-conforming", "gaps", "waiting", "blocked");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("resource type", "owners", "examined", "evaluated", "added", "modified", "deleted", "non-conforming", "gaps", "waiting", "blocked");
         foreach (var type in report.ResourceTypes)
         {
-            table.AddRow(Shown.Markup(type.Name), N(type.Owners), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency + type.WaitingForReview),
+            table.AddRow(Shown.Markup(type.Name), N(type.Owners), N(type.Examined), N(type.Evaluated), N(type.Added), N(type.Modified), N(type.Deleted), N(type.NonConforming), N(type.Gaps), N(type.WaitingForDependency + type.WaitingForReview),
                 Shown.Markup(type.Threshold ?? string.Empty));
         }
 
