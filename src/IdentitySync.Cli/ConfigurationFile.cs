@@ -48,6 +48,9 @@ internal sealed class ConfigurationFile
 
         /// <summary>Gets or sets the PostgreSQL schema holding the store's tables.</summary>
         public string? Schema { get; set; }
+
+        /// <summary>Gets or sets how long the store's change feed keeps a version (default seven days); a consumer further behind takes one full pass.</summary>
+        public TimeSpan? ChangeFeedRetention { get; set; }
     }
 
     /// <summary>The <c>Exports</c> section.</summary>

@@ -14,7 +14,25 @@ namespace IdentitySync.Cli;
 /// </summary>
 internal sealed record StoreSettings(bool IsPostgreSql, string Location, string Schema)
 {
-    public static StoreSettings From(IConfiguration configuration, string? storeOption, string directory)
+    /// <summary>Gets how long the change feed keeps a version (<c>Store:ChangeFeedRetention</c>); the store's default when null.</summary>
+    public TimeSpan? ChangeFeedRetention { get; init; }
+
+    public static StoreSettings From(IConfiguration configuration, string? storeOption, string directory) =>
+        Where(configuration, storeOption, directory) with { ChangeFeedRetention = Retention(configuration) };
+
+    private static TimeSpan? Retention(IConfiguration configuration)
+    {
+        if (configuration["Store:ChangeFeedRetention"] is not { } text)
+        {
+            return null;
+        }
+
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var retention) && retention >= TimeSpan.Zero
+            ? retention
+            : throw new UsageException($"Store:ChangeFeedRetention: '{text}' is not a duration of zero or more, such as 7.00:00:00 (seven days) or 12:00:00 (twelve hours).");
+    }
+
+    private static StoreSettings Where(IConfiguration configuration, string? storeOption, string directory)
     {
         if (storeOption is not null)
         {
@@ -65,9 +83,19 @@ internal sealed record StoreSettings(bool IsPostgreSql, string Location, string 
         return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database} (schema '{Schema}')";
     }
 
-    public IResourceStore Open() => IsPostgreSql
-        ? new PostgreSqlResourceStore(Location, new PostgreSqlStoreOptions { Schema = Schema })
-        : new SqliteResourceStore(Location);
+    public IResourceStore Open()
+    {
+        if (IsPostgreSql)
+        {
+            var options = new PostgreSqlStoreOptions { Schema = Schema };
+            options.ChangeFeedRetention = ChangeFeedRetention ?? options.ChangeFeedRetention;
+            return new PostgreSqlResourceStore(Location, options);
+        }
+
+        var sqlite = new SqliteStoreOptions();
+        sqlite.ChangeFeedRetention = ChangeFeedRetention ?? sqlite.ChangeFeedRetention;
+        return new SqliteResourceStore(Location, sqlite);
+    }
 
     private static bool IsPostgresAddress(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using IdentitySync.Storage;
 using IdentitySync.Storage.Sqlite;
 
 namespace IdentitySync.Cli.Tests;
@@ -541,6 +542,37 @@ public sealed class CliTests
             Assert.That(result.ExitCode, Is.EqualTo(2));
             Assert.That(result.Error.Trim(), Is.EqualTo("Store:ConnectionString: holds a password; remove it and give it through PGPASSWORD or a passfile (PGPASSFILE), so the configuration file holds no secret."));
             Assert.That(result.Error + result.Output, Does.Not.Contain("Marker-51a"));
+        });
+    }
+
+    [Test]
+    public async Task StoreChangeFeedRetention_NegativeIsRefused_ZeroKeepsOnlyTheNewestVersion()
+    {
+        var sample = File.ReadAllText(Config);
+        void Retention(string value) => File.WriteAllText(Config, sample.Replace(
+            "\"Store\": { \"Path\": \"identitysync.db\" }",
+            "\"Store\": { \"Path\": \"identitysync.db\", \"ChangeFeedRetention\": \"" + value + "\" }",
+            StringComparison.Ordinal));
+        Retention("-1.00:00:00");
+        var negative = await RunAsync("sync", "--config", Config);
+        Retention("00:00:00");
+
+        var synchronized = await RunAsync("sync", "--config", Config, "--mode", "initial");
+        var categorized = await RunAsync("categorize", "--config", Config);
+        ChangeFeedHead head;
+        using (var store = new SqliteResourceStore(Store))
+        {
+            head = await store.GetChangeFeedHeadAsync(CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(Config), Does.Contain("\"ChangeFeedRetention\": \"00:00:00\""), "the sample configuration has the Store section this test replaces");
+            Assert.That(negative.ExitCode, Is.EqualTo(2));
+            Assert.That(negative.Error.Trim(), Is.EqualTo("Store:ChangeFeedRetention: '-1.00:00:00' is not a duration of zero or more, such as 7.00:00:00 (seven days) or 12:00:00 (twelve hours)."));
+            Assert.That((synchronized.ExitCode, categorized.ExitCode), Is.EqualTo((0, 0)), synchronized.Error + categorized.Error);
+            Assert.That(head.Version, Is.GreaterThanOrEqualTo(2), "the synchronization and the categorization each took a version");
+            Assert.That(head.PrunedThrough, Is.EqualTo(head.Version - 1), "with no retention, each write pruned the versions before it");
         });
     }
 
