@@ -47,6 +47,39 @@ internal static class PostgreSqlCategorizations
     /// <summary>The categorizations of an entity type ($1, any case).</summary>
     public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations WHERE lower(entity_type) = lower($1)";
 
+    /// <summary>
+    /// The categorizations a <see cref="CategorizationQuery"/> names: $1 the entity type, $2 accounts, $3 owners, $4
+    /// statuses (arrays, or null for no filter), $5 the resource type or null; <c>{t}</c> is the quoted schema.
+    /// </summary>
+    public const string SelectQuery = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations" + QueryFilter;
+
+    /// <summary>How many categorizations a query names; the parameters of <see cref="SelectQuery"/>.</summary>
+    public const string CountQuery = "SELECT count(*) FROM {t}.categorizations" + QueryFilter;
+
+    /// <summary>Store version 10: categorizations found by owner, and by entity type and status.</summary>
+    public const string CreateQueryIndexes = """
+        CREATE INDEX categorizations_by_owner ON {s}.categorizations (owner_id) WHERE owner_id IS NOT NULL;
+        CREATE INDEX categorizations_by_status ON {s}.categorizations (lower(entity_type), status);
+        """;
+
+    private const string QueryFilter = """
+         WHERE lower(entity_type) = lower($1)
+            AND ($2::bigint[] IS NULL OR resource_id = ANY($2))
+            AND ($3::bigint[] IS NULL OR owner_id = ANY($3))
+            AND ($4::text[] IS NULL OR status = ANY($4))
+            AND ($5::text IS NULL OR lower(resource_type) = lower($5))
+        """;
+
+    /// <summary>The parameters of <see cref="SelectQuery"/> and <see cref="CountQuery"/>.</summary>
+    public static object[] Parameters(CategorizationQuery query) =>
+    [
+        query.EntityType,
+        query.ResourceIds is null ? DBNull.Value : query.ResourceIds.ToArray(),
+        query.OwnerIds is null ? DBNull.Value : query.OwnerIds.ToArray(),
+        query.Statuses is null ? DBNull.Value : query.Statuses.Select(static s => s.ToString()).ToArray(),
+        (object?)query.ResourceType ?? DBNull.Value,
+    ];
+
     /// <summary>The parameters of <see cref="Upsert"/> for a categorization, nulls typed.</summary>
     public static NpgsqlBatchCommand Command(string sql, StoredCategorization categorization)
     {

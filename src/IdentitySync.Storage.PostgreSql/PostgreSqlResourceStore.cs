@@ -278,6 +278,18 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredResource>> GetResourcesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryResourcesAsync(
+            connection,
+            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE r.id = ANY($1)",
+            cancellationToken,
+            ids.Distinct().ToArray()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -426,6 +438,26 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await ReadAsync(connection, InSchema(PostgreSqlCategorizations.SelectType), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, entityType).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(PostgreSqlCategorizations.SelectQuery), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, PostgreSqlCategorizations.Parameters(query)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await WithConnectionAsync("count categorizations", connection => ScalarAsync<long>(
+            connection,
+            InSchema(PostgreSqlCategorizations.CountQuery),
+            cancellationToken,
+            null,
+            PostgreSqlCategorizations.Parameters(query)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

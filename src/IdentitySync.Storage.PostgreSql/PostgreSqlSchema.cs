@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 9;
+    public const int CurrentVersion = 10;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -78,6 +78,9 @@ internal static class PostgreSqlSchema
 
         // 9: the change feed: the resources each committed write touched, by version, and each consumer's position.
         PostgreSqlChangeFeed.Create,
+
+        // 10: categorizations by owner, and by entity type and status, for a generation that reads only what the owners it examines need.
+        PostgreSqlCategorizations.CreateQueryIndexes,
     ];
 
     /// <summary>

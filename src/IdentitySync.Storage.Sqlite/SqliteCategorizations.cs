@@ -1,3 +1,4 @@
+using System.Globalization;
 using IdentitySync.Categorizations;
 using Microsoft.Data.Sqlite;
 
@@ -24,8 +25,6 @@ internal static class SqliteCategorizations
             at INTEGER NOT NULL);
         CREATE INDEX categorizations_by_type ON categorizations (entity_type);
         """;
-
-    public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM categorizations WHERE entity_type = ?1";
 
     private const string Upsert = $"""
         INSERT INTO categorizations ({StoredCategorization.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -79,8 +78,29 @@ internal static class SqliteCategorizations
         return reached;
     }
 
+    /// <summary>Schema 16: categorizations found by owner, and by entity type and status (a generation's reads by owner, pending suggestions, counts).</summary>
+    public const string CreateQueryIndexes = """
+        CREATE INDEX categorizations_by_owner ON categorizations (owner_id) WHERE owner_id IS NOT NULL;
+        CREATE INDEX categorizations_by_status ON categorizations (entity_type, status);
+        """;
+
     /// <summary>Reads an entity type's categorizations (any case) with a raw statement.</summary>
-    public static List<AccountCategorization> ReadType(SqliteConnection connection, string entityType)
+    public static List<AccountCategorization> ReadType(SqliteConnection connection, string entityType) =>
+        Read(connection, new CategorizationQuery(entityType));
+
+    /// <summary>Counts the categorizations a query names, through the primary key or the indexes.</summary>
+    public static long Count(SqliteConnection connection, CategorizationQuery query)
+    {
+        using var statement = new RawStatement(connection, "SELECT count(*) FROM categorizations" + Where(query));
+        Bind(statement, query);
+        statement.Read();
+        var count = statement.GetInt64(0);
+        statement.Reset();
+        return count;
+    }
+
+    /// <summary>Reads the categorizations a query names with a raw statement, through the primary key or the indexes.</summary>
+    public static List<AccountCategorization> Read(SqliteConnection connection, CategorizationQuery query)
     {
         var found = new List<AccountCategorization>();
 
@@ -102,8 +122,8 @@ internal static class SqliteCategorizations
             return shared;
         }
 
-        using var statement = new RawStatement(connection, SelectType);
-        statement.Bind(1, entityType);
+        using var statement = new RawStatement(connection, Select(query));
+        Bind(statement, query);
         while (statement.Read())
         {
             found.Add(new StoredCategorization
@@ -123,6 +143,45 @@ internal static class SqliteCategorizations
         }
 
         return found;
+    }
+
+    /// <summary>The statement reading a query's categorizations; bind it with <see cref="Bind"/>.</summary>
+    public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.Columns} FROM categorizations" + Where(query);
+
+    /// <summary>The WHERE clause of a query: each filter set is a condition on a parameter (?1 the type, ?2 to ?4 JSON arrays, ?5 the resource type).</summary>
+    /// <remarks>
+    /// Reads by account or owner keep the entity type out of the index choice (<c>+entity_type</c>): without
+    /// statistics SQLite would otherwise scan the type's index instead of seeking the few ids.
+    /// </remarks>
+    private static string Where(CategorizationQuery query) =>
+        (query.ResourceIds is null && query.OwnerIds is null ? " WHERE entity_type = ?1" : " WHERE +entity_type = ?1")
+        + (query.ResourceIds is null ? string.Empty : " AND resource_id IN (SELECT value FROM json_each(?2))")
+        + (query.OwnerIds is null ? string.Empty : " AND owner_id IN (SELECT value FROM json_each(?3))")
+        + (query.Statuses is null ? string.Empty : " AND status IN (SELECT value FROM json_each(?4))")
+        + (query.ResourceType is null ? string.Empty : " AND resource_type = ?5");
+
+    private static void Bind(RawStatement statement, CategorizationQuery query)
+    {
+        statement.Bind(1, query.EntityType);
+        if (query.ResourceIds is { } accounts)
+        {
+            statement.Bind(2, "[" + string.Join(',', accounts.Select(static a => a.ToString(CultureInfo.InvariantCulture))) + "]");
+        }
+
+        if (query.OwnerIds is { } owners)
+        {
+            statement.Bind(3, "[" + string.Join(',', owners.Select(static o => o.ToString(CultureInfo.InvariantCulture))) + "]");
+        }
+
+        if (query.Statuses is { } statuses)
+        {
+            statement.Bind(4, "[" + string.Join(',', statuses.Select(static s => "\"" + s + "\"")) + "]");
+        }
+
+        if (query.ResourceType is { } resourceType)
+        {
+            statement.Bind(5, resourceType);
+        }
     }
 
     /// <summary>Schema 14: each categorization kept whole as JSON becomes a row of columns.</summary>

@@ -229,6 +229,24 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetResourcesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT r.id, r.key, r.digest, r.vals, t.name FROM resources r JOIN entity_types t ON t.id = r.type_id WHERE r.id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids.Select(static id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        using var reader = command.ExecuteReader();
+        var found = new List<StoredResource>();
+        while (reader.Read())
+        {
+            found.Add(Resource(reader, reader.GetString(4)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoredResource>>(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -333,6 +351,22 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         ArgumentNullException.ThrowIfNull(entityType);
         using var connection = Open();
         return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(SqliteCategorizations.ReadType(connection, entityType));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var connection = Open();
+        return ValueTask.FromResult<IReadOnlyList<AccountCategorization>>(SqliteCategorizations.Read(connection, query));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var connection = Open();
+        return ValueTask.FromResult(SqliteCategorizations.Count(connection, query));
     }
 
     /// <inheritdoc />

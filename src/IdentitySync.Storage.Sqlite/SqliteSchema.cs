@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 15;
+    public const int CurrentVersion = 16;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -86,6 +86,9 @@ internal static class SqliteSchema
 
         // 15: the change feed: the resources each committed write touched, by version, and each consumer's position (issue 19).
         static c => Execute(c, SqliteChangeFeed.CreateTables),
+
+        // 16: categorizations by owner, and by entity type and status, for a generation that reads only what the owners it examines need.
+        static c => Execute(c, SqliteCategorizations.CreateQueryIndexes),
     ];
 
     /// <summary>

@@ -37,6 +37,50 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
         });
     }
 
+    /// <summary>
+    /// A query narrows an entity type's categorizations (any case) by accounts, owners, statuses and resource type
+    /// (any case), alone or together; unknown and repeated ids are ignored, an empty filter finds nothing, and the
+    /// count says how many the same query reads.
+    /// </summary>
+    [Test]
+    public async Task Categorizations_Query_ByAccountsOwnersStatusesAndType()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["1"]), Change("u2", ["2"]), Change("u3", ["3"]), Change("u4", ["4"])], None).AsTask());
+        await ApplyAsync("App", 0, w => w.InsertAsync("Login", [Change("l1", ["1"])], None).AsTask());
+        var id = new Dictionary<string, long>();
+        foreach (var (type, key) in new[] { ("User", "u1"), ("User", "u2"), ("User", "u3"), ("User", "u4"), ("Login", "l1") })
+        {
+            id[key] = (await Store.FindResourceAsync(type, key, None))!.Id;
+        }
+
+        var at = new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+        await Store.SaveCategorizationsAsync(
+            [
+                new(id["u1"], "User", CategorizationStatus.Correlated, "AD_User", 7, 100, [], "rule 1", 1, 1, at),
+                new(id["u2"], "User", CategorizationStatus.Reviewed, "AD_Admin", 7, 100, [], "review", 1, 1, at),
+                new(id["u3"], "User", CategorizationStatus.Suggested, "AD_User", null, 50, [8], "rule 2", 1, 1, at),
+                new(id["u4"], "User", CategorizationStatus.Correlated, "AD_User", 8, 100, [], "rule 1", 1, 1, at),
+                new(id["l1"], "Login", CategorizationStatus.Correlated, "App_User", 7, 100, [], "rule 1", 1, 1, at),
+            ],
+            None);
+
+        async Task<string[]> Keys(CategorizationQuery query) =>
+            [.. (await Store.GetCategorizationsAsync(query, None)).Select(c => id.Single(i => i.Value == c.ResourceId).Key).Order(StringComparer.Ordinal)];
+        var reopened = Reopen();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Keys(new CategorizationQuery("user")), Is.EqualTo(new[] { "u1", "u2", "u3", "u4" }));
+            Assert.That(await Keys(new CategorizationQuery("User") { ResourceIds = [id["u1"], id["u3"], id["u3"], id["l1"], 999_999] }), Is.EqualTo(new[] { "u1", "u3" }), "another type's account and unknown ids are not read");
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnerIds = [7, 999_999] }), Is.EqualTo(new[] { "u1", "u2" }), "owner 7's accounts of this type; not the suggestion's candidate");
+            Assert.That(await Keys(new CategorizationQuery("User") { Statuses = [CategorizationStatus.Suggested, CategorizationStatus.Ambiguous] }), Is.EqualTo(new[] { "u3" }));
+            Assert.That(await Keys(new CategorizationQuery("User") { ResourceType = "ad_user", OwnerIds = [7, 8] }), Is.EqualTo(new[] { "u1", "u4" }));
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnerIds = [] }), Is.Empty, "an empty filter finds nothing");
+            Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("USER") { ResourceType = "AD_User", Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed] }, None), Is.EqualTo(2));
+            Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("Nothing"), None), Is.Zero);
+        });
+    }
+
     /// <summary>Every field of a categorization reads back as saved (the time to the tick, in UTC), candidates in their order, absent values absent.</summary>
     [Test]
     public async Task Categorizations_EveryField_ReadsBackToTheTick()

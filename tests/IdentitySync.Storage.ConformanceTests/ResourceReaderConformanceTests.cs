@@ -57,6 +57,29 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
     /// Layouts saved in a committed apply come back after a reopen (once, however often saved); one saved in
     /// an apply that was not committed does not; values that start with a layout header keep it.
     /// </summary>
+    /// <summary>Resources of any entity type are read by their ids; unknown and repeated ids are ignored, no id reads nothing.</summary>
+    [Test]
+    public async Task GetResourcesById_AnyEntityType_UnknownAndRepeatedIdsIgnored()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("g1", ["staff"])], None);
+        });
+        var u1 = (await Store.FindResourceAsync("User", "u1", None))!;
+        var g1 = (await Store.FindResourceAsync("Group", "g1", None))!;
+
+        var found = await Reopen().GetResourcesByIdAsync([u1.Id, g1.Id, u1.Id, 999_999], None);
+        var none = await Store.GetResourcesByIdAsync([], None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found.Select(static r => (r.EntityType, r.Key, r.Digest)).Order(), Is.EqualTo(new[] { ("Group", "g1", g1.Digest), ("User", "u1", u1.Digest) }));
+            Assert.That(found.Single(static r => r.Key == "u1").Values, Is.EqualTo(u1.Values));
+            Assert.That(none, Is.Empty);
+        });
+    }
+
     [Test]
     public async Task Layouts_SavedWithCommittedApply_AreKeptWithTheValuesHeader()
     {

@@ -148,12 +148,26 @@ public sealed class SqliteOrderColumnsTests
         });
     }
 
-    [Test]
-    public void SelectByEntityType_IsServedByAnIndex()
+    [TestCase(false, false, false, "USING INDEX categorizations_by_")]
+    [TestCase(true, false, false, "USING INTEGER PRIMARY KEY")]
+    [TestCase(false, true, false, "USING INDEX categorizations_by_owner")]
+    [TestCase(false, false, true, "USING INDEX categorizations_by_status")]
+    public void SelectCategorizations_ByTypeAccountsOwnersOrStatuses_IsServedByAnIndex(bool accounts, bool owners, bool statuses, string index)
     {
-        var plan = PlanOf(static command => command.CommandText = SqliteCategorizations.SelectType);
+        var query = new CategorizationQuery("AD_User")
+        {
+            ResourceIds = accounts ? [1, 2] : null,
+            OwnerIds = owners ? [7] : null,
+            Statuses = statuses ? [CategorizationStatus.Suggested, CategorizationStatus.Ambiguous] : null,
+        };
 
-        Assert.That(plan, Has.Some.Contains("USING INDEX categorizations_by_type"), string.Join(" | ", plan));
+        var plan = PlanOf(command => command.CommandText = SqliteCategorizations.Select(query));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Has.Some.Contains(index), string.Join(" | ", plan));
+            Assert.That(plan, Has.None.StartsWith("SCAN categorizations"), string.Join(" | ", plan));
+        });
     }
 
     [TestCase("AD_User", "Pending", "orders_by_")]

@@ -17,4 +17,25 @@ public interface ICategorizationStore : IResourceReader
     /// <returns>The categorizations, in no particular order.</returns>
     ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(string entityType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the categorizations a query names: some accounts, the accounts of some owners, those in some statuses
+    /// (through indexes, so a generation reads what a few thousand owners need, not a million rows). The default
+    /// filters <see cref="GetCategorizationsAsync(string, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="query">The entity type and the filters.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The categorizations, in no particular order.</returns>
+    async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return [.. (await GetCategorizationsAsync(query.EntityType, cancellationToken).ConfigureAwait(false)).Where(query.Matches)];
+    }
+
+    /// <summary>Counts the categorizations a query names. The default counts what <see cref="GetCategorizationsAsync(CategorizationQuery, CancellationToken)"/> reads.</summary>
+    /// <param name="query">The entity type and the filters.</param>
+    /// <param name="cancellationToken">Stops the count.</param>
+    /// <returns>How many there are.</returns>
+    async ValueTask<long> CountCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken) =>
+        (await GetCategorizationsAsync(query, cancellationToken).ConfigureAwait(false)).Count;
+
 }

@@ -46,6 +46,25 @@ public interface IResourceReader
     /// <returns>The resource, or <see langword="null"/>.</returns>
     ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>Reads the resources of any entity types with the given ids; unknown ids are skipped, a repeated id read once. The default finds them one by one.</summary>
+    /// <param name="ids">The ids.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resources found, in no particular order.</returns>
+    async ValueTask<IReadOnlyList<StoredResource>> GetResourcesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<StoredResource>();
+        foreach (var id in ids.Distinct())
+        {
+            if (await FindResourceByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } resource)
+            {
+                found.Add(resource);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Reads a page of an entity type's resources in key order (ordinal), after a given key.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="afterKey">The last key of the previous page, or <see langword="null"/> for the first page.</param>

@@ -1,0 +1,36 @@
+using IdentitySync.Categorizations;
+
+namespace IdentitySync.Storage;
+
+/// <summary>
+/// Which categorizations to read (<see cref="ICategorizationStore.GetCategorizationsAsync(CategorizationQuery, CancellationToken)"/>):
+/// those of one entity type's accounts, narrowed by any of the accounts, their owners, their statuses and their resource
+/// type; a filter left null does not narrow.
+/// </summary>
+/// <param name="EntityType">The accounts' entity type, in any case.</param>
+public sealed record CategorizationQuery(string EntityType)
+{
+    /// <summary>Gets the accounts (<see cref="AccountCategorization.ResourceId"/>); all when null.</summary>
+    public IReadOnlyCollection<long>? ResourceIds { get; init; }
+
+    /// <summary>Gets the owners (<see cref="AccountCategorization.OwnerId"/>); any owner, or none, when null.</summary>
+    public IReadOnlyCollection<long>? OwnerIds { get; init; }
+
+    /// <summary>Gets the statuses; all when null.</summary>
+    public IReadOnlyCollection<CategorizationStatus>? Statuses { get; init; }
+
+    /// <summary>Gets the resource type, in any case; any (or none) when null.</summary>
+    public string? ResourceType { get; init; }
+
+    /// <summary>Whether a categorization of <see cref="EntityType"/> passes the other filters, for a store that filters in memory.</summary>
+    /// <param name="categorization">A categorization of the entity type.</param>
+    /// <returns><see langword="true"/> when every filter set lets it through.</returns>
+    public bool Matches(AccountCategorization categorization)
+    {
+        ArgumentNullException.ThrowIfNull(categorization);
+        return (ResourceIds is null || ResourceIds.Contains(categorization.ResourceId))
+            && (OwnerIds is null || (categorization.OwnerId is { } owner && OwnerIds.Contains(owner)))
+            && (Statuses is null || Statuses.Contains(categorization.Status))
+            && (ResourceType is null || string.Equals(categorization.ResourceType, ResourceType, StringComparison.OrdinalIgnoreCase));
+    }
+}
