@@ -49,7 +49,7 @@ internal static class PostgreSqlCategorizations
 
     /// <summary>
     /// The categorizations a <see cref="CategorizationQuery"/> names: $1 the entity type, $2 accounts, $3 owners, $4
-    /// statuses (arrays, or null for no filter), $5 the resource type or null; <c>{t}</c> is the quoted schema.
+    /// statuses (arrays, or null for no filter), $5 the resource type or null, $6 only those with an owner; <c>{t}</c> is the quoted schema.
     /// </summary>
     public const string SelectQuery = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations" + QueryFilter;
 
@@ -68,6 +68,7 @@ internal static class PostgreSqlCategorizations
             AND ($3::bigint[] IS NULL OR owner_id = ANY($3))
             AND ($4::text[] IS NULL OR status = ANY($4))
             AND ($5::text IS NULL OR lower(resource_type) = lower($5))
+            AND (NOT $6 OR owner_id IS NOT NULL)
         """;
 
     /// <summary>The parameters of <see cref="SelectQuery"/> and <see cref="CountQuery"/>.</summary>
@@ -78,6 +79,7 @@ internal static class PostgreSqlCategorizations
         query.OwnerIds is null ? DBNull.Value : query.OwnerIds.ToArray(),
         query.Statuses is null ? DBNull.Value : query.Statuses.Select(static s => s.ToString()).ToArray(),
         (object?)query.ResourceType ?? DBNull.Value,
+        query.OwnedOnly,
     ];
 
     /// <summary>The parameters of <see cref="Upsert"/> for a categorization, nulls typed.</summary>

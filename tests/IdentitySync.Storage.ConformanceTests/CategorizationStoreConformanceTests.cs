@@ -78,6 +78,7 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
             Assert.That(await Keys(new CategorizationQuery("User") { OwnerIds = [] }), Is.Empty, "an empty filter finds nothing");
             Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("USER") { ResourceType = "AD_User", Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed] }, None), Is.EqualTo(2));
             Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("Nothing"), None), Is.Zero);
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnedOnly = true, ResourceType = "AD_User" }), Is.EqualTo(new[] { "u1", "u4" }), "the suggestion has no owner");
         });
     }
 

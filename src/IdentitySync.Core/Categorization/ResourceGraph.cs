@@ -12,6 +12,7 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
 {
     private readonly Dictionary<string, Dictionary<long, StoredResource>> _resources = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Association, bool FromFirst), Dictionary<long, List<long>>> _links = [];
+    private readonly HashSet<string> _scoped = new(StringComparer.OrdinalIgnoreCase);
 
     public IdentityModel Model { get; } = model;
 
@@ -31,6 +32,16 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
         }
 
         return resources;
+    }
+
+    /// <summary>
+    /// Holds only the given resources of an entity type (the owners a generation examines, their accounts): the type
+    /// is never read whole, and links from its resources are read for these resources only, one by one.
+    /// </summary>
+    public void Scope(string entityType, IEnumerable<StoredResource> resources)
+    {
+        _resources[entityType] = resources.ToDictionary(static r => r.Id);
+        _scoped.Add(entityType);
     }
 
     /// <summary>Loads what the paths of an expression read, so that evaluation is synchronous.</summary>
@@ -268,6 +279,24 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
         }
 
         var map = new Dictionary<long, List<long>>();
+        var definition = Model.Associations.First(a => string.Equals(a.Name, association, StringComparison.OrdinalIgnoreCase));
+        var fromType = fromFirst ? definition.First.EntityType : definition.Second.EntityType;
+        if (_scoped.Contains(fromType))
+        {
+            // A scoped type's few resources: their links only, each read through the store's index.
+            foreach (var id in _resources[fromType].Keys)
+            {
+                var linked = await store.GetLinkedResourcesAsync(association, id, fromFirst ? LinkDirection.FirstToSecond : LinkDirection.SecondToFirst, cancellationToken).ConfigureAwait(false);
+                if (linked.Count > 0)
+                {
+                    map[id] = [.. linked.Select(static r => r.Id)];
+                }
+            }
+
+            _links[(association, fromFirst)] = map;
+            return;
+        }
+
         await foreach (var link in store.GetLinksAsync(association, cancellationToken).ConfigureAwait(false))
         {
             var (from, to) = fromFirst ? (link.FirstId, link.SecondId) : (link.SecondId, link.FirstId);

@@ -21,6 +21,9 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     /// <summary>How many owners' previous states are read in one store call.</summary>
     private const int StateBatch = 2_000;
 
+    /// <summary>Up to this many changed resources (or a twentieth of the owners, if more), a generation reads by id only what they reach.</summary>
+    private const int ScopeFloor = 10_000;
+
     /// <summary>One generation.</summary>
     /// <param name="options">How the generation runs.</param>
     /// <param name="cancellationToken">Cancels the generation; what the repository types saved and applied before it stays.</param>
@@ -132,15 +135,15 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     }
 
     /// <summary>
-    /// The owners the change feed reached since the type's last generation, or null when every owner must be
-    /// examined: a full generation, rules given as code, a store without a feed, no position yet, a position
-    /// past the feed's retention or ahead of its head, or another fingerprint (rules, targets, model, engine).
+    /// The changes since the type's last generation and the position it kept, or null when every owner must be
+    /// examined: a full generation, a store without a feed, no position yet, or a position past the feed's
+    /// retention or ahead of its head. (Another fingerprint, or rules given as code, are found once the evaluator is built.)
     /// </summary>
-    private async Task<HashSet<long>?> ReachedAsync(ResourceType type, TypeEvaluator evaluator, ChangeFeedHead head, ulong fingerprint, ProvisioningRunOptions options, CancellationToken cancellationToken)
+    private async Task<(ChangeFeedPosition Position, HashSet<long> Changed)?> ChangesSinceAsync(ResourceType type, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken)
     {
-        if (options.Full || evaluator.HasCodeRules || head.Version < 0
+        if (options.Full || head.Version < 0
             || await store.GetChangeFeedPositionAsync(Consumer(type), cancellationToken).ConfigureAwait(false) is not { } position
-            || position.Fingerprint != fingerprint || !head.Covers(position.Version))
+            || !head.Covers(position.Version))
         {
             return null;
         }
@@ -151,14 +154,41 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             changed.Add(id);
         }
 
-        return await evaluator.ReachedAsync(changed, cancellationToken).ConfigureAwait(false);
+        return (position, changed);
+    }
+
+    /// <summary>
+    /// Builds the type's evaluator and says which owners to examine (null: every owner). With the feed's changes and
+    /// rules that read only the owner's own values, the evaluator holds only the owners the changes reach, read by id;
+    /// with navigating rules it holds every owner and walks back from the changes; without usable changes, or with
+    /// another fingerprint (the rules changed) or rules given as code, it holds every owner and examines them all.
+    /// </summary>
+    private async Task<(TypeEvaluator Evaluator, HashSet<long>? Reached)> EvaluatorAsync(ResourceType type, ResourceGraph graph, OrderIndex index, DateTimeOffset started, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken)
+    {
+        var since = await ChangesSinceAsync(type, head, options, cancellationToken).ConfigureAwait(false);
+        if (since is { } feed && TypeEvaluator.CanScope(type, model)
+            && feed.Changed.Count <= Math.Max(ScopeFloor, await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false) / 20))
+        {
+            var scoped = await TypeEvaluator.CreateScopedAsync(model, type, new ResourceGraph(model, store), store, index, started, feed.Changed, cancellationToken).ConfigureAwait(false);
+            if (scoped.Fingerprint == feed.Position.Fingerprint)
+            {
+                return (scoped, scoped.Scope);
+            }
+
+            since = null;
+        }
+
+        var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
+        return since is { } changes && !evaluator.HasCodeRules && evaluator.Fingerprint == changes.Position.Fingerprint
+            ? (evaluator, await evaluator.ReachedAsync(changes.Changed, cancellationToken).ConfigureAwait(false))
+            : (evaluator, null);
     }
 
     /// <summary>The threshold a type's orders exceed, in words, or null.</summary>
     /// <param name="type">The resource type, with its thresholds.</param>
     /// <param name="orders">The orders generated for it.</param>
     /// <param name="resources">The accounts of its target entity type.</param>
-    internal static string? Exceeded(ResourceType type, int orders, int resources)
+    internal static string? Exceeded(ResourceType type, int orders, long resources)
     {
         var limits = type.Policies.Thresholds;
         if (limits.MaxOrders > 0 && orders > limits.MaxOrders)
@@ -193,9 +223,8 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     {
         // The feed's head is read before anything else: what commits after it is seen by the next generation.
         var head = await store.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
-        var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
+        var (evaluator, reached) = await EvaluatorAsync(type, graph, index, started, head, options, cancellationToken).ConfigureAwait(false);
         var fingerprint = evaluator.Fingerprint;
-        var reached = await ReachedAsync(type, evaluator, head, fingerprint, options, cancellationToken).ConfigureAwait(false);
 
         // Without the feed, only the digests are read for every owner; with it, none. The values and links of the
         // last evaluation are read only for the owners compared again, a batch at a time (decision 85).

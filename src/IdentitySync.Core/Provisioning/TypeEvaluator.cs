@@ -38,6 +38,8 @@ internal sealed class TypeEvaluator
     private readonly OrderFactory _factory;
     private readonly List<RuleExpression> _navigatingExpressions;
     private readonly bool _codeRules;
+    private int? _ownerTotal;
+    private long? _accountTotal;
 
     private TypeEvaluator(IdentityModel model, ResourceType type, ResourceGraph graph, Dictionary<long, StoredResource> owners, OrderIndex orders, DateTimeOffset now)
     {
@@ -53,12 +55,8 @@ internal sealed class TypeEvaluator
         _scalarRules = new ScalarRuleSet(type, _targetType, IsRepository, orders);
         _linkRules = new LinkRuleSet(type, _targetType, graph, orders);
         _factory = new OrderFactory(model, type, _targetType, now);
-        var ownerType = model.GetEntityType(type.OwnerEntityType);
-        _codeRules = OwnerExpressions().Any(static e => e is not RuleExpression);
-
-        // Only paths that navigate reach other resources; a property of the owner is in the owner's digest already.
-        _navigatingExpressions = [.. OwnerExpressions().OfType<RuleExpression>()
-            .Where(e => e.Paths.Any(p => string.Equals(p.Root, "Owner", StringComparison.OrdinalIgnoreCase) && p.Properties.Count > 1 && ownerType.FindNavigationProperty(p.Properties[0]) is not null))];
+        _codeRules = OwnerExpressions(type).Any(static e => e is not RuleExpression);
+        _navigatingExpressions = NavigatingExpressions(model, type);
     }
 
     public List<string> Problems { get; } = [];
@@ -69,20 +67,74 @@ internal sealed class TypeEvaluator
     /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfills its orders.</summary>
     public bool IsRepository { get; }
 
-    public int AccountCount => _accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count;
+    /// <summary>Gets the accounts correlated to an owner as the type's (the denominator of <c>MaxOrdersPercent</c>).</summary>
+    public long AccountCount => _accountTotal ?? (_accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count);
 
+    /// <summary>Gets the owners examined when the evaluator was built for the owners a set of changes reached; null when it holds every owner.</summary>
+    public HashSet<long>? Scope { get; private set; }
+
+    /// <summary>Whether a type's owners can be evaluated from the few resources a change reached: its rules read only the owner's own values (no navigation from the owner, no code).</summary>
+    public static bool CanScope(ResourceType type, IdentityModel model) =>
+        OwnerExpressions(type).All(static e => e is RuleExpression) && NavigatingExpressions(model, type).Count == 0;
+
+    /// <summary>Builds an evaluator over every owner of the type, every account and every categorization.</summary>
     public static async Task<TypeEvaluator> CreateAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var owners = await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now);
-        await evaluator.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var accounts = await graph.ResourcesAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
+        var categorizations = await store.GetCategorizationsAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
+        await evaluator.LoadAsync(accounts, categorizations, (dependency, query) => store.GetCategorizationsAsync(query, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
+        return evaluator;
+    }
+
+    /// <summary>
+    /// Builds an evaluator over the owners a set of changed resources reaches (<see cref="CanScope"/> types only):
+    /// the changed owners and the owners of changed accounts, with their accounts and the accounts of deleted owners
+    /// among the changes (orphans), read by id; the pending suggestions; the rules' link targets whole. What the
+    /// full evaluator reads for a million owners, this one reads for the few thousand reached.
+    /// </summary>
+    public static async Task<TypeEvaluator> CreateScopedAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, IReadOnlySet<long> changed, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CategorizationStatus> settled = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed];
+        var target = type.TargetEntityType;
+        long[] changedIds = [.. changed];
+
+        // The owners reached: changed owners, and the owners (before and after: the feed holds both) of changed accounts.
+        var ofChangedAccounts = await store.GetCategorizationsAsync(new CategorizationQuery(target) { ResourceIds = changedIds, ResourceType = type.Name, Statuses = settled, OwnedOnly = true }, cancellationToken).ConfigureAwait(false);
+        long[] candidates = [.. changedIds.Concat(ofChangedAccounts.Select(static c => c.OwnerId!.Value)).Distinct()];
+        var owners = (await store.GetResourcesByIdAsync(candidates, cancellationToken).ConfigureAwait(false))
+            .Where(r => string.Equals(r.EntityType, type.OwnerEntityType, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(static r => r.Id);
+
+        // Their accounts, and the accounts whose owner among the changes is gone (orphans), with the pending suggestions.
+        var categorizations = new List<AccountCategorization>(await store.GetCategorizationsAsync(new CategorizationQuery(target) { OwnerIds = candidates, ResourceType = type.Name, Statuses = settled }, cancellationToken).ConfigureAwait(false));
+        categorizations.AddRange(await store.GetCategorizationsAsync(new CategorizationQuery(target) { ResourceType = type.Name, Statuses = [CategorizationStatus.Suggested, CategorizationStatus.Ambiguous] }, cancellationToken).ConfigureAwait(false));
+        var accounts = (await store.GetResourcesByIdAsync([.. categorizations.Where(static c => c.OwnerId is not null).Select(static c => c.ResourceId)], cancellationToken).ConfigureAwait(false))
+            .Where(r => string.Equals(r.EntityType, target, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        graph.Scope(type.OwnerEntityType, owners.Values);
+        graph.Scope(target, accounts);
+
+        var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now)
+        {
+            Scope = [.. owners.Keys],
+            _ownerTotal = (int)await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false),
+            _accountTotal = await store.CountCategorizationsAsync(new CategorizationQuery(target) { ResourceType = type.Name, Statuses = settled, OwnedOnly = true }, cancellationToken).ConfigureAwait(false),
+        };
+        var scope = evaluator.Scope;
+        await evaluator.LoadAsync(
+            accounts.ToDictionary(static a => a.Id),
+            categorizations,
+            (dependency, query) => store.GetCategorizationsAsync(query with { OwnerIds = [.. scope] }, cancellationToken).AsTask(),
+            cancellationToken).ConfigureAwait(false);
         return evaluator;
     }
 
     public IEnumerable<StoredResource> Owners => _owners.Values.OrderBy(static o => o.Key, StringComparer.Ordinal);
 
-    /// <summary>Gets the number of owners.</summary>
-    public int OwnerCount => _owners.Count;
+    /// <summary>Gets the number of owners of the type.</summary>
+    public int OwnerCount => _ownerTotal ?? _owners.Count;
 
     /// <summary>Gets a value indicating whether some rule is code, which may read anything: every owner is evaluated each time.</summary>
     public bool HasCodeRules => _codeRules;
@@ -342,9 +394,17 @@ internal sealed class TypeEvaluator
         return Xxh64.Hash(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    private IEnumerable<IRuleExpression> OwnerExpressions()
+    /// <summary>The rule expressions whose paths navigate from the owner: a property of the owner is in the owner's digest already, these reach other resources.</summary>
+    private static List<RuleExpression> NavigatingExpressions(IdentityModel model, ResourceType type)
     {
-        foreach (var rule in _type.TypeRules)
+        var ownerType = model.GetEntityType(type.OwnerEntityType);
+        return [.. OwnerExpressions(type).OfType<RuleExpression>()
+            .Where(e => e.Paths.Any(p => string.Equals(p.Root, "Owner", StringComparison.OrdinalIgnoreCase) && p.Properties.Count > 1 && ownerType.FindNavigationProperty(p.Properties[0]) is not null))];
+    }
+
+    private static IEnumerable<IRuleExpression> OwnerExpressions(ResourceType type)
+    {
+        foreach (var rule in type.TypeRules)
         {
             if (rule.Criteria is not null)
             {
@@ -352,12 +412,12 @@ internal sealed class TypeEvaluator
             }
         }
 
-        foreach (var rule in _type.ScalarRules)
+        foreach (var rule in type.ScalarRules)
         {
             yield return rule.Value;
         }
 
-        foreach (var rule in _type.NavigationRules)
+        foreach (var rule in type.NavigationRules)
         {
             if (rule.Criteria is not null)
             {
@@ -365,7 +425,7 @@ internal sealed class TypeEvaluator
             }
         }
 
-        foreach (var rule in _type.QueryRules)
+        foreach (var rule in type.QueryRules)
         {
             yield return rule.Owner;
             if (rule.Criteria is not null)
@@ -416,15 +476,25 @@ internal sealed class TypeEvaluator
         }
     }
 
-    private async Task LoadAsync(ICategorizationStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes the accounts by owner from their categorizations (an account of an owner not held is an orphan), the
+    /// owners waiting for a review, the holders of each type the type depends on, and the link rules' targets.
+    /// </summary>
+    /// <param name="accounts">The accounts, by id.</param>
+    /// <param name="categorizations">Their categorizations, and the pending suggestions.</param>
+    /// <param name="dependencyHolders">Reads the settled categorizations of a dependency's type, as the query says (or narrower).</param>
+    /// <param name="cancellationToken">Cancels the loading.</param>
+    private async Task LoadAsync(
+        Dictionary<long, StoredResource> accounts,
+        IReadOnlyList<AccountCategorization> categorizations,
+        Func<ResourceType, CategorizationQuery, Task<IReadOnlyList<AccountCategorization>>> dependencyHolders,
+        CancellationToken cancellationToken)
     {
-        foreach (var expression in OwnerExpressions())
+        foreach (var expression in OwnerExpressions(_type))
         {
             await _graph.PrepareAsync(expression, "Owner", _type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
         }
 
-        var accounts = await _graph.ResourcesAsync(_type.TargetEntityType, cancellationToken).ConfigureAwait(false);
-        var categorizations = await store.GetCategorizationsAsync(_type.TargetEntityType, cancellationToken).ConfigureAwait(false);
         foreach (var categorization in categorizations)
         {
             if (categorization.Status is CategorizationStatus.Suggested or CategorizationStatus.Ambiguous
@@ -463,7 +533,8 @@ internal sealed class TypeEvaluator
         {
             var dependencyType = _model.GetResourceType(dependency);
             var holders = new HashSet<long>();
-            foreach (var categorization in await store.GetCategorizationsAsync(dependencyType.TargetEntityType, cancellationToken).ConfigureAwait(false))
+            var query = new CategorizationQuery(dependencyType.TargetEntityType) { ResourceType = dependencyType.Name, Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed], OwnedOnly = true };
+            foreach (var categorization in await dependencyHolders(dependencyType, query).ConfigureAwait(false))
             {
                 if (categorization is { OwnerId: { } ownerId, Status: CategorizationStatus.Correlated or CategorizationStatus.Reviewed }
                     && string.Equals(categorization.ResourceType, dependencyType.Name, StringComparison.OrdinalIgnoreCase))

@@ -22,6 +22,9 @@ public sealed record CategorizationQuery(string EntityType)
     /// <summary>Gets the resource type, in any case; any (or none) when null.</summary>
     public string? ResourceType { get; init; }
 
+    /// <summary>Gets a value indicating whether only categorizations with an owner are named.</summary>
+    public bool OwnedOnly { get; init; }
+
     /// <summary>Whether a categorization of <see cref="EntityType"/> passes the other filters, for a store that filters in memory.</summary>
     /// <param name="categorization">A categorization of the entity type.</param>
     /// <returns><see langword="true"/> when every filter set lets it through.</returns>
@@ -31,6 +34,7 @@ public sealed record CategorizationQuery(string EntityType)
         return (ResourceIds is null || ResourceIds.Contains(categorization.ResourceId))
             && (OwnerIds is null || (categorization.OwnerId is { } owner && OwnerIds.Contains(owner)))
             && (Statuses is null || Statuses.Contains(categorization.Status))
-            && (ResourceType is null || string.Equals(categorization.ResourceType, ResourceType, StringComparison.OrdinalIgnoreCase));
+            && (ResourceType is null || string.Equals(categorization.ResourceType, ResourceType, StringComparison.OrdinalIgnoreCase))
+            && (!OwnedOnly || categorization.OwnerId is not null);
     }
 }

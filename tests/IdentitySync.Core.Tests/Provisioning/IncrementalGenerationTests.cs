@@ -41,6 +41,8 @@ public sealed class IncrementalGenerationTests
             Assert.That(spy.Reads, Does.Contain($"states of AD_User: {renamed.Owner!.Id}"), "the evaluated owner's state, by id");
             Assert.That(spy.Reads, Has.None.StartsWith("every state"), "no whole read of the states");
             Assert.That(spy.Reads, Has.None.StartsWith("digests of"), "the feed names the owners to compare: no digest of every owner is read");
+            Assert.That(spy.Reads, Has.None.StartsWith("every categorization").And.None.StartsWith("every resource of Person").And.None.StartsWith("every resource of AD_User"),
+                "the owners reached, their accounts and categorizations are read by id");
         });
     }
 
@@ -76,7 +78,8 @@ public sealed class IncrementalGenerationTests
 
     /// <summary>
     /// A known set of changes reaches a known set of owners: a renamed person, a leaver, a person who moved
-    /// department, a joiner, and a person whose account lost a membership in the directory. Generation examines at
+    /// department, a joiner, a person whose account lost a membership in the directory, and a person deleted from HR
+    /// (whose account becomes an orphan). Generation examines at
     /// most twice those (a coarse feed, such as every owner of a changed type, fails) and orders exactly what a
     /// generation that examines every owner orders.
     /// </summary>
@@ -101,6 +104,7 @@ public sealed class IncrementalGenerationTests
             fixture.SetPerson("E7", "P7", "Person", "Sales");
             fixture.SetPerson("E31", "P31", "Person", "Sales");
             fixture.Directory.Members.Remove(("Staff", "p9.person"));
+            fixture.People.Remove("E11");
             await fixture.SynchronizeAsync();
             reports.Add(await fixture.Engine.GenerateAsync());
         }
@@ -114,10 +118,11 @@ public sealed class IncrementalGenerationTests
         {
             Assert.That(Orders(reports[0]), Is.EqualTo(Orders(reports[1])), "the same orders either way");
             Assert.That(Orders(reports[0]), Is.Not.Empty);
-            Assert.That(reports[1].ResourceTypes.Select(static t => t.Examined), Is.EqualTo(new[] { 31, 31 }), "without a feed, every owner");
-            Assert.That(ad.Owners, Is.EqualTo(31));
-            Assert.That(ad.Examined, Is.InRange(5, 10), "E3, E5, E7, E31, E9 reached; at most twice that examined");
+            Assert.That(reports[1].ResourceTypes.Select(static t => t.Examined), Is.EqualTo(new[] { 30, 30 }), "without a feed, every owner");
+            Assert.That(ad.Owners, Is.EqualTo(30), "counted, not read, by the generation that reads only what the feed reached");
+            Assert.That(ad.Examined, Is.InRange(5, 10), "E3, E5, E7, E31, E9 reached (E11 is gone: its account is an orphan); at most twice that examined");
             Assert.That(app.Examined, Is.InRange(4, 8), "E3, E5, E7, E31 reached (E9's directory account is not an App_User)");
+            Assert.That(Orders(reports[0]), Has.Some.StartsWith("AD_User Deleted  "), "E11's account, whose owner is gone");
             Assert.That(ad.Evaluated, Is.EqualTo(reports[1].ResourceTypes.Single(static t => t.Name == "AD_User").Evaluated));
         });
     }
@@ -190,6 +195,12 @@ public sealed class IncrementalGenerationTests
                     break;
                 case (nameof(IOrderStore.GetProvisioningDigestsAsync), [string type, _]):
                     Reads.Add($"digests of {type}");
+                    break;
+                case (nameof(ICategorizationStore.GetCategorizationsAsync), [string type, _]):
+                    Reads.Add($"every categorization of {type}");
+                    break;
+                case (nameof(IResourceReader.GetResourcesToCompareAsync) or nameof(IResourceReader.GetResourcesAsync), [string type, _]):
+                    Reads.Add($"every resource of {type}");
                     break;
                 case (nameof(IChangeFeedStore.GetChangeFeedHeadAsync), _) when _hideChangeFeed:
                     // As a store that keeps no feed answers; the proxy's caller awaits the task once.
