@@ -59,7 +59,7 @@ internal static class PostgreSqlCategorizations
     /// <summary>Store version 10: categorizations found by owner, and by entity type and status.</summary>
     public const string CreateQueryIndexes = """
         CREATE INDEX categorizations_by_owner ON {s}.categorizations (owner_id) WHERE owner_id IS NOT NULL;
-        CREATE INDEX categorizations_by_status ON {s}.categorizations (lower(entity_type), status);
+        CREATE INDEX categorizations_by_status ON {s}.categorizations (lower(entity_type), status, lower(resource_type), owner_id);
         """;
 
     private const string QueryFilter = """

@@ -78,10 +78,14 @@ internal static class SqliteCategorizations
         return reached;
     }
 
-    /// <summary>Schema 16: categorizations found by owner, and by entity type and status (a generation's reads by owner, pending suggestions, counts).</summary>
+    /// <summary>
+    /// Schema 16: categorizations found by owner, and by entity type and status (a generation's reads by owner, pending
+    /// suggestions); the second index also covers a count by resource type and owner, so counting a million settled
+    /// accounts reads no row.
+    /// </summary>
     public const string CreateQueryIndexes = """
         CREATE INDEX categorizations_by_owner ON categorizations (owner_id) WHERE owner_id IS NOT NULL;
-        CREATE INDEX categorizations_by_status ON categorizations (entity_type, status);
+        CREATE INDEX categorizations_by_status ON categorizations (entity_type, status, resource_type, owner_id);
         """;
 
     /// <summary>Reads an entity type's categorizations (any case) with a raw statement.</summary>
@@ -91,7 +95,7 @@ internal static class SqliteCategorizations
     /// <summary>Counts the categorizations a query names, through the primary key or the indexes.</summary>
     public static long Count(SqliteConnection connection, CategorizationQuery query)
     {
-        using var statement = new RawStatement(connection, "SELECT count(*) FROM categorizations" + Where(query));
+        using var statement = new RawStatement(connection, SelectCount(query));
         Bind(statement, query);
         statement.Read();
         var count = statement.GetInt64(0);
@@ -144,6 +148,9 @@ internal static class SqliteCategorizations
 
         return found;
     }
+
+    /// <summary>The statement counting a query's categorizations; bind it with <see cref="Bind"/>.</summary>
+    public static string SelectCount(CategorizationQuery query) => "SELECT count(*) FROM categorizations" + Where(query);
 
     /// <summary>The statement reading a query's categorizations; bind it with <see cref="Bind"/>.</summary>
     public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.Columns} FROM categorizations" + Where(query);

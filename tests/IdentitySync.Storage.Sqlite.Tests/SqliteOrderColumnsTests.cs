@@ -170,6 +170,16 @@ public sealed class SqliteOrderColumnsTests
         });
     }
 
+    [Test]
+    public void CountSettledAccounts_ReadsOnlyTheIndex()
+    {
+        var query = new CategorizationQuery("AD_User") { ResourceType = "AD_Nominative", Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed], OwnedOnly = true };
+
+        var plan = PlanOf(command => command.CommandText = SqliteCategorizations.SelectCount(query));
+
+        Assert.That(plan, Has.Some.Contains("USING COVERING INDEX categorizations_by_status"), string.Join(" | ", plan));
+    }
+
     [TestCase("AD_User", "Pending", "orders_by_")]
     [TestCase(null, "AwaitingApproval", "orders_by_state")]
     [TestCase("AD_User", null, "orders_by_type")]

@@ -167,9 +167,10 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     {
         var since = await ChangesSinceAsync(type, head, options, cancellationToken).ConfigureAwait(false);
         if (since is { } feed && TypeEvaluator.CanScope(type, model)
-            && feed.Changed.Count <= Math.Max(ScopeFloor, await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false) / 20))
+            && await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false) is var owners
+            && feed.Changed.Count <= Math.Max(ScopeFloor, owners / 20))
         {
-            var scoped = await TypeEvaluator.CreateScopedAsync(model, type, new ResourceGraph(model, store), store, index, started, feed.Changed, cancellationToken).ConfigureAwait(false);
+            var scoped = await TypeEvaluator.CreateScopedAsync(model, type, new ResourceGraph(model, store), store, index, started, feed.Changed, owners, cancellationToken).ConfigureAwait(false);
             if (scoped.Fingerprint == feed.Position.Fingerprint)
             {
                 return (scoped, scoped.Scope);

@@ -94,7 +94,16 @@ internal sealed class TypeEvaluator
     /// among the changes (orphans), read by id; the pending suggestions; the rules' link targets whole. What the
     /// full evaluator reads for a million owners, this one reads for the few thousand reached.
     /// </summary>
-    public static async Task<TypeEvaluator> CreateScopedAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, IReadOnlySet<long> changed, CancellationToken cancellationToken)
+    /// <param name="model">The model.</param>
+    /// <param name="type">The resource type.</param>
+    /// <param name="graph">A graph of its own: the owner and account types are scoped in it.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="orders">The orders known.</param>
+    /// <param name="now">The generation's time.</param>
+    /// <param name="changed">The ids the change feed holds since the type's last generation.</param>
+    /// <param name="ownerCount">How many owners of the type there are (counted by the caller).</param>
+    /// <param name="cancellationToken">Cancels the loading.</param>
+    public static async Task<TypeEvaluator> CreateScopedAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, IReadOnlySet<long> changed, long ownerCount, CancellationToken cancellationToken)
     {
         IReadOnlyList<CategorizationStatus> settled = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed];
         var target = type.TargetEntityType;
@@ -119,7 +128,7 @@ internal sealed class TypeEvaluator
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now)
         {
             Scope = [.. owners.Keys],
-            _ownerTotal = (int)await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false),
+            _ownerTotal = (int)ownerCount,
             _accountTotal = await store.CountCategorizationsAsync(new CategorizationQuery(target) { ResourceType = type.Name, Statuses = settled, OwnedOnly = true }, cancellationToken).ConfigureAwait(false),
         };
         var scope = evaluator.Scope;
