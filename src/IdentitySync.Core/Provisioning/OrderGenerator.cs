@@ -84,6 +84,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
                 {
                     await store.SetChangeFeedPositionAsync(consumer, position, cancellationToken).ConfigureAwait(false);
                 }
+
                 if (group.Key)
                 {
                     var (applied, appliedNotes) = await repository.ApplyAsync([.. kept.Where(static o => o.State == OrderState.Pending)], cancellationToken).ConfigureAwait(false);
