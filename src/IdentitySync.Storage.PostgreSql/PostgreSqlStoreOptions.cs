@@ -32,17 +32,7 @@ public sealed class PostgreSqlStoreOptions
     /// clock; seven days unless set. The newest version is always kept; a consumer that falls further behind takes one full pass.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public TimeSpan ChangeFeedRetention
-    {
-        get;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            field = value;
-        }
-    }
-
-    = TimeSpan.FromDays(7);
+    public TimeSpan ChangeFeedRetention { get; set => field = IChangeFeedStore.CheckRetention(value); } = IChangeFeedStore.DefaultRetention;
 
     /// <summary>Checks the schema name: letters, digits and underscores, starting with a letter or underscore, at most 63 bytes.</summary>
     /// <param name="schema">The name.</param>

@@ -40,6 +40,7 @@ internal sealed class TypeEvaluator
     private readonly bool _codeRules;
     private int? _ownerTotal;
     private long? _accountTotal;
+    private ulong? _fingerprint;
 
     private TypeEvaluator(IdentityModel model, ResourceType type, ResourceGraph graph, Dictionary<long, StoredResource> owners, OrderIndex orders, DateTimeOffset now)
     {
@@ -153,27 +154,26 @@ internal sealed class TypeEvaluator
     /// the rules' targets, the two entity types' properties): the change feed's position is kept with it, and
     /// another value means one full pass.
     /// </summary>
-    public ulong Fingerprint
-    {
-        get
-        {
-            var text = new StringBuilder(EngineVersion).Append('|').Append(_rulesDigest).Append('|').Append(_linkRules.TargetsDigest);
-            foreach (var entityType in new[] { _model.GetEntityType(_type.OwnerEntityType), _targetType })
-            {
-                text.Append('|').Append(entityType.Name);
-                foreach (var property in entityType.Properties)
-                {
-                    text.Append(',').Append(property.Name).Append(':').Append(property.Type);
-                }
+    public ulong Fingerprint => _fingerprint ??= FingerprintOf();
 
-                foreach (var navigation in entityType.NavigationProperties)
-                {
-                    text.Append(',').Append(navigation.Name).Append('>').Append(navigation.TargetEntityType);
-                }
+    private ulong FingerprintOf()
+    {
+        var text = new StringBuilder(EngineVersion).Append('|').Append(_rulesDigest).Append('|').Append(_linkRules.TargetsDigest);
+        foreach (var entityType in new[] { _model.GetEntityType(_type.OwnerEntityType), _targetType })
+        {
+            text.Append('|').Append(entityType.Name);
+            foreach (var property in entityType.Properties)
+            {
+                text.Append(',').Append(property.Name).Append(':').Append(property.Type);
             }
 
-            return Xxh64.Hash(Encoding.UTF8.GetBytes(text.ToString()));
+            foreach (var navigation in entityType.NavigationProperties)
+            {
+                text.Append(',').Append(navigation.Name).Append('>').Append(navigation.TargetEntityType);
+            }
         }
+
+        return Xxh64.Hash(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>The owners among the ids, in key order, as <see cref="Owners"/> gives them.</summary>

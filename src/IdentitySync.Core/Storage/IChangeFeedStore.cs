@@ -14,6 +14,19 @@ namespace IdentitySync.Storage;
 /// </summary>
 public interface IChangeFeedStore
 {
+    /// <summary>Gets how long a store keeps a version unless told otherwise: seven days.</summary>
+    static TimeSpan DefaultRetention { get; } = TimeSpan.FromDays(7);
+
+    /// <summary>Checks a store's retention setting.</summary>
+    /// <param name="retention">How long versions are kept.</param>
+    /// <returns>The retention.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">It is negative.</exception>
+    static TimeSpan CheckRetention(TimeSpan retention)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retention, TimeSpan.Zero);
+        return retention;
+    }
+
     /// <summary>The newest version committed and the newest version pruned.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The head; <see cref="ChangeFeedHead.None"/> for a store without a feed (the default).</returns>
