@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using IdentitySync.Categorizations;
 using Microsoft.Data.Sqlite;
 
@@ -108,23 +109,35 @@ internal static class SqliteCategorizations
     {
         var found = new List<AccountCategorization>();
 
-        // A million categorizations repeat a handful of types, statuses and reasons: one string each, so the
-        // categorizations kept in memory hold shared text (retained copies cost more in collections than in reading).
+        // A million categorizations repeat a handful of types, statuses and reasons: each is looked up by its bytes'
+        // characters and made a string once, so reading allocates no string per field per row, and the
+        // categorizations kept in memory share their text.
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? Shared(string? text)
+        var byChars = texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        string Shared(ReadOnlySpan<byte> utf8)
         {
-            if (text is null || texts.Count >= 4096)
+            Span<char> chars = stackalloc char[256];
+            if (Encoding.UTF8.GetMaxCharCount(utf8.Length) > chars.Length)
             {
-                return text;
+                return Encoding.UTF8.GetString(utf8);
             }
 
-            if (!texts.TryGetValue(text, out var shared))
+            var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            if (byChars.TryGetValue(text, out var shared))
             {
-                texts[text] = shared = text;
+                return shared;
+            }
+
+            shared = text.ToString();
+            if (texts.Count < 4096)
+            {
+                texts[shared] = shared;
             }
 
             return shared;
         }
+
+        string? SharedOrNull(RawStatement row, int column) => row.IsNull(column) ? null : Shared(row.GetBlob(column));
 
         using var statement = new RawStatement(connection, Select(query));
         Bind(statement, query);
@@ -133,13 +146,13 @@ internal static class SqliteCategorizations
             found.Add(new StoredCategorization
             {
                 ResourceId = statement.GetInt64(0),
-                EntityType = Shared(statement.GetString(1))!,
-                Status = Enum.Parse<CategorizationStatus>(statement.GetString(2)),
-                ResourceType = Shared(statement.GetStringOrNull(3)),
+                EntityType = Shared(statement.GetBlob(1)),
+                Status = Enum.Parse<CategorizationStatus>(Shared(statement.GetBlob(2))),
+                ResourceType = SharedOrNull(statement, 3),
                 OwnerId = statement.GetInt64OrNull(4),
                 Confidence = (int)statement.GetInt64(5),
                 Candidates = statement.GetStringOrNull(6),
-                Reason = Shared(statement.GetStringOrNull(7)),
+                Reason = SharedOrNull(statement, 7),
                 AccountDigest = statement.GetInt64(8),
                 OwnersDigest = statement.GetInt64(9),
                 AtTicks = statement.GetInt64(10),
