@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using IdentitySync.Categorizations;
 using Microsoft.Data.Sqlite;
@@ -186,12 +185,12 @@ internal static class SqliteCategorizations
         statement.Bind(1, query.EntityType);
         if (query.ResourceIds is { } accounts)
         {
-            statement.Bind(2, "[" + string.Join(',', accounts.Select(static a => a.ToString(CultureInfo.InvariantCulture))) + "]");
+            statement.Bind(2, SqliteSchema.JsonIds(accounts));
         }
 
         if (query.OwnerIds is { } owners)
         {
-            statement.Bind(3, "[" + string.Join(',', owners.Select(static o => o.ToString(CultureInfo.InvariantCulture))) + "]");
+            statement.Bind(3, SqliteSchema.JsonIds(owners));
         }
 
         if (query.Statuses is { } statuses)

@@ -1,4 +1,3 @@
-using System.Text;
 using IdentitySync.Orders;
 using Microsoft.Data.Sqlite;
 
@@ -67,18 +66,6 @@ internal static class SqliteProvisioningStates
         }
 
         return found;
-    }
-
-    /// <summary>The ids as a JSON array, for <see cref="SelectOwners"/>.</summary>
-    public static string IdArray(IEnumerable<long> ids)
-    {
-        var text = new StringBuilder("[");
-        foreach (var id in ids)
-        {
-            text.Append(text.Length == 1 ? string.Empty : ",").Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return text.Append(']').ToString();
     }
 
     /// <summary>Schema 13: each state kept whole as JSON becomes columns and a body of its values and links.</summary>

@@ -235,7 +235,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT r.id, r.key, r.digest, r.vals, t.name FROM resources r JOIN entity_types t ON t.id = r.type_id WHERE r.id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids.Select(static id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        command.Parameters.AddWithValue("$ids", SqliteSchema.JsonIds(ids));
         using var reader = command.ExecuteReader();
         var found = new List<StoredResource>();
         while (reader.Read())
@@ -293,7 +293,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
             SELECT r.id, r.key, r.digest, r.vals, t.name FROM json_each($ids) j
             JOIN resources r ON r.id = j.value JOIN entity_types t ON t.id = r.type_id ORDER BY r.key
             """;
-        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', linkedIds.Select(static i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        command.Parameters.AddWithValue("$ids", SqliteSchema.JsonIds(linkedIds));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -472,7 +472,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         using var command = connection.CreateCommand();
         command.CommandText = SqliteProvisioningStates.SelectOwners;
         command.Parameters.AddWithValue("$t", resourceType);
-        command.Parameters.AddWithValue("$ids", SqliteProvisioningStates.IdArray(ownerIds));
+        command.Parameters.AddWithValue("$ids", SqliteSchema.JsonIds(ownerIds));
         return ValueTask.FromResult<IReadOnlyList<OwnerProvisioningState>>(SqliteProvisioningStates.ReadAll(command));
     }
 

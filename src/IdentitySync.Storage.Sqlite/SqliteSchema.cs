@@ -210,6 +210,10 @@ internal static class SqliteSchema
         return true;
     }
 
+    /// <summary>Ids as a JSON array, for <c>IN (SELECT value FROM json_each(…))</c>: one parameter however many ids.</summary>
+    public static string JsonIds(IEnumerable<long> ids) =>
+        "[" + string.Join(',', ids.Select(static id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+
     public static long Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
