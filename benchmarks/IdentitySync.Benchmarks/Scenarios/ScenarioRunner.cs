@@ -16,7 +16,8 @@ namespace IdentitySync.Benchmarks.Scenarios;
 /// G2 the same files again (skipped by their fingerprint), G2r the same files read row by row anyway, G3 1 % changed; then G4, orders for every HR person (after loading HR and
 /// categorizing), and again after 1 % of HR changed (skip with --no-provisioning); G5 is G1 at ten times
 /// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run;
-/// <c>--stop-after ID</c> ends after that phase (G5 needs only G1).
+/// <c>--stop-after ID</c> ends after that phase (G5 needs only G1); <c>--after-g1 FILE</c> keeps the SQLite
+/// store G1 left in FILE and, when FILE exists, starts from a copy of it instead of running G1.
 /// Each phase reports wall time, rows (or owners evaluated)
 /// per second, peak working set, allocations and GCs.
 /// </summary>
@@ -54,6 +55,17 @@ public static class ScenarioRunner
             var postgres = OptionText(args, "--postgres");
             var schema = string.Create(CultureInfo.InvariantCulture, $"bench_{Environment.ProcessId}");
             var storeName = postgres is null ? "SQLite" : "PostgreSQL";
+
+            // --after-g1 FILE: a SQLite store that G1 left (saved there by the first run that names it), so that
+            // the phases after G1 can be measured again without loading a million accounts each time.
+            var afterG1 = postgres is null ? OptionText(args, "--after-g1") : null;
+            var reuse = afterG1 is not null && File.Exists(afterG1);
+            if (reuse)
+            {
+                CopyStore(afterG1!, database);
+                Console.WriteLine($"G1 skipped: starting from the store it left in {afterG1}.");
+            }
+
             var store = postgres is null
                 ? (Storage.IResourceStore)new SqliteResourceStore(database)
                 : new Storage.PostgreSql.PostgreSqlResourceStore(postgres, new Storage.PostgreSql.PostgreSqlStoreOptions { Schema = schema, MigrateOnOpen = true });
@@ -62,7 +74,16 @@ public static class ScenarioRunner
                 var model = GeneratedDataModel.Create();
                 var engineOriginal = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = original });
                 var engineChanged = new SyncEngine(model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = changed });
-                phases.Add(await MeasureAsync(postgres is null ? "G1" : "G6", $"complete load into an empty {storeName} store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                if (!reuse)
+                {
+                    phases.Add(await MeasureAsync(postgres is null ? "G1" : "G6", $"complete load into an empty {storeName} store", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial })).ConfigureAwait(false));
+                    if (afterG1 is not null)
+                    {
+                        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                        CopyStore(database, afterG1);
+                    }
+                }
+
                 await Phase(() => MeasureAsync("G2", "the same files again (no change; skipped by their fingerprint)", () => engineOriginal.SynchronizeAsync("AD"))).ConfigureAwait(false);
                 await Phase(() => MeasureAsync("G2r", "the same files again, read and compared row by row (ReadUnchanged)", () => engineOriginal.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true }))).ConfigureAwait(false);
                 await Phase(() => MeasureAsync("G3", "1 % changed", () => engineChanged.SynchronizeAsync("AD"))).ConfigureAwait(false);
@@ -111,6 +132,17 @@ public static class ScenarioRunner
             {
                 Directory.Delete(work, recursive: true);
             }
+        }
+    }
+
+    /// <summary>Copies a SQLite store file with its write-ahead log, if it has one.</summary>
+    private static void CopyStore(string from, string to)
+    {
+        File.Copy(from, to, overwrite: true);
+        File.Delete(to + "-wal");
+        if (File.Exists(from + "-wal"))
+        {
+            File.Copy(from + "-wal", to + "-wal");
         }
     }
 
