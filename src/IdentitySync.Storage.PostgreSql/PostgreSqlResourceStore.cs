@@ -253,6 +253,10 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         GuardedAsync(ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, CancellationToken cancellationToken) =>
+        GuardedAsync(ReadDigestsAsync(entityType, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
     public async ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -984,6 +988,34 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         await foreach (var resource in resources.ConfigureAwait(false))
         {
             yield return resource;
+        }
+    }
+
+    /// <summary>Every resource's id, key and digest, in id order and keyset pages like <see cref="ReadResourcesAsync"/>, without the values.</summary>
+    private async IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            yield break;
+        }
+
+        var digests = PagesAsync<ResourceDigest?>(ResourcePageSize, async (connection, after, page) =>
+        {
+            using var command = new NpgsqlCommand(
+                $"SELECT id, key, digest FROM {Tables}.resources WHERE type_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                connection);
+            command.Parameters.AddWithValue(found.Id);
+            command.Parameters.AddWithValue(after?.Id ?? 0L);
+            command.Parameters.AddWithValue(ResourcePageSize);
+            using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(new ResourceDigest(reader.GetInt64(0), reader.GetString(1), unchecked((ulong)reader.GetInt64(2))));
+            }
+        }, cancellationToken);
+        await foreach (var digest in digests.ConfigureAwait(false))
+        {
+            yield return digest!.Value;
         }
     }
 

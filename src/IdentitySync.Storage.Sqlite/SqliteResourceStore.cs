@@ -205,6 +205,30 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken);
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (TypeId(connection, entityType) is not { } typeId)
+        {
+            yield break;
+        }
+
+        // The values stay on their pages: a million digests read in a fraction of the time the resources take.
+        using var statement = new RawStatement(connection, "SELECT id, key, digest FROM resources WHERE type_id = ?1");
+        statement.Bind(1, typeId);
+        var read = 0;
+        while (statement.Read())
+        {
+            if ((++read & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return new ResourceDigest(statement.GetInt64(0), statement.GetString(1), unchecked((ulong)statement.GetInt64(2)));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
     {
         using var connection = Open();

@@ -35,6 +35,47 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         static string Describe(object? value) => value is object[] items ? "[" + string.Join(";", items) + "]" : value?.ToString() ?? "null";
     }
 
+    /// <summary>Digests are every resource of the type with its id, key and digest, after updates and deletes; none of another type or of a type never stored.</summary>
+    [Test]
+    public async Task GetResourceDigests_GivesEveryResourcesIdKeyAndDigest()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"], digest: 5), Change("u2", ["two"], digest: 6), Change("u3", ["three"], digest: 7)], None);
+            await w.InsertAsync("Group", [Change("g1", ["group"], digest: 8)], None);
+        });
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.UpdateAsync("User", [Change("u1", ["uno"], digest: ulong.MaxValue)], None);
+            await w.DeleteAsync("User", ["u2"], None);
+        });
+
+        var expected = new List<string>();
+        await foreach (var resource in Reopen().GetResourcesAsync("User", None))
+        {
+            expected.Add($"{resource.Id}|{resource.Key}|{resource.Digest}");
+        }
+
+        var digests = new List<string>();
+        await foreach (var (id, key, digest) in Reopen().GetResourceDigestsAsync("User", None))
+        {
+            digests.Add($"{id}|{key}|{digest}");
+        }
+
+        var unknown = new List<ResourceDigest>();
+        await foreach (var digest in Reopen().GetResourceDigestsAsync("Nobody", None))
+        {
+            unknown.Add(digest);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(digests.Order(), Is.EqualTo(expected.Order()));
+            Assert.That(digests.Select(static d => d[(d.IndexOf('|', StringComparison.Ordinal) + 1)..]).Order(), Is.EqualTo(new[] { $"u1|{ulong.MaxValue}", "u3|7" }));
+            Assert.That(unknown, Is.Empty);
+        });
+    }
+
 
     /// <summary>Inserts, updates and deletes become visible together at commit, with the connector's new state.</summary>
     [Test]

@@ -16,6 +16,7 @@ namespace IdentitySync.Benchmarks.Scenarios;
 /// G2 the same files again (skipped by their fingerprint), G2r the same files read row by row anyway, G3 1 % changed; then G4, orders for every HR person (after loading HR and
 /// categorizing), and again after 1 % of HR changed (skip with --no-provisioning); G5 is G1 at ten times
 /// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run;
+/// G1a and G1b are G1's baselines (the files through the CSV reader alone; G1's store copied into a fresh file).
 /// <c>--stop-after ID</c> ends after that phase (G5 needs only G1); <c>--after-g1 FILE</c> keeps the SQLite
 /// store G1 left in FILE and, when FILE exists, starts from a copy of it instead of running G1.
 /// Each phase reports wall time, rows (or owners evaluated)
@@ -81,6 +82,14 @@ public static class ScenarioRunner
                     {
                         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                         CopyStore(database, afterG1);
+                    }
+
+                    // G1's two floors, measured in the same run (issue 18: G1 ≤ 1.5 × (a + b)).
+                    await Phase(() => MeasureAsync("G1a", "baseline (a): the same files through the CSV reader, no other work", () => Baselines.ReadFilesAsync(model, "AD", original))).ConfigureAwait(false);
+                    if (postgres is null)
+                    {
+                        await Phase(() => MeasureAsync("G1b", "baseline (b): G1's store copied into a fresh store file (INSERT … SELECT per table)", () => Baselines.CopyStoreAsync(database, Path.Combine(work, "copy.db")))).ConfigureAwait(false);
+                        File.Delete(Path.Combine(work, "copy.db"));
                     }
                 }
 
@@ -244,6 +253,11 @@ public static class ScenarioRunner
                 $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} |\n");
         }
 
+        if (result.G1AgainstBaselines is { } ratio)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nG1 against its baselines measured in this run: G1 / (G1a + G1b) = {ratio:F2} (target ≤ 1.5).\n");
+        }
+
         return text.ToString();
     }
 
@@ -271,6 +285,15 @@ public sealed record ScenarioResult(string Machine, int Accounts, int Groups, lo
 {
     /// <summary>Gets the store the scenario ran on: SQLite, or PostgreSQL with <c>--postgres</c>.</summary>
     public string Store { get; init; } = "SQLite";
+
+    /// <summary>Gets G1's time over the sum of its two baselines (the CSV read alone, the store copied), when all three ran.</summary>
+    public double? G1AgainstBaselines =>
+        Phases.FirstOrDefault(static p => p.Id == "G1") is { } g1
+        && Phases.FirstOrDefault(static p => p.Id == "G1a") is { } a
+        && Phases.FirstOrDefault(static p => p.Id == "G1b") is { } b
+        && a.Seconds + b.Seconds > 0
+            ? Math.Round(g1.Seconds / (a.Seconds + b.Seconds), 2)
+            : null;
 }
 
 public sealed record PhaseResult(

@@ -33,6 +33,23 @@ public interface IResourceReader
     IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
         GetResourcesAsync(entityType, cancellationToken);
 
+    /// <summary>
+    /// Streams the id, key and digest of every resource of an entity type, without their values: a complete
+    /// synchronization compares each row's digest with these and reads the values of the few that differ by id
+    /// (<see cref="GetResourcesByIdAsync"/>). A store reads them without touching the values (a covering index,
+    /// or the columns alone); by default, from <see cref="GetResourcesToCompareAsync"/>.
+    /// </summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The digests, in no particular order; none for an entity type never stored.</returns>
+    async IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var resource in GetResourcesToCompareAsync(entityType, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new ResourceDigest(resource.Id, resource.Key, resource.Digest);
+        }
+    }
+
     /// <summary>Finds a resource by its primary key.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="key">The primary key's value.</param>

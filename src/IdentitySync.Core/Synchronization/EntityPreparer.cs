@@ -105,6 +105,9 @@ internal sealed class EntityPreparer
 
     public IReadOnlySet<string> MissingProperties { get; private set; } = new HashSet<string>();
 
+    /// <summary>Gets a value indicating whether rows carry a command (a native delta): they then need every stored value as they are read.</summary>
+    public bool HasCommands => _commandColumn >= 0;
+
     public static int IndexOfProperty(EntityType entityType, string property)
     {
         for (var i = 0; i < entityType.Properties.Count; i++)
@@ -439,7 +442,9 @@ internal sealed class EntityPreparer
     /// </summary>
     private IReadOnlyList<object?>? Decode(RowBatch batch, int row, StoredResource? stored, RowCommand command, string source, long line, string key)
     {
-        if (stored is null)
+        // A row of a resource loaded as its digest is packed as it reads; the stored values of the properties the
+        // mapping does not set join it once they are read (OverStored).
+        if (stored is null || stored.Values is StoredStateLoader.ValuesNotRead)
         {
             return Pack(batch, row, command, source, line, key);
         }
@@ -464,6 +469,25 @@ internal sealed class EntityPreparer
             }
 
             values[_propertyIndexes[i]] = field.IsEmpty && _emptyString[i] ? string.Empty : value;
+        }
+
+        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(StoredValues.WithLayout(values, EntityType)));
+    }
+
+    /// <summary>
+    /// Completes a changed row packed before its stored values were read: the properties the mapping sets take
+    /// the row's values, the others keep the stored ones, exactly as <see cref="Decode"/> makes them from a
+    /// stored resource at hand.
+    /// </summary>
+    /// <param name="read">The row's values as packed from its fields.</param>
+    /// <param name="stored">The stored resource of the row's key, with its values.</param>
+    /// <returns>The row's values.</returns>
+    public IReadOnlyList<object?> OverStored(IReadOnlyList<object?> read, StoredResource stored)
+    {
+        var values = stored.CopyValues(EntityType);
+        foreach (var property in _propertyIndexes)
+        {
+            values[property] = StoredValues.ValueAt(read, EntityType, property);
         }
 
         return ResourceValueCodec.DecodeLazily(ResourceValueCodec.Encode(StoredValues.WithLayout(values, EntityType)));

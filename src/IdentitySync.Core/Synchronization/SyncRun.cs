@@ -128,6 +128,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             entity.QuarantineSharedUniqueKeys();
         }
 
+        await StoredStateLoader.ReadChangedValuesAsync(engine.Store, plan, cancellationToken).ConfigureAwait(false);
+
         var changeSet = await DiffAsync(plan, batchId, state.Version, reader.WatermarksAfterApply()).ConfigureAwait(false);
         if (plan.Entities.Values.Any(static e => e.Quarantined.Count > 0) || plan.Associations.Any(static a => a.Quarantined.Count > 0))
         {
@@ -232,7 +234,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             var concurrent = plan.Tables.Where(IsConcurrent).ToList();
             var associationsOnly = concurrent.Where(static t => t.Entities.Count == 0).ToList();
             early = associationsOnly.Count == 0 ? early : Task.Run(() => reader.ReadSideBySideAsync(associationsOnly, stop.Token), stop.Token);
-            links = await StoredStateLoader.LoadAsync(engine.Store, plan, stop.Token).ConfigureAwait(false);
+            links = await StoredStateLoader.LoadAsync(engine.Store, plan, Incremental && !plan.DerivedDelta, stop.Token).ConfigureAwait(false);
             foreach (var table in plan.Tables.Except(concurrent))
             {
                 await reader.ReadAsync(table, stop.Token).ConfigureAwait(false);
