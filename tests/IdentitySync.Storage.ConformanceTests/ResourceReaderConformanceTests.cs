@@ -182,6 +182,52 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// Deleting a resource linked through two associations, first on one side and second on the other, deletes exactly
+    /// its links: the links of the other association at the same place in their own table stay.
+    /// </summary>
+    [Test]
+    public async Task Delete_ResourceLinkedThroughTwoAssociations_RemovesExactlyItsLinks()
+    {
+        var manager = new EntityAssociationKeys("Manager", "User", "User");
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+            await w.AddLinksAsync(Membership, [new("staff", "u1"), new("staff", "u2")], None);
+            await w.AddLinksAsync(manager, [new("u3", "u2"), new("u2", "u3"), new("u1", "u3")], None);
+        });
+
+        await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u1"], None).AsTask());
+
+        var keys = new Dictionary<long, string>();
+        foreach (var type in new[] { "User", "Group" })
+        {
+            await foreach (var resource in Store.GetResourcesAsync(type, None))
+            {
+                keys[resource.Id] = resource.Key;
+            }
+        }
+
+        async Task<List<string>> LinksOf(string association)
+        {
+            var found = new List<string>();
+            await foreach (var link in Store.GetLinksAsync(association, None))
+            {
+                found.Add($"{keys[link.FirstId]}->{keys[link.SecondId]}");
+            }
+
+            found.Sort(StringComparer.Ordinal);
+            return found;
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await LinksOf("Membership"), Is.EqualTo(new[] { "staff->u2" }));
+            Assert.That(await LinksOf("Manager"), Is.EqualTo(new[] { "u2->u3", "u3->u2" }));
+        });
+    }
+
     /// <summary>Pages follow key order without gaps or repeats.</summary>
     [Test]
     public async Task GetResourcePage_ManyResources_PagesInKeyOrder()
