@@ -266,7 +266,9 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         await EvaluateAsync().ConfigureAwait(false);
 
         orders.AddRange(evaluator.Orphans(counters));
-        var threshold = options.Force ? null : Exceeded(type, orders.Count, evaluator.AccountCount);
+        // The accounts are counted only for a percentage to compare with (a store-wide count in a scoped generation).
+        var percent = type.Policies.Thresholds.MaxOrdersPercent > 0 && orders.Count > 0;
+        var threshold = options.Force ? null : Exceeded(type, orders.Count, percent ? await evaluator.CountAccountsAsync(cancellationToken).ConfigureAwait(false) : 0);
         var summary = new ResourceTypeProvisioning
         {
             Name = type.Name,

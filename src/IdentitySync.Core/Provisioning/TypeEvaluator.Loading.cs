@@ -73,7 +73,7 @@ internal sealed partial class TypeEvaluator
         {
             Scope = [.. owners.Keys],
             _ownerTotal = (int)ownerCount,
-            _accountTotal = await store.CountCategorizationsAsync(new CategorizationQuery(target) { ResourceType = type.Name, Statuses = settled, OwnedOnly = true }, cancellationToken).ConfigureAwait(false),
+            _countAccounts = async token => await store.CountCategorizationsAsync(new CategorizationQuery(target) { ResourceType = type.Name, Statuses = settled, OwnedOnly = true }, token).ConfigureAwait(false),
         };
         var scope = evaluator.Scope;
         await evaluator.LoadAsync(

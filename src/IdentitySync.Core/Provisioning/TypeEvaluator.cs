@@ -38,7 +38,7 @@ internal sealed partial class TypeEvaluator
     private readonly List<RuleExpression> _navigatingExpressions;
     private readonly bool _codeRules;
     private int? _ownerTotal;
-    private long? _accountTotal;
+    private Func<CancellationToken, Task<long>>? _countAccounts;
     private ulong? _fingerprint;
 
     private TypeEvaluator(IdentityModel model, ResourceType type, ResourceGraph graph, Dictionary<long, StoredResource> owners, OrderIndex orders, DateTimeOffset now)
@@ -67,8 +67,15 @@ internal sealed partial class TypeEvaluator
     /// <summary>Gets a value indicating whether the target is a repository type (no connector maps it): the internal workflow fulfills its orders.</summary>
     public bool IsRepository { get; }
 
-    /// <summary>Gets the accounts correlated to an owner as the type's (the denominator of <c>MaxOrdersPercent</c>).</summary>
-    public long AccountCount => _accountTotal ?? (_accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count);
+    /// <summary>
+    /// Counts the accounts correlated to an owner as the type's (the denominator of <c>MaxOrdersPercent</c>): those held,
+    /// or, for an evaluator that holds only the owners a change reached, every one in the store (asked only when the
+    /// threshold needs it).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>The count.</returns>
+    public Task<long> CountAccountsAsync(CancellationToken cancellationToken) =>
+        _countAccounts?.Invoke(cancellationToken) ?? Task.FromResult((long)_accountsByOwner.Values.Sum(static a => a.Count) + _orphans.Count);
 
     public IEnumerable<StoredResource> Owners => _owners.Values.OrderBy(static o => o.Key, StringComparer.Ordinal);
 

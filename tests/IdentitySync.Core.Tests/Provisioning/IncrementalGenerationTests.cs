@@ -41,6 +41,7 @@ public sealed class IncrementalGenerationTests
             Assert.That(spy.Reads, Does.Contain($"states of AD_User: {renamed.Owner!.Id}"), "the evaluated owner's state, by id");
             Assert.That(spy.Reads, Has.None.StartsWith("every state"), "no whole read of the states");
             Assert.That(spy.Reads, Has.None.StartsWith("digests of"), "the feed names the owners to compare: no digest of every owner is read");
+            Assert.That(spy.Reads, Has.None.StartsWith("count of categorizations"), "no MaxOrdersPercent: the type's accounts are not counted");
             Assert.That(spy.Reads, Has.None.StartsWith("every categorization").And.None.StartsWith("every resource of Person").And.None.StartsWith("every resource of AD_User"),
                 "the owners reached, their accounts and categorizations are read by id");
         });
@@ -201,6 +202,9 @@ public sealed class IncrementalGenerationTests
                     break;
                 case (nameof(IResourceReader.GetResourcesToCompareAsync) or nameof(IResourceReader.GetResourcesAsync), [string type, _]):
                     Reads.Add($"every resource of {type}");
+                    break;
+                case (nameof(ICategorizationStore.CountCategorizationsAsync), [CategorizationQuery query, _]):
+                    Reads.Add($"count of categorizations of {query.EntityType}");
                     break;
                 case (nameof(IChangeFeedStore.GetChangeFeedHeadAsync), _) when _hideChangeFeed:
                     // As a store that keeps no feed answers; the proxy's caller awaits the task once.
