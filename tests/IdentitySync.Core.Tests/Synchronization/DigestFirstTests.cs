@@ -21,9 +21,7 @@ public sealed class DigestFirstTests
         var idsOf = await IdsAsync(inner, "AD_User");
         var store = ReadSpy.Around(inner);
         var run = new SyncFixture(store: store);
-        run.SetUsers([.. SyncFixture.Users(9).Select((row, i) => i == 2 ? SyncFixture.User(3, created: "2030-01-01") : row), SyncFixture.User(11)]);
-        run.SetGroups("CN=Staff;Staff", "CN=Admins;Admins");
-        run.SetMembers("CN=Staff;u1");
+        run.SetSnapshot([.. SyncFixture.Users(9).Select((row, i) => i == 2 ? SyncFixture.User(3, created: "2030-01-01") : row), SyncFixture.User(11)], "CN=Staff;u1");
 
         var report = await run.RunAsync();
 
@@ -54,9 +52,7 @@ public sealed class DigestFirstTests
             var properties = b.Options.Connectors[0].Mappings[0].Properties;
             properties.Remove(properties.Single(static p => p.Property == "EmployeeId"));
         });
-        narrower.SetUsers([SyncFixture.User(1), SyncFixture.User(2, created: "2030-01-01"), SyncFixture.User(3)]);
-        narrower.SetGroups("CN=Staff;Staff", "CN=Admins;Admins");
-        narrower.SetMembers();
+        narrower.SetSnapshot([SyncFixture.User(1), SyncFixture.User(2, created: "2030-01-01"), SyncFixture.User(3)]);
 
         var report = await narrower.RunAsync();
 
@@ -102,9 +98,7 @@ public sealed class DigestFirstTests
         await fixture.RunAsync(SyncMode.Initial);
         var before = await fixture.DumpAsync();
         var run = new SyncFixture(store: ReadSpy.Around(inner, dropFromReadsById: 1));
-        run.SetUsers([SyncFixture.User(1, created: "2030-01-01"), .. SyncFixture.Users(5).Skip(1)]);
-        run.SetGroups("CN=Staff;Staff", "CN=Admins;Admins");
-        run.SetMembers();
+        run.SetSnapshot([SyncFixture.User(1, created: "2030-01-01"), .. SyncFixture.Users(5).Skip(1)]);
 
         var report = await run.RunAsync();
 

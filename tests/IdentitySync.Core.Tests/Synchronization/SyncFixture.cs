@@ -84,9 +84,12 @@ internal sealed class SyncFixture
 
     public void SetMembers(params string[] rows) => Package.SetTable("members", MembersHeader, rows);
 
-    public void SetSnapshot(int users, params string[] members)
+    public void SetSnapshot(int users, params string[] members) => SetSnapshot(Users(users), members);
+
+    /// <summary>Sets the users' rows, the two groups and the memberships.</summary>
+    public void SetSnapshot(IEnumerable<string> users, params string[] members)
     {
-        SetUsers(Users(users));
+        SetUsers(users);
         SetGroups("CN=Staff;Staff", "CN=Admins;Admins");
         SetMembers(members);
     }
