@@ -958,7 +958,24 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         }
     }
 
-    private async IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> decode, CancellationToken cancellationToken) =>
+        ReadRowsAsync(
+            entityType,
+            "id, key, digest, vals",
+            (reader, name) => new StoredResource(reader.GetInt64(0), name, reader.GetString(1), unchecked((ulong)reader.GetInt64(2)), decode(reader.GetFieldValue<byte[]>(3))),
+            static resource => resource.Id,
+            cancellationToken);
+
+    private IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, CancellationToken cancellationToken) =>
+        ReadRowsAsync(
+            entityType,
+            "id, key, digest",
+            static (reader, _) => new ResourceDigest(reader.GetInt64(0), reader.GetString(1), unchecked((ulong)reader.GetInt64(2))),
+            static digest => digest.Id,
+            cancellationToken);
+
+    /// <summary>Some columns of every resource of a type (<paramref name="columns"/> starts with the id), in keyset pages.</summary>
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(string entityType, string columns, Func<NpgsqlDataReader, string, T> read, Func<T, long> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
         {
@@ -968,54 +985,23 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
         var (id, name) = found;
         // In id order, along the primary key, and so mostly in the heap's order (key order, along the (type,
         // key) index, visits the heap at random: four times slower at a million resources).
-        var resources = PagesAsync<StoredResource>(ResourcePageSize, async (connection, after, page) =>
+        var rows = PagesAsync<T>(ResourcePageSize, async (connection, after, page) =>
         {
             using var command = new NpgsqlCommand(
-                $"SELECT id, key, digest, vals FROM {Tables}.resources WHERE type_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                $"SELECT {columns} FROM {Tables}.resources WHERE type_id = $1 AND id > $2 ORDER BY id LIMIT $3",
                 connection);
             command.Parameters.AddWithValue(id);
-            command.Parameters.AddWithValue(after?.Id ?? 0L);
+            command.Parameters.AddWithValue(after is null ? 0L : idOf(after));
             command.Parameters.AddWithValue(ResourcePageSize);
             using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var resourceId = reader.GetInt64(0);
-                var key = reader.GetString(1);
-                var digest = unchecked((ulong)reader.GetInt64(2));
-                page.Add(new StoredResource(resourceId, name, key, digest, decode(reader.GetFieldValue<byte[]>(3))));
+                page.Add(read(reader, name));
             }
         }, cancellationToken);
-        await foreach (var resource in resources.ConfigureAwait(false))
+        await foreach (var row in rows.ConfigureAwait(false))
         {
-            yield return resource;
-        }
-    }
-
-    /// <summary>Every resource's id, key and digest, in id order and keyset pages like <see cref="ReadResourcesAsync"/>, without the values.</summary>
-    private async IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
-        {
-            yield break;
-        }
-
-        var digests = PagesAsync<ResourceDigest?>(ResourcePageSize, async (connection, after, page) =>
-        {
-            using var command = new NpgsqlCommand(
-                $"SELECT id, key, digest FROM {Tables}.resources WHERE type_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-                connection);
-            command.Parameters.AddWithValue(found.Id);
-            command.Parameters.AddWithValue(after?.Id ?? 0L);
-            command.Parameters.AddWithValue(ResourcePageSize);
-            using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                page.Add(new ResourceDigest(reader.GetInt64(0), reader.GetString(1), unchecked((ulong)reader.GetInt64(2))));
-            }
-        }, cancellationToken);
-        await foreach (var digest in digests.ConfigureAwait(false))
-        {
-            yield return digest!.Value;
+            yield return row;
         }
     }
 

@@ -113,15 +113,6 @@ public sealed partial class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var resource in GetResourcesAsync(entityType, cancellationToken).ConfigureAwait(false))
-        {
-            yield return new ResourceDigest(resource.Id, resource.Key, resource.Digest);
-        }
-    }
-
-    /// <inheritdoc />
     public ValueTask<StoredResource?> FindResourceAsync(string entityType, string key, CancellationToken cancellationToken)
     {
         lock (_gate)
