@@ -89,7 +89,8 @@ internal static class StoredStateLoader
             var needed = new List<long>();
             foreach (var (ordinal, stored) in entity.Stored.Entries)
             {
-                if (stored.Values is ValuesNotRead && !entity.Held.Contains(stored.Key) && entity.Rows[ordinal] is not { Values: null })
+                // Most rows matched their digest: that test comes before the held keys' string lookup.
+                if (stored.Values is ValuesNotRead && entity.Rows[ordinal] is not { Values: null } && !entity.Held.Contains(stored.Key))
                 {
                     needed.Add(stored.Id);
                 }
