@@ -1,3 +1,4 @@
+using System.Globalization;
 using IdentitySync.ChangeSets;
 using Npgsql;
 using NpgsqlTypes;
@@ -31,6 +32,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     private long _inserted;
     private bool _stagingCreated;
     private bool _touchedCreated;
+
+    // The object id of the resources' id sequence, once looked up (NewIdsAsync).
+    private long _sequence;
 
     // Ids already in feed_touched: a first load's memberships name each user in many chunks, sent once.
     private readonly HashSet<long> _sent = [];
@@ -295,16 +299,16 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             var associationId = await AssociationIdAsync(association.Association, cancellationToken).ConfigureAwait(false);
             var firstType = await TypeIdAsync(association.FirstEntityType, cancellationToken).ConfigureAwait(false);
             var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
-            var firsts = await ResolveAsync(association, association.FirstEntityType, firstType, links.Select(static l => l.FirstKey), cancellationToken).ConfigureAwait(false);
-            var seconds = await ResolveAsync(association, association.SecondEntityType, secondType, links.Select(static l => l.SecondKey), cancellationToken).ConfigureAwait(false);
-            await TouchAsync(firsts.Values.Concat(seconds.Values), cancellationToken).ConfigureAwait(false);
+            var firsts = await IdsAsync(association, association.FirstEntityType, firstType, links, static l => l.FirstKey, cancellationToken).ConfigureAwait(false);
+            var seconds = await IdsAsync(association, association.SecondEntityType, secondType, links, static l => l.SecondKey, cancellationToken).ConfigureAwait(false);
+            await TouchAsync(firsts.Concat(seconds), cancellationToken).ConfigureAwait(false);
             if (add && _pending.TryGetValue(associationId, out var partition))
             {
-                await CopyLinksAsync($"{_s}.{partition}", associationId, links, firsts, seconds, cancellationToken).ConfigureAwait(false);
+                await CopyLinksAsync($"{_s}.{partition}", associationId, firsts, seconds, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            await StageAsync("staged_links", links, (link, import, token) => WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], token), cancellationToken).ConfigureAwait(false);
+            await StageAsync("staged_links", [.. firsts.Zip(seconds)], static (pair, import, token) => WritePairAsync(import, pair.First, pair.Second, token), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(
                 add
                     ? $"INSERT INTO {_s}.links (assoc_id, first_id, second_id) SELECT $1, first_id, second_id FROM staged_links ORDER BY first_id, second_id ON CONFLICT DO NOTHING"
@@ -313,16 +317,16 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 associationId).ConfigureAwait(false);
         });
 
-    private async Task CopyLinksAsync(string table, int associationId, IReadOnlyList<LinkChange> links, Dictionary<string, long> firsts, Dictionary<string, long> seconds, CancellationToken cancellationToken)
+    private async Task CopyLinksAsync(string table, int associationId, long[] firsts, long[] seconds, CancellationToken cancellationToken)
     {
         var import = await connection.BeginBinaryImportAsync($"COPY {table} (assoc_id, first_id, second_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (import.ConfigureAwait(false))
         {
-            foreach (var link in links)
+            for (var i = 0; i < firsts.Length; i++)
             {
                 await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await import.WriteAsync(associationId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await WritePairAsync(import, firsts[link.FirstKey], seconds[link.SecondKey], cancellationToken).ConfigureAwait(false);
+                await WritePairAsync(import, firsts[i], seconds[i], cancellationToken).ConfigureAwait(false);
             }
 
             await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -346,36 +350,64 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         await import.WriteAsync(second, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The ids of link ends: those this writer inserted or looked up before, the rest read in one query.</summary>
-    private async Task<Dictionary<string, long>> ResolveAsync(EntityAssociationKeys association, string entityType, int typeId, IEnumerable<string> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// The id of one end of each link, in link order: an id this writer inserted or looked up before is found
+    /// with one lookup per link, the rest are read in one query.
+    /// </summary>
+    private async Task<long[]> IdsAsync(EntityAssociationKeys association, string entityType, int typeId, IReadOnlyList<LinkChange> links, Func<LinkChange, string> end, CancellationToken cancellationToken)
     {
         var known = Known(typeId);
-        var unknown = keys.Where(k => !known.ContainsKey(k)).Distinct(StringComparer.Ordinal).ToArray();
-        if (unknown.Length > 0)
+        var ids = new long[links.Count];
+        List<int>? unresolved = null;
+        for (var i = 0; i < ids.Length; i++)
         {
-            using var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction);
+            if (!known.TryGetValue(end(links[i]), out ids[i]))
+            {
+                (unresolved ??= []).Add(i);
+            }
+        }
+
+        if (unresolved is null)
+        {
+            return ids;
+        }
+
+        using (var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction))
+        {
             command.Parameters.AddWithValue(typeId);
-            command.Parameters.AddWithValue(unknown);
+            command.Parameters.AddWithValue(unresolved.Select(i => end(links[i])).Distinct(StringComparer.Ordinal).ToArray());
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 known[reader.GetString(0)] = reader.GetInt64(1);
             }
-
-            if (unknown.FirstOrDefault(k => !known.ContainsKey(k)) is { } missing)
-            {
-                throw new StoreConflictException($"A link of {association.Association} names {entityType} '{missing}', which does not exist.");
-            }
         }
 
-        return known;
+        foreach (var i in unresolved)
+        {
+            ids[i] = known.TryGetValue(end(links[i]), out var id)
+                ? id
+                : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{end(links[i])}', which does not exist.");
+        }
+
+        return ids;
     }
 
-    /// <summary>Draws ids for new resources from the table's identity sequence, all in one round trip.</summary>
+    /// <summary>
+    /// Draws ids for new resources from the table's identity sequence, all in one round trip. The sequence is
+    /// named by its object id, looked up once: naming it by text looks it up in the catalog for every id drawn
+    /// (2.5 s for a million ids against 0.3 s).
+    /// </summary>
     private async Task<long[]> NewIdsAsync(int count, CancellationToken cancellationToken)
     {
+        if (_sequence == 0)
+        {
+            using var find = new NpgsqlCommand($"SELECT pg_get_serial_sequence('{_s}.resources', 'id')::regclass::oid::bigint", connection, transaction);
+            _sequence = (long)(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
         var ids = new long[count];
-        using var command = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{_s}.resources', 'id')) FROM generate_series(1, $1)", connection, transaction);
+        using var command = new NpgsqlCommand($"SELECT nextval({_sequence.ToString(CultureInfo.InvariantCulture)}::regclass) FROM generate_series(1, $1)", connection, transaction);
         command.Parameters.AddWithValue(count);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
