@@ -40,14 +40,20 @@ internal static class PostgreSqlChangeFeed
     /// <summary>The temporary table a change-set writer gathers the resources it touched in, dropped at commit.</summary>
     public const string CreateTouched = "CREATE TEMPORARY TABLE feed_touched (id bigint NOT NULL) ON COMMIT DROP";
 
-    /// <summary>What a write touched, from the writer's temporary table.</summary>
-    public const string FromTouched = "SELECT id FROM feed_touched";
-
-    /// <summary>What a write touched, from an array parameter ($1).</summary>
-    public const string FromArray = "SELECT unnest($1::bigint[])";
+    /// <summary>What a write touched, from the writer's temporary table, where an id may be more than once.</summary>
+    public const string FromTouched = "SELECT DISTINCT id FROM feed_touched";
 
     /// <summary>
-    /// Records the resources a write touched (<paramref name="source"/>, a query of one id column) under the next
+    /// What a write touched, from the writer's temporary table, where each id is once: a million ids of a first load
+    /// are not made distinct again (a hash of them took a second).
+    /// </summary>
+    public const string FromTouchedOnce = "SELECT id FROM feed_touched";
+
+    /// <summary>What a write touched, from an array parameter ($1).</summary>
+    public const string FromArray = "SELECT DISTINCT unnest($1::bigint[])";
+
+    /// <summary>
+    /// Records the resources a write touched (<paramref name="source"/>, a query of one id column, each id once) under the next
     /// version, as the write's last statements before its commit, and prunes the versions older than the retention
     /// (the newest always stays). No version is taken when nothing was touched.
     /// </summary>
@@ -59,7 +65,7 @@ internal static class PostgreSqlChangeFeed
         }
 
         var record = $"""
-            WITH touched AS (SELECT DISTINCT id FROM ({source}) x(id) WHERE id IS NOT NULL),
+            WITH touched AS (SELECT id FROM ({source}) x(id) WHERE id IS NOT NULL),
                  v AS (UPDATE {tables}.change_feed_head SET version = version + 1 WHERE EXISTS (SELECT 1 FROM touched) RETURNING version),
                  at AS (INSERT INTO {tables}.change_feed_versions (version, at) SELECT version, clock_timestamp() FROM v),
                  entries AS (INSERT INTO {tables}.change_feed (version, resource_id) SELECT v.version, touched.id FROM v, touched)

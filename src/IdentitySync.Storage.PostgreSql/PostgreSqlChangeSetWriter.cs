@@ -38,6 +38,10 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
     // Ids already in feed_touched: a first load's memberships name each user in many chunks, sent once.
     private readonly HashSet<long> _sent = [];
+
+    // Whether feed_touched may hold an id twice: statements that add ids on the server (updates, deletes), and
+    // a step rolled back (its earlier ids are sent again), do not test them against _sent.
+    private bool _touchedTwice;
     private bool _committed;
 
     public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
@@ -88,6 +92,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             }
 
             await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
+            _touchedTwice = true;
             await ExecuteAsync(
                 $"WITH changed AS (UPDATE {_s}.resources r SET digest = s.digest, vals = s.vals FROM staged_resources s WHERE r.type_id = $1 AND r.key = s.key RETURNING r.id) INSERT INTO feed_touched SELECT id FROM changed",
                 cancellationToken,
@@ -112,6 +117,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // for 10,000 accounts), then deleted by their row address. The change feed records the resource,
             // both ends of its links, and its categorization's owner and candidates.
             await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
+            _touchedTwice = true;
             await ExecuteAsync(
                 $"""
                 WITH gone AS (DELETE FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[]) RETURNING id),
@@ -218,7 +224,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
         if (_touchedCreated)
         {
-            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, PostgreSqlChangeFeed.FromTouched, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, _touchedTwice ? PostgreSqlChangeFeed.FromTouched : PostgreSqlChangeFeed.FromTouchedOnce, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -488,6 +494,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 // Names added by the step are gone with it; partitions it created or attached are as before it; ids
                 // it recorded for the change feed are gone too, so any touched again are sent again.
                 _sent.Clear();
+                _touchedTwice = true;
                 _typeIds.Clear();
                 _associationIds.Clear();
                 _known.Clear();

@@ -110,6 +110,60 @@ public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformance
         });
     }
 
+    /// <summary>
+    /// A resource one write touches several ways is recorded once in its version, and the write commits: linked then
+    /// updated in one write; linked, then a refused step, then linked again in another.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_ResourceTouchedSeveralWaysInOneWrite_RecordedOnce()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("g1", ["staff"]), Change("g2", ["sales"])], None);
+        });
+        var first = (await Store.GetChangeFeedHeadAsync(None)).Version;
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.AddLinksAsync(Membership, [new LinkChange("g1", "u1")], None);
+            await w.UpdateAsync("User", [Change("u1", ["first"], digest: 2)], None);
+        });
+        await ApplyAsync("AD", 2, async w =>
+        {
+            await w.AddLinksAsync(Membership, [new LinkChange("g2", "u2")], None);
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("User", [Change("u2", ["again"])], None));
+            await w.AddLinksAsync(Membership, [new LinkChange("g2", "u1")], None);
+        });
+
+        var id = new Dictionary<string, long>();
+        foreach (var (type, key) in new[] { ("User", "u1"), ("User", "u2"), ("Group", "g1"), ("Group", "g2") })
+        {
+            id[key] = (await Store.FindResourceAsync(type, key, None))!.Id;
+        }
+
+        async Task<long[]> VersionAsync(long version)
+        {
+            var ids = new List<long>();
+            await foreach (var changed in Store.GetChangedResourceIdsAsync(version - 1, version, None))
+            {
+                ids.Add(changed);
+            }
+
+            return [.. ids.Order()];
+        }
+
+        long[] Ids(params string[] keys) => [.. keys.Select(k => id[k]).Order()];
+        var head = await Store.GetChangeFeedHeadAsync(None);
+        var updated = await VersionAsync(first + 1);
+        var relinked = await VersionAsync(first + 2);
+        Assert.Multiple(() =>
+        {
+            Assert.That(head.Version, Is.EqualTo(first + 2));
+            Assert.That(updated, Is.EqualTo(Ids("g1", "u1")), "linked then updated: once each");
+            Assert.That(relinked, Is.EqualTo(Ids("g2", "u1", "u2")), "linked, refused step, linked again: once each");
+        });
+    }
+
     /// <summary>A consumer's position is kept by name (as written) with its fingerprint to the last bit, replaced, and absent until set.</summary>
     [Test]
     public async Task ChangeFeed_ConsumerPositions_KeptByName()
