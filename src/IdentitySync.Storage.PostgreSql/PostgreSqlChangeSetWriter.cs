@@ -478,6 +478,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
             await transaction.SaveAsync("step").ConfigureAwait(false);
             var pending = new Dictionary<int, string>(_pending);
+            var (staging, touched) = (_stagingCreated, _touchedCreated);
             try
             {
                 if (finishPending && _pending.Count > 0)
@@ -491,8 +492,10 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 await transaction.RollbackAsync("step").ConfigureAwait(false);
 
-                // Names added by the step are gone with it; partitions it created or attached are as before it; ids
-                // it recorded for the change feed are gone too, so any touched again are sent again.
+                // Names added by the step are gone with it; partitions it created or attached are as before it; so
+                // are the temporary tables it created; ids it recorded for the change feed are gone too, so any
+                // touched again are sent again.
+                (_stagingCreated, _touchedCreated) = (staging, touched);
                 _sent.Clear();
                 _touchedTwice = true;
                 _typeIds.Clear();

@@ -154,6 +154,45 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// A refused call leaves the write usable: after an update of a missing key as the write's first call, updates
+    /// and links of existing keys succeed and commit with it.
+    /// </summary>
+    [Test]
+    public async Task Apply_AfterARefusedFirstCall_LaterCallsSucceedAndCommit()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
+        });
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.UpdateAsync("User", [Change("nobody", ["x"])], None));
+            await w.UpdateAsync("User", [Change("u1", ["uno"], digest: 2)], None);
+            await w.RemoveLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u2")], None);
+        });
+
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
+        {
+            links.Add(link);
+        }
+
+        var staff = (await Store.FindResourceAsync("Group", "staff", None))!.Id;
+        var u2 = (await Store.FindResourceAsync("User", "u2", None))!.Id;
+        var u1 = await Store.FindResourceAsync("User", "u1", None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(u1!.Values[0], Is.EqualTo("uno"), "the update after the refused one");
+            Assert.That(links, Is.EqualTo(new[] { new StoredLink(staff, u2) }), "the link removed and the link added");
+        });
+    }
+
+
     /// <summary>A blocked change set is kept with every value and change, and cleared.</summary>
     [Test]
     public async Task BlockedChangeSet_KeptAndCleared_RoundTrips()
