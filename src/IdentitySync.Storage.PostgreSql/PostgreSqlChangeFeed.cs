@@ -37,10 +37,7 @@ internal static class PostgreSqlChangeFeed
         ON CONFLICT (consumer) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint
         """;
 
-    /// <summary>The temporary table a change-set writer gathers the resources it touched in, dropped at commit.</summary>
-    public const string CreateTouched = "CREATE TEMPORARY TABLE feed_touched (id bigint NOT NULL) ON COMMIT DROP";
-
-    /// <summary>What a write touched, from the writer's temporary table, where an id may be more than once.</summary>
+    /// <summary>What a write touched, from the writer's temporary table (<see cref="PostgreSqlChangeSetWriter.CreateTemporaryTables"/>), where an id may be more than once.</summary>
     public const string FromTouched = "SELECT DISTINCT id FROM feed_touched";
 
     /// <summary>

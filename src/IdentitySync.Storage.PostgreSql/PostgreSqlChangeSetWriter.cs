@@ -30,8 +30,6 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
     // Resources inserted by this transaction; past AnalyzeAfter, statistics are refreshed before the commit.
     private long _inserted;
-    private bool _stagingCreated;
-    private bool _touchedCreated;
 
     // The object id of the resources' id sequence, once looked up (NewIdsAsync).
     private long _sequence;
@@ -43,6 +41,17 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     // a step rolled back (its earlier ids are sent again), do not test them against _sent.
     private bool _touchedTwice;
     private bool _committed;
+
+    /// <summary>
+    /// The transaction's temporary tables, created when the writer begins, before any step's savepoint, so that no
+    /// refused step can take them with it: changed resources and links staged for a merge, and the ids the
+    /// transaction touched, for the change feed.
+    /// </summary>
+    public const string CreateTemporaryTables = """
+        CREATE TEMPORARY TABLE staged_resources (key text COLLATE "C" NOT NULL, digest bigint NOT NULL, vals bytea NOT NULL) ON COMMIT DROP;
+        CREATE TEMPORARY TABLE staged_links (first_id bigint NOT NULL, second_id bigint NOT NULL) ON COMMIT DROP;
+        CREATE TEMPORARY TABLE feed_touched (id bigint NOT NULL) ON COMMIT DROP;
+        """;
 
     public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
         StepAsync(async () =>
@@ -91,7 +100,6 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 throw new StoreConflictException($"{entityType} '{missing}' does not exist; it cannot be updated.");
             }
 
-            await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
             _touchedTwice = true;
             await ExecuteAsync(
                 $"WITH changed AS (UPDATE {_s}.resources r SET digest = s.digest, vals = s.vals FROM staged_resources s WHERE r.type_id = $1 AND r.key = s.key RETURNING r.id) INSERT INTO feed_touched SELECT id FROM changed",
@@ -116,7 +124,6 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // the planner cannot join the ids to a sequential scan of a partition of millions, as it did: 7.8 s
             // for 10,000 accounts), then deleted by their row address. The change feed records the resource,
             // both ends of its links, and its categorization's owner and candidates.
-            await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
             _touchedTwice = true;
             await ExecuteAsync(
                 $"""
@@ -222,28 +229,14 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_touchedCreated)
-        {
-            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, _touchedTwice ? PostgreSqlChangeFeed.FromTouched : PostgreSqlChangeFeed.FromTouchedOnce, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
-        }
+        await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, _touchedTwice ? PostgreSqlChangeFeed.FromTouched : PostgreSqlChangeFeed.FromTouchedOnce, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Creates the temporary table of the resources this transaction touched, for the change feed, once.</summary>
-    private async Task CreateTouchedAsync(CancellationToken cancellationToken)
-    {
-        if (!_touchedCreated)
-        {
-            await ExecuteAsync(PostgreSqlChangeFeed.CreateTouched, cancellationToken).ConfigureAwait(false);
-            _touchedCreated = true;
-        }
     }
 
     /// <summary>Adds resources this transaction touched to the change feed's temporary table, each once.</summary>
     private async Task TouchAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        await CreateTouchedAsync(cancellationToken).ConfigureAwait(false);
         long[] unsent = [.. ids.Where(_sent.Add)];
         if (unsent.Length > 0)
         {
@@ -437,17 +430,6 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     /// <summary>Copies rows into a temporary table of this transaction, emptied first.</summary>
     private async Task StageAsync<T>(string table, IReadOnlyList<T> rows, Func<T, NpgsqlBinaryImporter, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        if (!_stagingCreated)
-        {
-            await ExecuteAsync(
-                """
-                CREATE TEMPORARY TABLE staged_resources (key text COLLATE "C" NOT NULL, digest bigint NOT NULL, vals bytea NOT NULL) ON COMMIT DROP;
-                CREATE TEMPORARY TABLE staged_links (first_id bigint NOT NULL, second_id bigint NOT NULL) ON COMMIT DROP;
-                """,
-                cancellationToken).ConfigureAwait(false);
-            _stagingCreated = true;
-        }
-
         await ExecuteAsync($"TRUNCATE {table}", cancellationToken).ConfigureAwait(false);
         var columns = table == "staged_links" ? "first_id, second_id" : "key, digest, vals";
         var import = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
@@ -478,7 +460,6 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
             await transaction.SaveAsync("step").ConfigureAwait(false);
             var pending = new Dictionary<int, string>(_pending);
-            var (staging, touched) = (_stagingCreated, _touchedCreated);
             try
             {
                 if (finishPending && _pending.Count > 0)
@@ -492,10 +473,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 await transaction.RollbackAsync("step").ConfigureAwait(false);
 
-                // Names added by the step are gone with it; partitions it created or attached are as before it; so
-                // are the temporary tables it created; ids it recorded for the change feed are gone too, so any
-                // touched again are sent again.
-                (_stagingCreated, _touchedCreated) = (staging, touched);
+                // Names added by the step are gone with it; partitions it created or attached are as before it; ids
+                // it recorded for the change feed are gone too, so any touched again are sent again.
                 _sent.Clear();
                 _touchedTwice = true;
                 _typeIds.Clear();

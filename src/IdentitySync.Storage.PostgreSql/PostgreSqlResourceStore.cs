@@ -188,6 +188,11 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
                 throw new StoreConflictException($"Connector '{connector}' changed since the change set was computed (version {expectedVersion}, now {version}); synchronize again.");
             }
 
+            using (var create = new NpgsqlCommand(PostgreSqlChangeSetWriter.CreateTemporaryTables, connection, transaction))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return new PostgreSqlChangeSetWriter(this, connection, transaction, ConnectorKey(connector));
         }
         catch (NpgsqlException exception) when (Failure(Describe, exception, "start applying a change set") is { } failure)
