@@ -25,26 +25,29 @@ internal static class BlockedPrinter
         console.MarkupLine("The rows of one scope: [bold]identitysync blocked --connector C --scope NAME[/] (--skip, --limit).");
     }
 
-    /// <summary>Prints the page of a scope's rows: deletions first, then updates, then insertions; links removed, then added.</summary>
+    /// <summary>
+    /// Prints the page of a scope's rows: deletions first, then updates, then insertions; links removed, then added.
+    /// Only the rows shown are read: a store that keeps the change set in pages reads the pages they are on.
+    /// </summary>
     /// <returns>Whether the change set has that scope.</returns>
     public static bool TryPrintRows(IAnsiConsole console, ChangeSet blocked, string scope, int skip, int limit)
     {
-        List<(string Change, string Key, string Detail)> rows;
+        IReadOnlyList<(string Change, Func<int, (string Key, string Detail)> Row, int Count)> lists;
         if (blocked.EntityTypes.FirstOrDefault(e => string.Equals(e.EntityType, scope, StringComparison.OrdinalIgnoreCase)) is { } entityType)
         {
-            rows =
+            lists =
             [
-                .. entityType.Deleted.Select(static r => ("deleted", r.Key, string.Empty)),
-                .. entityType.Updated.Select(static r => ("updated", r.Key, string.Join("; ", r.Changes.Select(static c => $"{c.Property}: {ReportPrinter.Format(c.OldValue)} → {ReportPrinter.Format(c.NewValue)}")))),
-                .. entityType.Inserted.Select(static r => ("inserted", r.Key, r.LineNumber > 0 ? $"line {r.LineNumber.ToString(CultureInfo.InvariantCulture)}" : string.Empty)),
+                ("deleted", i => (entityType.Deleted[i].Key, string.Empty), entityType.Deleted.Count),
+                ("updated", i => Updated(entityType.Updated[i]), entityType.Updated.Count),
+                ("inserted", i => Inserted(entityType.Inserted[i]), entityType.Inserted.Count),
             ];
         }
         else if (blocked.Associations.FirstOrDefault(a => string.Equals(a.Association.Association, scope, StringComparison.OrdinalIgnoreCase)) is { } association)
         {
-            rows =
+            lists =
             [
-                .. association.Removed.Select(static l => ("removed", l.FirstKey, l.SecondKey)),
-                .. association.Added.Select(static l => ("added", l.FirstKey, l.SecondKey)),
+                ("removed", i => (association.Removed[i].FirstKey, association.Removed[i].SecondKey), association.Removed.Count),
+                ("added", i => (association.Added[i].FirstKey, association.Added[i].SecondKey), association.Added.Count),
             ];
         }
         else
@@ -53,17 +56,32 @@ internal static class BlockedPrinter
         }
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("change", "key", "detail");
-        foreach (var (change, key, detail) in rows.Skip(skip).Take(limit))
+        var total = lists.Sum(static l => (long)l.Count);
+        var shown = 0;
+        var offset = 0L;
+        foreach (var (change, row, count) in lists)
         {
-            table.AddRow(change, Shown.Markup(key), Shown.Markup(detail));
+            // The rows of this list that fall in the page, by index: the lists before it are skipped, not read.
+            for (var i = (int)Math.Max(0, skip - offset); i < count && shown < limit; i++, shown++)
+            {
+                var (key, detail) = row(i);
+                table.AddRow(change, Shown.Markup(key), Shown.Markup(detail));
+            }
+
+            offset += count;
         }
 
         console.Write(table);
-        var shown = Math.Max(0, Math.Min(limit, rows.Count - skip));
         console.MarkupLine(shown == 0
-            ? $"No rows after {N(skip)} of {N(rows.Count)}."
-            : $"Rows {N(skip + 1)} to {N(skip + shown)} of {N(rows.Count)}{(skip + shown < rows.Count ? $"; next: --skip {(skip + shown).ToString(CultureInfo.InvariantCulture)}" : string.Empty)}.");
+            ? $"No rows after {N(skip)} of {N(total)}."
+            : $"Rows {N(skip + 1)} to {N(skip + shown)} of {N(total)}{(skip + shown < total ? $"; next: --skip {(skip + shown).ToString(CultureInfo.InvariantCulture)}" : string.Empty)}.");
         return true;
+
+        static (string, string) Updated(ResourceChange r) =>
+            (r.Key, string.Join("; ", r.Changes.Select(static c => $"{c.Property}: {ReportPrinter.Format(c.OldValue)} → {ReportPrinter.Format(c.NewValue)}")));
+
+        static (string, string) Inserted(ResourceChange r) =>
+            (r.Key, r.LineNumber > 0 ? $"line {r.LineNumber.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

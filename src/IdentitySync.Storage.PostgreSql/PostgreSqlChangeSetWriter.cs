@@ -210,6 +210,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await ExecuteAsync($"SELECT {_s}.analyze_resources()", cancellationToken).ConfigureAwait(false);
         }
 
+        var blocked = await PostgreSqlBlockedChangeSets.WriteAsync(connection, transaction, _s, connector, state.Blocked, cancellationToken).ConfigureAwait(false);
         using (var command = new NpgsqlCommand(
             $"""
             INSERT INTO {_s}.connector_state (connector, version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -223,7 +224,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             command.Parameters.AddWithValue(state.Version);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.LastBatchId ?? DBNull.Value });
             command.Parameters.AddWithValue(StoredJson.Serialize(state.IncrementalBatchIds));
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked) });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)blocked ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.ExportFingerprint ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks) });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -153,15 +153,24 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
     {
         await WithConnectionAsync("record the blocked change set", async connection =>
         {
-            using var command = new NpgsqlCommand(
+            // The header and the pages in one transaction: a failure halfway keeps the change set kept before.
+            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var key = ConnectorKey(connector);
+            var header = await PostgreSqlBlockedChangeSets.WriteAsync(connection, transaction, Tables, key, blocked, cancellationToken).ConfigureAwait(false);
+            using (var command = new NpgsqlCommand(
                 $"""
                 INSERT INTO {Tables}.connector_state (connector, version, incremental_batches, blocked) VALUES ($1, 0, '[]', $2)
                 ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked
                 """,
-                connection);
-            command.Parameters.AddWithValue(ConnectorKey(connector));
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked) });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                connection,
+                transaction))
+            {
+                command.Parameters.AddWithValue(key);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)header ?? DBNull.Value });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -209,6 +218,19 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     internal static string ConnectorKey(string connector) => connector.ToLowerInvariant();
 
+    /// <summary>Opens a pooled connection synchronously, for the reads behind a synchronous API (a blocked change set's lists).</summary>
+    internal NpgsqlConnection OpenConnection()
+    {
+        try
+        {
+            return _dataSource.OpenConnection();
+        }
+        catch (NpgsqlException exception) when (Failure(Describe, exception, "connect") is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     /// <summary>Runs work on a connection of its own, turning any server failure into the store's exception.</summary>
     private async Task<T> WithConnectionAsync<T>(string doing, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -249,7 +271,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             StoredJson.Deserialize<string[]>(reader.GetString(2)),
-            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
+            reader.IsDBNull(3) ? null : PostgreSqlBlockedChangeSets.Open(this, ConnectorKey(connector), reader.GetFieldValue<byte[]>(3)))
         {
             ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
             Watermarks = ChangeSetSerializer.DeserializeWatermarks(reader.IsDBNull(5) ? null : reader.GetString(5)),

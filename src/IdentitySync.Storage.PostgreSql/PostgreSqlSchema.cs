@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 10;
+    public const int CurrentVersion = 11;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -81,6 +81,10 @@ internal static class PostgreSqlSchema
 
         // 10: categorizations by owner, and by entity type and status, for a generation that reads only what the owners it examines need.
         PostgreSqlCategorizations.CreateQueryIndexes,
+
+        // 11: blocked change sets as a header and pages of rows, never one document (decision 92); a whole
+        // document kept before it still reads, and the next write of that connector's blocked change set pages it.
+        PostgreSqlBlockedChangeSets.CreateTable,
     ];
 
     /// <summary>

@@ -208,6 +208,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
         FlushLinks(cancellationToken);
+        var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = """
@@ -220,7 +221,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
             command.Parameters.AddWithValue("$v", state.Version);
             command.Parameters.AddWithValue("$l", (object?)state.LastBatchId ?? DBNull.Value);
             command.Parameters.AddWithValue("$i", StoredJson.Serialize(state.IncrementalBatchIds));
-            command.Parameters.AddWithValue("$b", state.Blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(state.Blocked));
+            command.Parameters.AddWithValue("$b", (object?)blocked ?? DBNull.Value);
             command.Parameters.AddWithValue("$f", (object?)state.ExportFingerprint ?? DBNull.Value);
             command.Parameters.AddWithValue("$w", state.Watermarks.Count == 0 ? DBNull.Value : ChangeSetSerializer.SerializeWatermarks(state.Watermarks));
             command.ExecuteNonQuery();

@@ -140,22 +140,42 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     public ValueTask<ConnectorState> GetConnectorStateAsync(string connector, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        return ValueTask.FromResult(ReadState(connection, connector));
+        return ValueTask.FromResult(ReadState(connection, connector, this));
     }
 
     /// <inheritdoc />
     public ValueTask SetBlockedChangeSetAsync(string connector, ChangeSet? blocked, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO connector_state (connector, version, incremental_batches, blocked) VALUES ($c, 0, '[]', $b)
-            ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked;
-            """;
-        command.Parameters.AddWithValue("$c", connector);
-        command.Parameters.AddWithValue("$b", blocked is null ? DBNull.Value : ChangeSetSerializer.Serialize(blocked));
-        command.ExecuteNonQuery();
+        try
+        {
+            SetBlocked(connector, blocked);
+        }
+        catch (SqliteException exception) when (SqliteFailures.IsStorage(exception))
+        {
+            throw SqliteFailures.Unavailable(Path, exception);
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    private void SetBlocked(string connector, ChangeSet? blocked)
+    {
+        // The header and the pages in one transaction: a failure halfway keeps the change set kept before.
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var header = SqliteBlockedChangeSets.Write(connection, connector, blocked);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO connector_state (connector, version, incremental_batches, blocked) VALUES ($c, 0, '[]', $b)
+                ON CONFLICT (connector) DO UPDATE SET blocked = excluded.blocked;
+                """;
+            command.Parameters.AddWithValue("$c", connector);
+            command.Parameters.AddWithValue("$b", (object?)header ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     /// <inheritdoc />
@@ -165,7 +185,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         try
         {
             var transaction = connection.BeginTransaction(deferred: false);
-            var version = ReadState(connection, connector).Version;
+            var version = ReadState(connection, connector, this).Version;
             if (version != expectedVersion)
             {
                 transaction.Dispose();
@@ -233,7 +253,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         return command.ExecuteScalar() as long?;
     }
 
-    internal static ConnectorState ReadState(SqliteConnection connection, string connector)
+    internal static ConnectorState ReadState(SqliteConnection connection, string connector, SqliteResourceStore store)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, last_batch, incremental_batches, blocked, export_fingerprint, watermarks FROM connector_state WHERE connector = $c";
@@ -248,7 +268,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
             reader.GetInt64(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             StoredJson.Deserialize<string[]>(reader.GetString(2)),
-            reader.IsDBNull(3) ? null : ChangeSetSerializer.Deserialize(reader.GetFieldValue<byte[]>(3)))
+            reader.IsDBNull(3) ? null : SqliteBlockedChangeSets.Open(store, connector, reader.GetFieldValue<byte[]>(3)))
         {
             ExportFingerprint = reader.IsDBNull(4) ? null : reader.GetString(4),
             Watermarks = ChangeSetSerializer.DeserializeWatermarks(reader.IsDBNull(5) ? null : reader.GetString(5)),

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 16;
+    public const int CurrentVersion = 17;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -89,6 +89,10 @@ internal static class SqliteSchema
 
         // 16: categorizations by owner, and by entity type and status, for a generation that reads only what the owners it examines need.
         static c => Execute(c, SqliteCategorizations.CreateQueryIndexes),
+
+        // 17: blocked change sets as a header and pages of rows, never one document (decision 92); a whole
+        // document kept before it still reads, and the next write of that connector's blocked change set pages it.
+        static c => Execute(c, SqliteBlockedChangeSets.CreateTable),
     ];
 
     /// <summary>

@@ -229,6 +229,88 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// A blocked change set of several thousand rows (pages, in a store that spools them) reads back whole: every
+    /// row in order by enumeration, and any row by index, in any order, after a reopen.
+    /// </summary>
+    [Test]
+    public async Task BlockedChangeSet_OfThousandsOfRows_ReadsEveryRowBackInOrder()
+    {
+        var changeSet = Blocked("a", inserted: 2_345, updated: 1_001, links: 2_100);
+
+        await Store.SetBlockedChangeSetAsync("AD", changeSet, None);
+        var kept = (await Reopen().GetConnectorStateAsync("AD", None)).Blocked!;
+
+        var expected = changeSet.EntityTypes[0];
+        var read = kept.EntityTypes[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That((read.Inserted.Count, read.Updated.Count, read.Deleted.Count, kept.Associations[0].Added.Count, kept.Associations[0].Removed.Count), Is.EqualTo((2_345, 1_001, 3, 2_100, 1)));
+            Assert.That(read.Inserted.Select(static r => r.Key), Is.EqualTo(expected.Inserted.Select(static r => r.Key)), "enumerated in order");
+            Assert.That(read.Inserted[2_344].Values, Is.EqualTo(expected.Inserted[2_344].Values), "the last row of the last page, by index");
+            Assert.That(read.Inserted[999].Key, Is.EqualTo("a999"));
+            Assert.That(read.Inserted[1_000].Key, Is.EqualTo("a1000"));
+            Assert.That(read.Inserted[0].LineNumber, Is.EqualTo(2));
+            Assert.That(read.Updated[1_000].Changes, Is.EqualTo(expected.Updated[1_000].Changes));
+            Assert.That(read.Deleted.Select(static r => r.Key), Is.EqualTo(expected.Deleted.Select(static r => r.Key)));
+            Assert.That(kept.Associations[0].Added, Is.EqualTo(changeSet.Associations[0].Added));
+            Assert.That(kept.Associations[0].Removed, Is.EqualTo(changeSet.Associations[0].Removed));
+        });
+    }
+
+    /// <summary>
+    /// A blocked change set replaced while someone reads it never gives the other one's rows: a row is the one
+    /// read's, or the read is refused as a conflict.
+    /// </summary>
+    [Test]
+    public async Task BlockedChangeSet_ReplacedWhileRead_NeverGivesTheOtherRows()
+    {
+        await Store.SetBlockedChangeSetAsync("AD", Blocked("a", inserted: 2_500, updated: 0, links: 0), None);
+        var kept = (await Reopen().GetConnectorStateAsync("AD", None)).Blocked!;
+        var first = kept.EntityTypes[0].Inserted[0].Key;
+
+        await Store.SetBlockedChangeSetAsync("AD", Blocked("b", inserted: 2_500, updated: 0, links: 0), None);
+        string? later = null;
+        StoreConflictException? conflict = null;
+        try
+        {
+            later = kept.EntityTypes[0].Inserted[1_500].Key;
+        }
+        catch (StoreConflictException exception)
+        {
+            conflict = exception;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo("a0"));
+            Assert.That(later is "a1500" || conflict is not null, Is.True, $"read '{later}' from the change set that replaced it");
+            Assert.That(conflict?.Message ?? "AD", Does.Contain("AD"));
+        });
+    }
+
+    /// <summary>
+    /// A write that commits the connector's state with its blocked change set still in it (a repository edit
+    /// while a synchronization is blocked) keeps every row of that change set.
+    /// </summary>
+    [Test]
+    public async Task Commit_KeepingTheBlockedChangeSet_KeepsEveryRow()
+    {
+        await Store.SetBlockedChangeSetAsync("AD", Blocked("a", inserted: 2_500, updated: 0, links: 1_200), None);
+        var state = await Reopen().GetConnectorStateAsync("AD", None);
+
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("edited", ["by hand"])], None).AsTask(), state with { Version = 1 });
+        var after = (await Reopen().GetConnectorStateAsync("AD", None)).Blocked;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after?.EntityTypes[0].Inserted.Select(static r => r.Key), Is.EqualTo(Enumerable.Range(0, 2_500).Select(static i => $"a{i}")));
+            Assert.That(after?.Associations[0].Added, Has.Count.EqualTo(1_200));
+            Assert.That(after?.Associations[0].Added[1_199], Is.EqualTo(new LinkChange("g1199", "a1199")));
+        });
+    }
+
+
     /// <summary>One run per connector: a second lock is refused at once, and free again once released.</summary>
     [Test]
     public async Task LockConnector_WhileHeld_IsRefusedThenFreed()
@@ -282,4 +364,19 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
             Assert.That(state.Blocked!.Watermarks, Is.EqualTo(blocked.Watermarks));
         });
     }
+
+    private static ChangeSet Blocked(string prefix, int inserted, int updated, int links) =>
+        new(
+            "AD",
+            SyncMode.Complete,
+            $"batch-{prefix}",
+            0,
+            new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero),
+            [new EntityTypeChanges(
+                "User",
+                [.. Enumerable.Range(0, inserted).Select(i => new ResourceChange($"{prefix}{i}", (ulong)i, [$"name {i}", i], [], i + 2))],
+                [.. Enumerable.Range(0, updated).Select(i => new ResourceChange($"{prefix}u{i}", (ulong)i, [$"new {i}", i], [new PropertyChange("Name", $"old {i}", $"new {i}")], i + 2))],
+                [.. Enumerable.Range(0, 3).Select(i => new ResourceChange($"{prefix}d{i}", 9, [$"gone {i}", null], [], 0))],
+                10)],
+            [new AssociationChanges(Membership, [.. Enumerable.Range(0, links).Select(i => new LinkChange($"g{i}", $"{prefix}{i}"))], [new LinkChange("g0", $"{prefix}d0")], 4)]);
 }

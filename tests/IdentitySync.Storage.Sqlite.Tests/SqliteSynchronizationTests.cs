@@ -72,6 +72,51 @@ public sealed class SqliteSynchronizationTests
         });
     }
 
+    /// <summary>
+    /// A blocked run of thousands of changes is kept in pages: a new process reads a page of it by index, resumes
+    /// it (reading every page while it writes), and the pages go with the commit.
+    /// </summary>
+    [Test]
+    public async Task Synchronize_BlockedRunOfThousandsOfRows_ResumesFromItsPagesAfterAReopen()
+    {
+        WriteUsers(6_000, _ => null);
+        WriteMembers(Enumerable.Range(0, 6_000).Select(static i => ("CN=Staff", i)));
+        var path = _directory.File("paged.db");
+        await Engine(path, out _).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        WriteUsers(3_000, i => i % 2 == 0 ? "2030-06-01" : null);
+        WriteMembers(Enumerable.Range(0, 3_000).Select(static i => ("CN=Staff", i)));
+        var blocked = await Engine(path, out _).SynchronizeAsync("AD");
+        var pagesKept = Pages(path);
+
+        var reopened = Engine(path, out var store);
+        var staged = await reopened.GetBlockedChangeSetAsync("AD");
+        var lastDeleted = staged!.EntityTypes[0].Deleted[2_999].Key;
+        var resumed = await reopened.ResumeAsync("AD");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(blocked.Outcome, Is.EqualTo(SyncOutcome.Blocked), blocked.Message);
+            Assert.That((staged.EntityTypes[0].Deleted.Count, staged.EntityTypes[0].Updated.Count, staged.Associations[0].Removed.Count), Is.EqualTo((3_000, 1_500, 3_000)));
+            Assert.That(lastDeleted, Is.EqualTo("CN=u005999"));
+            Assert.That(pagesKept, Is.EqualTo(3 + 2 + 3), "3,000 deleted, 1,500 updated and 3,000 removed links in pages of 1,000");
+            Assert.That(resumed.Outcome, Is.EqualTo(SyncOutcome.Succeeded), resumed.Message);
+            Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(3_000));
+            Assert.That(await store.CountLinksAsync("AD_Membership", CancellationToken.None), Is.EqualTo(3_000));
+            Assert.That((await store.FindResourceAsync("AD_User", "CN=u000002", CancellationToken.None))!.Values[2], Is.EqualTo(new DateTime(2030, 6, 1, 0, 0, 0, DateTimeKind.Utc)));
+            Assert.That((await store.GetConnectorStateAsync("AD", CancellationToken.None)).Blocked, Is.Null);
+            Assert.That(Pages(path), Is.Zero, "the pages went with the resumed change set's commit");
+        });
+
+        static long Pages(string path)
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM blocked_pages";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
     [Test]
     public async Task Synchronize_SameFilesAfterAReopen_IsSkippedByTheStoredFingerprint()
     {

@@ -68,7 +68,7 @@ public static class ChangeSetSerializer
     public static IReadOnlyList<TableWatermark> DeserializeWatermarks(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, StoredJsonContext.Default.TableWatermarkArray) ?? [];
 
-    private static ResourceDto[] Resources(IReadOnlyList<ResourceChange> changes) =>
+    internal static ResourceDto[] Resources(IReadOnlyList<ResourceChange> changes) =>
         [.. changes.Select(static c => new ResourceDto(
             c.Key,
             c.Digest,
@@ -76,7 +76,7 @@ public static class ChangeSetSerializer
             [.. c.Changes.Select(static p => new PropertyDto(p.Property, ResourceValueCodec.Encode([p.OldValue, p.NewValue])))],
             c.LineNumber))];
 
-    private static ResourceChange[] Changes(ResourceDto[] resources) =>
+    internal static ResourceChange[] Changes(ResourceDto[] resources) =>
         [.. resources.Select(static r => new ResourceChange(
             r.Key,
             r.Digest,

@@ -74,6 +74,9 @@ public static class StoredJson
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(LayoutText))]
 [JsonSerializable(typeof(ChangeSetDto))]
+[JsonSerializable(typeof(SpoolHeaderDto))]
+[JsonSerializable(typeof(ResourceDto[]))]
+[JsonSerializable(typeof(string[][]))]
 [JsonSerializable(typeof(IReadOnlyList<TableWatermark>))]
 [JsonSerializable(typeof(TableWatermark[]))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;
