@@ -132,17 +132,21 @@ internal sealed class Commands(IAnsiConsole console, TextWriter output, TextWrit
         var force = new Option<bool>("--force") { Description = "Bypass thresholds for this run." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Compute and report everything, write nothing." };
         var readUnchanged = new Option<bool>("--read-unchanged") { Description = "Read and compare an export even when it is identical to the one last applied (otherwise skipped)." };
-        var command = new Command("sync", "Synchronize connectors: export, prepare, diff, thresholds, one transaction.") { connector, mode, force, dryRun, readUnchanged, s_report };
+        var quarantine = new Option<string?>("--quarantine") { Description = "Write every quarantined row to this file, one JSON object a line (the report lists the first 1,000 of each table)." };
+        var command = new Command("sync", "Synchronize connectors: export, prepare, diff, thresholds, one transaction.") { connector, mode, force, dryRun, readUnchanged, s_report, quarantine };
         command.SetAction((parse, cancellationToken) => CliApplication.GuardAsync(error, async () =>
         {
             using var context = CliContext.Load(parse.GetValue(config), parse.GetValue(store));
             var reportFile = OutputFile.Check("--report", parse.GetValue(s_report));
+            var quarantineFile = OutputFile.Check("--quarantine", parse.GetValue(quarantine));
             var names = parse.GetValue(connector) is { } one
                 ? [context.Connector(one).Name]
                 : context.Model.Connectors.Where(static c => !c.IsDeactivated).Select(static c => c.Name).ToList();
             var isDryRun = parse.GetValue(dryRun);
             var engine = context.Engine(context.OpenStore(isDryRun));
-            var options = new SyncRunOptions { Mode = parse.GetValue(mode), Force = parse.GetValue(force), DryRun = isDryRun, ReadUnchanged = parse.GetValue(readUnchanged) };
+            // One file for every connector's rows: each line names its connector.
+            using var quarantined = quarantineFile?.Create();
+            var options = new SyncRunOptions { Mode = parse.GetValue(mode), Force = parse.GetValue(force), DryRun = isDryRun, ReadUnchanged = parse.GetValue(readUnchanged), QuarantineOutput = quarantined };
             var reports = new List<SyncReport>();
             foreach (var name in names)
             {

@@ -60,6 +60,21 @@ internal sealed class OutputFile
         return new(option, full);
     }
 
+    /// <summary>Creates the file (replacing one that exists) for a command that streams into it.</summary>
+    /// <returns>The stream.</returns>
+    /// <exception cref="UsageException">The file cannot be created.</exception>
+    public FileStream Create()
+    {
+        try
+        {
+            return new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{_option} {Path}: cannot be written ({exception.Message}); give another path. Nothing was run.");
+        }
+    }
+
     /// <summary>Writes the result; when that fails, says so and prints it on <paramref name="error"/>.</summary>
     /// <returns>Whether the file was written.</returns>
     public async Task<bool> WriteAsync(string text, TextWriter output, TextWriter error, CancellationToken cancellationToken)

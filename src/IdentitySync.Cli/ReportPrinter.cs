@@ -32,12 +32,12 @@ internal static class ReportPrinter
             .AddColumns("", "read", "inserted", "updated", "deleted", "unchanged", "quarantined");
         foreach (var e in report.EntityTypes)
         {
-            table.AddRow(Shown.Markup(e.EntityType), N(e.RowsRead), N(e.Inserted), N(e.Updated), N(e.Deleted), N(e.Unchanged), N(e.Quarantined.Count));
+            table.AddRow(Shown.Markup(e.EntityType), N(e.RowsRead), N(e.Inserted), N(e.Updated), N(e.Deleted), N(e.Unchanged), N(e.QuarantinedCount));
         }
 
         foreach (var a in report.Associations)
         {
-            table.AddRow(Shown.Markup(a.Association) + " (links)", N(a.RowsRead), N(a.Inserted), "", N(a.Deleted), N(a.Unchanged), N(a.Quarantined.Count));
+            table.AddRow(Shown.Markup(a.Association) + " (links)", N(a.RowsRead), N(a.Inserted), "", N(a.Deleted), N(a.Unchanged), N(a.QuarantinedCount));
         }
 
         console.Write(table);
@@ -47,9 +47,10 @@ internal static class ReportPrinter
             console.MarkupLine($"  quarantined {Shown.Markup(row.Source)}:{row.Line.ToString(CultureInfo.InvariantCulture)} {Shown.Markup(row.Key ?? "(no key)")}: {Shown.Markup(row.Reason)}");
         }
 
-        if (quarantined.Count > 10)
+        var count = report.EntityTypes.Sum(static e => e.QuarantinedCount) + report.Associations.Sum(static a => a.QuarantinedCount);
+        if (count > 10)
         {
-            console.MarkupLine($"  ... and {quarantined.Count - 10} more quarantined rows (see --report).");
+            console.MarkupLine($"  ... and {N(count - 10)} more quarantined rows (see --report, or --quarantine for every one).");
         }
 
         foreach (var verdict in report.Thresholds.Where(static v => v.Exceeded))

@@ -49,5 +49,31 @@ public sealed class InputHygieneCliTests
         });
     }
 
+    [Test]
+    public async Task Sync_WithQuarantine_WritesEveryQuarantinedRowToTheFileAsJsonLines()
+    {
+        var initial = await CliRunner.RunAsync("sync", "--connector", "HR", "--mode", "initial", "--config", _demo.Config);
+        Assert.That(initial.ExitCode, Is.EqualTo(0), initial.Output + initial.Error);
+        var lines = File.ReadAllLines(People).Length;
+        File.AppendAllText(People, ";NoKey;Person;01/01/2024;1;N;EXEC;\n9004;Bad;Date;31/31/2024;1;N;EXEC;\n");
+        var file = Path.Combine(_demo.Directory, "quarantine.jsonl");
+        File.WriteAllText(file, "a file of an earlier run\n");
+
+        var sync = await CliRunner.RunAsync("sync", "--connector", "HR", "--force", "--quarantine", file, "--config", _demo.Config);
+        var missingFolder = await CliRunner.RunAsync("sync", "--connector", "HR", "--quarantine", Path.Combine(_demo.Directory, "nope", "q.jsonl"), "--config", _demo.Config);
+
+        var written = File.ReadAllLines(file).Select(static l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sync.ExitCode, Is.EqualTo(0), sync.Output + sync.Error);
+            Assert.That(written.Select(static j => (j.GetProperty("connector").GetString(), j.GetProperty("source").GetString(), j.GetProperty("line").GetInt64())),
+                Is.EqualTo(new[] { ("HR", "hr/people.csv", (long)lines + 1), ("HR", "hr/people.csv", (long)lines + 2), ("HR", "hr/people.csv", (long)lines + 2) }), "the earlier file replaced, every row written (9004's department link too)");
+            Assert.That(written[0].GetProperty("reason").GetString(), Does.Contain("empty primary key"));
+            Assert.That(written.Skip(1).Select(static j => j.GetProperty("key").GetString()), Is.EqualTo(new[] { "9004", "9004 -> EXEC" }));
+            Assert.That(missingFolder.ExitCode, Is.EqualTo(2));
+            Assert.That(missingFolder.Error, Does.Contain("--quarantine").And.Contain("does not exist"));
+        });
+    }
+
     private static string Flat(string text) => text.Replace(Environment.NewLine, string.Empty, StringComparison.Ordinal);
 }

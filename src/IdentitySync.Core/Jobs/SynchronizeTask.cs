@@ -66,7 +66,7 @@ public sealed class SynchronizeTask : IJobTask
 
     private static JobTaskOutcome Result(SyncReport report)
     {
-        var quarantined = report.EntityTypes.Sum(static e => e.Quarantined.Count) + report.Associations.Sum(static a => a.Quarantined.Count);
+        var quarantined = report.EntityTypes.Sum(static e => e.QuarantinedCount) + report.Associations.Sum(static a => a.QuarantinedCount);
         var counts = $"{report.EntityTypes.Sum(static e => e.Inserted)} inserted, {report.EntityTypes.Sum(static e => e.Updated)} updated, "
             + $"{report.EntityTypes.Sum(static e => e.Deleted)} deleted, {report.Associations.Sum(static a => a.Inserted + a.Deleted)} links changed";
         return report.Outcome switch

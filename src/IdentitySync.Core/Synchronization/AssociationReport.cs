@@ -18,6 +18,18 @@ public sealed record AssociationReport
     /// <summary>Gets the links left as they were.</summary>
     public long Unchanged { get; init; }
 
-    /// <summary>Gets the rows left out, with their line and reason.</summary>
+    /// <summary>
+    /// Gets the rows left out with a reason, in line order: the first <see cref="SyncEngineOptions.ReportedQuarantinedRows"/>
+    /// of them (<see cref="QuarantinedCount"/> counts them all; <see cref="SyncRunOptions.QuarantineOutput"/> receives them all).
+    /// </summary>
     public IReadOnlyList<QuarantinedRow> Quarantined { get; init; } = [];
+
+    /// <summary>Gets the number of rows quarantined, listed in <see cref="Quarantined"/> or not.</summary>
+    public long QuarantinedCount
+    {
+        get => _quarantinedCount ?? Quarantined.Count;
+        init => _quarantinedCount = value;
+    }
+
+    private long? _quarantinedCount;
 }

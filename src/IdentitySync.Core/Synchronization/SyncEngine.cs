@@ -147,7 +147,7 @@ public sealed partial class SyncEngine
         {
             result = result with { Message = _secrets.Redact(result.Message) };
             LogRun(_logger, model.Name, options.Mode, result.Outcome, result.Message ?? "no message");
-            var quarantined = result.EntityTypes.Sum(static e => e.Quarantined.Count) + result.Associations.Sum(static a => a.Quarantined.Count);
+            var quarantined = result.EntityTypes.Sum(static e => e.QuarantinedCount) + result.Associations.Sum(static a => a.QuarantinedCount);
             if (quarantined > 0)
             {
                 LogQuarantined(_logger, model.Name, quarantined);
@@ -288,7 +288,7 @@ public sealed partial class SyncEngine
     private static partial void LogRun(ILogger logger, string connector, SyncMode mode, SyncOutcome outcome, string? detail);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Synchronization of {Connector} quarantined {Count} rows; the report lists each with its line and reason")]
-    private static partial void LogQuarantined(ILogger logger, string connector, int count);
+    private static partial void LogQuarantined(ILogger logger, string connector, long count);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Synchronization of {Connector} was blocked by {Exceeded} thresholds; nothing was applied until it is resumed or abandoned")]
     private static partial void LogBlocked(ILogger logger, string connector, int exceeded);

@@ -14,4 +14,12 @@ public sealed class SyncEngineOptions
     /// <summary>Gets the number of changes written per store call inside the one transaction.</summary>
     /// <value>The default value is 10000.</value>
     public int WriteChunkSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets the most quarantined rows a report lists per entity type or association, first lines first; the
+    /// report's counts are always whole, and <see cref="SyncRunOptions.QuarantineOutput"/> receives every row.
+    /// Zero lists none; a negative value is taken as zero.
+    /// </summary>
+    /// <value>The default value is 1000.</value>
+    public int ReportedQuarantinedRows { get; set; } = 1_000;
 }

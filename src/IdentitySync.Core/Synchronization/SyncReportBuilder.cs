@@ -9,7 +9,8 @@ internal static class SyncReportBuilder
     /// <summary>Reports each entity type of a run: rows read, changes, duplicates and quarantined rows in line order.</summary>
     /// <param name="plan">The run's plan, with its preparers' counts.</param>
     /// <param name="changeSet">The change set.</param>
-    public static IReadOnlyList<EntityTypeReport> EntityTypes(TablePlan plan, ChangeSet changeSet) =>
+    /// <param name="listed">The most quarantined rows listed per entity type (all are counted).</param>
+    public static IReadOnlyList<EntityTypeReport> EntityTypes(TablePlan plan, ChangeSet changeSet, int listed) =>
         [.. changeSet.EntityTypes.Select(changes =>
         {
             var entity = plan.Entities[changes.EntityType];
@@ -22,14 +23,16 @@ internal static class SyncReportBuilder
                 Deleted = changes.Deleted.Count,
                 Unchanged = changes.Unchanged,
                 DuplicatesCollapsed = entity.DuplicatesCollapsed,
-                Quarantined = [.. entity.Quarantined.OrderBy(static q => q.Line)],
+                Quarantined = First(entity.Quarantined, listed),
+                QuarantinedCount = entity.Quarantined.Count,
             };
         })];
 
     /// <summary>Reports each association of a run: rows read, links added, removed and kept, quarantined rows in line order.</summary>
     /// <param name="plan">The run's plan, with its preparers' counts.</param>
     /// <param name="changeSet">The change set.</param>
-    public static IReadOnlyList<AssociationReport> Associations(TablePlan plan, ChangeSet changeSet) =>
+    /// <param name="listed">The most quarantined rows listed per association (all are counted).</param>
+    public static IReadOnlyList<AssociationReport> Associations(TablePlan plan, ChangeSet changeSet, int listed) =>
         [.. changeSet.Associations.Select(changes =>
         {
             var association = plan.Associations.First(a => a.Keys == changes.Association);
@@ -40,7 +43,8 @@ internal static class SyncReportBuilder
                 Inserted = changes.Added.Count,
                 Deleted = changes.Removed.Count,
                 Unchanged = changes.Unchanged,
-                Quarantined = [.. association.Quarantined.OrderBy(static q => q.Line)],
+                Quarantined = First(association.Quarantined, listed),
+                QuarantinedCount = association.Quarantined.Count,
             };
         })];
 
@@ -88,6 +92,10 @@ internal static class SyncReportBuilder
             : string.Empty;
         return $"Blocked by {string.Join("; ", exceeded)}. Nothing was applied; inspect the change set, then resume or abandon it.{first}";
     }
+
+    /// <summary>The first quarantined rows by line: a report stays small when a wrong file quarantines a million rows.</summary>
+    private static QuarantinedRow[] First(IReadOnlyList<QuarantinedRow> quarantined, int listed) =>
+        [.. quarantined.OrderBy(static q => q.Line).Take(Math.Max(0, listed))];
 
     private static string Describe(TablePlan plan, ThresholdVerdict verdict)
     {

@@ -137,14 +137,25 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             fingerprint = null;
         }
 
+        if (options.QuarantineOutput is { } output && !await QuarantineWriter.TryWriteAsync(output, connector.Name, plan, cancellationToken).ConfigureAwait(false))
+        {
+            return report with
+            {
+                Outcome = SyncOutcome.Failed,
+                Failure = FailureKind.Failed,
+                Message = $"Connector '{connector.Name}': the quarantined rows could not be written to the quarantine output; nothing of this run was applied.",
+                Durations = engine.Durations(clock, read, engine.Time.GetElapsedTime(diffStart), TimeSpan.Zero),
+            };
+        }
+
         // Changes an executed order asked for are expected: they do not count toward the thresholds.
         var expected = options.Mode == SyncMode.Initial ? ExpectedChanges.None : await ExpectedChanges.LoadAsync(engine.Model, connector, engine.Store, cancellationToken).ConfigureAwait(false);
         var verdicts = ThresholdCheck.Verdicts(connector, options.Mode, plan, changeSet, expected);
         var diff = engine.Time.GetElapsedTime(diffStart);
         report = report with
         {
-            EntityTypes = SyncReportBuilder.EntityTypes(plan, changeSet),
-            Associations = SyncReportBuilder.Associations(plan, changeSet),
+            EntityTypes = SyncReportBuilder.EntityTypes(plan, changeSet, engine.Options.ReportedQuarantinedRows),
+            Associations = SyncReportBuilder.Associations(plan, changeSet, engine.Options.ReportedQuarantinedRows),
             Thresholds = verdicts,
             ExpectedChanges = expected.Matched,
         };

@@ -28,4 +28,12 @@ public sealed record SyncRunOptions
     /// <summary>Gets what is told where the run is: after every batch of rows read, and when diff and apply start.</summary>
     /// <value>The default value is <see langword="null"/>: nobody is told.</value>
     public IProgress<SyncProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Gets a stream that receives every row the run quarantines, one JSON object a line (connector, source,
+    /// line, key, reason), in source then line order, before anything is applied; the report lists only the first
+    /// <see cref="SyncEngineOptions.ReportedQuarantinedRows"/> of each table. The stream is written to, flushed
+    /// and left open: several runs can share it. A stream that cannot be written fails the run, with nothing applied.
+    /// </summary>
+    public Stream? QuarantineOutput { get; init; }
 }

@@ -24,15 +24,15 @@ internal static class SyncTelemetry
         var applied = report.Outcome == SyncOutcome.Succeeded && !report.DryRun;
         foreach (var e in report.EntityTypes)
         {
-            Scope(e.EntityType, e.RowsRead, e.Quarantined.Count, [("inserted", e.Inserted), ("updated", e.Updated), ("deleted", e.Deleted)]);
+            Scope(e.EntityType, e.RowsRead, e.QuarantinedCount, [("inserted", e.Inserted), ("updated", e.Updated), ("deleted", e.Deleted)]);
         }
 
         foreach (var a in report.Associations)
         {
-            Scope(a.Association, a.RowsRead, a.Quarantined.Count, [("links_inserted", a.Inserted), ("links_deleted", a.Deleted)]);
+            Scope(a.Association, a.RowsRead, a.QuarantinedCount, [("links_inserted", a.Inserted), ("links_deleted", a.Deleted)]);
         }
 
-        void Scope(string name, long rowsRead, int quarantined, (string Kind, long Count)[] changes)
+        void Scope(string name, long rowsRead, long quarantined, (string Kind, long Count)[] changes)
         {
             var type = new KeyValuePair<string, object?>("identitysync.type", name);
             Add(IdentitySyncTelemetry.RowsRead, rowsRead, connector, type);

@@ -509,6 +509,51 @@ public sealed class SyncEngineTests
     }
 
     [Test]
+    public async Task Synchronize_QuarantineOutput_ReceivesEveryQuarantinedRowAsAJsonLine()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot([SyncFixture.User(1), ";nokey;E9;2024-01-01;", SyncFixture.User(2)], "CN=Staff;u1", "CN=Staff;ghost", "CN=Nobody;u2");
+        using var output = new MemoryStream();
+        output.Write("earlier run\n"u8);
+
+        var report = await fixture.Engine.SynchronizeAsync("AD", new SyncRunOptions { QuarantineOutput = output });
+
+        output.Write("still open\n"u8);
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
+            Assert.That(lines, Is.EqualTo(new[]
+            {
+                "earlier run",
+                """{"connector":"AD","source":"memory:members","line":3,"key":"CN=Staff -> ghost","reason":"column 'member_sam': 'ghost' matches no AD_User by Sam"}""",
+                """{"connector":"AD","source":"memory:members","line":4,"key":"CN=Nobody -> u2","reason":"column 'group_dn': 'CN=Nobody' matches no AD_Group by Dn"}""",
+                """{"connector":"AD","source":"memory:users","line":3,"key":null,"reason":"empty primary key (column 'dn')"}""",
+                "still open",
+            }));
+            Assert.That((report.EntityTypes[0].QuarantinedCount, report.Associations[0].QuarantinedCount), Is.EqualTo((1L, 2L)));
+        });
+    }
+
+    [Test]
+    public async Task Synchronize_QuarantineOutputThatCannotBeWritten_FailsTheRunWithNothingApplied()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot([SyncFixture.User(1), ";nokey;E9;2024-01-01;"]);
+        var before = await fixture.DumpAsync();
+
+        var report = await fixture.Engine.SynchronizeAsync("AD", new SyncRunOptions { QuarantineOutput = new FullDisk() });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((report.Outcome, report.Failure), Is.EqualTo((SyncOutcome.Failed, FailureKind.Failed)));
+            Assert.That(report.Message, Is.EqualTo("Connector 'AD': the quarantined rows could not be written to the quarantine output; nothing of this run was applied."));
+            Assert.That(await fixture.DumpAsync(), Is.EqualTo(before));
+            Assert.That(before.Any(static l => l.StartsWith("AD_User", StringComparison.Ordinal)), Is.False);
+        });
+    }
+
+    [Test]
     public async Task Synchronize_UnresolvedLink_IsQuarantinedWithItsReason()
     {
         var fixture = new SyncFixture();
@@ -974,5 +1019,19 @@ public sealed class SyncEngineTests
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
+    }
+
+    /// <summary>A stream whose every write fails as a full disk's would.</summary>
+    private sealed class FullDisk : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new IOException("No space left on device");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("No space left on device");
+
+        public override void WriteByte(byte value) => throw new IOException("No space left on device");
     }
 }

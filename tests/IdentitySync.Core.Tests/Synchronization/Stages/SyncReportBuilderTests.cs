@@ -49,7 +49,7 @@ public sealed class SyncReportBuilderTests
             Row("dn", "CN=u2"));
         var changeSet = ThresholdCheckTests.ChangeSetOf(plan, SyncMode.Complete);
 
-        var report = SyncReportBuilder.EntityTypes(plan, changeSet).Single(static r => r.EntityType == "AD_User");
+        var report = SyncReportBuilder.EntityTypes(plan, changeSet, listed: 1_000).Single(static r => r.EntityType == "AD_User");
 
         Assert.Multiple(() =>
         {
@@ -57,6 +57,24 @@ public sealed class SyncReportBuilderTests
             Assert.That(report.RowsRead, Is.EqualTo(5));
             Assert.That(report.DuplicatesCollapsed, Is.EqualTo(1));
             Assert.That(report.Inserted, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void EntityTypes_MoreQuarantinedRowsThanListed_ListsTheFirstLinesAndCountsThemAll()
+    {
+        var plan = Plan();
+        plan.Feed("users", Row("dn", string.Empty), Row("dn", "CN=u1"), Row("dn", string.Empty), Row("dn", string.Empty), Row("dn", string.Empty));
+        var changeSet = ThresholdCheckTests.ChangeSetOf(plan, SyncMode.Complete);
+
+        var report = SyncReportBuilder.EntityTypes(plan, changeSet, listed: 2).Single(static r => r.EntityType == "AD_User");
+        var none = SyncReportBuilder.EntityTypes(plan, changeSet, listed: -1).Single(static r => r.EntityType == "AD_User");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Quarantined.Select(static q => q.Line), Is.EqualTo(new long[] { 2, 4 }));
+            Assert.That(report.QuarantinedCount, Is.EqualTo(4));
+            Assert.That((none.Quarantined.Count, none.QuarantinedCount), Is.EqualTo((0, 4L)));
         });
     }
 }

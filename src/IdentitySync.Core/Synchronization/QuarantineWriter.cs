@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace IdentitySync.Synchronization;
+
+/// <summary>
+/// Stage 5b of a synchronization: every quarantined row of the run to <see cref="SyncRunOptions.QuarantineOutput"/>,
+/// one JSON object a line, in source then line order, before anything is applied (the report lists only the first).
+/// </summary>
+internal static class QuarantineWriter
+{
+    /// <summary>Writes the run's quarantined rows to the stream and flushes it, leaving it open.</summary>
+    /// <param name="output">The stream.</param>
+    /// <param name="connector">The connector, named on every line.</param>
+    /// <param name="plan">The run's plan, read to its end.</param>
+    /// <param name="cancellationToken">Cancels the writing.</param>
+    /// <returns>Whether the stream took every row; <see langword="false"/> when writing to it failed.</returns>
+    public static async Task<bool> TryWriteAsync(Stream output, string connector, TablePlan plan, CancellationToken cancellationToken)
+    {
+        var rows = plan.Entities.Values.SelectMany(static e => e.Quarantined)
+            .Concat(plan.Associations.SelectMany(static a => a.Quarantined))
+            .OrderBy(static q => q.Source, StringComparer.Ordinal)
+            .ThenBy(static q => q.Line);
+        try
+        {
+            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            foreach (var row in rows)
+            {
+                json.WriteStartObject();
+                json.WriteString("connector", connector);
+                json.WriteString("source", row.Source);
+                json.WriteNumber("line", row.Line);
+                if (row.Key is null)
+                {
+                    json.WriteNull("key");
+                }
+                else
+                {
+                    json.WriteString("key", row.Key);
+                }
+
+                json.WriteString("reason", row.Reason);
+                json.WriteEndObject();
+                await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+                output.WriteByte((byte)'\n');
+                json.Reset();
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or NotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
