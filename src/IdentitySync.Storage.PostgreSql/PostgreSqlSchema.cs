@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 11;
+    public const int CurrentVersion = 12;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -85,6 +85,9 @@ internal static class PostgreSqlSchema
         // 11: blocked change sets as a header and pages of rows, never one document (decision 92); a whole
         // document kept before it still reads, and the next write of that connector's blocked change set pages it.
         PostgreSqlBlockedChangeSets.CreateTable,
+
+        // 12: new link partitions carry a CHECK that implies their partition constraint: attaching one scans nothing.
+        PostgreSqlLinkPartitions.CheckNewPartitions,
     ];
 
     /// <summary>

@@ -278,6 +278,10 @@ public sealed class PostgreSqlStoreTests
             Assert.That(rows, Is.EqualTo("g1>a g1>c"), "a link added twice is kept once; the deleted user's link is gone; the second run adds to the attached partition");
             Assert.That(await store.CountLinksAsync("Membership", CancellationToken.None), Is.EqualTo(2));
             Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND tablename = 'links_1'"), Is.EqualTo(2L), "the partition has both indexes");
+            Assert.That(
+                await PostgresServer.ScalarAsync($"SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = '{_schema}' AND t.relname = 'links_1' AND c.contype = 'c'"),
+                Is.EqualTo("CHECK ((assoc_id = 1))"),
+                "the partition was created with a check that implies its partition constraint, so attaching it scanned nothing");
         });
     }
 
