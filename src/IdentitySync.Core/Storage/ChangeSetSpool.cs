@@ -31,10 +31,11 @@ public static class ChangeSetSpool
     public static SpooledChangeSet Spool(ChangeSet changeSet)
     {
         ArgumentNullException.ThrowIfNull(changeSet);
-        var id = SpoolIdOf(changeSet) ?? Guid.NewGuid().ToString("N");
+        var spooled = SpoolIdOf(changeSet);
+        var id = spooled ?? Guid.NewGuid().ToString("N");
         var rows = changeSet.EntityTypes.Sum(static e => (long)e.Inserted.Count + e.Updated.Count + e.Deleted.Count)
             + changeSet.Associations.Sum(static a => (long)a.Added.Count + a.Removed.Count);
-        if (rows <= PageSize && SpoolIdOf(changeSet) is null)
+        if (rows <= PageSize && spooled is null)
         {
             // A change set of a page or less is kept whole, as one document: it reads without the store, even
             // after it was resumed or abandoned.
@@ -179,7 +180,8 @@ public static class ChangeSetSpool
     /// <summary>A list of a spooled change set: its count from the header, its rows a page at a time (the last page read is kept).</summary>
     private sealed class SpooledList<T>(PageSource source, int scope, ChangeSetList list, int count) : IReadOnlyList<T>, ISpooled
     {
-        private (int Index, T[] Rows)? _last;
+        // A reference, swapped whole: readers on several threads never see one page's index with another's rows.
+        private Tuple<int, T[]>? _last;
 
         public PageSource Source => source;
 
@@ -210,13 +212,13 @@ public static class ChangeSetSpool
 
         private T[] Page(int index)
         {
-            if (_last is { } last && last.Index == index)
+            if (_last is { } last && last.Item1 == index)
             {
-                return last.Rows;
+                return last.Item2;
             }
 
             var rows = source.Read<T>(scope, list, index, Math.Min(source.PageSize, count - (index * source.PageSize)));
-            _last = (index, rows);
+            _last = Tuple.Create(index, rows);
             return rows;
         }
     }
