@@ -13,8 +13,8 @@ internal static class QuarantineWriter
     /// <param name="connector">The connector, named on every line.</param>
     /// <param name="plan">The run's plan, read to its end.</param>
     /// <param name="cancellationToken">Cancels the writing.</param>
-    /// <returns>Whether the stream took every row; <see langword="false"/> when writing to it failed.</returns>
-    public static async Task<bool> TryWriteAsync(Stream output, string connector, TablePlan plan, CancellationToken cancellationToken)
+    /// <returns><see langword="null"/> when the stream took every row; otherwise why writing to it failed.</returns>
+    public static async Task<string?> TryWriteAsync(Stream output, string connector, TablePlan plan, CancellationToken cancellationToken)
     {
         var rows = plan.Entities.Values.SelectMany(static e => e.Quarantined)
             .Concat(plan.Associations.SelectMany(static a => a.Quarantined))
@@ -46,11 +46,11 @@ internal static class QuarantineWriter
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception exception) when (exception is IOException or NotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
         {
-            return false;
+            return exception.Message;
         }
     }
 }

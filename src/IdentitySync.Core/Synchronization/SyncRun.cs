@@ -137,13 +137,13 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             fingerprint = null;
         }
 
-        if (options.QuarantineOutput is { } output && !await QuarantineWriter.TryWriteAsync(output, connector.Name, plan, cancellationToken).ConfigureAwait(false))
+        if (options.QuarantineOutput is { } output && await QuarantineWriter.TryWriteAsync(output, connector.Name, plan, cancellationToken).ConfigureAwait(false) is { } failure)
         {
             return report with
             {
                 Outcome = SyncOutcome.Failed,
                 Failure = FailureKind.Failed,
-                Message = $"Connector '{connector.Name}': the quarantined rows could not be written to the quarantine output; nothing of this run was applied.",
+                Message = $"Connector '{connector.Name}': the quarantined rows could not be written to the quarantine output ({failure}); nothing of this run was applied.",
                 Durations = engine.Durations(clock, read, engine.Time.GetElapsedTime(diffStart), TimeSpan.Zero),
             };
         }

@@ -547,7 +547,7 @@ public sealed class SyncEngineTests
         Assert.Multiple(async () =>
         {
             Assert.That((report.Outcome, report.Failure), Is.EqualTo((SyncOutcome.Failed, FailureKind.Failed)));
-            Assert.That(report.Message, Is.EqualTo("Connector 'AD': the quarantined rows could not be written to the quarantine output; nothing of this run was applied."));
+            Assert.That(report.Message, Is.EqualTo("Connector 'AD': the quarantined rows could not be written to the quarantine output (No space left on device); nothing of this run was applied."));
             Assert.That(await fixture.DumpAsync(), Is.EqualTo(before));
             Assert.That(before.Any(static l => l.StartsWith("AD_User", StringComparison.Ordinal)), Is.False);
         });
