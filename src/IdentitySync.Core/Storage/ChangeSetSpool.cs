@@ -124,7 +124,7 @@ public static class ChangeSetSpool
         for (var scope = 0; scope < changeSet.EntityTypes.Count; scope++)
         {
             var entityType = changeSet.EntityTypes[scope];
-            foreach (var (list, rows) in new (ChangeSetList, IReadOnlyList<ResourceChange>)[] {(ChangeSetList.Inserted, entityType.Inserted), (ChangeSetList.Updated, entityType.Updated), (ChangeSetList.Deleted, entityType.Deleted) })
+            foreach (var (list, rows) in new (ChangeSetList, IReadOnlyList<ResourceChange>)[] { (ChangeSetList.Inserted, entityType.Inserted), (ChangeSetList.Updated, entityType.Updated), (ChangeSetList.Deleted, entityType.Deleted) })
             {
                 var index = 0;
                 foreach (var page in rows.Chunk(PageSize))
@@ -137,7 +137,7 @@ public static class ChangeSetSpool
         for (var scope = 0; scope < changeSet.Associations.Count; scope++)
         {
             var association = changeSet.Associations[scope];
-            foreach (var (list, links) in new (ChangeSetList, IReadOnlyList<LinkChange>)[] {(ChangeSetList.Added, association.Added), (ChangeSetList.Removed, association.Removed) })
+            foreach (var (list, links) in new (ChangeSetList, IReadOnlyList<LinkChange>)[] { (ChangeSetList.Added, association.Added), (ChangeSetList.Removed, association.Removed) })
             {
                 var index = 0;
                 foreach (var page in links.Chunk(PageSize))

@@ -25,11 +25,5 @@ public sealed record AssociationReport
     public IReadOnlyList<QuarantinedRow> Quarantined { get; init; } = [];
 
     /// <summary>Gets the number of rows quarantined, listed in <see cref="Quarantined"/> or not.</summary>
-    public long QuarantinedCount
-    {
-        get => _quarantinedCount ?? Quarantined.Count;
-        init => _quarantinedCount = value;
-    }
-
-    private long? _quarantinedCount;
+    public long QuarantinedCount { get; init; }
 }
