@@ -219,6 +219,7 @@ public static class ScenarioRunner
         GC.WaitForPendingFinalizers();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var paused = GC.GetTotalPauseDuration();
         using var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         var (outcome, rows, changes, durations) = await run().ConfigureAwait(false);
@@ -237,7 +238,10 @@ public static class ScenarioRunner
             GC.CollectionCount(0) - gcs.Item1,
             GC.CollectionCount(1) - gcs.Item2,
             GC.CollectionCount(2) - gcs.Item3,
-            durations);
+            durations)
+        {
+            GcPauseSeconds = Math.Round((GC.GetTotalPauseDuration() - paused).TotalSeconds, 2),
+        };
     }
 
     private static string Markdown(ScenarioResult result)
@@ -245,12 +249,12 @@ public static class ScenarioRunner
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Scenario: {result.Accounts:N0} accounts x 20 columns ({result.UsersFileBytes / (1024 * 1024):N0} MiB), {result.Groups:N0} groups, {result.Memberships:N0} memberships, CSV into {result.Store}.\n");
         text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine}\n\n");
-        text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | Read / diff / apply (s) |\n");
-        text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | GC pause (s) | Read / diff / apply (s) |\n");
+        text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
         foreach (var p in result.Phases)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} |\n");
+                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {p.GcPauseSeconds:F1} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} |\n");
         }
 
         if (result.G1AgainstBaselines is { } ratio)
@@ -309,4 +313,8 @@ public sealed record PhaseResult(
     int Gen0,
     int Gen1,
     int Gen2,
-    SyncDurations? Durations);
+    SyncDurations? Durations)
+{
+    /// <summary>Gets the time the garbage collector paused the process during the phase (<see cref="GC.GetTotalPauseDuration"/>).</summary>
+    public double GcPauseSeconds { get; init; }
+}
