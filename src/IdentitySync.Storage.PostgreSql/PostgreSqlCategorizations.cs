@@ -69,6 +69,7 @@ internal static class PostgreSqlCategorizations
             AND ($4::text[] IS NULL OR status = ANY($4))
             AND ($5::text IS NULL OR lower(resource_type) = lower($5))
             AND (NOT $6 OR owner_id IS NOT NULL)
+            AND (NOT $7 OR (owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {t}.resources r WHERE r.id = categorizations.owner_id)))
         """;
 
     /// <summary>The parameters of <see cref="SelectQuery"/> and <see cref="CountQuery"/>.</summary>
@@ -80,6 +81,7 @@ internal static class PostgreSqlCategorizations
         query.Statuses is null ? DBNull.Value : query.Statuses.Select(static s => s.ToString()).ToArray(),
         (object?)query.ResourceType ?? DBNull.Value,
         query.OwnedOnly,
+        query.OwnerMissing,
     ];
 
     /// <summary>The parameters of <see cref="Upsert"/> for a categorization, nulls typed.</summary>

@@ -178,7 +178,8 @@ internal static class SqliteCategorizations
         + (query.OwnerIds is null ? string.Empty : " AND owner_id IN (SELECT value FROM json_each(?3))")
         + (query.Statuses is null ? string.Empty : " AND status IN (SELECT value FROM json_each(?4))")
         + (query.ResourceType is null ? string.Empty : " AND resource_type = ?5")
-        + (query.OwnedOnly ? " AND owner_id IS NOT NULL" : string.Empty);
+        + (query.OwnedOnly ? " AND owner_id IS NOT NULL" : string.Empty)
+        + (query.OwnerMissing ? " AND owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.id = categorizations.owner_id)" : string.Empty);
 
     private static void Bind(RawStatement statement, CategorizationQuery query)
     {

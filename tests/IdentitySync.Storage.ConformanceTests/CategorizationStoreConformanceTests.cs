@@ -82,6 +82,48 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
         });
     }
 
+    /// <summary>
+    /// <see cref="CategorizationQuery.OwnerMissing"/> names the categorizations whose owner the store no longer holds
+    /// (an owner deleted after its accounts were categorized), with the other filters, and counts them the same way;
+    /// one without an owner, or whose owner exists, is not named.
+    /// </summary>
+    [Test]
+    public async Task Categorizations_Query_OwnerMissing_NamesTheAccountsOfDeletedOwners()
+    {
+        await ApplyAsync("HR", 0, w => w.InsertAsync("Person", [Change("p1", ["1"]), Change("p2", ["2"]), Change("p3", ["3"])], None).AsTask());
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["1"]), Change("u2", ["2"]), Change("u3", ["3"]), Change("u4", ["4"]), Change("u5", ["5"])], None).AsTask());
+        var id = new Dictionary<string, long>();
+        foreach (var (type, key) in new[] { ("Person", "p1"), ("Person", "p2"), ("Person", "p3"), ("User", "u1"), ("User", "u2"), ("User", "u3"), ("User", "u4"), ("User", "u5") })
+        {
+            id[key] = (await Store.FindResourceAsync(type, key, None))!.Id;
+        }
+
+        var at = new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+        await Store.SaveCategorizationsAsync(
+            [
+                new(id["u1"], "User", CategorizationStatus.Correlated, "AD_User", id["p1"], 100, [], "rule 1", 1, 1, at),
+                new(id["u2"], "User", CategorizationStatus.Correlated, "AD_User", id["p2"], 100, [], "rule 1", 1, 1, at),
+                new(id["u3"], "User", CategorizationStatus.Reviewed, "AD_Admin", id["p2"], 100, [], "review", 1, 1, at),
+                new(id["u4"], "User", CategorizationStatus.Classified, "AD_Service", null, 100, [], "rule 3", 1, 1, at),
+                new(id["u5"], "User", CategorizationStatus.Correlated, "AD_User", id["p3"], 100, [], "rule 1", 1, 1, at),
+            ],
+            None);
+        await ApplyAsync("HR", 1, w => w.DeleteAsync("Person", ["p2", "p3"], None).AsTask());
+
+        async Task<string[]> Keys(CategorizationQuery query) =>
+            [.. (await Store.GetCategorizationsAsync(query, None)).Select(c => id.Single(i => i.Value == c.ResourceId).Key).Order(StringComparer.Ordinal)];
+        var reopened = Reopen();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnerMissing = true }), Is.EqualTo(new[] { "u2", "u3", "u5" }), "p2 and p3 are gone; p1 is there; u4 has no owner");
+            Assert.That(await Keys(new CategorizationQuery("user") { OwnerMissing = true, Statuses = [CategorizationStatus.Correlated] }), Is.EqualTo(new[] { "u2", "u5" }));
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnerMissing = true, OwnerIds = [id["p1"], id["p3"]] }), Is.EqualTo(new[] { "u5" }));
+            Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true, ResourceType = "ad_user" }, None), Is.EqualTo(2));
+            Assert.That(await Keys(new CategorizationQuery("User") { OwnedOnly = true }), Is.EqualTo(new[] { "u1", "u2", "u3", "u5" }), "without OwnerMissing, a gone owner's accounts are still owned");
+        });
+    }
+
     /// <summary>Every field of a categorization reads back as saved (the time to the tick, in UTC), candidates in their order, absent values absent.</summary>
     [Test]
     public async Task Categorizations_EveryField_ReadsBackToTheTick()

@@ -25,7 +25,17 @@ public sealed record CategorizationQuery(string EntityType)
     /// <summary>Gets a value indicating whether only categorizations with an owner are named.</summary>
     public bool OwnedOnly { get; init; }
 
-    /// <summary>Whether a categorization of <see cref="EntityType"/> passes the other filters, for a store that filters in memory.</summary>
+    /// <summary>
+    /// Gets a value indicating whether only categorizations whose owner no longer exists are named (the accounts of an
+    /// owner deleted since they were categorized: a leaver's accounts, which a rehire may claim). Checked against the
+    /// store's resources, so <see cref="Matches"/>, which sees one categorization, checks only that it has an owner.
+    /// </summary>
+    public bool OwnerMissing { get; init; }
+
+    /// <summary>
+    /// Whether a categorization of <see cref="EntityType"/> passes the other filters, for a store that filters in memory;
+    /// with <see cref="OwnerMissing"/>, the store then keeps those whose owner it does not hold.
+    /// </summary>
     /// <param name="categorization">A categorization of the entity type.</param>
     /// <returns><see langword="true"/> when every filter set lets it through.</returns>
     public bool Matches(AccountCategorization categorization)
@@ -35,6 +45,6 @@ public sealed record CategorizationQuery(string EntityType)
             && (OwnerIds is null || (categorization.OwnerId is { } owner && OwnerIds.Contains(owner)))
             && (Statuses is null || Statuses.Contains(categorization.Status))
             && (ResourceType is null || string.Equals(categorization.ResourceType, ResourceType, StringComparison.OrdinalIgnoreCase))
-            && (!OwnedOnly || categorization.OwnerId is not null);
+            && (!(OwnedOnly || OwnerMissing) || categorization.OwnerId is not null);
     }
 }

@@ -19,8 +19,9 @@ public interface ICategorizationStore : IResourceReader
 
     /// <summary>
     /// Reads the categorizations a query names: some accounts, the accounts of some owners, those in some statuses
-    /// (through indexes, so a generation reads what a few thousand owners need, not a million rows). The default
-    /// filters <see cref="GetCategorizationsAsync(string, CancellationToken)"/>.
+    /// (through indexes, so a generation reads what a few thousand owners need, not a million rows), those whose owner
+    /// is gone. The default filters <see cref="GetCategorizationsAsync(string, CancellationToken)"/> and looks the owners
+    /// up with <see cref="IResourceReader.GetResourcesByIdAsync"/>.
     /// </summary>
     /// <param name="query">The entity type and the filters.</param>
     /// <param name="cancellationToken">Stops the read.</param>
@@ -28,7 +29,16 @@ public interface ICategorizationStore : IResourceReader
     async ValueTask<IReadOnlyList<AccountCategorization>> GetCategorizationsAsync(CategorizationQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return [.. (await GetCategorizationsAsync(query.EntityType, cancellationToken).ConfigureAwait(false)).Where(query.Matches)];
+        var found = (await GetCategorizationsAsync(query.EntityType, cancellationToken).ConfigureAwait(false)).Where(query.Matches).ToList();
+        if (query.OwnerMissing && found.Count > 0)
+        {
+            var owners = (await GetResourcesByIdAsync([.. found.Select(static c => c.OwnerId!.Value).Distinct()], cancellationToken).ConfigureAwait(false))
+                .Select(static r => r.Id)
+                .ToHashSet();
+            found.RemoveAll(c => owners.Contains(c.OwnerId!.Value));
+        }
+
+        return found;
     }
 
     /// <summary>Counts the categorizations a query names. The default counts what <see cref="GetCategorizationsAsync(CategorizationQuery, CancellationToken)"/> reads.</summary>
