@@ -1,7 +1,10 @@
+using System.Reflection;
+using System.Text;
 using IdentitySync.Categorizations;
 using IdentitySync.Diagnostics;
 using IdentitySync.Internal;
 using IdentitySync.Model;
+using IdentitySync.Rules;
 using IdentitySync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +19,10 @@ namespace IdentitySync.Categorization;
 /// </summary>
 public sealed partial class CategorizationEngine
 {
+    // The change feed's position is kept with the engine's version: another version examines every account once.
+    private static readonly ulong Fingerprint = Xxh64.Hash(Encoding.UTF8.GetBytes("categorization|" + (typeof(CategorizationEngine).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty)));
+
     private readonly IdentityModel _model;
     private readonly ICategorizationStore _store;
     private readonly TimeProvider _timeProvider;
@@ -52,42 +59,64 @@ public sealed partial class CategorizationEngine
         await ResourceLayout.LearnAsync(_store, cancellationToken).ConfigureAwait(false);
         var started = _timeProvider.GetUtcNow();
         var clock = _timeProvider.GetTimestamp();
+        var feed = _store as IChangeFeedStore;
+        var head = feed is null ? ChangeFeedHead.None : await feed.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
         var graph = new ResourceGraph(_model, _store);
         var results = new List<AccountCategorization>();
+        var replaced = new List<AccountCategorization>();
+        var consumers = new List<string>();
         long considered = 0, kept = 0;
-        foreach (var targetType in _model.ResourceTypes.Select(static r => r.TargetEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var targetType in _model.ResourceTypes.Select(r => _model.GetEntityType(r.TargetEntityType).Name).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var resourceTypes = _model.ResourceTypes.Where(r => string.Equals(r.TargetEntityType, targetType, StringComparison.OrdinalIgnoreCase)).ToList();
-            var accounts = await graph.ResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
-            var existing = (await _store.GetCategorizationsAsync(targetType, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
-            var ownersDigest = await OwnersDigestAsync(graph, resourceTypes, cancellationToken).ConfigureAwait(false);
-            var matcher = await AccountMatcher.CreateAsync(graph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
+            var changed = full ? null : await ChangedSinceAsync(feed, head, Consumer(targetType), cancellationToken).ConfigureAwait(false);
+            if (changed is not null && changed.Count > await _store.CountResourcesAsync(targetType, cancellationToken).ConfigureAwait(false) / 4)
+            {
+                // The feed names more than a quarter as many resources as there are accounts: reading them all costs less.
+                changed = null;
+            }
+
+            // Only the accounts the feed names are read when the rules read nothing but an account's own values;
+            // a graph of its own, so that another target type never sees this one in part.
+            var scoped = changed is not null && ReadsOnlyOwnValues(targetType, resourceTypes);
+            var typeGraph = scoped ? new ResourceGraph(_model, _store) : graph;
+            var ownersDigest = await OwnersDigestAsync(typeGraph, resourceTypes, cancellationToken).ConfigureAwait(false);
             var owners = new HashSet<long>();
             foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                owners.UnionWith((await graph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Keys);
+                owners.UnionWith((await typeGraph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Keys);
             }
 
-            // Who already holds an account of each type, for types that allow one per owner.
-            // Indexed by type and owner (a list scanned per account made a million accounts take minutes).
-            var held = new Dictionary<(string Type, long Owner), HashSet<long>>();
-            foreach (var c in existing.Values.Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed))
+            var examined = changed is null
+                ? await ExaminedAccounts.AllAsync(typeGraph, _store, targetType, cancellationToken).ConfigureAwait(false)
+                : await ExaminedAccounts.ChangedAsync(typeGraph, _store, targetType, changed, owners, ownersDigest, scoped, cancellationToken).ConfigureAwait(false);
+            if (head.Version >= 0)
             {
-                Hold(held, c.ResourceType!, c.OwnerId!.Value, c.ResourceId);
+                consumers.Add(Consumer(targetType));
             }
 
-            foreach (var account in accounts.Values.OrderBy(static a => a.Key, StringComparer.Ordinal))
+            var matcher = await AccountMatcher.CreateAsync(typeGraph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
+            var candidates = new List<StoredResource>();
+            foreach (var account in examined.Accounts.OrderBy(static a => a.Key, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var previous = existing.GetValueOrDefault(account.Id);
-                if (!IsCandidate(previous, account, ownersDigest, full, owners))
+                if (IsCandidate(examined.Previous.GetValueOrDefault(account.Id), account, ownersDigest, full, owners))
                 {
-                    kept++;
-                    continue;
+                    candidates.Add(account);
                 }
+            }
 
-                considered++;
-                var result = matcher.Categorize(account, ownersDigest, _timeProvider.GetUtcNow());
+            considered += candidates.Count;
+            kept += examined.Total - candidates.Count;
+            var matched = candidates.ConvertAll(a => (Account: a, Result: matcher.Categorize(a, ownersDigest, _timeProvider.GetUtcNow())));
+
+            // Who already holds an account of each type, for types that allow one per owner: only the owners matched
+            // are looked up. Indexed by type and owner (a list scanned per account made a million accounts take minutes).
+            var held = await examined.HeldAsync(_store, targetType, matched.Select(static m => m.Result.OwnerId).OfType<long>(), cancellationToken).ConfigureAwait(false);
+            foreach (var (account, match) in matched)
+            {
+                var previous = examined.Previous.GetValueOrDefault(account.Id);
+                var result = match;
                 if (previous is { Status: CategorizationStatus.Correlated } && result.Status == CategorizationStatus.Uncategorized)
                 {
                     // Its owner is gone and nobody else matches: it stays the gone owner's (an orphan provisioning handles).
@@ -108,14 +137,27 @@ public sealed partial class CategorizationEngine
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } newType, OwnerId: { } newOwner })
                 {
-                    Hold(held, newType, newOwner, account.Id);
+                    ExaminedAccounts.Hold(held, newType, newOwner, account.Id);
                 }
 
                 results.Add(result);
+                if (previous is not null)
+                {
+                    replaced.Add(previous);
+                }
             }
         }
 
         await _store.SaveCategorizationsAsync(results, cancellationToken).ConfigureAwait(false);
+        if (feed is not null && consumers.Count > 0)
+        {
+            var version = await SeenThroughAsync(feed, head, results, replaced, cancellationToken).ConfigureAwait(false);
+            foreach (var consumer in consumers)
+            {
+                await feed.SetChangeFeedPositionAsync(consumer, new ChangeFeedPosition(version, Fingerprint), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return new CategorizationReport
         {
             StartedAt = started,
@@ -216,14 +258,81 @@ public sealed partial class CategorizationEngine
         _ => full || previous.AccountDigest != account.Digest || previous.OwnersDigest != ownersDigest,
     };
 
-    private static void Hold(Dictionary<(string Type, long Owner), HashSet<long>> held, string type, long owner, long account)
+    private static string Consumer(string targetType) => "categorization:" + targetType;
+
+    /// <summary>
+    /// The resources changed since this target type's last categorization, or null when every account is examined:
+    /// a store without a feed, no position yet, a position past the feed's retention or ahead of its head, or
+    /// another engine version.
+    /// </summary>
+    private static async Task<HashSet<long>?> ChangedSinceAsync(IChangeFeedStore? feed, ChangeFeedHead head, string consumer, CancellationToken cancellationToken)
     {
-        if (!held.TryGetValue((type, owner), out var accounts))
+        if (feed is null || head.Version < 0
+            || await feed.GetChangeFeedPositionAsync(consumer, cancellationToken).ConfigureAwait(false) is not { } position
+            || position.Fingerprint != Fingerprint
+            || !head.Covers(position.Version))
         {
-            held[(type, owner)] = accounts = [];
+            return null;
         }
 
-        accounts.Add(account);
+        var changed = new HashSet<long>();
+        await foreach (var id in feed.GetChangedResourceIdsAsync(position.Version, head.Version, cancellationToken).ConfigureAwait(false))
+        {
+            changed.Add(id);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The version this run has seen through: the head after its own save when every resource written since the head
+    /// read first is one this save touched (its accounts, their owners and candidates, before and after), so that the
+    /// next run does not read its own million writes back; otherwise the head read first (another writer's changes
+    /// come back next time).
+    /// </summary>
+    private static async Task<long> SeenThroughAsync(IChangeFeedStore feed, ChangeFeedHead head, List<AccountCategorization> results, List<AccountCategorization> replaced, CancellationToken cancellationToken)
+    {
+        var after = await feed.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
+        if (after.Version <= head.Version || !after.Covers(head.Version))
+        {
+            return head.Version;
+        }
+
+        var ours = new HashSet<long>();
+        foreach (var categorization in results.Concat(replaced))
+        {
+            ours.Add(categorization.ResourceId);
+            if (categorization.OwnerId is { } owner)
+            {
+                ours.Add(owner);
+            }
+
+            ours.UnionWith(categorization.Candidates);
+        }
+
+        await foreach (var id in feed.GetChangedResourceIdsAsync(head.Version, after.Version, cancellationToken).ConfigureAwait(false))
+        {
+            if (!ours.Contains(id))
+            {
+                return head.Version;
+            }
+        }
+
+        return after.Version;
+    }
+
+    /// <summary>Whether every rule of the target type's resource types is an expression that reads only the account's and the owner's own values (no navigation), so that the accounts can be read by id.</summary>
+    private bool ReadsOnlyOwnValues(string targetType, List<ResourceType> resourceTypes)
+    {
+        if (resourceTypes.Any(r => string.Equals(r.OwnerEntityType, targetType, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return resourceTypes.All(r => r.CorrelationRules.SelectMany(static c => new[] { c.Owner, c.Account })
+            .Concat(r.ClassificationRules.Select(static c => c.Predicate))
+            .All(e => e is RuleExpression parsed && parsed.Paths.All(p => p.Properties.Count == 0
+                || _model.GetEntityType(string.Equals(p.Root, "Owner", StringComparison.OrdinalIgnoreCase) ? r.OwnerEntityType : targetType).FindNavigationProperty(p.Properties[0]) is null)));
     }
 
     private static async Task<ulong> OwnersDigestAsync(ResourceGraph graph, List<ResourceType> resourceTypes, CancellationToken cancellationToken)

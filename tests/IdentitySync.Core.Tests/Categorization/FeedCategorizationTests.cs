@@ -1,0 +1,133 @@
+using IdentitySync.Categorization;
+using IdentitySync.ChangeSets;
+using IdentitySync.Configuration;
+using IdentitySync.Model;
+using IdentitySync.Storage;
+using IdentitySync.Tests.Provisioning;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IdentitySync.Tests.Categorization;
+
+/// <summary>
+/// Categorization follows the change feed: after its first pass it examines the accounts the feed names and, when
+/// the owners changed, the unsettled and orphaned ones, and decides exactly what a store without a feed decides.
+/// Both stores get the same writes; the one with a feed never reads the accounts or their categorizations whole again.
+/// </summary>
+public sealed class FeedCategorizationTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+    private readonly IResourceStore _withFeed = IncrementalGenerationTests.StoreSpy.Around(new InMemoryResourceStore());
+    private readonly IResourceStore _withoutFeed = IncrementalGenerationTests.StoreSpy.Around(new InMemoryResourceStore(), hideChangeFeed: true);
+
+    [Test]
+    public async Task Categorize_AfterItsFirstPass_ExaminesWhatTheFeedReaches_AndDecidesAsAFullReadDoes()
+    {
+        await PeopleAsync(static w => w.InsertAsync("Identity", [.. Enumerable.Range(1, 40).Select(static i => Person(i, "Last" + i))], CancellationToken.None));
+        await AccountsAsync(static w => w.InsertAsync("AD_User", [.. Enumerable.Range(1, 40).Select(static i => Account($"u{i}", "Last" + i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))), Account("svc-1", "Backup", null), Account("doe", "Last3", null), Account("adm-u1", "Last1", null)], CancellationToken.None));
+        var steps = new List<(string Step, CategorizationReport WithFeed, CategorizationReport WithoutFeed)>();
+        await CategorizeAsync("first pass", steps);
+        var readsAfterFirst = Reads(_withFeed).Count;
+        await CategorizeAsync("nothing changed", steps);
+
+        // A joiner and their account, and a new service account: the owners changed, so the unsettled ones are examined too.
+        await PeopleAsync(static w => w.InsertAsync("Identity", [Person(41, "Last41")], CancellationToken.None));
+        await AccountsAsync(static w => w.InsertAsync("AD_User", [Account("u41", "Last41", "41"), Account("svc-2", "Print", null)], CancellationToken.None));
+        await CategorizeAsync("a joiner", steps);
+
+        // A leaver: their account stays theirs; a rehire under a new id with the same employee id claims it.
+        await PeopleAsync(static w => w.DeleteAsync("Identity", ["E5"], CancellationToken.None));
+        await CategorizeAsync("a leaver", steps);
+        await PeopleAsync(static w => w.InsertAsync("Identity", [new ResourceChange("E5-rehired", 5005, ["5", "Last5"], [], 0)], CancellationToken.None));
+        await CategorizeAsync("a rehire", steps);
+
+        // A settled account changes (kept), and an unsettled one changes (examined alone: the owners did not change).
+        await AccountsAsync(static w => w.UpdateAsync("AD_User", [Account("u7", "Renamed", "7"), Account("svc-1", "Last9", null)], CancellationToken.None));
+        await CategorizeAsync("accounts changed", steps);
+
+        var reads = Reads(_withFeed).Skip(readsAfterFirst).ToList();
+        var head = await _withFeed.GetChangeFeedHeadAsync(CancellationToken.None);
+        var position = await _withFeed.GetChangeFeedPositionAsync("categorization:AD_User", CancellationToken.None);
+        var withFeed = await DecisionsAsync(_withFeed);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(withFeed, Is.EqualTo(await DecisionsAsync(_withoutFeed)), "the same decisions with and without a feed");
+            Assert.That(withFeed["u5"], Is.EqualTo("Correlated AD_Nominative E5-rehired"));
+            Assert.That(withFeed["svc-1"], Is.EqualTo("Suggested AD_Nominative  (E9)"), "its new surname matches E9's name at 80");
+            foreach (var (step, feed, noFeed) in steps)
+            {
+                Assert.That((feed.Considered, feed.Kept), Is.EqualTo((noFeed.Considered, noFeed.Kept)), step);
+            }
+
+            Assert.That(steps.Select(static s => s.WithFeed.Considered), Is.EqualTo(new long[] { 43, 0, 5, 5, 5, 1 }),
+                "first: every account; a joiner: u41, svc-2 and the unsettled svc-1, doe, adm-u1 (suggested as E1's by name); a leaver: u5 and the four unsettled; a rehire: the same; then svc-1 alone");
+            Assert.That(reads, Has.None.Contain("AD_User"), "no account, and no categorization, read whole after the first pass");
+            Assert.That(reads, Has.Count.EqualTo(5), "each run reads the owners whole, once");
+            Assert.That(position?.Version, Is.EqualTo(head.Version), "past its own save: the next run does not read back what it wrote");
+            Assert.That(await _withoutFeed.GetChangeFeedPositionAsync("categorization:AD_User", CancellationToken.None), Is.Null);
+            Assert.That(Reads(_withoutFeed), Has.Some.EqualTo("every categorization of AD_User"));
+        });
+    }
+
+    private static List<string> Reads(IResourceStore store) => ((IncrementalGenerationTests.StoreSpy)(object)store).Reads;
+
+    private static ResourceChange Person(int number, string lastName) =>
+        new($"E{number}", (ulong)HashCode.Combine(number, lastName), [number.ToString(System.Globalization.CultureInfo.InvariantCulture), lastName], [], 0);
+
+    private static ResourceChange Account(string login, string surname, string? employeeId) =>
+        new(login, (ulong)HashCode.Combine(login, surname, employeeId), [login, surname, employeeId], [], 0);
+
+    private static IdentityModel Model() => new IdentityModelBuilder()
+        .AddEntityType("Identity", static e => e.AddProperty("EmployeeId").AddProperty("LastName"))
+        .AddEntityType("AD_User", static e => e.AddProperty("Login").AddProperty("Surname").AddProperty("EmployeeId"))
+        .AddConnector("AD", static c => c
+            .AddConnection("Export", "Memory")
+            .MapEntityType("AD_User", "Export", "users", static m => m.Map("Login", key: PropertyKey.Primary).Map("Surname").Map("EmployeeId")))
+        .AddResourceType("AD_Nominative", "AD", "Identity", "AD_User", static r =>
+        {
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId", Confidence = 100 });
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.LastName", Account = "Account.Surname", Confidence = 80 });
+        })
+        .AddResourceType("AD_Admin", "AD", "Identity", "AD_User", static r =>
+            r.ClassificationRules.Add(new ClassificationRuleOptions { Predicate = "startsWith(Account.Login, 'adm-')" }))
+        .Build();
+
+    private async Task CategorizeAsync(string step, List<(string, CategorizationReport, CategorizationReport)> steps)
+    {
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var withFeed = await new CategorizationEngine(Model(), _withFeed, _clock).CategorizeAsync();
+        var withoutFeed = await new CategorizationEngine(Model(), _withoutFeed, _clock).CategorizeAsync();
+        steps.Add((step, withFeed, withoutFeed));
+    }
+
+    /// <summary>Each account's status, resource type, owner and candidates, by key.</summary>
+    private static async Task<Dictionary<string, string>> DecisionsAsync(IResourceStore store)
+    {
+        var keys = new Dictionary<long, string>();
+        foreach (var type in (string[])["Identity", "AD_User"])
+        {
+            await foreach (var resource in store.GetResourcesAsync(type, CancellationToken.None))
+            {
+                keys[resource.Id] = resource.Key;
+            }
+        }
+
+        return (await store.GetCategorizationsAsync("AD_User", CancellationToken.None)).ToDictionary(
+            c => keys[c.ResourceId],
+            c => $"{c.Status} {c.ResourceType} {(c.OwnerId is { } owner ? keys.GetValueOrDefault(owner, "(gone)") : string.Empty)}{(c.Candidates.Count == 0 ? string.Empty : $" ({string.Join(",", c.Candidates.Select(id => keys[id]))})")}");
+    }
+
+    private Task PeopleAsync(Func<IChangeSetWriter, ValueTask> write) => WriteAsync("HR", write);
+
+    private Task AccountsAsync(Func<IChangeSetWriter, ValueTask> write) => WriteAsync("AD", write);
+
+    private async Task WriteAsync(string connector, Func<IChangeSetWriter, ValueTask> write)
+    {
+        foreach (var store in (IResourceStore[])[_withFeed, _withoutFeed])
+        {
+            var state = await store.GetConnectorStateAsync(connector, CancellationToken.None);
+            await using var writer = await store.BeginApplyAsync(connector, state.Version, CancellationToken.None);
+            await write(writer);
+            await writer.CommitAsync(new ConnectorState(state.Version + 1, null, [], null), CancellationToken.None);
+        }
+    }
+}
