@@ -108,7 +108,8 @@ public sealed partial class CategorizationEngine
 
             considered += candidates.Count;
             kept += examined.Total - candidates.Count;
-            var matched = candidates.ConvertAll(a => (Account: a, Result: matcher.Categorize(a, ownersDigest, _timeProvider.GetUtcNow())));
+            var now = _timeProvider.GetUtcNow();
+            var matched = candidates.ConvertAll(a => (Account: a, Result: matcher.Categorize(a, ownersDigest, now)));
 
             // Who already holds an account of each type, for types that allow one per owner: only the owners matched
             // are looked up. Indexed by type and owner (a list scanned per account made a million accounts take minutes).

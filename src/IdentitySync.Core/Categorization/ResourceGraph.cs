@@ -209,8 +209,14 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
             return null;
         }
 
-        IReadOnlyList<StoredResource> current = [resource];
         var type = Model.GetEntityType(resource.EntityType);
+        if (path.Count == 1 && type.FindProperty(path[0]) is { } own)
+        {
+            // The resource's own value, the commonest path: read alone (the values stay packed but for it).
+            return resource.ValueAt(type, type.IndexOf(own.Name));
+        }
+
+        IReadOnlyList<StoredResource> current = [resource];
         for (var i = 0; i < path.Count; i++)
         {
             if (type.FindProperty(path[i]) is { } property && i == path.Count - 1)

@@ -258,17 +258,28 @@ public static class ResourceValueCodec
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>
+    /// Values kept packed until read: a value read alone is unpacked alone (a rule that reads two of an account's
+    /// twenty properties unpacks two), and kept; reading them all, or enumerating, unpacks every value once and
+    /// lets the bytes go.
+    /// </summary>
     private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>, ILaidOut
     {
+        // Marks a value not unpacked yet (null is a value).
+        private static readonly object NotRead = new();
+
         private byte[]? _packed = packed;
         private object?[]? _values;
+        private object?[]? _read;
 
         public long Layout { get; } = ReadLayout(packed, out _);
 
-        /// <summary>Gets the packed bytes until the values are unpacked.</summary>
+        /// <summary>Gets the packed bytes until every value is unpacked.</summary>
         public byte[]? Packed => Volatile.Read(ref _packed);
 
-        public int Count => Values.Length;
+        public int Count => Volatile.Read(ref _values)?.Length ?? Volatile.Read(ref _read)?.Length ?? CountPacked();
+
+        private int Start => Layout == 0 ? 0 : HeaderLength;
 
         private object?[] Values
         {
@@ -285,17 +296,114 @@ public static class ResourceValueCodec
                     return Volatile.Read(ref _values)!;
                 }
 
-                var decoded = DecodeArray(bytes, Layout == 0 ? 0 : HeaderLength);
+                var decoded = DecodeArray(bytes, Start);
+                if (Volatile.Read(ref _read) is { } read)
+                {
+                    // A value read alone stays the same instance.
+                    for (var i = 0; i < decoded.Length; i++)
+                    {
+                        if (Volatile.Read(ref read[i]) is var one && !ReferenceEquals(one, NotRead))
+                        {
+                            decoded[i] = one;
+                        }
+                    }
+                }
+
                 values = Interlocked.CompareExchange(ref _values, decoded, null) ?? decoded;
                 Volatile.Write(ref _packed, null);
                 return values;
             }
         }
 
-        public object? this[int index] => Values[index];
+        public object? this[int index]
+        {
+            get
+            {
+                if (Volatile.Read(ref _values) is { } values || Volatile.Read(ref _packed) is not { } bytes)
+                {
+                    return Values[index];
+                }
+
+                var read = Volatile.Read(ref _read);
+                if (read is null)
+                {
+                    var position = Start;
+                    var fresh = new object?[ReadCount(bytes, ref position)];
+                    System.Array.Fill(fresh, NotRead);
+                    read = Interlocked.CompareExchange(ref _read, fresh, null) ?? fresh;
+                }
+
+                var value = Volatile.Read(ref read[index]);
+                if (ReferenceEquals(value, NotRead))
+                {
+                    var unpacked = ReadAt(bytes, Start, index);
+                    value = Interlocked.CompareExchange(ref read[index], unpacked, NotRead);
+                    value = ReferenceEquals(value, NotRead) ? unpacked : value;
+                }
+
+                return value;
+            }
+        }
 
         public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)Values).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private int CountPacked()
+        {
+            if (Volatile.Read(ref _packed) is not { } bytes)
+            {
+                return Values.Length;
+            }
+
+            var position = Start;
+            return ReadCount(bytes, ref position);
+        }
+
+        /// <summary>Unpacks one value: the ones before it are skipped, not unpacked.</summary>
+        private static object? ReadAt(ReadOnlySpan<byte> data, int position, int index)
+        {
+            var count = ReadCount(data, ref position);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)count, nameof(index));
+            for (var i = 0; i < index; i++)
+            {
+                Skip(data, ref position);
+            }
+
+            return Read(data, ref position);
+        }
+
+        private static void Skip(ReadOnlySpan<byte> data, ref int position)
+        {
+            var tag = data[position++];
+            switch (tag)
+            {
+                case Null or False or True:
+                    break;
+                case Text or Binary:
+                    var length = ReadCount(data, ref position);
+                    position += length;
+                    break;
+                case Int32:
+                    position += 4;
+                    break;
+                case Int64 or Date or Double:
+                    position += 8;
+                    break;
+                case Guid:
+                    position += 16;
+                    break;
+                case Array:
+                    var items = ReadCount(data, ref position);
+                    for (var i = 0; i < items; i++)
+                    {
+                        Skip(data, ref position);
+                    }
+
+                    break;
+                default:
+                    throw new InvalidDataException($"Unknown value tag {tag} at byte {position - 1}: the packed values are damaged.");
+            }
+        }
     }
 }

@@ -26,6 +26,40 @@ public sealed class ResourceValueCodecTests
         });
     }
 
+    /// <summary>
+    /// A value read alone is unpacked alone, past the ones before it (every tag skipped, nested arrays included), and
+    /// stays the same instance; the bytes stay packed until every value is unpacked; with or without a layout header.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void DecodeLazily_AValueReadAlone_IsUnpackedAloneAndKept(bool laidOut)
+    {
+        object?[] values = [.. s_values, "after the array", new object[] { new object[] { "deep" }, 3L }, "last"];
+        var packed = ResourceValueCodec.Encode(laidOut ? new ResourceValueCodec.LaidOutValues(values, 77) : values);
+        var lazy = ResourceValueCodec.DecodeLazily(packed);
+
+        var count = lazy.Count;
+        var alone = Enumerable.Range(0, values.Length).Reverse().Select(i => (Index: i, Value: lazy[i])).ToList();
+        var stillPacked = ResourceValueCodec.Pack(lazy);
+        var text = lazy[values.Length - 1];
+        var all = lazy.ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(count, Is.EqualTo(values.Length), "counted from the bytes");
+            foreach (var (index, value) in alone)
+            {
+                Assert.That(value, Is.EqualTo(values[index]), $"value {index}");
+            }
+
+            Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(stillPacked, out var segment) ? segment.Array : null, Is.SameAs(packed), "values read one by one leave the bytes packed");
+            Assert.That(text, Is.SameAs(alone[0].Value), "read once, kept");
+            Assert.That(all, Is.EqualTo(values));
+            Assert.That(all[^1], Is.SameAs(text), "the values unpacked together keep the ones read alone");
+            Assert.That(() => lazy[values.Length], Throws.InstanceOf<IndexOutOfRangeException>());
+        });
+    }
+
     [Test]
     public void DecodeLazily_UnpacksOnFirstRead()
     {
