@@ -44,7 +44,9 @@ internal static class SqliteCategorizations
         using var previous = new RawStatement(connection, "SELECT owner_id, candidates FROM categorizations WHERE resource_id = ?1");
         var reached = new List<long>();
         var written = 0;
-        foreach (var categorization in categorizations)
+
+        // In the primary key's order, the reads of the previous rows and the upserts walk the table once.
+        foreach (var categorization in categorizations.OrderBy(static c => c.ResourceId))
         {
             if ((++written & 0xFFF) == 0)
             {

@@ -126,7 +126,7 @@ public sealed partial class CategorizationEngine
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
                     && !resourceTypes.First(r => r.Name == type).Policies.AllowMultiplePerOwner
-                    && held.TryGetValue((type, owner), out var accountsHeld) && accountsHeld.Any(a => a != account.Id))
+                    && held.HoldsAnother(type, owner, account.Id))
                 {
                     result = result with
                     {
@@ -138,7 +138,7 @@ public sealed partial class CategorizationEngine
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } newType, OwnerId: { } newOwner })
                 {
-                    ExaminedAccounts.Hold(held, newType, newOwner, account.Id);
+                    held.Hold(newType, newOwner, account.Id);
                 }
 
                 results.Add(result);

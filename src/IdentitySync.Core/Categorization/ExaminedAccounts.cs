@@ -98,22 +98,11 @@ internal sealed class ExaminedAccounts
         return new ExaminedAccounts(accounts, previous, total, every: false);
     }
 
-    /// <summary>Adds an account to those an owner holds of a resource type.</summary>
-    public static void Hold(Dictionary<(string Type, long Owner), HashSet<long>> held, string type, long owner, long account)
-    {
-        if (!held.TryGetValue((type, owner), out var accounts))
-        {
-            held[(type, owner)] = accounts = [];
-        }
-
-        accounts.Add(account);
-    }
-
     /// <summary>
     /// The accounts each of some owners holds, by resource type (correlated or reviewed): from every categorization in
     /// a full pass, read by owner otherwise.
     /// </summary>
-    public async Task<Dictionary<(string Type, long Owner), HashSet<long>>> HeldAsync(ICategorizationStore store, string targetType, IEnumerable<long> owners, CancellationToken cancellationToken)
+    public async Task<HeldAccounts> HeldAsync(ICategorizationStore store, string targetType, IEnumerable<long> owners, CancellationToken cancellationToken)
     {
         IEnumerable<AccountCategorization> holding = Previous.Values;
         if (!_every)
@@ -124,10 +113,10 @@ internal sealed class ExaminedAccounts
                 : await store.GetCategorizationsAsync(new CategorizationQuery(targetType) { OwnerIds = ids, Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed] }, cancellationToken).ConfigureAwait(false);
         }
 
-        var held = new Dictionary<(string Type, long Owner), HashSet<long>>();
+        var held = new HeldAccounts();
         foreach (var c in holding.Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed))
         {
-            Hold(held, c.ResourceType!, c.OwnerId!.Value, c.ResourceId);
+            held.Hold(c.ResourceType!, c.OwnerId!.Value, c.ResourceId);
         }
 
         return held;
