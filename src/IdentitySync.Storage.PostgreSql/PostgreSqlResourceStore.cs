@@ -293,8 +293,9 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
     /// <summary>
     /// The store's exception for a server failure that ends the whole operation: refused credentials, a
-    /// server that cannot be reached or ended the connection, a full disk, a statement timeout. Null for the
-    /// failures a caller handles itself (a unique key, say).
+    /// server that cannot be reached or ended the connection, a full disk, a statement timeout, and any other error
+    /// the server raised (a trigger or a constraint a DBA added, a value it refuses), named with its SQLSTATE. Null
+    /// for the one failure a caller handles itself: a unique key.
     /// </summary>
     /// <param name="describe">The store, named for people.</param>
     /// <param name="exception">What Npgsql threw.</param>
@@ -311,7 +312,9 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
             new StoreUnavailableException($"{describe} cancelled a statement while trying to {doing} ({e.MessageText}: a statement_timeout, or an administrator); nothing of it was applied.", e) { Kind = FailureKind.Failed },
         PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } e =>
             new StoreUnavailableException($"{describe} ended or refused the connection while trying to {doing} ({e.MessageText}); nothing of it was applied. Run it again once the server is back.", e),
-        PostgresException => null,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => null,
+        PostgresException e =>
+            new StoreUnavailableException($"{describe} refused to {doing}: {e.MessageText} (SQLSTATE {e.SqlState}{(e.TableName is { } table ? ", table " + table : string.Empty)}); nothing of it was applied.", e) { Kind = FailureKind.Failed },
         _ => new StoreUnavailableException(doing == "connect"
             ? $"{describe} cannot be reached: {exception.Message} Check that the server runs and accepts connections from this host."
             : $"{describe}: the connection was lost while trying to {doing} ({exception.Message}); nothing of it was applied. Run it again once the server is reachable.", exception),

@@ -169,6 +169,36 @@ public sealed class PostgreSqlDurabilityTests
         await AssertPreviousStateThenNextRunWorksAsync();
     }
 
+    /// <summary>
+    /// An error the server raises that the store has no name for (here a trigger a DBA added, raising P0001 for one key)
+    /// is a store failure naming the server's message and SQLSTATE, not a raw Npgsql exception; nothing is applied, and
+    /// the next run succeeds.
+    /// </summary>
+    [Test]
+    public async Task Apply_RefusedByATriggerTheServerRuns_IsAStoreFailureWithTheServersMessage()
+    {
+        await PostgresServer.ExecuteAsync($"""
+            CREATE FUNCTION "{_schema}".refuse_key() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'key % is reserved by policy', NEW.key; END $$;
+            CREATE TRIGGER refuse_key BEFORE INSERT ON "{_schema}".resources FOR EACH ROW WHEN (NEW.key = 'reserved') EXECUTE FUNCTION "{_schema}".refuse_key();
+            """);
+        StoreUnavailableException? failure;
+        await using (var writer = await _store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            failure = await CatchAsync(() => writer.InsertAsync("AD_User", [Change("fine"), Change("reserved")], CancellationToken.None).AsTask());
+        }
+
+        await PostgresServer.ExecuteAsync($"DROP TRIGGER refuse_key ON \"{_schema}\".resources");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.Not.Null, "the trigger refused the insert");
+            Assert.That(failure!.Kind, Is.EqualTo(FailureKind.Failed));
+            Assert.That(failure.Message, Does.Contain("refused to apply the change set: key reserved is reserved by policy (SQLSTATE P0001").And.Contain("nothing of it was applied"));
+            Assert.That(failure.InnerException, Is.InstanceOf<PostgresException>());
+        });
+        await AssertPreviousStateThenNextRunWorksAsync();
+    }
+
     /// <summary>Tests that restart the shared server run on their own, after the rest (build/test.sh).</summary>
     public const string ServerRestart = "ServerRestart";
 
