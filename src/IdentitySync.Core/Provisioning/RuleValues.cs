@@ -19,6 +19,16 @@ internal static class RuleValues
     /// <returns>Whether they hold the same texts.</returns>
     public static bool Same(object? left, object? right, ComparisonType comparison)
     {
+        if (left is not object[] && right is not object[])
+        {
+            // Two scalars, the common case (a million accounts, several rules each): their texts, no sets.
+            var one = Values.Text(left);
+            var other = Values.Text(right);
+            return one.Length == 0 || other.Length == 0
+                ? one.Length == other.Length
+                : string.Equals(Normalize(one, comparison), Normalize(other, comparison), StringComparison.Ordinal);
+        }
+
         var l = Texts(left).Select(t => Normalize(t, comparison)).ToHashSet(StringComparer.Ordinal);
         var r = Texts(right).Select(t => Normalize(t, comparison)).ToHashSet(StringComparer.Ordinal);
         return l.SetEquals(r);

@@ -9,6 +9,11 @@ namespace IdentitySync.Provisioning;
 /// </summary>
 internal sealed class TypeRuleSet(IReadOnlyList<TypeRule> rules)
 {
+    // The words depend on the rule only: written once, not once per owner.
+    private readonly string[] _denies = [.. rules.Select(static (r, i) => $"deny rule {i + 1}{RuleValues.Describe(r.Criteria)} matches")];
+    private readonly string[] _grants = [.. rules.Select(static (r, i) => $"type rule {i + 1}{RuleValues.Describe(r.Criteria)} grants it")];
+    private readonly string _none = rules.Count == 1 ? "its type rule does not match" : $"none of its {rules.Count} type rules matches";
+
     /// <summary>Decides an owner's entitlement.</summary>
     /// <param name="context">The owner's rule context.</param>
     /// <returns>Entitled (null without type rules) and the words that say why.</returns>
@@ -28,17 +33,17 @@ internal sealed class TypeRuleSet(IReadOnlyList<TypeRule> rules)
             {
                 if (rule.Deny)
                 {
-                    return (false, $"deny rule {i + 1}{RuleValues.Describe(rule.Criteria)} matches");
+                    return (false, _denies[i]);
                 }
 
                 if (entitled != true)
                 {
                     entitled = true;
-                    grant = $"type rule {i + 1}{RuleValues.Describe(rule.Criteria)} grants it";
+                    grant = _grants[i];
                 }
             }
         }
 
-        return (entitled, grant ?? (rules.Count == 1 ? "its type rule does not match" : $"none of its {rules.Count} type rules matches"));
+        return (entitled, grant ?? _none);
     }
 }

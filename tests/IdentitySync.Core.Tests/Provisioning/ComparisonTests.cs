@@ -14,4 +14,25 @@ public sealed class ComparisonTests
     [TestCase("Zoë", "zoe", ComparisonType.IgnoreCase, false)]
     public void Same_ComparesAsTheTypeSays(string computed, string actual, ComparisonType comparison, bool same) =>
         Assert.That(RuleValues.Same(computed, actual, comparison), Is.EqualTo(same));
+
+    /// <summary>Scalars compare by their texts, arrays as sets of texts, and an empty text is no value, in either form.</summary>
+    [Test]
+    public void Same_ScalarsEmptiesAndArrays_CompareAsSetsOfNonEmptyTexts()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RuleValues.Same(null, string.Empty, ComparisonType.CaseSensitive), Is.True, "no value and an empty text");
+            Assert.That(RuleValues.Same(null, "x", ComparisonType.CaseSensitive), Is.False);
+            Assert.That(RuleValues.Same(string.Empty, "x", ComparisonType.CaseSensitive), Is.False);
+            Assert.That(RuleValues.Same("x", null, ComparisonType.IgnoreCase), Is.False);
+            Assert.That(RuleValues.Same("Dupont", "DUPONT", ComparisonType.CaseSensitive), Is.False);
+            Assert.That(RuleValues.Same("Dupont", "DUPONT", ComparisonType.IgnoreCase), Is.True);
+            Assert.That(RuleValues.Same(42, "42", ComparisonType.CaseSensitive), Is.True, "a number compares by its text");
+            Assert.That(RuleValues.Same(true, "true", ComparisonType.CaseSensitive), Is.True);
+            Assert.That(RuleValues.Same(new object[] { "a" }, "a", ComparisonType.CaseSensitive), Is.True, "one item and its scalar");
+            Assert.That(RuleValues.Same(new object[] { "a", "b" }, new object[] { "B", "a", "a" }, ComparisonType.IgnoreCase), Is.True, "as sets");
+            Assert.That(RuleValues.Same(new object[] { string.Empty }, null, ComparisonType.CaseSensitive), Is.True, "an empty item is no value");
+            Assert.That(RuleValues.Same(new object[] { "a", "b" }, "a", ComparisonType.CaseSensitive), Is.False);
+        });
+    }
 }
