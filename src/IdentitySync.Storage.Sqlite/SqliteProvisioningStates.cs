@@ -28,31 +28,32 @@ internal static class SqliteProvisioningStates
     public const string SelectType = $"SELECT {StoredProvisioningState.Columns} FROM provisioning_states WHERE resource_type = $t";
 
     private const string Upsert = $"""
-        INSERT INTO provisioning_states ({StoredProvisioningState.Columns}) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO provisioning_states ({StoredProvisioningState.Columns}) VALUES (?1, ?2, ?3, ?4, ?5)
         ON CONFLICT (resource_type, owner_id) DO UPDATE SET input_digest = excluded.input_digest, entitled = excluded.entitled, body = excluded.body;
         """;
 
-    /// <summary>Writes states with one prepared statement.</summary>
+    /// <summary>Writes states with one raw prepared statement, in the primary key's order (a full generation writes a million).</summary>
     public static void Save(SqliteConnection connection, IEnumerable<OwnerProvisioningState> states, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Upsert;
-        var type = command.Parameters.Add("$1", SqliteType.Text);
-        var owner = command.Parameters.Add("$2", SqliteType.Integer);
-        var digest = command.Parameters.Add("$3", SqliteType.Integer);
-        var entitled = command.Parameters.Add("$4", SqliteType.Integer);
-        var body = command.Parameters.Add("$5", SqliteType.Blob);
-        foreach (var state in states)
+        using var statement = new RawStatement(connection, Upsert);
+        var written = 0;
+        foreach (var state in states.OrderBy(static s => s.ResourceType, StringComparer.OrdinalIgnoreCase).ThenBy(static s => s.OwnerId))
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if ((++written & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var stored = StoredProvisioningState.Of(state);
-            type.Value = stored.ResourceType;
-            owner.Value = stored.OwnerId;
-            digest.Value = stored.InputDigest;
-            entitled.Value = stored.Entitled ? 1 : 0;
-            body.Value = stored.Body;
-            command.ExecuteNonQuery();
+            statement.Bind(1, stored.ResourceType);
+            statement.Bind(2, stored.OwnerId);
+            statement.Bind(3, stored.InputDigest);
+            statement.Bind(4, stored.Entitled ? 1 : 0);
+            statement.Bind(5, stored.Body);
+            statement.Execute();
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Reads the states a command selects (<see cref="StoredProvisioningState.Columns"/>).</summary>
