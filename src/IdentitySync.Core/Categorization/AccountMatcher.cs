@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IdentitySync.Categorizations;
 using IdentitySync.Model;
 using IdentitySync.Rules;
@@ -13,7 +14,7 @@ namespace IdentitySync.Categorization;
 internal sealed class AccountMatcher
 {
     private readonly ResourceGraph _graph;
-    private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, List<StoredResource>> Owners)> _correlations = [];
+    private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, OwnersOfValue> Owners)> _correlations = [];
     private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
     private readonly string _targetType;
 
@@ -33,17 +34,20 @@ internal sealed class AccountMatcher
                 var rule = type.CorrelationRules[n];
                 await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
-                var index = new Dictionary<string, List<StoredResource>>(StringComparer.Ordinal);
+                var index = new Dictionary<string, OwnersOfValue>(StringComparer.Ordinal);
                 foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
                 {
                     foreach (var value in Texts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null))))
                     {
-                        if (!index.TryGetValue(value, out var owners))
+                        ref var owners = ref CollectionsMarshal.GetValueRefOrAddDefault(index, value, out var exists);
+                        if (!exists)
                         {
-                            index[value] = owners = [];
+                            owners.First = owner;
                         }
-
-                        owners.Add(owner);
+                        else
+                        {
+                            (owners.More ??= []).Add(owner);
+                        }
                     }
                 }
 
@@ -73,7 +77,15 @@ internal sealed class AccountMatcher
         foreach (var (type, rule, number, owners) in _correlations)
         {
             var values = Texts(rule.Account.Evaluate(context)).ToList();
-            var matches = values.SelectMany(v => owners.GetValueOrDefault(v) ?? []).DistinctBy(static o => o.Id).ToList();
+            var matches = new List<StoredResource>();
+            foreach (var value in values)
+            {
+                if (owners.TryGetValue(value, out var found))
+                {
+                    found.AddTo(matches);
+                }
+            }
+
             if (matches.Count == 0)
             {
                 continue;
@@ -106,4 +118,37 @@ internal sealed class AccountMatcher
 
     private static IEnumerable<string> Texts(object? value) =>
         Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
+
+    /// <summary>
+    /// The owners one correlation value names: nearly always one (an employee id), so the first is kept as it is and a
+    /// list is made only for a value several owners share (a million lists cost a full pass a second).
+    /// </summary>
+    private struct OwnersOfValue
+    {
+        public StoredResource First;
+        public List<StoredResource>? More;
+
+        /// <summary>Adds the owners not already in <paramref name="matches"/>, in the order they were indexed.</summary>
+        public readonly void AddTo(List<StoredResource> matches)
+        {
+            Add(matches, First);
+            foreach (var owner in More ?? [])
+            {
+                Add(matches, owner);
+            }
+
+            static void Add(List<StoredResource> matches, StoredResource owner)
+            {
+                foreach (var match in matches)
+                {
+                    if (match.Id == owner.Id)
+                    {
+                        return;
+                    }
+                }
+
+                matches.Add(owner);
+            }
+        }
+    }
 }
