@@ -24,7 +24,16 @@ internal sealed class AccountMatcher
         _targetType = targetType;
     }
 
-    public static async Task<AccountMatcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, CancellationToken cancellationToken)
+    /// <summary>Builds the matcher of a target entity type's rules.</summary>
+    /// <param name="graph">The graph the rules evaluate over.</param>
+    /// <param name="resourceTypes">The resource types of the target entity type.</param>
+    /// <param name="targetType">The accounts' entity type.</param>
+    /// <param name="accounts">
+    /// The only accounts it will categorize, when a run examines a few: owners are then indexed only under the values
+    /// those accounts have, instead of a million entries; null indexes every owner's values.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the loads.</param>
+    public static async Task<AccountMatcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, IReadOnlyCollection<StoredResource>? accounts, CancellationToken cancellationToken)
     {
         var matcher = new AccountMatcher(graph, targetType);
         foreach (var type in resourceTypes)
@@ -35,10 +44,16 @@ internal sealed class AccountMatcher
                 await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
                 var index = new Dictionary<string, OwnersOfValue>(StringComparer.Ordinal);
+                var wanted = accounts?.SelectMany(a => Texts(rule.Account.Evaluate(new ResourceContext(graph, null, a)))).ToHashSet(StringComparer.Ordinal);
                 foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
                 {
                     foreach (var value in Texts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null))))
                     {
+                        if (wanted is not null && !wanted.Contains(value))
+                        {
+                            continue;
+                        }
+
                         ref var owners = ref CollectionsMarshal.GetValueRefOrAddDefault(index, value, out var exists);
                         if (!exists)
                         {

@@ -95,7 +95,6 @@ public sealed partial class CategorizationEngine
                 consumers.Add(Consumer(targetType));
             }
 
-            var matcher = await AccountMatcher.CreateAsync(typeGraph, resourceTypes, targetType, cancellationToken).ConfigureAwait(false);
             var candidates = new List<StoredResource>();
             foreach (var account in examined.Accounts.OrderBy(static a => a.Key, StringComparer.Ordinal))
             {
@@ -106,6 +105,8 @@ public sealed partial class CategorizationEngine
                 }
             }
 
+            // A run that examines a few accounts indexes the owners only under those accounts' values.
+            var matcher = await AccountMatcher.CreateAsync(typeGraph, resourceTypes, targetType, changed is null ? null : candidates, cancellationToken).ConfigureAwait(false);
             considered += candidates.Count;
             kept += examined.Total - candidates.Count;
             var now = _timeProvider.GetUtcNow();
