@@ -1,5 +1,8 @@
+using IdentitySync.Categorization;
 using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
+using IdentitySync.Configuration;
+using IdentitySync.Model;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Storage.ConformanceTests;
@@ -218,6 +221,49 @@ public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformance
             Assert.That(head.Covers(1), Is.True);
             Assert.That(head.Covers(3), Is.False, "a position past the head (a store restored from an older copy)");
             Assert.That(kept, Is.EqualTo(new[] { u2 }), "only the newest version's entries are left");
+        });
+    }
+
+    /// <summary>
+    /// Categorization follows the feed on every store: after its first pass, a joiner's account and the unsettled one
+    /// (the owners changed) are all it examines, and each run's position moves past its own save, which the store's
+    /// feed records as exactly the accounts, owners and candidates the save touched.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_Categorization_ExaminesWhatChanged_AndMovesPastItsOwnSave()
+    {
+        var model = new IdentityModelBuilder()
+            .AddEntityType("Person", static e => e.AddProperty("EmployeeId"))
+            .AddEntityType("Account", static e => e.AddProperty("Login").AddProperty("EmployeeId"))
+            .AddConnector("AD", static c => c
+                .AddConnection("Export", "Memory")
+                .MapEntityType("Account", "Export", "users", static m => m.Map("Login", key: PropertyKey.Primary).Map("EmployeeId")))
+            .AddResourceType("AD_Account", "AD", "Person", "Account", static r =>
+                r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.EmployeeId", Account = "Account.EmployeeId", Confidence = 100 }))
+            .Build();
+        await ApplyAsync("HR", 0, w => w.InsertAsync("Person", [.. Enumerable.Range(1, 20).Select(static i => Change($"P{i}", [$"{i}"]))], None).AsTask());
+        await ApplyAsync("AD", 0, w => w.InsertAsync("Account", [.. Enumerable.Range(1, 20).Select(static i => Change($"a{i}", [$"a{i}", $"{i}"])), Change("svc", ["svc", null])], None).AsTask());
+        var engine = new CategorizationEngine(model, Store);
+
+        var first = await engine.CategorizeAsync();
+        var headAfterFirst = (await Store.GetChangeFeedHeadAsync(None)).Version;
+        var positionAfterFirst = await Store.GetChangeFeedPositionAsync("categorization:Account", None);
+        await ApplyAsync("HR", 1, w => w.InsertAsync("Person", [Change("P21", ["21"])], None).AsTask());
+        await ApplyAsync("AD", 1, w => w.InsertAsync("Account", [Change("a21", ["a21", "21"])], None).AsTask());
+        var second = await engine.CategorizeAsync();
+        var headAfterSecond = (await Store.GetChangeFeedHeadAsync(None)).Version;
+        var positionAfterSecond = await Store.GetChangeFeedPositionAsync("categorization:Account", None);
+        var joiner = (await Store.FindResourceAsync("Account", "a21", None))!.Id;
+        var owner = (await Store.FindResourceAsync("Person", "P21", None))!.Id;
+        var categorized = (await Store.GetCategorizationsAsync(new CategorizationQuery("Account") { ResourceIds = [joiner] }, None)).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Considered, first.Kept), Is.EqualTo((21L, 0L)));
+            Assert.That(positionAfterFirst?.Version, Is.EqualTo(headAfterFirst), "past the first pass's own save");
+            Assert.That((second.Considered, second.Kept), Is.EqualTo((2L, 20L)), "the joiner's account and the uncategorized one");
+            Assert.That((categorized.Status, categorized.OwnerId), Is.EqualTo((CategorizationStatus.Correlated, (long?)owner)));
+            Assert.That(positionAfterSecond?.Version, Is.EqualTo(headAfterSecond));
         });
     }
 }
