@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace IdentitySync.Synchronization;
@@ -22,7 +23,9 @@ internal static class QuarantineWriter
             .ThenBy(static q => q.Line);
         try
         {
-            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            // Lines gather in a buffer written out every 64 KiB: a million rows are not a million writes to the stream.
+            var buffer = new ArrayBufferWriter<byte>(1 << 16);
+            using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             foreach (var row in rows)
             {
                 json.WriteStartObject();
@@ -40,11 +43,17 @@ internal static class QuarantineWriter
 
                 json.WriteString("reason", row.Reason);
                 json.WriteEndObject();
-                await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-                output.WriteByte((byte)'\n');
+                json.Flush();
                 json.Reset();
+                buffer.Write("\n"u8);
+                if (buffer.WrittenCount >= 1 << 16)
+                {
+                    await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    buffer.ResetWrittenCount();
+                }
             }
 
+            await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             return null;
         }

@@ -535,6 +535,26 @@ public sealed class SyncEngineTests
         });
     }
 
+    /// <summary>Thousands of quarantined rows (several times the writer's buffer) all reach the stream, once each, in line order.</summary>
+    [Test]
+    public async Task Synchronize_QuarantineOutput_ManyRows_EveryOneWrittenOnceInLineOrder()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetSnapshot(2, [.. Enumerable.Range(1, 3_000).Select(static i => $"CN=Staff;ghost{i}")]);
+        using var output = new MemoryStream();
+
+        var report = await fixture.Engine.SynchronizeAsync("AD", new SyncRunOptions { QuarantineOutput = output });
+
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var keys = lines.Select(static l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(output.Length, Is.GreaterThan(3 * 65_536), "more than one buffer's worth");
+            Assert.That(keys, Is.EqualTo(Enumerable.Range(1, 3_000).Select(static i => $"CN=Staff -> ghost{i}")));
+            Assert.That((report.Associations[0].QuarantinedCount, report.Associations[0].Quarantined.Count), Is.EqualTo((3_000L, 1_000)));
+        });
+    }
+
     [Test]
     public async Task Synchronize_QuarantineOutputThatCannotBeWritten_FailsTheRunWithNothingApplied()
     {
