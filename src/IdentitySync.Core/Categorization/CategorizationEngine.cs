@@ -264,27 +264,12 @@ public sealed partial class CategorizationEngine
 
     /// <summary>
     /// The resources changed since this target type's last categorization, or null when every account is examined:
-    /// a store without a feed, no position yet, a position past the feed's retention or ahead of its head, or
-    /// another engine version.
+    /// no usable position (<see cref="ChangeFeedChanges.SinceAsync"/>) or another engine version.
     /// </summary>
-    private static async Task<HashSet<long>?> ChangedSinceAsync(IChangeFeedStore? feed, ChangeFeedHead head, string consumer, CancellationToken cancellationToken)
-    {
-        if (feed is null || head.Version < 0
-            || await feed.GetChangeFeedPositionAsync(consumer, cancellationToken).ConfigureAwait(false) is not { } position
-            || position.Fingerprint != Fingerprint
-            || !head.Covers(position.Version))
-        {
-            return null;
-        }
-
-        var changed = new HashSet<long>();
-        await foreach (var id in feed.GetChangedResourceIdsAsync(position.Version, head.Version, cancellationToken).ConfigureAwait(false))
-        {
-            changed.Add(id);
-        }
-
-        return changed;
-    }
+    private static async Task<HashSet<long>?> ChangedSinceAsync(IChangeFeedStore? feed, ChangeFeedHead head, string consumer, CancellationToken cancellationToken) =>
+        await ChangeFeedChanges.SinceAsync(feed, head, consumer, cancellationToken).ConfigureAwait(false) is { } since && since.Position.Fingerprint == Fingerprint
+            ? since.Changed
+            : null;
 
     /// <summary>
     /// The version this run has seen through: the head after its own save when every resource written since the head

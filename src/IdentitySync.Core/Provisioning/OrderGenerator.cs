@@ -140,23 +140,8 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     /// examined: a full generation, a store without a feed, no position yet, or a position past the feed's
     /// retention or ahead of its head. (Another fingerprint, or rules given as code, are found once the evaluator is built.)
     /// </summary>
-    private async Task<(ChangeFeedPosition Position, HashSet<long> Changed)?> ChangesSinceAsync(ResourceType type, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken)
-    {
-        if (options.Full || head.Version < 0
-            || await store.GetChangeFeedPositionAsync(Consumer(type), cancellationToken).ConfigureAwait(false) is not { } position
-            || !head.Covers(position.Version))
-        {
-            return null;
-        }
-
-        var changed = new HashSet<long>();
-        await foreach (var id in store.GetChangedResourceIdsAsync(position.Version, head.Version, cancellationToken).ConfigureAwait(false))
-        {
-            changed.Add(id);
-        }
-
-        return (position, changed);
-    }
+    private async Task<(ChangeFeedPosition Position, HashSet<long> Changed)?> ChangesSinceAsync(ResourceType type, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken) =>
+        options.Full ? null : await ChangeFeedChanges.SinceAsync(store, head, Consumer(type), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Builds the type's evaluator and says which owners to examine (null: every owner). With the feed's changes and
