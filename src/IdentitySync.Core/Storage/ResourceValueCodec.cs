@@ -363,8 +363,8 @@ public static class ResourceValueCodec
         /// <summary>Unpacks one value: the ones before it are skipped, not unpacked.</summary>
         private static object? ReadAt(ReadOnlySpan<byte> data, int position, int index)
         {
-            var count = ReadCount(data, ref position);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)count, nameof(index));
+            // The caller checked the index against the count these bytes give.
+            ReadCount(data, ref position);
             for (var i = 0; i < index; i++)
             {
                 Skip(data, ref position);
