@@ -16,6 +16,8 @@ namespace IdentitySync.Provisioning;
 /// </summary>
 internal sealed partial class TypeEvaluator
 {
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoLinks = new Dictionary<string, IReadOnlyList<string>>();
+
     private static readonly string EngineVersion = typeof(TypeEvaluator).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty;
 
@@ -241,9 +243,14 @@ internal sealed partial class TypeEvaluator
         }
     }
 
+    /// <summary>
+    /// The state to save for an owner, packed as the store keeps it: a generation holds one for every owner it
+    /// evaluates until it saves them, and a million pairs of dictionaries held that long cost more in collections
+    /// than evaluating them (decision 98).
+    /// </summary>
     public OwnerProvisioningState StateOf(StoredResource owner, ulong digest, Desired desired) =>
-        new(_type.Name, owner.Id, digest, desired.Entitled ?? false, desired.Values,
-            desired.Links.ToDictionary(static l => l.Key, static l => (IReadOnlyList<string>)[.. l.Value], StringComparer.Ordinal));
+        OwnerProvisioningState.Packed(_type.Name, owner.Id, digest, desired.Entitled ?? false, desired.Values,
+            desired.Links.Count == 0 ? NoLinks : desired.Links.ToDictionary(static l => l.Key, static l => (IReadOnlyList<string>)[.. l.Value], StringComparer.Ordinal));
 
     /// <summary>Whether a repository resource was ended by the internal workflow: it is not removed again.</summary>
     private bool IsEnded(StoredResource account)

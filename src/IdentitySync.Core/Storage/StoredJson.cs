@@ -66,7 +66,6 @@ public static class StoredJson
 [JsonSerializable(typeof(ProvisioningOrder))]
 [JsonSerializable(typeof(OrderBody))]
 [JsonSerializable(typeof(OwnerProvisioningState))]
-[JsonSerializable(typeof(ProvisioningStateBody))]
 [JsonSerializable(typeof(PropertySource))]
 [JsonSerializable(typeof(JobRun))]
 [JsonSerializable(typeof(string[]))]

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using IdentitySync.Orders;
 
 namespace IdentitySync.Storage;
@@ -46,7 +45,8 @@ public sealed record StoredProvisioningState
             OwnerId = state.OwnerId,
             InputDigest = unchecked((long)state.InputDigest),
             Entitled = state.Entitled,
-            Body = JsonSerializer.SerializeToUtf8Bytes(new ProvisioningStateBody(state.Values, state.Links), StoredJsonContext.Default.ProvisioningStateBody),
+            // A state a generation built is kept as its body already (decision 98).
+            Body = state.Body ?? OwnerProvisioningState.Pack(state.Values, state.Links),
         };
     }
 
@@ -55,15 +55,8 @@ public sealed record StoredProvisioningState
     /// <exception cref="JsonException">The body is not a provisioning state's body.</exception>
     public OwnerProvisioningState ToState()
     {
-        var body = JsonSerializer.Deserialize(Body, StoredJsonContext.Default.ProvisioningStateBody)
-            ?? throw new JsonException($"The body of the provisioning state of owner {OwnerId} ({ResourceType}) is null.");
-        return new OwnerProvisioningState(
-            ResourceType,
-            OwnerId,
-            unchecked((ulong)InputDigest),
-            Entitled,
-            body.Values ?? new Dictionary<string, object?>(),
-            body.Links ?? new Dictionary<string, IReadOnlyList<string>>());
+        var (values, links) = OwnerProvisioningState.Unpack(Body, OwnerId, ResourceType);
+        return new OwnerProvisioningState(ResourceType, OwnerId, unchecked((ulong)InputDigest), Entitled, values, links);
     }
 
     /// <summary>Reads a stored state from a row of <see cref="Columns"/>: the flag as a boolean or a number, the body as bytes or JSON text.</summary>
@@ -82,8 +75,3 @@ public sealed record StoredProvisioningState
         };
     }
 }
-
-/// <summary>What a stored provisioning state keeps as JSON beside its columns.</summary>
-internal sealed record ProvisioningStateBody(
-    [property: JsonConverter(typeof(OrderValuesJsonConverter))] IReadOnlyDictionary<string, object?>? Values,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Links);
