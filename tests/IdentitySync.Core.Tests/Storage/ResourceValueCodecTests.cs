@@ -27,12 +27,13 @@ public sealed class ResourceValueCodecTests
     }
 
     /// <summary>
-    /// A value read alone is unpacked alone, past the ones before it (every tag skipped, nested arrays included), and
-    /// stays the same instance; the bytes stay packed until every value is unpacked; with or without a layout header.
+    /// A value read alone is unpacked alone, past the ones before it (every tag skipped, nested arrays included), each
+    /// time it is read: it is not kept (decision 98); the bytes stay packed until every value is unpacked, and the
+    /// values unpacked together are kept; with or without a layout header.
     /// </summary>
     [TestCase(false)]
     [TestCase(true)]
-    public void DecodeLazily_AValueReadAlone_IsUnpackedAloneAndKept(bool laidOut)
+    public void DecodeLazily_AValueReadAlone_IsUnpackedAloneAndNotKept(bool laidOut)
     {
         object?[] values = [.. s_values, "after the array", new object[] { new object[] { "deep" }, 3L }, "last"];
         var packed = ResourceValueCodec.Encode(laidOut ? new ResourceValueCodec.LaidOutValues(values, 77) : values);
@@ -42,6 +43,7 @@ public sealed class ResourceValueCodecTests
         var alone = Enumerable.Range(0, values.Length).Reverse().Select(i => (Index: i, Value: lazy[i])).ToList();
         var stillPacked = ResourceValueCodec.Pack(lazy);
         var text = lazy[values.Length - 1];
+        var beyondPacked = Assert.Throws<ArgumentOutOfRangeException>(() => _ = lazy[values.Length]);
         var all = lazy.ToArray();
 
         Assert.Multiple(() =>
@@ -53,10 +55,11 @@ public sealed class ResourceValueCodecTests
             }
 
             Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(stillPacked, out var segment) ? segment.Array : null, Is.SameAs(packed), "values read one by one leave the bytes packed");
-            Assert.That(text, Is.SameAs(alone[0].Value), "read once, kept");
+            Assert.That(text, Is.EqualTo(alone[0].Value).And.Not.SameAs(alone[0].Value), "read twice, unpacked twice: not kept");
             Assert.That(all, Is.EqualTo(values));
-            Assert.That(all[^1], Is.SameAs(text), "the values unpacked together keep the ones read alone");
-            Assert.That(() => lazy[values.Length], Throws.InstanceOf<IndexOutOfRangeException>());
+            Assert.That(lazy[values.Length - 1], Is.SameAs(all[^1]), "once unpacked together, the values are kept");
+            Assert.That(beyondPacked.Message, Does.Contain($"holds {values.Length} values"), "past the last value, read from the bytes");
+            Assert.That(() => lazy[values.Length], Throws.InstanceOf<ArgumentOutOfRangeException>(), "and once they are unpacked");
         });
     }
 
