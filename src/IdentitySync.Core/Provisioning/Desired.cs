@@ -5,8 +5,8 @@ internal sealed record Desired(
     bool? Entitled,
     string? Grant,
     Dictionary<string, object?> Values,
-    Dictionary<string, SortedSet<string>> Links,
-    Dictionary<string, string> Explain);
+    IReadOnlyDictionary<string, SortedSet<string>> Links,
+    IReadOnlyDictionary<string, string> Explain);
 
 /// <summary>Counts of one generation for one resource type.</summary>
 internal sealed class Counters

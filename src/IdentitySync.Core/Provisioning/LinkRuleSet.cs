@@ -30,6 +30,9 @@ internal sealed class LinkRuleSet
         _orders = orders;
     }
 
+    /// <summary>Gets a value indicating whether the type has navigation or query rules (without, an owner's links are never computed).</summary>
+    public bool HasRules => _type.NavigationRules.Count > 0 || _type.QueryRules.Count > 0;
+
     /// <summary>Gets the navigation properties the rules govern, each with the target keys a rule can give.</summary>
     public IReadOnlyDictionary<string, HashSet<string>> Governed => _governed;
 

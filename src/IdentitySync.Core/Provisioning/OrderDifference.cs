@@ -6,17 +6,31 @@ namespace IdentitySync.Provisioning;
 /// </summary>
 internal sealed class OrderDifference
 {
-    public Dictionary<string, object?> RuleChanges { get; } = new(StringComparer.Ordinal);
+    // Made when first written: most accounts a generation compares differ in nothing (decision 98).
+    private Dictionary<string, object?>? _ruleChanges;
+    private Dictionary<string, object?>? _driftChanges;
+    private Dictionary<string, (List<string> Added, List<string> Removed)>? _ruleLinks;
+    private Dictionary<string, (List<string> Added, List<string> Removed)>? _driftLinks;
+    private List<string>? _ruleReasons;
+    private List<string>? _driftReasons;
 
-    public Dictionary<string, object?> DriftChanges { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> RuleChanges => _ruleChanges ??= new(StringComparer.Ordinal);
 
-    public Dictionary<string, (List<string> Added, List<string> Removed)> RuleLinks { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> DriftChanges => _driftChanges ??= new(StringComparer.Ordinal);
 
-    public Dictionary<string, (List<string> Added, List<string> Removed)> DriftLinks { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, (List<string> Added, List<string> Removed)> RuleLinks => _ruleLinks ??= new(StringComparer.Ordinal);
 
-    public List<string> RuleReasons { get; } = [];
+    public Dictionary<string, (List<string> Added, List<string> Removed)> DriftLinks => _driftLinks ??= new(StringComparer.Ordinal);
 
-    public List<string> DriftReasons { get; } = [];
+    public List<string> RuleReasons => _ruleReasons ??= [];
+
+    public List<string> DriftReasons => _driftReasons ??= [];
+
+    /// <summary>Gets a value indicating whether a rule change explains some value or link: one rule order.</summary>
+    public bool HasRuleChanges => _ruleChanges is { Count: > 0 } || _ruleLinks is { Count: > 0 };
+
+    /// <summary>Gets a value indicating whether some value or link differs that no rule change explains: one non-conforming order.</summary>
+    public bool HasDrift => _driftChanges is { Count: > 0 } || _driftLinks is { Count: > 0 };
 
     /// <summary>The added and removed keys of one navigation property in a link map, created when first needed.</summary>
     /// <param name="map">The rule or drift links.</param>

@@ -17,6 +17,7 @@ namespace IdentitySync.Provisioning;
 internal sealed partial class TypeEvaluator
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoLinks = new Dictionary<string, IReadOnlyList<string>>();
+    private static readonly IReadOnlyDictionary<string, SortedSet<string>> NoDesiredLinks = new Dictionary<string, SortedSet<string>>();
 
     private static readonly string EngineVersion = typeof(TypeEvaluator).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty;
@@ -137,6 +138,12 @@ internal sealed partial class TypeEvaluator
         var context = new ResourceContext(_graph, owner, null);
         var (entitled, grant) = _typeRules.Evaluate(context);
         var values = _scalarRules.Evaluate(context);
+        if (!_linkRules.HasRules)
+        {
+            // Nothing adds to the explanations: every owner shares the scalar rules' (decision 98).
+            return new Desired(entitled, grant, values, NoDesiredLinks, _scalarRules.Explanations);
+        }
+
         var explain = new Dictionary<string, string>(_scalarRules.Explanations, StringComparer.Ordinal);
         var links = _linkRules.Evaluate(context, explain);
         return new Desired(entitled, grant, values, links, explain);
@@ -146,7 +153,9 @@ internal sealed partial class TypeEvaluator
     public IEnumerable<ProvisioningOrder> Compare(StoredResource owner, Desired desired, OwnerProvisioningState? previous, Counters counters)
     {
         var accounts = _accountsByOwner.GetValueOrDefault(owner.Id) ?? [];
-        var who = _factory.OwnerOf(owner);
+
+        // Named only for an order or a reason: most owners get neither.
+        OrderOwner? known = null;
         if (desired.Entitled == true && accounts.Count == 0)
         {
             if (!_type.Policies.AllowAdd)
@@ -175,6 +184,7 @@ internal sealed partial class TypeEvaluator
             var changes = desired.Values.Where(v => v.Value is not null && !_scalarRules.Manual.Contains(v.Key)).ToDictionary(static v => v.Key, static v => v.Value, StringComparer.Ordinal);
             var navigation = desired.Links.Where(static l => l.Value.Count > 0).ToDictionary(static l => l.Key, static l => new NavigationChange([.. l.Value], []), StringComparer.Ordinal);
             counters.Added++;
+            var who = known ??= _factory.OwnerOf(owner);
             yield return _factory.Create(OrderChangeType.Added, OrderKind.Rule, who, null, changes, navigation, _factory.ArgumentsOf(changes),
                 $"{who.DisplayName} ({who.Key}) has no {_type.DisplayName}; {desired.Grant}"
                 + (changes.Count == 0 ? string.Empty : "; computed " + string.Join(", ", changes.Select(c => $"{c.Key} = {RepositoryValues.Show(c.Value)} from {desired.Explain[c.Key]}"))),
@@ -202,6 +212,7 @@ internal sealed partial class TypeEvaluator
                     counters.Gaps++;
                 }
 
+                var who = known ??= _factory.OwnerOf(owner);
                 yield return _factory.Create(OrderChangeType.Deleted, allowed ? OrderKind.Rule : OrderKind.Gap, who, _factory.ResourceOf(account), [], [], _factory.ArgumentsOf(account),
                     $"{who.DisplayName} ({who.Key}) is no longer entitled to {_type.DisplayName}: {desired.Grant}"
                     + (allowed ? string.Empty : $"; {_type.Name} does not allow removal, so the account is kept until reviewed"),
@@ -209,7 +220,7 @@ internal sealed partial class TypeEvaluator
                 continue;
             }
 
-            foreach (var order in Modifications(who, account, desired, previous, review, counters))
+            foreach (var order in Modifications(owner, account, desired, previous, review, counters))
             {
                 yield return order;
             }
@@ -262,8 +273,9 @@ internal sealed partial class TypeEvaluator
 
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
 
-    private IEnumerable<ProvisioningOrder> Modifications(OrderOwner who, StoredResource account, Desired desired, OwnerProvisioningState? previous, bool review, Counters counters)
+    private IEnumerable<ProvisioningOrder> Modifications(StoredResource owner, StoredResource account, Desired desired, OwnerProvisioningState? previous, bool review, Counters counters)
     {
+        OrderOwner? known = null;
         var difference = new OrderDifference();
         if (IsRepository && desired.Entitled == true && IsEnded(account))
         {
@@ -286,17 +298,23 @@ internal sealed partial class TypeEvaluator
         }
 
         _scalarRules.Compare(account, desired, previous, difference, Notes);
-        _linkRules.Compare(account, who, desired, previous, difference);
-        if (difference.RuleChanges.Count > 0 || difference.RuleLinks.Count > 0)
+        if (_linkRules.HasRules)
+        {
+            _linkRules.Compare(account, known ??= _factory.OwnerOf(owner), desired, previous, difference);
+        }
+
+        if (difference.HasRuleChanges)
         {
             counters.Modified++;
+            var who = known ??= _factory.OwnerOf(owner);
             yield return _factory.Create(OrderChangeType.Modified, OrderKind.Rule, who, _factory.ResourceOf(account), difference.RuleChanges, OrderDifference.Navigation(difference.RuleLinks), _factory.ArgumentsOf(account),
                 $"{_type.DisplayName} '{account.Key}' of {who.DisplayName} ({who.Key}) differs from the rules: {string.Join("; ", difference.RuleReasons)}", review);
         }
 
-        if (difference.DriftChanges.Count > 0 || difference.DriftLinks.Count > 0)
+        if (difference.HasDrift)
         {
             counters.NonConforming++;
+            var who = known ??= _factory.OwnerOf(owner);
             yield return _factory.Create(OrderChangeType.Modified, OrderKind.NonConforming, who, _factory.ResourceOf(account), difference.DriftChanges, OrderDifference.Navigation(difference.DriftLinks), _factory.ArgumentsOf(account),
                 $"non-conforming {_type.DisplayName} '{account.Key}' of {who.DisplayName} ({who.Key}): {string.Join("; ", difference.DriftReasons)}. Approve to apply the computed values, decline to keep the current ones.",
                 requireReview: true);

@@ -112,7 +112,7 @@ public sealed class RuleSetTests
     }
 
     private static Desired Desire(ScalarRuleSet rules, params (string Property, object? Value)[] values) =>
-        new(true, "granted", rules.Evaluate(Owner(values)), [], new Dictionary<string, string>(rules.Explanations, StringComparer.Ordinal));
+        new(true, "granted", rules.Evaluate(Owner(values)), new Dictionary<string, SortedSet<string>>(), new Dictionary<string, string>(rules.Explanations, StringComparer.Ordinal));
 
     private static OwnerProvisioningState Previous(params (string Property, object? Value)[] values) =>
         new("App_User", 1, 0, true, values.ToDictionary(static v => v.Property, static v => v.Value, StringComparer.Ordinal), new Dictionary<string, IReadOnlyList<string>>());
