@@ -23,6 +23,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     // The ids of keys this transaction inserted or looked up, per entity type: link ends resolve here first.
     private readonly Dictionary<int, Dictionary<string, long>> _known = [];
 
+    // Ids by ordinal for numbered links (decision 99): per key list and entity type, 0 until resolved.
+    private readonly Dictionary<(object Keys, int Type), long[]> _idsByOrdinal = [];
+
     // Associations this transaction created, by id, with their partition: links are copied straight into the
     // partition, which is indexed and attached before anything else reads or writes links, at the latest
     // before the commit (PostgreSqlLinkPartitions).
@@ -150,6 +153,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 known.Remove(key);
             }
+
+            // A deleted key's id must not resolve a later link.
+            _idsByOrdinal.Clear();
         });
 
     public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
@@ -299,8 +305,19 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             var associationId = await AssociationIdAsync(association.Association, cancellationToken).ConfigureAwait(false);
             var firstType = await TypeIdAsync(association.FirstEntityType, cancellationToken).ConfigureAwait(false);
             var secondType = await TypeIdAsync(association.SecondEntityType, cancellationToken).ConfigureAwait(false);
-            var firsts = await IdsAsync(association, association.FirstEntityType, firstType, links, static l => l.FirstKey, cancellationToken).ConfigureAwait(false);
-            var seconds = await IdsAsync(association, association.SecondEntityType, secondType, links, static l => l.SecondKey, cancellationToken).ConfigureAwait(false);
+            long[] firsts, seconds;
+            if (links is INumberedLinks numbered)
+            {
+                // Each distinct key is resolved once; the links' ends are then array reads (decision 99).
+                firsts = await NumberedIdsAsync(association, association.FirstEntityType, firstType, numbered.FirstKeys, numbered.Count, numbered.FirstOrdinal, cancellationToken).ConfigureAwait(false);
+                seconds = await NumberedIdsAsync(association, association.SecondEntityType, secondType, numbered.SecondKeys, numbered.Count, numbered.SecondOrdinal, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                firsts = await IdsAsync(association, association.FirstEntityType, firstType, links, static l => l.FirstKey, cancellationToken).ConfigureAwait(false);
+                seconds = await IdsAsync(association, association.SecondEntityType, secondType, links, static l => l.SecondKey, cancellationToken).ConfigureAwait(false);
+            }
+
             await TouchAsync(firsts.Concat(seconds), cancellationToken).ConfigureAwait(false);
             if (add && _pending.TryGetValue(associationId, out var partition))
             {
@@ -388,6 +405,68 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             ids[i] = known.TryGetValue(end(links[i]), out var id)
                 ? id
                 : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{end(links[i])}', which does not exist.");
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// The id of one end of each numbered link, in link order: each ordinal is resolved once per write (from the ids
+    /// this writer inserted or looked up, else in one query for all the ordinals it had not seen), then read from an array.
+    /// </summary>
+    private async Task<long[]> NumberedIdsAsync(EntityAssociationKeys association, string entityType, int typeId, IReadOnlyList<string> keys, int count, Func<int, int> ordinalOf, CancellationToken cancellationToken)
+    {
+        if (!_idsByOrdinal.TryGetValue((keys, typeId), out var byOrdinal) || byOrdinal.Length < keys.Count)
+        {
+            var grown = new long[keys.Count];
+            byOrdinal?.CopyTo(grown, 0);
+            _idsByOrdinal[(keys, typeId)] = byOrdinal = grown;
+        }
+
+        var known = Known(typeId);
+        var ids = new long[count];
+        HashSet<int>? unresolved = null;
+        for (var i = 0; i < count; i++)
+        {
+            var ordinal = ordinalOf(i);
+            if (byOrdinal[ordinal] == 0 && known.TryGetValue(keys[ordinal], out var id))
+            {
+                byOrdinal[ordinal] = id;
+            }
+
+            if ((ids[i] = byOrdinal[ordinal]) == 0)
+            {
+                (unresolved ??= []).Add(ordinal);
+            }
+        }
+
+        if (unresolved is null)
+        {
+            return ids;
+        }
+
+        using (var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction))
+        {
+            command.Parameters.AddWithValue(typeId);
+            command.Parameters.AddWithValue(unresolved.Select(o => keys[o]).ToArray());
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                known[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (ids[i] != 0)
+            {
+                continue;
+            }
+
+            var ordinal = ordinalOf(i);
+            ids[i] = byOrdinal[ordinal] = known.TryGetValue(keys[ordinal], out var id)
+                ? id
+                : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{keys[ordinal]}', which does not exist.");
         }
 
         return ids;

@@ -11,6 +11,9 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly SqliteTransaction _transaction;
     private readonly string _connector;
     private readonly Dictionary<long, KnownIds> _ids = [];
+
+    // Ids by ordinal for numbered links (decision 99): per key list and entity type, 0 until resolved.
+    private readonly Dictionary<(object Keys, long Type), long[]> _idsByOrdinal = [];
     private readonly RawStatement _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
@@ -124,6 +127,9 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         FlushLinks(cancellationToken);
+
+        // A deleted key's id must not resolve a later link.
+        _idsByOrdinal.Clear();
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var associations = AllAssociationIds();
 
@@ -283,6 +289,26 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         }
 
         var pairs = new (long Owner, long Other)[links.Count];
+        if (links is INumberedLinks numbered)
+        {
+            // Each distinct key is resolved once; the links' ends are then array reads (decision 99).
+            var firstByOrdinal = IdsByOrdinal(numbered.FirstKeys, firstType);
+            var secondByOrdinal = IdsByOrdinal(numbered.SecondKeys, secondType);
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                if ((i & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                pairs[i] = (
+                    Resolve(firstByOrdinal, numbered.FirstOrdinal(i), numbered.FirstKeys, firstType, association.FirstEntityType),
+                    Resolve(secondByOrdinal, numbered.SecondOrdinal(i), numbered.SecondKeys, secondType, association.SecondEntityType));
+            }
+
+            Gather(pairs);
+            return ValueTask.CompletedTask;
+        }
 
         // Keys this writer already knows resolve on every core (the dictionaries are only read here); a
         // first load knows them all. Links come grouped by first key: a repeated key is not looked up again.
@@ -326,6 +352,18 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
 
         StoreConflictException Missing(string entityType, string key) =>
             new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
+
+        long Resolve(long[] byOrdinal, int ordinal, IReadOnlyList<string> keys, long typeId, string entityType)
+        {
+            if (byOrdinal[ordinal] is var id and not 0)
+            {
+                return id;
+            }
+
+            var key = keys[ordinal];
+            id = Ids(typeId).Find(key);
+            return byOrdinal[ordinal] = id != 0 ? id : IdOf(typeId, key) ?? throw Missing(entityType, key);
+        }
 
     }
 
@@ -536,6 +574,19 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         }
 
         return null;
+    }
+
+    /// <summary>The ids of a numbered key list's ordinals, per entity type, resolved as they are first read; grown when the list grew.</summary>
+    private long[] IdsByOrdinal(IReadOnlyList<string> keys, long typeId)
+    {
+        if (!_idsByOrdinal.TryGetValue((keys, typeId), out var ids) || ids.Length < keys.Count)
+        {
+            var grown = new long[keys.Count];
+            ids?.CopyTo(grown, 0);
+            _idsByOrdinal[(keys, typeId)] = ids = grown;
+        }
+
+        return ids;
     }
 
     /// <summary>The ids this writer knows by key, per entity type.</summary>

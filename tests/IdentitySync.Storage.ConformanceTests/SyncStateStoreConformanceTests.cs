@@ -193,6 +193,59 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// Links handed as <see cref="INumberedLinks"/> (ends as ordinals into key lists that every chunk shares) are the
+    /// links their keys name: ends inserted in the same write and before it, over several chunks; a key deleted in the
+    /// write no longer resolves (a writer that resolved it earlier in the write must not keep its id), and a key that
+    /// does not exist is a conflict that names it.
+    /// </summary>
+    [Test]
+    public async Task Links_Numbered_AreTheLinksTheirKeysName_AndADeletedKeyNoLongerResolves()
+    {
+        string[] groups = ["g-new", "g-old", "g-unused"];
+        string[] users = ["u3", "u1", "u2", "ghost"];
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("g-old", ["Old"])], None);
+        });
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.InsertAsync("User", [Change("u3", ["three"])], None);
+            await w.InsertAsync("Group", [Change("g-new", ["New"])], None);
+            await w.AddLinksAsync(Membership, new NumberedLinks(groups, users, (1, 1), (0, 0)), None);
+            await w.AddLinksAsync(Membership, new NumberedLinks(groups, users, (0, 1), (1, 2)), None);
+        });
+
+        var afterAdd = await LinkKeysAsync();
+        await using (var writer = await Store.BeginApplyAsync("AD", 2, None))
+        {
+            await writer.RemoveLinksAsync(Membership, new NumberedLinks(groups, users, (1, 2)), None);
+            await writer.DeleteAsync("User", ["u2"], None);
+            var deleted = Assert.ThrowsAsync<StoreConflictException>(async () => await writer.AddLinksAsync(Membership, new NumberedLinks(groups, users, (0, 2)), None));
+            var missing = Assert.ThrowsAsync<StoreConflictException>(async () => await writer.AddLinksAsync(Membership, new NumberedLinks(groups, users, (0, 3)), None));
+            Assert.Multiple(() =>
+            {
+                Assert.That(deleted!.Message, Does.Contain("'u2'"), "deleted in this write: its id no longer resolves");
+                Assert.That(missing!.Message, Does.Contain("'ghost'"));
+            });
+        }
+
+        Assert.That(afterAdd, Is.EqualTo(new[] { "g-new|u1", "g-new|u3", "g-old|u1", "g-old|u2" }));
+
+        async Task<List<string>> LinkKeysAsync()
+        {
+            var keys = new List<string>();
+            await foreach (var link in Reopen().GetLinksAsync(Membership.Association, None))
+            {
+                keys.Add($"{(await Store.FindResourceByIdAsync(link.FirstId, None))!.Key}|{(await Store.FindResourceByIdAsync(link.SecondId, None))!.Key}");
+            }
+
+            keys.Sort(StringComparer.Ordinal);
+            return keys;
+        }
+    }
+
     /// <summary>A blocked change set is kept with every value and change, and cleared.</summary>
     [Test]
     public async Task BlockedChangeSet_KeptAndCleared_RoundTrips()
@@ -379,4 +432,24 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
                 [.. Enumerable.Range(0, 3).Select(i => new ResourceChange($"{prefix}d{i}", 9, [$"gone {i}", null], [], 0))],
                 10)],
             [new AssociationChanges(Membership, [.. Enumerable.Range(0, links).Select(i => new LinkChange($"g{i}", $"{prefix}{i}"))], [new LinkChange("g0", $"{prefix}d0")], 4)]);
+
+    /// <summary>Links as ordinal pairs over key lists shared by every chunk, as the engine hands a complete load's links.</summary>
+    private sealed class NumberedLinks(IReadOnlyList<string> firstKeys, IReadOnlyList<string> secondKeys, params (int First, int Second)[] pairs) : INumberedLinks
+    {
+        public IReadOnlyList<string> FirstKeys => firstKeys;
+
+        public IReadOnlyList<string> SecondKeys => secondKeys;
+
+        public int Count => pairs.Length;
+
+        public LinkChange this[int index] => new(firstKeys[pairs[index].First], secondKeys[pairs[index].Second]);
+
+        public int FirstOrdinal(int index) => pairs[index].First;
+
+        public int SecondOrdinal(int index) => pairs[index].Second;
+
+        public IEnumerator<LinkChange> GetEnumerator() => Enumerable.Range(0, Count).Select(i => this[i]).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

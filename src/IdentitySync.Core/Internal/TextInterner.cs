@@ -11,6 +11,9 @@ internal sealed class TextInterner
     /// <summary>Gets the number of distinct texts.</summary>
     public int Count => _texts.Count;
 
+    /// <summary>Gets every text, by ordinal: the same list instance for the interner's life.</summary>
+    public IReadOnlyList<string> Texts => _texts;
+
     /// <summary>Gets the text of an ordinal.</summary>
     public string this[int ordinal] => _texts[ordinal];
 

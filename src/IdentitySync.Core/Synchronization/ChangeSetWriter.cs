@@ -29,7 +29,7 @@ internal sealed class ChangeSetWriter(ISyncStateStore store, int chunkSize)
 
             foreach (var association in changeSet.Associations)
             {
-                foreach (var part in association.Removed.Chunk(chunkSize))
+                foreach (var part in Chunks(association.Removed))
                 {
                     await writer.RemoveLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
                 }
@@ -55,7 +55,7 @@ internal sealed class ChangeSetWriter(ISyncStateStore store, int chunkSize)
 
             foreach (var association in changeSet.Associations)
             {
-                foreach (var part in association.Added.Chunk(chunkSize))
+                foreach (var part in Chunks(association.Added))
                 {
                     await writer.AddLinksAsync(association.Association, part, cancellationToken).ConfigureAwait(false);
                 }
@@ -70,4 +70,8 @@ internal sealed class ChangeSetWriter(ISyncStateStore store, int chunkSize)
             await writer.CommitAsync(committed, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Links in chunks; packed links stay packed, so that the writer can read their ends as ordinals (<see cref="INumberedLinks"/>).</summary>
+    private IEnumerable<IReadOnlyList<LinkChange>> Chunks(IReadOnlyList<LinkChange> links) =>
+        links is PackedLinkList packed ? packed.Chunk(chunkSize) : links.Chunk(chunkSize);
 }

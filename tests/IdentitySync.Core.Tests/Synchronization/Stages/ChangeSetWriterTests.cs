@@ -1,4 +1,5 @@
 using IdentitySync.ChangeSets;
+using IdentitySync.Internal;
 using IdentitySync.Storage;
 using IdentitySync.Synchronization;
 
@@ -30,6 +31,44 @@ public sealed class ChangeSetWriterTests
             Assert.That(recording.Calls, Is.EqualTo(new[] { "Insert AD_Group 1", "Insert AD_User 2", "Insert AD_User 1", "AddLinks AD_Membership 2", "AddLinks AD_Membership 1", "Commit 1" }));
             Assert.That(committed.IncrementalBatchIds, Is.EqualTo(new[] { "b1", "b2" }), "an incremental batch's id is kept, so it is never applied twice");
             Assert.That(committed.ExportFingerprint, Is.EqualTo("fingerprint"));
+        });
+    }
+
+    /// <summary>Packed links reach the writer in chunks that stay numbered, over the same key lists (decision 99).</summary>
+    [Test]
+    public async Task ApplyAsync_PackedLinks_ReachTheWriterNumbered_InChunksOverTheSameKeys()
+    {
+        var store = new InMemoryResourceStore();
+        var recording = new RecordingStore(store);
+        var keys = new EntityAssociationKeys("AD_Membership", "AD_Group", "AD_User");
+        var groups = new TextInterner();
+        var users = new TextInterner();
+        List<long> packed = [.. new[] { ("g1", "u1"), ("g1", "u2"), ("g2", "u3") }.Select(l => OrdinalPair.Pack(groups.Intern(l.Item1), users.Intern(l.Item2)))];
+        var changeSet = new ChangeSet(
+            "AD",
+            SyncMode.Initial,
+            "b1",
+            0,
+            DateTimeOffset.UnixEpoch,
+            [new EntityTypeChanges("AD_Group", [Change("g1"), Change("g2")], [], [], 0), new EntityTypeChanges("AD_User", [Change("u1"), Change("u2"), Change("u3")], [], [], 0)],
+            [new AssociationChanges(keys, new PackedLinkList(packed, groups, users), [], 0)]);
+
+        await new ChangeSetWriter(recording, chunkSize: 2).ApplyAsync(changeSet, ConnectorState.Empty, null, CancellationToken.None);
+
+        var named = recording.Numbered.SelectMany(static n => Enumerable.Range(0, n.Count).Select(i => $"{n.FirstKeys[n.FirstOrdinal(i)]}|{n.SecondKeys[n.SecondOrdinal(i)]}")).ToList();
+        var stored = new List<StoredLink>();
+        await foreach (var link in store.GetLinksAsync("AD_Membership", CancellationToken.None))
+        {
+            stored.Add(link);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recording.Numbered.Select(static n => n.Count), Is.EqualTo(new[] { 2, 1 }), "two chunks, both numbered");
+            Assert.That(recording.Numbered.Select(static n => n.FirstKeys).Distinct(), Has.Exactly(1).Items, "the chunks share one list of first keys");
+            Assert.That(recording.Numbered.Select(static n => n.SecondKeys).Distinct(), Has.Exactly(1).Items);
+            Assert.That(named, Is.EqualTo(new[] { "g1|u1", "g1|u2", "g2|u3" }), "the ordinals name the links, in order");
+            Assert.That(stored, Has.Count.EqualTo(3));
         });
     }
 
@@ -77,8 +116,10 @@ public sealed class ChangeSetWriterTests
     {
         public List<string> Calls { get; } = [];
 
+        public List<INumberedLinks> Numbered { get; } = [];
+
         public async ValueTask<IChangeSetWriter> BeginApplyAsync(string connector, long expectedVersion, CancellationToken cancellationToken) =>
-            new RecordingWriter(await inner.BeginApplyAsync(connector, expectedVersion, cancellationToken), Calls);
+            new RecordingWriter(await inner.BeginApplyAsync(connector, expectedVersion, cancellationToken), Calls, Numbered);
 
         public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken) => inner.LockConnectorAsync(connector, cancellationToken);
 
@@ -105,7 +146,7 @@ public sealed class ChangeSetWriterTests
         public ValueTask<IReadOnlyDictionary<long, string>> GetLayoutsAsync(CancellationToken cancellationToken) => inner.GetLayoutsAsync(cancellationToken);
     }
 
-    private sealed class RecordingWriter(IChangeSetWriter inner, List<string> calls) : IChangeSetWriter
+    private sealed class RecordingWriter(IChangeSetWriter inner, List<string> calls, List<INumberedLinks> numbered) : IChangeSetWriter
     {
         public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
             Record($"Insert {entityType} {resources.Count}", inner.InsertAsync(entityType, resources, cancellationToken));
@@ -116,8 +157,15 @@ public sealed class ChangeSetWriterTests
         public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
             Record($"Delete {entityType} {keys.Count}", inner.DeleteAsync(entityType, keys, cancellationToken));
 
-        public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
-            Record($"AddLinks {association.Association} {links.Count}", inner.AddLinksAsync(association, links, cancellationToken));
+        public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+        {
+            if (links is INumberedLinks packed)
+            {
+                numbered.Add(packed);
+            }
+
+            return Record($"AddLinks {association.Association} {links.Count}", inner.AddLinksAsync(association, links, cancellationToken));
+        }
 
         public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
             Record($"RemoveLinks {association.Association} {links.Count}", inner.RemoveLinksAsync(association, links, cancellationToken));
