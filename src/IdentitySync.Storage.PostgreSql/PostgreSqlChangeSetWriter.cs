@@ -308,7 +308,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             long[] firsts, seconds;
             if (links is INumberedLinks numbered)
             {
-                // Each distinct key is resolved once; the links' ends are then array reads (decision 99).
+                // Each distinct key is resolved once, and its id touched then; the links' ends are array reads (decision 99).
                 firsts = await NumberedIdsAsync(association, association.FirstEntityType, firstType, numbered.FirstKeys, numbered.Count, numbered.FirstOrdinal, cancellationToken).ConfigureAwait(false);
                 seconds = await NumberedIdsAsync(association, association.SecondEntityType, secondType, numbered.SecondKeys, numbered.Count, numbered.SecondOrdinal, cancellationToken).ConfigureAwait(false);
             }
@@ -316,9 +316,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             {
                 firsts = await IdsAsync(association, association.FirstEntityType, firstType, links, static l => l.FirstKey, cancellationToken).ConfigureAwait(false);
                 seconds = await IdsAsync(association, association.SecondEntityType, secondType, links, static l => l.SecondKey, cancellationToken).ConfigureAwait(false);
+                await TouchAsync(firsts.Concat(seconds), cancellationToken).ConfigureAwait(false);
             }
 
-            await TouchAsync(firsts.Concat(seconds), cancellationToken).ConfigureAwait(false);
             if (add && _pending.TryGetValue(associationId, out var partition))
             {
                 await CopyLinksAsync($"{_s}.{partition}", associationId, firsts, seconds, cancellationToken).ConfigureAwait(false);
@@ -413,6 +413,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     /// <summary>
     /// The id of one end of each numbered link, in link order: each ordinal is resolved once per write (from the ids
     /// this writer inserted or looked up, else in one query for all the ordinals it had not seen), then read from an array.
+    /// The ids resolved here are touched (for the change feed) before anything can fail, so that an ordinal resolved
+    /// is always one whose id the feed has: every link end is then in the feed without a set lookup per link.
     /// </summary>
     private async Task<long[]> NumberedIdsAsync(EntityAssociationKeys association, string entityType, int typeId, IReadOnlyList<string> keys, int count, Func<int, int> ordinalOf, CancellationToken cancellationToken)
     {
@@ -425,6 +427,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
         var known = Known(typeId);
         var ids = new long[count];
+        var resolved = new List<long>();
         HashSet<int>? unresolved = null;
         for (var i = 0; i < count; i++)
         {
@@ -432,6 +435,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             if (byOrdinal[ordinal] == 0 && known.TryGetValue(keys[ordinal], out var id))
             {
                 byOrdinal[ordinal] = id;
+                resolved.Add(id);
             }
 
             if ((ids[i] = byOrdinal[ordinal]) == 0)
@@ -440,6 +444,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             }
         }
 
+        await TouchAsync(resolved, cancellationToken).ConfigureAwait(false);
         if (unresolved is null)
         {
             return ids;
@@ -456,20 +461,31 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             }
         }
 
+        resolved.Clear();
+        string? missing = null;
         for (var i = 0; i < count; i++)
         {
-            if (ids[i] != 0)
+            var ordinal = ordinalOf(i);
+            if (ids[i] != 0 || (ids[i] = byOrdinal[ordinal]) != 0)
             {
                 continue;
             }
 
-            var ordinal = ordinalOf(i);
-            ids[i] = byOrdinal[ordinal] = known.TryGetValue(keys[ordinal], out var id)
-                ? id
-                : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{keys[ordinal]}', which does not exist.");
+            if (known.TryGetValue(keys[ordinal], out var id))
+            {
+                ids[i] = byOrdinal[ordinal] = id;
+                resolved.Add(id);
+            }
+            else
+            {
+                missing ??= keys[ordinal];
+            }
         }
 
-        return ids;
+        await TouchAsync(resolved, cancellationToken).ConfigureAwait(false);
+        return missing is null
+            ? ids
+            : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{missing}', which does not exist.");
     }
 
     /// <summary>
@@ -560,6 +576,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 _typeIds.Clear();
                 _associationIds.Clear();
                 _known.Clear();
+                _idsByOrdinal.Clear();
                 _pending = pending;
                 throw;
             }

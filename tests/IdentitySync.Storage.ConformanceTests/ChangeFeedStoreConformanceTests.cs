@@ -13,6 +13,40 @@ public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformance
     where TStore : IStoreUnderTest, new()
 {
     /// <summary>
+    /// Links written as <see cref="INumberedLinks"/> put both ends of every link in the feed, also when a chunk of the
+    /// same write was refused after one of its ends was resolved (a writer that remembers resolved ids must still
+    /// record an end the refused chunk resolved and a later chunk writes).
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_NumberedLinks_RecordBothEndsOfEveryLink_AfterARefusedChunk()
+    {
+        string[] groups = ["g1"];
+        string[] users = ["u1", "ghost", "u2"];
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("g1", ["staff"])], None);
+        });
+        var head = await Store.GetChangeFeedHeadAsync(None);
+        await ApplyAsync("AD", 1, async w =>
+        {
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.AddLinksAsync(Membership, new NumberedLinks(groups, users, (0, 0), (0, 1)), None));
+            await w.AddLinksAsync(Membership, new NumberedLinks(groups, users, (0, 2)), None);
+        });
+
+        var after = await Store.GetChangeFeedHeadAsync(None);
+        var changed = new HashSet<long>();
+        await foreach (var id in Reopen().GetChangedResourceIdsAsync(head.Version, after.Version, None))
+        {
+            changed.Add(id);
+        }
+
+        var g1 = (await Store.FindResourceAsync("Group", "g1", None))!.Id;
+        var u2 = (await Store.FindResourceAsync("User", "u2", None))!.Id;
+        Assert.That(changed, Is.SupersetOf(new[] { g1, u2 }), "both ends of the link written");
+    }
+
+    /// <summary>
     /// Each committed write is one version holding the resources it touched: inserted, updated and deleted resources,
     /// both ends of changed links, a categorization's account with its owner and candidates before and after, an
     /// existing order's account (a new order records nothing), an archived order's, a deleted resource's

@@ -432,24 +432,4 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
                 [.. Enumerable.Range(0, 3).Select(i => new ResourceChange($"{prefix}d{i}", 9, [$"gone {i}", null], [], 0))],
                 10)],
             [new AssociationChanges(Membership, [.. Enumerable.Range(0, links).Select(i => new LinkChange($"g{i}", $"{prefix}{i}"))], [new LinkChange("g0", $"{prefix}d0")], 4)]);
-
-    /// <summary>Links as ordinal pairs over key lists shared by every chunk, as the engine hands a complete load's links.</summary>
-    private sealed class NumberedLinks(IReadOnlyList<string> firstKeys, IReadOnlyList<string> secondKeys, params (int First, int Second)[] pairs) : INumberedLinks
-    {
-        public IReadOnlyList<string> FirstKeys => firstKeys;
-
-        public IReadOnlyList<string> SecondKeys => secondKeys;
-
-        public int Count => pairs.Length;
-
-        public LinkChange this[int index] => new(firstKeys[pairs[index].First], secondKeys[pairs[index].Second]);
-
-        public int FirstOrdinal(int index) => pairs[index].First;
-
-        public int SecondOrdinal(int index) => pairs[index].Second;
-
-        public IEnumerator<LinkChange> GetEnumerator() => Enumerable.Range(0, Count).Select(i => this[i]).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }
