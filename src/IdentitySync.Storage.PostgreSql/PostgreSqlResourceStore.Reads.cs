@@ -143,26 +143,38 @@ public sealed partial class PostgreSqlResourceStore
             yield break;
         }
 
-        var id = found.Id;
-        // Along the primary key; ids start at 1, so the first page starts after (0, 0).
-        var links = PagesAsync<StoredLink>(LinkPageSize, async (connection, after, page) =>
-        {
-            using var command = new NpgsqlCommand(
-                $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = $1 AND (first_id, second_id) > ($2, $3) ORDER BY first_id, second_id LIMIT $4",
-                connection);
-            command.Parameters.AddWithValue(id);
-            command.Parameters.AddWithValue(after.FirstId);
-            command.Parameters.AddWithValue(after.SecondId);
-            command.Parameters.AddWithValue(LinkPageSize);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                page.Add(new StoredLink(reader.GetInt64(0), reader.GetInt64(1)));
-            }
-        }, cancellationToken);
+        // The whole association in one binary COPY, in the partition's order (decision 100).
+        var links = CopyOutAsync(
+            $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            static async (row, token) => new StoredLink(
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false),
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false)),
+            cancellationToken);
         await foreach (var link in links.ConfigureAwait(false))
         {
             yield return link;
+        }
+    }
+
+    /// <summary>
+    /// Streams the rows of a query through one binary <c>COPY … TO STDOUT</c>: for a whole type or association it reads
+    /// a sequential scan at the speed the client takes the rows, where keyset pages ran an index scan per page and
+    /// a statement per page (9.5 million links: 2.6–3.0 s against 4.0–6.4 s). The connection and the server's snapshot
+    /// are held while the caller reads, as a cursor would hold them.
+    /// </summary>
+    /// <param name="query">The query; its literals are the store's own ids (COPY takes no parameters).</param>
+    /// <param name="readRow">Reads one row's columns, in the query's order.</param>
+    /// <param name="cancellationToken">Stops the read (the server's COPY is cancelled when the exporter is disposed early).</param>
+    private async IAsyncEnumerable<T> CopyOutAsync<T>(string query, Func<NpgsqlBinaryExporter, CancellationToken, ValueTask<T>> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var export = await connection.BeginBinaryExportAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (export.ConfigureAwait(false))
+        {
+            while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
+            {
+                yield return await readRow(export, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -281,13 +293,26 @@ public sealed partial class PostgreSqlResourceStore
             static resource => resource.Id,
             cancellationToken);
 
-    private IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, CancellationToken cancellationToken) =>
-        ReadRowsAsync(
-            entityType,
-            "id, key, digest",
-            static (reader, _) => new ResourceDigest(reader.GetInt64(0), reader.GetString(1), unchecked((ulong)reader.GetInt64(2))),
-            static digest => digest.Id,
+    /// <summary>Every resource's id, key and digest, in one binary COPY (decision 100).</summary>
+    private async IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            yield break;
+        }
+
+        var digests = CopyOutAsync(
+            $"SELECT id, key, digest FROM {Tables}.resources WHERE type_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            static async (row, token) => new ResourceDigest(
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false),
+                await row.ReadAsync<string>(NpgsqlTypes.NpgsqlDbType.Text, token).ConfigureAwait(false),
+                unchecked((ulong)await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false))),
             cancellationToken);
+        await foreach (var digest in digests.ConfigureAwait(false))
+        {
+            yield return digest;
+        }
+    }
 
     /// <summary>Some columns of every resource of a type (<paramref name="columns"/> starts with the id), in keyset pages.</summary>
     private async IAsyncEnumerable<T> ReadRowsAsync<T>(string entityType, string columns, Func<NpgsqlDataReader, string, T> read, Func<T, long> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)

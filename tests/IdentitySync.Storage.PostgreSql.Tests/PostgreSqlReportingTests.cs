@@ -93,9 +93,10 @@ public sealed class PostgreSqlReportingTests
     [TestCase(2)]
     [TestCase(3)]
     [TestCase(10_000)]
-    public async Task ResourcesAndLinks_ReadInKeysetPages_EveryRowOnceInOrder(int pageSize)
+    public async Task Resources_ReadInKeysetPagesInOrder_AndLinksInOneCopy_EveryRowOnce(int pageSize)
     {
-        // 3 users: pages of 1 and 3 end exactly at the last row, pages of 2 do not; 10,000 is one page.
+        // 3 users: pages of 1 and 3 end exactly at the last row, pages of 2 do not; 10,000 is one page. Links and
+        // digests come in one binary COPY each, whatever the page size (decision 100), in no particular order.
         using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true, ReadPageSize = pageSize });
         var ids = new Dictionary<string, long>();
         await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
@@ -124,15 +125,57 @@ public sealed class PostgreSqlReportingTests
             links.Add(link);
         }
 
-        var expectedLinks = new[] { ("g1", "a"), ("g1", "b"), ("g2", "B"), ("g2", "a") }.Select(p => new StoredLink(ids[p.Item1], ids[p.Item2])).OrderBy(static l => l.FirstId).ThenBy(static l => l.SecondId);
+        var digests = new List<ResourceDigest>();
+        await foreach (var digest in store.GetResourceDigestsAsync("user", CancellationToken.None))
+        {
+            digests.Add(digest);
+        }
+
+        var expectedLinks = new[] { ("g1", "a"), ("g1", "b"), ("g2", "B"), ("g2", "a") }.Select(p => new StoredLink(ids[p.Item1], ids[p.Item2]));
         Assert.Multiple(async () =>
         {
             Assert.That(users.Select(static u => u.Key), Is.EqualTo(new[] { "b", "B", "a" }), "in id order: as inserted");
             Assert.That(users.Select(static u => u.Id), Is.Ordered.Ascending);
             Assert.That(users.Select(static u => u.Values[0]), Is.EqualTo(new[] { "b", "B", "a" }));
-            Assert.That(links, Is.EqualTo(expectedLinks));
+            Assert.That(links, Is.EquivalentTo(expectedLinks), "every link once");
+            Assert.That(digests, Is.EquivalentTo(users.Select(static u => new ResourceDigest(u.Id, u.Key, u.Digest))), "every digest once, the key's case kept");
+            Assert.That(await Count(store.GetResourceDigestsAsync("Nobody", CancellationToken.None)), Is.Zero, "no digests of an entity type never written");
             Assert.That(await Count(store.GetResourcesAsync("Nobody", CancellationToken.None)), Is.Zero, "an entity type never written");
             Assert.That(await Count(store.GetLinksAsync("Nothing", CancellationToken.None)), Is.Zero, "an association never written");
+        });
+    }
+
+    /// <summary>A reader that stops early ends the server's COPY: the connection goes back to the pool usable, and the next reads get every row.</summary>
+    [Test]
+    public async Task LinksAndDigests_ReadAndLeftEarly_LeaveTheStoreReadable()
+    {
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        var users = Enumerable.Range(0, 20_000).Select(static i => new ResourceChange($"u{i}", 1, [$"user {i}"], [], i + 10)).ToList();
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", users, CancellationToken.None);
+            await writer.InsertAsync("Group", [new("g1", 1, ["g1"], [], 1)], CancellationToken.None);
+            await writer.AddLinksAsync(new EntityAssociationKeys("Membership", "Group", "User"), [.. users.Select(static u => new LinkChange("g1", u.Key))], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await foreach (var _ in store.GetLinksAsync("Membership", CancellationToken.None))
+            {
+                break;
+            }
+
+            await foreach (var _ in store.GetResourceDigestsAsync("User", CancellationToken.None))
+            {
+                break;
+            }
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Count(store.GetLinksAsync("Membership", CancellationToken.None)), Is.EqualTo(20_000));
+            Assert.That(await Count(store.GetResourceDigestsAsync("User", CancellationToken.None)), Is.EqualTo(20_000));
         });
     }
 
