@@ -275,7 +275,7 @@ public sealed partial class CategorizationEngine
     /// The version this run has seen through: the head after its own save when every resource written since the head
     /// read first is one this save touched (its accounts, their owners and candidates, before and after), so that the
     /// next run does not read its own million writes back; otherwise the head read first (another writer's changes
-    /// come back next time).
+    /// come back next time). When the save is the only version since, that is known without reading it.
     /// </summary>
     private static async Task<long> SeenThroughAsync(IChangeFeedStore feed, ChangeFeedHead head, List<AccountCategorization> results, List<AccountCategorization> replaced, CancellationToken cancellationToken)
     {
@@ -283,6 +283,13 @@ public sealed partial class CategorizationEngine
         if (after.Version <= head.Version || !after.Covers(head.Version))
         {
             return head.Version;
+        }
+
+        if (after.Version == head.Version + 1 && results.Count > 0)
+        {
+            // Each committed write is one version, and this save was one: the only version since is its own, and
+            // reading its million ids back to find that out cost a categorization of a million accounts 0.6-0.8 s.
+            return after.Version;
         }
 
         var ours = new HashSet<long>();

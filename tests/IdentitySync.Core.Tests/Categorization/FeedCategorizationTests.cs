@@ -68,6 +68,42 @@ public sealed class FeedCategorizationTests
         });
     }
 
+    /// <summary>
+    /// Another writer that commits while a run categorizes keeps the run's position at the head it read first, so the
+    /// next run sees that write; a run whose save is the only write since moves past it without reading it back.
+    /// </summary>
+    [Test]
+    public async Task Categorize_WithAnotherWriteDuringTheRun_KeepsThePositionBeforeIt()
+    {
+        var inner = new InMemoryResourceStore();
+        var store = InterleavingStore.Around(inner);
+        await WriteToAsync(inner, "HR", static w => w.InsertAsync("Identity", [Person(1, "Last1")], CancellationToken.None));
+        await WriteToAsync(inner, "AD", static w => w.InsertAsync("AD_User", [Account("u1", "Last1", "1")], CancellationToken.None));
+        await new CategorizationEngine(Model(), store, _clock).CategorizeAsync();
+        var alone = await inner.GetChangeFeedPositionAsync("categorization:AD_User", CancellationToken.None);
+        var aloneHead = await inner.GetChangeFeedHeadAsync(CancellationToken.None);
+
+        await WriteToAsync(inner, "AD", static w => w.InsertAsync("AD_User", [Account("u2", "Last2", null)], CancellationToken.None));
+        var before = await inner.GetChangeFeedHeadAsync(CancellationToken.None);
+        ((InterleavingStore)(object)store).DuringSave = () => WriteToAsync(inner, "AD", static w => w.InsertAsync("AD_User", [Account("u3", "Last3", null)], CancellationToken.None));
+        await new CategorizationEngine(Model(), store, _clock).CategorizeAsync();
+        var interleaved = await inner.GetChangeFeedPositionAsync("categorization:AD_User", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(alone?.Version, Is.EqualTo(aloneHead.Version), "alone: past its own save");
+            Assert.That(interleaved?.Version, Is.EqualTo(before.Version), "another write came in: the position stays where the run began");
+        });
+    }
+
+    private static async Task WriteToAsync(InMemoryResourceStore store, string connector, Func<IChangeSetWriter, ValueTask> write)
+    {
+        var state = await store.GetConnectorStateAsync(connector, CancellationToken.None);
+        await using var writer = await store.BeginApplyAsync(connector, state.Version, CancellationToken.None);
+        await write(writer);
+        await writer.CommitAsync(new ConnectorState(state.Version + 1, Guid.NewGuid().ToString("N"), [], null), CancellationToken.None);
+    }
+
     private static List<string> Reads(IResourceStore store) => ((IncrementalGenerationTests.StoreSpy)(object)store).Reads;
 
     private static ResourceChange Person(int number, string lastName) =>
@@ -128,6 +164,25 @@ public sealed class FeedCategorizationTests
             await using var writer = await store.BeginApplyAsync(connector, state.Version, CancellationToken.None);
             await write(writer);
             await writer.CommitAsync(new ConnectorState(state.Version + 1, null, [], null), CancellationToken.None);
+        }
+    }
+
+    /// <summary>A store where another writer commits just before a categorization save.</summary>
+    public class InterleavingStore : Testing.StoreProxy
+    {
+        public Func<Task>? DuringSave { get; set; }
+
+        public static IResourceStore Around(IResourceStore inner) => Around<InterleavingStore>(inner);
+
+        protected override object? Answer(string method, object?[] args)
+        {
+            if (method == nameof(ICategorizationStore.SaveCategorizationsAsync) && DuringSave is { } write)
+            {
+                DuringSave = null;
+                write().GetAwaiter().GetResult();
+            }
+
+            return null;
         }
     }
 }
