@@ -247,12 +247,7 @@ internal sealed partial class TypeEvaluator
             {
                 if (_owners.ContainsKey(ownerId))
                 {
-                    if (!_accountsByOwner.TryGetValue(ownerId, out var list))
-                    {
-                        _accountsByOwner[ownerId] = list = [];
-                    }
-
-                    list.Add((account, categorization));
+                    OwnedAccounts.Add(_accountsByOwner, ownerId, account, categorization);
                     _ownerOfAccount[account.Id] = ownerId;
                 }
                 else

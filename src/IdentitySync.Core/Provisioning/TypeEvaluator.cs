@@ -26,7 +26,7 @@ internal sealed partial class TypeEvaluator
     private readonly ResourceType _type;
     private readonly ResourceGraph _graph;
     private readonly EntityType _targetType;
-    private readonly Dictionary<long, List<(StoredResource Account, AccountCategorization Categorization)>> _accountsByOwner = [];
+    private readonly Dictionary<long, OwnedAccounts> _accountsByOwner = [];
     private readonly Dictionary<long, long> _ownerOfAccount = [];
     private readonly List<(StoredResource Account, AccountCategorization Categorization)> _orphans = [];
     private readonly List<HashSet<long>> _dependencyHolders = [];
@@ -107,7 +107,7 @@ internal sealed partial class TypeEvaluator
             digest = Mix(digest, _graph.ReachedDigest(owner, expression, "Owner"));
         }
 
-        foreach (var (account, categorization) in _accountsByOwner.GetValueOrDefault(owner.Id) ?? [])
+        foreach (var (account, categorization) in _accountsByOwner.GetValueOrDefault(owner.Id))
         {
             digest = Mix(digest, Xxh64.Hash(BitConverter.GetBytes(account.Id), account.Digest ^ (ulong)categorization.Confidence));
             foreach (var navigation in _linkRules.Governed.Keys)
@@ -152,7 +152,7 @@ internal sealed partial class TypeEvaluator
     /// <summary>The orders that bring the owner's accounts in line with what the rules ask.</summary>
     public IEnumerable<ProvisioningOrder> Compare(StoredResource owner, Desired desired, OwnerProvisioningState? previous, Counters counters)
     {
-        var accounts = _accountsByOwner.GetValueOrDefault(owner.Id) ?? [];
+        var accounts = _accountsByOwner.GetValueOrDefault(owner.Id);
 
         // Named only for an order or a reason: most owners get neither.
         OrderOwner? known = null;
