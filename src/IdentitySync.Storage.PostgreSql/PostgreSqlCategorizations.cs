@@ -48,12 +48,13 @@ internal static class PostgreSqlCategorizations
     public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations WHERE lower(entity_type) = lower($1)";
 
     /// <summary>
-    /// The categorizations a <see cref="CategorizationQuery"/> names: $1 the entity type, $2 accounts, $3 owners, $4
-    /// statuses (arrays, or null for no filter), $5 the resource type or null, $6 only those with an owner; <c>{t}</c> is the quoted schema.
+    /// The categorizations a <see cref="CategorizationQuery"/> names, without the reasons when the query leaves them out:
+    /// $1 the entity type, $2 accounts, $3 owners, $4 statuses (arrays, or null for no filter), $5 the resource type or
+    /// null, $6 only those with an owner; <c>{t}</c> is the quoted schema.
     /// </summary>
-    public const string SelectQuery = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations" + QueryFilter;
+    public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.ColumnsFor(query)} FROM {{t}}.categorizations" + QueryFilter;
 
-    /// <summary>How many categorizations a query names; the parameters of <see cref="SelectQuery"/>.</summary>
+    /// <summary>How many categorizations a query names; the parameters of <see cref="Select"/>.</summary>
     public const string CountQuery = "SELECT count(*) FROM {t}.categorizations" + QueryFilter;
 
     /// <summary>Store version 10: categorizations found by owner, and by entity type and status.</summary>
@@ -72,7 +73,7 @@ internal static class PostgreSqlCategorizations
             AND (NOT $7 OR (owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {t}.resources r WHERE r.id = categorizations.owner_id)))
         """;
 
-    /// <summary>The parameters of <see cref="SelectQuery"/> and <see cref="CountQuery"/>.</summary>
+    /// <summary>The parameters of <see cref="Select"/> and <see cref="CountQuery"/>.</summary>
     public static object[] Parameters(CategorizationQuery query) =>
     [
         query.EntityType,

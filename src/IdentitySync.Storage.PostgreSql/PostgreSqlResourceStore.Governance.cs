@@ -51,7 +51,7 @@ public sealed partial class PostgreSqlResourceStore
     {
         ArgumentNullException.ThrowIfNull(query);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(connection, InSchema(PostgreSqlCategorizations.SelectQuery), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, PostgreSqlCategorizations.Parameters(query)).ConfigureAwait(false);
+        return await ReadAsync(connection, InSchema(PostgreSqlCategorizations.Select(query)), static reader => StoredCategorization.Read(reader).ToCategorization(), cancellationToken, PostgreSqlCategorizations.Parameters(query)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

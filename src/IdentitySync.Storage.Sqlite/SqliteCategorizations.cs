@@ -167,7 +167,7 @@ internal static class SqliteCategorizations
     public static string SelectCount(CategorizationQuery query) => "SELECT count(*) FROM categorizations" + Where(query);
 
     /// <summary>The statement reading a query's categorizations; bind it with <see cref="Bind"/>.</summary>
-    public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.Columns} FROM categorizations" + Where(query);
+    public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.ColumnsFor(query)} FROM categorizations" + Where(query);
 
     /// <summary>The WHERE clause of a query: each filter set is a condition on a parameter (?1 the type, ?2 to ?4 JSON arrays, ?5 the resource type).</summary>
     /// <remarks>

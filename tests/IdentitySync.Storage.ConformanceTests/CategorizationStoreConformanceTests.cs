@@ -80,6 +80,19 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
             Assert.That(await reopened.CountCategorizationsAsync(new CategorizationQuery("Nothing"), None), Is.Zero);
             Assert.That(await Keys(new CategorizationQuery("User") { OwnedOnly = true, ResourceType = "AD_User" }), Is.EqualTo(new[] { "u1", "u4" }), "the suggestion has no owner");
         });
+
+        // Without reasons: the same categorizations, every other field as stored; a reason, when a store gives one, is the stored one.
+        var full = (await reopened.GetCategorizationsAsync(new CategorizationQuery("User") { Statuses = [CategorizationStatus.Suggested, CategorizationStatus.Correlated] }, None)).OrderBy(static c => c.ResourceId).ToList();
+        var lean = (await reopened.GetCategorizationsAsync(new CategorizationQuery("User") { Statuses = [CategorizationStatus.Suggested, CategorizationStatus.Correlated], WithoutReasons = true }, None)).OrderBy(static c => c.ResourceId).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(lean.Select(Fields), Is.EqualTo(full.Select(Fields)), "the same categorizations, every other field equal");
+            Assert.That(lean.Zip(full).Where(static p => p.First.Reason is not null && p.First.Reason != p.Second.Reason), Is.Empty, "a reason given is the stored one");
+            Assert.That(full.Select(static c => c.Reason), Has.None.Null, "the full read has them");
+        });
+
+        static string Fields(AccountCategorization c) =>
+            $"{c.ResourceId}|{c.EntityType}|{c.Status}|{c.ResourceType}|{c.OwnerId}|{c.Confidence}|{string.Join(",", c.Candidates)}|{c.AccountDigest}|{c.OwnersDigest}|{c.At:O}";
     }
 
     /// <summary>

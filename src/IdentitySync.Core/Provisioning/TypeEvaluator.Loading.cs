@@ -27,7 +27,8 @@ internal sealed partial class TypeEvaluator
         var owners = await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now);
         var accounts = await graph.ResourcesAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
-        var categorizations = await store.GetCategorizationsAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
+        // The reasons are not read: the evaluation decides from the owner, status, type and confidence.
+        var categorizations = await store.GetCategorizationsAsync(new CategorizationQuery(type.TargetEntityType) { WithoutReasons = true }, cancellationToken).ConfigureAwait(false);
         await evaluator.LoadAsync(accounts, categorizations, (dependency, query) => store.GetCategorizationsAsync(query, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
         return evaluator;
     }

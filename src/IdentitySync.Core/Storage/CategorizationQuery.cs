@@ -33,6 +33,13 @@ public sealed record CategorizationQuery(string EntityType)
     public bool OwnerMissing { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether the reasons may be left out (<see cref="AccountCategorization.Reason"/> null): a
+    /// caller that decides from the other fields (order generation reads every categorization of a type) then reads a
+    /// million categorizations without a million reason texts. A store may give them anyway; it names the same ones.
+    /// </summary>
+    public bool WithoutReasons { get; init; }
+
+    /// <summary>
     /// Whether a categorization of <see cref="EntityType"/> passes the other filters, for a store that filters in memory;
     /// with <see cref="OwnerMissing"/>, the store then keeps those whose owner it does not hold.
     /// </summary>

@@ -15,6 +15,18 @@ public sealed record StoredCategorization
     /// <summary>The columns <see cref="Read"/> takes, in its order, as a store names them in SQL.</summary>
     public const string Columns = "resource_id, entity_type, status, resource_type, owner_id, confidence, candidates, reason, account_digest, owners_digest, at";
 
+    /// <summary>
+    /// The columns <see cref="Read"/> takes for a query: <see cref="Columns"/>, with <c>NULL</c> in the reason's place when
+    /// the query leaves reasons out (<see cref="CategorizationQuery.WithoutReasons"/>), so the store never reads them.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <returns>The columns, in <see cref="Columns"/>' order.</returns>
+    public static string ColumnsFor(CategorizationQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.WithoutReasons ? Columns.Replace(" reason,", " NULL,", StringComparison.Ordinal) : Columns;
+    }
+
     /// <summary>Gets the account's resource id.</summary>
     public required long ResourceId { get; init; }
 
