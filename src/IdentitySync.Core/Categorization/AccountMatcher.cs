@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using IdentitySync.Categorizations;
+using IdentitySync.Internal;
 using IdentitySync.Model;
 using IdentitySync.Rules;
 using IdentitySync.Storage;
@@ -14,7 +14,7 @@ namespace IdentitySync.Categorization;
 internal sealed class AccountMatcher
 {
     private readonly ResourceGraph _graph;
-    private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, OwnersOfValue> Owners)> _correlations = [];
+    private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, OneOrMore<StoredResource>> Owners)> _correlations = [];
     private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
     private readonly string _targetType;
 
@@ -43,7 +43,7 @@ internal sealed class AccountMatcher
                 var rule = type.CorrelationRules[n];
                 await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
-                var index = new Dictionary<string, OwnersOfValue>(StringComparer.Ordinal);
+                var index = new Dictionary<string, OneOrMore<StoredResource>>(StringComparer.Ordinal);
                 var wanted = accounts?.SelectMany(a => Texts(rule.Account.Evaluate(new ResourceContext(graph, null, a)))).ToHashSet(StringComparer.Ordinal);
                 foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
                 {
@@ -54,15 +54,7 @@ internal sealed class AccountMatcher
                             continue;
                         }
 
-                        ref var owners = ref CollectionsMarshal.GetValueRefOrAddDefault(index, value, out var exists);
-                        if (!exists)
-                        {
-                            owners.First = owner;
-                        }
-                        else
-                        {
-                            (owners.More ??= []).Add(owner);
-                        }
+                        OneOrMore<StoredResource>.Add(index, value, owner);
                     }
                 }
 
@@ -97,7 +89,10 @@ internal sealed class AccountMatcher
             {
                 if (owners.TryGetValue(value, out var found))
                 {
-                    found.AddTo(matches);
+                    foreach (var owner in found)
+                    {
+                        AddOnce(matches, owner);
+                    }
                 }
             }
 
@@ -131,39 +126,20 @@ internal sealed class AccountMatcher
         return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Uncategorized, null, null, 0, [], null, account.Digest, ownersDigest, at);
     }
 
-    private static IEnumerable<string> Texts(object? value) =>
-        Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
-
-    /// <summary>
-    /// The owners one correlation value names: nearly always one (an employee id), so the first is kept as it is and a
-    /// list is made only for a value several owners share (a million lists cost a full pass a second).
-    /// </summary>
-    private struct OwnersOfValue
+    /// <summary>Adds an owner to the matches unless there already (an owner two of the account's values name is one match).</summary>
+    private static void AddOnce(List<StoredResource> matches, StoredResource owner)
     {
-        public StoredResource First;
-        public List<StoredResource>? More;
-
-        /// <summary>Adds the owners not already in <paramref name="matches"/>, in the order they were indexed.</summary>
-        public readonly void AddTo(List<StoredResource> matches)
+        foreach (var match in matches)
         {
-            Add(matches, First);
-            foreach (var owner in More ?? [])
+            if (match.Id == owner.Id)
             {
-                Add(matches, owner);
-            }
-
-            static void Add(List<StoredResource> matches, StoredResource owner)
-            {
-                foreach (var match in matches)
-                {
-                    if (match.Id == owner.Id)
-                    {
-                        return;
-                    }
-                }
-
-                matches.Add(owner);
+                return;
             }
         }
+
+        matches.Add(owner);
     }
+
+    private static IEnumerable<string> Texts(object? value) =>
+        Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
 }

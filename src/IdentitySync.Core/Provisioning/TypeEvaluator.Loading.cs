@@ -248,7 +248,7 @@ internal sealed partial class TypeEvaluator
             {
                 if (_owners.ContainsKey(ownerId))
                 {
-                    OwnedAccounts.Add(_accountsByOwner, ownerId, account, categorization);
+                    OneOrMore<(StoredResource, AccountCategorization)>.Add(_accountsByOwner, ownerId, (account, categorization));
                     _ownerOfAccount[account.Id] = ownerId;
                 }
                 else

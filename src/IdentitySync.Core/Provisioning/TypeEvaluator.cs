@@ -26,7 +26,7 @@ internal sealed partial class TypeEvaluator
     private readonly ResourceType _type;
     private readonly ResourceGraph _graph;
     private readonly EntityType _targetType;
-    private readonly Dictionary<long, OwnedAccounts> _accountsByOwner = [];
+    private readonly Dictionary<long, OneOrMore<(StoredResource Account, AccountCategorization Categorization)>> _accountsByOwner = [];
     private readonly Dictionary<long, long> _ownerOfAccount = [];
     private readonly List<(StoredResource Account, AccountCategorization Categorization)> _orphans = [];
     private readonly List<HashSet<long>> _dependencyHolders = [];
