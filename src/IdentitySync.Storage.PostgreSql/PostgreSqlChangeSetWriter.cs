@@ -23,8 +23,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     // The ids of keys this transaction inserted or looked up, per entity type: link ends resolve here first.
     private readonly Dictionary<int, Dictionary<string, long>> _known = [];
 
-    // Ids by ordinal for numbered links (decision 99): per key list and entity type, 0 until resolved.
-    private readonly Dictionary<(object Keys, int Type), long[]> _idsByOrdinal = [];
+    // Ids by ordinal for numbered links (decision 99).
+    private readonly NumberedLinkIds _idsByOrdinal = new();
 
     // Associations this transaction created, by id, with their partition: links are copied straight into the
     // partition, which is indexed and attached before anything else reads or writes links, at the latest
@@ -155,7 +155,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             }
 
             // A deleted key's id must not resolve a later link.
-            _idsByOrdinal.Clear();
+            _idsByOrdinal.Forget();
         });
 
     public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
@@ -389,22 +389,10 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             return ids;
         }
 
-        using (var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction))
-        {
-            command.Parameters.AddWithValue(typeId);
-            command.Parameters.AddWithValue(unresolved.Select(i => end(links[i])).Distinct(StringComparer.Ordinal).ToArray());
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                known[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
-
+        await LookUpAsync(typeId, unresolved.Select(i => end(links[i])).Distinct(StringComparer.Ordinal).ToArray(), known, cancellationToken).ConfigureAwait(false);
         foreach (var i in unresolved)
         {
-            ids[i] = known.TryGetValue(end(links[i]), out var id)
-                ? id
-                : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{end(links[i])}', which does not exist.");
+            ids[i] = known.TryGetValue(end(links[i]), out var id) ? id : throw MissingEnd(association, entityType, end(links[i]));
         }
 
         return ids;
@@ -418,13 +406,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     /// </summary>
     private async Task<long[]> NumberedIdsAsync(EntityAssociationKeys association, string entityType, int typeId, IReadOnlyList<string> keys, int count, Func<int, int> ordinalOf, CancellationToken cancellationToken)
     {
-        if (!_idsByOrdinal.TryGetValue((keys, typeId), out var byOrdinal) || byOrdinal.Length < keys.Count)
-        {
-            var grown = new long[keys.Count];
-            byOrdinal?.CopyTo(grown, 0);
-            _idsByOrdinal[(keys, typeId)] = byOrdinal = grown;
-        }
-
+        var byOrdinal = _idsByOrdinal.Of(keys, typeId);
         var known = Known(typeId);
         var ids = new long[count];
         var resolved = new List<long>();
@@ -450,17 +432,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             return ids;
         }
 
-        using (var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction))
-        {
-            command.Parameters.AddWithValue(typeId);
-            command.Parameters.AddWithValue(unresolved.Select(o => keys[o]).ToArray());
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                known[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
-
+        await LookUpAsync(typeId, [.. unresolved.Select(o => keys[o])], known, cancellationToken).ConfigureAwait(false);
         resolved.Clear();
         string? missing = null;
         for (var i = 0; i < count; i++)
@@ -483,9 +455,23 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         }
 
         await TouchAsync(resolved, cancellationToken).ConfigureAwait(false);
-        return missing is null
-            ? ids
-            : throw new StoreConflictException($"A link of {association.Association} names {entityType} '{missing}', which does not exist.");
+        return missing is null ? ids : throw MissingEnd(association, entityType, missing);
+    }
+
+    private static StoreConflictException MissingEnd(EntityAssociationKeys association, string entityType, string key) =>
+        new($"A link of {association.Association} names {entityType} '{key}', which does not exist.");
+
+    /// <summary>Reads the ids of keys of a type that this writer does not know yet into <paramref name="known"/>, in one query.</summary>
+    private async Task LookUpAsync(int typeId, string[] keys, Dictionary<string, long> known, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand($"SELECT key, id FROM {_s}.resources WHERE type_id = $1 AND key = ANY($2::text[])", connection, transaction);
+        command.Parameters.AddWithValue(typeId);
+        command.Parameters.AddWithValue(keys);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            known[reader.GetString(0)] = reader.GetInt64(1);
+        }
     }
 
     /// <summary>
@@ -576,7 +562,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 _typeIds.Clear();
                 _associationIds.Clear();
                 _known.Clear();
-                _idsByOrdinal.Clear();
+                _idsByOrdinal.Forget();
                 _pending = pending;
                 throw;
             }

@@ -12,8 +12,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
     private readonly string _connector;
     private readonly Dictionary<long, KnownIds> _ids = [];
 
-    // Ids by ordinal for numbered links (decision 99): per key list and entity type, 0 until resolved.
-    private readonly Dictionary<(object Keys, long Type), long[]> _idsByOrdinal = [];
+    // Ids by ordinal for numbered links (decision 99).
+    private readonly NumberedLinkIds _idsByOrdinal = new();
     private readonly RawStatement _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _findId;
@@ -129,7 +129,7 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         FlushLinks(cancellationToken);
 
         // A deleted key's id must not resolve a later link.
-        _idsByOrdinal.Clear();
+        _idsByOrdinal.Forget();
         var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var associations = AllAssociationIds();
 
@@ -292,8 +292,8 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         if (links is INumberedLinks numbered)
         {
             // Each distinct key is resolved once; the links' ends are then array reads (decision 99).
-            var firstByOrdinal = IdsByOrdinal(numbered.FirstKeys, firstType);
-            var secondByOrdinal = IdsByOrdinal(numbered.SecondKeys, secondType);
+            var firstByOrdinal = _idsByOrdinal.Of(numbered.FirstKeys, firstType);
+            var secondByOrdinal = _idsByOrdinal.Of(numbered.SecondKeys, secondType);
             for (var i = 0; i < pairs.Length; i++)
             {
                 if ((i & 0xFFFF) == 0)
@@ -574,19 +574,6 @@ internal sealed class SqliteChangeSetWriter : IChangeSetWriter
         }
 
         return null;
-    }
-
-    /// <summary>The ids of a numbered key list's ordinals, per entity type, resolved as they are first read; grown when the list grew.</summary>
-    private long[] IdsByOrdinal(IReadOnlyList<string> keys, long typeId)
-    {
-        if (!_idsByOrdinal.TryGetValue((keys, typeId), out var ids) || ids.Length < keys.Count)
-        {
-            var grown = new long[keys.Count];
-            ids?.CopyTo(grown, 0);
-            _idsByOrdinal[(keys, typeId)] = ids = grown;
-        }
-
-        return ids;
     }
 
     /// <summary>The ids this writer knows by key, per entity type.</summary>
