@@ -292,16 +292,11 @@ public sealed partial class CategorizationEngine
             return after.Version;
         }
 
+        // What the store records for each categorization saved and each one replaced (ChangeFeedEntries).
         var ours = new HashSet<long>();
         foreach (var categorization in results.Concat(replaced))
         {
-            ours.Add(categorization.ResourceId);
-            if (categorization.OwnerId is { } owner)
-            {
-                ours.Add(owner);
-            }
-
-            ours.UnionWith(categorization.Candidates);
+            ours.UnionWith(ChangeFeedEntries.OfCategorization(categorization, null, []));
         }
 
         await foreach (var id in feed.GetChangedResourceIdsAsync(head.Version, after.Version, cancellationToken).ConfigureAwait(false))
