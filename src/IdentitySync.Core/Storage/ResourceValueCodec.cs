@@ -18,6 +18,13 @@ public static class ResourceValueCodec
     private const byte HeaderFirst = 0x80, HeaderSecond = 0x00;
     private const int HeaderLength = 10;
 
+    // A stream past this size is not kept for the thread's next packing (a row of photos stays a one-off).
+    private const int KeptPackingCapacity = 1 << 16;
+
+    // Each thread packs into one stream and writer: a million rows pack without a buffer and a writer each.
+    [ThreadStatic]
+    private static BinaryWriter? t_packer;
+
     /// <summary>Packs values.</summary>
     /// <param name="values">The values: null, string, int, long, bool, UTC DateTime, Guid, double, byte[] or object[] of these.</param>
     /// <returns>The packed bytes.</returns>
@@ -25,22 +32,44 @@ public static class ResourceValueCodec
     public static byte[] Encode(IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        var writer = StartPacking();
+        if (LayoutOf(values) is var layout and not 0)
         {
-            if (LayoutOf(values) is var layout and not 0)
-            {
-                WriteLayout(writer, layout);
-            }
-
-            writer.Write7BitEncodedInt(values.Count);
-            foreach (var value in values)
-            {
-                Write(writer, value);
-            }
+            WriteLayout(writer, layout);
         }
 
-        return stream.ToArray();
+        writer.Write7BitEncodedInt(values.Count);
+        foreach (var value in values)
+        {
+            Write(writer, value);
+        }
+
+        return FinishPacking(writer);
+    }
+
+    /// <summary>
+    /// Gives the thread's packing writer, emptied. Whatever is written up to <see cref="FinishPacking"/> must not
+    /// start another packing on the same thread (nothing between them awaits or calls back).
+    /// </summary>
+    internal static BinaryWriter StartPacking()
+    {
+        var writer = t_packer ??= new BinaryWriter(new MemoryStream(512), Encoding.UTF8);
+        writer.BaseStream.SetLength(0);
+        return writer;
+    }
+
+    /// <summary>Copies out what was packed since <see cref="StartPacking"/>.</summary>
+    internal static byte[] FinishPacking(BinaryWriter writer)
+    {
+        writer.Flush();
+        var stream = (MemoryStream)writer.BaseStream;
+        var packed = stream.ToArray();
+        if (stream.Capacity > KeptPackingCapacity)
+        {
+            t_packer = null;
+        }
+
+        return packed;
     }
 
     /// <summary>

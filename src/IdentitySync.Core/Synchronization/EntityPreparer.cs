@@ -36,6 +36,11 @@ internal sealed class EntityPreparer
     private readonly (int Index, string Name)[] _checked;
     private readonly int _maxValueLength;
     private readonly string _primaryKeyName;
+    private readonly PropertyMapping _primaryKey;
+    private readonly bool _primaryKeyIsText;
+
+    // Whether each mapped property's key text is its field as it is (a text property in the default format).
+    private readonly bool[] _keyIsText;
 
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded, int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
     {
@@ -45,10 +50,13 @@ internal sealed class EntityPreparer
         Rows = new(KeyOrdinals);
         _columns = [.. mapping.Properties.Select(p => Index(tableColumns, p.Column))];
         _propertyIndexes = [.. mapping.Properties.Select(p => IndexOfProperty(entityType, p.Property))];
-        _keyColumn = Index(tableColumns, mapping.PrimaryKey.Column);
+        _primaryKey = mapping.PrimaryKey;
+        _keyColumn = Index(tableColumns, _primaryKey.Column);
         _commandColumn = commandColumn;
         _maxValueLength = maxValueLength;
-        _primaryKeyName = $"primary key (column '{mapping.PrimaryKey.Column}')";
+        _primaryKeyName = $"primary key (column '{_primaryKey.Column}')";
+        _keyIsText = [.. mapping.Properties.Select((p, i) => p.Format.Kind == ValueFormatKind.Default && entityType.Properties[_propertyIndexes[i]].Type == ScalarType.String)];
+        _primaryKeyIsText = IsText(_primaryKey);
         _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
         _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
         _emptyString = [.. mapping.Properties.Select((p, i) => mapping.EmptyFields == EmptyFields.EmptyString && entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false })];
@@ -178,20 +186,20 @@ internal sealed class EntityPreparer
         var keyBytes = batch.GetField(row, _keyColumn);
         if (keyBytes.IsEmpty)
         {
-            Quarantine(source, line, null, $"empty primary key (column '{Mapping.PrimaryKey.Column}')");
+            Quarantine(source, line, null, $"empty primary key (column '{_primaryKey.Column}')");
             return;
         }
 
-        if (FieldCheck.Problem(keyBytes, Mapping.PrimaryKey.Column, _maxValueLength) is { } keyProblem)
+        if (FieldCheck.Problem(keyBytes, _primaryKey.Column, _maxValueLength) is { } keyProblem)
         {
             Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), keyProblem);
             return;
         }
 
-        var key = KeyText(keyBytes, Mapping.PrimaryKey, out var keyError);
+        var key = KeyText(keyBytes, _primaryKey, _primaryKeyIsText, out var keyError);
         if (key is null)
         {
-            Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{Mapping.PrimaryKey.Column}'): {keyError}");
+            Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{_primaryKey.Column}'): {keyError}");
             return;
         }
 
@@ -266,10 +274,10 @@ internal sealed class EntityPreparer
     /// The text a key is stored and compared as: the field as is for text keys, the canonical text of
     /// the parsed value for typed keys or keys with a format (so <c>007</c> and <c>7</c> are one key).
     /// </summary>
-    public string? KeyText(ReadOnlySpan<byte> field, PropertyMapping keyMapping, out string? error)
+    private string? KeyText(ReadOnlySpan<byte> field, PropertyMapping keyMapping, bool isText, out string? error)
     {
         error = null;
-        if (IsPlainText(keyMapping))
+        if (isText)
         {
             var text = Encoding.UTF8.GetString(field);
             return keyMapping.IgnoreCase ? text.ToUpperInvariant() : text;
@@ -294,23 +302,23 @@ internal sealed class EntityPreparer
         if (!_keys.TryGetValue(keyProperty, out var cached))
         {
             var mapping = Mapping.FindProperty(keyProperty)!;
-            _keys[keyProperty] = cached = (mapping, IsPlainText(mapping));
+            _keys[keyProperty] = cached = (mapping, IsText(mapping));
         }
 
         var keyMapping = cached.Mapping;
 
         // Text keys with the default format are their text: no round trip through UTF-8 (a pair per membership).
-        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out _)
+        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), keyMapping, isText: false, out _)
             : keyMapping.IgnoreCase ? text.ToUpperInvariant()
             : text;
         if (value is null)
         {
-            KeyText(Encoding.UTF8.GetBytes(text), keyMapping, out var reason);
+            KeyText(Encoding.UTF8.GetBytes(text), keyMapping, isText: false, out var reason);
             problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {reason}";
             return null;
         }
 
-        if (string.Equals(keyProperty, Mapping.PrimaryKey.Property, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(keyProperty, _primaryKey.Property, StringComparison.OrdinalIgnoreCase))
         {
             return value;
         }
@@ -345,9 +353,19 @@ internal sealed class EntityPreparer
         return null;
     }
 
-    private bool IsPlainText(PropertyMapping keyMapping) =>
-        keyMapping.Format.Kind == ValueFormatKind.Default
-        && EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)].Type == ScalarType.String;
+    /// <summary>Whether a mapped property's key text is its field as it is: a text property in the default format.</summary>
+    private bool IsText(PropertyMapping keyMapping)
+    {
+        for (var i = 0; i < _keyIsText.Length; i++)
+        {
+            if (ReferenceEquals(Mapping.Properties[i], keyMapping))
+            {
+                return _keyIsText[i];
+            }
+        }
+
+        throw new InvalidOperationException($"Property '{keyMapping.Property}' is not mapped for entity type '{EntityType.Name}'.");
+    }
 
     private static string? KeyTextOf(object? value) => value switch
     {
@@ -414,7 +432,7 @@ internal sealed class EntityPreparer
         foreach (var (mappingIndex, index) in _uniqueIndexes.Values)
         {
             var value = batch.GetField(row, _columns[mappingIndex]);
-            if (value.IsEmpty || KeyText(value, Mapping.Properties[mappingIndex], out _) is not { } text)
+            if (value.IsEmpty || KeyText(value, Mapping.Properties[mappingIndex], _keyIsText[mappingIndex], out _) is not { } text)
             {
                 continue;
             }
@@ -532,25 +550,22 @@ internal sealed class EntityPreparer
             }
         }
 
-        using var packing = new MemoryStream(512);
-        using (var packer = new BinaryWriter(packing, Encoding.UTF8, leaveOpen: true))
+        var packer = ResourceValueCodec.StartPacking();
+        ResourceValueCodec.WriteLayout(packer, _layout);
+        packer.Write7BitEncodedInt(_mappingOfProperty.Length);
+        foreach (var i in _mappingOfProperty)
         {
-            ResourceValueCodec.WriteLayout(packer, _layout);
-            packer.Write7BitEncodedInt(_mappingOfProperty.Length);
-            foreach (var i in _mappingOfProperty)
+            if (i >= 0 && _verbatim[i])
             {
-                if (i >= 0 && _verbatim[i])
-                {
-                    ResourceValueCodec.WriteUtf8Text(packer, batch.GetField(row, _columns[i]));
-                }
-                else
-                {
-                    ResourceValueCodec.Write(packer, i >= 0 ? _parsed[i] : null);
-                }
+                ResourceValueCodec.WriteUtf8Text(packer, batch.GetField(row, _columns[i]));
+            }
+            else
+            {
+                ResourceValueCodec.Write(packer, i >= 0 ? _parsed[i] : null);
             }
         }
 
-        return ResourceValueCodec.DecodeLazily(packing.ToArray());
+        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.FinishPacking(packer));
     }
 }
 
