@@ -25,7 +25,11 @@ internal sealed class AssociationPreparer(
     private Utf8Interner _firstTexts = new();
     private Utf8Interner _secondTexts = new();
     private List<long> _pairs = [];
-    private List<int> _lines = [];
+
+    // Each pair's line, kept where it is not the previous pair's plus one: a file without skipped or multi-line
+    // rows needs one entry for its ten million pairs instead of ten million numbers.
+    private List<(int Pair, long Line)> _lineBreaks = [];
+    private long _nextLine = -1;
     private List<RowCommand> _commands = [];
     private string _source = string.Empty;
 
@@ -80,8 +84,36 @@ internal sealed class AssociationPreparer(
         BatchHash = EntityPreparer.Mix(BatchHash, pair);
         _source = source;
         _pairs.Add(OrdinalPair.Pack(_firstTexts.Intern(firstValue), _secondTexts.Intern(secondValue)));
+        var line = batch.GetLineNumber(row);
+        if (line != _nextLine)
+        {
+            _lineBreaks.Add((PairCount, line));
+        }
+
+        _nextLine = line + 1;
         PairCount++;
-        _lines.Add((int)Math.Min(batch.GetLineNumber(row), int.MaxValue));
+    }
+
+    /// <summary>Gets the line a pair was read from.</summary>
+    private long LineOf(int pair)
+    {
+        var low = 0;
+        var high = _lineBreaks.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (_lineBreaks[middle].Pair <= pair)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        var (first, line) = _lineBreaks[low];
+        return line + (pair - first);
     }
 
     /// <summary>
@@ -107,7 +139,7 @@ internal sealed class AssociationPreparer(
                     ? $"column '{Mapping.First.Column}': {firstProblem}"
                     : $"column '{Mapping.Second.Column}': {secondProblem}";
                 var text = _firstTexts[OrdinalPair.First(pair)] + " -> " + _secondTexts[OrdinalPair.Second(pair)];
-                _quarantined.Add(new QuarantinedRow { Source = _source, Line = _lines[i], Key = text, Reason = problem });
+                _quarantined.Add(new QuarantinedRow { Source = _source, Line = LineOf(i), Key = text, Reason = problem });
                 continue;
             }
 
@@ -119,7 +151,7 @@ internal sealed class AssociationPreparer(
         }
 
         links.RemoveRange(kept, links.Count - kept);
-        (_pairs, _lines, _commands, _firstTexts, _secondTexts) = ([], [], [], new(), new());
+        (_pairs, _lineBreaks, _commands, _firstTexts, _secondTexts) = ([], [], [], new(), new());
         return (links, commands);
     }
 

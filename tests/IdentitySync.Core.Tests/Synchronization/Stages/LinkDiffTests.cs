@@ -30,6 +30,35 @@ public sealed class LinkDiffTests
     }
 
     [Test]
+    public void Snapshot_PairsThatResolveToNothing_AreQuarantinedAtTheirOwnLines_AfterSkippedAndMultiLineRows()
+    {
+        var plan = Plan();
+        plan.Feed("users", Row("dn", "CN=u1", "sam", "u1"), Row("dn", "CN=u2", "sam", "u2"));
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        plan.FeedAt(
+            "groups",
+            (2, Row("dn", "CN=g1", "cn", "g1", "member", "u1")),
+            (3, Row("dn", "CN=g1", "cn", "g1", "member", "nobody3")),
+            (4, Row("dn", "CN=g1", "cn", "g1")),
+            (5, Row("dn", "CN=g1", "cn", "g1", "member", "nobody5")),
+            (9, Row("dn", "CN=g1", "cn", "g1", "member", "u2")),
+            (10, Row("dn", "CN=g1", "cn", "g1", "member", "nobody10")),
+            (11, Row("dn", "CN=g1", "cn", "g1", "member", "nobody11")),
+            (14, Row("dn", "CN=g1", "cn", "g1", "member", "nobody14")));
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added, Has.Count.EqualTo(2));
+            Assert.That(memberships.Quarantined.Select(static q => (q.Line, q.Key)), Is.EqualTo(new[]
+            {
+                (3L, "CN=g1 -> nobody3"), (5L, "CN=g1 -> nobody5"), (10L, "CN=g1 -> nobody10"), (11L, "CN=g1 -> nobody11"), (14L, "CN=g1 -> nobody14"),
+            }));
+        });
+    }
+
+    [Test]
     public void Snapshot_ALinkOfAHeldKey_IsNotRemoved()
     {
         var plan = Plan();

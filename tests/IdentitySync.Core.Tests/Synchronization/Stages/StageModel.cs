@@ -67,13 +67,18 @@ internal static class StageModel
     }
 
     /// <summary>Hands rows to a planned table's preparers as the export reader would, lines numbered from 2.</summary>
-    public static void Feed(this TablePlan plan, string table, params Dictionary<string, string>[] rows)
+    public static void Feed(this TablePlan plan, string table, params Dictionary<string, string>[] rows) =>
+        plan.FeedAt(table, [.. rows.Select(static (row, i) => (2L + i, row))]);
+
+    /// <summary>Hands rows to a planned table's preparers as the export reader would, each at the line given.</summary>
+    public static void FeedAt(this TablePlan plan, string table, params (long Line, Dictionary<string, string> Row)[] lines)
     {
         var planned = plan.Table(table);
+        var rows = lines.Select(static l => l.Row).ToArray();
         using var batch = new RowBatch(planned.Columns.Count);
         for (var i = 0; i < rows.Length; i++)
         {
-            batch.BeginRow(i + 2);
+            batch.BeginRow(lines[i].Line);
             foreach (var column in planned.Columns)
             {
                 batch.AddField((rows[i].GetValueOrDefault(column) ?? string.Empty).AsSpan());
