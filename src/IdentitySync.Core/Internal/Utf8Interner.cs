@@ -18,6 +18,10 @@ internal sealed class Utf8Interner
     private byte[] _arena = new byte[1 << 16];
     private int _used;
 
+    // The ordinal Intern returned last: exports list a group's members or a member's groups together, so most
+    // texts are the previous row's, found without hashing.
+    private int _last = -1;
+
     public Utf8Interner()
         : this(static bytes => System.IO.Hashing.XxHash3.HashToUInt64(bytes))
     {
@@ -34,8 +38,13 @@ internal sealed class Utf8Interner
     /// <summary>Gets the text of an ordinal (decoded once, on first request).</summary>
     public string this[int ordinal] => _texts[ordinal] ??= Encoding.UTF8.GetString(Bytes(ordinal));
 
+    /// <summary>Returns the ordinal of the text <see cref="Intern"/> was last given when it is this one, otherwise -1.</summary>
+    public int Repeated(ReadOnlySpan<byte> utf8) => _last >= 0 && Bytes(_last).SequenceEqual(utf8) ? _last : -1;
+
     /// <summary>Returns the ordinal of a UTF-8 text, adding it when new.</summary>
-    public int Intern(ReadOnlySpan<byte> utf8)
+    public int Intern(ReadOnlySpan<byte> utf8) => _last = Repeated(utf8) is var last and >= 0 ? last : Find(utf8);
+
+    private int Find(ReadOnlySpan<byte> utf8)
     {
         var hash = _hash(utf8);
         ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_byHash, hash, out var exists);

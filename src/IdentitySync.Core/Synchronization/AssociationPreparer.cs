@@ -65,7 +65,11 @@ internal sealed class AssociationPreparer(
             return;
         }
 
-        var problem = FieldCheck.Problem(firstValue, Mapping.First.Column, maxValueLength) ?? FieldCheck.Problem(secondValue, Mapping.Second.Column, maxValueLength);
+        // A text equal to the previous row's was checked with that row.
+        var firstRepeated = _firstTexts.Repeated(firstValue);
+        var secondRepeated = _secondTexts.Repeated(secondValue);
+        var problem = (firstRepeated < 0 ? FieldCheck.Problem(firstValue, Mapping.First.Column, maxValueLength) : null)
+            ?? (secondRepeated < 0 ? FieldCheck.Problem(secondValue, Mapping.Second.Column, maxValueLength) : null);
         if (problem is not null)
         {
             _quarantined.Add(new QuarantinedRow { Source = source, Line = batch.GetLineNumber(row), Key = Encoding.UTF8.GetString(firstValue) + " -> " + Encoding.UTF8.GetString(secondValue), Reason = problem });
@@ -83,7 +87,9 @@ internal sealed class AssociationPreparer(
         var pair = Xxh64.Hash(secondValue, Xxh64.Hash(firstValue, (ulong)command));
         BatchHash = EntityPreparer.Mix(BatchHash, pair);
         _source = source;
-        _pairs.Add(OrdinalPair.Pack(_firstTexts.Intern(firstValue), _secondTexts.Intern(secondValue)));
+        _pairs.Add(OrdinalPair.Pack(
+            firstRepeated >= 0 ? firstRepeated : _firstTexts.Intern(firstValue),
+            secondRepeated >= 0 ? secondRepeated : _secondTexts.Intern(secondValue)));
         var line = batch.GetLineNumber(row);
         if (line != _nextLine)
         {

@@ -59,6 +59,29 @@ public sealed class TextInternerTests
         });
     }
 
+    [Test]
+    public void Utf8Interner_Repeated_FindsOnlyTheTextInternedLast_WithTheOrdinalInternGave()
+    {
+        var interner = new Utf8Interner(static _ => 7);
+        byte[] a = Encoding.UTF8.GetBytes("CN=a"), b = Encoding.UTF8.GetBytes("CN=b"), prefix = Encoding.UTF8.GetBytes("CN=");
+
+        var none = interner.Repeated(a);
+        interner.Intern(a);
+        interner.Intern(b);
+        var afterB = (interner.Repeated(a), interner.Repeated(b), interner.Repeated(prefix));
+        var againA = interner.Intern(a);
+        var afterA = (interner.Repeated(a), interner.Repeated(b));
+        var repeatedA = interner.Intern(a);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(none, Is.EqualTo(-1), "nothing interned yet");
+            Assert.That(afterB, Is.EqualTo((-1, 1, -1)));
+            Assert.That((againA, afterA, repeatedA), Is.EqualTo((0, (0, -1), 0)), "a text interned again is the last one");
+            Assert.That(interner.Count, Is.EqualTo(2));
+        });
+    }
+
     [TestCase(0, 0)]
     [TestCase(1, int.MaxValue)]
     [TestCase(int.MaxValue, 7)]

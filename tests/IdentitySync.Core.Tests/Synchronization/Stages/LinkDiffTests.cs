@@ -59,6 +59,29 @@ public sealed class LinkDiffTests
     }
 
     [Test]
+    public void Accept_ATooLongTextOnConsecutiveRows_IsQuarantinedOnEach_WhileARepeatedGoodTextIsKept()
+    {
+        var plan = Plan();
+        plan.Feed("users", Row("dn", "CN=u1", "sam", "u1"));
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        var tooLong = new string('x', IdentitySync.Model.ConnectorDefaults.MaxValueLength + 1);
+        plan.Feed(
+            "groups",
+            Row("dn", "CN=g1", "cn", "g1", "member", tooLong),
+            Row("dn", "CN=g1", "cn", "g1", "member", tooLong),
+            Row("dn", "CN=g2", "cn", "g2", "member", "u1"),
+            Row("dn", "CN=g2", "cn", "g2", "member", tooLong));
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(memberships.Quarantined.Select(static q => q.Line), Is.EqualTo(new long[] { 2, 3, 5 }));
+            Assert.That(changes.Added, Is.EqualTo(new[] { new LinkChange("CN=g2", "CN=u1") }));
+        });
+    }
+
+    [Test]
     public void Snapshot_ALinkOfAHeldKey_IsNotRemoved()
     {
         var plan = Plan();
