@@ -131,6 +131,8 @@ internal sealed class AssociationPreparer(
     {
         var firstKeys = new Side(First, Mapping.First, _firstTexts, incremental);
         var secondKeys = new Side(Second, Mapping.Second, _secondTexts, incremental);
+        firstKeys.ResolveAll();
+        secondKeys.ResolveAll();
         var links = _pairs;
         var kept = 0;
         var commands = new List<RowCommand>(_commands.Count);
@@ -165,8 +167,47 @@ internal sealed class AssociationPreparer(
     private sealed class Side(EntityPreparer side, AssociationMappingEnd end, Utf8Interner texts, bool incremental)
     {
         private readonly string _name = $"the {side.EntityType.Name} {end.Key}";
+        // Below this many texts, resolving them on one core is as fast as sharing them out.
+        private const int ResolvedTogetherBelow = 16_384;
+
         private readonly int[] _keys = new int[texts.Count];
-        private readonly Dictionary<int, string> _problems = [];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _problems = [];
+
+        /// <summary>
+        /// Resolves every text read (each belongs to a pair), a million members on every core: what resolving
+        /// reads (the side's rows, stored resources and unique-key indexes) no longer changes, and each text's
+        /// slot is written by one thread.
+        /// </summary>
+        public void ResolveAll()
+        {
+            if (texts.Count < ResolvedTogetherBelow)
+            {
+                for (var text = 0; text < texts.Count; text++)
+                {
+                    Resolve(text, out _);
+                }
+
+                return;
+            }
+
+            try
+            {
+                Parallel.ForEach(
+                    System.Collections.Concurrent.Partitioner.Create(0, texts.Count, ResolvedTogetherBelow / 4),
+                    range =>
+                    {
+                        for (var text = range.Item1; text < range.Item2; text++)
+                        {
+                            Resolve(text, out _);
+                        }
+                    });
+            }
+            catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
+            {
+                // As when resolved on one thread: the first failure, as it was thrown.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception.InnerExceptions[0]);
+            }
+        }
 
         public int Resolve(int text, out string? problem)
         {

@@ -23,7 +23,9 @@ internal sealed class EntityPreparer
     // The rows holding each unique-key value that several rows share, by mapping index and value.
     private readonly Dictionary<(int MappingIndex, string Value), List<string>> _sharedUniqueKeys = [];
     private readonly List<QuarantinedRow> _quarantined = [];
-    private readonly Dictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
+
+    // Key properties' mappings by name, filled as links resolve through them (on several threads at once).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool[] _plainText;
 
     // Whether an empty field of each mapped property is stored as an empty string rather than no value.

@@ -82,6 +82,27 @@ public sealed class LinkDiffTests
     }
 
     [Test]
+    public void Snapshot_TwentyThousandMembers_ResolvedOnEveryCore_GiveEachLinkAndEachUnknownMemberAtItsLine()
+    {
+        const int Users = 20_000;
+        var plan = Plan();
+        plan.Feed("users", [.. Enumerable.Range(0, Users).Where(static i => i % 1_000 != 7).Select(static i => Row("dn", $"CN=u{i}", "sam", $"u{i}"))]);
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        plan.Feed("groups", [.. Enumerable.Range(0, Users).Select(static i => Row("dn", $"CN=g{i % 3}", "cn", $"g{i % 3}", "member", $"u{i}"))]);
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added, Has.Count.EqualTo(Users - 20));
+            Assert.That(changes.Added, Does.Contain(new LinkChange("CN=g1", "CN=u19999")).And.Contain(new LinkChange("CN=g0", "CN=u0")));
+            Assert.That(changes.Added.Select(static l => l.SecondKey), Is.Unique.And.No.Member("CN=u7"));
+            Assert.That(memberships.Quarantined.Select(static q => q.Line), Is.EqualTo(Enumerable.Range(0, 20).Select(static k => 2L + (k * 1_000) + 7)));
+            Assert.That(memberships.Quarantined[0].Reason, Does.Contain("'u7' matches no AD_User by Sam"));
+        });
+    }
+
+    [Test]
     public void Snapshot_ALinkOfAHeldKey_IsNotRemoved()
     {
         var plan = Plan();
