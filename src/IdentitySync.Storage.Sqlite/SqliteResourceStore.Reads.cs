@@ -187,6 +187,50 @@ public sealed partial class SqliteResourceStore
         }
     }
 
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<StoredLink>> GetLinkBatchesAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        if (AssociationId(connection, association) is not { } id)
+        {
+            yield break;
+        }
+
+        // Whole first-side sets, decoded into one buffer that is handed over when about full (a larger set grows it).
+        using var statement = new RawStatement(connection, $"SELECT owner_id, ids FROM link_sets WHERE assoc_id = ?1 AND side = {SqliteSchema.FirstSide} ORDER BY owner_id");
+        statement.Bind(1, id);
+        var batch = new StoredLink[4_096];
+        var count = 0;
+        var seconds = new List<long>();
+        while (statement.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var first = statement.GetInt64(0);
+            seconds.Clear();
+            LinkSetCodec.Decode(statement.GetBlob(1), seconds);
+            if (count > 0 && count + seconds.Count > batch.Length)
+            {
+                yield return batch.AsMemory(0, count);
+                count = 0;
+            }
+
+            if (seconds.Count > batch.Length)
+            {
+                batch = new StoredLink[seconds.Count];
+            }
+
+            foreach (var second in seconds)
+            {
+                batch[count++] = new StoredLink(first, second);
+            }
+        }
+
+        if (count > 0)
+        {
+            yield return batch.AsMemory(0, count);
+        }
+    }
+
     /// <summary>Every resource of a type, read on the raw statement (a synchronization reads millions).</summary>
     private IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> values, CancellationToken cancellationToken) =>
         ReadRowsAsync(

@@ -246,6 +246,54 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         }
     }
 
+    /// <summary>
+    /// Links read in batches are the links read one by one, however the sets split across batches: a group of 5,000
+    /// members (larger than a default batch), groups of one and of 4,095, and an association nobody wrote.
+    /// </summary>
+    [Test]
+    public async Task LinkBatches_AreTheLinksReadOneByOne_WhateverTheSizeOfTheSets()
+    {
+        var users = Enumerable.Range(0, 5_000).Select(static i => $"u{i:D4}").ToList();
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [.. users.Select(static u => Change(u, [u]))], None);
+            await w.InsertAsync("Group", [Change("big", ["Big"]), Change("one", ["One"]), Change("almost", ["Almost"])], None);
+            await w.AddLinksAsync(Membership, [.. users.Select(static u => new LinkChange("big", u))], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("one", "u0001")], None);
+            await w.AddLinksAsync(Membership, [.. users.Take(4_095).Select(static u => new LinkChange("almost", u))], None);
+        });
+
+        var store = Reopen();
+        var oneByOne = new List<StoredLink>();
+        await foreach (var link in store.GetLinksAsync(Membership.Association, None))
+        {
+            oneByOne.Add(link);
+        }
+
+        var batched = new List<StoredLink>();
+        var batches = 0;
+        await foreach (var batch in store.GetLinkBatchesAsync(Membership.Association, None))
+        {
+            batches++;
+            Assert.That(batch.Length, Is.Positive, "no empty batch");
+            batched.AddRange(batch.ToArray());
+        }
+
+        var none = 0;
+        await foreach (var batch in store.GetLinkBatchesAsync("NoSuchAssociation", None))
+        {
+            none += batch.Length;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(oneByOne, Has.Count.EqualTo(5_000 + 1 + 4_095));
+            Assert.That(batched.OrderBy(static l => (l.FirstId, l.SecondId)).ToList(), Is.EqualTo(oneByOne.OrderBy(static l => (l.FirstId, l.SecondId)).ToList()));
+            Assert.That(batches, Is.GreaterThan(1));
+            Assert.That(none, Is.Zero);
+        });
+    }
+
     /// <summary>A blocked change set is kept with every value and change, and cleared.</summary>
     [Test]
     public async Task BlockedChangeSet_KeptAndCleared_RoundTrips()

@@ -303,7 +303,17 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
             return;
         }
 
-        await foreach (var link in store.GetLinksAsync(association, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in store.GetLinkBatchesAsync(association, cancellationToken).ConfigureAwait(false))
+        {
+            AddLinks(batch.Span, fromFirst, map);
+        }
+
+        _links[(association, fromFirst)] = map;
+    }
+
+    private static void AddLinks(ReadOnlySpan<StoredLink> links, bool fromFirst, Dictionary<long, List<long>> map)
+    {
+        foreach (var link in links)
         {
             var (from, to) = fromFirst ? (link.FirstId, link.SecondId) : (link.SecondId, link.FirstId);
             if (!map.TryGetValue(from, out var targets))
@@ -313,8 +323,6 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
 
             targets.Add(to);
         }
-
-        _links[(association, fromFirst)] = map;
     }
 }
 

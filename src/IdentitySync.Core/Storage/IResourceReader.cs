@@ -105,6 +105,39 @@ public interface IResourceReader
     IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Streams the links of an association in batches: a synchronization reads millions, and a batch costs one step
+    /// of an asynchronous stream where each link would cost one. The default batches <see cref="GetLinksAsync"/>; a
+    /// store that reads its links in blocks hands them over as it reads them.
+    /// </summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>
+    /// The links in batches of at least one, in no particular order, together the links <see cref="GetLinksAsync"/>
+    /// gives. A batch is valid until the enumeration moves on: the store may fill the same memory again, so a caller
+    /// that keeps links copies them.
+    /// </returns>
+    async IAsyncEnumerable<ReadOnlyMemory<StoredLink>> GetLinkBatchesAsync(string association, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // 4,096 links (64 KiB) stay below the large-object heap and make a million links 245 steps.
+        var batch = new StoredLink[4_096];
+        var count = 0;
+        await foreach (var link in GetLinksAsync(association, cancellationToken).ConfigureAwait(false))
+        {
+            batch[count++] = link;
+            if (count == batch.Length)
+            {
+                yield return batch;
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            yield return batch.AsMemory(0, count);
+        }
+    }
+
+    /// <summary>
     /// Reads the layouts resources were written in (<see cref="IChangeSetWriter.SaveLayoutAsync"/>): the
     /// engines read values written under an older model by property name through them.
     /// </summary>

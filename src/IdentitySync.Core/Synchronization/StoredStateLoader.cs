@@ -59,18 +59,27 @@ internal static class StoredStateLoader
                 {
                     var firstIds = ordinalsById[association.Keys.FirstEntityType];
                     var secondIds = ordinalsById[association.Keys.SecondEntityType];
-                    await foreach (var link in store.GetLinksAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
+                    await foreach (var batch in store.GetLinkBatchesAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
                     {
-                        if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
-                        {
-                            association.StoredLinks.Add(OrdinalPair.Pack(first, second));
-                        }
+                        AddLinks(batch.Span, firstIds, secondIds, association.StoredLinks);
                     }
 
                     RadixSort.Sort(CollectionsMarshal.AsSpan(association.StoredLinks));
                 }
             },
             cancellationToken);
+    }
+
+    /// <summary>Adds a batch of stored links as packed key ordinals; links of resources not loaded are left out.</summary>
+    private static void AddLinks(ReadOnlySpan<StoredLink> links, IdOrdinalMap firstIds, IdOrdinalMap secondIds, List<long> into)
+    {
+        foreach (var link in links)
+        {
+            if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
+            {
+                into.Add(OrdinalPair.Pack(first, second));
+            }
+        }
     }
 
     /// <summary>
