@@ -156,6 +156,44 @@ public sealed partial class PostgreSqlResourceStore
         }
     }
 
+    /// <inheritdoc />
+    public IAsyncEnumerable<ReadOnlyMemory<StoredLink>> GetLinkBatchesAsync(string association, CancellationToken cancellationToken) =>
+        GuardedAsync(ReadLinkBatchesAsync(association, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ReadOnlyMemory<StoredLink>> ReadLinkBatchesAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (await NamedAsync("associations", association, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            yield break;
+        }
+
+        // The COPY of GetLinksAsync, handed over 4,096 links at a time: one asynchronous step per batch, not per link.
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var export = await connection.BeginBinaryExportAsync(
+            $"COPY (SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}) TO STDOUT (FORMAT BINARY)",
+            cancellationToken).ConfigureAwait(false);
+        await using (export.ConfigureAwait(false))
+        {
+            var batch = new StoredLink[4_096];
+            var count = 0;
+            while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
+            {
+                var first = await export.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                batch[count++] = new StoredLink(first, await export.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false));
+                if (count == batch.Length)
+                {
+                    yield return batch;
+                    count = 0;
+                }
+            }
+
+            if (count > 0)
+            {
+                yield return batch.AsMemory(0, count);
+            }
+        }
+    }
+
     /// <summary>
     /// Streams the rows of a query through one binary <c>COPY … TO STDOUT</c>: for a whole type or association it reads
     /// a sequential scan at the speed the client takes the rows, where keyset pages ran an index scan per page and

@@ -145,7 +145,7 @@ public sealed class PostgreSqlReportingTests
         });
     }
 
-    /// <summary>A reader that stops early ends the server's COPY: the connection goes back to the pool usable, and the next reads get every row.</summary>
+    /// <summary>A reader that stops early (links, link batches, digests) ends the server's COPY: the connection goes back to the pool usable, and the next reads get every row.</summary>
     [Test]
     public async Task LinksAndDigests_ReadAndLeftEarly_LeaveTheStoreReadable()
     {
@@ -170,12 +170,24 @@ public sealed class PostgreSqlReportingTests
             {
                 break;
             }
+
+            await foreach (var _ in store.GetLinkBatchesAsync("Membership", CancellationToken.None))
+            {
+                break;
+            }
+        }
+
+        var batched = 0;
+        await foreach (var batch in store.GetLinkBatchesAsync("Membership", CancellationToken.None))
+        {
+            batched += batch.Length;
         }
 
         Assert.Multiple(async () =>
         {
             Assert.That(await Count(store.GetLinksAsync("Membership", CancellationToken.None)), Is.EqualTo(20_000));
             Assert.That(await Count(store.GetResourceDigestsAsync("User", CancellationToken.None)), Is.EqualTo(20_000));
+            Assert.That(batched, Is.EqualTo(20_000));
         });
     }
 
