@@ -166,10 +166,10 @@ internal sealed class AssociationPreparer(
     /// <summary>One end's texts resolved to key ordinals, each distinct text once.</summary>
     private sealed class Side(EntityPreparer side, AssociationMappingEnd end, Utf8Interner texts, bool incremental)
     {
-        private readonly string _name = $"the {side.EntityType.Name} {end.Key}";
         // Below this many texts, resolving them on one core is as fast as sharing them out.
         private const int ResolvedTogetherBelow = 16_384;
 
+        private readonly string _name = $"the {side.EntityType.Name} {end.Key}";
         private readonly int[] _keys = new int[texts.Count];
         private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _problems = [];
 
