@@ -58,6 +58,24 @@ public static class ResourceValueCodec
         return writer;
     }
 
+    /// <summary>
+    /// Copies what was packed since <see cref="StartPacking"/> into an arena and wraps it as values unpacked on first
+    /// access, as <see cref="DecodeLazily"/> wraps an array: a million rows packed this way are a few hundred large
+    /// arrays the collector never copies instead of a million small ones it promotes twice.
+    /// </summary>
+    internal static IReadOnlyList<object?> FinishPackingLazily(BinaryWriter writer, PackedArena arena)
+    {
+        writer.Flush();
+        var stream = (MemoryStream)writer.BaseStream;
+        var (array, offset) = arena.Add(stream.GetBuffer().AsSpan(0, (int)stream.Length));
+        if (stream.Capacity > KeptPackingCapacity)
+        {
+            t_packer = null;
+        }
+
+        return new LazyValues(array, offset, (int)stream.Length);
+    }
+
     /// <summary>Copies out what was packed since <see cref="StartPacking"/>.</summary>
     internal static byte[] FinishPacking(BinaryWriter writer)
     {
@@ -79,7 +97,7 @@ public static class ResourceValueCodec
     /// <param name="values">The values.</param>
     /// <returns>The packed bytes, to read and not to change.</returns>
     public static ReadOnlyMemory<byte> Pack(IReadOnlyList<object?> values) =>
-        values is LazyValues lazy && lazy.Packed is { } packed ? packed : Encode(values);
+        values is LazyValues lazy && lazy.Packed is { } packed ? packed : (ReadOnlyMemory<byte>)Encode(values);
 
     /// <summary>Unpacks values packed by <see cref="Encode"/>.</summary>
     /// <param name="packed">The packed bytes.</param>
@@ -292,15 +310,21 @@ public static class ResourceValueCodec
     /// twenty properties unpacks two), each time it is read, and not kept (decision 98); reading them all, or
     /// enumerating, unpacks every value once, keeps them and lets the bytes go.
     /// </summary>
-    private sealed class LazyValues(byte[] packed) : IReadOnlyList<object?>, ILaidOut
+    private sealed class LazyValues(byte[] packed, int offset, int length) : IReadOnlyList<object?>, ILaidOut
     {
+        // The array may be a shared arena's: the values are its bytes from offset, for length.
         private byte[]? _packed = packed;
         private object?[]? _values;
 
-        public long Layout { get; } = ReadLayout(packed, out _);
+        public LazyValues(byte[] packed)
+            : this(packed, 0, packed.Length)
+        {
+        }
+
+        public long Layout { get; } = ReadLayout(packed.AsSpan(offset, length), out _);
 
         /// <summary>Gets the packed bytes until every value is unpacked.</summary>
-        public byte[]? Packed => Volatile.Read(ref _packed);
+        public ReadOnlyMemory<byte>? Packed => Volatile.Read(ref _packed) is { } bytes ? bytes.AsMemory(offset, length) : null;
 
         public int Count => Volatile.Read(ref _values)?.Length ?? CountPacked();
 
@@ -321,7 +345,7 @@ public static class ResourceValueCodec
                     return Volatile.Read(ref _values)!;
                 }
 
-                var decoded = DecodeArray(bytes, Start);
+                var decoded = DecodeArray(bytes.AsSpan(offset, length), Start);
                 values = Interlocked.CompareExchange(ref _values, decoded, null) ?? decoded;
                 Volatile.Write(ref _packed, null);
                 return values;
@@ -340,7 +364,7 @@ public static class ResourceValueCodec
             {
                 if (Volatile.Read(ref _packed) is { } bytes && Volatile.Read(ref _values) is null)
                 {
-                    return ReadAt(bytes, Start, index);
+                    return ReadAt(bytes.AsSpan(offset, length), Start, index);
                 }
 
                 var values = Values;
@@ -360,7 +384,7 @@ public static class ResourceValueCodec
             }
 
             var position = Start;
-            return ReadCount(bytes, ref position);
+            return ReadCount(bytes.AsSpan(offset, length), ref position);
         }
 
         /// <summary>Unpacks one value: the ones before it are skipped, not unpacked.</summary>

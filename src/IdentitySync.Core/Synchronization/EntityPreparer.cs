@@ -44,6 +44,9 @@ internal sealed class EntityPreparer
     // Whether each mapped property's key text is its field as it is (a text property in the default format).
     private readonly bool[] _keyIsText;
 
+    // The packed values of new rows, end to end (the table is read on one thread).
+    private readonly PackedArena _arena = new();
+
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded, int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
     {
         EntityType = entityType;
@@ -567,7 +570,7 @@ internal sealed class EntityPreparer
             }
         }
 
-        return ResourceValueCodec.DecodeLazily(ResourceValueCodec.FinishPacking(packer));
+        return ResourceValueCodec.FinishPackingLazily(packer, _arena);
     }
 }
 

@@ -93,4 +93,48 @@ public sealed class ResourceValueCodecTests
             Assert.That(ResourceValueCodec.Pack(values).ToArray(), Is.EqualTo(packed));
         });
     }
+
+    /// <summary>
+    /// Values packed into an arena read like values packed alone, each a slice of a shared array: one value, the count,
+    /// all of them, and <see cref="ResourceValueCodec.Pack"/> gives exactly the slice; a value too large for a shared
+    /// array gets one of its own.
+    /// </summary>
+    [Test]
+    public void FinishPackingLazily_ValuesSideBySideInOneArena_EachReadAsPackedAlone()
+    {
+        var arena = new PackedArena();
+        object?[] second = ["second", new string('x', 300_000)];
+        object?[][] rows = [s_values, second, ["third", 3]];
+
+        var lazies = rows.Select(row => PackInto(arena, row)).ToList();
+        var packs = lazies.Select(static l => ResourceValueCodec.Pack(l)).ToList();
+        var arrays = packs.Select(static p => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(p, out var segment) ? segment : default).ToList();
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                Assert.That(packs[i].ToArray(), Is.EqualTo(ResourceValueCodec.Encode(rows[i])), $"row {i}: its own bytes");
+                Assert.That(lazies[i], Has.Count.EqualTo(rows[i].Length));
+                Assert.That(lazies[i][rows[i].Length - 1], Is.EqualTo(rows[i][^1]), $"row {i}: its last value alone");
+                Assert.That(lazies[i].ToArray(), Is.EqualTo(rows[i]), $"row {i}: every value");
+            }
+
+            Assert.That(arrays[2].Array, Is.SameAs(arrays[0].Array), "small rows share an array");
+            Assert.That(arrays[2].Offset, Is.EqualTo(arrays[0].Count), "end to end");
+            Assert.That(arrays[1].Array, Is.Not.SameAs(arrays[0].Array).And.Length.EqualTo(arrays[1].Count), "a large row has its own");
+        });
+
+        static IReadOnlyList<object?> PackInto(PackedArena arena, object?[] values)
+        {
+            var writer = ResourceValueCodec.StartPacking();
+            writer.Write7BitEncodedInt(values.Length);
+            foreach (var value in values)
+            {
+                ResourceValueCodec.Write(writer, value);
+            }
+
+            return ResourceValueCodec.FinishPackingLazily(writer, arena);
+        }
+    }
 }
