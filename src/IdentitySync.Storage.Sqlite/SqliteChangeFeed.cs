@@ -21,6 +21,15 @@ internal static class SqliteChangeFeed
 
     public const string SelectIds = "SELECT resource_id FROM change_feed WHERE version > ?1 AND version <= ?2 ORDER BY version, resource_id";
 
+    /// <summary>Records every id from ?2 through ?3 under version ?1, in ascending order.</summary>
+    private const string InsertRun = """
+        WITH RECURSIVE run(id) AS (SELECT ?2 UNION ALL SELECT id + 1 FROM run WHERE id < ?3)
+        INSERT INTO change_feed (version, resource_id) SELECT ?1, id FROM run
+        """;
+
+    // Runs at least this long are inserted by one statement.
+    private const int ShortestRun = 16;
+
     public const string SelectPosition = "SELECT version, fingerprint FROM change_feed_consumers WHERE consumer = ?1";
 
     public const string UpsertPosition = """
@@ -63,13 +72,37 @@ internal static class SqliteChangeFeed
             insertVersion.Execute();
         }
 
+        // Ids in runs (a first load's resources are numbered one after another) are inserted a run per statement,
+        // counted out by SQLite itself: a million ids are not a million calls. Short runs go one id per call.
         using (var insert = new RawStatement(connection, "INSERT INTO change_feed (version, resource_id) VALUES (?1, ?2)"))
+        using (var insertRun = new RawStatement(connection, InsertRun))
         {
-            foreach (var id in distinct)
+            for (var start = 0; start < distinct.Length;)
             {
-                insert.Bind(1, version);
-                insert.Bind(2, id);
-                insert.Execute();
+                var end = start + 1;
+                while (end < distinct.Length && distinct[end] == distinct[end - 1] + 1)
+                {
+                    end++;
+                }
+
+                if (end - start >= ShortestRun)
+                {
+                    insertRun.Bind(1, version);
+                    insertRun.Bind(2, distinct[start]);
+                    insertRun.Bind(3, distinct[end - 1]);
+                    insertRun.Execute();
+                }
+                else
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        insert.Bind(1, version);
+                        insert.Bind(2, distinct[i]);
+                        insert.Execute();
+                    }
+                }
+
+                start = end;
             }
         }
 

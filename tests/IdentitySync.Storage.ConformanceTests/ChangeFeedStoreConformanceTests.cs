@@ -201,6 +201,43 @@ public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformance
         });
     }
 
+    /// <summary>
+    /// A write that touches thousands of resources inserted one after another (ids in a run) and a few scattered older
+    /// ones records each exactly once, the first and last of the run included, and nothing else.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_ALongRunOfNewResourcesAndAFewScatteredOnes_RecordedEachOnce()
+    {
+        await ApplyAsync("AD", 0, async w => await w.InsertAsync("User", [.. Enumerable.Range(0, 40).Select(static i => Change($"old{i:D2}", [$"{i}"]))], None));
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.InsertAsync("User", [.. Enumerable.Range(0, 3_000).Select(static i => Change($"new{i:D4}", [$"{i}"]))], None);
+            await w.UpdateAsync("User", [Change("old03", ["three"], digest: 2), Change("old17", ["seventeen"], digest: 2), Change("old18", ["eighteen"], digest: 2)], None);
+        });
+
+        var head = await Store.GetChangeFeedHeadAsync(None);
+        var recorded = new List<long>();
+        await foreach (var changed in Store.GetChangedResourceIdsAsync(head.Version - 1, head.Version, None))
+        {
+            recorded.Add(changed);
+        }
+
+        var expected = new List<long>();
+        await foreach (var (id, key, _) in Store.GetResourceDigestsAsync("User", None))
+        {
+            if (key.StartsWith("new", StringComparison.Ordinal) || key is "old03" or "old17" or "old18")
+            {
+                expected.Add(id);
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected, Has.Count.EqualTo(3_003));
+            Assert.That(recorded.Order().ToList(), Is.EqualTo(expected.Order().ToList()));
+        });
+    }
+
     /// <summary>A consumer's position is kept by name (as written) with its fingerprint to the last bit, replaced, and absent until set.</summary>
     [Test]
     public async Task ChangeFeed_ConsumerPositions_KeptByName()

@@ -25,7 +25,8 @@ internal sealed class PackedArena
 
         if (_used + bytes.Length > _chunk.Length)
         {
-            _chunk = new byte[ChunkSize];
+            // Not cleared first: only the bytes copied in are ever read.
+            _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
             _used = 0;
         }
 
