@@ -45,21 +45,41 @@ internal static class SqliteCategorizations
         var reached = new List<long>();
         var written = 0;
 
-        // In the primary key's order, the reads of the previous rows and the upserts walk the table once.
-        foreach (var categorization in categorizations.OrderBy(static c => c.ResourceId))
+        // A first categorization has no previous rows to read (a million lookups). A resource saved twice in one
+        // call reaches the same ids either way: its first row's owner and candidates were reached when it was saved.
+        var anyStored = SqliteSchema.Scalar(connection, "SELECT EXISTS (SELECT 1 FROM categorizations)") != 0;
+
+        // In the primary key's order, the reads of the previous rows and the upserts walk the table once (a
+        // categorization's list usually comes in that order already: it is then not sorted again).
+        // The sort is stable: an account named twice keeps its later categorization.
+        var inOrder = categorizations.ToArray();
+        if (!IsByResourceId(inOrder))
+        {
+            inOrder = [.. inOrder.OrderBy(static c => c.ResourceId)];
+        }
+
+        foreach (var categorization in inOrder)
         {
             if ((++written & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            previous.Bind(1, categorization.ResourceId);
-            var found = previous.Read();
+            var found = false;
+            if (anyStored)
+            {
+                previous.Bind(1, categorization.ResourceId);
+                found = previous.Read();
+            }
+
             reached.AddRange(ChangeFeedEntries.OfCategorization(
                 categorization,
                 found ? previous.GetInt64OrNull(0) : null,
                 found ? StoredCategorization.CandidateIds(previous.GetStringOrNull(1)) : []));
-            previous.Reset();
+            if (anyStored)
+            {
+                previous.Reset();
+            }
 
             var stored = StoredCategorization.Of(categorization);
             statement.Bind(1, stored.ResourceId);
@@ -78,6 +98,19 @@ internal static class SqliteCategorizations
 
         cancellationToken.ThrowIfCancellationRequested();
         return reached;
+    }
+
+    private static bool IsByResourceId(AccountCategorization[] categorizations)
+    {
+        for (var i = 1; i < categorizations.Length; i++)
+        {
+            if (categorizations[i].ResourceId < categorizations[i - 1].ResourceId)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

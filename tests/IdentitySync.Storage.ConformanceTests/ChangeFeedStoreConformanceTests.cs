@@ -238,6 +238,61 @@ public abstract class ChangeFeedStoreConformanceTests<TStore> : StoreConformance
         });
     }
 
+    /// <summary>
+    /// A first categorization (nothing categorized before) that names one account twice records the account and both
+    /// categorizations' owners and candidates, as a save over stored rows would, and keeps the later of the two, also
+    /// when the accounts come out of order.
+    /// </summary>
+    [Test]
+    public async Task ChangeFeed_FirstCategorizationNamingAnAccountTwice_RecordsEveryOwnerAndCandidate()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("Person", [Change("p1", ["one"]), Change("p2", ["two"]), Change("p3", ["three"])], None);
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+        });
+        var id = new Dictionary<string, long>();
+        foreach (var (type, key) in new[] { ("Person", "p1"), ("Person", "p2"), ("Person", "p3"), ("User", "u1"), ("User", "u2") })
+        {
+            id[key] = (await Store.FindResourceAsync(type, key, None))!.Id;
+        }
+
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        await Store.SaveCategorizationsAsync(
+            [
+                new AccountCategorization(id["u1"], "User", CategorizationStatus.Correlated, "AD_User", id["p1"], 100, [], "rule 1", 1, 1, at),
+                new AccountCategorization(id["u1"], "User", CategorizationStatus.Suggested, "AD_User", null, 50, [id["p2"]], "rule 2", 1, 1, at),
+            ],
+            None);
+
+        var head = await Store.GetChangeFeedHeadAsync(None);
+        var recorded = new List<long>();
+        await foreach (var changed in Store.GetChangedResourceIdsAsync(head.Version - 1, head.Version, None))
+        {
+            recorded.Add(changed);
+        }
+
+        var afterFirst = (await Store.GetCategorizationsAsync("User", None)).Single();
+
+        // Out of order this time: the account named twice still keeps its later categorization.
+        await Store.SaveCategorizationsAsync(
+            [
+                new AccountCategorization(id["u2"], "User", CategorizationStatus.Correlated, "AD_User", id["p3"], 100, [], "rule 1", 1, 1, at),
+                new AccountCategorization(id["u1"], "User", CategorizationStatus.Suggested, "AD_User", null, 40, [id["p3"]], "rule 3", 1, 1, at),
+                new AccountCategorization(id["u1"], "User", CategorizationStatus.Correlated, "AD_User", id["p2"], 90, [], "rule 4", 1, 1, at),
+            ],
+            None);
+        var afterSecond = (await Store.GetCategorizationsAsync("User", None)).ToDictionary(static c => c.ResourceId);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recorded.Order(), Is.EqualTo(new[] { id["p1"], id["p2"], id["u1"] }.Order()));
+            Assert.That((afterFirst.Status, afterFirst.Reason), Is.EqualTo((CategorizationStatus.Suggested, "rule 2")), "the later of the two");
+            Assert.That((afterSecond[id["u1"]].Status, afterSecond[id["u1"]].OwnerId), Is.EqualTo((CategorizationStatus.Correlated, (long?)id["p2"])), "the later of the two, out of order");
+            Assert.That(afterSecond[id["u2"]].OwnerId, Is.EqualTo(id["p3"]));
+        });
+    }
+
     /// <summary>A consumer's position is kept by name (as written) with its fingerprint to the last bit, replaced, and absent until set.</summary>
     [Test]
     public async Task ChangeFeed_ConsumerPositions_KeptByName()
