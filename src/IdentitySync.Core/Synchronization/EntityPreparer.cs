@@ -25,7 +25,7 @@ internal sealed class EntityPreparer
     private readonly List<QuarantinedRow> _quarantined = [];
 
     // Key properties' mappings by name, filled as links resolve through them (on several threads at once).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PropertyMapping Mapping, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PropertyMapping Mapping, int Index, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool[] _plainText;
 
     // Whether an empty field of each mapped property is stored as an empty string rather than no value.
@@ -39,7 +39,12 @@ internal sealed class EntityPreparer
     private readonly int _maxValueLength;
     private readonly string _primaryKeyName;
     private readonly PropertyMapping _primaryKey;
-    private readonly bool _primaryKeyIsText;
+    private readonly int _primaryKeyIndex;
+
+    // The values the current row's key and unique keys parsed to, by mapping index, valid where the stamp is the row's
+    // number (RowsRead): packing the row takes them instead of parsing the same fields again.
+    private readonly object?[] _rowParsed;
+    private readonly long[] _rowParsedStamp;
 
     // Whether each mapped property's key text is its field as it is (a text property in the default format).
     private readonly bool[] _keyIsText;
@@ -61,7 +66,9 @@ internal sealed class EntityPreparer
         _maxValueLength = maxValueLength;
         _primaryKeyName = $"primary key (column '{_primaryKey.Column}')";
         _keyIsText = [.. mapping.Properties.Select((p, i) => p.Format.Kind == ValueFormatKind.Default && entityType.Properties[_propertyIndexes[i]].Type == ScalarType.String)];
-        _primaryKeyIsText = IsText(_primaryKey);
+        _primaryKeyIndex = MappingIndexOf(_primaryKey);
+        _rowParsed = new object?[mapping.Properties.Count];
+        _rowParsedStamp = new long[mapping.Properties.Count];
         _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
         _plainText = [.. mapping.Properties.Select((p, i) => entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false } && p.Format.Kind == ValueFormatKind.Default)];
         _emptyString = [.. mapping.Properties.Select((p, i) => mapping.EmptyFields == EmptyFields.EmptyString && entityType.Properties[_propertyIndexes[i]] is { Type: ScalarType.String, IsMultiValued: false })];
@@ -201,7 +208,7 @@ internal sealed class EntityPreparer
             return;
         }
 
-        var key = KeyText(keyBytes, _primaryKey, _primaryKeyIsText, out var keyError);
+        var key = KeyText(keyBytes, _primaryKeyIndex, keepParsed: true, out var keyError);
         if (key is null)
         {
             Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{_primaryKey.Column}'): {keyError}");
@@ -279,20 +286,31 @@ internal sealed class EntityPreparer
     /// The text a key is stored and compared as: the field as is for text keys, the canonical text of
     /// the parsed value for typed keys or keys with a format (so <c>007</c> and <c>7</c> are one key).
     /// </summary>
-    private string? KeyText(ReadOnlySpan<byte> field, PropertyMapping keyMapping, bool isText, out string? error)
+    /// <param name="field">The field, UTF-8.</param>
+    /// <param name="mappingIndex">The key property's index among the mapping's properties.</param>
+    /// <param name="keepParsed">Whether the field is the current row's: its parsed value is kept for packing the row.</param>
+    /// <param name="error">Why the field is no key, when it is not.</param>
+    private string? KeyText(ReadOnlySpan<byte> field, int mappingIndex, bool keepParsed, out string? error)
     {
         error = null;
-        if (isText)
+        var keyMapping = Mapping.Properties[mappingIndex];
+        if (_keyIsText[mappingIndex])
         {
             var text = Encoding.UTF8.GetString(field);
             return keyMapping.IgnoreCase ? text.ToUpperInvariant() : text;
         }
 
-        var property = EntityType.Properties[IndexOfProperty(EntityType, keyMapping.Property)];
+        var property = EntityType.Properties[_propertyIndexes[mappingIndex]];
         if (!ValueParser.TryParse(field, property, keyMapping, out var value, out error) || value is null)
         {
             error ??= "empty";
             return null;
+        }
+
+        if (keepParsed)
+        {
+            _rowParsed[mappingIndex] = value;
+            _rowParsedStamp[mappingIndex] = RowsRead;
         }
 
         // A key in a format that compares without case (a distinguished name) is compared on its upper case.
@@ -307,18 +325,19 @@ internal sealed class EntityPreparer
         if (!_keys.TryGetValue(keyProperty, out var cached))
         {
             var mapping = Mapping.FindProperty(keyProperty)!;
-            _keys[keyProperty] = cached = (mapping, IsText(mapping));
+            var index = MappingIndexOf(mapping);
+            _keys[keyProperty] = cached = (mapping, index, _keyIsText[index]);
         }
 
         var keyMapping = cached.Mapping;
 
         // Text keys with the default format are their text: no round trip through UTF-8 (a pair per membership).
-        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), keyMapping, isText: false, out _)
+        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), cached.Index, keepParsed: false, out _)
             : keyMapping.IgnoreCase ? text.ToUpperInvariant()
             : text;
         if (value is null)
         {
-            KeyText(Encoding.UTF8.GetBytes(text), keyMapping, isText: false, out var reason);
+            KeyText(Encoding.UTF8.GetBytes(text), cached.Index, keepParsed: false, out var reason);
             problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {reason}";
             return null;
         }
@@ -358,14 +377,14 @@ internal sealed class EntityPreparer
         return null;
     }
 
-    /// <summary>Whether a mapped property's key text is its field as it is: a text property in the default format.</summary>
-    private bool IsText(PropertyMapping keyMapping)
+    /// <summary>The index of one of the mapping's property mappings.</summary>
+    private int MappingIndexOf(PropertyMapping keyMapping)
     {
-        for (var i = 0; i < _keyIsText.Length; i++)
+        for (var i = 0; i < Mapping.Properties.Count; i++)
         {
             if (ReferenceEquals(Mapping.Properties[i], keyMapping))
             {
-                return _keyIsText[i];
+                return i;
             }
         }
 
@@ -437,7 +456,7 @@ internal sealed class EntityPreparer
         foreach (var (mappingIndex, index) in _uniqueIndexes.Values)
         {
             var value = batch.GetField(row, _columns[mappingIndex]);
-            if (value.IsEmpty || KeyText(value, Mapping.Properties[mappingIndex], _keyIsText[mappingIndex], out _) is not { } text)
+            if (value.IsEmpty || KeyText(value, mappingIndex, keepParsed: true, out _) is not { } text)
             {
                 continue;
             }
@@ -544,6 +563,13 @@ internal sealed class EntityPreparer
             if (field.IsEmpty && _emptyString[i])
             {
                 _parsed[i] = string.Empty;
+                continue;
+            }
+
+            // The key and unique keys were parsed for this row already.
+            if (_rowParsedStamp[i] == RowsRead)
+            {
+                _parsed[i] = _rowParsed[i];
                 continue;
             }
 
