@@ -133,6 +133,21 @@ public sealed class RowBatch : IDisposable
         return _bytes.AsSpan(start, _fieldEnds[index] - start);
     }
 
+    /// <summary>Gets a row's fields end to end: the bytes of its first field through those of its last.</summary>
+    /// <param name="row">The row's index in the batch.</param>
+    /// <returns>The bytes, valid until the batch is cleared.</returns>
+    internal ReadOnlySpan<byte> GetRowBytes(int row)
+    {
+        if (ColumnCount == 0)
+        {
+            return [];
+        }
+
+        var first = row * ColumnCount;
+        var start = first == 0 ? 0 : _fieldEnds[first - 1];
+        return _bytes.AsSpan(start, _fieldEnds[first + ColumnCount - 1] - start);
+    }
+
     /// <summary>Gets a row's source line.</summary>
     /// <param name="row">The row's index in the batch.</param>
     /// <returns>The line number the reader gave.</returns>

@@ -221,9 +221,12 @@ internal sealed class EntityPreparer
             return;
         }
 
+        // One validation of the whole row when it is all text (nearly always); field by field otherwise, to name the column.
+        var allText = FieldCheck.AllText(batch, row);
         foreach (var (column, name) in _checked)
         {
-            if (column != _keyColumn && FieldCheck.Problem(batch.GetField(row, column), name, _maxValueLength) is { } problem)
+            var field = batch.GetField(row, column);
+            if (column != _keyColumn && (allText ? FieldCheck.LengthProblem(field, name, _maxValueLength) : FieldCheck.Problem(field, name, _maxValueLength)) is { } problem)
             {
                 // The stored resource stays as it is: a bad row is no reason to delete what it describes.
                 Quarantine(source, line, key, problem);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using IdentitySync.Connections;
 using IdentitySync.Model;
 
 namespace IdentitySync.Synchronization;
@@ -12,6 +13,38 @@ namespace IdentitySync.Synchronization;
 /// </summary>
 internal static class FieldCheck
 {
+    /// <summary>
+    /// Whether every field of a row is text, checked on the whole row at once: the row's bytes are valid UTF-8 and no
+    /// field starts inside a character (with a continuation byte), so no field ends inside one either. False does not
+    /// say which field is not: the fields are then checked one by one.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="row">The row.</param>
+    public static bool AllText(RowBatch batch, int row)
+    {
+        if (!Utf8.IsValid(batch.GetRowBytes(row)))
+        {
+            return false;
+        }
+
+        for (var column = 1; column < batch.ColumnCount; column++)
+        {
+            if (batch.GetField(row, column) is [>= 0x80 and <= 0xBF, ..])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Explains why a field is longer than the connector allows, or returns null; its bytes are known to be text.</summary>
+    /// <param name="field">The field's bytes, valid UTF-8.</param>
+    /// <param name="column">The column's name in the export.</param>
+    /// <param name="maxLength">The longest value allowed, in characters.</param>
+    public static string? LengthProblem(ReadOnlySpan<byte> field, string column, int maxLength) =>
+        field.Length > maxLength ? Problem(field, column, maxLength) : null;
+
     /// <summary>Explains why a field cannot be read as a value, or returns null.</summary>
     /// <param name="field">The field's bytes, which the reader gives as UTF-8.</param>
     /// <param name="column">The column's name in the export.</param>
