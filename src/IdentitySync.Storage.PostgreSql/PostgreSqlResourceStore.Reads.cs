@@ -138,21 +138,12 @@ public sealed partial class PostgreSqlResourceStore
 
     private async IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (await NamedAsync("associations", association, cancellationToken).ConfigureAwait(false) is not { } found)
+        await foreach (var batch in ReadLinkBatchesAsync(association, cancellationToken).ConfigureAwait(false))
         {
-            yield break;
-        }
-
-        // The whole association in one binary COPY, in the partition's order (decision 100).
-        var links = CopyOutAsync(
-            $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-            static async (row, token) => new StoredLink(
-                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false),
-                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false)),
-            cancellationToken);
-        await foreach (var link in links.ConfigureAwait(false))
-        {
-            yield return link;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                yield return batch.Span[i];
+            }
         }
     }
 
@@ -167,30 +158,16 @@ public sealed partial class PostgreSqlResourceStore
             yield break;
         }
 
-        // The COPY of GetLinksAsync, handed over 4,096 links at a time: one asynchronous step per batch, not per link.
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var export = await connection.BeginBinaryExportAsync(
-            $"COPY (SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}) TO STDOUT (FORMAT BINARY)",
-            cancellationToken).ConfigureAwait(false);
-        await using (export.ConfigureAwait(false))
+        // The whole association in one binary COPY, in the partition's order (decision 100).
+        var batches = CopyOutBatchesAsync(
+            $"SELECT first_id, second_id FROM {Tables}.links WHERE assoc_id = {found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            static async (row, token) => new StoredLink(
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false),
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false)),
+            cancellationToken);
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
-            var batch = new StoredLink[4_096];
-            var count = 0;
-            while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
-            {
-                var first = await export.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                batch[count++] = new StoredLink(first, await export.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false));
-                if (count == batch.Length)
-                {
-                    yield return batch;
-                    count = 0;
-                }
-            }
-
-            if (count > 0)
-            {
-                yield return batch.AsMemory(0, count);
-            }
+            yield return batch;
         }
     }
 
@@ -205,13 +182,43 @@ public sealed partial class PostgreSqlResourceStore
     /// <param name="cancellationToken">Stops the read (the server's COPY is cancelled when the exporter is disposed early).</param>
     private async IAsyncEnumerable<T> CopyOutAsync<T>(string query, Func<NpgsqlBinaryExporter, CancellationToken, ValueTask<T>> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var batch in CopyOutBatchesAsync(query, readRow, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < batch.Length; i++)
+            {
+                yield return batch.Span[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows of <see cref="CopyOutAsync"/>, handed over 4,096 at a time (one asynchronous step per batch, not per
+    /// row); a batch is valid until the enumeration moves on.
+    /// </summary>
+    /// <param name="query">The query; its literals are the store's own ids (COPY takes no parameters).</param>
+    /// <param name="readRow">Reads one row's columns, in the query's order.</param>
+    /// <param name="cancellationToken">Stops the read (the server's COPY is cancelled when the exporter is disposed early).</param>
+    private async IAsyncEnumerable<ReadOnlyMemory<T>> CopyOutBatchesAsync<T>(string query, Func<NpgsqlBinaryExporter, CancellationToken, ValueTask<T>> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var export = await connection.BeginBinaryExportAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (export.ConfigureAwait(false))
         {
+            var batch = new T[4_096];
+            var count = 0;
             while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
             {
-                yield return await readRow(export, cancellationToken).ConfigureAwait(false);
+                batch[count++] = await readRow(export, cancellationToken).ConfigureAwait(false);
+                if (count == batch.Length)
+                {
+                    yield return batch;
+                    count = 0;
+                }
+            }
+
+            if (count > 0)
+            {
+                yield return batch.AsMemory(0, count);
             }
         }
     }
