@@ -24,8 +24,8 @@ internal sealed class EntityPreparer
     private readonly Dictionary<(int MappingIndex, string Value), List<string>> _sharedUniqueKeys = [];
     private readonly List<QuarantinedRow> _quarantined = [];
 
-    // Key properties' mappings by name, filled as links resolve through them (on several threads at once).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PropertyMapping Mapping, int Index, bool PlainText)> _keys = new(StringComparer.OrdinalIgnoreCase);
+    // Key properties' indexes among the mapping's properties by name, filled as links resolve through them (on several threads at once).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool[] _plainText;
 
     // Whether an empty field of each mapped property is stored as an empty string rather than no value.
@@ -325,22 +325,20 @@ internal sealed class EntityPreparer
     public string? ResolveKey(string keyProperty, string text, out string? problem)
     {
         problem = null;
-        if (!_keys.TryGetValue(keyProperty, out var cached))
+        if (!_keys.TryGetValue(keyProperty, out var index))
         {
-            var mapping = Mapping.FindProperty(keyProperty)!;
-            var index = MappingIndexOf(mapping);
-            _keys[keyProperty] = cached = (mapping, index, _keyIsText[index]);
+            _keys[keyProperty] = index = MappingIndexOf(Mapping.FindProperty(keyProperty)!);
         }
 
-        var keyMapping = cached.Mapping;
+        var keyMapping = Mapping.Properties[index];
 
         // Text keys with the default format are their text: no round trip through UTF-8 (a pair per membership).
-        var value = !cached.PlainText ? KeyText(Encoding.UTF8.GetBytes(text), cached.Index, keepParsed: false, out _)
+        string? reason = null;
+        var value = !_keyIsText[index] ? KeyText(Encoding.UTF8.GetBytes(text), index, keepParsed: false, out reason)
             : keyMapping.IgnoreCase ? text.ToUpperInvariant()
             : text;
         if (value is null)
         {
-            KeyText(Encoding.UTF8.GetBytes(text), cached.Index, keepParsed: false, out var reason);
             problem = $"'{text}' is not a {EntityType.Name} {keyProperty}: {reason}";
             return null;
         }
