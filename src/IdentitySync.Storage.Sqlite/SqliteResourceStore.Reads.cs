@@ -159,30 +159,11 @@ public sealed partial class SqliteResourceStore
     /// <inheritdoc />
     public async IAsyncEnumerable<StoredLink> GetLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        if (AssociationId(connection, association) is not { } id)
+        await foreach (var batch in GetLinkBatchesAsync(association, cancellationToken).ConfigureAwait(false))
         {
-            yield break;
-        }
-
-        // A first resource's set at a time, in id order: the links come out ordered by first, then second.
-        using var statement = new RawStatement(connection, $"SELECT owner_id, ids FROM link_sets WHERE assoc_id = ?1 AND side = {SqliteSchema.FirstSide} ORDER BY owner_id");
-        statement.Bind(1, id);
-        var seconds = new List<long>();
-        var sets = 0;
-        while (statement.Read())
-        {
-            if ((++sets & 0xFFF) == 0)
+            for (var i = 0; i < batch.Length; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var first = statement.GetInt64(0);
-            seconds.Clear();
-            LinkSetCodec.Decode(statement.GetBlob(1), seconds);
-            foreach (var second in seconds)
-            {
-                yield return new StoredLink(first, second);
+                yield return batch.Span[i];
             }
         }
     }
@@ -196,7 +177,8 @@ public sealed partial class SqliteResourceStore
             yield break;
         }
 
-        // Whole first-side sets, decoded into one buffer that is handed over when about full (a larger set grows it).
+        // A first resource's set at a time, in id order (the links come out ordered by first, then second), decoded
+        // into one buffer that is handed over when about full (a larger set grows it).
         using var statement = new RawStatement(connection, $"SELECT owner_id, ids FROM link_sets WHERE assoc_id = ?1 AND side = {SqliteSchema.FirstSide} ORDER BY owner_id");
         statement.Bind(1, id);
         var batch = new StoredLink[4_096];
