@@ -82,9 +82,6 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Resets the statement without stepping it to its end (a lookup that read the one row it wanted).</summary>
     public void Reset() => raw.sqlite3_reset(_statement);
 
-    /// <summary>Gets the rowid of the last row inserted on the connection.</summary>
-    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
-
     public void Dispose() => _statement.Dispose();
 
     /// <summary>The error of a failed step, read before the reset that makes the statement usable again.</summary>

@@ -23,6 +23,9 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     private readonly RawStatement _writeSet;
     private readonly RawStatement _deleteSet;
     private readonly RawStatement _anySet;
+    private readonly RawStatement _anyResource;
+    private readonly NamedIds _types;
+    private readonly NamedIds _associations;
     private readonly List<long> _stored = [];
     private readonly List<long> _merged = [];
     private readonly List<ulong> _pending = [];
@@ -30,6 +33,8 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     private readonly HashSet<long> _touched = [];
     private readonly RawStatement _deleteCategorization;
     private List<(long Owner, long Other)>? _pendingWide;
+    private ulong[]? _sortedBySecond;
+    private (long Owner, long Other)[] _pairs = [];
     private byte[] _packed = new byte[1024];
     private (long Association, bool Add)? _pendingKind;
     private bool _committed;
@@ -40,7 +45,10 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         _connection = connection;
         _transaction = transaction;
         _connector = connector;
-        _insert = new RawStatement(connection, "INSERT INTO resources (type_id, key, digest, vals) VALUES (?1, ?2, ?3, ?4)");
+        _insert = new RawStatement(connection, "INSERT INTO resources (id, type_id, key, digest, vals) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _anyResource = new RawStatement(connection, "SELECT EXISTS (SELECT 1 FROM resources WHERE type_id = ?1)");
+        _types = new NamedIds(connection, "entity_types");
+        _associations = new NamedIds(connection, "associations");
         _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4 RETURNING id", 4);
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
@@ -55,15 +63,66 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         _anySet = new RawStatement(connection, "SELECT EXISTS (SELECT 1 FROM link_sets WHERE assoc_id = ?1)");
     }
 
-    public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+    public async ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
     {
-        FlushLinks(cancellationToken);
-        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        if (_pendingKind is not null)
+        {
+            await SettleAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-        // In key order, the (type, key) index grows at its right edge instead of at random pages.
+        var typeId = _types.Id(this, entityType, out var created);
+
+        // In key order, the (type, key) index grows at its right edge instead of at random pages; a key given
+        // twice in the call is two neighbours.
         var ordered = InKeyOrder(resources);
         var ids = Ids(typeId);
-        ids.EnsureCapacity(ids.Count + ordered.Length);
+        if (OnlyOurs(typeId, created))
+        {
+            // Every stored key of the type is one this writer knows: a conflict is found here, before anything
+            // of the call is written, and the rows go on the lane (decision 102).
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                if ((i > 0 && string.Equals(ordered[i].Key, ordered[i - 1].Key, StringComparison.Ordinal)) || ids.Find(ordered[i].Key) != 0)
+                {
+                    throw AlreadyExists(entityType, ordered[i].Key, null);
+                }
+            }
+
+            var first = TakeIds(ordered.Length);
+            ids.EnsureCapacity(ids.Count + ordered.Length);
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                ids.Add(ordered[i].Key, first + i);
+                _touched.Add(first + i);
+            }
+
+            Enqueue(token => Write(typeId, ordered, first, entityType, out _, token), cancellationToken);
+            return;
+        }
+
+        await DrainAsync().ConfigureAwait(false);
+        var firstId = TakeIds(ordered.Length);
+        var written = 0;
+        try
+        {
+            Write(typeId, ordered, firstId, entityType, out written, cancellationToken);
+        }
+        finally
+        {
+            // The rows written before a conflict stay in the write, as the ids this writer knows.
+            ids.EnsureCapacity(ids.Count + written);
+            for (var i = 0; i < written; i++)
+            {
+                ids.Add(ordered[i].Key, firstId + i);
+                _touched.Add(firstId + i);
+            }
+        }
+    }
+
+    /// <summary>Writes new resources' rows with the ids given to them, in order.</summary>
+    private void Write(long typeId, ResourceChange[] ordered, long firstId, string entityType, out int written, CancellationToken cancellationToken)
+    {
+        written = 0;
         for (var i = 0; i < ordered.Length; i++)
         {
             var resource = ordered[i];
@@ -72,23 +131,28 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            _insert.Bind(1, typeId);
-            _insert.Bind(2, resource.Key);
-            _insert.Bind(3, unchecked((long)resource.Digest));
-            _insert.Bind(4, ResourceValueCodec.Pack(resource.Values).Span);
+            _insert.Bind(1, firstId + i);
+            _insert.Bind(2, typeId);
+            _insert.Bind(3, resource.Key);
+            _insert.Bind(4, unchecked((long)resource.Digest));
+            _insert.Bind(5, ResourceValueCodec.Pack(resource.Values).Span);
             try
             {
                 _insert.Execute();
-                ids.Add(resource.Key, _insert.LastInsertRowId);
-                _touched.Add(_insert.LastInsertRowId);
+                written++;
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
             {
-                throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.", exception);
+                // A key already stored; the ids taken for the call's later rows are never used.
+                throw AlreadyExists(entityType, resource.Key, exception);
             }
         }
+    }
 
-        return ValueTask.CompletedTask;
+    private static StoreConflictException AlreadyExists(string entityType, string key, Exception? inner)
+    {
+        var message = $"{entityType} '{key}' already exists; it cannot be inserted again.";
+        return inner is null ? new StoreConflictException(message) : new StoreConflictException(message, inner);
     }
 
     /// <summary>
@@ -154,10 +218,10 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         return prefix;
     }
 
-    public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
+    public async ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken)
     {
-        FlushLinks(cancellationToken);
-        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        var typeId = _types.Id(this, entityType);
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; its sources cannot be recorded.");
         using var command = Prepare("INSERT INTO property_sources (resource_id, property, source) VALUES ($1, $2, $3) ON CONFLICT (resource_id, property) DO UPDATE SET source = excluded.source", 3);
         foreach (var source in sources)
@@ -168,14 +232,12 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         }
 
         _touched.Add(id);
-
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
+    public async ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
     {
-        FlushLinks(cancellationToken);
-        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
+        var typeId = _types.Id(this, entityType);
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         foreach (var resource in resources)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -184,17 +246,15 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
                 ? id
                 : throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated."));
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public async ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        FlushLinks(cancellationToken);
+        var typeId = _types.Id(this, entityType);
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
 
         // A deleted key's id must not resolve a later link.
         _idsByOrdinal.Forget();
-        var typeId = SqliteResourceStore.EnsureId(_connection, "entity_types", entityType);
         var associations = AllAssociationIds();
 
         // A deleted resource's own link sets go with it; each resource it was linked to loses it once,
@@ -254,8 +314,6 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             ids.Sort();
             ChangeSet(association, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), add: false, storedEmpty: false);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
@@ -264,20 +322,22 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
         Links(add: false, association, links, cancellationToken);
 
-    public ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken)
+    public async ValueTask SaveLayoutAsync(long id, string layout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        await DrainAsync().ConfigureAwait(false);
         using var command = _connection.CreateCommand();
         command.CommandText = "INSERT INTO layouts (id, layout) VALUES ($i, $l) ON CONFLICT (id) DO NOTHING";
         command.Parameters.AddWithValue("$i", id);
         command.Parameters.AddWithValue("$l", layout);
         command.ExecuteNonQuery();
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
+    public async ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
-        FlushLinks(cancellationToken);
+        // The gathered links are sorted while the lane may still write rows.
+        SortPendingLinks();
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())
         {
@@ -300,17 +360,18 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         SqliteChangeFeed.Record(_connection, _touched, _store.Options);
         _transaction.Commit();
         _committed = true;
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Nothing may still use the connection: whatever the lane did is rolled back with the rest.
+        await _lane.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var command in (SqliteCommand[])[_update, _findId, _deleteResource, _deleteSources])
         {
             command.Dispose();
         }
 
-        foreach (var statement in (RawStatement[])[_insert, _readSet, _writeSet, _deleteSet, _anySet, _deleteCategorization])
+        foreach (var statement in (RawStatement[])[_insert, _anyResource, _readSet, _writeSet, _deleteSet, _anySet, _deleteCategorization])
         {
             statement.Dispose();
         }
@@ -322,7 +383,13 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
 
         _transaction.Dispose();
         _connection.Dispose();
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits for the lane, then writes the links gathered so far: before any other statement of the write.</summary>
+    private async ValueTask SettleAsync(CancellationToken cancellationToken)
+    {
+        await DrainAsync().ConfigureAwait(false);
+        FlushLinks(cancellationToken);
     }
 
     private static void Bind(SqliteCommand command, params object[] values)
@@ -342,6 +409,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             return id;
         }
 
+        Drain();
         Bind(_findId, typeId, key);
         if (_findId.ExecuteScalar() is long found)
         {

@@ -14,7 +14,7 @@ namespace IdentitySync.Storage.Sqlite;
 public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrityCheck, IDisposable
 {
     private readonly string _connectionString;
-    private readonly ConcurrentDictionary<string, long> _typeIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, long> _typeIds = new(SqliteNoCase.Instance);
 
     /// <summary>Gets the store's settings.</summary>
     internal SqliteStoreOptions Options { get; }
@@ -234,15 +234,6 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         }
 
         return null;
-    }
-
-    /// <summary>The id of an entity type, created in the writer's transaction when new; cached only once committed.</summary>
-    internal static long EnsureId(SqliteConnection connection, string table, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO {table} (name) VALUES ($n) ON CONFLICT (name) DO NOTHING; SELECT id FROM {table} WHERE name = $n;";
-        command.Parameters.AddWithValue("$n", name);
-        return (long)command.ExecuteScalar()!;
     }
 
     internal static long? AssociationId(SqliteConnection connection, string association)
