@@ -253,8 +253,68 @@ internal sealed partial class SqliteChangeSetWriter
                 _others.Add(otherOf(pairs[end++]));
             }
 
-            ChangeSet(associationId, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty);
+            ChangeSet(associationId, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_others), add, storedEmpty, cancellationToken);
             start = end;
+        }
+
+        SendSets(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the encoded sets gathered so far on the lane, the caller encoding the next ones meanwhile; at most a
+    /// few batches wait, so the sets of ten million links are never all encoded in memory at once.
+    /// </summary>
+    private void SendSets(CancellationToken cancellationToken)
+    {
+        if (_sets is not { Count: > 0 } batch)
+        {
+            return;
+        }
+
+        _sets = null;
+        while (_setsInFlight.Count >= 4)
+        {
+            _setsInFlight.Dequeue().GetAwaiter().GetResult();
+        }
+
+        Enqueue(_ => batch.Write(_writeSet), cancellationToken);
+        _setsInFlight.Enqueue(_lane);
+    }
+
+    /// <summary>Encoded link sets, written on the lane in one go.</summary>
+    private sealed class SetBatch
+    {
+        public const int Capacity = 8192;
+        private readonly (long Association, int Side, long Owner, int Count, int Offset, int Length)[] _sets = new (long, int, long, int, int, int)[Capacity];
+        private byte[] _bytes = new byte[64 * 1024];
+        private int _used;
+
+        public int Count { get; private set; }
+
+        public void Add(long association, int side, long owner, int count, ReadOnlySpan<byte> bytes)
+        {
+            if (_used + bytes.Length > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + bytes.Length));
+            }
+
+            bytes.CopyTo(_bytes.AsSpan(_used));
+            _sets[Count++] = (association, side, owner, count, _used, bytes.Length);
+            _used += bytes.Length;
+        }
+
+        public void Write(RawStatement writeSet)
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var (association, side, owner, count, offset, length) = _sets[i];
+                writeSet.Bind(1, association);
+                writeSet.Bind(2, side);
+                writeSet.Bind(3, owner);
+                writeSet.Bind(4, count);
+                writeSet.Bind(5, _bytes.AsSpan(offset, length));
+                writeSet.Execute();
+            }
         }
     }
 
@@ -262,7 +322,7 @@ internal sealed partial class SqliteChangeSetWriter
     /// Adds the ids of <c>run</c> (ascending; a repeat counts once) to one owner's set, or removes them from it, and
     /// rewrites the set only when it changes; <c>storedEmpty</c> skips the read when no set exists yet.
     /// </summary>
-    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<long> run, bool add, bool storedEmpty)
+    private void ChangeSet(long associationId, int side, long owner, ReadOnlySpan<long> run, bool add, bool storedEmpty, CancellationToken cancellationToken)
     {
         if (!storedEmpty)
         {
@@ -331,6 +391,18 @@ internal sealed partial class SqliteChangeSetWriter
         }
 
         var length = LinkSetCodec.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_merged), ref _packed);
+        if (storedEmpty)
+        {
+            // Nothing of the association is read while its sets are written: they go on the lane in batches.
+            (_sets ??= new SetBatch()).Add(associationId, side, owner, _merged.Count, _packed.AsSpan(0, length));
+            if (_sets.Count >= SetBatch.Capacity)
+            {
+                SendSets(cancellationToken);
+            }
+
+            return;
+        }
+
         _writeSet.Bind(1, associationId);
         _writeSet.Bind(2, side);
         _writeSet.Bind(3, owner);

@@ -30,10 +30,13 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     private readonly List<long> _merged = [];
     private readonly List<ulong> _pending = [];
     private readonly List<long> _others = [];
-    private readonly HashSet<long> _touched = [];
+    // The ids the write touched, for the change feed: repeats are fine, the feed sorts them and skips repeats.
+    private readonly List<long> _touched = [];
     private readonly RawStatement _deleteCategorization;
     private List<(long Owner, long Other)>? _pendingWide;
     private ulong[]? _sortedBySecond;
+    private SetBatch? _sets;
+    private readonly Queue<Task> _setsInFlight = [];
     private (long Owner, long Other)[] _pairs = [];
     private byte[] _packed = new byte[1024];
     private (long Association, bool Add)? _pendingKind;
@@ -80,22 +83,13 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         {
             // Every stored key of the type is one this writer knows: a conflict is found here, before anything
             // of the call is written, and the rows go on the lane (decision 102).
-            for (var i = 0; i < ordered.Length; i++)
-            {
-                if ((i > 0 && string.Equals(ordered[i].Key, ordered[i - 1].Key, StringComparison.Ordinal)) || ids.Find(ordered[i].Key) != 0)
-                {
-                    throw AlreadyExists(entityType, ordered[i].Key, null);
-                }
-            }
-
             var first = TakeIds(ordered.Length);
-            ids.EnsureCapacity(ids.Count + ordered.Length);
-            for (var i = 0; i < ordered.Length; i++)
+            if (ids.TryAddNew(ordered, first) is { } conflict)
             {
-                ids.Add(ordered[i].Key, first + i);
-                _touched.Add(first + i);
+                throw AlreadyExists(entityType, conflict, null);
             }
 
+            Touched(first, ordered.Length);
             Enqueue(token => Write(typeId, ordered, first, entityType, out _, token), cancellationToken);
             return;
         }
@@ -114,8 +108,9 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             for (var i = 0; i < written; i++)
             {
                 ids.Add(ordered[i].Key, firstId + i);
-                _touched.Add(firstId + i);
             }
+
+            Touched(firstId, written);
         }
     }
 
@@ -296,7 +291,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             _deleteCategorization.Bind(1, id);
             while (_deleteCategorization.Read())
             {
-                _touched.UnionWith(StoredCategorization.CandidateIds(_deleteCategorization.GetStringOrNull(1)));
+                _touched.AddRange(StoredCategorization.CandidateIds(_deleteCategorization.GetStringOrNull(1)));
                 if (_deleteCategorization.GetInt64OrNull(0) is { } owner)
                 {
                     _touched.Add(owner);
@@ -312,7 +307,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         {
             cancellationToken.ThrowIfCancellationRequested();
             ids.Sort();
-            ChangeSet(association, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), add: false, storedEmpty: false);
+            ChangeSet(association, side, owner, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), add: false, storedEmpty: false, cancellationToken);
         }
     }
 
@@ -385,11 +380,27 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         _connection.Dispose();
     }
 
+    /// <summary>Notes a run of new ids for the change feed.</summary>
+    private void Touched(long first, int count)
+    {
+        var start = _touched.Count;
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(_touched, start + count);
+        var ids = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_touched)[start..];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = first + i;
+        }
+    }
+
     /// <summary>Waits for the lane, then writes the links gathered so far: before any other statement of the write.</summary>
     private async ValueTask SettleAsync(CancellationToken cancellationToken)
     {
         await DrainAsync().ConfigureAwait(false);
         FlushLinks(cancellationToken);
+
+        // A first load's sets are written on the lane.
+        await DrainAsync().ConfigureAwait(false);
+        _setsInFlight.Clear();
     }
 
     private static void Bind(SqliteCommand command, params object[] values)
@@ -434,8 +445,9 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     /// <summary>
     /// Ids by key string: first by the string instance (a link names the very string its resource was
     /// inserted with, so no key is hashed or compared character by character), then by ordinal value. The
-    /// index by value is built on the first lookup the instance index misses: a first load whose links name
-    /// the keys it inserted never hashes a million keys. Safe to read from several threads while nobody adds.
+    /// index by value is built on the first lookup the instance index misses. The keys of a type the store held
+    /// none of are indexed by value only (<see cref="TryAddNew"/>): each is hashed once, to find a key given twice.
+    /// Safe to read from several threads while nobody adds.
     /// </summary>
     private sealed class KnownIds
     {
@@ -444,9 +456,34 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         // Null while the instance index holds every known key.
         private Dictionary<string, long>? _byValue;
 
-        public int Count => _byInstance.Count;
+        public int Count => _byValue?.Count ?? _byInstance.Count;
 
         public void EnsureCapacity(int count) => _byInstance.EnsureCapacity(count);
+
+        /// <summary>
+        /// Adds resources new to the type with ids from <paramref name="firstId"/> on, all or none: the key of the
+        /// first that is known already, or given twice, and nothing added then. Indexed by value only (each key
+        /// hashed once, which the check needs anyway).
+        /// </summary>
+        public string? TryAddNew(ResourceChange[] resources, long firstId)
+        {
+            var byValue = ByValue();
+            byValue.EnsureCapacity(byValue.Count + resources.Length);
+            for (var i = 0; i < resources.Length; i++)
+            {
+                if (!byValue.TryAdd(resources[i].Key, firstId + i))
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        byValue.Remove(resources[j].Key);
+                    }
+
+                    return resources[i].Key;
+                }
+            }
+
+            return null;
+        }
 
         public void Add(string key, long id)
         {
@@ -463,7 +500,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
 
         /// <summary>Gets the id of a key, or 0 (never a row id) when it is not known.</summary>
         public long Find(string key) =>
-            _byInstance.TryGetValue(key, out var id) || ByValue().TryGetValue(key, out id) ? id : 0;
+            (_byInstance.Count > 0 && _byInstance.TryGetValue(key, out var id)) || ByValue().TryGetValue(key, out id) ? id : 0;
 
         private Dictionary<string, long> ByValue()
         {

@@ -126,6 +126,72 @@ public sealed class SqliteWriterLaneTests
     }
 
     [Test]
+    public async Task AFirstLoadOfManySets_WritesEverySetBothWays_AndALaterWriteMergesIntoThem()
+    {
+        var store = new SqliteResourceStore(_directory.File("sets.db"));
+        var membership = new EntityAssociationKeys("Membership", "Group", "User");
+        var users = Enumerable.Range(0, 40_000).Select(static i => $"u{i:D5}").ToList();
+        var groups = Enumerable.Range(0, 50).Select(static i => $"g{i:D2}").ToList();
+        var given = users.SelectMany((u, i) => Enumerable.Range(0, 1 + (i % 3)).Select(k => new LinkChange(groups[(i + (k * 17)) % 50], u))).ToList();
+        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
+        {
+            await writer.InsertAsync("User", [.. users.Select(Change)], None);
+            await writer.InsertAsync("Group", [.. groups.Select(Change)], None);
+            foreach (var chunk in given.Chunk(10_000))
+            {
+                await writer.AddLinksAsync(membership, chunk, None);
+            }
+
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
+        }
+
+        var added = new LinkChange("g49", "u00000");
+        await using (var writer = await store.BeginApplyAsync("AD", 1, None))
+        {
+            await writer.AddLinksAsync(membership, [added], None);
+            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), None);
+        }
+
+        var keys = new Dictionary<long, string>();
+        await foreach (var resource in store.GetResourcesAsync("User", None))
+        {
+            keys[resource.Id] = resource.Key;
+        }
+
+        await foreach (var resource in store.GetResourcesAsync("Group", None))
+        {
+            keys[resource.Id] = resource.Key;
+        }
+
+        var stored = new List<string>();
+        await foreach (var link in store.GetLinksAsync("Membership", None))
+        {
+            stored.Add($"{keys[link.FirstId]}|{keys[link.SecondId]}");
+        }
+
+        var expected = given.Append(added).Select(static l => $"{l.FirstKey}|{l.SecondKey}").Distinct().Order(StringComparer.Ordinal).ToList();
+        stored.Sort(StringComparer.Ordinal);
+
+        // The other way: each user's groups, every 97th user and the one that gained a group.
+        var byUser = new List<string>();
+        var expectedByUser = new List<string>();
+        foreach (var (id, key) in keys.Where(static k => k.Value.StartsWith('u')).OrderBy(static k => k.Value, StringComparer.Ordinal).Where((_, i) => i % 97 == 0))
+        {
+            var linked = await store.GetLinkedResourcesAsync("Membership", id, LinkDirection.SecondToFirst, None);
+            byUser.AddRange(linked.Select(g => $"{g.Key}|{key}").Order(StringComparer.Ordinal));
+            expectedByUser.AddRange(expected.Where(e => e.EndsWith("|" + key, StringComparison.Ordinal)));
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stored, Is.EqualTo(expected), "each group's set");
+            Assert.That(await store.CountLinksAsync("Membership", None), Is.EqualTo(expected.Count));
+            Assert.That(byUser, Is.EqualTo(expectedByUser), "each user's set");
+            Assert.That(expectedByUser, Does.Contain("g49|u00000"));
+        });
+    }
+
+    [Test]
     public async Task TypeNames_CompareAsSqliteNoCase_AsciiLettersFoldAndOthersDoNot()
     {
         var store = new SqliteResourceStore(_directory.File("names.db"));
