@@ -2,7 +2,8 @@ using IdentitySync.ChangeSets;
 using IdentitySync.Storage.Sqlite;
 
 // A process the durability test kills with SIGKILL in the middle of applying a large change set:
-// it holds the connector lock, writes every insert in one transaction, says how far it got, and
+// it holds the connector lock, hands every insert to one transaction (a type the store holds none of is written
+// on the writer's second lane while the calls go on), says how far it got, and
 // waits before committing.
 var store = new SqliteResourceStore(args[0]);
 var count = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);

@@ -50,6 +50,45 @@ public sealed class SqliteDurabilityTests
         Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(3));
     }
 
+    /// <summary>
+    /// A type the store holds none of is written on the writer's second lane (decision 102): a process killed while
+    /// 300,000 such rows are queued and written leaves the previous state, and the next run works.
+    /// </summary>
+    [Test]
+    public async Task Apply_ProcessKilledWhileANewTypesRowsAreWrittenOnTheLane_LeavesThePreviousStateAndTheNextRunWorks()
+    {
+        var path = _directory.File("killed-lane.db");
+        var store = new SqliteResourceStore(path);
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        using var child = StartKillTarget(path, 300_000);
+        var progress = await WaitForAsync(child, "BEFORE-COMMIT", TimeSpan.FromMinutes(2));
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+
+        var reopened = new SqliteResourceStore(path);
+        var state = await reopened.GetConnectorStateAsync("AD", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(progress, Does.Contain("WROTE 300000"), "the child had handed over every insert before it was killed");
+            Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.Zero);
+            Assert.That((state.Version, state.LastBatchId), Is.EqualTo((1L, "b1")));
+            Assert.That((await StoreCheck.RunAsync(ConformanceTests.KillTestModel.Instance, reopened)).Problems, Is.Empty, "the killed run left a consistent store");
+        });
+
+        await using (await reopened.LockConnectorAsync("AD", CancellationToken.None))
+        await using (var writer = await reopened.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.InsertAsync("AD_User", [new ResourceChange("after", 3, ["new", 3], [], 2)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), CancellationToken.None);
+        }
+
+        Assert.That(await reopened.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task LockConnector_HeldByAnotherProcess_IsRefusedUntilThatProcessDies()
     {
