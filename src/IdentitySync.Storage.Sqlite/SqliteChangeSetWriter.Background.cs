@@ -33,7 +33,10 @@ internal sealed partial class SqliteChangeSetWriter
             },
             (work, cancellationToken),
             CancellationToken.None,
-            TaskContinuationOptions.DenyChildAttach,
+
+            // A thread of its own for each step: the caller may block on the lane (a lookup deep in a link loop, a
+            // full batch queue), and the lane must not then wait for a thread-pool thread the caller holds.
+            TaskContinuationOptions.DenyChildAttach | TaskContinuationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
