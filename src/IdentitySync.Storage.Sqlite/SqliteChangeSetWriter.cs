@@ -68,6 +68,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
 
     public async ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_pendingKind is not null)
         {
             await SettleAsync(cancellationToken).ConfigureAwait(false);
@@ -330,6 +331,8 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
 
     public async ValueTask CommitAsync(ConnectorState state, CancellationToken cancellationToken)
     {
+        // A cancelled write commits nothing, however far its statements got.
+        cancellationToken.ThrowIfCancellationRequested();
         // The gathered links are sorted while the lane may still write rows.
         SortPendingLinks();
         await SettleAsync(cancellationToken).ConfigureAwait(false);

@@ -154,6 +154,25 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>A commit asked with a cancelled token commits nothing, however far the write's statements got.</summary>
+    [Test]
+    public async Task Commit_WithACancelledToken_CommitsNothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await using (var writer = await Store.BeginApplyAsync("AD", 0, None))
+        {
+            await writer.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            Assert.CatchAsync<OperationCanceledException>(async () => await writer.CommitAsync(new ConnectorState(1, "b1", [], null), cancelled.Token));
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.CountResourcesAsync("User", None), Is.Zero);
+            Assert.That((await Store.GetConnectorStateAsync("AD", None)).Version, Is.Zero);
+        });
+    }
+
     /// <summary>
     /// A refused call leaves the write usable: after an update of a missing key as the write's first call, updates
     /// and links of existing keys succeed and commit with it.

@@ -87,6 +87,34 @@ public sealed class SqliteWriterLaneTests
     }
 
     [Test]
+    public async Task AWriteCancelledWhileRowsAreWritten_CommitsNothing_AndTheNextWriteWorks()
+    {
+        var store = new SqliteResourceStore(_directory.File("cancelled.db"));
+        using var cancellation = new CancellationTokenSource();
+        Assert.CatchAsync<OperationCanceledException>(async () =>
+        {
+            await using var writer = await store.BeginApplyAsync("AD", 0, None);
+            await writer.InsertAsync("User", [.. Enumerable.Range(0, 50_000).Select(static i => Change($"u{i:D5}"))], cancellation.Token);
+            await cancellation.CancelAsync();
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), cancellation.Token);
+        });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await store.CountResourcesAsync("User", None), Is.Zero);
+            Assert.That((await store.GetConnectorStateAsync("AD", None)).Version, Is.Zero);
+        });
+
+        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
+        {
+            await writer.InsertAsync("User", [Change("u1")], None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
+        }
+
+        Assert.That(await KeysAsync(store, "User"), Is.EqualTo(new[] { "u1" }));
+    }
+
+    [Test]
     public async Task RowsOfNewAndOfStoredTypes_InterleavedInOneWrite_GetDistinctIds_AndLinkAsNamed()
     {
         var store = new SqliteResourceStore(_directory.File("mixed.db"));
