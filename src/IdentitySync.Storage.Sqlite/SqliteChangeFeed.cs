@@ -41,10 +41,15 @@ internal static class SqliteChangeFeed
     /// Records the resources a write touched under the next version, inside the write's transaction, and prunes the
     /// versions older than the retention (the newest always stays). Nothing when no resource was touched.
     /// </summary>
-    public static void Record(SqliteConnection connection, IEnumerable<long> ids, SqliteStoreOptions options)
+    public static void Record(SqliteConnection connection, IEnumerable<long> ids, SqliteStoreOptions options) =>
+        Record(connection, SortedDistinct(ids), options);
+
+    /// <summary>
+    /// The ids ascending, each once: sorted in place in one copy and made distinct by skipping repeats (a first load
+    /// touches a million resources, a first categorization names two million ids: no second set, no ordering buffer).
+    /// </summary>
+    public static ArraySegment<long> SortedDistinct(IEnumerable<long> ids)
     {
-        // Sorted in place and made distinct by skipping repeats (a first load touches a million resources, a first
-        // categorization names two million ids: no second set, no ordering buffer), inserted in key order.
         long[] sorted = ids is HashSet<long> set ? [.. set] : [.. ids];
         Array.Sort(sorted);
         var count = 0;
@@ -56,12 +61,19 @@ internal static class SqliteChangeFeed
             }
         }
 
-        if (count == 0)
+        return new ArraySegment<long>(sorted, 0, count);
+    }
+
+    /// <summary>Records ids already ascending and distinct (<see cref="SortedDistinct"/>) under the next version, as <see cref="Record(SqliteConnection, IEnumerable{long}, SqliteStoreOptions)"/> does.</summary>
+    public static void Record(SqliteConnection connection, ArraySegment<long> distinctAscending, SqliteStoreOptions options)
+    {
+        if (distinctAscending.Count == 0)
         {
             return;
         }
 
-        var distinct = sorted.AsSpan(0, count);
+        // Inserted in key order.
+        var distinct = distinctAscending.AsSpan();
 
         var now = options.TimeProvider.GetUtcNow().UtcTicks;
         var version = SqliteSchema.Scalar(connection, "SELECT coalesce(max(version), 0) + 1 FROM change_feed_versions");

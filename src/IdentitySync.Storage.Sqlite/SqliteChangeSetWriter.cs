@@ -333,9 +333,14 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     {
         // A cancelled write commits nothing, however far its statements got.
         cancellationToken.ThrowIfCancellationRequested();
-        // The gathered links are sorted while the lane may still write rows.
+        // The gathered links are sorted while the lane may still write rows, and the ids for the change feed while
+        // it may still write link sets.
         SortPendingLinks();
-        await SettleAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync().ConfigureAwait(false);
+        FlushLinks(cancellationToken);
+        var touched = SqliteChangeFeed.SortedDistinct(_touched);
+        await DrainAsync().ConfigureAwait(false);
+        _setsInFlight.Clear();
         var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())
         {
@@ -355,7 +360,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             command.ExecuteNonQuery();
         }
 
-        SqliteChangeFeed.Record(_connection, _touched, _store.Options);
+        SqliteChangeFeed.Record(_connection, touched, _store.Options);
         _transaction.Commit();
         _committed = true;
     }
