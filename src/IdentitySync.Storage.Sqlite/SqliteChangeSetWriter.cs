@@ -333,6 +333,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     {
         // A cancelled write commits nothing, however far its statements got.
         cancellationToken.ThrowIfCancellationRequested();
+
         // The gathered links are sorted while the lane may still write rows, and the ids for the change feed while
         // it may still write link sets.
         SortPendingLinks();
