@@ -46,11 +46,7 @@ public sealed class SqliteWriterLaneTests
     {
         var path = _directory.File("refused.db");
         var store = new SqliteResourceStore(path);
-        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
-        {
-            await writer.InsertAsync("Device", [Change("d1")], None);
-            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
-        }
+        await InsertAndCommitAsync(store, 0, "Device", "d1");
 
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
@@ -77,11 +73,7 @@ public sealed class SqliteWriterLaneTests
             Assert.That((await store.GetConnectorStateAsync("AD", None)).Version, Is.EqualTo(1));
         });
 
-        await using (var writer = await store.BeginApplyAsync("AD", 1, None))
-        {
-            await writer.InsertAsync("User", [Change("good")], None);
-            await writer.CommitAsync(new ConnectorState(2, "b2", [], null), None);
-        }
+        await InsertAndCommitAsync(store, 1, "User", "good");
 
         Assert.That(await KeysAsync(store, "User"), Is.EqualTo(new[] { "good" }));
     }
@@ -105,11 +97,7 @@ public sealed class SqliteWriterLaneTests
             Assert.That((await store.GetConnectorStateAsync("AD", None)).Version, Is.Zero);
         });
 
-        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
-        {
-            await writer.InsertAsync("User", [Change("u1")], None);
-            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
-        }
+        await InsertAndCommitAsync(store, 0, "User", "u1");
 
         Assert.That(await KeysAsync(store, "User"), Is.EqualTo(new[] { "u1" }));
     }
@@ -118,11 +106,7 @@ public sealed class SqliteWriterLaneTests
     public async Task RowsOfNewAndOfStoredTypes_InterleavedInOneWrite_GetDistinctIds_AndLinkAsNamed()
     {
         var store = new SqliteResourceStore(_directory.File("mixed.db"));
-        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
-        {
-            await writer.InsertAsync("User", [Change("u1")], None);
-            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
-        }
+        await InsertAndCommitAsync(store, 0, "User", "u1");
 
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
         await using (var writer = await store.BeginApplyAsync("AD", 1, None))
@@ -223,11 +207,7 @@ public sealed class SqliteWriterLaneTests
     public async Task TypeNames_CompareAsSqliteNoCase_AsciiLettersFoldAndOthersDoNot()
     {
         var store = new SqliteResourceStore(_directory.File("names.db"));
-        await using (var writer = await store.BeginApplyAsync("AD", 0, None))
-        {
-            await writer.InsertAsync("User", [Change("u1")], None);
-            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
-        }
+        await InsertAndCommitAsync(store, 0, "User", "u1");
 
         await using (var writer = await store.BeginApplyAsync("AD", 1, None))
         {
@@ -246,6 +226,14 @@ public sealed class SqliteWriterLaneTests
     }
 
     private static ResourceChange Change(string key) => new(key, 1, [key], [], 0);
+
+    /// <summary>One write that inserts resources and commits the connector's next version.</summary>
+    private static async Task InsertAndCommitAsync(SqliteResourceStore store, long version, string entityType, params string[] keys)
+    {
+        await using var writer = await store.BeginApplyAsync("AD", version, None);
+        await writer.InsertAsync(entityType, [.. keys.Select(Change)], None);
+        await writer.CommitAsync(new ConnectorState(version + 1, $"b{version + 1}", [], null), None);
+    }
 
     private static async Task<List<string>> KeysAsync(SqliteResourceStore store, string entityType)
     {
