@@ -5,17 +5,9 @@ using Microsoft.Data.Sqlite;
 namespace IdentitySync.Storage.Sqlite.Tests;
 
 /// <summary>What became columns (orders, schema 11; provisioning states, 13; categorizations, 14): the migrations from JSON, and the indexes reads use.</summary>
-public sealed class SqliteOrderColumnsTests
+public sealed class SqliteOrderColumnsTests : TemporaryDirectoryTests
 {
     private static readonly DateTimeOffset At = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(1234567);
-
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
 
     [Test]
     public async Task Open_FileWrittenBySchema10_MovesEveryOrderIntoColumnsAndReadsItAsBefore()
@@ -24,7 +16,7 @@ public sealed class SqliteOrderColumnsTests
         // whole as JSON. 1: an Added rule order for owner 100 (E001, Ada Lovelace) with two values, a link and an
         // argument, awaiting approval and postponed; 2: a NonConforming Modified order of resource 200 (CN=u2)
         // pending a third attempt; 3: a Gap Deleted order of resource 300 (B-7), an open ticket.
-        var path = _directory.File("schema10.db");
+        var path = TestDirectory.File("schema10.db");
         File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema10.db"), path);
 
         var store = new SqliteResourceStore(path);
@@ -70,7 +62,7 @@ public sealed class SqliteOrderColumnsTests
         // states kept whole as JSON. AD_User owner 100: digest 2^64-1, entitled, values Mail, Proxies (two),
         // Manager (null), Enabled ("true"), links MemberOf CN=g1 and CN=g2; AD_User owner 101: digest 42, not
         // entitled, nothing computed; HR_Badge owner 100: digest 7, entitled, Login E001.
-        var path = _directory.File("schema12.db");
+        var path = TestDirectory.File("schema12.db");
         File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema12.db"), path);
 
         var store = new SqliteResourceStore(path);
@@ -124,7 +116,7 @@ public sealed class SqliteOrderColumnsTests
         // kept whole as JSON. AD_User 200: Correlated to owner 100 as AD_Nominative, confidence 90, account digest
         // 2^64-1, owners digest 42; AD_User 201: Suggested, candidates 100 and 101, its time written at +02:00;
         // App_Account 300: Uncategorized, no type, owner or reason.
-        var path = _directory.File("schema13.db");
+        var path = TestDirectory.File("schema13.db");
         File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema13.db"), path);
 
         var store = new SqliteResourceStore(path);
@@ -214,7 +206,7 @@ public sealed class SqliteOrderColumnsTests
     [Test]
     public async Task SaveOrders_AnOrderWithEveryField_ReadsBackEqualToTheTick()
     {
-        var store = new SqliteResourceStore(_directory.File("round.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("round.db"));
         var order = new ProvisioningOrder
         {
             ChangeType = OrderChangeType.Modified,
@@ -244,7 +236,7 @@ public sealed class SqliteOrderColumnsTests
     /// <summary>SQLite's plan, line by line, of the statement <paramref name="prepare"/> puts in a command on a new store.</summary>
     private List<string> PlanOf(Action<SqliteCommand> prepare)
     {
-        var path = _directory.File("plan.db");
+        var path = TestDirectory.File("plan.db");
         _ = new SqliteResourceStore(path);
         using var connection = new SqliteConnection($"Data Source={path}");
         connection.Open();

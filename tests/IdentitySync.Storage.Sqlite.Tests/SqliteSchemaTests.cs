@@ -4,20 +4,12 @@ using Microsoft.Data.Sqlite;
 
 namespace IdentitySync.Storage.Sqlite.Tests;
 
-public sealed class SqliteSchemaTests
+public sealed class SqliteSchemaTests : TemporaryDirectoryTests
 {
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
-
     [Test]
     public void Open_NewFile_CreatesTheCurrentSchemaInWalMode()
     {
-        var path = _directory.File("sub/new.db");
+        var path = TestDirectory.File("sub/new.db");
 
         _ = new SqliteResourceStore(path);
 
@@ -33,7 +25,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public void Open_AnotherSqliteDatabase_IsRefused()
     {
-        var path = _directory.File("other.db");
+        var path = TestDirectory.File("other.db");
         Execute(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY);");
 
         var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
@@ -44,7 +36,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public void Open_AFileThatIsNotSqlite_IsRefused()
     {
-        var path = _directory.File("notes.db");
+        var path = TestDirectory.File("notes.db");
         File.WriteAllText(path, "These are not the droids you are looking for. Nor a database, padded to be longer than a header.".PadRight(200, '.'));
 
         var exception = Assert.Throws<StoreUnavailableException>(() => _ = new SqliteResourceStore(path));
@@ -55,7 +47,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public void Open_NewerSchema_IsRefused()
     {
-        var path = _directory.File("newer.db");
+        var path = TestDirectory.File("newer.db");
         _ = new SqliteResourceStore(path);
         Execute(path, $"PRAGMA user_version = {SqliteSchema.CurrentVersion + 1};");
 
@@ -67,7 +59,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Open_Version1File_IsMigratedInPlaceKeepingItsData()
     {
-        var path = _directory.File("v1.db");
+        var path = TestDirectory.File("v1.db");
         Execute(path, """
             CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
             CREATE TABLE associations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -117,7 +109,7 @@ public sealed class SqliteSchemaTests
         // group with both as members, connector AD at version 1 with an export fingerprint and a blocked
         // change set, and three orders: one failed ('Errored', whose message also says "Errored"), one timed
         // out ('Error'), one pending.
-        var path = _directory.File("schema8.db");
+        var path = TestDirectory.File("schema8.db");
         File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema8.db"), path);
 
         var store = new SqliteResourceStore(path);
@@ -142,7 +134,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Apply_Links_AreOneSetPerResourceAndSideAndRollBackWithTheTransaction()
     {
-        var path = _directory.File("sets.db");
+        var path = TestDirectory.File("sets.db");
         var store = new SqliteResourceStore(path);
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
         ResourceChange[] users = [new("u1", 1, ["a"], [], 2), new("u2", 1, ["b"], [], 2), new("u3", 1, ["c"], [], 2)];
@@ -187,7 +179,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Apply_DeletedAndInsertedAgainInOneChangeSet_LinksTheNewResource()
     {
-        var store = new SqliteResourceStore(_directory.File("again.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("again.db"));
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
         await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
         {
@@ -219,7 +211,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Apply_IdsBeyondThirtyTwoBits_StillSortAndPack()
     {
-        var path = _directory.File("large-ids.db");
+        var path = TestDirectory.File("large-ids.db");
         var store = new SqliteResourceStore(path);
         Execute(path, "INSERT INTO entity_types (id, name) VALUES (1, 'User'); INSERT INTO resources VALUES (5000000000, 1, 'u0', 1, x'00');");
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
@@ -238,7 +230,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Apply_LinksGatheredNarrowThenWide_KeepBothAndBothSides()
     {
-        var path = _directory.File("mixed-ids.db");
+        var path = TestDirectory.File("mixed-ids.db");
         var store = new SqliteResourceStore(path);
         Execute(path, """
             INSERT INTO entity_types (id, name) VALUES (1, 'User'), (2, 'Group');
@@ -267,7 +259,7 @@ public sealed class SqliteSchemaTests
     [Test]
     public async Task Store_TwoInstancesOnOneFile_SeeEachOthersCommits()
     {
-        var path = _directory.File("shared.db");
+        var path = TestDirectory.File("shared.db");
         var writerSide = new SqliteResourceStore(path);
         var readerSide = new SqliteResourceStore(path);
 

@@ -8,20 +8,12 @@ using Microsoft.Data.Sqlite;
 namespace IdentitySync.Storage.Sqlite.Tests;
 
 /// <summary><see cref="StoreCheck"/> on a real SQLite file: sound after runs, and each kind of damage named.</summary>
-public sealed class SqliteStoreCheckTests
+public sealed class SqliteStoreCheckTests : TemporaryDirectoryTests
 {
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
-
     [Test]
     public async Task Check_AfterRuns_IsConsistent_AndNamesEveryDamage()
     {
-        var path = _directory.File("check.db");
+        var path = TestDirectory.File("check.db");
         using var store = new SqliteResourceStore(path);
         await LoadAsync(store, 20, "CN=Staff;u1", "CN=Staff;u2", "CN=Admins;u2");
 
@@ -43,7 +35,7 @@ public sealed class SqliteStoreCheckTests
     [Test]
     public async Task Check_DamagedFile_ReportsSqlitesIntegrityCheck()
     {
-        var path = _directory.File("torn.db");
+        var path = TestDirectory.File("torn.db");
         using (var store = new SqliteResourceStore(path))
         {
             await LoadAsync(store, 2_000);

@@ -11,22 +11,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace IdentitySync.Storage.Sqlite.Tests;
 
 /// <summary>The synchronization engine on the SQLite store, fed by CSV files.</summary>
-public sealed class SqliteSynchronizationTests
+public sealed class SqliteSynchronizationTests : TemporaryDirectoryTests
 {
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
-
     [Test]
     public async Task Synchronize_HundredThousandAccounts_CompleteRunsEndToEnd()
     {
         WriteUsers(100_000, _ => null);
         WriteMembers(Enumerable.Range(0, 100_000).Where(static i => i % 3 == 0).Select(static i => ("CN=Staff", i)));
-        var engine = Engine(_directory.File("big.db"), out var store);
+        var engine = Engine(TestDirectory.File("big.db"), out var store);
 
         var initial = await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
         var again = await engine.SynchronizeAsync("AD", new SyncRunOptions { ReadUnchanged = true });
@@ -52,7 +44,7 @@ public sealed class SqliteSynchronizationTests
     {
         WriteUsers(200, _ => null);
         WriteMembers([]);
-        var path = _directory.File("blocked.db");
+        var path = TestDirectory.File("blocked.db");
         var engine = Engine(path, out _);
         await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
         WriteUsers(150, _ => null);
@@ -81,7 +73,7 @@ public sealed class SqliteSynchronizationTests
     {
         WriteUsers(6_000, _ => null);
         WriteMembers(Enumerable.Range(0, 6_000).Select(static i => ("CN=Staff", i)));
-        var path = _directory.File("paged.db");
+        var path = TestDirectory.File("paged.db");
         await Engine(path, out _).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
         WriteUsers(3_000, i => i % 2 == 0 ? "2030-06-01" : null);
         WriteMembers(Enumerable.Range(0, 3_000).Select(static i => ("CN=Staff", i)));
@@ -122,7 +114,7 @@ public sealed class SqliteSynchronizationTests
     {
         WriteUsers(200, _ => null);
         WriteMembers([("CN=Staff", 1), ("CN=Staff", 2)]);
-        var path = _directory.File("fingerprint.db");
+        var path = TestDirectory.File("fingerprint.db");
         var first = await Engine(path, out var store).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
         var recorded = await store.GetConnectorStateAsync("AD", CancellationToken.None);
 
@@ -147,13 +139,13 @@ public sealed class SqliteSynchronizationTests
     {
         WriteUsers(3, _ => null);
         WriteMembers([("CN=Staff", 1)]);
-        var path = _directory.File("host.db");
+        var path = TestDirectory.File("host.db");
         var services = new ServiceCollection();
         services.AddIdentitySync(b => b
             .UseSqliteStore(path)
             .AddCsvConnectionPackage()
             .ConfigureModel(m => Model(m)));
-        services.Configure<SyncEngineOptions>(o => o.BaseDirectory = _directory.Path);
+        services.Configure<SyncEngineOptions>(o => o.BaseDirectory = TestDirectory.Path);
         await using var provider = services.BuildServiceProvider();
 
         var report = await provider.GetRequiredService<SyncEngine>().SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
@@ -260,7 +252,7 @@ public sealed class SqliteSynchronizationTests
     private SyncEngine Engine(string path, out SqliteResourceStore store)
     {
         store = new SqliteResourceStore(path);
-        return new SyncEngine(Model(new IdentityModelBuilder()).Build(), store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        return new SyncEngine(Model(new IdentityModelBuilder()).Build(), store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = TestDirectory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     private void WriteUsers(int count, Func<int, string?> created)
@@ -271,7 +263,7 @@ public sealed class SqliteSynchronizationTests
             text.Append(CultureInfo.InvariantCulture, $"CN=u{i:000000},u{i},{created(i) ?? "2024-03-01"},Dept {i % 40}\n");
         }
 
-        File.WriteAllText(_directory.File("users.csv"), text.ToString());
+        File.WriteAllText(TestDirectory.File("users.csv"), text.ToString());
     }
 
     private void WriteMembers(IEnumerable<(string Group, int User)> members)
@@ -282,7 +274,7 @@ public sealed class SqliteSynchronizationTests
             text.Append(CultureInfo.InvariantCulture, $"{group},CN=u{user:000000}\n");
         }
 
-        File.WriteAllText(_directory.File("members.csv"), text.ToString());
-        File.WriteAllText(_directory.File("groups.csv"), "dn\nCN=Staff\n");
+        File.WriteAllText(TestDirectory.File("members.csv"), text.ToString());
+        File.WriteAllText(TestDirectory.File("groups.csv"), "dn\nCN=Staff\n");
     }
 }

@@ -8,21 +8,13 @@ namespace IdentitySync.Storage.Sqlite.Tests;
 /// sees stays the same, a conflict at the call, a failure that fails the write and leaves the store as it was, ids
 /// that never collide with the rows written the ordinary way, and names compared as SQLite compares them.
 /// </summary>
-public sealed class SqliteWriterLaneTests
+public sealed class SqliteWriterLaneTests : TemporaryDirectoryTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
-
     [Test]
     public async Task Insert_OfANewType_RefusesAKeyGivenTwiceOrInsertedBefore_AtTheCall_AndWritesNothingOfThatCall()
     {
-        var store = new SqliteResourceStore(_directory.File("lane.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("lane.db"));
         StoreConflictException? twice = null, again = null;
         await using (var writer = await store.BeginApplyAsync("AD", 0, None))
         {
@@ -44,7 +36,7 @@ public sealed class SqliteWriterLaneTests
     [Test]
     public async Task AFailureWhileRowsAreWritten_FailsTheWrite_LeavesTheStoreAsItWas_AndTheNextWriteWorks()
     {
-        var path = _directory.File("refused.db");
+        var path = TestDirectory.File("refused.db");
         var store = new SqliteResourceStore(path);
         await InsertAndCommitAsync(store, 0, "Device", "d1");
 
@@ -81,7 +73,7 @@ public sealed class SqliteWriterLaneTests
     [Test]
     public async Task AWriteCancelledWhileRowsAreWritten_CommitsNothing_AndTheNextWriteWorks()
     {
-        var store = new SqliteResourceStore(_directory.File("cancelled.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("cancelled.db"));
         using var cancellation = new CancellationTokenSource();
         Assert.CatchAsync<OperationCanceledException>(async () =>
         {
@@ -105,7 +97,7 @@ public sealed class SqliteWriterLaneTests
     [Test]
     public async Task RowsOfNewAndOfStoredTypes_InterleavedInOneWrite_GetDistinctIds_AndLinkAsNamed()
     {
-        var store = new SqliteResourceStore(_directory.File("mixed.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("mixed.db"));
         await InsertAndCommitAsync(store, 0, "User", "u1");
 
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
@@ -140,7 +132,7 @@ public sealed class SqliteWriterLaneTests
     [Test]
     public async Task AFirstLoadOfManySets_WritesEverySetBothWays_AndALaterWriteMergesIntoThem()
     {
-        var store = new SqliteResourceStore(_directory.File("sets.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("sets.db"));
         var membership = new EntityAssociationKeys("Membership", "Group", "User");
         var users = Enumerable.Range(0, 40_000).Select(static i => $"u{i:D5}").ToList();
         var groups = Enumerable.Range(0, 50).Select(static i => $"g{i:D2}").ToList();
@@ -206,7 +198,7 @@ public sealed class SqliteWriterLaneTests
     [Test]
     public async Task TypeNames_CompareAsSqliteNoCase_AsciiLettersFoldAndOthersDoNot()
     {
-        var store = new SqliteResourceStore(_directory.File("names.db"));
+        var store = new SqliteResourceStore(TestDirectory.File("names.db"));
         await InsertAndCommitAsync(store, 0, "User", "u1");
 
         await using (var writer = await store.BeginApplyAsync("AD", 1, None))

@@ -22,7 +22,7 @@ namespace IdentitySync.Storage.Sqlite.Tests;
 /// output with its seed and number; copy it into <c>FuzzRegressions/</c> (named after its table, such as
 /// <c>users-….csv</c>), where every run replays it first.
 /// </remarks>
-public sealed class SyncFuzzTests
+public sealed class SyncFuzzTests : TemporaryDirectoryTests
 {
     private const string UsersSeed = "dn,sam,employeeId,created,proxies\n\"CN=u1,OU=Users\",u1,E001,2024-01-02,smtp:u1@corp.test|sip:u1@corp.test\n\"CN=u2,OU=Users\",u2,E002,2024-01-03,smtp:u2@corp.test\n\"CN=Smith\\, Ann,OU=Users\",asmith,E003,2023-12-31T10:00:00Z,\n\"CN=u4,OU=Users\",u4,E004,2024-02-29,\"smtp:u4@corp.test|x400:c=US;a= ;p=Corp\"\n\"CN=u5,OU=Users\",u5,E005,2024-03-01,smtp:u5@corp.test\n";
     private const string GroupsSeed = "dn,cn\nCN=Staff,Staff\nCN=Admins,Admins\n\"CN=Sales, \"\"EU\"\"\",Sales EU\n";
@@ -56,22 +56,14 @@ public sealed class SyncFuzzTests
         })
         .Build();
 
-    private TemporaryDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TemporaryDirectory();
-
-    [TearDown]
-    public void DeleteDirectory() => _directory.Dispose();
-
     [Test]
     public async Task MutatedExports_EndSyncedQuarantinedOrRefused_AndTheStoreStaysConsistent()
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("IDENTITYSYNC_FUZZ_INPUTS"), CultureInfo.InvariantCulture, out var n) ? n : 5_000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("IDENTITYSYNC_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
         await TestContext.Progress.WriteLineAsync($"fuzz: seed {seed}, {count} inputs (IDENTITYSYNC_FUZZ_SEED, IDENTITYSYNC_FUZZ_INPUTS)");
-        using var store = new SqliteResourceStore(_directory.File("fuzz.db"));
-        var engine = new SyncEngine(s_model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = _directory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        using var store = new SqliteResourceStore(TestDirectory.File("fuzz.db"));
+        var engine = new SyncEngine(s_model, store, [new CsvConnectionPackage()], new SyncEngineOptions { BaseDirectory = TestDirectory.Path }, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -80,7 +72,7 @@ public sealed class SyncFuzzTests
         foreach (var (name, table, bytes) in inputs)
         {
             WriteSeeds();
-            await File.WriteAllBytesAsync(_directory.File(table + ".csv"), bytes);
+            await File.WriteAllBytesAsync(TestDirectory.File(table + ".csv"), bytes);
             var problem = await RunOneAsync(engine, store, outcomes);
             if (problem is not null)
             {
@@ -115,7 +107,7 @@ public sealed class SyncFuzzTests
                 ["groups"] = ["dn", "cn"],
                 ["members"] = ["group_dn", "member_sam"],
             };
-            var checks = await new CsvConnectionPackage().CheckAsync(connection, tables, new ConnectionContext("AD", _directory.Path, TimeProvider.System), CancellationToken.None);
+            var checks = await new CsvConnectionPackage().CheckAsync(connection, tables, new ConnectionContext("AD", TestDirectory.Path, TimeProvider.System), CancellationToken.None);
             if (checks.Any(static c => string.IsNullOrWhiteSpace(c)))
             {
                 return "the package's check returned an empty problem";
@@ -171,9 +163,9 @@ public sealed class SyncFuzzTests
 
     private void WriteSeeds()
     {
-        File.WriteAllText(_directory.File("users.csv"), UsersSeed);
-        File.WriteAllText(_directory.File("groups.csv"), GroupsSeed);
-        File.WriteAllText(_directory.File("members.csv"), MembersSeed);
+        File.WriteAllText(TestDirectory.File("users.csv"), UsersSeed);
+        File.WriteAllText(TestDirectory.File("groups.csv"), GroupsSeed);
+        File.WriteAllText(TestDirectory.File("members.csv"), MembersSeed);
     }
 
     private static IEnumerable<(string Name, string Table, byte[] Bytes)> Regressions()

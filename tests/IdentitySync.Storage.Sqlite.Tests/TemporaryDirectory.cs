@@ -16,3 +16,16 @@ internal sealed class TemporaryDirectory : IDisposable
         Directory.Delete(Path, recursive: true);
     }
 }
+
+/// <summary>A test class whose tests each get a directory of their own for database files, removed afterwards.</summary>
+public abstract class TemporaryDirectoryTests
+{
+    /// <summary>Gets the running test's directory.</summary>
+    internal TemporaryDirectory TestDirectory { get; private set; } = null!;
+
+    [SetUp]
+    public void CreateDirectory() => TestDirectory = new TemporaryDirectory();
+
+    [TearDown]
+    public void DeleteDirectory() => TestDirectory.Dispose();
+}
