@@ -136,16 +136,8 @@ public sealed partial class PostgreSqlResourceStore
     public IAsyncEnumerable<StoredLink> GetLinksAsync(string association, CancellationToken cancellationToken) =>
         GuardedAsync(ReadLinksAsync(association, cancellationToken), cancellationToken);
 
-    private async IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var batch in ReadLinkBatchesAsync(association, cancellationToken).ConfigureAwait(false))
-        {
-            for (var i = 0; i < batch.Length; i++)
-            {
-                yield return batch.Span[i];
-            }
-        }
-    }
+    private IAsyncEnumerable<StoredLink> ReadLinksAsync(string association, CancellationToken cancellationToken) =>
+        OneByOne(ReadLinkBatchesAsync(association, cancellationToken));
 
     /// <inheritdoc />
     public IAsyncEnumerable<ReadOnlyMemory<StoredLink>> GetLinkBatchesAsync(string association, CancellationToken cancellationToken) =>
@@ -180,9 +172,13 @@ public sealed partial class PostgreSqlResourceStore
     /// <param name="query">The query; its literals are the store's own ids (COPY takes no parameters).</param>
     /// <param name="readRow">Reads one row's columns, in the query's order.</param>
     /// <param name="cancellationToken">Stops the read (the server's COPY is cancelled when the exporter is disposed early).</param>
-    private async IAsyncEnumerable<T> CopyOutAsync<T>(string query, Func<NpgsqlBinaryExporter, CancellationToken, ValueTask<T>> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<T> CopyOutAsync<T>(string query, Func<NpgsqlBinaryExporter, CancellationToken, ValueTask<T>> readRow, CancellationToken cancellationToken) =>
+        OneByOne(CopyOutBatchesAsync(query, readRow, cancellationToken));
+
+    /// <summary>The items of batches, one at a time.</summary>
+    private static async IAsyncEnumerable<T> OneByOne<T>(IAsyncEnumerable<ReadOnlyMemory<T>> batches)
     {
-        await foreach (var batch in CopyOutBatchesAsync(query, readRow, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
             for (var i = 0; i < batch.Length; i++)
             {

@@ -119,13 +119,7 @@ internal sealed partial class SqliteChangeSetWriter
     /// </summary>
     private void Gather(ReadOnlySpan<(long Owner, long Other)> pairs)
     {
-        var narrow = _pendingWide is null;
-        foreach (var (owner, other) in pairs)
-        {
-            narrow &= (ulong)owner <= uint.MaxValue && (ulong)other <= uint.MaxValue;
-        }
-
-        if (!narrow && _pendingWide is null)
+        if (_pendingWide is null && !FitIn32Bits(pairs))
         {
             _pendingWide = [.. _pending.Select(static p => ((long)(p >> 32), (long)(p & uint.MaxValue)))];
             _pending.Clear();
@@ -144,6 +138,19 @@ internal sealed partial class SqliteChangeSetWriter
         {
             packed[p] = ((ulong)pairs[p].Owner << 32) | (ulong)pairs[p].Other;
         }
+    }
+
+    private static bool FitIn32Bits(ReadOnlySpan<(long Owner, long Other)> pairs)
+    {
+        foreach (var (owner, other) in pairs)
+        {
+            if ((ulong)owner > uint.MaxValue || (ulong)other > uint.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -41,8 +41,8 @@ internal sealed class Utf8Interner
     /// <summary>Returns the ordinal of the text <see cref="Intern"/> was last given when it is this one, otherwise -1.</summary>
     public int Repeated(ReadOnlySpan<byte> utf8) => _last >= 0 && Bytes(_last).SequenceEqual(utf8) ? _last : -1;
 
-    /// <summary>Returns the ordinal of a UTF-8 text, adding it when new.</summary>
-    public int Intern(ReadOnlySpan<byte> utf8) => _last = Repeated(utf8) is var last and >= 0 ? last : Find(utf8);
+    /// <summary>Returns the ordinal of a UTF-8 text, adding it when new; ask <see cref="Repeated"/> first for a text that is often the previous one.</summary>
+    public int Intern(ReadOnlySpan<byte> utf8) => _last = Find(utf8);
 
     private int Find(ReadOnlySpan<byte> utf8)
     {
