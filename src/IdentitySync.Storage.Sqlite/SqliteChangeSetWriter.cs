@@ -362,7 +362,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         }
 
         SqliteChangeFeed.Record(_connection, touched, _store.Options);
-        _transaction.Commit();
+        _store.Checkpoints.Commit(_connection, _transaction, touched.Count);
         _committed = true;
     }
 

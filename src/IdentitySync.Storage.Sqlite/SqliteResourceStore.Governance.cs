@@ -16,7 +16,7 @@ public sealed partial class SqliteResourceStore
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         SqliteChangeFeed.Record(connection, SqliteCategorizations.Save(connection, categorizations, cancellationToken), Options);
-        transaction.Commit();
+        Checkpoints.Commit(connection, transaction, categorizations.Count);
         return ValueTask.CompletedTask;
     }
 
@@ -70,7 +70,7 @@ public sealed partial class SqliteResourceStore
 
         SqliteProvisioningStates.Save(connection, states, cancellationToken);
         SqliteChangeFeed.Record(connection, orders.SelectMany(ChangeFeedEntries.OfOrder), Options);
-        transaction.Commit();
+        Checkpoints.Commit(connection, transaction, orders.Count + states.Count);
         return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>(saved);
     }
 
@@ -113,7 +113,7 @@ public sealed partial class SqliteResourceStore
         using var transaction = connection.BeginTransaction();
         var (archived, reached) = SqliteOrders.Archive(connection, resourceType, endedBefore.UtcTicks);
         SqliteChangeFeed.Record(connection, reached, Options);
-        transaction.Commit();
+        Checkpoints.Commit(connection, transaction, archived);
         return ValueTask.FromResult(archived);
     }
 

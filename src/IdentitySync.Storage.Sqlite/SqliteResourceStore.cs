@@ -19,6 +19,9 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     /// <summary>Gets the store's settings.</summary>
     internal SqliteStoreOptions Options { get; }
 
+    /// <summary>Gets the background checkpoints of large writes.</summary>
+    internal SqliteCheckpoints Checkpoints { get; }
+
     /// <summary>Initializes a new instance of the <see cref="SqliteResourceStore"/> class: opens the file, creating or migrating it.</summary>
     /// <param name="path">The database file; created with its directory when missing.</param>
     /// <exception cref="StoreUnavailableException">The file cannot be created or opened, is not an IdentitySync database, or was written by a newer version.</exception>
@@ -40,6 +43,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         Options = options;
         var log = (ILogger?)logger ?? NullLogger.Instance;
         Path = System.IO.Path.GetFullPath(path);
+        Checkpoints = new SqliteCheckpoints(Path, log);
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -97,12 +101,23 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
     /// <summary>Gets the database file's full path.</summary>
     public string Path { get; }
 
-    /// <summary>Closes the pooled connections to the file, so that it can be moved or deleted.</summary>
+    /// <summary>Waits for a checkpoint running in the background, then closes the pooled connections to the file, so that it can be moved or deleted.</summary>
     public void Dispose()
     {
+        Checkpoints.WaitIdle();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
+
+    /// <summary>
+    /// Copies the committed writes that the write-ahead log (<c>-wal</c> beside the file) holds into the database file:
+    /// after a large write the store does this in the background; this waits for it and runs once more. A copy of the
+    /// file alone then holds every write committed before the call, unless a reader still reads an older version.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait for a checkpoint running in the background.</param>
+    /// <returns>A task that completes when the log's pages are in the file.</returns>
+    /// <exception cref="StoreUnavailableException">The file cannot be written (a full disk, a read-only file); the writes stay in the log.</exception>
+    public Task CheckpointAsync(CancellationToken cancellationToken = default) => Checkpoints.CheckpointAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IAsyncDisposable> LockConnectorAsync(string connector, CancellationToken cancellationToken)
@@ -212,7 +227,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;";
+        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000;";
         command.ExecuteNonQuery();
         return connection;
     }
