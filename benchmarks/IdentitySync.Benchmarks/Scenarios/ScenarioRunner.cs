@@ -49,7 +49,7 @@ public static class ScenarioRunner
             {
                 if (Continue())
                 {
-                    phases.Add(await SettledAsync(store, await measure().ConfigureAwait(false)).ConfigureAwait(false));
+                    phases.Add(await SettledAsync(args.Contains("--no-settle") ? null : store, await measure().ConfigureAwait(false)).ConfigureAwait(false));
                 }
             }
 
