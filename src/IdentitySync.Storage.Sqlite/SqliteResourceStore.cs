@@ -222,12 +222,23 @@ public sealed partial class SqliteResourceStore : IResourceStore, IStoreIntegrit
         }
     }
 
+    /// <summary>
+    /// The size the write-ahead log is cut back to when it starts over after a complete checkpoint (16 MiB): a first
+    /// load's gigabyte of log does not stay on disk beside the file for as long as the store is open.
+    /// </summary>
+    internal const long JournalSizeLimit = 16L * 1024 * 1024;
+
+    /// <summary>What every connection the store opens is set to (a pooled one again each time it is handed out).</summary>
+    private static readonly string s_connectionPragmas = string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = {JournalSizeLimit};");
+
     internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000;";
+        command.CommandText = s_connectionPragmas;
         command.ExecuteNonQuery();
         return connection;
     }

@@ -37,6 +37,25 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
         });
     }
 
+    [Test]
+    public async Task AfterACompleteCheckpoint_TheNextWriteCutsTheLogBack()
+    {
+        var path = TestDirectory.File("cut.db");
+        using var store = new SqliteResourceStore(path);
+        await InsertAsync(store, 40_000, padding: 600);
+        await store.CheckpointAsync();
+        var checkpointed = new FileInfo(path + "-wal").Length;
+
+        await InsertAsync(store, 1, first: 40_000, version: 1);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(checkpointed, Is.GreaterThan(SqliteResourceStore.JournalSizeLimit), "the log of the large write, copied into the file but not yet started over");
+            Assert.That(new FileInfo(path + "-wal").Length, Is.LessThanOrEqualTo(SqliteResourceStore.JournalSizeLimit));
+            Assert.That(await store.CountResourcesAsync("User", None), Is.EqualTo(40_001));
+        });
+    }
+
     /// <summary>A full disk for real: the 4 MiB tmpfs that build/test.sh mounts (root only).</summary>
     [Test]
     public async Task ACheckpointThatFails_IsLogged_KeepsTheWritesInTheLog_AndTheNextOneCopiesThem()
@@ -83,12 +102,13 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
         }
     }
 
-    private static async Task InsertAsync(SqliteResourceStore store, int count)
+    /// <summary>Inserts users u{first}… and commits the connector's next version.</summary>
+    private static async Task InsertAsync(SqliteResourceStore store, int count, int first = 0, long version = 0, int padding = 200)
     {
-        var padding = new string('x', 200);
-        await using var writer = await store.BeginApplyAsync("AD", 0, None);
-        await writer.InsertAsync("User", [.. Enumerable.Range(0, count).Select(i => new ResourceChange($"u{i:D6}", 1, [$"u{i:D6}", padding], [], 0))], None);
-        await writer.CommitAsync(new ConnectorState(1, "b1", [], null), None);
+        var text = new string('x', padding);
+        await using var writer = await store.BeginApplyAsync("AD", version, None);
+        await writer.InsertAsync("User", [.. Enumerable.Range(first, count).Select(i => new ResourceChange($"u{i:D6}", 1, [$"u{i:D6}", text], [], 0))], None);
+        await writer.CommitAsync(new ConnectorState(version + 1, $"b{version + 1}", [], null), None);
     }
 
     /// <summary>Counts the resources a copy of the database file holds without its write-ahead log.</summary>
