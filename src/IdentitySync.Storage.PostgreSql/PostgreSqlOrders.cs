@@ -98,6 +98,9 @@ internal static class PostgreSqlOrders
     public const string Select = $"SELECT {Columns} FROM {{t}}.orders WHERE ($1::text IS NULL OR lower(resource_type) = lower($1)) AND ($2::text[] IS NULL OR state = ANY($2)) ORDER BY id";
 
     /// <summary>The orders about one resource (as account or owner), newest first; <c>{t}</c> is the quoted schema. $1 the resource's id.</summary>
+    /// <summary>The orders of any of the resources (<c>$1</c>, an array of ids) as account or owner, by id; each through its index.</summary>
+    public const string SelectOfResources = $"SELECT {Columns} FROM {{t}}.orders WHERE id IN (SELECT id FROM {{t}}.orders WHERE resource_id = ANY($1) UNION SELECT id FROM {{t}}.orders WHERE owner_id = ANY($1)) ORDER BY id";
+
     public const string SelectOfResource = $"SELECT {Columns} FROM {{t}}.orders WHERE resource_id = $1 UNION SELECT {Columns} FROM {{t}}.orders WHERE owner_id = $1 ORDER BY id DESC";
 
     /// <summary>One order by id; <c>{t}</c> is the quoted schema.</summary>

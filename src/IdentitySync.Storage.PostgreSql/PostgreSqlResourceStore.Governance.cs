@@ -116,6 +116,15 @@ public sealed partial class PostgreSqlResourceStore
         await ReadOrdersAsync(PostgreSqlOrders.SelectOfResource, cancellationToken, resourceId).ConfigureAwait(false);
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourcesAsync(IReadOnlyCollection<long> resourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceIds);
+        return resourceIds.Count == 0
+            ? []
+            : await ReadOrdersAsync(PostgreSqlOrders.SelectOfResources, cancellationToken, resourceIds.ToArray()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceType);

@@ -61,6 +61,9 @@ internal static class SqliteOrders
         """;
 
     /// <summary>The orders about one resource ($r), as account or owner, newest first (each through its index).</summary>
+    /// <summary>The orders of any of the resources (a JSON array of ids in <c>$ids</c>) as account or owner, by id; each through its index.</summary>
+    public const string SelectOfResources = $"SELECT {Columns} FROM orders WHERE id IN (SELECT id FROM orders WHERE resource_id IN (SELECT value FROM json_each($ids)) UNION SELECT id FROM orders WHERE owner_id IN (SELECT value FROM json_each($ids))) ORDER BY id";
+
     public const string SelectOfResource = $"SELECT {Columns} FROM orders WHERE resource_id = $r UNION SELECT {Columns} FROM orders WHERE owner_id = $r ORDER BY id DESC";
 
     /// <summary>A prepared insert-or-update of one order, parameters bound by <see cref="Bind"/>.</summary>

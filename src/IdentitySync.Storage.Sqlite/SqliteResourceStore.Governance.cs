@@ -105,6 +105,22 @@ public sealed partial class SqliteResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourcesAsync(IReadOnlyCollection<long> resourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceIds);
+        if (resourceIds.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<ProvisioningOrder>>([]);
+        }
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteOrders.SelectOfResources;
+        command.Parameters.AddWithValue("$ids", SqliteSchema.JsonIds(resourceIds));
+        return ValueTask.FromResult(SqliteOrders.ReadAll(command));
+    }
+
+    /// <inheritdoc />
     public ValueTask<int> ArchiveOrdersAsync(string resourceType, DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceType);

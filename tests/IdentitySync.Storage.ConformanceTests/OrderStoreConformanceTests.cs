@@ -146,7 +146,10 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
         });
     }
 
-    /// <summary>The orders about one resource are those naming it as account or as owner, each once, newest first.</summary>
+    /// <summary>
+    /// The orders about one resource are those naming it as account or as owner, each once, newest first; those about
+    /// several resources the same, oldest first.
+    /// </summary>
     [Test]
     public async Task OrdersOfResource_AsAccountOrOwner_NewestFirst()
     {
@@ -169,12 +172,19 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
         var ofSeven = await reopened.GetOrdersOfResourceAsync(7, None);
         var ofSeventy = await reopened.GetOrdersOfResourceAsync(70, None);
         var ofNothing = await reopened.GetOrdersOfResourceAsync(12345, None);
+        var ofSevenAndNinety = await reopened.GetOrdersOfResourcesAsync([90, 7, 12345], None);
+        var ofEightAndSeventy = await reopened.GetOrdersOfResourcesAsync([70, 8], None);
+        var ofNone = await reopened.GetOrdersOfResourcesAsync([], None);
 
         Assert.Multiple(() =>
         {
             Assert.That(ofSeven.Select(static o => o.Id), Is.EqualTo(new long[] { 4, 3, 1 }));
             Assert.That(ofSeventy.Select(static o => o.Id), Is.EqualTo(new long[] { 2 }));
             Assert.That(ofNothing, Is.Empty);
+            Assert.That(ofSevenAndNinety.Select(static o => o.Id), Is.EqualTo(new long[] { 1, 3, 4, 5 }), "as owner or account, each once, oldest first");
+            Assert.That(ofEightAndSeventy.Select(static o => o.Id), Is.EqualTo(new long[] { 2 }), "one order found as owner and as account is read once");
+            Assert.That(ofNone, Is.Empty);
+            Assert.That(StoredJson.Serialize(ofSevenAndNinety.Single(static o => o.Id == 4)), Is.EqualTo(StoredJson.Serialize(ofSeven.Single(static o => o.Id == 4))), "read whole");
         });
     }
 

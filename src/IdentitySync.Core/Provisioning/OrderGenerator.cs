@@ -47,10 +47,10 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         foreach (var group in types.GroupBy(t => model.IsRepositoryType(t.TargetEntityType)).OrderByDescending(static g => g.Key))
         {
             var graph = new ResourceGraph(model, store);
-            var index = new OrderIndex(await store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
+            var ordered = new GroupOrders(store);
             foreach (var type in group)
             {
-                var (summary, orders, typeStates, typeNotes, position) = await GenerateTypeAsync(type, graph, index, started, options, cancellationToken).ConfigureAwait(false);
+                var (summary, orders, typeStates, typeNotes, position) = await GenerateTypeAsync(type, graph, ordered, started, options, cancellationToken).ConfigureAwait(false);
                 summary = summary with { Archived = archived.GetValueOrDefault(type.Name) };
                 summaries.Add(summary);
                 if (!summary.Blocked)
@@ -149,14 +149,14 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     /// with navigating rules it holds every owner and walks back from the changes; without usable changes, or with
     /// another fingerprint (the rules changed) or rules given as code, it holds every owner and examines them all.
     /// </summary>
-    private async Task<(TypeEvaluator Evaluator, HashSet<long>? Reached)> EvaluatorAsync(ResourceType type, ResourceGraph graph, OrderIndex index, DateTimeOffset started, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken)
+    private async Task<(TypeEvaluator Evaluator, HashSet<long>? Reached)> EvaluatorAsync(ResourceType type, ResourceGraph graph, GroupOrders ordered, DateTimeOffset started, ChangeFeedHead head, ProvisioningRunOptions options, CancellationToken cancellationToken)
     {
         var since = await ChangesSinceAsync(type, head, options, cancellationToken).ConfigureAwait(false);
         if (since is { } feed && TypeEvaluator.CanScope(type, model)
             && await store.CountResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false) is var owners
             && feed.Changed.Count <= Math.Max(ScopeFloor, owners / 20))
         {
-            var scoped = await TypeEvaluator.CreateScopedAsync(model, type, new ResourceGraph(model, store), store, index, started, feed.Changed, owners, cancellationToken).ConfigureAwait(false);
+            var scoped = await TypeEvaluator.CreateScopedAsync(model, type, new ResourceGraph(model, store), store, ordered.OfAsync, started, feed.Changed, owners, cancellationToken).ConfigureAwait(false);
             if (scoped.Fingerprint == feed.Position.Fingerprint)
             {
                 return (scoped, scoped.Scope);
@@ -165,7 +165,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             since = null;
         }
 
-        var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, index, started, cancellationToken).ConfigureAwait(false);
+        var evaluator = await TypeEvaluator.CreateAsync(model, type, graph, store, await ordered.AllAsync(cancellationToken).ConfigureAwait(false), started, cancellationToken).ConfigureAwait(false);
         return since is { } changes && !evaluator.HasCodeRules && evaluator.Fingerprint == changes.Position.Fingerprint
             ? (evaluator, await evaluator.ReachedAsync(changes.Changed, cancellationToken).ConfigureAwait(false))
             : (evaluator, null);
@@ -203,14 +203,14 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
     private async Task<(ResourceTypeProvisioning Summary, List<ProvisioningOrder> Orders, List<OwnerProvisioningState> States, IReadOnlyList<OwnershipNote> Notes, ChangeFeedPosition? Position)> GenerateTypeAsync(
         ResourceType type,
         ResourceGraph graph,
-        OrderIndex index,
+        GroupOrders ordered,
         DateTimeOffset started,
         ProvisioningRunOptions options,
         CancellationToken cancellationToken)
     {
         // The feed's head is read before anything else: what commits after it is seen by the next generation.
         var head = await store.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
-        var (evaluator, reached) = await EvaluatorAsync(type, graph, index, started, head, options, cancellationToken).ConfigureAwait(false);
+        var (evaluator, reached) = await EvaluatorAsync(type, graph, ordered, started, head, options, cancellationToken).ConfigureAwait(false);
         var fingerprint = evaluator.Fingerprint;
 
         // Without the feed, only the digests are read for every owner; with it, none. The values and links of the
@@ -300,11 +300,52 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
                 orders.AddRange(generated);
 
                 // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.
-                index.Add(generated);
+                ordered.Generated(evaluator.Orders, generated);
                 states.Add(evaluator.StateOf(owner, generated.Count == 0 ? digest : evaluator.InputDigest(owner), desired));
             }
 
             batch.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The orders a group of types is generated against: the stored ones and those the group made so far. Every stored
+    /// order is read once, and only when an evaluator holds every owner; an evaluator scoped to the owners a change
+    /// reached gets the orders of those owners and their accounts alone (decision 104), so a small generation does not
+    /// read every order the store keeps.
+    /// </summary>
+    private sealed class GroupOrders(IOrderStore store)
+    {
+        private readonly List<ProvisioningOrder> _generated = [];
+        private OrderIndex? _all;
+        private int _generatedInAll;
+
+        /// <summary>Every stored order, and the group's own.</summary>
+        public async Task<OrderIndex> AllAsync(CancellationToken cancellationToken)
+        {
+            _all ??= new OrderIndex(await store.GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false));
+            _all.Add(_generated.Skip(_generatedInAll));
+            _generatedInAll = _generated.Count;
+            return _all;
+        }
+
+        /// <summary>The stored orders about some resources, and the group's own.</summary>
+        public async Task<OrderIndex> OfAsync(IReadOnlyCollection<long> resourceIds, CancellationToken cancellationToken)
+        {
+            var index = new OrderIndex(await store.GetOrdersOfResourcesAsync(resourceIds, cancellationToken).ConfigureAwait(false));
+            index.Add(_generated);
+            return index;
+        }
+
+        /// <summary>Takes in orders an evaluator just made: into the index it consults, and for the group's next types.</summary>
+        public void Generated(OrderIndex consulted, IReadOnlyList<ProvisioningOrder> orders)
+        {
+            consulted.Add(orders);
+            _generated.AddRange(orders);
+            if (ReferenceEquals(consulted, _all))
+            {
+                _generatedInAll = _generated.Count;
+            }
         }
     }
 }

@@ -43,12 +43,12 @@ internal sealed partial class TypeEvaluator
     /// <param name="type">The resource type.</param>
     /// <param name="graph">A graph of its own: the owner and account types are scoped in it.</param>
     /// <param name="store">The store.</param>
-    /// <param name="orders">The orders known.</param>
+    /// <param name="ordersOf">Gives the orders known about some resources (the owners reached, their accounts), indexed.</param>
     /// <param name="now">The generation's time.</param>
     /// <param name="changed">The ids the change feed holds since the type's last generation.</param>
     /// <param name="ownerCount">How many owners of the type there are (counted by the caller).</param>
     /// <param name="cancellationToken">Cancels the loading.</param>
-    public static async Task<TypeEvaluator> CreateScopedAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, IReadOnlySet<long> changed, long ownerCount, CancellationToken cancellationToken)
+    public static async Task<TypeEvaluator> CreateScopedAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, Func<IReadOnlyCollection<long>, CancellationToken, Task<OrderIndex>> ordersOf, DateTimeOffset now, IReadOnlySet<long> changed, long ownerCount, CancellationToken cancellationToken)
     {
         IReadOnlyList<CategorizationStatus> settled = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed];
         var target = type.TargetEntityType;
@@ -70,6 +70,8 @@ internal sealed partial class TypeEvaluator
         graph.Scope(type.OwnerEntityType, owners.Values);
         graph.Scope(target, accounts);
 
+        // The orders of these owners and accounts only (and of owners reached but gone): the evaluator asks about no other.
+        var orders = await ordersOf([.. candidates.Concat(categorizations.Select(static c => c.ResourceId)).Distinct()], cancellationToken).ConfigureAwait(false);
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now)
         {
             Scope = [.. owners.Keys],

@@ -85,6 +85,9 @@ internal sealed partial class TypeEvaluator
     /// <summary>Gets the number of owners of the type.</summary>
     public int OwnerCount => _ownerTotal ?? _owners.Count;
 
+    /// <summary>Gets the orders the evaluator consults; a generation adds its own orders to them as it makes them.</summary>
+    public OrderIndex Orders => _orders;
+
     /// <summary>Gets a value indicating whether some rule is code, which may read anything: every owner is evaluated each time.</summary>
     public bool HasCodeRules => _codeRules;
 

@@ -43,6 +43,26 @@ public interface IOrderStore
             .OrderByDescending(static o => o.Id)];
 
     /// <summary>
+    /// Reads the orders about any of some resources, as the account they change or as the owner they are for, oldest
+    /// first: what a generation that evaluates only the owners a change reached needs, however many orders the store
+    /// holds (decision 104). The default reads every order and filters them; a store with owner and resource columns
+    /// answers through their indexes.
+    /// </summary>
+    /// <param name="resourceIds">The resources' ids, accounts and owners alike; ids of no resource find nothing.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The orders, by id, each once.</returns>
+    async ValueTask<IReadOnlyList<ProvisioningOrder>> GetOrdersOfResourcesAsync(IReadOnlyCollection<long> resourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceIds);
+        var ids = resourceIds as IReadOnlySet<long> ?? resourceIds.ToHashSet();
+        return ids.Count == 0
+            ? []
+            : [.. (await GetOrdersAsync(null, null, cancellationToken).ConfigureAwait(false))
+                .Where(o => (o.Resource is { } resource && ids.Contains(resource.Id)) || (o.Owner is { } owner && ids.Contains(owner.Id)))
+                .OrderBy(static o => o.Id)];
+    }
+
+    /// <summary>
     /// Moves a resource type's ended orders (<see cref="StoredOrder.EndedStates"/>: verified, declined, in
     /// error) whose state changed before a time from the working orders to the archive, in one transaction.
     /// Archived orders keep their ids (no new order reuses one), leave <see cref="GetOrdersAsync"/>,

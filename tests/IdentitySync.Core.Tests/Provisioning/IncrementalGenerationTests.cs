@@ -127,6 +127,54 @@ public sealed class IncrementalGenerationTests
         });
     }
 
+    /// <summary>
+    /// A generation that examines only the owners the feed reached reads only their orders and their accounts' (never
+    /// every order the store keeps), and still holds back what an order in flight already asks: it orders exactly what a
+    /// generation that reads every order orders.
+    /// </summary>
+    [Test]
+    public async Task Incremental_ReadsOnlyTheOrdersOfTheOwnersReached_AndHoldsWhatAnOrderInFlightAsks()
+    {
+        var viaFeed = new ProvisioningFixture(store: StoreSpy.Around(new InMemoryResourceStore()));
+        var withoutFeed = new ProvisioningFixture(store: StoreSpy.Around(new InMemoryResourceStore(), hideChangeFeed: true));
+        var reports = new List<ProvisioningReport>();
+        foreach (var fixture in new[] { viaFeed, withoutFeed })
+        {
+            foreach (var i in Enumerable.Range(1, 10))
+            {
+                fixture.SetPerson($"E{i}", "P" + i, "Person", i % 2 == 0 ? "Sales" : "Finance");
+            }
+
+            await fixture.CycleAsync();
+            await fixture.CycleAsync();
+            fixture.SetPerson("E4", "P4", "Renamed", "Sales");
+            await fixture.SynchronizeAsync();
+            await fixture.Engine.GenerateAsync();
+
+            // The rename's order is pending (not fulfilled) when E4 moves to another department.
+            fixture.SetPerson("E4", "P4", "Renamed", "Finance");
+            await fixture.SynchronizeAsync();
+            ((StoreSpy)(object)fixture.Store).Reads.Clear();
+            reports.Add(await fixture.Engine.GenerateAsync());
+        }
+
+        static IEnumerable<string> Orders(ProvisioningReport report) => report.Orders
+            .Select(static o => $"{o.ResourceType} {o.ChangeType} {o.Owner?.Key} {string.Join(",", o.Changes.Select(static c => $"{c.Key}={c.Value}"))} {string.Join(",", o.Navigation.Select(static n => $"{n.Key}+{string.Join("+", n.Value.Added)}-{string.Join("-", n.Value.Removed)}"))}")
+            .Order(StringComparer.Ordinal);
+        List<string> reads = [.. ((StoreSpy)(object)viaFeed.Store).Reads];
+        var renames = (await viaFeed.Store.GetOrdersAsync(null, null, CancellationToken.None)).Count(static o => o.ChangeType == OrderChangeType.Modified && o.Changes.ContainsKey("DisplayName"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Orders(reports[0]), Is.EqualTo(Orders(reports[1])), "the same orders either way");
+            Assert.That(Orders(reports[0]), Has.Some.Contains("MemberOf+GG_Finance"), "the move is ordered");
+            Assert.That(Orders(reports[0]), Has.None.Contains("DisplayName"), "the rename in flight is not ordered again");
+            Assert.That(renames, Is.EqualTo(1), "one order renames E4's account");
+            Assert.That(reads, Has.None.EqualTo("every order"), "the orders of the owners reached and of their accounts only");
+            Assert.That(reads, Has.Some.StartsWith("orders of "));
+            Assert.That(((StoreSpy)(object)withoutFeed.Store).Reads, Has.Some.EqualTo("every order"), "a generation that examines every owner reads every order");
+        });
+    }
+
     /// <summary>Changed rules, or a position older than the feed's retention, make the next generation examine every owner once.</summary>
     [Test]
     public async Task Incremental_ChangedRulesOrAPositionPastTheRetention_ExamineEveryOwnerOnce()
@@ -180,6 +228,12 @@ public sealed class IncrementalGenerationTests
                     break;
                 case (nameof(IOrderStore.GetProvisioningStatesAsync), [string type, _]):
                     Reads.Add($"every state of {type}");
+                    break;
+                case (nameof(IOrderStore.GetOrdersAsync), [null, null, _]):
+                    Reads.Add("every order");
+                    break;
+                case (nameof(IOrderStore.GetOrdersOfResourcesAsync), [IEnumerable<long> ids, _]):
+                    Reads.Add($"orders of {string.Join(",", ids.Order())}");
                     break;
                 case (nameof(IOrderStore.GetProvisioningDigestsAsync), [string type, _]):
                     Reads.Add($"digests of {type}");
