@@ -91,13 +91,7 @@ public sealed class IncrementalGenerationTests
         var reports = new List<ProvisioningReport>();
         foreach (var fixture in new[] { viaFeed, withoutFeed })
         {
-            foreach (var i in Enumerable.Range(1, 30))
-            {
-                fixture.SetPerson($"E{i}", "P" + i, "Person", i % 2 == 0 ? "Sales" : "Finance");
-            }
-
-            await fixture.CycleAsync();
-            await fixture.CycleAsync();
+            await SteadyAsync(fixture, 30);
             await fixture.Engine.GenerateAsync();
             fixture.SetPerson("E3", "P3", "Renamed", "Finance");
             fixture.SetPerson("E5", "P5", "Person", "Finance", status: "Inactive");
@@ -109,9 +103,6 @@ public sealed class IncrementalGenerationTests
             reports.Add(await fixture.Engine.GenerateAsync());
         }
 
-        static IEnumerable<string> Orders(ProvisioningReport report) => report.Orders
-            .Select(static o => $"{o.ResourceType} {o.ChangeType} {o.Owner?.Key} {string.Join(",", o.Changes.Select(static c => $"{c.Key}={c.Value}"))} {string.Join(",", o.Navigation.Select(static n => $"{n.Key}+{string.Join("+", n.Value.Added)}-{string.Join("-", n.Value.Removed)}"))}")
-            .Order(StringComparer.Ordinal);
         var ad = reports[0].ResourceTypes.Single(static t => t.Name == "AD_User");
         var app = reports[0].ResourceTypes.Single(static t => t.Name == "App_User");
         Assert.Multiple(() =>
@@ -140,13 +131,7 @@ public sealed class IncrementalGenerationTests
         var reports = new List<ProvisioningReport>();
         foreach (var fixture in new[] { viaFeed, withoutFeed })
         {
-            foreach (var i in Enumerable.Range(1, 10))
-            {
-                fixture.SetPerson($"E{i}", "P" + i, "Person", i % 2 == 0 ? "Sales" : "Finance");
-            }
-
-            await fixture.CycleAsync();
-            await fixture.CycleAsync();
+            await SteadyAsync(fixture, 10);
             fixture.SetPerson("E4", "P4", "Renamed", "Sales");
             await fixture.SynchronizeAsync();
             await fixture.Engine.GenerateAsync();
@@ -158,9 +143,6 @@ public sealed class IncrementalGenerationTests
             reports.Add(await fixture.Engine.GenerateAsync());
         }
 
-        static IEnumerable<string> Orders(ProvisioningReport report) => report.Orders
-            .Select(static o => $"{o.ResourceType} {o.ChangeType} {o.Owner?.Key} {string.Join(",", o.Changes.Select(static c => $"{c.Key}={c.Value}"))} {string.Join(",", o.Navigation.Select(static n => $"{n.Key}+{string.Join("+", n.Value.Added)}-{string.Join("-", n.Value.Removed)}"))}")
-            .Order(StringComparer.Ordinal);
         List<string> reads = [.. ((StoreSpy)(object)viaFeed.Store).Reads];
         var renames = (await viaFeed.Store.GetOrdersAsync(null, null, CancellationToken.None)).Count(static o => o.ChangeType == OrderChangeType.Modified && o.Changes.ContainsKey("DisplayName"));
         Assert.Multiple(() =>
@@ -210,6 +192,23 @@ public sealed class IncrementalGenerationTests
             Assert.That(Of(pastRetention, "AD_User"), Is.EqualTo((6, 2)), "the version after the last generation was pruned: every owner examined, the two renamed evaluated");
         });
     }
+
+    /// <summary>People E1…E{count}, Sales and Finance in turn, through two cycles: their accounts made and fulfilled.</summary>
+    private static async Task SteadyAsync(ProvisioningFixture fixture, int count)
+    {
+        foreach (var i in Enumerable.Range(1, count))
+        {
+            fixture.SetPerson($"E{i}", "P" + i, "Person", i % 2 == 0 ? "Sales" : "Finance");
+        }
+
+        await fixture.CycleAsync();
+        await fixture.CycleAsync();
+    }
+
+    /// <summary>A report's orders as sorted lines: type, change, owner, changes and link changes.</summary>
+    private static IEnumerable<string> Orders(ProvisioningReport report) => report.Orders
+        .Select(static o => $"{o.ResourceType} {o.ChangeType} {o.Owner?.Key} {string.Join(",", o.Changes.Select(static c => $"{c.Key}={c.Value}"))} {string.Join(",", o.Navigation.Select(static n => $"{n.Key}+{string.Join("+", n.Value.Added)}-{string.Join("-", n.Value.Removed)}"))}")
+        .Order(StringComparer.Ordinal);
 
     /// <summary>Writes down the reads of provisioning states, digests, categorizations and whole types; can hide the change feed.</summary>
     public class StoreSpy : StoreProxy
