@@ -462,19 +462,21 @@ internal sealed partial class EntityPreparer
                 continue;
             }
 
-            if (index.TryGetValue(text, out var other) && other != key)
+            // One lookup per row: the slot is the value's holder, or null once two rows share it.
+            ref var holder = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(index, text, out var seen);
+            if (seen && holder != key)
             {
-                index[text] = null;
                 if (!_sharedUniqueKeys.TryGetValue((mappingIndex, text), out var holders))
                 {
-                    _sharedUniqueKeys[(mappingIndex, text)] = holders = [other!];
+                    _sharedUniqueKeys[(mappingIndex, text)] = holders = [holder!];
                 }
 
                 holders.Add(key);
+                holder = null;
             }
             else
             {
-                index[text] = key;
+                holder = key;
             }
         }
     }
