@@ -77,6 +77,26 @@ public sealed class DistinguishedNameKeyTests
         });
     }
 
+    /// <summary>A membership that names a shared unique-key value could mean either row: it is quarantined, not given to one of them.</summary>
+    [Test]
+    public async Task ALinkNamingASharedUniqueKey_IsQuarantinedAsAmbiguous()
+    {
+        var fixture = new SyncFixture();
+        fixture.SetUsers([SyncFixture.User(1, sam: "jdoe"), SyncFixture.User(2, sam: "JDOE2"), SyncFixture.User(3, sam: "jdoe")]);
+        fixture.SetGroups("CN=Staff;Staff");
+        fixture.SetMembers("CN=Staff;jdoe", "CN=Staff;JDOE2");
+
+        var report = await fixture.Engine.SynchronizeAsync("AD");
+
+        var links = report.Associations.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Outcome, Is.EqualTo(SyncOutcome.Succeeded), report.Message);
+            Assert.That(links.Inserted, Is.EqualTo(1), "JDOE2's membership");
+            Assert.That(links.Quarantined.Select(static q => q.Reason), Is.EqualTo(new[] { "column 'member_sam': several AD_User share Sam 'jdoe'" }));
+        });
+    }
+
     private async Task<List<string?>> DnsAsync()
     {
         var dns = new List<string?>();
