@@ -337,11 +337,8 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         // The gathered links are sorted while the lane may still write rows, and the ids for the change feed while
         // it may still write link sets.
         SortPendingLinks();
-        await DrainAsync().ConfigureAwait(false);
-        FlushLinks(cancellationToken);
-        var touched = SqliteChangeFeed.SortedDistinct(_touched);
-        await DrainAsync().ConfigureAwait(false);
-        _setsInFlight.Clear();
+        var touched = default(ArraySegment<long>);
+        await SettleAsync(cancellationToken, () => touched = SqliteChangeFeed.SortedDistinct(_touched)).ConfigureAwait(false);
         var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())
         {
@@ -401,11 +398,15 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         }
     }
 
-    /// <summary>Waits for the lane, then writes the links gathered so far: before any other statement of the write.</summary>
-    private async ValueTask SettleAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the lane, then writes the links gathered so far: before any other statement of the write. Work that
+    /// needs no connection (<paramref name="meanwhile"/>) runs while the lane writes a first load's sets.
+    /// </summary>
+    private async ValueTask SettleAsync(CancellationToken cancellationToken, Action? meanwhile = null)
     {
         await DrainAsync().ConfigureAwait(false);
         FlushLinks(cancellationToken);
+        meanwhile?.Invoke();
 
         // A first load's sets are written on the lane.
         await DrainAsync().ConfigureAwait(false);

@@ -323,18 +323,18 @@ public sealed record ScenarioResult(string Machine, int Accounts, int Groups, lo
     public string Store { get; init; } = "SQLite";
 
     /// <summary>Gets G1's time over the sum of its two baselines (the CSV read alone, the store copied), when all three ran.</summary>
-    public double? G1AgainstBaselines =>
-        Phases.FirstOrDefault(static p => p.Id == "G1") is { } g1
+    public double? G1AgainstBaselines => AgainstBaselines(static g1 => g1.Seconds);
+
+    /// <summary>Gets G1's time with the checkpoint it left to the background over the sum of its baselines (baseline (b) includes its own checkpoint).</summary>
+    public double? G1WithCheckpointAgainstBaselines => AgainstBaselines(static g1 => g1.CheckpointSeconds is { } checkpoint ? g1.Seconds + checkpoint : null);
+
+    /// <summary>A time of G1's over the sum of its two baselines, when all three ran (and the time is known).</summary>
+    private double? AgainstBaselines(Func<PhaseResult, double?> timeOf) =>
+        Phases.FirstOrDefault(static p => p.Id == "G1") is { } g1 && timeOf(g1) is { } time
         && Phases.FirstOrDefault(static p => p.Id == "G1a") is { } a
         && Phases.FirstOrDefault(static p => p.Id == "G1b") is { } b
         && a.Seconds + b.Seconds > 0
-            ? Math.Round(g1.Seconds / (a.Seconds + b.Seconds), 2)
-            : null;
-
-    /// <summary>Gets G1's time with the checkpoint it left to the background over the sum of its baselines (baseline (b) includes its own checkpoint).</summary>
-    public double? G1WithCheckpointAgainstBaselines =>
-        G1AgainstBaselines is not null && Phases.First(static p => p.Id == "G1") is { CheckpointSeconds: { } checkpoint } g1
-            ? Math.Round((g1.Seconds + checkpoint) / (Phases.First(static p => p.Id == "G1a").Seconds + Phases.First(static p => p.Id == "G1b").Seconds), 2)
+            ? Math.Round(time / (a.Seconds + b.Seconds), 2)
             : null;
 }
 
