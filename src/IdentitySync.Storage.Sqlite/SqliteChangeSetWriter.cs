@@ -441,6 +441,20 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         return null;
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="count"/> keys, at least doubling the room when it grows. A dictionary's
+    /// own <c>EnsureCapacity</c> resizes to the count asked (past 7.2 million, to the exact next prime): asked
+    /// once per chunk of 10,000 rows, ten million keys were copied some 280 times over (decision 105).
+    /// </summary>
+    internal static void Reserve(Dictionary<string, long> keys, int count)
+    {
+        var capacity = keys.EnsureCapacity(0);
+        if (count > capacity)
+        {
+            keys.EnsureCapacity(Math.Max(count, (int)Math.Min(2L * capacity, Array.MaxLength)));
+        }
+    }
+
     /// <summary>The ids this writer knows by key, per entity type.</summary>
     private KnownIds Ids(long typeId)
     {
@@ -468,7 +482,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
 
         public int Count => _byValue?.Count ?? _byInstance.Count;
 
-        public void EnsureCapacity(int count) => _byInstance.EnsureCapacity(count);
+        public void EnsureCapacity(int count) => Reserve(_byInstance, count);
 
         /// <summary>
         /// Adds resources new to the type with ids from <paramref name="firstId"/> on, all or none: the key of the
@@ -478,7 +492,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         public string? TryAddNew(ResourceChange[] resources, long firstId)
         {
             var byValue = ByValue();
-            byValue.EnsureCapacity(byValue.Count + resources.Length);
+            Reserve(byValue, byValue.Count + resources.Length);
             for (var i = 0; i < resources.Length; i++)
             {
                 if (!byValue.TryAdd(resources[i].Key, firstId + i))
