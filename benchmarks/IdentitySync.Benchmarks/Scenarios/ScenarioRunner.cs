@@ -231,6 +231,7 @@ public static class ScenarioRunner
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var paused = GC.GetTotalPauseDuration();
+        var jitted = System.Runtime.JitInfo.GetCompilationTime();
         using var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         var (outcome, rows, changes, durations) = await run().ConfigureAwait(false);
@@ -252,6 +253,7 @@ public static class ScenarioRunner
             durations)
         {
             GcPauseSeconds = Math.Round((GC.GetTotalPauseDuration() - paused).TotalSeconds, 2),
+            JitSeconds = Math.Round((System.Runtime.JitInfo.GetCompilationTime() - jitted).TotalSeconds, 2),
         };
     }
 
@@ -276,12 +278,12 @@ public static class ScenarioRunner
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Scenario: {result.Accounts:N0} accounts x 20 columns ({result.UsersFileBytes / (1024 * 1024):N0} MiB), {result.Groups:N0} groups, {result.Memberships:N0} memberships, CSV into {result.Store}.\n");
         text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine}\n\n");
-        text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | GC pause (s) | Read / diff / apply (s) | Checkpoint after (s) |\n");
-        text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|\n");
+        text.Append("| Phase | What | Outcome | Wall time (s) | Rows read | Changes | Rows/s | Peak working set (MiB, process so far) | Allocated (MiB) | GC 0/1/2 | GC pause (s) | JIT (s) | Read / diff / apply (s) | Checkpoint after (s) |\n");
+        text.Append("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|\n");
         foreach (var p in result.Phases)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {p.GcPauseSeconds:F1} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} | {(p.CheckpointSeconds is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) : "—")} |\n");
+                $"| {p.Id} | {p.Description} | {p.Outcome} | {p.Seconds:F2} | {p.RowsRead:N0} | {p.Changes:N0} | {p.RowsPerSecond:N0} | {p.PeakWorkingSetMiB:N0} | {p.AllocatedMiB:N0} | {p.Gen0}/{p.Gen1}/{p.Gen2} | {p.GcPauseSeconds:F1} | {p.JitSeconds:F2} | {(p.Durations is { } d ? $"{d.Read.TotalSeconds:F1} / {d.Diff.TotalSeconds:F1} / {d.Apply.TotalSeconds:F1}" : "—")} | {(p.CheckpointSeconds is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) : "—")} |\n");
         }
 
         if (result.G1AgainstBaselines is { } ratio)
@@ -355,6 +357,12 @@ public sealed record PhaseResult(
 {
     /// <summary>Gets the time the garbage collector paused the process during the phase (<see cref="GC.GetTotalPauseDuration"/>).</summary>
     public double GcPauseSeconds { get; init; }
+
+    /// <summary>
+    /// Gets the time the process spent compiling code during the phase, on every thread (<see cref="System.Runtime.JitInfo.GetCompilationTime"/>):
+    /// code a phase is the first to run is compiled inside its wall time, as it is in a command run once.
+    /// </summary>
+    public double JitSeconds { get; init; }
 
     /// <summary>Gets how long the runner waited, after the phase, for the checkpoint it left to the background (SQLite only; not part of <see cref="Seconds"/>).</summary>
     public double? CheckpointSeconds { get; init; }
