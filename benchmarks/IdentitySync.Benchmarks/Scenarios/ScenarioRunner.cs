@@ -18,7 +18,8 @@ namespace IdentitySync.Benchmarks.Scenarios;
 /// the size (run it with a larger --accounts). <c>--data DIR</c> keeps the generated files there for the next run;
 /// G1a and G1b are G1's baselines (the files through the CSV reader alone; G1's store copied into a fresh file).
 /// <c>--stop-after ID</c> ends after that phase (G5 needs only G1); <c>--after-g1 FILE</c> keeps the SQLite
-/// store G1 left in FILE and, when FILE exists, starts from a copy of it instead of running G1.
+/// store G1 left in FILE and, when FILE exists, starts from a copy of it instead of running G1. <c>--allocations N</c>
+/// writes each phase's N most allocated types (sampled by the runtime; see <see cref="AllocationSampler"/>).
 /// Each phase reports wall time, rows (or owners evaluated)
 /// per second, peak working set, allocations and GCs.
 /// </summary>
@@ -31,6 +32,8 @@ public static class ScenarioRunner
         var accounts = Option(args, "--accounts", 100_000);
         var perAccount = Option(args, "--memberships-per-account", 10);
         var output = OptionText(args, "--out");
+        using var sampler = OptionText(args, "--allocations") is not null ? new AllocationSampler() : null;
+        s_allocations = sampler is null ? null : (sampler, Option(args, "--allocations", 15));
         var work = Path.Combine(Path.GetTempPath(), $"identitysync-bench-{accounts}-{Environment.ProcessId}");
         var data = OptionText(args, "--data") is { } kept ? Path.GetFullPath(kept) : work;
         var original = Path.Combine(data, "original");
@@ -224,6 +227,9 @@ public static class ScenarioRunner
             return (outcome, rows, changes, (SyncDurations?)null);
         });
 
+    /// <summary>Set by <c>--allocations N</c>: each phase's sampled allocations by type, its top N written after it.</summary>
+    private static (AllocationSampler Sampler, int Count)? s_allocations;
+
     private static async Task<PhaseResult> MeasureAsync(string id, string description, Func<Task<(string Outcome, long Rows, long Changes, SyncDurations? Durations)>> run)
     {
         GC.Collect();
@@ -233,10 +239,16 @@ public static class ScenarioRunner
         var paused = GC.GetTotalPauseDuration();
         var jitted = System.Runtime.JitInfo.GetCompilationTime();
         using var process = Process.GetCurrentProcess();
+        s_allocations?.Sampler.Reset();
         var clock = Stopwatch.StartNew();
         var (outcome, rows, changes, durations) = await run().ConfigureAwait(false);
         clock.Stop();
         process.Refresh();
+        if (s_allocations is var (sampler, count))
+        {
+            sampler.Report(id, count);
+        }
+
         return new PhaseResult(
             id,
             description,

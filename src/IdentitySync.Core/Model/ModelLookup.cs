@@ -2,16 +2,17 @@ namespace IdentitySync.Model;
 
 internal static class ModelLookup
 {
-    // Models hold tens of items and are looked up at configuration time; engines compile them to
-    // indexes, so a linear scan keeps the records free of derived state that would spoil equality.
+    // Models hold tens of items, so a linear scan keeps the records free of derived state that would spoil
+    // equality. Engines look types and properties up per resource: by index, a lookup allocates nothing (a
+    // foreach over the interface boxed an enumerator per call, 300 MB in a million-owner generation).
     public static T? Find<T>(IReadOnlyList<T> items, string name, Func<T, string> nameOf)
         where T : class
     {
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            if (string.Equals(nameOf(item), name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(nameOf(items[i]), name, StringComparison.OrdinalIgnoreCase))
             {
-                return item;
+                return items[i];
             }
         }
 

@@ -32,6 +32,14 @@ public sealed record OwnerProvisioningState(
     /// <summary>The stored body (<c>StoredProvisioningState.Body</c>) the values and links are read from, while neither was set.</summary>
     private byte[]? _body;
 
+    // Bodies larger than this are written with a writer that is not kept for the thread's next body.
+    private const int MaxKeptPacker = 64 * 1024;
+
+    private static readonly OrderValuesJsonConverter s_values = new();
+
+    [ThreadStatic]
+    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_packer;
+
     /// <summary>A state kept as its stored body; the values and links are read from it when first asked for.</summary>
     private OwnerProvisioningState(string resourceType, long ownerId, ulong inputDigest, bool entitled, byte[] body)
         : this(resourceType, ownerId, inputDigest, entitled, null!, null!)
@@ -74,9 +82,51 @@ public sealed record OwnerProvisioningState(
     internal static OwnerProvisioningState Packed(string resourceType, long ownerId, ulong inputDigest, bool entitled, IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, IReadOnlyList<string>> links) =>
         new(resourceType, ownerId, inputDigest, entitled, Pack(values, links));
 
-    /// <summary>The stored body of values and links: UTF-8 JSON, camelCase.</summary>
-    internal static byte[] Pack(IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, IReadOnlyList<string>> links) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ProvisioningStateBody(values, links), OrderJsonContext.Default.ProvisioningStateBody);
+    /// <summary>
+    /// The stored body of values and links: UTF-8 JSON, camelCase, byte for byte what the serializer writes for a
+    /// <see cref="ProvisioningStateBody"/>. Written with one writer per thread: a generation packs a body per owner, and
+    /// the serializer's own call allocated about 300 bytes of bookkeeping each time (a million owners, 300 MB).
+    /// </summary>
+    internal static byte[] Pack(IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, IReadOnlyList<string>> links)
+    {
+        var (buffer, writer) = t_packer ??= NewPacker();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WritePropertyName("values");
+        s_values.Write(writer, values, OrderJsonContext.Default.Options);
+        writer.WritePropertyName("links");
+        writer.WriteStartObject();
+        foreach (var (navigation, keys) in links)
+        {
+            writer.WritePropertyName(navigation);
+            writer.WriteStartArray();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                writer.WriteStringValue(keys[i]);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        var body = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptPacker)
+        {
+            // An owner with thousands of values: its buffer is not kept for the next one.
+            t_packer = null;
+        }
+
+        return body;
+    }
+
+    private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) NewPacker()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        return (buffer, new Utf8JsonWriter(buffer));
+    }
 
     /// <summary>Reads a stored body (<see cref="Pack"/>); a body without values or links has none.</summary>
     /// <exception cref="JsonException">The body is not a provisioning state's body.</exception>

@@ -228,6 +228,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var orders = new List<ProvisioningOrder>();
         var states = new List<OwnerProvisioningState>();
         var batch = new List<(StoredResource Owner, ulong Digest)>(StateBatch);
+        var generated = new List<ProvisioningOrder>();
         int examined = 0, evaluated = 0;
         foreach (var owner in reached is null ? evaluator.Owners : evaluator.OwnersAmong(reached))
         {
@@ -296,7 +297,8 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
 
                 evaluated++;
                 var desired = evaluator.Evaluate(owner);
-                var generated = evaluator.Compare(owner, desired, previous.GetValueOrDefault(owner.Id), counters).ToList();
+                generated.Clear();
+                evaluator.Compare(owner, desired, previous.GetValueOrDefault(owner.Id), counters, generated);
                 orders.AddRange(generated);
 
                 // The state remembers the inputs with this generation's orders in them: unchanged, the next run skips the owner.

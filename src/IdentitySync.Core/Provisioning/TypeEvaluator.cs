@@ -152,8 +152,11 @@ internal sealed partial class TypeEvaluator
         return new Desired(entitled, grant, values, links, explain);
     }
 
-    /// <summary>The orders that bring the owner's accounts in line with what the rules ask.</summary>
-    public IEnumerable<ProvisioningOrder> Compare(StoredResource owner, Desired desired, OwnerProvisioningState? previous, Counters counters)
+    /// <summary>
+    /// Adds to <paramref name="into"/> the orders that bring the owner's accounts in line with what the rules ask
+    /// (into a list the caller reuses: most owners get none, and a million owners' iterators and lists were garbage).
+    /// </summary>
+    public void Compare(StoredResource owner, Desired desired, OwnerProvisioningState? previous, Counters counters, List<ProvisioningOrder> into)
     {
         var accounts = _accountsByOwner.GetValueOrDefault(owner.Id);
 
@@ -163,36 +166,36 @@ internal sealed partial class TypeEvaluator
         {
             if (!_type.Policies.AllowAdd)
             {
-                yield break;
+                return;
             }
 
             var missing = _type.Policies.DependsOn.Where((_, i) => !_dependencyHolders[i].Contains(owner.Id)).ToList();
             if (missing.Count > 0)
             {
                 counters.WaitingForDependency++;
-                yield break;
+                return;
             }
 
             if (_suggested.Contains(owner.Id))
             {
                 counters.WaitingForReview++;
-                yield break;
+                return;
             }
 
             if (_orders.HoldsAdded(_type.Name, owner.Id))
             {
-                yield break;
+                return;
             }
 
             var changes = desired.Values.Where(v => v.Value is not null && !_scalarRules.Manual.Contains(v.Key)).ToDictionary(static v => v.Key, static v => v.Value, StringComparer.Ordinal);
             var navigation = desired.Links.Where(static l => l.Value.Count > 0).ToDictionary(static l => l.Key, static l => new NavigationChange([.. l.Value], []), StringComparer.Ordinal);
             counters.Added++;
             var who = known ??= _factory.OwnerOf(owner);
-            yield return _factory.Create(OrderChangeType.Added, OrderKind.Rule, who, null, changes, navigation, _factory.ArgumentsOf(changes),
+            into.Add(_factory.Create(OrderChangeType.Added, OrderKind.Rule, who, null, changes, navigation, _factory.ArgumentsOf(changes),
                 $"{who.DisplayName} ({who.Key}) has no {_type.DisplayName}; {desired.Grant}"
                 + (changes.Count == 0 ? string.Empty : "; computed " + string.Join(", ", changes.Select(c => $"{c.Key} = {RepositoryValues.Show(c.Value)} from {desired.Explain[c.Key]}"))),
-                requireReview: false);
-            yield break;
+                requireReview: false));
+            return;
         }
 
         foreach (var (account, categorization) in accounts)
@@ -216,17 +219,14 @@ internal sealed partial class TypeEvaluator
                 }
 
                 var who = known ??= _factory.OwnerOf(owner);
-                yield return _factory.Create(OrderChangeType.Deleted, allowed ? OrderKind.Rule : OrderKind.Gap, who, _factory.ResourceOf(account), [], [], _factory.ArgumentsOf(account),
+                into.Add(_factory.Create(OrderChangeType.Deleted, allowed ? OrderKind.Rule : OrderKind.Gap, who, _factory.ResourceOf(account), [], [], _factory.ArgumentsOf(account),
                     $"{who.DisplayName} ({who.Key}) is no longer entitled to {_type.DisplayName}: {desired.Grant}"
                     + (allowed ? string.Empty : $"; {_type.Name} does not allow removal, so the account is kept until reviewed"),
-                    review);
+                    review));
                 continue;
             }
 
-            foreach (var order in Modifications(owner, account, desired, previous, review, counters))
-            {
-                yield return order;
-            }
+            Modifications(owner, account, desired, previous, review, counters, into);
         }
     }
 
@@ -276,7 +276,7 @@ internal sealed partial class TypeEvaluator
 
     private static ulong Mix(ulong digest, ulong value) => (digest ^ value) * 0x100000001B3UL + 0x9E3779B97F4A7C15UL;
 
-    private IEnumerable<ProvisioningOrder> Modifications(StoredResource owner, StoredResource account, Desired desired, OwnerProvisioningState? previous, bool review, Counters counters)
+    private void Modifications(StoredResource owner, StoredResource account, Desired desired, OwnerProvisioningState? previous, bool review, Counters counters, List<ProvisioningOrder> into)
     {
         OrderOwner? known = null;
         var difference = new OrderDifference();
@@ -310,17 +310,17 @@ internal sealed partial class TypeEvaluator
         {
             counters.Modified++;
             var who = known ??= _factory.OwnerOf(owner);
-            yield return _factory.Create(OrderChangeType.Modified, OrderKind.Rule, who, _factory.ResourceOf(account), difference.RuleChanges, OrderDifference.Navigation(difference.RuleLinks), _factory.ArgumentsOf(account),
-                $"{_type.DisplayName} '{account.Key}' of {who.DisplayName} ({who.Key}) differs from the rules: {string.Join("; ", difference.RuleReasons)}", review);
+            into.Add(_factory.Create(OrderChangeType.Modified, OrderKind.Rule, who, _factory.ResourceOf(account), difference.RuleChanges, OrderDifference.Navigation(difference.RuleLinks), _factory.ArgumentsOf(account),
+                $"{_type.DisplayName} '{account.Key}' of {who.DisplayName} ({who.Key}) differs from the rules: {string.Join("; ", difference.RuleReasons)}", review));
         }
 
         if (difference.HasDrift)
         {
             counters.NonConforming++;
             var who = known ??= _factory.OwnerOf(owner);
-            yield return _factory.Create(OrderChangeType.Modified, OrderKind.NonConforming, who, _factory.ResourceOf(account), difference.DriftChanges, OrderDifference.Navigation(difference.DriftLinks), _factory.ArgumentsOf(account),
+            into.Add(_factory.Create(OrderChangeType.Modified, OrderKind.NonConforming, who, _factory.ResourceOf(account), difference.DriftChanges, OrderDifference.Navigation(difference.DriftLinks), _factory.ArgumentsOf(account),
                 $"non-conforming {_type.DisplayName} '{account.Key}' of {who.DisplayName} ({who.Key}): {string.Join("; ", difference.DriftReasons)}. Approve to apply the computed values, decline to keep the current ones.",
-                requireReview: true);
+                requireReview: true));
         }
     }
 }

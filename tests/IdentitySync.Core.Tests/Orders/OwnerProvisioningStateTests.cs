@@ -56,4 +56,26 @@ public sealed class OwnerProvisioningStateTests
             Assert.That(packed.Values["Sam"], Is.EqualTo("jdoe"), "the original is unchanged");
         });
     }
+
+    [Test]
+    public void Pack_WritesTheBytesTheSerializerWrites_ForEveryKindOfValue_AndAgainOnTheSameThread()
+    {
+        var large = Enumerable.Range(0, 5_000).ToDictionary(static i => $"p{i}", static i => (object?)new string('x', 20));
+        (Dictionary<string, object?> Values, Dictionary<string, IReadOnlyList<string>> Links)[] cases =
+        [
+            (s_values, s_links),
+            ([], []),
+            (new() { ["Name"] = "Zoë \"Q\" <a&b> \u0001 \uD83D\uDE00", ["When"] = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero), ["On"] = true, ["Count"] = 42L },
+             new() { ["MemberOf"] = [], ["Manager"] = ["CN=Zoë,OU=é"] }),
+            (large, new() { ["MemberOf"] = [.. Enumerable.Range(0, 3_000).Select(static i => $"g-{i}")] }),
+            (s_values, s_links),
+        ];
+
+        foreach (var (values, links) in cases)
+        {
+            var expected = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ProvisioningStateBody(values, links), OrderJsonContext.Default.ProvisioningStateBody);
+
+            Assert.That(OwnerProvisioningState.Pack(values, links), Is.EqualTo(expected), $"{values.Count} values, {links.Count} links");
+        }
+    }
 }
