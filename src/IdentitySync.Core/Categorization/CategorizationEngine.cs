@@ -332,7 +332,7 @@ public sealed partial class CategorizationEngine
             foreach (var owner in (await graph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Values)
             {
                 // Order-independent: a sum of per-owner hashes.
-                digest += Xxh64.Hash(BitConverter.GetBytes(owner.Id), owner.Digest);
+                digest += Xxh64.Hash(owner.Id, owner.Digest);
             }
         }
 

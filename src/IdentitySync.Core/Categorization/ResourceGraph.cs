@@ -132,7 +132,7 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
                 current = [.. current.SelectMany(r => Linked(r, step))];
                 foreach (var reached in current)
                 {
-                    digest += Internal.Xxh64.Hash(BitConverter.GetBytes(reached.Id), reached.Digest);
+                    digest += Internal.Xxh64.Hash(reached.Id, reached.Digest);
                 }
             }
         }
@@ -216,6 +216,15 @@ internal sealed class ResourceGraph(IdentityModel model, IResourceReader store)
             return resource.ValueAt(type, type.IndexOf(own.Name));
         }
 
+        return ResolvePath(resource, type, path);
+    }
+
+    /// <summary>
+    /// A path through navigation properties. Apart from <see cref="Resolve"/>, whose common case would otherwise
+    /// allocate the closure of these lambdas on every call (a million owners, 110 MB).
+    /// </summary>
+    private object? ResolvePath(StoredResource resource, EntityType type, IReadOnlyList<string> path)
+    {
         IReadOnlyList<StoredResource> current = [resource];
         for (var i = 0; i < path.Count; i++)
         {

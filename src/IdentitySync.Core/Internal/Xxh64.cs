@@ -9,4 +9,12 @@ namespace IdentitySync.Internal;
 internal static class Xxh64
 {
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed = 0) => XxHash64.HashToUInt64(data, unchecked((long)seed));
+
+    /// <summary>The hash of an id's eight bytes as <see cref="BitConverter.GetBytes(long)"/> gives them, without an array per call.</summary>
+    public static ulong Hash(long id, ulong seed)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        BitConverter.TryWriteBytes(bytes, id);
+        return Hash(bytes, seed);
+    }
 }

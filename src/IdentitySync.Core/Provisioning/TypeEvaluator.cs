@@ -104,7 +104,7 @@ internal sealed partial class TypeEvaluator
             return 0;
         }
 
-        var digest = Xxh64.Hash(BitConverter.GetBytes(owner.Id), owner.Digest ^ _rulesDigest);
+        var digest = Xxh64.Hash(owner.Id, owner.Digest ^ _rulesDigest);
         foreach (var expression in _navigatingExpressions)
         {
             digest = Mix(digest, _graph.ReachedDigest(owner, expression, "Owner"));
@@ -112,7 +112,7 @@ internal sealed partial class TypeEvaluator
 
         foreach (var (account, categorization) in _accountsByOwner.GetValueOrDefault(owner.Id))
         {
-            digest = Mix(digest, Xxh64.Hash(BitConverter.GetBytes(account.Id), account.Digest ^ (ulong)categorization.Confidence));
+            digest = Mix(digest, Xxh64.Hash(account.Id, account.Digest ^ (ulong)categorization.Confidence));
             foreach (var navigation in _linkRules.Governed.Keys)
             {
                 foreach (var linked in _graph.Linked(account, navigation))

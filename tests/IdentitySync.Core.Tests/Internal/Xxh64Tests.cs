@@ -29,4 +29,16 @@ public sealed class Xxh64Tests
             Assert.That(Xxh64.Hash(data), Is.EqualTo(Xxh64.Hash(data.AsSpan())));
         });
     }
+
+    [TestCase(0L, 0UL)]
+    [TestCase(1L, 7UL)]
+    [TestCase(-1L, ulong.MaxValue)]
+    [TestCase(long.MaxValue, 0x9E3779B97F4A7C15UL)]
+    [TestCase(long.MinValue, 42UL)]
+    [TestCase(1_234_567_890_123L, 1UL)]
+    public void Hash_OfAnId_IsTheHashOfItsBytes_AsDigestsStoredBeforeWereComputed(long id, ulong seed)
+    {
+        // Stored input digests were computed from BitConverter.GetBytes(id): the same value, or every owner is evaluated again once.
+        Assert.That(Xxh64.Hash(id, seed), Is.EqualTo(Xxh64.Hash(BitConverter.GetBytes(id), seed)));
+    }
 }
