@@ -126,7 +126,7 @@ public sealed partial class CategorizationEngine
                 }
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
-                    && !resourceTypes.First(r => r.Name == type).Policies.AllowMultiplePerOwner
+                    && !AllowsMultiplePerOwner(resourceTypes, type)
                     && held.HoldsAnother(type, owner, account.Id))
                 {
                     result = result with
@@ -261,6 +261,23 @@ public sealed partial class CategorizationEngine
     };
 
     private static string Consumer(string targetType) => "categorization:" + targetType;
+
+    /// <summary>
+    /// Whether the resource type of that name allows several accounts per owner. A loop, not a lambda: asked for each
+    /// correlated account, a lambda capturing the name made a closure and a delegate per account.
+    /// </summary>
+    private static bool AllowsMultiplePerOwner(List<ResourceType> resourceTypes, string name)
+    {
+        foreach (var type in resourceTypes)
+        {
+            if (type.Name == name)
+            {
+                return type.Policies.AllowMultiplePerOwner;
+            }
+        }
+
+        throw new InvalidOperationException($"No resource type '{name}' categorizes these accounts.");
+    }
 
     /// <summary>
     /// The resources changed since this target type's last categorization, or null when every account is examined:

@@ -17,13 +17,30 @@ internal static class ExpressionFunctions
         {
             var start = Math.Max(0, Convert.ToInt32(a[1](c), System.Globalization.CultureInfo.InvariantCulture));
             var length = a.Length > 2 ? Math.Max(0, Convert.ToInt32(a[2](c), System.Globalization.CultureInfo.InvariantCulture)) : int.MaxValue;
-            return Values.Map(a[0](c), s => start >= s.Length ? string.Empty : s.Substring(start, Math.Min(length, s.Length - start)));
+            // As Values.Map, without a delegate per evaluation for the common single value.
+            return a[0](c) switch
+            {
+                null => null,
+                object[] items => Values.Map(items, s => Substring(s, start, length)),
+                var value => Substring(Values.Text(value), start, length),
+            };
         }),
         new("template", 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, "template('{Owner.FirstName}.{Owner.LastName}')", static (_, literal) =>
         {
             // The parser checked the template when it read the literal.
             var parts = TemplateSyntax.Parse(literal(0)).Parts!;
-            return c => string.Concat(parts.Select(p => p.Root is null ? p.Text : Values.Text(c.GetValue(p.Root, p.Path!))));
+            return c =>
+            {
+                // One array per evaluation (an owner's every templated value), no iterator or closure.
+                var texts = new string[parts.Count];
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    var part = parts[i];
+                    texts[i] = part.Root is null ? part.Text : Values.Text(c.GetValue(part.Root, part.Path!));
+                }
+
+                return string.Concat(texts);
+            };
         }),
         new("coalesce", 2, int.MaxValue, static _ => ExpressionKind.Value, ExpressionKind.Value, "coalesce(value, fallback, ...): the first that is not empty", static (a, _) => c =>
         {
@@ -76,6 +93,9 @@ internal static class ExpressionFunctions
         int i => i,
         _ => long.TryParse(Values.Text(value), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null,
     };
+
+    private static string Substring(string text, int start, int length) =>
+        start >= text.Length ? string.Empty : text.Substring(start, Math.Min(length, text.Length - start));
 
     private static ExpressionFunction Transform(string name, string usage, Func<string, string> transform) =>
         new(name, 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, usage, (a, _) => c => Values.Map(a[0](c), transform));
