@@ -45,14 +45,14 @@ internal static class RepositoryValues
             return null;
         }
 
-        if (property.IsMultiValued)
-        {
-            var items = value is string[] texts ? texts : [Rules.Values.Text(value)];
-            return items.Length == 0 ? null : items.Select(i => ParseSingle(property.Type, i)).ToArray();
-        }
-
-        return ParseSingle(property.Type, value is string[] many ? many.FirstOrDefault() : Rules.Values.Text(value));
+        return property.IsMultiValued
+            ? TypedItems(property.Type, value is string[] texts ? texts : [Rules.Values.Text(value)])
+            : ParseSingle(property.Type, value is string[] many ? many.FirstOrDefault() : Rules.Values.Text(value));
     }
+
+    /// <summary>A multi-valued property's items, typed; apart, so that a single value allocates no closure.</summary>
+    private static object?[]? TypedItems(ScalarType type, string[] items) =>
+        items.Length == 0 ? null : items.Select(i => ParseSingle(type, i)).ToArray();
 
     public static object? ParseSingle(ScalarType type, string? text)
     {

@@ -29,6 +29,15 @@ internal static class RuleValues
                 : string.Equals(Normalize(one, comparison), Normalize(other, comparison), StringComparison.Ordinal);
         }
 
+        return SameSets(left, right, comparison);
+    }
+
+    /// <summary>
+    /// Arrays compared as sets. Apart from <see cref="Same"/>: C# allocates a lambda's closure where the captured
+    /// parameter is declared, so in <see cref="Same"/> it was allocated for every pair of scalars too.
+    /// </summary>
+    private static bool SameSets(object? left, object? right, ComparisonType comparison)
+    {
         var l = Texts(left).Select(t => Normalize(t, comparison)).ToHashSet(StringComparer.Ordinal);
         var r = Texts(right).Select(t => Normalize(t, comparison)).ToHashSet(StringComparer.Ordinal);
         return l.SetEquals(r);

@@ -34,20 +34,14 @@ internal static class Values
     };
 
     /// <summary>Joins two values as text; a multi-valued side gives one result per item.</summary>
-    public static object? Concat(object? left, object? right)
-    {
-        if (left is object[] leftItems)
-        {
-            return leftItems.Select(l => Concat(l, right)).SelectMany(static r => r is object[] a ? a : [r!]).ToArray();
-        }
+    public static object? Concat(object? left, object? right) =>
+        left is object[] || right is object[] ? ConcatItems(left, right) : Text(left) + Text(right);
 
-        if (right is object[] rightItems)
-        {
-            return rightItems.Select(r => (object)(Text(left) + Text(r))).ToArray();
-        }
-
-        return Text(left) + Text(right);
-    }
+    /// <summary>Concat with a multi-valued side; apart, so that two scalars allocate no closure (see RuleValues.SameSets).</summary>
+    private static object[] ConcatItems(object? left, object? right) =>
+        left is object[] leftItems
+            ? leftItems.Select(l => Concat(l, right)).SelectMany(static r => r is object[] a ? a : [r!]).ToArray()
+            : ((object[])right!).Select(r => (object)(Text(left) + Text(r))).ToArray();
 
     /// <summary>True when some item of one side and some item of the other satisfy the test.</summary>
     public static bool Any(object? left, object? right, Func<string, string, bool> test)
