@@ -21,7 +21,7 @@ internal static class ExpressionFunctions
             return a[0](c) switch
             {
                 null => null,
-                object[] items => Values.Map(items, s => Substring(s, start, length)),
+                object[] items => SubstringOfEach(items, start, length),
                 var value => Substring(Values.Text(value), start, length),
             };
         }),
@@ -96,6 +96,10 @@ internal static class ExpressionFunctions
 
     private static string Substring(string text, int start, int length) =>
         start >= text.Length ? string.Empty : text.Substring(start, Math.Min(length, text.Length - start));
+
+    // Apart from the evaluation: a lambda there would allocate its closure of start and length on every call.
+    private static object? SubstringOfEach(object[] items, int start, int length) =>
+        Values.Map(items, s => Substring(s, start, length));
 
     private static ExpressionFunction Transform(string name, string usage, Func<string, string> transform) =>
         new(name, 1, 1, static _ => ExpressionKind.Value, ExpressionKind.Value, usage, (a, _) => c => Values.Map(a[0](c), transform));

@@ -54,6 +54,9 @@ public sealed class RuleExpressionTests
         yield return Case("Owner.Nickname", null);
         yield return Case("lower(Owner.Mails)", new object[] { "zoe@corp.test", "zob@corp.test" });
         yield return Case("'smtp:' + Owner.Mails", new object[] { "smtp:Zoe@Corp.test", "smtp:zob@corp.test" });
+        yield return Case("Owner.Mails + '>'", new object[] { "Zoe@Corp.test>", "zob@corp.test>" });
+        yield return Case("substring(Owner.Mails, 4, 4)", new object[] { "Corp", "corp" });
+        yield return Case("substring(Owner.Mails, 20)", new object[] { "", "" });
         yield return Case("startsWith(Account.Login, 'adm-')", true);
         yield return Case("startsWith(Account.Login, 'ADM-')", false);
         yield return Case("contains(Account.Dn, 'OU=Admins')", true);
