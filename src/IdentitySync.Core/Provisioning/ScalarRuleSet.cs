@@ -41,7 +41,8 @@ internal sealed class ScalarRuleSet
     /// <returns>Values by property name: text, an array of texts, or null when empty.</returns>
     public Dictionary<string, object?> Evaluate(IExpressionContext context)
     {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        // Sized for every rule at once: grown rule by rule, each owner's dictionary left two smaller ones behind.
+        var values = new Dictionary<string, object?>(_rules.Count, StringComparer.Ordinal);
         foreach (var (rule, property) in _rules)
         {
             var computed = rule.Value.Evaluate(context);
