@@ -44,12 +44,22 @@ internal sealed class AccountMatcher
                 await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
                 var index = new Dictionary<string, OneOrMore<StoredResource>>(StringComparer.Ordinal);
-                var wanted = accounts?.SelectMany(a => Texts(rule.Account.Evaluate(new ResourceContext(graph, null, a)))).ToHashSet(StringComparer.Ordinal);
                 var texts = new List<string>();
+                HashSet<string>? wanted = null;
+                if (accounts is not null)
+                {
+                    foreach (var account in accounts)
+                    {
+                        Values.AddTexts(rule.Account.Evaluate(new ResourceContext(graph, null, account)), texts);
+                    }
+
+                    wanted = texts.ToHashSet(StringComparer.Ordinal);
+                }
+
                 foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
                 {
                     texts.Clear();
-                    AddTexts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null)), texts);
+                    Values.AddTexts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null)), texts);
                     foreach (var value in texts)
                     {
                         if (wanted is not null && !wanted.Contains(value))
@@ -87,7 +97,7 @@ internal sealed class AccountMatcher
         foreach (var (type, rule, number, owners) in _correlations)
         {
             var values = new List<string>();
-            AddTexts(rule.Account.Evaluate(context), values);
+            Values.AddTexts(rule.Account.Evaluate(context), values);
             var matches = new List<StoredResource>();
             foreach (var value in values)
             {
@@ -142,39 +152,5 @@ internal sealed class AccountMatcher
         }
 
         matches.Add(owner);
-    }
-
-    private static IEnumerable<string> Texts(object? value) =>
-        Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0);
-
-    /// <summary>
-    /// Adds what <see cref="Texts"/> gives to a list, with no iterator: a rule's value is read for every owner and
-    /// account, and a million of each made a gigabyte of iterators and arrays of one.
-    /// </summary>
-    private static void AddTexts(object? value, List<string> into)
-    {
-        if (value is object[] items)
-        {
-            foreach (var item in items)
-            {
-                if (item is not null)
-                {
-                    Add(item);
-                }
-            }
-        }
-        else if (value is not null)
-        {
-            Add(value);
-        }
-
-        void Add(object item)
-        {
-            var text = Values.Text(item);
-            if (text.Length > 0)
-            {
-                into.Add(text);
-            }
-        }
     }
 }

@@ -10,7 +10,12 @@ internal static class RuleValues
     /// <summary>The non-empty texts of a value (one for a scalar, each item of an array).</summary>
     /// <param name="value">A computed or stored value.</param>
     /// <returns>Its texts.</returns>
-    public static string[] Texts(object? value) => [.. Values.Items(value).Select(Values.Text).Where(static t => t.Length > 0)];
+    public static string[] Texts(object? value)
+    {
+        var texts = new List<string>();
+        Values.AddTexts(value, texts);
+        return [.. texts];
+    }
 
     /// <summary>Whether two values (text, arrays of text, or null) are equal under a comparison; arrays compare as sets.</summary>
     /// <param name="left">One value.</param>

@@ -6,6 +6,37 @@ namespace IdentitySync.Rules;
 /// <summary>How the expression language treats values: text forms, empties, and multi-valued lifting.</summary>
 internal static class Values
 {
+    /// <summary>
+    /// Adds the texts of a value's items (<see cref="Items"/> as <see cref="Text"/>), empty ones left out, to a list: no
+    /// iterator, as rules read a value for each of a million owners and accounts.
+    /// </summary>
+    public static void AddTexts(object? value, List<string> into)
+    {
+        if (value is object[] items)
+        {
+            foreach (var item in items)
+            {
+                if (item is not null)
+                {
+                    AddText(item, into);
+                }
+            }
+        }
+        else if (value is not null)
+        {
+            AddText(value, into);
+        }
+    }
+
+    private static void AddText(object item, List<string> into)
+    {
+        var text = Text(item);
+        if (text.Length > 0)
+        {
+            into.Add(text);
+        }
+    }
+
     /// <summary>The items of a value: none for null, each item of a multi-valued one, else the value itself.</summary>
     public static IEnumerable<object> Items(object? value) => value switch
     {
