@@ -52,6 +52,12 @@ internal sealed partial class EntityPreparer
     // The packed values of new rows, end to end (the table is read on one thread).
     private readonly PackedArena _arena = new();
 
+    // Whether the primary key's text is its field as it is (text, default format, compared with case).
+    private readonly bool _keyComparedAsIs;
+
+    // The ordinal after the previous row's key: the stored key a row in key order has.
+    private int _nextOrdinal;
+
     public EntityPreparer(EntityType entityType, EntityTypeMapping mapping, IReadOnlyList<string> tableColumns, int commandColumn, IEnumerable<string> uniqueKeysNeeded, int maxValueLength = Model.ConnectorDefaults.MaxValueLength)
     {
         EntityType = entityType;
@@ -67,6 +73,7 @@ internal sealed partial class EntityPreparer
         _primaryKeyName = $"primary key (column '{_primaryKey.Column}')";
         _keyIsText = [.. mapping.Properties.Select((p, i) => p.Format.Kind == ValueFormatKind.Default && entityType.Properties[_propertyIndexes[i]].Type == ScalarType.String)];
         _primaryKeyIndex = MappingIndexOf(_primaryKey);
+        _keyComparedAsIs = _keyIsText[_primaryKeyIndex] && !_primaryKey.IgnoreCase;
         _rowParsed = new object?[mapping.Properties.Count];
         _rowParsedStamp = new long[mapping.Properties.Count];
         _checked = [.. _columns.Append(_keyColumn).Append(commandColumn).Where(static c => c >= 0).Distinct().Select(c => (c, tableColumns[c]))];
@@ -208,7 +215,11 @@ internal sealed partial class EntityPreparer
             return;
         }
 
-        var key = KeyText(keyBytes, _primaryKeyIndex, keepParsed: true, out var keyError);
+        // A row in the order the stored keys were loaded (an export sorted by key, as the store reads them) finds its
+        // key's ordinal by comparing the next stored key with the field: no hash lookup and no new string.
+        var ordinal = NextStoredKey(keyBytes);
+        string? keyError = null;
+        var key = ordinal >= 0 ? KeyOrdinals[ordinal] : KeyText(keyBytes, _primaryKeyIndex, keepParsed: true, out keyError);
         if (key is null)
         {
             Quarantine(source, line, Encoding.UTF8.GetString(keyBytes), $"primary key (column '{_primaryKey.Column}'): {keyError}");
@@ -245,7 +256,12 @@ internal sealed partial class EntityPreparer
         var digest = Digest(batch, row, command);
         BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
 
-        var ordinal = KeyOrdinals.Intern(key);
+        if (ordinal < 0)
+        {
+            ordinal = KeyOrdinals.Intern(key);
+        }
+
+        _nextOrdinal = ordinal + 1;
         if (Rows[ordinal] is { } existing)
         {
             if (existing.Conflicted)
@@ -283,6 +299,16 @@ internal sealed partial class EntityPreparer
         {
             Held.Add(key);
         }
+    }
+
+    /// <summary>
+    /// The ordinal of the key after the previous row's when the field is that key's text exactly (a plain text key,
+    /// compared as is, ASCII: other texts take the lookup), or -1.
+    /// </summary>
+    private int NextStoredKey(ReadOnlySpan<byte> field)
+    {
+        var next = _nextOrdinal;
+        return _keyComparedAsIs && next < KeyOrdinals.Count && System.Text.Ascii.Equals(field, KeyOrdinals[next]) ? next : -1;
     }
 
     /// <summary>

@@ -28,6 +28,47 @@ public sealed class SnapshotDiffTests
         });
     }
 
+    /// <summary>
+    /// Rows in the order the stored keys were loaded find their stored resource by the next stored key's text, and every
+    /// row that breaks the order (a new key, a deleted one skipped, a repeated row, a key differing only in case, a
+    /// non-ASCII key) by its key's lookup: each row meets its own stored resource either way.
+    /// </summary>
+    [Test]
+    public void Diff_RowsInTheStoredKeysOrder_EachRowMeetsItsOwnStoredResource()
+    {
+        var plan = Plan();
+        var users = plan.Entities["AD_User"];
+        Dictionary<string, string> User(string dn, string mail) => Row("dn", dn, "sam", dn[3..], "mail", mail);
+        foreach (var dn in new[] { "CN=a", "CN=b", "CN=c", "CN=d", "CN=É", "CN=f" })
+        {
+            users.Stored(dn, DigestOf("users", "AD_User", User(dn, "old")), dn, dn[3..], "old");
+        }
+
+        plan.Feed(
+            "users",
+            User("CN=a", "old"),
+            User("CN=b", "new"),
+            User("CN=bb", "old"),
+            User("CN=d", "old"),
+            User("CN=d", "old"),
+            User("CN=É", "old"),
+            User("cn=f", "old"),
+            User("CN=f", "old"));
+
+        var changes = SnapshotDiff.Diff(users);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Inserted.Select(static r => r.Key), Is.EqualTo(new[] { "CN=bb", "cn=f" }));
+            Assert.That(changes.Updated.Select(static r => (r.Key, r.Changes.Single().NewValue)), Is.EqualTo(new[] { ("CN=b", (object?)"new") }));
+            Assert.That(changes.Deleted.Select(static r => r.Key), Is.EqualTo(new[] { "CN=c" }));
+            Assert.That(changes.Unchanged, Is.EqualTo(4), "a, d, É and f");
+            Assert.That(users.DuplicatesCollapsed, Is.EqualTo(1));
+            Assert.That(users.Quarantined, Is.Empty);
+            Assert.That(users.Rows.Values.Select(r => (r.Key, users.KeyOrdinals[r.Ordinal])), Has.All.Matches<(string Key, string Text)>(static r => r.Key == r.Text));
+        });
+    }
+
     [Test]
     public void Diff_ARowWhoseTextChangedButNotItsValues_RefreshesTheDigestAndCountsUnchanged()
     {
