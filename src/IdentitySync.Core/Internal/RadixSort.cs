@@ -19,6 +19,13 @@ internal static class RadixSort
             return;
         }
 
+        // Links a store hands out in id order are often sorted already (resources loaded in key order get their ids
+        // in that order): one pass, which unsorted numbers leave at their first descent.
+        if (IsSorted(values))
+        {
+            return;
+        }
+
         // One pass counts every byte position; flipping the sign bit orders negative numbers first.
         const ulong SignBit = 0x8000_0000_0000_0000;
         var counts = new int[8 * 256];
@@ -66,5 +73,18 @@ internal static class RadixSort
         {
             source.CopyTo(values);
         }
+    }
+
+    private static bool IsSorted(ReadOnlySpan<long> values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] < values[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

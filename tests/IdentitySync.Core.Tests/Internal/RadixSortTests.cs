@@ -32,6 +32,31 @@ public sealed class RadixSortTests
         Assert.That(values, Is.EqualTo(expected));
     }
 
+    [TestCase(0)]
+    [TestCase(4_999)]
+    [TestCase(9_999)]
+    public void Sort_SortedButForOneNumber_SortsIt(int misplaced)
+    {
+        var values = Enumerable.Range(0, 10_000).Select(static i => (long)i * 3).ToArray();
+        values[misplaced] = 1;
+        var expected = values.Order().ToArray();
+
+        RadixSort.Sort(values);
+
+        Assert.That(values, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Sort_AlreadySortedWithRepeats_StaysAsItIs()
+    {
+        var values = Enumerable.Range(0, 10_000).Select(static i => OrdinalPair.Pack(i / 7, i % 7)).ToArray();
+        var expected = values.ToArray();
+
+        RadixSort.Sort(values);
+
+        Assert.That(values, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Sort_AllEqual_LeavesThemInPlace()
     {
