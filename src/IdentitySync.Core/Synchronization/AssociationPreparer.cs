@@ -182,11 +182,7 @@ internal sealed class AssociationPreparer(
         {
             if (texts.Count < ResolvedTogetherBelow)
             {
-                for (var text = 0; text < texts.Count; text++)
-                {
-                    Resolve(text, out _);
-                }
-
+                ResolveRange(0, texts.Count);
                 return;
             }
 
@@ -194,18 +190,34 @@ internal sealed class AssociationPreparer(
             {
                 Parallel.ForEach(
                     System.Collections.Concurrent.Partitioner.Create(0, texts.Count, ResolvedTogetherBelow / 4),
-                    range =>
-                    {
-                        for (var text = range.Item1; text < range.Item2; text++)
-                        {
-                            Resolve(text, out _);
-                        }
-                    });
+                    range => ResolveRange(range.Item1, range.Item2));
             }
             catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
             {
                 // As when resolved on one thread: the first failure, as it was thrown.
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception.InnerExceptions[0]);
+            }
+        }
+
+        /// <summary>
+        /// Resolves texts in the order they were first read: an export that lists each member's links together, in
+        /// the order of the members' keys, names each next text by the key after the previous one's.
+        /// </summary>
+        private void ResolveRange(int from, int to)
+        {
+            var previous = -1;
+            for (var text = from; text < to; text++)
+            {
+                var key = ResolveText(texts[text], previous + 1, out var problem);
+                _keys[text] = key + 1;
+                if (problem is not null)
+                {
+                    _problems[text] = problem;
+                }
+                else
+                {
+                    previous = key;
+                }
             }
         }
 
@@ -215,7 +227,7 @@ internal sealed class AssociationPreparer(
             var key = _keys[text];
             if (key == 0)
             {
-                _keys[text] = key = ResolveText(texts[text], out problem) + 1;
+                _keys[text] = key = ResolveText(texts[text], -1, out problem) + 1;
                 if (problem is not null)
                 {
                     _problems[text] = problem;
@@ -230,7 +242,10 @@ internal sealed class AssociationPreparer(
         }
 
         /// <summary>Resolves a text to its key's ordinal, or -1 with the problem.</summary>
-        private int ResolveText(string value, out string? problem)
+        /// <param name="value">The text.</param>
+        /// <param name="likely">The ordinal the key likely has (compared first, instead of a lookup), or -1.</param>
+        /// <param name="problem">Why the text resolves to nothing.</param>
+        private int ResolveText(string value, int likely, out string? problem)
         {
             if (FieldCheck.KeyProblem(value, _name) is { } unprintable)
             {
@@ -253,7 +268,8 @@ internal sealed class AssociationPreparer(
 
             // Every key read or stored has its ordinal already; the ordinal's text is the row's own key
             // string when the row was read first, which a store that indexes the keys it writes finds by instance.
-            var ordinal = side.KeyOrdinals.Find(key);
+            var keys = side.KeyOrdinals;
+            var ordinal = (uint)likely < (uint)keys.Count && string.Equals(keys[likely], key, StringComparison.Ordinal) ? likely : keys.Find(key);
             var row = side.Rows[ordinal];
             var inSnapshot = row is not null && row.Command != RowCommand.Delete;
             var exists = inSnapshot || (incremental && side.Stored[ordinal] is not null && row?.Command != RowCommand.Delete);

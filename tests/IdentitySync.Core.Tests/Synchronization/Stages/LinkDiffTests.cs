@@ -29,6 +29,27 @@ public sealed class LinkDiffTests
         });
     }
 
+    /// <summary>
+    /// Member texts read in the order of the members' keys are resolved by comparing the key after the previous one's;
+    /// a gap, an unknown text, a text out of order or a key differing only in case is looked up: each pair meets its own keys.
+    /// </summary>
+    [Test]
+    public void Snapshot_MembersInTheOrderOfTheirKeys_EachPairResolvesToItsOwnKeys()
+    {
+        var plan = Plan();
+        plan.Feed("users", [.. new[] { "u1", "u2", "u3", "u4", "u5", "U6", "u6" }.Select(static u => Row("dn", "CN=" + u, "sam", u))]);
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        plan.Feed("groups", [.. new[] { "u1", "u2", "u4", "nobody", "u3", "u5", "u6", "U6" }.Select(static u => Row("dn", "CN=g-" + u, "cn", u, "member", u))]);
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added.Select(static l => (l.FirstKey, l.SecondKey)), Is.EquivalentTo(new[] { "u1", "u2", "u3", "u4", "u5", "u6", "U6" }.Select(static u => ("CN=g-" + u, "CN=" + u))));
+            Assert.That(memberships.Quarantined.Select(static q => q.Key), Is.EqualTo(new[] { "CN=g-nobody -> nobody" }));
+        });
+    }
+
     [Test]
     public void Snapshot_PairsThatResolveToNothing_AreQuarantinedAtTheirOwnLines_AfterSkippedAndMultiLineRows()
     {
