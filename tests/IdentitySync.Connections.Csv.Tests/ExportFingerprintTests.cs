@@ -226,15 +226,23 @@ public sealed class ExportFingerprintTests
             }
         });
 
-        await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial, Progress = progress });
+        var torn = await engine.SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial, Progress = progress });
         var state = await store.GetConnectorStateAsync("AD", CancellationToken.None);
         var next = await engine.SynchronizeAsync("AD");
+
+        // The same files as the torn run saw before and after, each loaded whole into a store of its own.
+        var after = await Engine(new InMemoryResourceStore()).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        Write("groups.csv", Groups);
+        var before = await Engine(new InMemoryResourceStore()).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
+        var beforeAgain = await Engine(new InMemoryResourceStore()).SynchronizeAsync("AD", new SyncRunOptions { Mode = SyncMode.Initial });
 
         Assert.Multiple(() =>
         {
             Assert.That(appended, Is.True);
             Assert.That(state.ExportFingerprint, Is.Null);
             Assert.That(next.ExportUnchanged, Is.False);
+            Assert.That(new[] { torn.BatchId, before.BatchId, after.BatchId }, Is.Unique, "a batch read while a file changed is neither export");
+            Assert.That(beforeAgain.BatchId, Is.EqualTo(before.BatchId), "the same files give the same id in any store");
         });
     }
 

@@ -52,6 +52,12 @@ internal sealed class AssociationPreparer(
 
     public ulong BatchHash { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether each pair read goes into <see cref="BatchHash"/>: not when the batch
+    /// is identified by its export's fingerprint instead (a complete export whose tables are fingerprinted).
+    /// </summary>
+    public bool HashesRows { get; set; } = true;
+
     /// <summary>Gets the stored links as packed key ordinals of <see cref="First"/> and <see cref="Second"/>, sorted once loaded.</summary>
     public List<long> StoredLinks { get; } = [];
 
@@ -84,8 +90,11 @@ internal sealed class AssociationPreparer(
             _commands.Add(command);
         }
 
-        var pair = Xxh64.Hash(secondValue, Xxh64.Hash(firstValue, (ulong)command));
-        BatchHash = EntityPreparer.Mix(BatchHash, pair);
+        if (HashesRows)
+        {
+            BatchHash = EntityPreparer.Mix(BatchHash, Xxh64.Hash(secondValue, Xxh64.Hash(firstValue, (ulong)command)));
+        }
+
         _source = source;
         _pairs.Add(OrdinalPair.Pack(
             firstRepeated >= 0 ? firstRepeated : _firstTexts.Intern(firstValue),

@@ -130,6 +130,12 @@ internal sealed partial class EntityPreparer
 
     public ulong BatchHash { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether each row read goes into <see cref="BatchHash"/>: not when the batch is
+    /// identified by its export's fingerprint instead (a complete export whose tables are fingerprinted).
+    /// </summary>
+    public bool HashesRows { get; set; } = true;
+
     public IReadOnlySet<string> MissingProperties { get; private set; } = new HashSet<string>();
 
     /// <summary>Gets a value indicating whether rows carry a command (a native delta): they then need every stored value as they are read.</summary>
@@ -254,7 +260,11 @@ internal sealed partial class EntityPreparer
         }
 
         var digest = Digest(batch, row, command);
-        BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
+        if (HashesRows)
+        {
+            BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
+        }
+
 
         if (ordinal < 0)
         {

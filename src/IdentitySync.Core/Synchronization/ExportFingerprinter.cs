@@ -26,8 +26,8 @@ internal static class ExportFingerprinter
     /// <param name="exports">The open export connection of each connection, by name.</param>
     /// <param name="concurrent">Whether a table's package reads tables independently.</param>
     /// <param name="cancellationToken">Cancels the hashing.</param>
-    /// <returns>The fingerprint as lowercase hexadecimal, or null.</returns>
-    public static async Task<string?> FingerprintAsync(
+    /// <returns>The fingerprints, or null.</returns>
+    public static async Task<ExportFingerprints?> FingerprintAsync(
         Connector connector,
         TablePlan plan,
         IReadOnlyDictionary<string, IExportConnection> exports,
@@ -57,7 +57,6 @@ internal static class ExportFingerprinter
         }
 
         var text = new StringBuilder();
-        text.Append(EngineVersion).Append('\n');
         text.Append(JsonSerializer.Serialize(
             new FingerprintText(connector, plan.Entities.Values.Select(static e => e.EntityType), plan.Associations.Select(static a => a.Association)),
             SyncJsonContext.Default.FingerprintText)).Append('\n');
@@ -66,9 +65,18 @@ internal static class ExportFingerprinter
             text.Append(tables[i].Connection.Name).Append('|').Append(tables[i].Table).Append('|').AppendJoin(',', tables[i].Columns).Append('|').Append(fingerprints[i]).Append('\n');
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        var content = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return new ExportFingerprints(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(EngineVersion + "\n" + text))), content);
 
         ValueTask<string?> Fingerprint(int index) =>
             exports[tables[index].Connection.Name].GetFingerprintAsync(new ExportRequest(tables[index].Table, tables[index].Columns, ExportMode.Complete), cancellationToken);
     }
 }
+
+/// <summary>A complete export's fingerprints.</summary>
+/// <param name="Fingerprint">
+/// With the engine's version: an export that matches the last one applied under the same configuration and the same
+/// engine is not read again (a new engine reads it once, in case it reads differently).
+/// </param>
+/// <param name="Content">Without the engine's version: what the batch id of a run that read it is made of.</param>
+internal sealed record ExportFingerprints(string Fingerprint, string Content);

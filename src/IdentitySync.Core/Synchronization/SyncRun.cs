@@ -78,7 +78,8 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     /// <summary>Reads, diffs and applies, each stage under its own span.</summary>
     private async Task<SyncReport> ExecuteStagesAsync(ConnectorState state, TablePlan plan, Dictionary<string, IExportConnection> exports, long readStart, StageSpans stages, CancellationToken cancellationToken)
     {
-        var fingerprint = Incremental ? null : await ExportFingerprinter.FingerprintAsync(connector, plan, exports, IsConcurrent, cancellationToken).ConfigureAwait(false);
+        var fingerprints = Incremental ? null : await ExportFingerprinter.FingerprintAsync(connector, plan, exports, IsConcurrent, cancellationToken).ConfigureAwait(false);
+        var fingerprint = fingerprints?.Fingerprint;
         if (fingerprint is not null && options.Mode == SyncMode.Complete && !options.ReadUnchanged && state.Blocked is null
             && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal))
         {
@@ -100,8 +101,15 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             engine.OpenRetry,
             engine.Options.BatchSize,
             options.Progress);
+        // A fingerprinted export is identified by its fingerprint: its rows need no hash of their own for the batch id.
+        if (fingerprints is not null)
+        {
+            plan.IdentifyByFingerprint();
+        }
+
         await ReadAsync(plan, reader, cancellationToken).ConfigureAwait(false);
-        if (fingerprint is not null && !string.Equals(fingerprint, await ExportFingerprinter.FingerprintAsync(connector, plan, exports, IsConcurrent, cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
+        var afterRead = fingerprints is null ? null : await ExportFingerprinter.FingerprintAsync(connector, plan, exports, IsConcurrent, cancellationToken).ConfigureAwait(false);
+        if (fingerprint is not null && !string.Equals(fingerprint, afterRead?.Fingerprint, StringComparison.Ordinal))
         {
             // A table changed while it was read: what was read has no fingerprint.
             fingerprint = null;
@@ -112,7 +120,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         stages.Start("identitysync.sync.diff");
         var diffStart = engine.Time.GetTimestamp();
         options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Diff, null, 0));
-        var batchId = BatchId(plan);
+        var batchId = BatchId(plan, fingerprints?.Content, afterRead?.Content);
         report = report with { BatchId = batchId };
         if (Incremental && state.IncrementalBatchIds.Contains(batchId))
         {
@@ -265,9 +273,18 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         }
     }
 
-    /// <summary>The batch's id: its content only, in read order, so the same export gives the same id in any process.</summary>
-    private string BatchId(TablePlan plan)
+    /// <summary>
+    /// The batch's id: its content only, so the same export gives the same id in any process and with any engine
+    /// version. A fingerprinted export's id is its fingerprints' (taken before and after reading it, equal unless a
+    /// table changed meanwhile); any other batch's hashes its rows in read order.
+    /// </summary>
+    private string BatchId(TablePlan plan, string? contentBefore, string? contentAfter)
     {
+        if (contentBefore is not null)
+        {
+            return Xxh64.Hash(Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}|{contentBefore}|{contentAfter}")).ToString("x16", CultureInfo.InvariantCulture);
+        }
+
         var hash = Xxh64.Hash(Encoding.UTF8.GetBytes($"{connector.Name}|{options.Mode}"));
         foreach (var entity in plan.Entities.Values)
         {

@@ -29,6 +29,20 @@ internal sealed class TablePlan
     /// <summary>Gets the tables to read, in mapping order.</summary>
     public IReadOnlyList<PlannedTable> Tables { get; }
 
+    /// <summary>Lets the preparers leave the batch hash alone: the batch is identified by its export's fingerprint.</summary>
+    public void IdentifyByFingerprint()
+    {
+        foreach (var entity in Entities.Values)
+        {
+            entity.HashesRows = false;
+        }
+
+        foreach (var association in Associations)
+        {
+            association.HashesRows = false;
+        }
+    }
+
     /// <summary>
     /// Gets a value indicating whether an incremental run reads complete exports and derives the change,
     /// because a connection of the connector has no native delta.

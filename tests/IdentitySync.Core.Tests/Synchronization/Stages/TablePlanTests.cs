@@ -23,6 +23,28 @@ public sealed class TablePlanTests
         });
     }
 
+    /// <summary>A batch identified by its export's fingerprint hashes no row for its id; any other hashes every row and pair.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void IdentifyByFingerprint_TheRowsReadAreNotHashedForTheBatchId(bool fingerprinted)
+    {
+        var plan = Plan();
+        if (fingerprinted)
+        {
+            plan.IdentifyByFingerprint();
+        }
+
+        plan.Feed("users", Row("dn", "CN=u1", "sam", "u1"), Row("dn", "CN=u2", "sam", "u2"));
+        plan.Feed("groups", Row("dn", "CN=g1", "cn", "g1", "member", "u1"), Row("dn", "CN=g1", "cn", "g1", "member", "u2"));
+        var hashes = new[] { plan.Entities["AD_User"].BatchHash, plan.Entities["AD_Group"].BatchHash, plan.FindAssociation("AD_Membership")!.BatchHash };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Entities["AD_User"].Rows.Count, Is.EqualTo(2), "the rows are read either way");
+            Assert.That(hashes, fingerprinted ? Is.All.Zero : Is.All.Not.Zero);
+        });
+    }
+
     [Test]
     public void Build_IncrementalOnANativeDelta_AsksEveryTableForTheCommandColumn()
     {
