@@ -59,6 +59,38 @@ public sealed class TextInternerTests
         });
     }
 
+    /// <summary>
+    /// Enough texts to double the slots several times, hashed for real, hashed into one slot with different high halves,
+    /// into different slots with one high half, and all alike: each keeps its ordinal through every growth.
+    /// </summary>
+    [TestCase("real", 100_000)]
+    [TestCase("same slot", 3_000)]
+    [TestCase("same high half", 3_000)]
+    [TestCase("same hash", 1_500)]
+    public void Utf8Interner_ManyTexts_EachKeepsItsOrdinalThroughEveryGrowth(string hashing, int count)
+    {
+        var interner = hashing switch
+        {
+            "real" => new Utf8Interner(),
+            "same slot" => new Utf8Interner(static bytes => System.IO.Hashing.XxHash3.HashToUInt64(bytes) & 0xFFFF_FFFF_0000_0000),
+            "same high half" => new Utf8Interner(static bytes => System.IO.Hashing.XxHash3.HashToUInt64(bytes) & 0x0000_0000_FFFF_FFFF),
+            _ => new Utf8Interner(static _ => 42),
+        };
+        var texts = Enumerable.Range(0, count).Select(static i => $"CN=G{i:00000},OU=Groups").ToArray();
+
+        var first = texts.Select(t => interner.Intern(Encoding.UTF8.GetBytes(t))).ToArray();
+        var again = texts.Reverse().Select(t => interner.Intern(Encoding.UTF8.GetBytes(t))).Reverse().ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo(Enumerable.Range(0, count)));
+            Assert.That(again, Is.EqualTo(first));
+            Assert.That(interner.Count, Is.EqualTo(count));
+            Assert.That(interner[count - 1], Is.EqualTo(texts[^1]));
+            Assert.That(interner.Intern(Encoding.UTF8.GetBytes("CN=G00000,OU=Group")), Is.EqualTo(count), "a prefix of a text is another text");
+        });
+    }
+
     [Test]
     public void Utf8Interner_Repeated_FindsOnlyTheTextInternedLast_WithTheOrdinalInternGave()
     {
