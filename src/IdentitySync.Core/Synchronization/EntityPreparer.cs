@@ -265,7 +265,6 @@ internal sealed partial class EntityPreparer
             BatchHash = Mix(BatchHash, Mix(digest, (ulong)command));
         }
 
-
         if (ordinal < 0)
         {
             ordinal = KeyOrdinals.Intern(key);
