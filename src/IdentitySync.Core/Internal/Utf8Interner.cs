@@ -50,6 +50,27 @@ internal sealed class Utf8Interner
     /// <summary>Returns the ordinal of a UTF-8 text, adding it when new; ask <see cref="Repeated"/> first for a text that is often the previous one.</summary>
     public int Intern(ReadOnlySpan<byte> utf8) => _last = Find(utf8);
 
+    /// <summary>Returns the ordinal of a UTF-8 text, or -1 when it was never interned; changes nothing (threads may ask at once).</summary>
+    public int IndexOf(ReadOnlySpan<byte> utf8)
+    {
+        var hash = _hash(utf8);
+        var tag = (uint)(hash >> 32);
+        var mask = _slots.Length - 1;
+        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+        {
+            var slot = _slots[i];
+            if (slot == 0)
+            {
+                return -1;
+            }
+
+            if ((uint)(slot >> 32) == tag && Bytes((int)(uint)slot - 1).SequenceEqual(utf8))
+            {
+                return (int)(uint)slot - 1;
+            }
+        }
+    }
+
     private int Find(ReadOnlySpan<byte> utf8)
     {
         var hash = _hash(utf8);

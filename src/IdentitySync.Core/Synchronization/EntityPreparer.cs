@@ -18,7 +18,7 @@ internal sealed partial class EntityPreparer
     private readonly int _commandColumn;
     private readonly ulong _seed;
     private readonly long _layout;
-    private readonly Dictionary<string, (int MappingIndex, Dictionary<string, string?> Index)> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, UniqueKeyIndex> _uniqueIndexes = new(StringComparer.OrdinalIgnoreCase);
 
     // The rows holding each unique-key value that several rows share, by mapping index and value.
     private readonly Dictionary<(int MappingIndex, string Value), List<string>> _sharedUniqueKeys = [];
@@ -91,7 +91,7 @@ internal sealed partial class EntityPreparer
         foreach (var key in uniqueKeysNeeded)
         {
             var mappingIndex = mapping.Properties.ToList().FindIndex(p => string.Equals(p.Property, key, StringComparison.OrdinalIgnoreCase));
-            _uniqueIndexes[key] = (mappingIndex, new Dictionary<string, string?>(StringComparer.Ordinal));
+            _uniqueIndexes[key] = new UniqueKeyIndex(mappingIndex, mappingIndex >= 0 && _keyIsText[mappingIndex] && !mapping.Properties[mappingIndex].IgnoreCase, KeyOrdinals);
         }
 
         // The shapes of the mapping and of the entity type seed every digest, so that a changed column,
@@ -171,10 +171,9 @@ internal sealed partial class EntityPreparer
     {
         Rows.Clear();
         Stored.Clear();
-        foreach (var (_, index) in _uniqueIndexes.Values)
+        foreach (var index in _uniqueIndexes.Values)
         {
             index.Clear();
-            index.TrimExcess();
         }
     }
 
@@ -295,7 +294,7 @@ internal sealed partial class EntityPreparer
 
         var prepared = new PreparedRow(key, ordinal, digest, line, command, source);
         Rows.Set(ordinal, prepared);
-        IndexUniqueKeys(batch, row, key);
+        IndexUniqueKeys(batch, row, key, ordinal);
 
         var stored = Stored[ordinal];
         if (command == RowCommand.Delete || (stored is not null && stored.Digest == digest && command != RowCommand.Merge))
@@ -383,7 +382,7 @@ internal sealed partial class EntityPreparer
             return value;
         }
 
-        if (_uniqueIndexes.TryGetValue(keyProperty, out var unique) && unique.Index.TryGetValue(value, out var key))
+        if (_uniqueIndexes.TryGetValue(keyProperty, out var unique) && unique.TryFind(value, out var key))
         {
             if (key is null)
             {
@@ -485,34 +484,5 @@ internal sealed partial class EntityPreparer
         }
 
         return digest;
-    }
-
-    private void IndexUniqueKeys(RowBatch batch, int row, string key)
-    {
-        foreach (var (mappingIndex, index) in _uniqueIndexes.Values)
-        {
-            var value = batch.GetField(row, _columns[mappingIndex]);
-            if (value.IsEmpty || KeyText(value, mappingIndex, keepParsed: true, out _) is not { } text)
-            {
-                continue;
-            }
-
-            // One lookup per row: the slot is the value's holder, or null once two rows share it.
-            ref var holder = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(index, text, out var seen);
-            if (seen && holder != key)
-            {
-                if (!_sharedUniqueKeys.TryGetValue((mappingIndex, text), out var holders))
-                {
-                    _sharedUniqueKeys[(mappingIndex, text)] = holders = [holder!];
-                }
-
-                holders.Add(key);
-                holder = null;
-            }
-            else
-            {
-                holder = key;
-            }
-        }
     }
 }

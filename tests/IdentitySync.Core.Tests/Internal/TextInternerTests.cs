@@ -92,6 +92,22 @@ public sealed class TextInternerTests
     }
 
     [Test]
+    public void Utf8Interner_IndexOf_FindsWhatWasInternedAndAddsNothing()
+    {
+        var interner = new Utf8Interner(static bytes => bytes.Length > 3 ? 7UL : 8UL);
+        interner.Intern("CN=a"u8);
+        interner.Intern("CN=b"u8);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((interner.IndexOf("CN=b"u8), interner.IndexOf("CN=a"u8)), Is.EqualTo((1, 0)));
+            Assert.That((interner.IndexOf("CN=c"u8), interner.IndexOf("CN="u8)), Is.EqualTo((-1, -1)), "same hash, other text; another hash");
+            Assert.That(interner.Count, Is.EqualTo(2));
+            Assert.That(interner.Intern("CN=c"u8), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void Utf8Interner_Repeated_FindsOnlyTheTextInternedLast_WithTheOrdinalInternGave()
     {
         var interner = new Utf8Interner(static _ => 7);

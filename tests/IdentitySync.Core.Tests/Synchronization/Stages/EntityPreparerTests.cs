@@ -47,4 +47,40 @@ public sealed class EntityPreparerTests
             Assert.That(people.Quarantined.Single().Line, Is.EqualTo(4));
         });
     }
+
+    /// <summary>
+    /// A text unique key kept as its bytes: a value three rows share names all three, a value differing only in case or
+    /// holding non-ASCII characters is a value of its own, and links find each holder (or none for a shared value).
+    /// </summary>
+    [Test]
+    public void IndexUniqueKeys_TextValuesSharedOrNot_EachRowAndLinkMeetsItsHolder()
+    {
+        var plan = StageModel.Plan();
+        var users = plan.Entities["AD_User"];
+
+        plan.Feed(
+            "users",
+            StageModel.Row("dn", "CN=u1", "sam", "jdoe"),
+            StageModel.Row("dn", "CN=u2", "sam", "JDOE"),
+            StageModel.Row("dn", "CN=u3", "sam", "jdoe"),
+            StageModel.Row("dn", "CN=u4", "sam", "zoë"),
+            StageModel.Row("dn", "CN=u5", "sam", "jdoe"),
+            StageModel.Row("dn", "CN=u6"));
+        users.QuarantineSharedUniqueKeys();
+
+        string? Resolve(string sam, out string? problem) => users.ResolveKey("Sam", sam, out problem);
+        Assert.Multiple(() =>
+        {
+            Assert.That(users.Quarantined.Select(static q => (q.Key, q.Reason)), Is.EquivalentTo(new[]
+            {
+                ("CN=u1", "unique key Sam (column 'sam') 'jdoe' is shared with 'CN=u3', 'CN=u5'"),
+                ("CN=u3", "unique key Sam (column 'sam') 'jdoe' is shared with 'CN=u1', 'CN=u5'"),
+                ("CN=u5", "unique key Sam (column 'sam') 'jdoe' is shared with 'CN=u1', 'CN=u3'"),
+            }));
+            Assert.That(Resolve("JDOE", out _), Is.EqualTo("CN=u2"));
+            Assert.That(Resolve("zoë", out _), Is.EqualTo("CN=u4"));
+            Assert.That((Resolve("jdoe", out var shared), shared), Is.EqualTo(((string?)null, "several AD_User share Sam 'jdoe'")));
+            Assert.That((Resolve("nobody", out var none), none), Is.EqualTo(((string?)null, (string?)null)));
+        });
+    }
 }
