@@ -51,9 +51,30 @@ internal sealed class Utf8Interner
     public int Intern(ReadOnlySpan<byte> utf8) => _last = Find(utf8);
 
     /// <summary>Returns the ordinal of a UTF-8 text, or -1 when it was never interned; changes nothing (threads may ask at once).</summary>
-    public int IndexOf(ReadOnlySpan<byte> utf8)
+    public int IndexOf(ReadOnlySpan<byte> utf8) => Probe(utf8, _hash(utf8), out _);
+
+    private int Find(ReadOnlySpan<byte> utf8)
     {
         var hash = _hash(utf8);
+        var found = Probe(utf8, hash, out var empty);
+        if (found >= 0)
+        {
+            return found;
+        }
+
+        var ordinal = Add(utf8);
+        _slots[empty] = Slot((uint)(hash >> 32), ordinal);
+        if (_spans.Count * 3 > _slots.Length * 2)
+        {
+            Grow();
+        }
+
+        return ordinal;
+    }
+
+    /// <summary>Finds a text's slot: its ordinal, or -1 with the empty slot where it would go.</summary>
+    private int Probe(ReadOnlySpan<byte> utf8, ulong hash, out int empty)
+    {
         var tag = (uint)(hash >> 32);
         var mask = _slots.Length - 1;
         for (var i = (int)hash & mask; ; i = (i + 1) & mask)
@@ -61,38 +82,13 @@ internal sealed class Utf8Interner
             var slot = _slots[i];
             if (slot == 0)
             {
+                empty = i;
                 return -1;
             }
 
             if ((uint)(slot >> 32) == tag && Bytes((int)(uint)slot - 1).SequenceEqual(utf8))
             {
-                return (int)(uint)slot - 1;
-            }
-        }
-    }
-
-    private int Find(ReadOnlySpan<byte> utf8)
-    {
-        var hash = _hash(utf8);
-        var tag = (uint)(hash >> 32);
-        var mask = _slots.Length - 1;
-        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
-        {
-            var slot = _slots[i];
-            if (slot == 0)
-            {
-                var ordinal = Add(utf8);
-                _slots[i] = Slot(tag, ordinal);
-                if (_spans.Count * 3 > _slots.Length * 2)
-                {
-                    Grow();
-                }
-
-                return ordinal;
-            }
-
-            if ((uint)(slot >> 32) == tag && Bytes((int)(uint)slot - 1).SequenceEqual(utf8))
-            {
+                empty = -1;
                 return (int)(uint)slot - 1;
             }
         }
