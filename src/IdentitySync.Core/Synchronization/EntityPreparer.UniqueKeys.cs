@@ -21,7 +21,7 @@ internal sealed partial class EntityPreparer
             if (index.IsText)
             {
                 // The field is the value's text: its bytes are the index's key, no string per row.
-                if (index.Hold(value, ordinal) is { } previous)
+                if (index.Hold(value, ordinal, out var previous))
                 {
                     Share(mappingIndex, index.TextOf(value), previous, key);
                 }
@@ -29,7 +29,7 @@ internal sealed partial class EntityPreparer
                 continue;
             }
 
-            if (KeyText(value, mappingIndex, keepParsed: true, out _) is { } text && index.Hold(text, key) is { } other)
+            if (KeyText(value, mappingIndex, keepParsed: true, out _) is { } text && index.Hold(text, key, out var other))
             {
                 Share(mappingIndex, text, other, key);
             }
@@ -37,12 +37,16 @@ internal sealed partial class EntityPreparer
     }
 
     /// <summary>Records that a row holds a unique-key value another row of the run holds (or several already do).</summary>
-    private void Share(int mappingIndex, string value, Previous previous, string key)
+    /// <param name="mappingIndex">The unique key's index among the mapping's properties.</param>
+    /// <param name="value">The value's text.</param>
+    /// <param name="previous">The key of the row that held it alone until now; null when several rows already do.</param>
+    /// <param name="key">The key of the row that holds it now.</param>
+    private void Share(int mappingIndex, string value, string? previous, string key)
     {
         if (!_sharedUniqueKeys.TryGetValue((mappingIndex, value), out var holders))
         {
-            // The first time the value is shared: the row that held it is the previous holder.
-            _sharedUniqueKeys[(mappingIndex, value)] = holders = [previous.Key!];
+            // The first time the value is shared: the row that held it alone comes first.
+            _sharedUniqueKeys[(mappingIndex, value)] = holders = [previous!];
         }
 
         holders.Add(key);
@@ -56,61 +60,69 @@ internal sealed partial class EntityPreparer
     /// </summary>
     private sealed class UniqueKeyIndex(int mappingIndex, bool text, TextInterner keys)
     {
-        // The holder of each text by its ordinal in _texts: a key ordinal, or -1 once shared.
+        // A text value's bytes, with the holder of each by its ordinal there: a key ordinal, or -1 once shared.
         private readonly List<int> _holders = [];
-        private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
-        private Utf8Interner _texts = new();
+        private Utf8Interner? _texts = text ? new() : null;
+
+        // Any other value by its canonical text, with its holder's key, or null once shared.
+        private Dictionary<string, string?>? _values = text ? null : new(StringComparer.Ordinal);
 
         public int MappingIndex { get; } = mappingIndex;
 
-        /// <summary>Gets a value indicating whether the values are kept as their bytes (<see cref="Hold(ReadOnlySpan{byte}, int)"/>).</summary>
-        public bool IsText { get; } = text;
+        /// <summary>Gets a value indicating whether the values are kept as their bytes (<see cref="Hold(ReadOnlySpan{byte}, int, out string?)"/>).</summary>
+        public bool IsText => _texts is not null;
 
         /// <summary>Records that the row of a key ordinal holds a value given by its bytes.</summary>
-        /// <returns>Null when the value is new or the row's own; otherwise the row that held it (its key null once several did).</returns>
-        public Previous? Hold(ReadOnlySpan<byte> value, int ordinal)
+        /// <param name="value">The value's UTF-8 bytes.</param>
+        /// <param name="ordinal">The row's key ordinal.</param>
+        /// <param name="previous">When another row held the value: its key, or null when several already did.</param>
+        /// <returns>Whether another row held the value (it is shared from now on).</returns>
+        public bool Hold(ReadOnlySpan<byte> value, int ordinal, out string? previous)
         {
-            var index = _texts.Intern(value);
+            previous = null;
+            var index = _texts!.Intern(value);
             if (index == _holders.Count)
             {
                 _holders.Add(ordinal);
-                return null;
+                return false;
             }
 
             var holder = _holders[index];
             if (holder == ordinal)
             {
-                return null;
+                return false;
             }
 
             _holders[index] = -1;
-            return new Previous(holder < 0 ? null : keys[holder]);
+            previous = holder < 0 ? null : keys[holder];
+            return true;
         }
 
-        /// <summary>Records that the row of a key holds a value given by its text; returns the previous holder as <see cref="Hold(ReadOnlySpan{byte}, int)"/> does.</summary>
-        public Previous? Hold(string value, string key)
+        /// <summary>Records that the row of a key holds a value given by its text, as <see cref="Hold(ReadOnlySpan{byte}, int, out string?)"/> does.</summary>
+        public bool Hold(string value, string key, out string? previous)
         {
-            ref var holder = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values, value, out var seen);
+            previous = null;
+            ref var holder = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values!, value, out var seen);
             if (!seen || holder == key)
             {
                 holder = key;
-                return null;
+                return false;
             }
 
-            var previous = new Previous(holder);
+            previous = holder;
             holder = null;
-            return previous;
+            return true;
         }
 
         /// <summary>Gets the text of a value held as its bytes.</summary>
-        public string TextOf(ReadOnlySpan<byte> value) => _texts[_texts.IndexOf(value)];
+        public string TextOf(ReadOnlySpan<byte> value) => _texts![_texts.IndexOf(value)];
 
         /// <summary>Finds the key of the row holding a value (null when several do); false when no row holds it. Threads may ask at once.</summary>
         public bool TryFind(string value, out string? key)
         {
-            if (!IsText)
+            if (_texts is null)
             {
-                return _values.TryGetValue(value, out key);
+                return _values!.TryGetValue(value, out key);
             }
 
             var bytes = Encoding.UTF8.GetByteCount(value) is var length && length <= 512 ? stackalloc byte[length] : new byte[length];
@@ -123,14 +135,10 @@ internal sealed partial class EntityPreparer
         /// <summary>Lets go of every value.</summary>
         public void Clear()
         {
-            _values.Clear();
-            _values.TrimExcess();
             _holders.Clear();
             _holders.TrimExcess();
-            _texts = new();
+            _texts = _texts is null ? null : new();
+            _values = _values is null ? null : new(StringComparer.Ordinal);
         }
     }
-
-    /// <summary>The row that held a unique-key value before another: its key, or null when several rows already did.</summary>
-    private sealed record Previous(string? Key);
 }
