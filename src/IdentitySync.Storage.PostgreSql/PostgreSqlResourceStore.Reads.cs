@@ -98,6 +98,25 @@ public sealed partial class PostgreSqlResourceStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredResource>> GetResourcesByKeyAsync(string entityType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryResourcesAsync(
+            connection,
+            $"SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1) AND r.key = ANY($2)",
+            cancellationToken,
+            entityType,
+            keys.Distinct(StringComparer.Ordinal).ToArray()).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -100,6 +100,27 @@ public sealed partial class SqliteResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetResourcesByKeyAsync(string entityType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(keys);
+        using var connection = Open();
+        if (keys.Count == 0 || TypeId(connection, entityType) is not { } typeId)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredResource>>([]);
+        }
+
+        // One statement through the (type, key) index, the keys handed over as one JSON array.
+        IReadOnlyList<StoredResource> found = Query(
+            connection,
+            "SELECT id, key, digest, vals FROM resources WHERE type_id = $t AND key IN (SELECT value FROM json_each($keys))",
+            entityType,
+            ("$t", typeId),
+            ("$keys", SqliteSchema.JsonTexts(keys)));
+        return ValueTask.FromResult(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -218,6 +218,24 @@ internal static class SqliteSchema
     public static string JsonIds(IEnumerable<long> ids) =>
         "[" + string.Join(',', ids.Select(static id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
+    /// <summary>Texts as a JSON array, for <c>json_each</c>: every character escaped as JSON requires.</summary>
+    public static string JsonTexts(IEnumerable<string> texts)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var text in texts)
+            {
+                writer.WriteStringValue(text);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public static long Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

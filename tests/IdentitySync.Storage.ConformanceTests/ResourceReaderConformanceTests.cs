@@ -53,10 +53,6 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
         });
     }
 
-    /// <summary>
-    /// Layouts saved in a committed apply come back after a reopen (once, however often saved); one saved in
-    /// an apply that was not committed does not; values that start with a layout header keep it.
-    /// </summary>
     /// <summary>Resources of any entity type are read by their ids; unknown and repeated ids are ignored, no id reads nothing.</summary>
     [Test]
     public async Task GetResourcesById_AnyEntityType_UnknownAndRepeatedIdsIgnored()
@@ -80,6 +76,37 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
         });
     }
 
+    /// <summary>
+    /// Resources of one entity type are read by their primary keys, compared as written: another type's resource with
+    /// the same key, a key in another case, unknown keys and repeats are not read; no key reads nothing.
+    /// </summary>
+    [Test]
+    public async Task GetResourcesByKey_OneEntityType_KeysComparedAsWritten()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("Zoë \"x\"\\", ["quoted"]), Change("U3", ["three"])], None);
+            await w.InsertAsync("Group", [Change("u2", ["a group"])], None);
+        });
+
+        var reopened = Reopen();
+        var found = await reopened.GetResourcesByKeyAsync("User", ["u2", "Zoë \"x\"\\", "u2", "u3", "nobody"], None);
+        var none = await reopened.GetResourcesByKeyAsync("User", [], None);
+        var unknownType = await reopened.GetResourcesByKeyAsync("Printer", ["u1"], None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found.Select(static r => (r.EntityType, r.Key)).OrderBy(static r => r.Key, StringComparer.Ordinal), Is.EqualTo(new[] { ("User", "Zoë \"x\"\\"), ("User", "u2") }));
+            Assert.That(found.Single(static r => r.Key == "u2").Values, Is.EqualTo(new object?[] { "two" }));
+            Assert.That(none, Is.Empty);
+            Assert.That(unknownType, Is.Empty);
+        });
+    }
+
+    /// <summary>
+    /// Layouts saved in a committed apply come back after a reopen (once, however often saved); one saved in
+    /// an apply that was not committed does not; values that start with a layout header keep it.
+    /// </summary>
     [Test]
     public async Task Layouts_SavedWithCommittedApply_AreKeptWithTheValuesHeader()
     {

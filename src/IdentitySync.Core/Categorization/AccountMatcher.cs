@@ -32,8 +32,9 @@ internal sealed class AccountMatcher
     /// The only accounts it will categorize, when a run examines a few: owners are then indexed only under the values
     /// those accounts have, instead of a million entries; null indexes every owner's values.
     /// </param>
+    /// <param name="store">The store, where owners are looked up by key (<see cref="OwnerKeyLookup"/>) for a few accounts.</param>
     /// <param name="cancellationToken">Cancels the loads.</param>
-    public static async Task<AccountMatcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, IReadOnlyCollection<StoredResource>? accounts, CancellationToken cancellationToken)
+    public static async Task<AccountMatcher> CreateAsync(ResourceGraph graph, List<ResourceType> resourceTypes, string targetType, IReadOnlyCollection<StoredResource>? accounts, IResourceReader store, CancellationToken cancellationToken)
     {
         var matcher = new AccountMatcher(graph, targetType);
         foreach (var type in resourceTypes)
@@ -41,7 +42,12 @@ internal sealed class AccountMatcher
             for (var n = 0; n < type.CorrelationRules.Count; n++)
             {
                 var rule = type.CorrelationRules[n];
-                await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
+                var lookup = accounts is null ? null : OwnerKeyLookup.For(graph.Model, type.OwnerEntityType, rule.Owner);
+                if (lookup is null)
+                {
+                    await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
+                }
+
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
                 var index = new Dictionary<string, OneOrMore<StoredResource>>(StringComparer.Ordinal);
                 var texts = new List<string>();
@@ -56,7 +62,11 @@ internal sealed class AccountMatcher
                     wanted = texts.ToHashSet(StringComparer.Ordinal);
                 }
 
-                foreach (var owner in (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values)
+                // Owners keyed by the rule's value are looked up; otherwise each owner is read and evaluated.
+                IEnumerable<StoredResource> owners = lookup is not null && wanted is not null
+                    ? await lookup.FindAsync(store, wanted, cancellationToken).ConfigureAwait(false)
+                    : (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values;
+                foreach (var owner in owners)
                 {
                     texts.Clear();
                     Values.AddTexts(rule.Owner.Evaluate(new ResourceContext(graph, owner, null)), texts);

@@ -80,16 +80,18 @@ public sealed partial class CategorizationEngine
             // a graph of its own, so that another target type never sees this one in part.
             var scoped = changed is not null && ReadsOnlyOwnValues(targetType, resourceTypes);
             var typeGraph = scoped ? new ResourceGraph(_model, _store) : graph;
-            var ownersDigest = await OwnersDigestAsync(typeGraph, resourceTypes, cancellationToken).ConfigureAwait(false);
-            var owners = new HashSet<long>();
-            foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                owners.UnionWith((await typeGraph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Keys);
-            }
 
+            // Scoped, the owners are not read whole: the feed tells whether they changed (OwnersView).
+            var ownerTypes = resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var changedResources = scoped ? await _store.GetResourcesByIdAsync(changed!, cancellationToken).ConfigureAwait(false) : null;
+            var owners = changedResources is null
+                ? await OwnersView.ReadAllAsync(typeGraph, ownerTypes, cancellationToken).ConfigureAwait(false)
+                : OwnersView.FromFeed(ownerTypes, changed!, changedResources, head);
+            var ownersDigest = owners.Digest;
             var examined = changed is null
                 ? await ExaminedAccounts.AllAsync(typeGraph, _store, targetType, cancellationToken).ConfigureAwait(false)
-                : await ExaminedAccounts.ChangedAsync(typeGraph, _store, targetType, changed, owners, ownersDigest, scoped, cancellationToken).ConfigureAwait(false);
+                : await ExaminedAccounts.ChangedAsync(typeGraph, _store, targetType, changed, changedResources, owners, scoped, cancellationToken).ConfigureAwait(false);
+            await owners.LookUpAsync(_store, examined.Previous.Values.Where(static c => c.Status == CategorizationStatus.Correlated).Select(static c => c.OwnerId).OfType<long>(), cancellationToken).ConfigureAwait(false);
             if (head.Version >= 0)
             {
                 consumers.Add(Consumer(targetType));
@@ -99,14 +101,14 @@ public sealed partial class CategorizationEngine
             foreach (var account in examined.Accounts.OrderBy(static a => a.Key, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (IsCandidate(examined.Previous.GetValueOrDefault(account.Id), account, ownersDigest, full, owners))
+                if (IsCandidate(examined.Previous.GetValueOrDefault(account.Id), account, full, owners))
                 {
                     candidates.Add(account);
                 }
             }
 
             // A run that examines a few accounts indexes the owners only under those accounts' values.
-            var matcher = await AccountMatcher.CreateAsync(typeGraph, resourceTypes, targetType, changed is null ? null : candidates, cancellationToken).ConfigureAwait(false);
+            var matcher = await AccountMatcher.CreateAsync(typeGraph, resourceTypes, targetType, changed is null ? null : candidates, _store, cancellationToken).ConfigureAwait(false);
             considered += candidates.Count;
             kept += examined.Total - candidates.Count;
             var now = _timeProvider.GetUtcNow();
@@ -249,15 +251,15 @@ public sealed partial class CategorizationEngine
         return rejected;
     }
 
-    private static bool IsCandidate(AccountCategorization? previous, StoredResource account, ulong ownersDigest, bool full, HashSet<long> owners) => previous switch
+    private static bool IsCandidate(AccountCategorization? previous, StoredResource account, bool full, OwnersView owners) => previous switch
     {
         null => true,
         { Status: CategorizationStatus.Reviewed or CategorizationStatus.Rejected } => false,
 
         // An owner that is gone (a leaver's HR row) may come back under a new id (a rehire): look again.
-        { Status: CategorizationStatus.Correlated, OwnerId: { } owner } when !owners.Contains(owner) => previous.OwnersDigest != ownersDigest || full,
+        { Status: CategorizationStatus.Correlated, OwnerId: { } owner } when !owners.Exists(owner) => owners.ChangedSince(previous) || full,
         { Status: CategorizationStatus.Correlated or CategorizationStatus.Classified } => full,
-        _ => full || previous.AccountDigest != account.Digest || previous.OwnersDigest != ownersDigest,
+        _ => full || previous.AccountDigest != account.Digest || owners.ChangedSince(previous),
     };
 
     private static string Consumer(string targetType) => "categorization:" + targetType;
@@ -339,21 +341,6 @@ public sealed partial class CategorizationEngine
             .Concat(r.ClassificationRules.Select(static c => c.Predicate))
             .All(e => e is RuleExpression parsed && parsed.Paths.All(p => p.Properties.Count == 0
                 || _model.GetEntityType(string.Equals(p.Root, "Owner", StringComparison.OrdinalIgnoreCase) ? r.OwnerEntityType : targetType).FindNavigationProperty(p.Properties[0]) is null)));
-    }
-
-    private static async Task<ulong> OwnersDigestAsync(ResourceGraph graph, List<ResourceType> resourceTypes, CancellationToken cancellationToken)
-    {
-        ulong digest = 0;
-        foreach (var ownerType in resourceTypes.Select(static r => r.OwnerEntityType).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
-        {
-            foreach (var owner in (await graph.ResourcesAsync(ownerType, cancellationToken).ConfigureAwait(false)).Values)
-            {
-                // Order-independent: a sum of per-owner hashes.
-                digest += Xxh64.Hash(owner.Id, owner.Digest);
-            }
-        }
-
-        return digest;
     }
 
     private async Task<IReadOnlyList<AccountCategorization>> WhereAsync(Func<AccountCategorization, bool> predicate, CancellationToken cancellationToken)

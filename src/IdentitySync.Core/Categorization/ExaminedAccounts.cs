@@ -51,11 +51,14 @@ internal sealed class ExaminedAccounts
     /// <param name="store">The store.</param>
     /// <param name="targetType">The accounts' entity type.</param>
     /// <param name="changed">The resources changed since the last categorization.</param>
-    /// <param name="owners">Every owner's id (owners are not accounts: they are not read again).</param>
-    /// <param name="ownersDigest">Today's digest of every owner.</param>
+    /// <param name="changedResources">
+    /// With <paramref name="scoped"/>, those of <paramref name="changed"/> still stored, already read by id (the accounts
+    /// among them are not read again); otherwise null.
+    /// </param>
+    /// <param name="owners">What the run knows of the owners: whether they changed since an account was categorized.</param>
     /// <param name="scoped">Whether only the accounts examined are read.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    public static async Task<ExaminedAccounts> ChangedAsync(ResourceGraph graph, ICategorizationStore store, string targetType, IReadOnlySet<long> changed, IReadOnlySet<long> owners, ulong ownersDigest, bool scoped, CancellationToken cancellationToken)
+    public static async Task<ExaminedAccounts> ChangedAsync(ResourceGraph graph, ICategorizationStore store, string targetType, IReadOnlySet<long> changed, IReadOnlyList<StoredResource>? changedResources, OwnersView owners, bool scoped, CancellationToken cancellationToken)
     {
         var previous = new Dictionary<long, AccountCategorization>();
         foreach (var query in (CategorizationQuery[])[
@@ -69,17 +72,24 @@ internal sealed class ExaminedAccounts
         }
 
         // An unsettled or orphaned account categorized under today's owners, and not changed since, stays as it is: not read.
-        var wanted = previous.Values.Where(c => c.OwnersDigest != ownersDigest).Select(static c => c.ResourceId).ToHashSet();
-        wanted.UnionWith(changed.Where(id => !owners.Contains(id)));
+        var wanted = previous.Values.Where(owners.ChangedSince).Select(static c => c.ResourceId).ToHashSet();
         List<StoredResource> accounts;
         if (scoped)
         {
-            accounts = [.. (await store.GetResourcesByIdAsync(wanted, cancellationToken).ConfigureAwait(false))
-                .Where(r => string.Equals(r.EntityType, targetType, StringComparison.OrdinalIgnoreCase))];
+            ArgumentNullException.ThrowIfNull(changedResources);
+            bool IsAccount(StoredResource r) => string.Equals(r.EntityType, targetType, StringComparison.OrdinalIgnoreCase);
+            accounts = [.. changedResources.Where(IsAccount)];
+            wanted.ExceptWith(changed);
+            if (wanted.Count > 0)
+            {
+                accounts.AddRange((await store.GetResourcesByIdAsync(wanted, cancellationToken).ConfigureAwait(false)).Where(IsAccount));
+            }
+
             graph.Scope(targetType, accounts);
         }
         else
         {
+            wanted.UnionWith(changed.Where(id => !owners.Exists(id)));
             var every = await graph.ResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
             accounts = [.. wanted.Select(every.GetValueOrDefault).OfType<StoredResource>()];
         }

@@ -82,6 +82,32 @@ public interface IResourceReader
         return found;
     }
 
+    /// <summary>
+    /// Reads the resources of an entity type with the given primary keys (compared as written, like
+    /// <see cref="FindResourceAsync"/>); unknown keys are skipped, a repeated key read once. A categorization whose
+    /// correlation rule names the owners' key looks up the few owners it needs instead of reading them all. The
+    /// default finds them one by one.
+    /// </summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <param name="keys">The primary keys.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The resources found, in no particular order.</returns>
+    async ValueTask<IReadOnlyList<StoredResource>> GetResourcesByKeyAsync(string entityType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new List<StoredResource>();
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            if (await FindResourceAsync(entityType, key, cancellationToken).ConfigureAwait(false) is { } resource)
+            {
+                found.Add(resource);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Reads a page of an entity type's resources in key order (ordinal), after a given key.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="afterKey">The last key of the previous page, or <see langword="null"/> for the first page.</param>

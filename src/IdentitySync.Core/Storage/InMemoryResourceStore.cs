@@ -122,6 +122,21 @@ public sealed partial class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredResource>> GetResourcesByKeyAsync(string entityType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_gate)
+        {
+            var table = _resources.GetValueOrDefault(entityType);
+            IReadOnlyList<StoredResource> found = table is null
+                ? []
+                : [.. keys.Distinct(StringComparer.Ordinal).Select(key => table.GetValueOrDefault(key)).OfType<StoredResource>()];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<StoredResource?> FindResourceByIdAsync(long id, CancellationToken cancellationToken)
     {
         lock (_gate)

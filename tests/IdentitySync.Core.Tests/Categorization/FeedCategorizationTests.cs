@@ -13,6 +13,7 @@ namespace IdentitySync.Tests.Categorization;
 /// the owners changed, the unsettled and orphaned ones, and decides exactly what a store without a feed decides.
 /// Both stores get the same writes; the one with a feed never reads the accounts or their categorizations whole again.
 /// </summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class FeedCategorizationTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
@@ -65,6 +66,53 @@ public sealed class FeedCategorizationTests
             Assert.That(position?.Version, Is.EqualTo(head.Version), "past its own save: the next run does not read back what it wrote");
             Assert.That(await _withoutFeed.GetChangeFeedPositionAsync("categorization:AD_User", CancellationToken.None), Is.Null);
             Assert.That(Reads(_withoutFeed), Has.Some.EqualTo("every categorization of AD_User"));
+        });
+    }
+
+    /// <summary>
+    /// When the correlation rule names the owners' primary key (mapped by their connector, with or without case), a run
+    /// that follows the feed looks up the owners the examined accounts name, and never reads the owners whole after its
+    /// first pass; it still decides what a full read decides (an account whose value differs in case matches nobody).
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Categorize_RuleOnTheOwnersKey_LooksOwnersUpByKey_AndDecidesAsAFullReadDoes(bool keyIgnoresCase)
+    {
+        var model = KeyedModel(keyIgnoresCase);
+        ResourceChange Keyed(int number, string lastName, long id = 0) =>
+            new(keyIgnoresCase ? $"E{number}" : $"e{number}", id == 0 ? (ulong)HashCode.Combine(number, lastName) : (ulong)id, [$"e{number}", lastName], [], 0);
+        await PeopleAsync(w => w.InsertAsync("Identity", [.. Enumerable.Range(1, 20).Select(i => Keyed(i, "Last" + i))], CancellationToken.None));
+        await AccountsAsync(static w => w.InsertAsync("AD_User", [.. Enumerable.Range(1, 20).Select(static i => Account($"u{i}", "Last" + i, $"e{i}")), Account("svc-1", "Backup", null), Account("odd", "Odd", "E7")], CancellationToken.None));
+        var steps = new List<(string Step, CategorizationReport WithFeed, CategorizationReport WithoutFeed)>();
+        await CategorizeAsync("first pass", steps, model);
+        var readsAfterFirst = Reads(_withFeed).Count;
+        await CategorizeAsync("nothing changed", steps, model);
+        await PeopleAsync(w => w.InsertAsync("Identity", [Keyed(21, "Last21")], CancellationToken.None));
+        await AccountsAsync(static w => w.InsertAsync("AD_User", [Account("u21", "Last21", "e21")], CancellationToken.None));
+        await CategorizeAsync("a joiner", steps, model);
+        await PeopleAsync(w => w.DeleteAsync("Identity", [keyIgnoresCase ? "E5" : "e5"], CancellationToken.None));
+        await CategorizeAsync("a leaver", steps, model);
+        await PeopleAsync(w => w.InsertAsync("Identity", [Keyed(5, "Last5", id: 5005)], CancellationToken.None));
+        await CategorizeAsync("a rehire", steps, model);
+        await AccountsAsync(static w => w.UpdateAsync("AD_User", [Account("u7", "Renamed", "e7"), Account("svc-1", "Backup", "e9")], CancellationToken.None));
+        await CategorizeAsync("accounts changed", steps, model);
+
+        var reads = Reads(_withFeed).Skip(readsAfterFirst).ToList();
+        var withFeed = await DecisionsAsync(_withFeed);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(withFeed, Is.EqualTo(await DecisionsAsync(_withoutFeed)), "the same decisions with and without a feed");
+            Assert.That(withFeed["u5"], Does.StartWith("Correlated AD_Nominative "), "the rehire claims u5");
+            Assert.That(withFeed["odd"], Is.EqualTo("Uncategorized  "), "E7 is not e7");
+            Assert.That(withFeed["svc-1"], Does.StartWith("Suggested AD_Nominative"), "e9 already holds u9");
+            foreach (var (step, feed, noFeed) in steps)
+            {
+                Assert.That((feed.Considered, feed.Kept), Is.EqualTo((noFeed.Considered, noFeed.Kept)), step);
+            }
+
+            Assert.That(steps.Select(static s => s.WithFeed.Considered), Is.EqualTo(new long[] { 22, 0, 3, 3, 3, 1 }),
+                "a joiner: u21 and the unsettled svc-1 and odd; a leaver, a rehire: u5 and the two; then svc-1 alone");
+            Assert.That(reads, Is.Empty, "neither the owners nor the accounts read whole after the first pass");
         });
     }
 
@@ -127,11 +175,25 @@ public sealed class FeedCategorizationTests
             r.ClassificationRules.Add(new ClassificationRuleOptions { Predicate = "startsWith(Account.Login, 'adm-')" }))
         .Build();
 
-    private async Task CategorizeAsync(string step, List<(string, CategorizationReport, CategorizationReport)> steps)
+    /// <summary>The owners fed by an HR connector keyed by EmployeeId, which the only correlation rule names.</summary>
+    private static IdentityModel KeyedModel(bool keyIgnoresCase) => new IdentityModelBuilder()
+        .AddEntityType("Identity", static e => e.AddProperty("EmployeeId").AddProperty("LastName"))
+        .AddEntityType("AD_User", static e => e.AddProperty("Login").AddProperty("Surname").AddProperty("EmployeeId"))
+        .AddConnector("HR", c => c
+            .AddConnection("People", "Memory")
+            .MapEntityType("Identity", "People", "people", m => m.Map("EmployeeId", key: PropertyKey.Primary, ignoreCase: keyIgnoresCase).Map("LastName")))
+        .AddConnector("AD", static c => c
+            .AddConnection("Export", "Memory")
+            .MapEntityType("AD_User", "Export", "users", static m => m.Map("Login", key: PropertyKey.Primary).Map("Surname").Map("EmployeeId")))
+        .AddResourceType("AD_Nominative", "AD", "Identity", "AD_User", static r =>
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "owner.employeeId", Account = "Account.EmployeeId", Confidence = 100 }))
+        .Build();
+
+    private async Task CategorizeAsync(string step, List<(string, CategorizationReport, CategorizationReport)> steps, IdentityModel? model = null)
     {
         _clock.Advance(TimeSpan.FromMinutes(1));
-        var withFeed = await new CategorizationEngine(Model(), _withFeed, _clock).CategorizeAsync();
-        var withoutFeed = await new CategorizationEngine(Model(), _withoutFeed, _clock).CategorizeAsync();
+        var withFeed = await new CategorizationEngine(model ?? Model(), _withFeed, _clock).CategorizeAsync();
+        var withoutFeed = await new CategorizationEngine(model ?? Model(), _withoutFeed, _clock).CategorizeAsync();
         steps.Add((step, withFeed, withoutFeed));
     }
 
