@@ -22,15 +22,40 @@ internal static class SqliteCategorizations
             reason TEXT,
             account_digest INTEGER NOT NULL,
             owners_digest INTEGER NOT NULL,
-            at INTEGER NOT NULL);
+            at INTEGER NOT NULL,
+            owner_gone INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX categorizations_by_type ON categorizations (entity_type);
         """;
 
+    /// <summary>
+    /// Schema 18: whether a categorization's owner is gone (<c>owner_gone</c>, decision 112), set when the owner is
+    /// deleted (<see cref="MarkOwnerGone"/>) or a categorization is saved with an owner no longer stored, and read
+    /// through a partial index: the orphaned accounts are a few rows of the index, not a probe per correlated account.
+    /// Files written before have the column added (schema 14 creates it now) and computed once.
+    /// </summary>
+    public static void AddOwnerGone(SqliteConnection connection)
+    {
+        if (SqliteSchema.Scalar(connection, "SELECT count(*) FROM pragma_table_info('categorizations') WHERE name = 'owner_gone'") == 0)
+        {
+            SqliteSchema.Execute(connection, "ALTER TABLE categorizations ADD COLUMN owner_gone INTEGER NOT NULL DEFAULT 0;");
+        }
+
+        SqliteSchema.Execute(connection, """
+            UPDATE categorizations SET owner_gone = 1
+                WHERE owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.id = categorizations.owner_id);
+            CREATE INDEX categorizations_owner_gone ON categorizations (entity_type) WHERE owner_gone = 1;
+            """);
+    }
+
+    /// <summary>Marks the categorizations of a deleted owner (bind its id as ?1), in the delete's transaction.</summary>
+    public const string MarkOwnerGone = "UPDATE categorizations SET owner_gone = 1 WHERE owner_id = ?1";
+
     private const string Upsert = $"""
-        INSERT INTO categorizations ({StoredCategorization.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        INSERT INTO categorizations ({StoredCategorization.Columns}, owner_gone)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?5 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources WHERE id = ?5))
         ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, status = excluded.status, resource_type = excluded.resource_type,
             owner_id = excluded.owner_id, confidence = excluded.confidence, candidates = excluded.candidates, reason = excluded.reason,
-            account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at;
+            account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at, owner_gone = excluded.owner_gone;
         """;
 
     /// <summary>
@@ -200,7 +225,10 @@ internal static class SqliteCategorizations
     public static string SelectCount(CategorizationQuery query) => "SELECT count(*) FROM categorizations" + Where(query);
 
     /// <summary>The statement reading a query's categorizations; bind it with <see cref="Bind"/>.</summary>
-    public static string Select(CategorizationQuery query) => $"SELECT {StoredCategorization.ColumnsFor(query)} FROM categorizations" + Where(query);
+    public static string Select(CategorizationQuery query) =>
+        $"SELECT {StoredCategorization.ColumnsFor(query)} FROM categorizations"
+        + (query.OwnerMissing && query.ResourceIds is null && query.OwnerIds is null ? " INDEXED BY categorizations_owner_gone" : string.Empty)
+        + Where(query);
 
     /// <summary>The WHERE clause of a query: each filter set is a condition on a parameter (?1 the type, ?2 to ?4 JSON arrays, ?5 the resource type).</summary>
     /// <remarks>
@@ -214,7 +242,7 @@ internal static class SqliteCategorizations
         + (query.Statuses is null ? string.Empty : " AND status IN (SELECT value FROM json_each(?4))")
         + (query.ResourceType is null ? string.Empty : " AND resource_type = ?5")
         + (query.OwnedOnly ? " AND owner_id IS NOT NULL" : string.Empty)
-        + (query.OwnerMissing ? " AND owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.id = categorizations.owner_id)" : string.Empty);
+        + (query.OwnerMissing ? " AND owner_id IS NOT NULL AND owner_gone = 1" : string.Empty);
 
     private static void Bind(RawStatement statement, CategorizationQuery query)
     {

@@ -33,6 +33,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     // The ids the write touched, for the change feed: repeats are fine, the feed sorts them and skips repeats.
     private readonly List<long> _touched = [];
     private readonly RawStatement _deleteCategorization;
+    private readonly RawStatement _markOwnerGone;
     private List<(long Owner, long Other)>? _pendingWide;
     private ulong[]? _sortedBySecond;
     private SetBatch? _sets;
@@ -56,6 +57,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
         _deleteCategorization = new RawStatement(connection, "DELETE FROM categorizations WHERE resource_id = ?1 RETURNING owner_id, candidates");
+        _markOwnerGone = new RawStatement(connection, SqliteCategorizations.MarkOwnerGone);
         _deleteSources = Prepare("DELETE FROM property_sources WHERE resource_id = $1", 1);
         _readSet = new RawStatement(connection, SqliteSchema.SelectLinkSet);
         _writeSet = new RawStatement(connection, """
@@ -299,6 +301,10 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
                 }
             }
 
+            // A deleted owner's accounts become orphans: their categorizations say so, for the orphans' index.
+            _markOwnerGone.Bind(1, id);
+            _markOwnerGone.Execute();
+
             Bind(_deleteSources, id);
             _deleteSources.ExecuteNonQuery();
             Ids(typeId).Remove(key);
@@ -372,7 +378,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
             command.Dispose();
         }
 
-        foreach (var statement in (RawStatement[])[_insert, _anyResource, _readSet, _writeSet, _deleteSet, _anySet, _deleteCategorization])
+        foreach (var statement in (RawStatement[])[_insert, _anyResource, _readSet, _writeSet, _deleteSet, _anySet, _deleteCategorization, _markOwnerGone])
         {
             statement.Dispose();
         }

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 17;
+    public const int CurrentVersion = 18;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -93,6 +93,10 @@ internal static class SqliteSchema
         // 17: blocked change sets as a header and pages of rows, never one document (decision 92); a whole
         // document kept before it still reads, and the next write of that connector's blocked change set pages it.
         static c => Execute(c, SqliteBlockedChangeSets.CreateTable),
+
+        // 18: whether each categorization's owner is gone, kept by the store and indexed, so that the orphaned accounts
+        // are read without probing every correlated account's owner (decision 112).
+        SqliteCategorizations.AddOwnerGone,
     ];
 
     /// <summary>

@@ -137,6 +137,44 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
         });
     }
 
+    /// <summary>
+    /// A categorization saved with an owner the store no longer holds (an orphan kept as its gone owner's) is named by
+    /// <see cref="CategorizationQuery.OwnerMissing"/>; saved again with an owner that exists, or none, it is not.
+    /// </summary>
+    [Test]
+    public async Task Categorizations_SavedWithAGoneOwner_AreOwnerMissingUntilSavedWithAnother()
+    {
+        await ApplyAsync("HR", 0, w => w.InsertAsync("Person", [Change("p1", ["1"]), Change("p2", ["2"])], None).AsTask());
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["1"]), Change("u2", ["2"])], None).AsTask());
+        var p1 = (await Store.FindResourceAsync("Person", "p1", None))!.Id;
+        var p2 = (await Store.FindResourceAsync("Person", "p2", None))!.Id;
+        var u1 = (await Store.FindResourceAsync("User", "u1", None))!.Id;
+        var u2 = (await Store.FindResourceAsync("User", "u2", None))!.Id;
+        await ApplyAsync("HR", 1, w => w.DeleteAsync("Person", ["p2"], None).AsTask());
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+        await Store.SaveCategorizationsAsync(
+            [
+                new(u1, "User", CategorizationStatus.Correlated, "AD_User", p2, 100, [], "kept as the gone owner's", 1, 1, at),
+                new(u2, "User", CategorizationStatus.Correlated, "AD_User", p2, 100, [], "kept as the gone owner's", 1, 1, at),
+            ],
+            None);
+        var kept = await Reopen().GetCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, None);
+        await Store.SaveCategorizationsAsync(
+            [
+                new(u1, "User", CategorizationStatus.Correlated, "AD_User", p1, 100, [], "rule 1", 1, 2, at),
+                new(u2, "User", CategorizationStatus.Uncategorized, null, null, 0, [], null, 1, 2, at),
+            ],
+            None);
+        var owned = await Reopen().GetCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.Select(static c => c.ResourceId).Order(), Is.EqualTo(new[] { u1, u2 }));
+            Assert.That(owned, Is.Empty);
+        });
+    }
+
     /// <summary>Every field of a categorization reads back as saved (the time to the tick, in UTC), candidates in their order, absent values absent.</summary>
     [Test]
     public async Task Categorizations_EveryField_ReadsBackToTheTick()

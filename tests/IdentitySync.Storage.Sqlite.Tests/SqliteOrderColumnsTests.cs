@@ -140,6 +140,40 @@ public sealed class SqliteOrderColumnsTests : TemporaryDirectoryTests
         });
     }
 
+    [Test]
+    public async Task Open_FileWrittenBySchema17_MarksTheCategorizationsOfGoneOwners()
+    {
+        // Fixtures/schema17.db was written by the version before schema 18 (commit 70622fa): people p1 (id 1) and
+        // p2 (2), users u1 (3), u2 (4), u3 (5); u1 correlated to p1, u2 to p2, u3 uncategorized; then p2 deleted.
+        var path = TestDirectory.File("schema17.db");
+        File.Copy(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "schema17.db"), path);
+
+        var store = new SqliteResourceStore(path);
+        var orphans = await store.GetCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, CancellationToken.None);
+        await store.SaveCategorizationsAsync([orphans.Single() with { OwnerId = 1 }], CancellationToken.None);
+        var afterSave = await store.GetCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar(path, "PRAGMA user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
+            Assert.That(orphans.Select(static c => (c.ResourceId, c.OwnerId)), Is.EqualTo(new[] { (4L, (long?)2) }), "p2's account, marked by the migration");
+            Assert.That(Scalar(path, "SELECT count(*) FROM categorizations WHERE owner_gone = 1"), Is.Zero, "saved with an owner that exists");
+            Assert.That(afterSave, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void SelectOrphans_IsServedByTheOwnerGoneIndex()
+    {
+        var plan = PlanOf(command => command.CommandText = SqliteCategorizations.Select(new CategorizationQuery("AD_User") { OwnerMissing = true, Statuses = [CategorizationStatus.Correlated] }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan, Has.Some.Contains("USING INDEX categorizations_owner_gone"), string.Join(" | ", plan));
+            Assert.That(plan, Has.None.Contains("resources"), string.Join(" | ", plan));
+        });
+    }
+
     [TestCase(false, false, false, "USING INDEX categorizations_by_")]
     [TestCase(true, false, false, "USING INTEGER PRIMARY KEY")]
     [TestCase(false, true, false, "USING INDEX categorizations_by_owner")]
