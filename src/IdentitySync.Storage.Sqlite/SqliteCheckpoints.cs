@@ -33,6 +33,22 @@ internal sealed partial class SqliteCheckpoints
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
     }
 
+    /// <summary>
+    /// Gets a value indicating whether a background checkpoint was asked for and has not ended: a connection opened
+    /// meanwhile leaves the log to it (<see cref="SqliteResourceStore.Open"/>), instead of copying it inside a small
+    /// write's commit because the log is longer than SQLite's automatic checkpoint allows.
+    /// </summary>
+    public bool Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy;
+            }
+        }
+    }
+
     /// <summary>Gets or sets what a background checkpoint calls before it starts; tests hold it there.</summary>
     internal Action? BeforeBackground { get; set; }
 

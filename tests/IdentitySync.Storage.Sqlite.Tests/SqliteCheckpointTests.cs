@@ -38,6 +38,28 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
     }
 
     [Test]
+    public async Task ASmallWrite_WhileALargeWritesCheckpointIsPending_LeavesTheLogToIt()
+    {
+        var path = TestDirectory.File("pending.db");
+        using var store = new SqliteResourceStore(path);
+        using var hold = new ManualResetEventSlim();
+        store.Checkpoints.BeforeBackground = hold.Wait;
+        await InsertAsync(store, 40_000);
+
+        await store.SetChangeFeedPositionAsync("categorization:User", new ChangeFeedPosition(1, 7), None);
+        var inTheFileAfterTheSmallWrite = UsersInTheFileAlone(path, "after-small.db");
+        hold.Set();
+        await store.CheckpointAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(inTheFileAfterTheSmallWrite, Is.Zero, "the small write's commit did not copy the large write's log");
+            Assert.That(UsersInTheFileAlone(path, "after.db"), Is.EqualTo(40_000));
+            Assert.That(await store.GetChangeFeedPositionAsync("categorization:User", None), Is.EqualTo(new ChangeFeedPosition(1, 7)));
+        });
+    }
+
+    [Test]
     public async Task AfterACompleteCheckpoint_TheNextWriteCutsTheLogBack()
     {
         var path = TestDirectory.File("cut.db");
