@@ -57,8 +57,9 @@ internal sealed class ExaminedAccounts
     /// </param>
     /// <param name="owners">What the run knows of the owners: whether they changed since an account was categorized.</param>
     /// <param name="scoped">Whether only the accounts examined are read.</param>
+    /// <param name="total">How many accounts the type has (<see cref="IResourceReader.CountResourcesAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    public static async Task<ExaminedAccounts> ChangedAsync(ResourceGraph graph, ICategorizationStore store, string targetType, IReadOnlySet<long> changed, IReadOnlyList<StoredResource>? changedResources, OwnersView owners, bool scoped, CancellationToken cancellationToken)
+    public static async Task<ExaminedAccounts> ChangedAsync(ResourceGraph graph, ICategorizationStore store, string targetType, IReadOnlySet<long> changed, IReadOnlyList<StoredResource>? changedResources, OwnersView owners, bool scoped, long total, CancellationToken cancellationToken)
     {
         var previous = new Dictionary<long, AccountCategorization>();
         foreach (var query in (CategorizationQuery[])[
@@ -104,7 +105,6 @@ internal sealed class ExaminedAccounts
             }
         }
 
-        var total = await store.CountResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
         return new ExaminedAccounts(accounts, previous, total, every: false);
     }
 
