@@ -8,8 +8,9 @@ namespace IdentitySync.Categorization;
 /// categorizations. A full pass examines every account. A run that follows the change feed examines only those
 /// that can be candidates: the accounts the feed names (new ones have no categorization yet; changed ones have a
 /// new digest), the unsettled ones (suggested, ambiguous, uncategorized) and the correlated ones whose owner is
-/// gone, each of these last two only when the owners changed since it was categorized (its owners' digest is
-/// not today's). Either way the engine then decides each account exactly as before.
+/// gone, each of these last two only when the owners changed since it was categorized (<see cref="OwnersView"/>:
+/// another owners' digest, or an owner change the feed names). Either way the engine then decides each account
+/// exactly as before.
 /// </summary>
 internal sealed class ExaminedAccounts
 {
