@@ -63,6 +63,7 @@ public sealed partial class CategorizationEngine
         var head = feed is null ? ChangeFeedHead.None : await feed.GetChangeFeedHeadAsync(cancellationToken).ConfigureAwait(false);
         var graph = new ResourceGraph(_model, _store);
         var results = new List<AccountCategorization>();
+        var changedResults = new List<AccountCategorization>();
         var replaced = new List<AccountCategorization>();
         var consumers = new List<string>();
         long considered = 0, kept = 0;
@@ -148,6 +149,15 @@ public sealed partial class CategorizationEngine
                 }
 
                 results.Add(result);
+                if (previous is not null && owners.FollowsFeed && SameDecision(previous, result))
+                {
+                    // Decided as before (an orphan kept as its gone owner's, a suggestion made again) in a run that
+                    // learns of owner changes from the feed, where the digest it would refresh is never compared:
+                    // nothing to write, and nothing in the feed for order generation to evaluate again (decision 114).
+                    continue;
+                }
+
+                changedResults.Add(result);
                 if (previous is not null)
                 {
                     replaced.Add(previous);
@@ -155,10 +165,13 @@ public sealed partial class CategorizationEngine
             }
         }
 
-        await _store.SaveCategorizationsAsync(results, cancellationToken).ConfigureAwait(false);
+        if (changedResults.Count > 0)
+        {
+            await _store.SaveCategorizationsAsync(changedResults, cancellationToken).ConfigureAwait(false);
+        }
         if (feed is not null && consumers.Count > 0)
         {
-            var version = await SeenThroughAsync(feed, head, results, replaced, cancellationToken).ConfigureAwait(false);
+            var version = await SeenThroughAsync(feed, head, changedResults, replaced, cancellationToken).ConfigureAwait(false);
             foreach (var consumer in consumers)
             {
                 await feed.SetChangeFeedPositionAsync(consumer, new ChangeFeedPosition(version, Fingerprint), cancellationToken).ConfigureAwait(false);
@@ -266,6 +279,22 @@ public sealed partial class CategorizationEngine
     };
 
     private static string Consumer(string targetType) => "categorization:" + targetType;
+
+    /// <summary>
+    /// Whether a result decides what the previous categorization decided, for the same account data: only when it was
+    /// made and under which owners' digest differ. In a run that follows the feed such a result is not saved: the
+    /// stored one keeps its time (when the decision was made) and its digest, which a later run that reads every owner
+    /// finds unlike today's, as it would a feed run's token, and examines the account again.
+    /// </summary>
+    private static bool SameDecision(AccountCategorization previous, AccountCategorization result) =>
+        previous.Status == result.Status
+        && string.Equals(previous.EntityType, result.EntityType, StringComparison.Ordinal)
+        && string.Equals(previous.ResourceType, result.ResourceType, StringComparison.Ordinal)
+        && previous.OwnerId == result.OwnerId
+        && previous.Confidence == result.Confidence
+        && previous.Candidates.SequenceEqual(result.Candidates)
+        && string.Equals(previous.Reason, result.Reason, StringComparison.Ordinal)
+        && previous.AccountDigest == result.AccountDigest;
 
     /// <summary>
     /// Whether the resource type of that name allows several accounts per owner. A loop, not a lambda: asked for each

@@ -79,6 +79,9 @@ internal sealed class OwnersView
         return new OwnersView(token, existing, types, ownersChanged);
     }
 
+    /// <summary>Gets a value indicating whether owner changes come from the feed (<see cref="FromFeed"/>): the digest is then never compared.</summary>
+    public bool FollowsFeed => _changedSinceFeedPosition is not null;
+
     /// <summary>Whether the owners changed since an account's previous categorization.</summary>
     /// <param name="previous">The account's previous categorization.</param>
     public bool ChangedSince(AccountCategorization previous) => _changedSinceFeedPosition ?? previous.OwnersDigest != Digest;

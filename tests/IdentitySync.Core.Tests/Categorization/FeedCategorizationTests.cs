@@ -86,10 +86,13 @@ public sealed class FeedCategorizationTests
         var steps = new List<(string Step, CategorizationReport WithFeed, CategorizationReport WithoutFeed)>();
         await CategorizeAsync("first pass", steps, model);
         var readsAfterFirst = Reads(_withFeed).Count;
+        var firstPass = await AtAsync(_withFeed, "svc-1");
         await CategorizeAsync("nothing changed", steps, model);
         await PeopleAsync(w => w.InsertAsync("Identity", [Keyed(21, "Last21")], CancellationToken.None));
         await AccountsAsync(static w => w.InsertAsync("AD_User", [Account("u21", "Last21", "e21")], CancellationToken.None));
         await CategorizeAsync("a joiner", steps, model);
+        var afterJoiner = (WithFeed: await AtAsync(_withFeed, "svc-1"), WithoutFeed: await AtAsync(_withoutFeed, "svc-1"));
+        var joinerRun = _clock.GetUtcNow();
         await PeopleAsync(w => w.DeleteAsync("Identity", [keyIgnoresCase ? "E5" : "e5"], CancellationToken.None));
         await CategorizeAsync("a leaver", steps, model);
         await PeopleAsync(w => w.InsertAsync("Identity", [Keyed(5, "Last5", id: 5005)], CancellationToken.None));
@@ -113,7 +116,15 @@ public sealed class FeedCategorizationTests
             Assert.That(steps.Select(static s => s.WithFeed.Considered), Is.EqualTo(new long[] { 22, 0, 3, 3, 3, 1 }),
                 "a joiner: u21 and the unsettled svc-1 and odd; a leaver, a rehire: u5 and the two; then svc-1 alone");
             Assert.That(reads, Is.Empty, "neither the owners nor the accounts read whole after the first pass");
+            Assert.That(afterJoiner, Is.EqualTo((firstPass, joinerRun)),
+                "svc-1, examined again after the joiner and still uncategorized, is not saved again when following the feed");
         });
+    }
+
+    private static async Task<DateTimeOffset> AtAsync(IResourceStore store, string key)
+    {
+        var account = (await store.FindResourceAsync("AD_User", key, CancellationToken.None))!;
+        return (await store.GetCategorizationsAsync(new CategorizationQuery("AD_User") { ResourceIds = [account.Id] }, CancellationToken.None)).Single().At;
     }
 
     /// <summary>
