@@ -43,6 +43,10 @@ internal sealed class AccountMatcher
             {
                 var rule = type.CorrelationRules[n];
                 var lookup = accounts is null ? null : OwnerKeyLookup.For(graph.Model, type.OwnerEntityType, rule.Owner);
+                if (lookup is not null && !await lookup.ConfirmAsync(store, graph.Model, cancellationToken).ConfigureAwait(false))
+                {
+                    lookup = null;
+                }
                 if (lookup is null)
                 {
                     await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);

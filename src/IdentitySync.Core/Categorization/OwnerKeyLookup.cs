@@ -10,16 +10,22 @@ namespace IdentitySync.Categorization;
 /// text in its default format), an owner matches an account's value only if its key is that value (upper case, for a
 /// key mapped without case), because a synchronization keys each resource by that property's text. A run that examines
 /// a few accounts then looks those owners up instead of reading every owner. Repository types (no connector) are never
-/// looked up: their resources may be written with any key.
+/// looked up: their resources may be written with any key. Resources written through the store's writer by other code
+/// could break the rule, so the first page of owners is checked before each run uses the lookup (<see cref="ConfirmAsync"/>).
 /// </summary>
 internal sealed class OwnerKeyLookup
 {
+    /// <summary>How many owners, first in key order, must be keyed by their property's text for the lookup to be used.</summary>
+    internal const int Sample = 32;
+
     private readonly string _ownerType;
+    private readonly string _property;
     private readonly bool _upperCaseKeys;
 
-    private OwnerKeyLookup(string ownerType, bool upperCaseKeys)
+    private OwnerKeyLookup(string ownerType, string property, bool upperCaseKeys)
     {
         _ownerType = ownerType;
+        _property = property;
         _upperCaseKeys = upperCaseKeys;
     }
 
@@ -42,8 +48,31 @@ internal sealed class OwnerKeyLookup
         return string.Equals(key.Property, name, StringComparison.OrdinalIgnoreCase)
             && key.Format.Kind == ValueFormatKind.Default
             && property is { Type: ScalarType.String, IsMultiValued: false }
-                ? new OwnerKeyLookup(mapping.EntityType, key.IgnoreCase)
+                ? new OwnerKeyLookup(mapping.EntityType, property.Name, key.IgnoreCase)
                 : null;
+    }
+
+    /// <summary>
+    /// Whether the first owners in key order are keyed by their property's text, as a synchronization keys them: if
+    /// one is not (written by other code under another key), the run reads every owner instead.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<bool> ConfirmAsync(IResourceReader store, IdentityModel model, CancellationToken cancellationToken)
+    {
+        var type = model.GetEntityType(_ownerType);
+        var index = type.IndexOf(_property);
+        foreach (var owner in await store.GetResourcePageAsync(_ownerType, null, Sample, cancellationToken).ConfigureAwait(false))
+        {
+            var text = owner.ValueAt(type, index) as string;
+            if (!string.Equals(owner.Key, _upperCaseKeys ? text?.ToUpperInvariant() : text, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads the owners whose keys are some of the given values.</summary>

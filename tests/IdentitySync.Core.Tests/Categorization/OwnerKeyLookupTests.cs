@@ -40,6 +40,21 @@ public sealed class OwnerKeyLookupTests
         Assert.That(found.Select(static r => r.Key), Is.EqualTo(new[] { "AB-1" }), "keys of a key mapped without case are upper case");
     }
 
+    [TestCase("1", "2", ExpectedResult = true)]
+    [TestCase("1", "P2", ExpectedResult = false)]
+    public async Task<bool> ConfirmAsync_OwnersKeyedOtherwiseThanByTheirProperty_AreAllRead(string firstKey, string secondKey)
+    {
+        var store = new InMemoryResourceStore();
+        var state = await store.GetConnectorStateAsync("HR", CancellationToken.None);
+        await using (var writer = await store.BeginApplyAsync("HR", state.Version, CancellationToken.None))
+        {
+            await writer.InsertAsync("HR_Person", [new ResourceChange(firstKey, 1, ["1", "Doe"], [], 0), new ResourceChange(secondKey, 2, ["2", "Roe"], [], 0)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(state.Version + 1, null, [], null), CancellationToken.None);
+        }
+
+        return await OwnerKeyLookup.For(Model(), "HR_Person", RuleExpression.Parse("Owner.EmployeeId"))!.ConfirmAsync(store, Model(), CancellationToken.None);
+    }
+
     private static IdentityModel Model(bool keyIgnoresCase = false) => new IdentityModelBuilder()
         .AddEntityType("HR_Person", static e => e.AddProperty("EmployeeId").AddProperty("LastName"))
         .AddEntityType("Identity", static e => e.AddProperty("EmployeeId"))
