@@ -259,7 +259,7 @@ internal static class SqliteCategorizations
 
         if (query.Statuses is { } statuses)
         {
-            statement.Bind(4, "[" + string.Join(',', statuses.Select(static s => "\"" + s + "\"")) + "]");
+            statement.Bind(4, SqliteSchema.JsonTexts(statuses.Select(static s => s.ToString())));
         }
 
         if (query.ResourceType is { } resourceType)

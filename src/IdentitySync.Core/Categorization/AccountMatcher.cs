@@ -42,11 +42,7 @@ internal sealed class AccountMatcher
             for (var n = 0; n < type.CorrelationRules.Count; n++)
             {
                 var rule = type.CorrelationRules[n];
-                var lookup = accounts is null ? null : OwnerKeyLookup.For(graph.Model, type.OwnerEntityType, rule.Owner);
-                if (lookup is not null && !await lookup.ConfirmAsync(store, graph.Model, cancellationToken).ConfigureAwait(false))
-                {
-                    lookup = null;
-                }
+                var lookup = accounts is null ? null : await OwnerKeyLookup.ForAsync(graph.Model, type.OwnerEntityType, rule.Owner, store, cancellationToken).ConfigureAwait(false);
                 if (lookup is null)
                 {
                     await graph.PrepareAsync(rule.Owner, "Owner", type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
@@ -67,8 +63,8 @@ internal sealed class AccountMatcher
                 }
 
                 // Owners keyed by the rule's value are looked up; otherwise each owner is read and evaluated.
-                IEnumerable<StoredResource> owners = lookup is not null && wanted is not null
-                    ? await lookup.FindAsync(store, wanted, cancellationToken).ConfigureAwait(false)
+                IEnumerable<StoredResource> owners = lookup is not null
+                    ? await lookup.FindAsync(store, wanted!, cancellationToken).ConfigureAwait(false)
                     : (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values;
                 foreach (var owner in owners)
                 {

@@ -91,7 +91,6 @@ public sealed partial class CategorizationEngine
             var owners = changedResources is null
                 ? await OwnersView.ReadAllAsync(typeGraph, ownerTypes, cancellationToken).ConfigureAwait(false)
                 : OwnersView.FromFeed(ownerTypes, changed!, changedResources, head);
-            var ownersDigest = owners.Digest;
             var examined = changed is null
                 ? await ExaminedAccounts.AllAsync(typeGraph, _store, targetType, cancellationToken).ConfigureAwait(false)
                 : await ExaminedAccounts.ChangedAsync(typeGraph, _store, targetType, changed, changedResources, owners, scoped, accountCount, cancellationToken).ConfigureAwait(false);
@@ -116,7 +115,7 @@ public sealed partial class CategorizationEngine
             considered += candidates.Count;
             kept += examined.Total - candidates.Count;
             var now = _timeProvider.GetUtcNow();
-            var matched = candidates.ConvertAll(a => (Account: a, Result: matcher.Categorize(a, ownersDigest, now)));
+            var matched = candidates.ConvertAll(a => (Account: a, Result: matcher.Categorize(a, owners.Digest, now)));
 
             // Who already holds an account of each type, for types that allow one per owner: only the owners matched
             // are looked up. Indexed by type and owner (a list scanned per account made a million accounts take minutes).
@@ -128,7 +127,7 @@ public sealed partial class CategorizationEngine
                 if (previous is { Status: CategorizationStatus.Correlated } && result.Status == CategorizationStatus.Uncategorized)
                 {
                     // Its owner is gone and nobody else matches: it stays the gone owner's (an orphan provisioning handles).
-                    result = previous with { OwnersDigest = ownersDigest };
+                    result = previous with { OwnersDigest = owners.Digest };
                 }
 
                 if (result is { Status: CategorizationStatus.Correlated, ResourceType: { } type, OwnerId: { } owner }
@@ -169,6 +168,7 @@ public sealed partial class CategorizationEngine
         {
             await _store.SaveCategorizationsAsync(changedResults, cancellationToken).ConfigureAwait(false);
         }
+
         if (feed is not null && consumers.Count > 0)
         {
             var version = await SeenThroughAsync(feed, head, changedResults, replaced, cancellationToken).ConfigureAwait(false);

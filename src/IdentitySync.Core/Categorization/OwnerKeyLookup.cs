@@ -18,16 +18,28 @@ internal sealed class OwnerKeyLookup
     /// <summary>How many owners, first in key order, must be keyed by their property's text for the lookup to be used.</summary>
     internal const int Sample = 32;
 
-    private readonly string _ownerType;
-    private readonly string _property;
+    private readonly EntityType _ownerType;
+    private readonly int _property;
     private readonly bool _upperCaseKeys;
 
-    private OwnerKeyLookup(string ownerType, string property, bool upperCaseKeys)
+    private OwnerKeyLookup(EntityType ownerType, string property, bool upperCaseKeys)
     {
         _ownerType = ownerType;
-        _property = property;
+        _property = ownerType.IndexOf(property);
         _upperCaseKeys = upperCaseKeys;
     }
+
+    /// <summary>
+    /// The lookup a run uses for a rule's owner side: <see cref="For"/>, confirmed on the store's first owners
+    /// (<see cref="ConfirmAsync"/>); <see langword="null"/> when the owners must all be read.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="ownerType">The owners' entity type.</param>
+    /// <param name="ownerSide">The rule's owner expression.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<OwnerKeyLookup?> ForAsync(IdentityModel model, string ownerType, IRuleExpression ownerSide, IResourceReader store, CancellationToken cancellationToken) =>
+        For(model, ownerType, ownerSide) is { } lookup && await lookup.ConfirmAsync(store, cancellationToken).ConfigureAwait(false) ? lookup : null;
 
     /// <summary>The lookup for a rule's owner side, or <see langword="null"/> when the owners must all be read.</summary>
     /// <param name="model">The model.</param>
@@ -44,11 +56,11 @@ internal sealed class OwnerKeyLookup
         }
 
         var key = mapping.PrimaryKey;
-        var property = model.GetEntityType(ownerType).FindProperty(key.Property);
+        var type = model.GetEntityType(ownerType);
         return string.Equals(key.Property, name, StringComparison.OrdinalIgnoreCase)
             && key.Format.Kind == ValueFormatKind.Default
-            && property is { Type: ScalarType.String, IsMultiValued: false }
-                ? new OwnerKeyLookup(mapping.EntityType, property.Name, key.IgnoreCase)
+            && type.FindProperty(key.Property) is { Type: ScalarType.String, IsMultiValued: false } property
+                ? new OwnerKeyLookup(type, property.Name, key.IgnoreCase)
                 : null;
     }
 
@@ -57,15 +69,12 @@ internal sealed class OwnerKeyLookup
     /// one is not (written by other code under another key), the run reads every owner instead.
     /// </summary>
     /// <param name="store">The store.</param>
-    /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<bool> ConfirmAsync(IResourceReader store, IdentityModel model, CancellationToken cancellationToken)
+    public async Task<bool> ConfirmAsync(IResourceReader store, CancellationToken cancellationToken)
     {
-        var type = model.GetEntityType(_ownerType);
-        var index = type.IndexOf(_property);
-        foreach (var owner in await store.GetResourcePageAsync(_ownerType, null, Sample, cancellationToken).ConfigureAwait(false))
+        foreach (var owner in await store.GetResourcePageAsync(_ownerType.Name, null, Sample, cancellationToken).ConfigureAwait(false))
         {
-            var text = owner.ValueAt(type, index) as string;
+            var text = owner.ValueAt(_ownerType, _property) as string;
             if (!string.Equals(owner.Key, _upperCaseKeys ? text?.ToUpperInvariant() : text, StringComparison.Ordinal))
             {
                 return false;
@@ -81,5 +90,5 @@ internal sealed class OwnerKeyLookup
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The owners found; the caller still evaluates the rule on each.</returns>
     public async Task<IReadOnlyList<StoredResource>> FindAsync(IResourceReader store, IReadOnlyCollection<string> values, CancellationToken cancellationToken) =>
-        await store.GetResourcesByKeyAsync(_ownerType, _upperCaseKeys ? [.. values.Select(static v => v.ToUpperInvariant())] : values, cancellationToken).ConfigureAwait(false);
+        await store.GetResourcesByKeyAsync(_ownerType.Name, _upperCaseKeys ? [.. values.Select(static v => v.ToUpperInvariant())] : values, cancellationToken).ConfigureAwait(false);
 }

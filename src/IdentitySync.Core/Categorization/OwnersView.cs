@@ -20,6 +20,9 @@ namespace IdentitySync.Categorization;
 /// </summary>
 internal sealed class OwnersView
 {
+    // What a feed run's token is hashed from besides the head's version.
+    private static readonly ulong TokenSeed = Xxh64.Hash(Encoding.UTF8.GetBytes("owners as of the feed's head"));
+
     private readonly HashSet<long> _existing;
     private readonly HashSet<string> _ownerTypes;
     private readonly bool? _changedSinceFeedPosition;
@@ -75,8 +78,7 @@ internal sealed class OwnersView
 
         // A changed owner, or an id no longer stored: deleted, and of a type nobody can tell any more.
         var ownersChanged = existing.Count > 0 || changedResources.Count < changed.Count;
-        var token = Xxh64.Hash(head.Version, Xxh64.Hash(Encoding.UTF8.GetBytes("owners as of the feed's head")));
-        return new OwnersView(token, existing, types, ownersChanged);
+        return new OwnersView(Xxh64.Hash(head.Version, TokenSeed), existing, types, ownersChanged);
     }
 
     /// <summary>Gets a value indicating whether owner changes come from the feed (<see cref="FromFeed"/>): the digest is then never compared.</summary>
@@ -96,7 +98,7 @@ internal sealed class OwnersView
     /// <param name="cancellationToken">Cancels the read.</param>
     public async Task LookUpAsync(IResourceReader store, IEnumerable<long> ownerIds, CancellationToken cancellationToken)
     {
-        if (_changedSinceFeedPosition is null)
+        if (!FollowsFeed)
         {
             return;
         }

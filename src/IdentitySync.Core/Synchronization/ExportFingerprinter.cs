@@ -65,8 +65,10 @@ internal static class ExportFingerprinter
             text.Append(tables[i].Connection.Name).Append('|').Append(tables[i].Table).Append('|').AppendJoin(',', tables[i].Columns).Append('|').Append(fingerprints[i]).Append('\n');
         }
 
-        var content = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-        return new ExportFingerprints(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(EngineVersion + "\n" + text))), content);
+        var described = text.ToString();
+        return new ExportFingerprints(
+            Fingerprint: Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(EngineVersion + "\n" + described))),
+            Content: Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(described))));
 
         ValueTask<string?> Fingerprint(int index) =>
             exports[tables[index].Connection.Name].GetFingerprintAsync(new ExportRequest(tables[index].Table, tables[index].Columns, ExportMode.Complete), cancellationToken);

@@ -52,7 +52,7 @@ public sealed class OwnerKeyLookupTests
             await writer.CommitAsync(new ConnectorState(state.Version + 1, null, [], null), CancellationToken.None);
         }
 
-        return await OwnerKeyLookup.For(Model(), "HR_Person", RuleExpression.Parse("Owner.EmployeeId"))!.ConfirmAsync(store, Model(), CancellationToken.None);
+        return await OwnerKeyLookup.For(Model(), "HR_Person", RuleExpression.Parse("Owner.EmployeeId"))!.ConfirmAsync(store, CancellationToken.None);
     }
 
     private static IdentityModel Model(bool keyIgnoresCase = false) => new IdentityModelBuilder()
