@@ -54,7 +54,7 @@ public sealed partial class PostgreSqlResourceStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
-        GuardedAsync(ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken), cancellationToken);
+        GuardedAsync(ReadResourcesToCompareAsync(entityType, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, CancellationToken cancellationToken) =>
@@ -352,6 +352,19 @@ public sealed partial class PostgreSqlResourceStore
             (reader, name) => new StoredResource(reader.GetInt64(0), name, reader.GetString(1), unchecked((ulong)reader.GetInt64(2)), decode(reader.GetFieldValue<byte[]>(3))),
             static resource => resource.Id,
             cancellationToken);
+
+    /// <summary>
+    /// Every resource of a type with its values unpacked on first read, packed end to end in an arena of large arrays (one
+    /// per enumeration): a caller that keeps a type's million resources keeps a few hundred arrays the collector never copies.
+    /// </summary>
+    private async IAsyncEnumerable<StoredResource> ReadResourcesToCompareAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var arena = new PackedValuesArena();
+        await foreach (var resource in ReadResourcesAsync(entityType, packed => arena.DecodeLazily(packed), cancellationToken).ConfigureAwait(false))
+        {
+            yield return resource;
+        }
+    }
 
     /// <summary>Every resource's id, key and digest, in one binary COPY (decision 100).</summary>
     private async IAsyncEnumerable<ResourceDigest> ReadDigestsAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)

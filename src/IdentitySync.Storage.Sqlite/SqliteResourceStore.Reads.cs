@@ -45,8 +45,20 @@ public sealed partial class SqliteResourceStore
         ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, CancellationToken cancellationToken) =>
-        ReadResourcesAsync(entityType, ResourceValueCodec.DecodeLazily, cancellationToken);
+    public async IAsyncEnumerable<StoredResource> GetResourcesToCompareAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The values go end to end into an arena of large arrays (one per enumeration): a caller that keeps a type's
+        // million resources keeps a few hundred arrays the collector never copies.
+        var arena = new PackedValuesArena();
+        await foreach (var resource in ReadRowsAsync(
+            entityType,
+            "id, key, digest, vals",
+            statement => new StoredResource(statement.GetInt64(0), entityType, statement.GetString(1), unchecked((ulong)statement.GetInt64(2)), arena.DecodeLazily(statement.GetBlob(3))),
+            cancellationToken).ConfigureAwait(false))
+        {
+            yield return resource;
+        }
+    }
 
     /// <inheritdoc />
     public IAsyncEnumerable<ResourceDigest> GetResourceDigestsAsync(string entityType, CancellationToken cancellationToken) =>

@@ -36,11 +36,16 @@ internal sealed class ExaminedAccounts
     /// <summary>Gets how many accounts the type has: those not examined are kept as they are.</summary>
     public long Total { get; }
 
-    /// <summary>Every account of the type, and every categorization.</summary>
-    public static async Task<ExaminedAccounts> AllAsync(ResourceGraph graph, ICategorizationStore store, string targetType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every account of the type, and every categorization; the owners, which a pass over every account reads too, are
+    /// read meanwhile (the three reads side by side, <see cref="ResourceGraph.ReadSideBySideAsync"/>).
+    /// </summary>
+    public static async Task<ExaminedAccounts> AllAsync(ResourceGraph graph, ICategorizationStore store, string targetType, IReadOnlyCollection<string> ownerTypes, CancellationToken cancellationToken)
     {
+        var categorizations = Task.Run(() => store.GetCategorizationsAsync(targetType, cancellationToken).AsTask(), cancellationToken);
+        await graph.ReadSideBySideAsync([targetType, .. ownerTypes], [categorizations], cancellationToken).ConfigureAwait(false);
         var accounts = await graph.ResourcesAsync(targetType, cancellationToken).ConfigureAwait(false);
-        var existing = (await store.GetCategorizationsAsync(targetType, cancellationToken).ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
+        var existing = (await categorizations.ConfigureAwait(false)).ToDictionary(static c => c.ResourceId);
         return new ExaminedAccounts(accounts.Values, existing, accounts.Count, every: true);
     }
 

@@ -228,6 +228,7 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
         var orders = new List<ProvisioningOrder>();
         var states = new List<OwnerProvisioningState>();
         var batch = new List<(StoredResource Owner, ulong Digest)>(StateBatch);
+        var due = new List<(StoredResource Owner, ulong Digest)>(StateBatch);
         var generated = new List<ProvisioningOrder>();
         int examined = 0, evaluated = 0;
         foreach (var owner in reached is null ? evaluator.Owners : evaluator.OwnersAmong(reached))
@@ -288,15 +289,24 @@ internal sealed class OrderGenerator(IdentityModel model, IResourceStore store, 
             var previous = known.Count == 0
                 ? []
                 : (await store.GetProvisioningStatesAsync(type.Name, known, cancellationToken).ConfigureAwait(false)).ToDictionary(static s => s.OwnerId);
+
+            // The rules are evaluated for the whole batch first (on every core when they allow it), then each owner is
+            // compared in order: comparing consults the orders the owners before it made.
+            due.Clear();
             foreach (var (owner, digest) in batch)
             {
-                if (reached is not null && !options.Full && digest != 0 && previous.GetValueOrDefault(owner.Id)?.InputDigest == digest)
+                if (reached is null || options.Full || digest == 0 || previous.GetValueOrDefault(owner.Id)?.InputDigest != digest)
                 {
-                    continue;
+                    due.Add((owner, digest));
                 }
+            }
 
+            var desiredOfDue = evaluator.EvaluateAll([.. due.Select(static d => d.Owner)], cancellationToken);
+            for (var i = 0; i < due.Count; i++)
+            {
+                var (owner, digest) = due[i];
                 evaluated++;
-                var desired = evaluator.Evaluate(owner);
+                var desired = desiredOfDue[i];
                 generated.Clear();
                 evaluator.Compare(owner, desired, previous.GetValueOrDefault(owner.Id), counters, generated);
                 orders.AddRange(generated);

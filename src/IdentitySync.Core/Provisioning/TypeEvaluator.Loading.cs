@@ -21,14 +21,19 @@ internal sealed partial class TypeEvaluator
     public static bool CanScope(ResourceType type, IdentityModel model) =>
         OwnerExpressions(type).All(static e => e is RuleExpression) && NavigatingExpressions(model, type).Count == 0;
 
-    /// <summary>Builds an evaluator over every owner of the type, every account and every categorization.</summary>
+    /// <summary>
+    /// Builds an evaluator over every owner of the type, every account and every categorization: the three read side by
+    /// side (<see cref="ResourceGraph.ReadSideBySideAsync"/>).
+    /// </summary>
     public static async Task<TypeEvaluator> CreateAsync(IdentityModel model, ResourceType type, ResourceGraph graph, ICategorizationStore store, OrderIndex orders, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // The reasons are not read: the evaluation decides from the owner, status, type and confidence.
+        var categorizationsRead = Task.Run(() => store.GetCategorizationsAsync(new CategorizationQuery(type.TargetEntityType) { WithoutReasons = true }, cancellationToken).AsTask(), cancellationToken);
+        await graph.ReadSideBySideAsync([type.OwnerEntityType, type.TargetEntityType], [categorizationsRead], cancellationToken).ConfigureAwait(false);
         var owners = await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false);
         var evaluator = new TypeEvaluator(model, type, graph, owners, orders, now);
         var accounts = await graph.ResourcesAsync(type.TargetEntityType, cancellationToken).ConfigureAwait(false);
-        // The reasons are not read: the evaluation decides from the owner, status, type and confidence.
-        var categorizations = await store.GetCategorizationsAsync(new CategorizationQuery(type.TargetEntityType) { WithoutReasons = true }, cancellationToken).ConfigureAwait(false);
+        var categorizations = await categorizationsRead.ConfigureAwait(false);
         await evaluator.LoadAsync(accounts, categorizations, (dependency, query) => store.GetCategorizationsAsync(query, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
         return evaluator;
     }

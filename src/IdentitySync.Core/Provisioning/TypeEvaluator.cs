@@ -16,6 +16,9 @@ namespace IdentitySync.Provisioning;
 /// </summary>
 internal sealed partial class TypeEvaluator
 {
+    // Below this many owners, a batch is evaluated on the calling thread.
+    private const int ParallelEvaluationFloor = 256;
+
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoLinks = new Dictionary<string, IReadOnlyList<string>>();
     private static readonly IReadOnlyDictionary<string, SortedSet<string>> NoDesiredLinks = new Dictionary<string, SortedSet<string>>();
 
@@ -133,6 +136,31 @@ internal sealed partial class TypeEvaluator
         digest = Mix(digest, _suggested.Contains(owner.Id) ? 0x5EEDUL : 0);
         digest = Mix(digest, _linkRules.TargetsDigest);
         return digest == 0 ? 1 : digest;
+    }
+
+    /// <summary>
+    /// What the rules ask for each of some owners, in their order. Rules the engine parsed read nothing but the values
+    /// they are given and write nothing, so many owners are evaluated on every core; rules written as code may not be
+    /// thread-safe, and are called one owner at a time, as are a few owners (not worth the threads). What an owner's rule
+    /// throws is thrown as the loop of one owner at a time throws it.
+    /// </summary>
+    /// <param name="owners">The owners.</param>
+    /// <param name="cancellationToken">Stops the evaluation.</param>
+    public Desired[] EvaluateAll(IReadOnlyList<StoredResource> owners, CancellationToken cancellationToken)
+    {
+        var desired = new Desired[owners.Count];
+        if (_codeRules || owners.Count < ParallelEvaluationFloor)
+        {
+            for (var i = 0; i < desired.Length; i++)
+            {
+                desired[i] = Evaluate(owners[i]);
+            }
+
+            return desired;
+        }
+
+        Parallelism.ForRanges(desired.Length, ParallelEvaluationFloor / 2, i => desired[i] = Evaluate(owners[i]), cancellationToken);
+        return desired;
     }
 
     /// <summary>What the rules ask for the owner: entitlement, computed values and links, each explained.</summary>

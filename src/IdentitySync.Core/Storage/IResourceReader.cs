@@ -25,7 +25,9 @@ public interface IResourceReader
     /// Streams the resources of an entity type for a consumer that compares digests first and reads the
     /// values of few of them (a synchronization; an order generation that evaluates only the owners whose
     /// inputs changed): a store may hand the values out packed, unpacked on first read
-    /// (<see cref="ResourceValueCodec.DecodeLazily"/>). By default, <see cref="GetResourcesAsync"/>.
+    /// (<see cref="ResourceValueCodec.DecodeLazily"/>), and when reading a whole type keep them end to end in large arrays
+    /// (<see cref="PackedValuesArena"/>: categorization and a full generation hold a million of them while they run).
+    /// By default, <see cref="GetResourcesAsync"/>.
     /// </summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="cancellationToken">Stops the read.</param>

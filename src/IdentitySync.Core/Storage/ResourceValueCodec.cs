@@ -157,6 +157,9 @@ public static class ResourceValueCodec
         return new LazyValues(packed);
     }
 
+    /// <summary>Wraps a slice of an arena's array (<see cref="PackedValuesArena"/>) in a list that unpacks it on first read.</summary>
+    internal static IReadOnlyList<object?> DecodeSliceLazily(byte[] array, int offset, int length) => new LazyValues(array, offset, length);
+
     /// <summary>Writes text already in UTF-8 exactly as <see cref="Write"/> writes the same string.</summary>
     internal static void WriteUtf8Text(BinaryWriter writer, ReadOnlySpan<byte> utf8)
     {
