@@ -49,7 +49,6 @@ internal sealed class AccountMatcher
                 }
 
                 await graph.PrepareAsync(rule.Account, "Account", targetType, cancellationToken).ConfigureAwait(false);
-                var index = new Dictionary<string, OneOrMore<StoredResource>>(StringComparer.Ordinal);
                 var texts = new List<string>();
                 HashSet<string>? wanted = null;
                 if (accounts is not null)
@@ -63,9 +62,12 @@ internal sealed class AccountMatcher
                 }
 
                 // Owners keyed by the rule's value are looked up; otherwise each owner is read and evaluated.
-                IEnumerable<StoredResource> owners = lookup is not null
+                IReadOnlyCollection<StoredResource> owners = lookup is not null
                     ? await lookup.FindAsync(store, wanted!, cancellationToken).ConfigureAwait(false)
                     : (await graph.ResourcesAsync(type.OwnerEntityType, cancellationToken).ConfigureAwait(false)).Values;
+
+                // Sized for a value per owner (or per wanted value): a million owners' index grew through twenty sizes.
+                var index = new Dictionary<string, OneOrMore<StoredResource>>(wanted?.Count ?? owners.Count, StringComparer.Ordinal);
                 foreach (var owner in owners)
                 {
                     texts.Clear();

@@ -129,7 +129,8 @@ internal sealed class ExaminedAccounts
                 : await store.GetCategorizationsAsync(new CategorizationQuery(targetType) { OwnerIds = ids, Statuses = [CategorizationStatus.Correlated, CategorizationStatus.Reviewed] }, cancellationToken).ConfigureAwait(false);
         }
 
-        var held = new HeldAccounts();
+        // A full pass holds about one owner per account: room made once, not through twenty sizes.
+        var held = new HeldAccounts(_every ? Accounts.Count : 0);
         foreach (var c in holding.Where(static c => c.OwnerId is not null && c.ResourceType is not null && c.Status is CategorizationStatus.Correlated or CategorizationStatus.Reviewed))
         {
             held.Hold(c.ResourceType!, c.OwnerId!.Value, c.ResourceId);

@@ -9,7 +9,11 @@ namespace IdentitySync.Categorization;
 /// </summary>
 internal sealed class HeldAccounts
 {
-    private readonly Dictionary<(string Type, long Owner), (long First, long Second)> _held = [];
+    private readonly Dictionary<(string Type, long Owner), (long First, long Second)> _held;
+
+    /// <summary>Initializes a new instance of the <see cref="HeldAccounts"/> class.</summary>
+    /// <param name="capacity">How many owners and types to make room for at once (a full pass: about one per account).</param>
+    public HeldAccounts(int capacity = 0) => _held = new(capacity);
 
     /// <summary>Records that an owner holds an account of a type.</summary>
     public void Hold(string type, long owner, long account)

@@ -98,7 +98,7 @@ public sealed record StoredCategorization
         ResourceType,
         OwnerId,
         Confidence,
-        [.. CandidateIds(Candidates)],
+        Candidates is null ? [] : [.. CandidateIds(Candidates)],
         Reason,
         unchecked((ulong)AccountDigest),
         unchecked((ulong)OwnersDigest),
