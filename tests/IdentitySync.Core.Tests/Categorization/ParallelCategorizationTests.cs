@@ -1,5 +1,6 @@
 using System.Globalization;
 using IdentitySync.Categorization;
+using IdentitySync.Categorizations;
 using IdentitySync.ChangeSets;
 using IdentitySync.Configuration;
 using IdentitySync.Model;
@@ -43,6 +44,68 @@ public sealed class ParallelCategorizationTests
             Assert.That(parsed["u20"], Does.StartWith("Suggested AD_Nominative 20 (20) ").And.EndWith("; the owner already holds a AD_Nominative, which allows one per owner"));
             Assert.That(parsed["shared7"], Does.StartWith("Ambiguous AD_Nominative  (19,20,21) "));
         });
+    }
+
+    /// <summary>
+    /// A full pass reads owners, accounts and categorizations side by side; when one read fails, the run fails with that
+    /// read's error only after every read it started has ended (none keeps reading the store), and nothing is saved.
+    /// </summary>
+    [Test]
+    public async Task Categorize_AReadFailsWhileOthersRun_FailsWithItsError_AfterEveryReadEnded()
+    {
+        var inner = new InMemoryResourceStore();
+        await WriteAsync(inner, "HR", static w => w.InsertAsync("Identity", [.. Enumerable.Range(1, 50).Select(static i => Person(i))], CancellationToken.None));
+        await WriteAsync(inner, "AD", static w => w.InsertAsync("AD_User", [.. Accounts().Take(50)], CancellationToken.None));
+        var store = SlowReads.Around(inner);
+        var reads = (SlowReads)(object)store;
+
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => new CategorizationEngine(Model(asCode: false), store).CategorizeAsync(full: true));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(thrown!.Message, Is.EqualTo("the categorizations are unreachable"));
+            Assert.That(reads.Started, Is.EqualTo(2), "the owners and the accounts were being read when the categorizations failed");
+            Assert.That(reads.Running, Is.Zero, "every read had ended when the run failed");
+            Assert.That(await inner.GetCategorizationsAsync("AD_User", CancellationToken.None), Is.Empty, "nothing saved");
+        });
+    }
+
+    /// <summary>Reads of whole types take a while; the categorizations of a type cannot be read.</summary>
+    public class SlowReads : Testing.StoreProxy
+    {
+        private int _running;
+        private int _started;
+
+        public int Running => Volatile.Read(ref _running);
+
+        public int Started => Volatile.Read(ref _started);
+
+        public static IResourceStore Around(IResourceStore inner) => Around<SlowReads>(inner);
+
+        protected override object? Answer(string method, object?[] args) => (method, args) switch
+        {
+            (nameof(IResourceReader.GetResourcesToCompareAsync), [string type, CancellationToken token]) => SlowlyAsync(type, token),
+            (nameof(ICategorizationStore.GetCategorizationsAsync), [string, _]) => Answered(ValueTask.FromException<IReadOnlyList<AccountCategorization>>(new InvalidOperationException("the categorizations are unreachable"))),
+            _ => null,
+        };
+
+        private async IAsyncEnumerable<StoredResource> SlowlyAsync(string type, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _started);
+            Interlocked.Increment(ref _running);
+            try
+            {
+                await Task.Delay(300, CancellationToken.None);
+                await foreach (var resource in Inner.GetResourcesToCompareAsync(type, cancellationToken))
+                {
+                    yield return resource;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
     }
 
     /// <summary>Each account's decision in words, by login: status, type, owner, candidates and reason.</summary>

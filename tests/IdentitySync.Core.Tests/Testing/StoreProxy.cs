@@ -11,7 +11,7 @@ namespace IdentitySync.Tests.Testing;
 /// <remarks>Not sealed: DispatchProxy derives the proxy type from its subclasses.</remarks>
 public abstract class StoreProxy : DispatchProxy
 {
-    /// <summary>Gets the calls written down, in order.</summary>
+    /// <summary>Gets the calls written down, in order (calls made side by side in the order they reached the store).</summary>
     public List<string> Reads { get; } = [];
 
     /// <summary>Gets the store every call goes to.</summary>
@@ -48,7 +48,16 @@ public abstract class StoreProxy : DispatchProxy
     protected sealed override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        if (Answer(targetMethod.Name, args ?? []) is { } answer)
+
+        // The engines read side by side (a full categorization's owners, accounts and categorizations): the calls are
+        // written down one at a time.
+        object? answer;
+        lock (Reads)
+        {
+            answer = Answer(targetMethod.Name, args ?? []);
+        }
+
+        if (answer is not null)
         {
             return answer;
         }
