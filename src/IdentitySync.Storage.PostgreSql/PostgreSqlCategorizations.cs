@@ -44,6 +44,70 @@ internal static class PostgreSqlCategorizations
             account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at
         """;
 
+    /// <summary>From this many categorizations in one save, they are copied into a temporary table and merged in one statement.</summary>
+    public const int CopyFloor = 512;
+
+    /// <summary>
+    /// Merges the copied categorizations (<see cref="CopyAndMergeAsync"/>) as <see cref="Upsert"/> does one: of an
+    /// account named twice, the later (an upsert cannot touch a row twice in one statement).
+    /// </summary>
+    public const string MergeStaged = $"""
+        INSERT INTO {"{t}"}.categorizations ({StoredCategorization.Columns})
+            SELECT DISTINCT ON (resource_id) {StoredCategorization.Columns} FROM categorizations_in ORDER BY resource_id, seq DESC
+        ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, status = excluded.status, resource_type = excluded.resource_type,
+            owner_id = excluded.owner_id, confidence = excluded.confidence, candidates = excluded.candidates, reason = excluded.reason,
+            account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at
+        """;
+
+    /// <summary>
+    /// Copies many categorizations into a temporary table of the transaction in one binary COPY, then merges them with
+    /// <paramref name="merge"/> (<see cref="MergeStaged"/> in the store's schema): a first categorization of a million
+    /// accounts was a million upsert statements.
+    /// </summary>
+    public static async Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Categorizations.AccountCategorization> categorizations, CancellationToken cancellationToken)
+    {
+        using (var create = new NpgsqlCommand(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS categorizations_in (seq integer, resource_id bigint, entity_type text, status text, resource_type text,
+                owner_id bigint, confidence integer, candidates text, reason text, account_digest bigint, owners_digest bigint, at bigint) ON COMMIT DROP
+            """,
+            connection,
+            transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var import = await connection.BeginBinaryImportAsync($"COPY categorizations_in (seq, {StoredCategorization.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
+        {
+            for (var i = 0; i < categorizations.Count; i++)
+            {
+                var stored = StoredCategorization.Of(categorizations[i]);
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.ResourceId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.Status.ToString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.ResourceType, cancellationToken).ConfigureAwait(false);
+                await (stored.OwnerId is { } owner ? import.WriteAsync(owner, NpgsqlDbType.Bigint, cancellationToken) : import.WriteNullAsync(cancellationToken)).ConfigureAwait(false);
+                await import.WriteAsync(stored.Confidence, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.Candidates, cancellationToken).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.Reason, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.AccountDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.OwnersDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.AtTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            }
+
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var command = new NpgsqlCommand(merge, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task WriteOrNullAsync(NpgsqlBinaryImporter import, string? text, CancellationToken cancellationToken) =>
+        text is null ? import.WriteNullAsync(cancellationToken) : import.WriteAsync(text, NpgsqlDbType.Text, cancellationToken);
+
     /// <summary>The categorizations of an entity type ($1, any case).</summary>
     public const string SelectType = $"SELECT {StoredCategorization.Columns} FROM {{t}}.categorizations WHERE lower(entity_type) = lower($1)";
 

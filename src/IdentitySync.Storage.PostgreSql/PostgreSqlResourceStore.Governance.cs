@@ -29,8 +29,16 @@ public sealed partial class PostgreSqlResourceStore
                 }
             }
 
-            var upsert = InSchema(PostgreSqlCategorizations.Upsert);
-            await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
+            if (categorizations.Count >= PostgreSqlCategorizations.CopyFloor)
+            {
+                await PostgreSqlCategorizations.CopyAndMergeAsync(connection, transaction, InSchema(PostgreSqlCategorizations.MergeStaged), categorizations, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var upsert = InSchema(PostgreSqlCategorizations.Upsert);
+                await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
+            }
+
             long[] reached = [.. categorizations.SelectMany(c => before.TryGetValue(c.ResourceId, out var old)
                 ? ChangeFeedEntries.OfCategorization(c, old.Owner, StoredCategorization.CandidateIds(old.Candidates))
                 : ChangeFeedEntries.OfCategorization(c, null, []))];

@@ -212,4 +212,57 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
             }
         });
     }
+
+    /// <summary>
+    /// Hundreds of categorizations saved at once (a first categorization saves a million; a store may write them in
+    /// bulk): every field reads back, an account named twice keeps the later one, a second save replaces them, and the
+    /// change feed names each account with its owners before and after.
+    /// </summary>
+    [Test]
+    public async Task Categorizations_SavedInBulk_RoundTrip_TheLaterOfTwoWins_AndTheFeedNamesOwnersBeforeAndAfter()
+    {
+        const int Count = 700;
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [.. Enumerable.Range(1, Count).Select(static i => Change($"u{i}", [$"user {i}"]))], None).AsTask());
+        var ids = new List<long>();
+        await foreach (var resource in Store.GetResourcesAsync("User", None))
+        {
+            ids.Add(resource.Id);
+        }
+
+        ids.Sort();
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero).AddTicks(4321);
+        AccountCategorization Correlated(int i, long owner) =>
+            new(ids[i], "User", CategorizationStatus.Correlated, "AD_Nominative", owner, 100, [], $"rule 1 matched 'E{owner}', \"quoted\"\ttab", (ulong)i, ulong.MaxValue - (ulong)i, at);
+        List<AccountCategorization> first = [.. Enumerable.Range(0, Count).Select(i => Correlated(i, 10_000 + i))];
+        first[5] = first[5] with { Status = CategorizationStatus.Ambiguous, OwnerId = null, Candidates = [3, 12_345_678_901], Reason = null };
+        first.Add(first[7] with { Status = CategorizationStatus.Reviewed, OwnerId = 42, Reason = "accepted on review" });
+        await Store.SaveCategorizationsAsync(first, None);
+        var firstRead = (await Reopen().GetCategorizationsAsync("User", None)).ToDictionary(static c => c.ResourceId);
+
+        var head = await Store.GetChangeFeedHeadAsync(None);
+        await Store.SaveCategorizationsAsync([.. Enumerable.Range(0, Count).Select(i => Correlated(i, i < 100 ? 20_000 + i : 10_000 + i))], None);
+        var after = await Store.GetChangeFeedHeadAsync(None);
+        var changed = new HashSet<long>();
+        await foreach (var id in Reopen().GetChangedResourceIdsAsync(head.Version, after.Version, None))
+        {
+            changed.Add(id);
+        }
+
+        var secondRead = await Store.GetCategorizationsAsync("User", None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstRead, Has.Count.EqualTo(Count));
+            Assert.That(firstRead[ids[0]], Is.EqualTo(Correlated(0, 10_000)).Using<AccountCategorization>(Same), "every field");
+            Assert.That(firstRead[ids[5]].Candidates, Is.EqualTo(new long[] { 3, 12_345_678_901 }));
+            Assert.That((firstRead[ids[5]].Status, firstRead[ids[5]].OwnerId, firstRead[ids[5]].Reason), Is.EqualTo((CategorizationStatus.Ambiguous, (long?)null, (string?)null)));
+            Assert.That((firstRead[ids[7]].Status, firstRead[ids[7]].OwnerId), Is.EqualTo((CategorizationStatus.Reviewed, (long?)42)), "the later of the two for one account");
+            Assert.That(secondRead.Single(c => c.ResourceId == ids[1]).OwnerId, Is.EqualTo(20_001), "replaced");
+            Assert.That(secondRead.Single(c => c.ResourceId == ids[150]).OwnerId, Is.EqualTo(10_150));
+            Assert.That(changed, Is.SupersetOf(new[] { ids[1], 10_001L, 20_001L, ids[5], 3L, 12_345_678_901L, ids[7], 42L, ids[150], 10_150L }),
+                "each account, with its owner and candidates before and after");
+        });
+
+        static bool Same(AccountCategorization a, AccountCategorization b) =>
+            a with { Candidates = [] } == b with { Candidates = [] } && a.Candidates.SequenceEqual(b.Candidates) && a.At.UtcTicks == b.At.UtcTicks;
+    }
 }
