@@ -1,3 +1,6 @@
+using Npgsql;
+using NpgsqlTypes;
+
 namespace IdentitySync.Storage.PostgreSql;
 
 /// <summary>
@@ -32,6 +35,56 @@ internal static class PostgreSqlProvisioningStates
 
     /// <summary>Every state of a type ($1).</summary>
     public const string SelectType = $"SELECT {StoredProvisioningState.Columns} FROM {{t}}.provisioning_states WHERE resource_type = lower($1)";
+
+    /// <summary>From this many states in one save, they are copied into a temporary table and merged in one statement.</summary>
+    public const int CopyFloor = 512;
+
+    /// <summary>
+    /// Merges the copied states (<see cref="CopyAndMergeAsync"/>) as <see cref="Upsert"/> does one: of an owner's state named
+    /// twice, the later (an upsert cannot touch a row twice in one statement).
+    /// </summary>
+    public const string MergeStaged = $"""
+        INSERT INTO {"{t}"}.provisioning_states ({StoredProvisioningState.Columns})
+            SELECT DISTINCT ON (resource_type, owner_id) {StoredProvisioningState.Columns} FROM provisioning_states_in ORDER BY resource_type, owner_id, seq DESC
+        ON CONFLICT (resource_type, owner_id) DO UPDATE SET input_digest = excluded.input_digest, entitled = excluded.entitled, body = excluded.body
+        """;
+
+    /// <summary>
+    /// Copies many states into a temporary table of the transaction in one binary COPY, then merges them with
+    /// <paramref name="merge"/> (<see cref="MergeStaged"/> in the store's schema): a full generation for a million people
+    /// saved a million states one upsert each.
+    /// </summary>
+    public static async Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Orders.OwnerProvisioningState> states, CancellationToken cancellationToken)
+    {
+        using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS provisioning_states_in (seq integer, resource_type text, owner_id bigint, input_digest bigint, entitled boolean, body jsonb) ON COMMIT DROP",
+            connection,
+            transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var import = await connection.BeginBinaryImportAsync($"COPY provisioning_states_in (seq, {StoredProvisioningState.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
+        {
+            for (var i = 0; i < states.Count; i++)
+            {
+                var stored = StoredProvisioningState.Of(states[i]);
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.ResourceType.ToLowerInvariant(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.OwnerId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.InputDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(stored.Entitled, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(System.Text.Encoding.UTF8.GetString(stored.Body), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var command = new NpgsqlCommand(merge, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The parameters of <see cref="Upsert"/> for a state, the type in lower case.</summary>
     public static object[] Row(StoredProvisioningState state) =>

@@ -95,12 +95,19 @@ public sealed partial class PostgreSqlResourceStore
             var upsert = InSchema(PostgreSqlOrders.Upsert);
             await ExecuteBatchesAsync(connection, transaction, saved.Select(order => PostgreSqlOrders.Command(upsert, StoredOrder.Of(order))), cancellationToken).ConfigureAwait(false);
 
-            await UpsertJsonAsync(
-                connection,
-                transaction,
-                InSchema(PostgreSqlProvisioningStates.Upsert),
-                states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
-                cancellationToken).ConfigureAwait(false);
+            if (states.Count >= PostgreSqlProvisioningStates.CopyFloor)
+            {
+                await PostgreSqlProvisioningStates.CopyAndMergeAsync(connection, transaction, InSchema(PostgreSqlProvisioningStates.MergeStaged), states, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await UpsertJsonAsync(
+                    connection,
+                    transaction,
+                    InSchema(PostgreSqlProvisioningStates.Upsert),
+                    states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
+                    cancellationToken).ConfigureAwait(false);
+            }
             await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, [.. orders.SelectMany(ChangeFeedEntries.OfOrder)], ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return saved;

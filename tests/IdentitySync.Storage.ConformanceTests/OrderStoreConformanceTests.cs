@@ -106,6 +106,43 @@ public abstract class OrderStoreConformanceTests<TStore> : StoreConformanceTests
         });
     }
 
+    /// <summary>
+    /// Hundreds of states saved at once (a full generation saves one per owner; a store may write them in bulk): every
+    /// field reads back, an owner named twice keeps the later state, another type's state with the same owner is its own,
+    /// and a second bulk save replaces them.
+    /// </summary>
+    [Test]
+    public async Task ProvisioningStates_SavedInBulk_RoundTrip_TheLaterOfTwoWins()
+    {
+        static OwnerProvisioningState State(string type, long owner, ulong digest, string sam) => new(
+            type,
+            owner,
+            digest,
+            owner % 3 != 0,
+            new Dictionary<string, object?> { ["Sam"] = sam, ["Proxies"] = new[] { "smtp:" + owner, "sip:\"" + owner + "\"" }, ["Manager"] = null },
+            new Dictionary<string, IReadOnlyList<string>> { ["MemberOf"] = ["G" + owner, "Staff"] });
+
+        List<OwnerProvisioningState> first = [.. Enumerable.Range(1, 700).Select(static i => State("AD_User", i, i == 700 ? ulong.MaxValue : (ulong)i, "u" + i))];
+        first.Add(State("App_User", 7, 77, "app7"));
+        first.Add(State("AD_User", 7, 707, "later"));
+        await Store.SaveOrdersAsync([], first, None);
+        var firstRead = (await Reopen().GetProvisioningStatesAsync("AD_User", [1, 7, 9, 700], None)).ToDictionary(static s => s.OwnerId);
+        var app = await Store.GetProvisioningStatesAsync("App_User", [7], None);
+        await Store.SaveOrdersAsync([], [.. Enumerable.Range(1, 600).Select(static i => State("AD_User", i, 5_000 + (ulong)i, "again" + i))], None);
+        var secondRead = (await Reopen().GetProvisioningStatesAsync("AD_User", [1, 650], None)).ToDictionary(static s => s.OwnerId);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstRead.Values.Select(static s => (s.OwnerId, s.InputDigest, s.Entitled)).OrderBy(static s => s.OwnerId), Is.EqualTo(new[] { (1L, 1UL, true), (7L, 707UL, true), (9L, 9UL, false), (700L, ulong.MaxValue, true) }));
+            Assert.That(firstRead[7].Values["Sam"], Is.EqualTo("later"), "the later of the two for one owner");
+            Assert.That((firstRead[9].Values["Proxies"], firstRead[9].Values["Manager"]), Is.EqualTo(((object?)new[] { "smtp:9", "sip:\"9\"" }, (object?)null)));
+            Assert.That(firstRead[9].Links["MemberOf"], Is.EqualTo(new[] { "G9", "Staff" }));
+            Assert.That(app.Select(static s => (s.OwnerId, s.InputDigest, s.Values["Sam"])), Is.EqualTo(new[] { (7L, 77UL, (object?)"app7") }), "another type's state of the same owner");
+            Assert.That((secondRead[1].InputDigest, secondRead[1].Values["Sam"]), Is.EqualTo((5_001UL, (object?)"again1")), "replaced");
+            Assert.That((secondRead[650].InputDigest, secondRead[650].Values["Sam"]), Is.EqualTo((650UL, (object?)"u650")), "not in the second save: kept");
+        });
+    }
+
     /// <summary>Every field of an order reads back as saved, times to the tick (a store may not round them), after a reopen.</summary>
     [Test]
     public async Task Orders_EveryField_ReadsBackToTheTick()
