@@ -64,46 +64,34 @@ internal static class PostgreSqlCategorizations
     /// <paramref name="merge"/> (<see cref="MergeStaged"/> in the store's schema): a first categorization of a million
     /// accounts was a million upsert statements.
     /// </summary>
-    public static async Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Categorizations.AccountCategorization> categorizations, CancellationToken cancellationToken)
-    {
-        using (var create = new NpgsqlCommand(
+    public static Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Categorizations.AccountCategorization> categorizations, CancellationToken cancellationToken) =>
+        PostgreSqlBulkMerge.RunAsync(
+            connection,
+            transaction,
             """
             CREATE TEMP TABLE IF NOT EXISTS categorizations_in (seq integer, resource_id bigint, entity_type text, status text, resource_type text,
                 owner_id bigint, confidence integer, candidates text, reason text, account_digest bigint, owners_digest bigint, at bigint) ON COMMIT DROP
             """,
-            connection,
-            transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var import = await connection.BeginBinaryImportAsync($"COPY categorizations_in (seq, {StoredCategorization.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using (import.ConfigureAwait(false))
-        {
-            for (var i = 0; i < categorizations.Count; i++)
+            $"COPY categorizations_in (seq, {StoredCategorization.Columns}) FROM STDIN (FORMAT BINARY)",
+            categorizations,
+            static async (import, seq, categorization, token) =>
             {
-                var stored = StoredCategorization.Of(categorizations[i]);
-                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.ResourceId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.Status.ToString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteOrNullAsync(import, stored.ResourceType, cancellationToken).ConfigureAwait(false);
-                await (stored.OwnerId is { } owner ? import.WriteAsync(owner, NpgsqlDbType.Bigint, cancellationToken) : import.WriteNullAsync(cancellationToken)).ConfigureAwait(false);
-                await import.WriteAsync(stored.Confidence, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await WriteOrNullAsync(import, stored.Candidates, cancellationToken).ConfigureAwait(false);
-                await WriteOrNullAsync(import, stored.Reason, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.AccountDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.OwnersDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.AtTicks, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            }
-
-            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var command = new NpgsqlCommand(merge, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+                var stored = StoredCategorization.Of(categorization);
+                await import.WriteAsync(seq, NpgsqlDbType.Integer, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.ResourceId, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.EntityType, NpgsqlDbType.Text, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.Status.ToString(), NpgsqlDbType.Text, token).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.ResourceType, token).ConfigureAwait(false);
+                await (stored.OwnerId is { } owner ? import.WriteAsync(owner, NpgsqlDbType.Bigint, token) : import.WriteNullAsync(token)).ConfigureAwait(false);
+                await import.WriteAsync(stored.Confidence, NpgsqlDbType.Integer, token).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.Candidates, token).ConfigureAwait(false);
+                await WriteOrNullAsync(import, stored.Reason, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.AccountDigest, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.OwnersDigest, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.AtTicks, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+            },
+            merge,
+            cancellationToken);
 
     private static Task WriteOrNullAsync(NpgsqlBinaryImporter import, string? text, CancellationToken cancellationToken) =>
         text is null ? import.WriteNullAsync(cancellationToken) : import.WriteAsync(text, NpgsqlDbType.Text, cancellationToken);

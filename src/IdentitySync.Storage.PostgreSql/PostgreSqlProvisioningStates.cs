@@ -54,37 +54,25 @@ internal static class PostgreSqlProvisioningStates
     /// <paramref name="merge"/> (<see cref="MergeStaged"/> in the store's schema): a full generation for a million people
     /// saved a million states one upsert each.
     /// </summary>
-    public static async Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Orders.OwnerProvisioningState> states, CancellationToken cancellationToken)
-    {
-        using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE IF NOT EXISTS provisioning_states_in (seq integer, resource_type text, owner_id bigint, input_digest bigint, entitled boolean, body jsonb) ON COMMIT DROP",
+    public static Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Orders.OwnerProvisioningState> states, CancellationToken cancellationToken) =>
+        PostgreSqlBulkMerge.RunAsync(
             connection,
-            transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var import = await connection.BeginBinaryImportAsync($"COPY provisioning_states_in (seq, {StoredProvisioningState.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using (import.ConfigureAwait(false))
-        {
-            for (var i = 0; i < states.Count; i++)
+            transaction,
+            "CREATE TEMP TABLE IF NOT EXISTS provisioning_states_in (seq integer, resource_type text, owner_id bigint, input_digest bigint, entitled boolean, body jsonb) ON COMMIT DROP",
+            $"COPY provisioning_states_in (seq, {StoredProvisioningState.Columns}) FROM STDIN (FORMAT BINARY)",
+            states,
+            static async (import, seq, state, token) =>
             {
-                var stored = StoredProvisioningState.Of(states[i]);
-                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.ResourceType.ToLowerInvariant(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.OwnerId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.InputDigest, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(stored.Entitled, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                await import.WriteAsync(System.Text.Encoding.UTF8.GetString(stored.Body), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-            }
-
-            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var command = new NpgsqlCommand(merge, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+                var stored = StoredProvisioningState.Of(state);
+                await import.WriteAsync(seq, NpgsqlDbType.Integer, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.ResourceType.ToLowerInvariant(), NpgsqlDbType.Text, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.OwnerId, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.InputDigest, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.Entitled, NpgsqlDbType.Boolean, token).ConfigureAwait(false);
+                await import.WriteAsync(System.Text.Encoding.UTF8.GetString(stored.Body), NpgsqlDbType.Jsonb, token).ConfigureAwait(false);
+            },
+            merge,
+            cancellationToken);
 
     /// <summary>The parameters of <see cref="Upsert"/> for a state, the type in lower case.</summary>
     public static object[] Row(StoredProvisioningState state) =>
