@@ -198,18 +198,6 @@ internal static class SqliteCategorizations
 
         string? SharedOrNull(RawStatement row, int column) => row.IsNull(column) ? null : Shared(row.GetBlob(column));
 
-        // Each status's text parsed once.
-        var statuses = new Dictionary<string, CategorizationStatus>(StringComparer.Ordinal);
-        CategorizationStatus StatusOf(string text)
-        {
-            if (!statuses.TryGetValue(text, out var status))
-            {
-                statuses[text] = status = Enum.Parse<CategorizationStatus>(text);
-            }
-
-            return status;
-        }
-
         using var statement = new RawStatement(connection, Select(query));
         Bind(statement, query);
         while (statement.Read())
@@ -218,7 +206,7 @@ internal static class SqliteCategorizations
             {
                 ResourceId = statement.GetInt64(0),
                 EntityType = Shared(statement.GetBlob(1)),
-                Status = StatusOf(Shared(statement.GetBlob(2))),
+                Status = Enum.Parse<CategorizationStatus>(Shared(statement.GetBlob(2))),
                 ResourceType = SharedOrNull(statement, 3),
                 OwnerId = statement.GetInt64OrNull(4),
                 Confidence = (int)statement.GetInt64(5),

@@ -50,11 +50,7 @@ public sealed partial class SqliteResourceStore
         // The values go end to end into an arena of large arrays (one per enumeration): a caller that keeps a type's
         // million resources keeps a few hundred arrays the collector never copies.
         var arena = new PackedValuesArena();
-        await foreach (var resource in ReadRowsAsync(
-            entityType,
-            "id, key, digest, vals",
-            statement => new StoredResource(statement.GetInt64(0), entityType, statement.GetString(1), unchecked((ulong)statement.GetInt64(2)), arena.DecodeLazily(statement.GetBlob(3))),
-            cancellationToken).ConfigureAwait(false))
+        await foreach (var resource in ReadResourcesAsync(entityType, arena.DecodeLazily, cancellationToken).ConfigureAwait(false))
         {
             yield return resource;
         }
@@ -247,11 +243,12 @@ public sealed partial class SqliteResourceStore
     }
 
     /// <summary>Every resource of a type, read on the raw statement (a synchronization reads millions).</summary>
-    private IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, Func<byte[], IReadOnlyList<object?>> values, CancellationToken cancellationToken) =>
+    /// <summary>Every resource of a type, its values decoded from the row's bytes in place (valid only during the call).</summary>
+    private IAsyncEnumerable<StoredResource> ReadResourcesAsync(string entityType, PackedValuesDecoder values, CancellationToken cancellationToken) =>
         ReadRowsAsync(
             entityType,
             "id, key, digest, vals",
-            statement => new StoredResource(statement.GetInt64(0), entityType, statement.GetString(1), unchecked((ulong)statement.GetInt64(2)), values(statement.GetBytes(3))),
+            statement => new StoredResource(statement.GetInt64(0), entityType, statement.GetString(1), unchecked((ulong)statement.GetInt64(2)), values(statement.GetBlob(3))),
             cancellationToken);
 
     /// <summary>Some columns of every resource of a type, on the raw statement.</summary>

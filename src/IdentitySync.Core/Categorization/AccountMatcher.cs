@@ -13,10 +13,14 @@ namespace IdentitySync.Categorization;
 /// </summary>
 internal sealed class AccountMatcher
 {
+    // Below this many accounts, they are categorized on the calling thread.
+    private const int ParallelFloor = 16_384;
+
     private readonly ResourceGraph _graph;
     private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, OneOrMore<StoredResource>> Owners)> _correlations = [];
     private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
     private readonly string _targetType;
+    private bool _allParsed;
 
     private AccountMatcher(ResourceGraph graph, string targetType)
     {
@@ -93,6 +97,9 @@ internal sealed class AccountMatcher
             }
         }
 
+        matcher._allParsed = matcher._correlations.All(static c => c.Rule.Owner is RuleExpression && c.Rule.Account is RuleExpression)
+            && matcher._classifications.All(static c => c.Rule.Predicate is RuleExpression);
+
         // Highest confidence first; declaration order breaks ties.
         var ordered = matcher._correlations.OrderByDescending(static c => c.Rule.Confidence).ToList();
         matcher._correlations.Clear();
@@ -102,6 +109,14 @@ internal sealed class AccountMatcher
         matcher._classifications.AddRange(classifications);
         return matcher;
     }
+
+    /// <summary>
+    /// Categorizes each account on its own, in their order: on every core for many accounts when every rule is one the
+    /// engine parsed (it reads only the values it is given); rules given as code may not be thread-safe, and are called
+    /// one account at a time.
+    /// </summary>
+    public (StoredResource Account, AccountCategorization Result)[] CategorizeAll(List<StoredResource> accounts, ulong ownersDigest, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Parallelism.Map(accounts.Count, _allParsed, ParallelFloor, i => (accounts[i], Categorize(accounts[i], ownersDigest, at)), cancellationToken);
 
     public AccountCategorization Categorize(StoredResource account, ulong ownersDigest, DateTimeOffset at)
     {

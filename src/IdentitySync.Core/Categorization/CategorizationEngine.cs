@@ -23,9 +23,6 @@ public sealed partial class CategorizationEngine
     private static readonly ulong Fingerprint = Xxh64.Hash(Encoding.UTF8.GetBytes("categorization|" + (typeof(CategorizationEngine).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? string.Empty)));
 
-    // Below this many candidates, accounts are matched on the calling thread.
-    private const int ParallelMatchThreshold = 16_384;
-
     private readonly IdentityModel _model;
     private readonly ICategorizationStore _store;
     private readonly TimeProvider _timeProvider;
@@ -110,7 +107,7 @@ public sealed partial class CategorizationEngine
             }
 
             var candidates = new List<StoredResource>();
-            foreach (var account in InKeyOrder(examined.Accounts))
+            foreach (var account in examined.InKeyOrder())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (IsCandidate(examined.Previous.GetValueOrDefault(account.Id), account, full, owners))
@@ -124,7 +121,7 @@ public sealed partial class CategorizationEngine
             considered += candidates.Count;
             kept += examined.Total - candidates.Count;
             var now = _timeProvider.GetUtcNow();
-            var matched = MatchAll(matcher, candidates, owners.Digest, now, AllParsed(resourceTypes), cancellationToken);
+            var matched = matcher.CategorizeAll(candidates, owners.Digest, now, cancellationToken);
 
             // Who already holds an account of each type, for types that allow one per owner: only the owners matched
             // are looked up. Indexed by type and owner (a list scanned per account made a million accounts take minutes).
@@ -288,54 +285,6 @@ public sealed partial class CategorizationEngine
     };
 
     private static string Consumer(string targetType) => "categorization:" + targetType;
-
-    /// <summary>
-    /// Matches each candidate on its own, in the candidates' order. Rules the engine parsed read and write nothing but the
-    /// values they are given, so many accounts are matched on every core; rules written as code may not be thread-safe,
-    /// and are called one account at a time, as are a few accounts (not worth the threads).
-    /// </summary>
-    private static (StoredResource Account, AccountCategorization Result)[] MatchAll(AccountMatcher matcher, List<StoredResource> candidates, ulong ownersDigest, DateTimeOffset now, bool parsed, CancellationToken cancellationToken)
-    {
-        var matched = new (StoredResource Account, AccountCategorization Result)[candidates.Count];
-        if (!parsed || candidates.Count < ParallelMatchThreshold)
-        {
-            for (var i = 0; i < matched.Length; i++)
-            {
-                matched[i] = (candidates[i], matcher.Categorize(candidates[i], ownersDigest, now));
-            }
-
-            return matched;
-        }
-
-        Parallelism.ForRanges(matched.Length, ParallelMatchThreshold / 4, i => matched[i] = (candidates[i], matcher.Categorize(candidates[i], ownersDigest, now)), cancellationToken);
-        return matched;
-    }
-
-    /// <summary>Whether every rule of these resource types is one the engine parsed (none is code).</summary>
-    private static bool AllParsed(List<ResourceType> resourceTypes) =>
-        resourceTypes.All(static r => r.CorrelationRules.All(static c => c.Owner is RuleExpression && c.Account is RuleExpression)
-            && r.ClassificationRules.All(static c => c.Predicate is RuleExpression));
-
-    /// <summary>
-    /// The accounts in key order, the order every run decides them in (which account of an owner is held first). Read
-    /// whole they usually come in that order already (a first load writes its new keys in order, and ids follow), and
-    /// are then not sorted again: a million keys took half a second to sort.
-    /// </summary>
-    private static IEnumerable<StoredResource> InKeyOrder(IReadOnlyCollection<StoredResource> accounts)
-    {
-        string? last = null;
-        foreach (var account in accounts)
-        {
-            if (last is not null && string.CompareOrdinal(last, account.Key) > 0)
-            {
-                return accounts.OrderBy(static a => a.Key, StringComparer.Ordinal);
-            }
-
-            last = account.Key;
-        }
-
-        return accounts;
-    }
 
     /// <summary>
     /// Whether a result decides what the previous categorization decided, for the same account data: only when it was

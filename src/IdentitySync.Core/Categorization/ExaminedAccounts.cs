@@ -115,6 +115,27 @@ internal sealed class ExaminedAccounts
     }
 
     /// <summary>
+    /// The accounts examined in key order, the order every run decides them in (which account of an owner is held
+    /// first). Read whole they usually come in that order already (a first load writes its new keys in order, and ids
+    /// follow), and are then not sorted again: a million keys took half a second to sort.
+    /// </summary>
+    public IEnumerable<StoredResource> InKeyOrder()
+    {
+        string? last = null;
+        foreach (var account in Accounts)
+        {
+            if (last is not null && string.CompareOrdinal(last, account.Key) > 0)
+            {
+                return Accounts.OrderBy(static a => a.Key, StringComparer.Ordinal);
+            }
+
+            last = account.Key;
+        }
+
+        return Accounts;
+    }
+
+    /// <summary>
     /// The accounts each of some owners holds, by resource type (correlated or reviewed): from every categorization in
     /// a full pass, read by owner otherwise.
     /// </summary>

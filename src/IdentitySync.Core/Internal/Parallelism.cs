@@ -10,6 +10,33 @@ namespace IdentitySync.Internal;
 /// </summary>
 internal static class Parallelism
 {
+    /// <summary>
+    /// The result of <paramref name="body"/> for every index below <paramref name="count"/>, in order: on every core when
+    /// <paramref name="parallel"/> and there are at least <paramref name="floor"/> of them, otherwise one after another
+    /// on the calling thread (what the body calls need not be thread-safe then, and a few items are not worth threads).
+    /// </summary>
+    /// <param name="count">How many results.</param>
+    /// <param name="parallel">Whether the body is thread-safe (it reads only what it is given and writes nothing shared).</param>
+    /// <param name="floor">From how many items the threads pay; a thread takes a quarter of this at a time.</param>
+    /// <param name="body">Computes one result.</param>
+    /// <param name="cancellationToken">Stops a parallel loop (as an <see cref="OperationCanceledException"/>).</param>
+    public static T[] Map<T>(int count, bool parallel, int floor, Func<int, T> body, CancellationToken cancellationToken)
+    {
+        var results = new T[count];
+        if (!parallel || count < floor)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                results[i] = body(i);
+            }
+
+            return results;
+        }
+
+        ForRanges(count, floor / 4, i => results[i] = body(i), cancellationToken);
+        return results;
+    }
+
     /// <summary>Calls <paramref name="body"/> for every index below <paramref name="count"/>, ranges of <paramref name="rangeSize"/> at a time on the thread pool.</summary>
     /// <param name="count">How many iterations.</param>
     /// <param name="rangeSize">How many consecutive iterations one thread takes at a time.</param>

@@ -146,22 +146,8 @@ internal sealed partial class TypeEvaluator
     /// </summary>
     /// <param name="owners">The owners.</param>
     /// <param name="cancellationToken">Stops the evaluation.</param>
-    public Desired[] EvaluateAll(IReadOnlyList<StoredResource> owners, CancellationToken cancellationToken)
-    {
-        var desired = new Desired[owners.Count];
-        if (_codeRules || owners.Count < ParallelEvaluationFloor)
-        {
-            for (var i = 0; i < desired.Length; i++)
-            {
-                desired[i] = Evaluate(owners[i]);
-            }
-
-            return desired;
-        }
-
-        Parallelism.ForRanges(desired.Length, ParallelEvaluationFloor / 2, i => desired[i] = Evaluate(owners[i]), cancellationToken);
-        return desired;
-    }
+    public Desired[] EvaluateAll(IReadOnlyList<StoredResource> owners, CancellationToken cancellationToken) =>
+        Parallelism.Map(owners.Count, !_codeRules, ParallelEvaluationFloor, i => Evaluate(owners[i]), cancellationToken);
 
     /// <summary>What the rules ask for the owner: entitlement, computed values and links, each explained.</summary>
     public Desired Evaluate(StoredResource owner)
