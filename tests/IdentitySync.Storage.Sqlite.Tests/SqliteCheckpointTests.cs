@@ -18,11 +18,8 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
     public async Task ALargeWrite_CommitsBeforeItsCheckpoint_AndCheckpointAsyncPutsItInTheFile()
     {
         var path = TestDirectory.File("large.db");
-        using var store = new SqliteResourceStore(path);
         using var hold = new ManualResetEventSlim();
-        store.Checkpoints.BeforeBackground = hold.Wait;
-
-        await InsertAsync(store, 40_000);
+        using var store = await LargeWriteHeldBeforeItsCheckpointAsync(path, hold);
         var logPages = new FileInfo(path + "-wal").Length / 8192;
         var inTheFileAtCommit = UsersInTheFileAlone(path, "at-commit.db");
         hold.Set();
@@ -41,10 +38,8 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
     public async Task ASmallWrite_WhileALargeWritesCheckpointIsPending_LeavesTheLogToIt()
     {
         var path = TestDirectory.File("pending.db");
-        using var store = new SqliteResourceStore(path);
         using var hold = new ManualResetEventSlim();
-        store.Checkpoints.BeforeBackground = hold.Wait;
-        await InsertAsync(store, 40_000);
+        using var store = await LargeWriteHeldBeforeItsCheckpointAsync(path, hold);
 
         await store.SetChangeFeedPositionAsync("categorization:User", new ChangeFeedPosition(1, 7), None);
         var inTheFileAfterTheSmallWrite = UsersInTheFileAlone(path, "after-small.db");
@@ -57,6 +52,24 @@ public sealed class SqliteCheckpointTests : TemporaryDirectoryTests
             Assert.That(UsersInTheFileAlone(path, "after.db"), Is.EqualTo(40_000));
             Assert.That(await store.GetChangeFeedPositionAsync("categorization:User", None), Is.EqualTo(new ChangeFeedPosition(1, 7)));
         });
+    }
+
+    /// <summary>A store whose background checkpoints wait for <paramref name="hold"/>, after a write of 40,000 users.</summary>
+    private static async Task<SqliteResourceStore> LargeWriteHeldBeforeItsCheckpointAsync(string path, ManualResetEventSlim hold)
+    {
+        var store = new SqliteResourceStore(path);
+        try
+        {
+            store.Checkpoints.BeforeBackground = hold.Wait;
+            await InsertAsync(store, 40_000);
+            return store;
+        }
+        catch
+        {
+            hold.Set();
+            store.Dispose();
+            throw;
+        }
     }
 
     [Test]
