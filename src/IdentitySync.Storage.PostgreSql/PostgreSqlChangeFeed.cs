@@ -46,8 +46,29 @@ internal static class PostgreSqlChangeFeed
     /// </summary>
     public const string FromTouchedOnce = "SELECT id FROM feed_touched";
 
-    /// <summary>What a write touched, from an array parameter ($1).</summary>
-    public const string FromArray = "SELECT DISTINCT unnest($1::bigint[])";
+    /// <summary>What a write touched, from an array parameter ($1) in ascending order, each id once (<see cref="RecordIdsAsync"/>).</summary>
+    private const string FromSortedArray = "SELECT unnest($1::bigint[])";
+
+    /// <summary>
+    /// Records the ids a write touched (in any order, any number of times) as <see cref="RecordAsync"/> does, sent in
+    /// ascending order and each once: the feed's primary key then grows at its end, where two million ids made
+    /// distinct by the server went into it in a hash's order (a million categorizations' feed: 10 s).
+    /// </summary>
+    public static Task RecordIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tables, IEnumerable<long> ids, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        var sorted = ids.ToArray();
+        Array.Sort(sorted);
+        var count = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (count == 0 || sorted[i] != sorted[count - 1])
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return RecordAsync(connection, transaction, tables, FromSortedArray, sorted[..count], retention, cancellationToken);
+    }
 
     /// <summary>
     /// Records the resources a write touched (<paramref name="source"/>, a query of one id column, each id once) under the next

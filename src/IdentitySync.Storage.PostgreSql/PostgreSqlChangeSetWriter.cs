@@ -126,7 +126,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // per association and id through each direction's index (assoc_id leads both; a LATERAL lookup, so
             // the planner cannot join the ids to a sequential scan of a partition of millions, as it did: 7.8 s
             // for 10,000 accounts), then deleted by their row address. The change feed records the resource,
-            // both ends of its links, and its categorization's owner and candidates.
+            // both ends of its links, and its categorization's owner and candidates; the categorizations it owned
+            // are marked as the categorizations of a gone owner (decision 117).
             _touchedTwice = true;
             await ExecuteAsync(
                 $"""
@@ -139,6 +140,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                          WHERE l.ctid = ANY(ARRAY(SELECT address FROM found)) AND (l.tableoid, l.ctid) IN (SELECT part, address FROM found)
                          RETURNING l.first_id, l.second_id),
                      categorized AS (DELETE FROM {_s}.categorizations c USING gone WHERE c.resource_id = gone.id RETURNING c.owner_id, c.candidates),
+                     orphaned AS ({PostgreSqlCategorizations.MarkOwnerGone.Replace("{t}", _s, StringComparison.Ordinal)}),
                      sources AS (DELETE FROM {_s}.property_sources p USING gone WHERE p.resource_id = gone.id)
                 INSERT INTO feed_touched
                     SELECT id FROM gone UNION ALL SELECT first_id FROM unlinked UNION ALL SELECT second_id FROM unlinked

@@ -40,38 +40,44 @@ internal static class PostgreSqlProvisioningStates
     public const int CopyFloor = 512;
 
     /// <summary>
-    /// Merges the copied states (<see cref="CopyAndMergeAsync"/>) as <see cref="Upsert"/> does one: of an owner's state named
-    /// twice, the later (an upsert cannot touch a row twice in one statement).
+    /// Updates the copied states (<see cref="StageAsync"/>) of owners that have one, and takes those out of the copy, so
+    /// that <see cref="InsertStaged"/> inserts the rest without looking at the table it inserts into.
     /// </summary>
-    public const string MergeStaged = $"""
+    public const string UpdateStaged = """
+        WITH updated AS (
+            UPDATE {t}.provisioning_states p SET input_digest = s.input_digest, entitled = s.entitled, body = s.body
+            FROM provisioning_states_in s WHERE p.resource_type = s.resource_type AND p.owner_id = s.owner_id
+            RETURNING p.resource_type, p.owner_id)
+        DELETE FROM provisioning_states_in s USING updated u WHERE s.resource_type = u.resource_type AND s.owner_id = u.owner_id
+        """;
+
+    /// <summary>Inserts the copied states left after <see cref="UpdateStaged"/>: owners without one of that type.</summary>
+    public const string InsertStaged = $"""
         INSERT INTO {"{t}"}.provisioning_states ({StoredProvisioningState.Columns})
-            SELECT DISTINCT ON (resource_type, owner_id) {StoredProvisioningState.Columns} FROM provisioning_states_in ORDER BY resource_type, owner_id, seq DESC
-        ON CONFLICT (resource_type, owner_id) DO UPDATE SET input_digest = excluded.input_digest, entitled = excluded.entitled, body = excluded.body
+            SELECT {StoredProvisioningState.Columns} FROM provisioning_states_in
         """;
 
     /// <summary>
-    /// Copies many states into a temporary table of the transaction in one binary COPY, then merges them with
-    /// <paramref name="merge"/> (<see cref="MergeStaged"/> in the store's schema): a full generation for a million people
-    /// saved a million states one upsert each.
+    /// Copies many states, each owner's once, into a temporary table of the transaction in one binary COPY, for
+    /// <see cref="UpdateStaged"/> and <see cref="InsertStaged"/>: a full generation for a million people saved a
+    /// million states one upsert each.
     /// </summary>
-    public static Task CopyAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string merge, IReadOnlyList<Orders.OwnerProvisioningState> states, CancellationToken cancellationToken) =>
-        PostgreSqlBulkMerge.RunAsync(
+    public static Task StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Orders.OwnerProvisioningState> states, CancellationToken cancellationToken) =>
+        PostgreSqlBulkMerge.StageAsync(
             connection,
             transaction,
-            "CREATE TEMP TABLE IF NOT EXISTS provisioning_states_in (seq integer, resource_type text, owner_id bigint, input_digest bigint, entitled boolean, body jsonb) ON COMMIT DROP",
-            $"COPY provisioning_states_in (seq, {StoredProvisioningState.Columns}) FROM STDIN (FORMAT BINARY)",
+            "CREATE TEMP TABLE IF NOT EXISTS provisioning_states_in (resource_type text, owner_id bigint, input_digest bigint, entitled boolean, body jsonb) ON COMMIT DROP",
+            $"COPY provisioning_states_in ({StoredProvisioningState.Columns}) FROM STDIN (FORMAT BINARY)",
             states,
-            static async (import, seq, state, token) =>
+            static async (import, state, token) =>
             {
                 var stored = StoredProvisioningState.Of(state);
-                await import.WriteAsync(seq, NpgsqlDbType.Integer, token).ConfigureAwait(false);
                 await import.WriteAsync(stored.ResourceType.ToLowerInvariant(), NpgsqlDbType.Text, token).ConfigureAwait(false);
                 await import.WriteAsync(stored.OwnerId, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
                 await import.WriteAsync(stored.InputDigest, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
                 await import.WriteAsync(stored.Entitled, NpgsqlDbType.Boolean, token).ConfigureAwait(false);
                 await import.WriteAsync(System.Text.Encoding.UTF8.GetString(stored.Body), NpgsqlDbType.Jsonb, token).ConfigureAwait(false);
             },
-            merge,
             cancellationToken);
 
     /// <summary>The parameters of <see cref="Upsert"/> for a state, the type in lower case.</summary>

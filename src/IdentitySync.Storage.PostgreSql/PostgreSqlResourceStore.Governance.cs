@@ -17,11 +17,15 @@ public sealed partial class PostgreSqlResourceStore
         {
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
+            // One save of categorizations at a time, across hosts: what an account had before is then what the save
+            // replaces, and a bulk merge's update and insert meet no other insert between them (decision 117). A
+            // deletion may still remove a row meanwhile: the feed then names its owner and candidates once more.
+            await LockForTransactionAsync(connection, transaction, "categorizations", cancellationToken).ConfigureAwait(false);
+
             // The owners and candidates the accounts had, for the change feed: both those and the new ones are reached.
             var before = new Dictionary<long, (long? Owner, string? Candidates)>();
-            using (var previous = new NpgsqlCommand(InSchema("SELECT resource_id, owner_id, candidates FROM {t}.categorizations WHERE resource_id = ANY($1) FOR UPDATE"), connection, transaction))
+            async Task ReadBeforeAsync(NpgsqlCommand previous)
             {
-                previous.Parameters.AddWithValue(categorizations.Select(static c => c.ResourceId).ToArray());
                 using var reader = await previous.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -31,18 +35,31 @@ public sealed partial class PostgreSqlResourceStore
 
             if (categorizations.Count >= PostgreSqlCategorizations.CopyFloor)
             {
-                await PostgreSqlCategorizations.CopyAndMergeAsync(connection, transaction, InSchema(PostgreSqlCategorizations.MergeStaged), categorizations, cancellationToken).ConfigureAwait(false);
+                var latest = PostgreSqlBulkMerge.Latest(categorizations, static c => c.ResourceId);
+                await PostgreSqlCategorizations.StageAsync(connection, transaction, latest, cancellationToken).ConfigureAwait(false);
+                using (var previous = new NpgsqlCommand(InSchema(PostgreSqlCategorizations.SelectStagedBefore), connection, transaction))
+                {
+                    await ReadBeforeAsync(previous).ConfigureAwait(false);
+                }
+
+                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlCategorizations.UpdateStaged), InSchema(PostgreSqlCategorizations.InsertStaged), cancellationToken).ConfigureAwait(false);
             }
             else
             {
+                using (var previous = new NpgsqlCommand(InSchema(PostgreSqlCategorizations.SelectBefore), connection, transaction))
+                {
+                    previous.Parameters.AddWithValue(categorizations.Select(static c => c.ResourceId).ToArray());
+                    await ReadBeforeAsync(previous).ConfigureAwait(false);
+                }
+
                 var upsert = InSchema(PostgreSqlCategorizations.Upsert);
                 await ExecuteBatchesAsync(connection, transaction, categorizations.Select(c => PostgreSqlCategorizations.Command(upsert, StoredCategorization.Of(c))), cancellationToken).ConfigureAwait(false);
             }
 
-            long[] reached = [.. categorizations.SelectMany(c => before.TryGetValue(c.ResourceId, out var old)
+            var reached = categorizations.SelectMany(c => before.TryGetValue(c.ResourceId, out var old)
                 ? ChangeFeedEntries.OfCategorization(c, old.Owner, StoredCategorization.CandidateIds(old.Candidates))
-                : ChangeFeedEntries.OfCategorization(c, null, []))];
-            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, reached, ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+                : ChangeFeedEntries.OfCategorization(c, null, []));
+            await PostgreSqlChangeFeed.RecordIdsAsync(connection, transaction, Tables, reached, ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -83,12 +100,9 @@ public sealed partial class PostgreSqlResourceStore
         {
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-            // New ids under a transaction lock: two hosts saving orders at once never hand out one id twice.
-            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
-            {
-                lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "orders"));
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // New ids under a transaction lock: two hosts saving orders at once never hand out one id twice, and a
+            // bulk merge of states meets no other insert between its update and its insert.
+            await LockForTransactionAsync(connection, transaction, "orders", cancellationToken).ConfigureAwait(false);
 
             var next = await ScalarAsync<long>(connection, InSchema(PostgreSqlOrders.NextId), cancellationToken, transaction).ConfigureAwait(false);
             var saved = orders.Select(order => order.Id == 0 ? order with { Id = next++ } : order).ToList();
@@ -97,7 +111,9 @@ public sealed partial class PostgreSqlResourceStore
 
             if (states.Count >= PostgreSqlProvisioningStates.CopyFloor)
             {
-                await PostgreSqlProvisioningStates.CopyAndMergeAsync(connection, transaction, InSchema(PostgreSqlProvisioningStates.MergeStaged), states, cancellationToken).ConfigureAwait(false);
+                var latest = PostgreSqlBulkMerge.Latest(states, static s => (s.ResourceType.ToLowerInvariant(), s.OwnerId));
+                await PostgreSqlProvisioningStates.StageAsync(connection, transaction, latest, cancellationToken).ConfigureAwait(false);
+                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlProvisioningStates.UpdateStaged), InSchema(PostgreSqlProvisioningStates.InsertStaged), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -108,7 +124,7 @@ public sealed partial class PostgreSqlResourceStore
                     states.Select(static s => PostgreSqlProvisioningStates.Row(StoredProvisioningState.Of(s))),
                     cancellationToken).ConfigureAwait(false);
             }
-            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, [.. orders.SelectMany(ChangeFeedEntries.OfOrder)], ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+            await PostgreSqlChangeFeed.RecordIdsAsync(connection, transaction, Tables, orders.SelectMany(ChangeFeedEntries.OfOrder), ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return saved;
         }, cancellationToken).ConfigureAwait(false);
@@ -164,7 +180,7 @@ public sealed partial class PostgreSqlResourceStore
                 }
             }
 
-            await PostgreSqlChangeFeed.RecordAsync(connection, transaction, Tables, PostgreSqlChangeFeed.FromArray, [.. reached], ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
+            await PostgreSqlChangeFeed.RecordIdsAsync(connection, transaction, Tables, reached, ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return archived;
         }, cancellationToken).ConfigureAwait(false);

@@ -13,6 +13,14 @@ public sealed partial class PostgreSqlResourceStore
     public ValueTask<IAsyncDisposable> LockJobAsync(string job, CancellationToken cancellationToken) =>
         SessionLockAsync("job:" + job, () => new JobBusyException($"Job '{job}' is already running (advisory lock in schema '{Schema}' of {Describe}); wait for that run to end."), cancellationToken);
 
+    /// <summary>Waits for the advisory lock named <paramref name="name"/> in this schema, held until the transaction ends.</summary>
+    private async Task LockForTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
+        command.Parameters.AddWithValue(LockKeys.Of(Schema, name));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask<IAsyncDisposable> SessionLockAsync(string name, Func<IdentitySyncException> busy, CancellationToken cancellationToken)
     {
         // A session lock on a connection of its own, held for the whole run: another process or host is

@@ -11,7 +11,8 @@ public sealed partial class PostgreSqlResourceStore
     {
         return await WithConnectionAsync("count resources", connection => ScalarAsync<long>(
             connection,
-            $"SELECT count(*) FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id WHERE lower(t.name) = lower($1)",
+            // The type's id as an init plan, so the count reads the (type, key) index for that id alone.
+            $"SELECT count(*) FROM {Tables}.resources r WHERE r.type_id = (SELECT id FROM {Tables}.entity_types WHERE lower(name) = lower($1))",
             cancellationToken,
             entityType), cancellationToken).ConfigureAwait(false);
     }
@@ -116,6 +117,18 @@ public sealed partial class PostgreSqlResourceStore
             keys.Distinct(StringComparer.Ordinal).ToArray()).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A page of a type's resources ($1) in key order after $2, at most $3: through a lateral subquery on the type's id,
+    /// so that the (type, key) index gives the page. Joined by the type's name, the planner scanned and sorted every
+    /// resource of every type (0.4 s for a page of 32 among two million resources).
+    /// </summary>
+    /// <param name="tables">The quoted schema.</param>
+    internal static string SelectPage(string tables) => $"""
+        SELECT r.id, r.key, r.digest, r.vals, t.name FROM {tables}.entity_types t
+        CROSS JOIN LATERAL (SELECT id, key, digest, vals FROM {tables}.resources WHERE type_id = t.id AND key > $2 ORDER BY key LIMIT $3) r
+        WHERE lower(t.name) = lower($1) ORDER BY r.key
+        """;
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<StoredResource>> GetResourcePageAsync(string entityType, string? afterKey, int limit, CancellationToken cancellationToken)
     {
@@ -123,10 +136,7 @@ public sealed partial class PostgreSqlResourceStore
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await QueryResourcesAsync(
             connection,
-            $"""
-            SELECT r.id, r.key, r.digest, r.vals, t.name FROM {Tables}.resources r JOIN {Tables}.entity_types t ON t.id = r.type_id
-            WHERE lower(t.name) = lower($1) AND r.key > $2 ORDER BY r.key LIMIT $3
-            """,
+            SelectPage(Tables),
             cancellationToken,
             entityType,
             afterKey ?? string.Empty,
@@ -357,10 +367,29 @@ public sealed partial class PostgreSqlResourceStore
     /// Every resource of a type with its values unpacked on first read, packed end to end in an arena of large arrays (one
     /// per enumeration): a caller that keeps a type's million resources keeps a few hundred arrays the collector never copies.
     /// </summary>
+    /// <remarks>
+    /// In one binary COPY, in the table's order (decision 117): keyset pages ran an index scan and a statement per
+    /// 10,000 rows, and took a million owners and a million accounts side by side in 9–11 s.
+    /// </remarks>
     private async IAsyncEnumerable<StoredResource> ReadResourcesToCompareAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (await NamedAsync("entity_types", entityType, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            yield break;
+        }
+
+        var (id, name) = found;
         var arena = new PackedValuesArena();
-        await foreach (var resource in ReadResourcesAsync(entityType, packed => arena.DecodeLazily(packed), cancellationToken).ConfigureAwait(false))
+        var resources = CopyOutAsync(
+            $"SELECT id, key, digest, vals FROM {Tables}.resources WHERE type_id = {id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            async (row, token) => new StoredResource(
+                await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false),
+                name,
+                await row.ReadAsync<string>(NpgsqlTypes.NpgsqlDbType.Text, token).ConfigureAwait(false),
+                unchecked((ulong)await row.ReadAsync<long>(NpgsqlTypes.NpgsqlDbType.Bigint, token).ConfigureAwait(false)),
+                arena.DecodeLazily(await row.ReadAsync<byte[]>(NpgsqlTypes.NpgsqlDbType.Bytea, token).ConfigureAwait(false))),
+            cancellationToken);
+        await foreach (var resource in resources.ConfigureAwait(false))
         {
             yield return resource;
         }

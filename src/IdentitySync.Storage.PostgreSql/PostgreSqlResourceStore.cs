@@ -184,11 +184,7 @@ public sealed partial class PostgreSqlResourceStore : IResourceStore, IDisposabl
 
             // Appliers of one connector (a run, the repository workflow, a manual edit) take turns; the
             // version is then read knowing nobody else moves it before this transaction ends.
-            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
-            {
-                lockCommand.Parameters.AddWithValue(LockKeys.Of(Schema, "apply:" + connector));
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await LockForTransactionAsync(connection, transaction, "apply:" + connector, cancellationToken).ConfigureAwait(false);
 
             var version = (await ReadStateAsync(connection, transaction, connector, forUpdate: true, cancellationToken).ConfigureAwait(false)).Version;
             if (version != expectedVersion)

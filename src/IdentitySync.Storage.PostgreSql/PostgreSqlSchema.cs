@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 12;
+    public const int CurrentVersion = 13;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -88,6 +88,9 @@ internal static class PostgreSqlSchema
 
         // 12: new link partitions carry a CHECK that implies their partition constraint: attaching one scans nothing.
         PostgreSqlLinkPartitions.CheckNewPartitions,
+
+        // 13: whether a categorization's owner is gone, kept in a column with a partial index (decision 117).
+        PostgreSqlCategorizations.TrackGoneOwners,
     ];
 
     /// <summary>

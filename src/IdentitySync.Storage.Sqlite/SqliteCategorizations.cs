@@ -24,7 +24,6 @@ internal static class SqliteCategorizations
             owners_digest INTEGER NOT NULL,
             at INTEGER NOT NULL,
             owner_gone INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX categorizations_by_type ON categorizations (entity_type);
         """;
 
     /// <summary>

@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 18;
+    public const int CurrentVersion = 19;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -97,6 +97,9 @@ internal static class SqliteSchema
         // 18: whether each categorization's owner is gone, kept by the store and indexed, so that the orphaned accounts
         // are read without probing every correlated account's owner (decision 112).
         SqliteCategorizations.AddOwnerGone,
+
+        // 19: the index of categorizations by entity type goes: the status index leads with the entity type (decision 117).
+        static c => Execute(c, "DROP INDEX IF EXISTS categorizations_by_type;"),
     ];
 
     /// <summary>

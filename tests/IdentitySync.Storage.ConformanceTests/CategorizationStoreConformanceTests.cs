@@ -238,9 +238,12 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
         first.Add(first[7] with { Status = CategorizationStatus.Reviewed, OwnerId = 42, Reason = "accepted on review" });
         await Store.SaveCategorizationsAsync(first, None);
         var firstRead = (await Reopen().GetCategorizationsAsync("User", None)).ToDictionary(static c => c.ResourceId);
+        var orphansFirst = await Store.CountCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, None);
 
+        // The second save gives ten accounts an owner the store holds (other users), the rest still none it holds.
         var head = await Store.GetChangeFeedHeadAsync(None);
-        await Store.SaveCategorizationsAsync([.. Enumerable.Range(0, Count).Select(i => Correlated(i, i < 100 ? 20_000 + i : 10_000 + i))], None);
+        await Store.SaveCategorizationsAsync([.. Enumerable.Range(0, Count).Select(i => Correlated(i, i < 100 ? 20_000 + i : i is >= 600 and < 610 ? ids[i - 600] : 10_000 + i))], None);
+        var orphansSecond = await Store.CountCategorizationsAsync(new CategorizationQuery("User") { OwnerMissing = true }, None);
         var after = await Store.GetChangeFeedHeadAsync(None);
         var changed = new HashSet<long>();
         await foreach (var id in Reopen().GetChangedResourceIdsAsync(head.Version, after.Version, None))
@@ -260,6 +263,8 @@ public abstract class CategorizationStoreConformanceTests<TStore> : StoreConform
             Assert.That(secondRead.Single(c => c.ResourceId == ids[150]).OwnerId, Is.EqualTo(10_150));
             Assert.That(changed, Is.SupersetOf(new[] { ids[1], 10_001L, 20_001L, ids[5], 3L, 12_345_678_901L, ids[7], 42L, ids[150], 10_150L }),
                 "each account, with its owner and candidates before and after");
+            Assert.That((orphansFirst, orphansSecond), Is.EqualTo((Count - 1L - (ids.Contains(42) ? 1 : 0), Count - 10L)),
+                "an owner the store does not hold is missing, in a bulk save's new rows and in the rows it replaces (one account of the first save has no owner, one has 42, which may be a user's id)");
         });
 
         static bool Same(AccountCategorization a, AccountCategorization b) =>

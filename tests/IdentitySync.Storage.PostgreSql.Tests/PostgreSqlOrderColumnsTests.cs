@@ -133,6 +133,143 @@ public sealed class PostgreSqlOrderColumnsTests
         });
     }
 
+    [Test]
+    public async Task Migrate_Version12Categorizations_MarkTheAccountsOfGoneOwners()
+    {
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 12);
+        }
+
+        // Version 12 probed each owner when asked; the owner 100 is held, 101 is not (deleted before the upgrade).
+        await PostgresServer.ExecuteAsync($"""
+            INSERT INTO "{_schema}".entity_types (name) VALUES ('HR_Person');
+            INSERT INTO "{_schema}".resources (id, type_id, key, digest, vals) SELECT 100, id, 'p1', 0, '\x' FROM "{_schema}".entity_types;
+            INSERT INTO "{_schema}".categorizations (resource_id, entity_type, status, resource_type, owner_id, confidence, account_digest, owners_digest, at) VALUES
+                (200, 'AD_User', 'Correlated', 'AD_Nominative', 100, 100, 1, 1, 0),
+                (201, 'AD_User', 'Correlated', 'AD_Nominative', 101, 100, 1, 1, 0),
+                (202, 'AD_User', 'Uncategorized', NULL, NULL, 0, 1, 1, 0);
+            """);
+
+        var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var orphans = await store.GetCategorizationsAsync(new CategorizationQuery("AD_User") { OwnerMissing = true }, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((12, PostgreSqlSchema.CurrentVersion)));
+            Assert.That(orphans.Select(static c => c.ResourceId), Is.EqualTo(new long[] { 201 }), "the account whose owner was gone before the upgrade");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'categorizations_by_type'"), Is.Zero, "the index the status index covers is dropped");
+        });
+    }
+
+    [Test]
+    public async Task OwnerMissing_ReadsThePartialIndex_NotEveryCorrelatedAccount()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        var query = new CategorizationQuery("AD_User") { OwnerMissing = true, Statuses = [CategorizationStatus.Correlated] };
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgreSqlCategorizations.Select(query).Replace("{t}", $"\"{_schema}\"", StringComparison.Ordinal), connection);
+        foreach (var value in PostgreSqlCategorizations.Parameters(query))
+        {
+            explain.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.That(plan, Has.Some.Contains("categorizations_owner_gone").And.None.Contains("resources"), string.Join(" | ", plan));
+    }
+
+    [TestCase("categorizations")]
+    [TestCase("provisioning_states")]
+    public async Task BulkInsert_ReadsOnlyItsCopy_NeverTheTableItInsertsInto(string table)
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Statistics that call the table empty: a condition on it was then planned as a nested loop over it, each
+        // copied row scanning every row inserted before it.
+        await using (var analyze = new NpgsqlCommand($"ANALYZE \"{_schema}\".{table}", connection, transaction))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        string insert;
+        if (table == "categorizations")
+        {
+            await PostgreSqlCategorizations.StageAsync(connection, transaction, [], CancellationToken.None);
+            insert = PostgreSqlCategorizations.InsertStaged;
+        }
+        else
+        {
+            await PostgreSqlProvisioningStates.StageAsync(connection, transaction, [], CancellationToken.None);
+            insert = PostgreSqlProvisioningStates.InsertStaged;
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + insert.Replace("{t}", $"\"{_schema}\"", StringComparison.Ordinal), connection, transaction);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.That(plan.Where(static line => !line.TrimStart().StartsWith("Insert on", StringComparison.Ordinal)), Has.None.Contains($" on {table} ").And.None.EndsWith($" on {table}"), string.Join(" | ", plan));
+    }
+
+    [Test]
+    public async Task ResourcePage_ReadsTheTypeAndKeyIndex_ForThatTypeAlone()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgreSqlResourceStore.SelectPage($"\"{_schema}\""), connection);
+        explain.Parameters.AddWithValue("HR_Person");
+        explain.Parameters.AddWithValue("p100");
+        explain.Parameters.AddWithValue(32);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        // The limit applies inside the loop over the one type, to the (type, key) index: a limit above a join sorts
+        // every resource that matched first, which the planner chose once the table held millions.
+        var limit = plan.FindIndex(static line => line.Contains("Limit", StringComparison.Ordinal));
+        var loop = plan.FindIndex(static line => line.Contains("Nested Loop", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(loop, Is.GreaterThanOrEqualTo(0).And.LessThan(limit), string.Join(" | ", plan));
+            Assert.That(plan.Skip(limit), Has.Some.Contains("type_id = t.id").And.Some.Contains("key > "), string.Join(" | ", plan));
+        });
+    }
+
     [TestCase("AD_User", "Pending", "orders_by_")]
     [TestCase(null, "AwaitingApproval", "orders_by_state")]
     [TestCase("AD_User", null, "orders_by_type")]

@@ -159,6 +159,7 @@ public sealed class SqliteOrderColumnsTests : TemporaryDirectoryTests
             Assert.That(orphans.Select(static c => (c.ResourceId, c.OwnerId)), Is.EqualTo(new[] { (4L, (long?)2) }), "p2's account, marked by the migration");
             Assert.That(Scalar(path, "SELECT count(*) FROM categorizations WHERE owner_gone = 1"), Is.Zero, "saved with an owner that exists");
             Assert.That(afterSave, Is.Empty);
+            Assert.That(Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'categorizations_by_type'"), Is.Zero, "schema 19 drops the index the status index covers");
         });
     }
 
