@@ -40,7 +40,8 @@ internal static class PostgreSqlCategorizations
     /// Store version 13 (decision 117): whether a categorization's owner is gone (<c>owner_gone</c>), set by the
     /// deletion of the owner and computed when a categorization is saved, so that the orphans a categorization asks for
     /// are read from a partial index instead of probing every correlated account's owner (1.2–1.4 s at a million). The
-    /// index by entity type goes: the status index leads with the same expression.
+    /// index by entity type goes: the status index leads with the same expression. Two functions let the runtime role
+    /// refresh the statistics of categorizations and states after a large save (<see cref="PostgreSqlBulkMerge.AnalyzeAfter"/>).
     /// </summary>
     public const string TrackGoneOwners = """
         ALTER TABLE {s}.categorizations ADD COLUMN owner_gone boolean NOT NULL DEFAULT false;
@@ -48,6 +49,20 @@ internal static class PostgreSqlCategorizations
             WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {s}.resources r WHERE r.id = c.owner_id);
         CREATE INDEX categorizations_owner_gone ON {s}.categorizations (lower(entity_type)) WHERE owner_gone;
         DROP INDEX {s}.categorizations_by_type;
+        CREATE FUNCTION {s}.analyze_categorizations() RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+        BEGIN
+            PERFORM {s}.require_privilege('{s}.categorizations', 'INSERT');
+            ANALYZE {s}.categorizations;
+        END
+        $f$;
+        CREATE FUNCTION {s}.analyze_provisioning_states() RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+        BEGIN
+            PERFORM {s}.require_privilege('{s}.provisioning_states', 'INSERT');
+            ANALYZE {s}.provisioning_states;
+        END
+        $f$;
         """;
 
     /// <summary>Sets <c>owner_gone</c> on the categorizations whose owner is among the deleted ids in <c>gone</c> (a CTE of the deleting statement), except those deleted with them.</summary>

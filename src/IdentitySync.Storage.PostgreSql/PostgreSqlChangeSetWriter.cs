@@ -15,7 +15,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string connector) : IChangeSetWriter
 {
-    private const int AnalyzeAfter = 50_000;
+    private const int AnalyzeAfter = PostgreSqlBulkMerge.AnalyzeAfter;
     private readonly string _s = store.Tables;
     private readonly Dictionary<string, int> _typeIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _associationIds = new(StringComparer.OrdinalIgnoreCase);

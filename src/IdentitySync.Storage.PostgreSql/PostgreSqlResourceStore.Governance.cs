@@ -42,7 +42,7 @@ public sealed partial class PostgreSqlResourceStore
                     await ReadBeforeAsync(previous).ConfigureAwait(false);
                 }
 
-                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlCategorizations.UpdateStaged), InSchema(PostgreSqlCategorizations.InsertStaged), cancellationToken).ConfigureAwait(false);
+                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlCategorizations.UpdateStaged), InSchema(PostgreSqlCategorizations.InsertStaged), InSchema("SELECT {t}.analyze_categorizations()"), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -113,7 +113,7 @@ public sealed partial class PostgreSqlResourceStore
             {
                 var latest = PostgreSqlBulkMerge.Latest(states, static s => (s.ResourceType.ToLowerInvariant(), s.OwnerId));
                 await PostgreSqlProvisioningStates.StageAsync(connection, transaction, latest, cancellationToken).ConfigureAwait(false);
-                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlProvisioningStates.UpdateStaged), InSchema(PostgreSqlProvisioningStates.InsertStaged), cancellationToken).ConfigureAwait(false);
+                await PostgreSqlBulkMerge.MergeAsync(connection, transaction, InSchema(PostgreSqlProvisioningStates.UpdateStaged), InSchema(PostgreSqlProvisioningStates.InsertStaged), InSchema("SELECT {t}.analyze_provisioning_states()"), cancellationToken).ConfigureAwait(false);
             }
             else
             {

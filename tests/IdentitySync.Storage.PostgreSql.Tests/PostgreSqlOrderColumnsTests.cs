@@ -236,6 +236,33 @@ public sealed class PostgreSqlOrderColumnsTests
     }
 
     [Test]
+    public async Task BulkSave_OfManyNewRows_RefreshesTheTablesStatistics_OfFewItDoesNot()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        var noValues = new Dictionary<string, object?>();
+        var noLinks = new Dictionary<string, IReadOnlyList<string>>();
+        async Task<float> TuplesAsync(string table) =>
+            (float)(await PostgresServer.ScalarAsync($"SELECT reltuples FROM pg_class WHERE oid = '\"{_schema}\".{table}'::regclass"))!;
+
+        // A save below the floor leaves the statistics alone (the table was never analyzed: -1); one above refreshes them.
+        await store.SaveCategorizationsAsync([.. Enumerable.Range(1, 1_000).Select(i => new AccountCategorization(i, "AD_User", CategorizationStatus.Uncategorized, null, null, 0, [], null, 1, 1, at))], CancellationToken.None);
+        await store.SaveOrdersAsync([], [.. Enumerable.Range(1, 1_000).Select(i => new OwnerProvisioningState("AD_User", i, 1, true, noValues, noLinks))], CancellationToken.None);
+        var few = (await TuplesAsync("categorizations"), await TuplesAsync("provisioning_states"));
+        await store.SaveCategorizationsAsync([.. Enumerable.Range(1_001, PostgreSqlBulkMerge.AnalyzeAfter).Select(i => new AccountCategorization(i, "AD_User", CategorizationStatus.Uncategorized, null, null, 0, [], null, 1, 1, at))], CancellationToken.None);
+        await store.SaveOrdersAsync([], [.. Enumerable.Range(1_001, PostgreSqlBulkMerge.AnalyzeAfter).Select(i => new OwnerProvisioningState("AD_User", i, 1, true, noValues, noLinks))], CancellationToken.None);
+        var many = (await TuplesAsync("categorizations"), await TuplesAsync("provisioning_states"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(few, Is.EqualTo((-1f, -1f)), "never analyzed after a thousand rows (an autovacuum in between would show here)");
+            Assert.That(many.Item1, Is.EqualTo(1_000 + PostgreSqlBulkMerge.AnalyzeAfter).Within(1), "categorizations analyzed in the save");
+            Assert.That(many.Item2, Is.EqualTo(1_000 + PostgreSqlBulkMerge.AnalyzeAfter).Within(1), "states analyzed in the save");
+        });
+    }
+
+    [Test]
     public async Task ResourcePage_ReadsTheTypeAndKeyIndex_ForThatTypeAlone()
     {
         await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
