@@ -43,27 +43,14 @@ internal static class PostgreSqlCategorizations
     /// index by entity type goes: the status index leads with the same expression. Two functions let the runtime role
     /// refresh the statistics of categorizations and states after a large save (<see cref="PostgreSqlBulkMerge.AnalyzeAfter"/>).
     /// </summary>
-    public const string TrackGoneOwners = """
+    public static readonly string TrackGoneOwners = """
         ALTER TABLE {s}.categorizations ADD COLUMN owner_gone boolean NOT NULL DEFAULT false;
         UPDATE {s}.categorizations c SET owner_gone = true
             WHERE c.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {s}.resources r WHERE r.id = c.owner_id);
         CREATE INDEX categorizations_owner_gone ON {s}.categorizations (lower(entity_type)) WHERE owner_gone;
         DROP INDEX {s}.categorizations_by_type;
-        CREATE FUNCTION {s}.analyze_categorizations() RETURNS void
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
-        BEGIN
-            PERFORM {s}.require_privilege('{s}.categorizations', 'INSERT');
-            ANALYZE {s}.categorizations;
-        END
-        $f$;
-        CREATE FUNCTION {s}.analyze_provisioning_states() RETURNS void
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
-        BEGIN
-            PERFORM {s}.require_privilege('{s}.provisioning_states', 'INSERT');
-            ANALYZE {s}.provisioning_states;
-        END
-        $f$;
-        """;
+
+        """ + PostgreSqlSchema.AnalyzeFunction("categorizations") + PostgreSqlSchema.AnalyzeFunction("provisioning_states");
 
     /// <summary>Sets <c>owner_gone</c> on the categorizations whose owner is among the deleted ids in <c>gone</c> (a CTE of the deleting statement), except those deleted with them.</summary>
     public const string MarkOwnerGone = """

@@ -15,7 +15,7 @@ internal static class PostgreSqlLinkPartitions
     /// runtime role without CREATE on the schema can add an association; they check that the session's role
     /// may add associations at all, so a reporting role cannot.
     /// </remarks>
-    public const string Create = """
+    public static readonly string Create = """
         DROP VIEW {s}.link_keys;
         ALTER TABLE {s}.links RENAME TO links_v3;
         ALTER INDEX {s}.links_pkey RENAME TO links_v3_pkey;
@@ -84,15 +84,9 @@ internal static class PostgreSqlLinkPartitions
         END
         $f$;
 
-        -- Statistics of resources after a large load, for the same reason; only the owner may analyze.
-        CREATE FUNCTION {s}.analyze_resources() RETURNS void
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
-        BEGIN
-            PERFORM {s}.require_privilege('{s}.resources', 'INSERT');
-            ANALYZE {s}.resources;
-        END
-        $f$;
-        """ + PostgreSqlSchema.LinkKeysView;
+        -- Statistics of resources after a large load, for the same reason (analyze_resources, which follows).
+
+        """ + PostgreSqlSchema.AnalyzeFunction("resources") + PostgreSqlSchema.LinkKeysView;
 
     /// <summary>
     /// Schema step 12: a new partition is created with <c>CHECK (assoc_id = N)</c>, which implies the partition's

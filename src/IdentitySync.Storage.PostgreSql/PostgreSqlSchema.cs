@@ -107,6 +107,24 @@ internal static class PostgreSqlSchema
 
         """;
 
+    /// <summary>
+    /// A function <c>{s}.analyze_TABLE()</c> that refreshes a table's statistics as the schema's owner (only the owner
+    /// may analyze), for a role that may insert into it: the stores call it after a large write, whose reads would
+    /// otherwise be planned without statistics.
+    /// </summary>
+    /// <param name="table">The table, unquoted.</param>
+    /// <returns>The migration's SQL; <c>{s}</c> is the quoted schema.</returns>
+    public static string AnalyzeFunction(string table) => $$"""
+        CREATE FUNCTION {s}.analyze_{{table}}() RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+        BEGIN
+            PERFORM {s}.require_privilege('{s}.{{table}}', 'INSERT');
+            ANALYZE {s}.{{table}};
+        END
+        $f$;
+
+        """;
+
     /// <summary>SQL that turns an unsigned 64-bit number written as JSON text into a bigint with the same bits.</summary>
     /// <param name="text">An SQL expression of the number's text.</param>
     /// <returns>The SQL expression.</returns>

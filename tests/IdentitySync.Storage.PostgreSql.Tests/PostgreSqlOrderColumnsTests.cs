@@ -182,14 +182,7 @@ public sealed class PostgreSqlOrderColumnsTests
             explain.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync(explain);
 
         Assert.That(plan, Has.Some.Contains("categorizations_owner_gone").And.None.Contains("resources"), string.Join(" | ", plan));
     }
@@ -223,14 +216,7 @@ public sealed class PostgreSqlOrderColumnsTests
         }
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + insert.Replace("{t}", $"\"{_schema}\"", StringComparison.Ordinal), connection, transaction);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync(explain);
 
         Assert.That(plan.Where(static line => !line.TrimStart().StartsWith("Insert on", StringComparison.Ordinal)), Has.None.Contains($" on {table} ").And.None.EndsWith($" on {table}"), string.Join(" | ", plan));
     }
@@ -277,14 +263,7 @@ public sealed class PostgreSqlOrderColumnsTests
         explain.Parameters.AddWithValue("HR_Person");
         explain.Parameters.AddWithValue("p100");
         explain.Parameters.AddWithValue(32);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync(explain);
 
         // The limit applies inside the loop over the one type, to the (type, key) index: a limit above a join sorts
         // every resource that matched first, which the planner chose once the table held millions.
@@ -315,16 +294,22 @@ public sealed class PostgreSqlOrderColumnsTests
         await using var explain = new NpgsqlCommand("EXPLAIN " + PostgreSqlOrders.Select.Replace("{t}", $"\"{_schema}\"", StringComparison.Ordinal), connection);
         explain.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)resourceType ?? DBNull.Value });
         explain.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = state is null ? DBNull.Value : new[] { state } });
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync(explain);
 
         Assert.That(plan, Has.Some.Contains(index), string.Join(" | ", plan));
+    }
+
+    /// <summary>The lines of an <c>EXPLAIN</c>.</summary>
+    private static async Task<List<string>> PlanAsync(NpgsqlCommand explain)
+    {
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return plan;
     }
 
     private static ProvisioningOrder Added() => new ProvisioningOrder
