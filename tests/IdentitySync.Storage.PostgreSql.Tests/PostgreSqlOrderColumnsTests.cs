@@ -249,6 +249,37 @@ public sealed class PostgreSqlOrderColumnsTests
     }
 
     [Test]
+    public async Task SaveCategorizations_WaitsForTheCategorizationsLock_ThatAnotherHostHolds()
+    {
+        await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        AccountCategorization[] categorizations = [.. Enumerable.Range(1, 600).Select(i => new AccountCategorization(i, "AD_User", CategorizationStatus.Uncategorized, null, null, 0, [], null, 1, 1, at))];
+
+        // Another host in the middle of a save of categorizations: it holds the lock until its transaction ends. Without
+        // the lock, two bulk saves of the same accounts both found them missing and both inserted them.
+        await using var other = new NpgsqlConnection(PostgresServer.ConnectionString);
+        await other.OpenAsync();
+        var holding = await other.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", other, holding))
+        {
+            take.Parameters.AddWithValue(LockKeys.Of(_schema, "categorizations"));
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var save = store.SaveCategorizationsAsync(categorizations, CancellationToken.None).AsTask();
+        var waited = await Task.WhenAny(save, Task.Delay(TimeSpan.FromMilliseconds(500))) != save;
+        await holding.CommitAsync();
+        await save;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(waited, Is.True, "the save waited for the lock");
+            Assert.That(await PostgresServer.ScalarAsync($"SELECT count(*) FROM \"{_schema}\".categorizations"), Is.EqualTo(600L));
+        });
+    }
+
+    [Test]
     public async Task ResourcePage_ReadsTheTypeAndKeyIndex_ForThatTypeAlone()
     {
         await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
