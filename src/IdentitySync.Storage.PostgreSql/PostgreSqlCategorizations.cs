@@ -58,10 +58,13 @@ internal static class PostgreSqlCategorizations
             WHERE c.owner_id = ANY(ARRAY(SELECT id FROM gone)) AND c.resource_id <> ALL(ARRAY(SELECT id FROM gone))
         """;
 
+    /// <summary>Whether the owner <paramref name="owner"/> (an SQL expression) names no stored resource: the value of <c>owner_gone</c>.</summary>
+    private static string OwnerGone(string owner) => $"{owner} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {{t}}.resources r WHERE r.id = {owner})";
+
     /// <summary>The upsert of one categorization, whether its owner is gone probed.</summary>
-    public const string Upsert = $"""
+    public static readonly string Upsert = $"""
         INSERT INTO {"{t}"}.categorizations ({StoredCategorization.Columns}, owner_gone)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $5::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {"{t}"}.resources r WHERE r.id = $5::bigint))
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {OwnerGone("$5::bigint")})
         ON CONFLICT (resource_id) DO UPDATE SET entity_type = excluded.entity_type, status = excluded.status, resource_type = excluded.resource_type,
             owner_id = excluded.owner_id, confidence = excluded.confidence, candidates = excluded.candidates, reason = excluded.reason,
             account_digest = excluded.account_digest, owners_digest = excluded.owners_digest, at = excluded.at, owner_gone = excluded.owner_gone
@@ -74,12 +77,12 @@ internal static class PostgreSqlCategorizations
     /// Updates the copied categorizations (<see cref="StageAsync"/>) of accounts that have one, and takes those out of
     /// the copy, so that <see cref="InsertStaged"/> inserts the rest without looking at the table it inserts into.
     /// </summary>
-    public const string UpdateStaged = """
+    public static readonly string UpdateStaged = $"""
         WITH updated AS (
-            UPDATE {t}.categorizations c SET entity_type = s.entity_type, status = s.status, resource_type = s.resource_type,
+            UPDATE {"{t}"}.categorizations c SET entity_type = s.entity_type, status = s.status, resource_type = s.resource_type,
                 owner_id = s.owner_id, confidence = s.confidence, candidates = s.candidates, reason = s.reason,
                 account_digest = s.account_digest, owners_digest = s.owners_digest, at = s.at,
-                owner_gone = s.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {t}.resources r WHERE r.id = s.owner_id)
+                owner_gone = {OwnerGone("s.owner_id")}
             FROM categorizations_in s WHERE c.resource_id = s.resource_id
             RETURNING c.resource_id)
         DELETE FROM categorizations_in s USING updated u WHERE s.resource_id = u.resource_id
@@ -90,9 +93,9 @@ internal static class PostgreSqlCategorizations
     /// the table being inserted into (<c>NOT EXISTS</c>) was planned as a nested loop over it once statistics called it
     /// empty, each row scanning everything inserted before it: minutes for a million.
     /// </summary>
-    public const string InsertStaged = $"""
+    public static readonly string InsertStaged = $"""
         INSERT INTO {"{t}"}.categorizations ({StoredCategorization.Columns}, owner_gone)
-            SELECT {StoredCategorization.Columns}, s.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {"{t}"}.resources r WHERE r.id = s.owner_id)
+            SELECT {StoredCategorization.Columns}, {OwnerGone("s.owner_id")}
             FROM categorizations_in s
         """;
 

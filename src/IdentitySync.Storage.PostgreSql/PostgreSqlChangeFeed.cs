@@ -83,14 +83,7 @@ internal static class PostgreSqlChangeFeed
     private static async Task CopyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tables, ReadOnlyMemory<long> ids, TimeSpan retention, CancellationToken cancellationToken)
     {
         long version;
-        using (var take = new NpgsqlCommand(
-            $"""
-            WITH v AS (UPDATE {tables}.change_feed_head SET version = version + 1 RETURNING version),
-                 at AS (INSERT INTO {tables}.change_feed_versions (version, at) SELECT version, clock_timestamp() FROM v)
-            SELECT version FROM v
-            """,
-            connection,
-            transaction))
+        using (var take = new NpgsqlCommand($"WITH {NextVersion(tables, string.Empty)} SELECT version FROM v", connection, transaction))
         {
             version = (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
@@ -125,8 +118,7 @@ internal static class PostgreSqlChangeFeed
 
         var record = $"""
             WITH touched AS (SELECT id FROM ({source}) x(id) WHERE id IS NOT NULL),
-                 v AS (UPDATE {tables}.change_feed_head SET version = version + 1 WHERE EXISTS (SELECT 1 FROM touched) RETURNING version),
-                 at AS (INSERT INTO {tables}.change_feed_versions (version, at) SELECT version, clock_timestamp() FROM v),
+                 {NextVersion(tables, " WHERE EXISTS (SELECT 1 FROM touched)")},
                  entries AS (INSERT INTO {tables}.change_feed (version, resource_id) SELECT v.version, touched.id FROM v, touched)
             SELECT version FROM v
             """;
@@ -148,6 +140,15 @@ internal static class PostgreSqlChangeFeed
 
         await PruneAsync(connection, transaction, tables, version, retention, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The common table expressions that take the next version (<c>v</c>, by updating the head row, which stays locked
+    /// until the commit) when <paramref name="condition"/> holds, and record its time.
+    /// </summary>
+    private static string NextVersion(string tables, string condition) => $"""
+        v AS (UPDATE {tables}.change_feed_head SET version = version + 1{condition} RETURNING version),
+             at AS (INSERT INTO {tables}.change_feed_versions (version, at) SELECT version, clock_timestamp() FROM v)
+        """;
 
     /// <summary>Drops the versions older than the retention, the newest (<paramref name="version"/>) always kept.</summary>
     private static async Task PruneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tables, long version, TimeSpan retention, CancellationToken cancellationToken)
