@@ -58,20 +58,37 @@ internal sealed partial class SqliteChangeSetWriter
         }
     }
 
-    /// <summary>The next resource ids, read from the store once (the lane empty) and counted on from there.</summary>
+    /// <summary>
+    /// The next resource ids, read from the store once (the lane empty) and counted on from there; the commit keeps
+    /// where they reached (<see cref="KeepNextId"/>), so a deleted resource's id is never given again.
+    /// </summary>
     private long TakeIds(int count)
     {
         if (_nextId == 0)
         {
             Drain();
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT COALESCE(MAX(id), 0) + 1 FROM resources";
+            command.CommandText = SqliteSchema.SelectNextResourceId;
             _nextId = (long)command.ExecuteScalar()!;
         }
 
         var first = _nextId;
         _nextId += count;
         return first;
+    }
+
+    /// <summary>Keeps the next resource id in the commit's transaction, if this write gave any ids (the lane empty).</summary>
+    private void KeepNextId()
+    {
+        if (_nextId == 0)
+        {
+            return;
+        }
+
+        using var command = _connection.CreateCommand();
+        command.CommandText = SqliteSchema.KeepNextResourceId;
+        command.Parameters.AddWithValue("$n", _nextId);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>

@@ -345,6 +345,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         SortPendingLinks();
         var touched = default(ArraySegment<long>);
         await SettleAsync(cancellationToken, () => touched = SqliteChangeFeed.SortedDistinct(_touched)).ConfigureAwait(false);
+        KeepNextId();
         var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())
         {

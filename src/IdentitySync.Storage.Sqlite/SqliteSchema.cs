@@ -8,7 +8,7 @@ internal static class SqliteSchema
     /// <summary>'IDSY': marks a file as an IdentitySync database (PRAGMA application_id).</summary>
     public const int ApplicationId = 0x49445359;
 
-    public const int CurrentVersion = 19;
+    public const int CurrentVersion = 20;
 
     private const string Version1 = """
         CREATE TABLE entity_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
@@ -100,7 +100,36 @@ internal static class SqliteSchema
 
         // 19: the index of categorizations by entity type goes: the status index leads with the entity type (decision 117).
         static c => Execute(c, "DROP INDEX IF EXISTS categorizations_by_type;"),
+
+        // 20: the next resource id, kept past deletions so that no id is given twice (decision 118).
+        static c => Execute(c, CreateResourceIds),
     ];
+
+    /// <summary>
+    /// Schema 20: the next resource id the store gives, one row. Ids counted from the largest stored id gave the newest
+    /// resource's id again once it was deleted, and categorizations, provisioning states, orders and the change feed
+    /// name resources by id. The first value is past every id anything in the file still names.
+    /// </summary>
+    private const string CreateResourceIds = """
+        CREATE TABLE resource_ids (next_id INTEGER NOT NULL);
+        INSERT INTO resource_ids (next_id) SELECT 1 + max(
+            coalesce((SELECT max(id) FROM resources), 0),
+            coalesce((SELECT max(resource_id) FROM change_feed), 0),
+            coalesce((SELECT max(resource_id) FROM categorizations), 0),
+            coalesce((SELECT max(owner_id) FROM categorizations), 0),
+            coalesce((SELECT max(owner_id) FROM provisioning_states), 0),
+            coalesce((SELECT max(resource_id) FROM property_sources), 0),
+            coalesce((SELECT max(owner_id) FROM orders), 0),
+            coalesce((SELECT max(resource_id) FROM orders), 0),
+            coalesce((SELECT max(owner_id) FROM archived_orders), 0),
+            coalesce((SELECT max(resource_id) FROM archived_orders), 0));
+        """;
+
+    /// <summary>The next resource id to give: the kept one, or past the largest stored id should a row have been written around it.</summary>
+    public const string SelectNextResourceId = "SELECT max((SELECT next_id FROM resource_ids), coalesce((SELECT max(id) FROM resources), 0) + 1)";
+
+    /// <summary>Keeps the next resource id (<c>$n</c>) once a write has given ids below it; never lowers it.</summary>
+    public const string KeepNextResourceId = "UPDATE resource_ids SET next_id = max(next_id, $n)";
 
     /// <summary>
     /// Moves a table kept as one JSON document per row into columns: renames it (dropping the indexes named, whose

@@ -103,6 +103,49 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// A deleted resource's id is never given to another one: categorizations, provisioning states and orders name
+    /// owners and accounts by id, so a newcomer given a leaver's id would inherit the leaver's history. Checked for
+    /// the newest resource (the id a store counting from its largest id would give again), in the apply that deletes
+    /// it, in a later one and after the store is opened again.
+    /// </summary>
+    [Test]
+    public async Task DeletedResourcesId_IsNeverGivenAgain()
+    {
+        await ApplyAsync("AD", 0, w => w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None).AsTask());
+        var gone = new List<long> { (await Store.FindResourceAsync("User", "u2", None))!.Id };
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.DeleteAsync("User", ["u2"], None);
+            await w.InsertAsync("User", [Change("u3", ["three"])], None);
+        });
+        var u3 = (await Store.FindResourceAsync("User", "u3", None))!.Id;
+        gone.Add(u3);
+
+        await ApplyAsync("AD", 2, w => w.DeleteAsync("User", ["u3"], None).AsTask());
+        await ApplyAsync("AD", 3, w => w.InsertAsync("User", [Change("u4", ["four"])], None).AsTask());
+        var u4 = (await Store.FindResourceAsync("User", "u4", None))!.Id;
+        gone.Add(u4);
+
+        await ApplyAsync("AD", 4, w => w.DeleteAsync("User", ["u4"], None).AsTask());
+        var reopened = Reopen();
+        await using (var writer = await reopened.BeginApplyAsync("AD", 5, None))
+        {
+            await writer.InsertAsync("Group", [Change("g1", ["first"])], None);
+            await writer.CommitAsync(new ConnectorState(6, null, [], null), None);
+        }
+
+        var g1 = (await reopened.FindResourceAsync("Group", "g1", None))!.Id;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(u3, Is.Not.EqualTo(gone[0]), "the id of a resource deleted in the same apply");
+            Assert.That(u4, Is.Not.AnyOf(gone[0], gone[1]), "the id of a resource deleted in an earlier apply");
+            Assert.That(g1, Is.Not.AnyOf([.. gone]), "the id of a resource deleted before the store was opened again");
+        });
+    }
+
     /// <summary>A writer disposed without commit leaves nothing behind.</summary>
     [Test]
     public async Task Apply_DisposedWithoutCommit_ChangesNothing()

@@ -132,6 +132,47 @@ public sealed class SqliteSchemaTests : TemporaryDirectoryTests
     }
 
     [Test]
+    public async Task Open_FileWrittenBySchema19_GivesNoIdTheFileStillNames()
+    {
+        // A schema-19 file (this schema without resource_ids) whose newest resource, u3, was deleted: only a provisioning
+        // state of u3 as owner still names its id (the feed is emptied). Schema 19 gave that id to the next resource.
+        var path = TestDirectory.File("schema19.db");
+        var store = new SqliteResourceStore(path);
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new ResourceChange("u1", 1, ["one"], [], 0), new ResourceChange("u2", 2, ["two"], [], 0), new ResourceChange("u3", 3, ["three"], [], 0)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, null, [], null), CancellationToken.None);
+        }
+
+        var u3 = (await store.FindResourceAsync("User", "u3", CancellationToken.None))!.Id;
+        await store.SaveOrdersAsync([], [new OwnerProvisioningState("AD_User", u3, 1, true, new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyList<string>>())], CancellationToken.None);
+        await using (var writer = await store.BeginApplyAsync("AD", 1, CancellationToken.None))
+        {
+            await writer.DeleteAsync("User", ["u3"], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(2, null, [], null), CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        Execute(path, "DROP TABLE resource_ids; DELETE FROM change_feed; PRAGMA user_version = 19;");
+
+        var reopened = new SqliteResourceStore(path);
+        await using (var writer = await reopened.BeginApplyAsync("AD", 2, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [new ResourceChange("u4", 4, ["four"], [], 0)], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(3, null, [], null), CancellationToken.None);
+        }
+
+        var u4 = (await reopened.FindResourceAsync("User", "u4", CancellationToken.None))!.Id;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Pragma(path, "user_version"), Is.EqualTo(SqliteSchema.CurrentVersion));
+            Assert.That(u3, Is.EqualTo(Scalar(path, "SELECT max(id) FROM resources WHERE key <> 'u4'") + 1), "u3 was the newest resource");
+            Assert.That(u4, Is.GreaterThan(u3), "the deleted u3's id, still named by its provisioning state, is not given again");
+            Assert.That(Scalar(path, "SELECT next_id FROM resource_ids"), Is.EqualTo(u4 + 1));
+        });
+    }
+
+    [Test]
     public async Task Apply_Links_AreOneSetPerResourceAndSideAndRollBackWithTheTransaction()
     {
         var path = TestDirectory.File("sets.db");
