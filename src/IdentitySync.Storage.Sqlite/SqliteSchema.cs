@@ -126,7 +126,7 @@ internal static class SqliteSchema
         """;
 
     /// <summary>The next resource id to give: the kept one, or past the largest stored id should a row have been written around it.</summary>
-    public const string SelectNextResourceId = "SELECT max((SELECT next_id FROM resource_ids), coalesce((SELECT max(id) FROM resources), 0) + 1)";
+    public const string SelectNextResourceId = "SELECT max(coalesce((SELECT next_id FROM resource_ids), 1), coalesce((SELECT max(id) FROM resources), 0) + 1)";
 
     /// <summary>Keeps the next resource id (<c>$n</c>) once a write has given ids below it; never lowers it.</summary>
     public const string KeepNextResourceId = "UPDATE resource_ids SET next_id = max(next_id, $n)";
