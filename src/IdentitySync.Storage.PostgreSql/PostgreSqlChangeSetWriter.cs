@@ -34,6 +34,9 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
     // Resources inserted by this transaction; past AnalyzeAfter, statistics are refreshed before the commit.
     private long _inserted;
 
+    // Resources inserted less resources deleted, per entity type id: the commit moves each type's count by it.
+    private Dictionary<int, long> _counted = [];
+
     // The object id of the resources' id sequence, once looked up (NewIdsAsync).
     private long _sequence;
 
@@ -90,6 +93,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
 
             await TouchAsync(ids, cancellationToken).ConfigureAwait(false);
             _inserted += resources.Count;
+            Count(typeId, resources.Count);
         });
 
     public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken) =>
@@ -150,6 +154,8 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 cancellationToken,
                 typeId,
                 keys.ToArray()).ConfigureAwait(false);
+            // Every key exists (checked above), so the statement deleted each distinct key's resource.
+            Count(typeId, -keys.Distinct(StringComparer.Ordinal).LongCount());
             var known = Known(typeId);
             foreach (var key in keys)
             {
@@ -218,6 +224,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             await ExecuteAsync($"SELECT {_s}.analyze_resources()", cancellationToken).ConfigureAwait(false);
         }
 
+        await KeepCountsAsync(cancellationToken).ConfigureAwait(false);
         var blocked = await PostgreSqlBlockedChangeSets.WriteAsync(connection, transaction, _s, connector, state.Blocked, cancellationToken).ConfigureAwait(false);
         using (var command = new NpgsqlCommand(
             $"""
@@ -241,6 +248,28 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         await PostgreSqlChangeFeed.RecordAsync(connection, transaction, _s, _touchedTwice ? PostgreSqlChangeFeed.FromTouched : PostgreSqlChangeFeed.FromTouchedOnce, null, store.ChangeFeedRetention, cancellationToken).ConfigureAwait(false);
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Count(int typeId, long change) => _counted[typeId] = _counted.GetValueOrDefault(typeId) + change;
+
+    /// <summary>
+    /// Moves each entity type's count by what this transaction inserted and deleted, in type id order (two writers
+    /// of the same types lock their rows in one order), at the commit: the count's row is locked only from here.
+    /// </summary>
+    private async Task KeepCountsAsync(CancellationToken cancellationToken)
+    {
+        var changed = _counted.Where(static c => c.Value != 0).OrderBy(static c => c.Key).ToList();
+        if (changed.Count > 0)
+        {
+            await ExecuteAsync(
+                $"""
+                INSERT INTO {_s}.type_counts (type_id, n) SELECT * FROM unnest($1::integer[], $2::bigint[])
+                ON CONFLICT (type_id) DO UPDATE SET n = {_s}.type_counts.n + excluded.n
+                """,
+                cancellationToken,
+                changed.Select(static c => c.Key).ToArray(),
+                changed.Select(static c => c.Value).ToArray()).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Adds resources this transaction touched to the change feed's temporary table, each once.</summary>
@@ -544,6 +573,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
             // A failed statement aborts a PostgreSQL transaction; the savepoint keeps the earlier writes usable.
             await transaction.SaveAsync("step").ConfigureAwait(false);
             var pending = new Dictionary<int, string>(_pending);
+            var counted = new Dictionary<int, long>(_counted);
             try
             {
                 if (finishPending && _pending.Count > 0)
@@ -566,6 +596,7 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
                 _known.Clear();
                 _idsByOrdinal.Forget();
                 _pending = pending;
+                _counted = counted;
                 throw;
             }
 

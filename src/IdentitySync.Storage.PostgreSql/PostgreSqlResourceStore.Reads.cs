@@ -11,8 +11,8 @@ public sealed partial class PostgreSqlResourceStore
     {
         return await WithConnectionAsync("count resources", connection => ScalarAsync<long>(
             connection,
-            // The type's id as an init plan, so the count reads the (type, key) index for that id alone.
-            $"SELECT count(*) FROM {Tables}.resources r WHERE r.type_id = (SELECT id FROM {Tables}.entity_types WHERE lower(name) = lower($1))",
+            // The count each write's commit keeps (decision 119): one row, however many resources.
+            $"SELECT coalesce((SELECT c.n FROM {Tables}.type_counts c JOIN {Tables}.entity_types t ON t.id = c.type_id WHERE lower(t.name) = lower($1)), 0)",
             cancellationToken,
             entityType), cancellationToken).ConfigureAwait(false);
     }

@@ -5,7 +5,7 @@ namespace IdentitySync.Storage.PostgreSql;
 /// <summary>Creates, recognizes and migrates the store's tables in their schema.</summary>
 internal static class PostgreSqlSchema
 {
-    public const int CurrentVersion = 13;
+    public const int CurrentVersion = 14;
 
     // Each step takes the schema from version i to i+1; "{s}" is the quoted schema name.
     private static readonly string[] s_migrations =
@@ -91,7 +91,20 @@ internal static class PostgreSqlSchema
 
         // 13: whether a categorization's owner is gone, kept in a column with a partial index (decision 117).
         PostgreSqlCategorizations.TrackGoneOwners,
+
+        // 14: how many resources each entity type holds, moved by every write's commit, so a count reads one row (decision 119).
+        CreateTypeCounts,
     ];
+
+    /// <summary>
+    /// Store version 14: each entity type's resource count, kept by the writer in the transaction that changes it. A
+    /// count of a million rows scanned an index and visited the heap for each entry until the table was vacuumed
+    /// (0.37 s right after a load), and categorization and generation count their types on every run.
+    /// </summary>
+    public const string CreateTypeCounts = """
+        CREATE TABLE {s}.type_counts (type_id integer PRIMARY KEY, n bigint NOT NULL);
+        INSERT INTO {s}.type_counts (type_id, n) SELECT type_id, count(*) FROM {s}.resources GROUP BY type_id;
+        """;
 
     /// <summary>
     /// A migration's helper: .NET UTC ticks from an ISO 8601 time with an offset, as System.Text.Json writes a

@@ -146,6 +146,48 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         });
     }
 
+    /// <summary>
+    /// A type's count is its resources, whatever the write went through: inserts and deletes in one apply, a refused
+    /// insert (none of its rows), a write that was not committed, and a store opened again.
+    /// </summary>
+    [Test]
+    public async Task CountResources_FollowsEveryCommittedInsertAndDelete()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"]), Change("u3", ["three"])], None);
+            await w.InsertAsync("Group", [Change("g1", ["first"])], None);
+        });
+        var afterLoad = (await Store.CountResourcesAsync("User", None), await Store.CountResourcesAsync("Group", None));
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("User", [Change("u4", ["four"]), Change("u1", ["again"])], None));
+            await w.DeleteAsync("User", ["u2", "u3"], None);
+            await w.InsertAsync("User", [Change("u5", ["five"])], None);
+            await w.DeleteAsync("Group", ["g1"], None);
+        });
+        var afterChanges = (await Store.CountResourcesAsync("User", None), await Store.CountResourcesAsync("Group", None));
+
+        await using (var writer = await Store.BeginApplyAsync("AD", 2, None))
+        {
+            await writer.InsertAsync("User", [Change("u6", ["six"])], None);
+            await writer.DeleteAsync("User", ["u1"], None);
+            await writer.InsertAsync("Group", [Change("g2", ["second"])], None);
+        }
+
+        var reopened = Reopen();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(afterLoad, Is.EqualTo((3L, 1L)));
+            Assert.That(afterChanges, Is.EqualTo((2L, 0L)), "u1 and u5: the refused insert counts for nothing");
+            Assert.That(await Store.CountResourcesAsync("User", None), Is.EqualTo(2), "the write not committed moves nothing");
+            Assert.That(await Store.CountResourcesAsync("Group", None), Is.Zero);
+            Assert.That(await reopened.CountResourcesAsync("user", None), Is.EqualTo(2), "by name, as the store compares names");
+            Assert.That(await reopened.CountResourcesAsync("Nobody", None), Is.Zero, "a type never written");
+        });
+    }
+
     /// <summary>A writer disposed without commit leaves nothing behind.</summary>
     [Test]
     public async Task Apply_DisposedWithoutCommit_ChangesNothing()

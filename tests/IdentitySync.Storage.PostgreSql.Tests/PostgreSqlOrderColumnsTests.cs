@@ -165,6 +165,35 @@ public sealed class PostgreSqlOrderColumnsTests
     }
 
     [Test]
+    public async Task Migrate_Version13_CountsEachTypesResources()
+    {
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 13);
+        }
+
+        // Version 13 counted the rows on every call: two people and three accounts, and a type that holds none.
+        await PostgresServer.ExecuteAsync($"""
+            INSERT INTO "{_schema}".entity_types (name) VALUES ('HR_Person'), ('AD_User'), ('AD_Group');
+            INSERT INTO "{_schema}".resources (id, type_id, key, digest, vals)
+                SELECT 100 + k, (SELECT id FROM "{_schema}".entity_types WHERE name = CASE WHEN k < 2 THEN 'HR_Person' ELSE 'AD_User' END), 'k' || k, 0, '\x'
+                FROM generate_series(0, 4) k;
+            """);
+
+        var migrated = await PostgreSqlResourceStore.MigrateAsync(PostgresServer.ConnectionString, _schema);
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((migrated.From, migrated.To), Is.EqualTo((13, PostgreSqlSchema.CurrentVersion)));
+            Assert.That(await store.CountResourcesAsync("HR_Person", CancellationToken.None), Is.EqualTo(2));
+            Assert.That(await store.CountResourcesAsync("ad_user", CancellationToken.None), Is.EqualTo(3));
+            Assert.That(await store.CountResourcesAsync("AD_Group", CancellationToken.None), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task OwnerMissing_ReadsThePartialIndex_NotEveryCorrelatedAccount()
     {
         await using var connection = await PlanningConnectionAsync();
