@@ -53,7 +53,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         _anyResource = new RawStatement(connection, "SELECT EXISTS (SELECT 1 FROM resources WHERE type_id = ?1)");
         _types = new NamedIds(connection, "entity_types");
         _associations = new NamedIds(connection, "associations");
-        _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE type_id = $3 AND key = $4 RETURNING id", 4);
+        _update = Prepare("UPDATE resources SET digest = $1, vals = $2 WHERE id = $3", 3);
         _findId = Prepare("SELECT id FROM resources WHERE type_id = $1 AND key = $2", 2);
         _deleteResource = Prepare("DELETE FROM resources WHERE id = $1", 1);
         _deleteCategorization = new RawStatement(connection, "DELETE FROM categorizations WHERE resource_id = ?1 RETURNING owner_id, candidates");
@@ -236,13 +236,21 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     {
         var typeId = _types.Id(this, entityType);
         await SettleAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var resource in resources)
+
+        // Every key is found before anything is written: a call refused for a missing key writes none of its rows.
+        var ids = new long[resources.Count];
+        for (var i = 0; i < resources.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Bind(_update, unchecked((long)resource.Digest), ResourceValueCodec.Encode(resource.Values), typeId, resource.Key);
-            _touched.Add(_update.ExecuteScalar() is long id
-                ? id
-                : throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated."));
+            ids[i] = IdOf(typeId, resources[i].Key) ?? throw new StoreConflictException($"{entityType} '{resources[i].Key}' does not exist; it cannot be updated.");
+        }
+
+        for (var i = 0; i < resources.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Bind(_update, unchecked((long)resources[i].Digest), ResourceValueCodec.Encode(resources[i].Values), ids[i]);
+            _update.ExecuteNonQuery();
+            _touched.Add(ids[i]);
         }
     }
 
@@ -258,10 +266,23 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         // A deleted resource's own link sets go with it; each resource it was linked to loses it once,
         // after every deleted resource is known, so a large group is rewritten once, not per member.
         var lost = new Dictionary<(long Association, int Side, long Owner), List<long>>();
+
+        // Every key is found before anything is deleted (a key named twice once): a call refused for a missing key
+        // deletes none of its resources.
+        var found = new List<(string Key, long Id)>(keys.Count);
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
+            if (named.Add(key))
+            {
+                found.Add((key, IdOf(typeId, key) ?? throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.")));
+            }
+        }
+
+        foreach (var (key, id) in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var association in associations)
             {
                 foreach (var side in (ReadOnlySpan<int>)[SqliteSchema.FirstSide, SqliteSchema.SecondSide])

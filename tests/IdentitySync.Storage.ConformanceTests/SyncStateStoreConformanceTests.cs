@@ -147,8 +147,9 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
     /// <summary>
-    /// A type's count is its resources, whatever the write went through: inserts and deletes in one apply, a refused
-    /// insert (none of its rows), a write that was not committed, and a store opened again.
+    /// A type's count is its resources, whatever the write went through: inserts and deletes in one apply (a key
+    /// deleted named twice is deleted once), a refused insert (none of its rows), a write that was not committed, and a
+    /// store opened again.
     /// </summary>
     [Test]
     public async Task CountResources_FollowsEveryCommittedInsertAndDelete()
@@ -163,7 +164,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         await ApplyAsync("AD", 1, async w =>
         {
             Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("User", [Change("u4", ["four"]), Change("u1", ["again"])], None));
-            await w.DeleteAsync("User", ["u2", "u3"], None);
+            await w.DeleteAsync("User", ["u2", "u3", "u2"], None);
             await w.InsertAsync("User", [Change("u5", ["five"])], None);
             await w.DeleteAsync("Group", ["g1"], None);
         });
@@ -180,11 +181,60 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         Assert.Multiple(async () =>
         {
             Assert.That(afterLoad, Is.EqualTo((3L, 1L)));
-            Assert.That(afterChanges, Is.EqualTo((2L, 0L)), "u1 and u5: the refused insert counts for nothing");
+            Assert.That(afterChanges, Is.EqualTo((2L, 0L)), "u1 and u5: the refused insert counts for nothing, u2 once");
             Assert.That(await Store.CountResourcesAsync("User", None), Is.EqualTo(2), "the write not committed moves nothing");
             Assert.That(await Store.CountResourcesAsync("Group", None), Is.Zero);
             Assert.That(await reopened.CountResourcesAsync("user", None), Is.EqualTo(2), "by name, as the store compares names");
             Assert.That(await reopened.CountResourcesAsync("Nobody", None), Is.Zero, "a type never written");
+        });
+    }
+
+    /// <summary>
+    /// A refused call writes none of its rows, whichever of them is refused: an insert naming an existing key after a
+    /// new one, an update and a delete naming a missing key after an existing one, links naming a missing key after a
+    /// valid one. The rest of the write commits.
+    /// </summary>
+    [Test]
+    public async Task RefusedCall_WritesNoneOfItsRows()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+        });
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("User", [Change("u3", ["three"]), Change("u1", ["again"])], None));
+                Assert.ThrowsAsync<StoreConflictException>(async () => await w.UpdateAsync("User", [Change("u1", ["changed"], digest: 9), Change("nobody", ["x"])], None));
+                Assert.ThrowsAsync<StoreConflictException>(async () => await w.DeleteAsync("User", ["u2", "nobody"], None));
+                Assert.ThrowsAsync<StoreConflictException>(async () => await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1"), new LinkChange("staff", "nobody")], None));
+            });
+            await w.InsertAsync("User", [Change("u4", ["four"])], None);
+
+            // A type this write created: the refused delete leaves g1 known to the write, so inserting it again is refused.
+            await w.InsertAsync("Team", [Change("g1", ["first"]), Change("g2", ["second"])], None);
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.DeleteAsync("Team", ["g1", "nobody"], None));
+            Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("Team", [Change("g1", ["again"])], None));
+        });
+
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
+        {
+            links.Add(link);
+        }
+
+        var u1 = await Store.FindResourceAsync("User", "u1", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "u1", "u2", "u4" }), "u3 not inserted, u2 not deleted");
+            Assert.That((u1!.Values[0], u1.Digest), Is.EqualTo(("one", 1UL)), "u1 not updated");
+            Assert.That(links, Is.Empty, "the valid link of the refused call not added");
+            Assert.That(await Store.CountResourcesAsync("User", None), Is.EqualTo(3));
+            Assert.That(await KeysAsync("Team"), Is.EqualTo(new[] { "g1", "g2" }));
+            Assert.That((await Store.FindResourceAsync("Team", "g1", None))!.Values, Is.EqualTo(new object[] { "first" }));
         });
     }
 

@@ -6,6 +6,11 @@ namespace IdentitySync.Storage;
 /// One transaction that applies a change set: nothing is visible until <see cref="CommitAsync"/>,
 /// and disposing without committing leaves the store exactly as it was.
 /// </summary>
+/// <remarks>
+/// A call refused with <see cref="StoreConflictException"/> (a key inserted that exists, a key updated or deleted that
+/// does not, a link naming a missing key) writes none of its rows, whichever of them was refused, and leaves the
+/// transaction usable: later calls and the commit go on. The store conformance suite checks it on every store.
+/// </remarks>
 public interface IChangeSetWriter : IAsyncDisposable
 {
     /// <summary>Inserts resources; each gets a new id.</summary>

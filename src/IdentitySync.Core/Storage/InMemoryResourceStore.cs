@@ -440,17 +440,23 @@ public sealed partial class InMemoryResourceStore : IResourceStore
             return ValueTask.CompletedTask;
         }
 
+        // Each call is checked whole before it changes anything: a refused call writes none of its rows, as the
+        // durable stores' calls (a savepoint, or a check of every key first) do not.
         public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
         {
             var table = Resources(entityType);
+            var given = new HashSet<string>(table.Comparer);
             foreach (var resource in resources)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (table.ContainsKey(resource.Key))
+                if (table.ContainsKey(resource.Key) || !given.Add(resource.Key))
                 {
                     throw new StoreConflictException($"{entityType} '{resource.Key}' already exists; it cannot be inserted again.");
                 }
+            }
 
+            foreach (var resource in resources)
+            {
                 var id = Interlocked.Increment(ref store._nextId) - 1;
                 table[resource.Key] = new StoredResource(id, entityType, resource.Key, resource.Digest, resource.Values);
                 _touched.Add(id);
@@ -465,8 +471,15 @@ public sealed partial class InMemoryResourceStore : IResourceStore
             foreach (var resource in resources)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var current = table.GetValueOrDefault(resource.Key)
-                    ?? throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
+                if (!table.ContainsKey(resource.Key))
+                {
+                    throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
+                }
+            }
+
+            foreach (var resource in resources)
+            {
+                var current = table[resource.Key];
                 table[resource.Key] = new StoredResource(current.Id, entityType, resource.Key, resource.Digest, resource.Values);
                 _touched.Add(current.Id);
             }
@@ -480,9 +493,18 @@ public sealed partial class InMemoryResourceStore : IResourceStore
             foreach (var key in keys)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!table.Remove(key, out var removed))
+                if (!table.ContainsKey(key))
                 {
                     throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
+                }
+            }
+
+            // A key named twice is deleted once, as the durable stores do.
+            foreach (var key in keys)
+            {
+                if (!table.Remove(key, out var removed))
+                {
+                    continue;
                 }
 
                 _deleted.Add((entityType, removed.Id));
@@ -495,10 +517,9 @@ public sealed partial class InMemoryResourceStore : IResourceStore
         public ValueTask AddLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
         {
             var set = Links(association.Association);
-            foreach (var link in links)
+            foreach (var link in ResolveAll(association, links, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Touch(set.Add, Resolve(association, link));
+                Touch(set.Add, link);
             }
 
             return ValueTask.CompletedTask;
@@ -507,10 +528,9 @@ public sealed partial class InMemoryResourceStore : IResourceStore
         public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
         {
             var set = Links(association.Association);
-            foreach (var link in links)
+            foreach (var link in ResolveAll(association, links, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Touch(set.Remove, Resolve(association, link));
+                Touch(set.Remove, link);
             }
 
             return ValueTask.CompletedTask;
@@ -644,6 +664,19 @@ public sealed partial class InMemoryResourceStore : IResourceStore
             change(link);
             _touched.Add(link.FirstId);
             _touched.Add(link.SecondId);
+        }
+
+        /// <summary>Every link's ends, all resolved before any is applied: a link naming a missing key refuses the whole call.</summary>
+        private List<StoredLink> ResolveAll(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken)
+        {
+            var resolved = new List<StoredLink>(links.Count);
+            foreach (var link in links)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                resolved.Add(Resolve(association, link));
+            }
+
+            return resolved;
         }
 
         private StoredLink Resolve(EntityAssociationKeys association, LinkChange link) => new(
