@@ -100,7 +100,10 @@ internal sealed class PostgreSqlChangeSetWriter(PostgreSqlResourceStore store, N
         StepAsync(async () =>
         {
             var typeId = await TypeIdAsync(entityType, cancellationToken).ConfigureAwait(false);
-            await StageAsync("staged_resources", resources, static (r, import, token) => WriteResourceAsync(r, import, token), cancellationToken).ConfigureAwait(false);
+            // A key given twice keeps the later values, as two updates one after the other would: an update joined to
+            // two staged rows of one key takes either.
+            var latest = PostgreSqlBulkMerge.Latest(resources, static r => r.Key);
+            await StageAsync("staged_resources", latest, static (r, import, token) => WriteResourceAsync(r, import, token), cancellationToken).ConfigureAwait(false);
             var missing = await FirstMissingAsync($"SELECT s.key FROM staged_resources s LEFT JOIN {_s}.resources r ON r.type_id = $1 AND r.key = s.key WHERE r.id IS NULL LIMIT 1", typeId, cancellationToken).ConfigureAwait(false);
             if (missing is not null)
             {

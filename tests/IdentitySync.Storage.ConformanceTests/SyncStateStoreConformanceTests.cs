@@ -238,6 +238,56 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
         });
     }
 
+    /// <summary>
+    /// Calls that repeat themselves or ask for what is already so are applied as if one came after the other: a key
+    /// updated twice in one call keeps the later values; a link added that exists, or twice in one call, is one link; a
+    /// link removed that does not exist, or twice, is no change; a key deleted and inserted again is a new resource.
+    /// Keys compare as written: <c>U1</c> is not <c>u1</c>.
+    /// </summary>
+    [Test]
+    public async Task RepeatedCalls_AreAppliedOneAfterTheOther()
+    {
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
+        });
+        var u2Before = (await Store.FindResourceAsync("User", "u2", None))!.Id;
+
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.InsertAsync("User", [Change("U1", ["upper"])], None);
+            await w.UpdateAsync("User", [Change("u1", ["first"], digest: 4), Change("u1", ["second"], digest: 5)], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("staff", "U1"), new LinkChange("staff", "U1")], None);
+            await w.RemoveLinksAsync(Membership, [new LinkChange("staff", "u2"), new LinkChange("staff", "u2")], None);
+            await w.DeleteAsync("User", ["u2"], None);
+            await w.InsertAsync("User", [Change("u2", ["again"])], None);
+        });
+
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
+        {
+            links.Add(link);
+        }
+
+        var staff = (await Store.FindResourceAsync("Group", "staff", None))!.Id;
+        var u1 = (await Store.FindResourceAsync("User", "u1", None))!;
+        var upper = (await Store.FindResourceAsync("User", "U1", None))!;
+        var u2 = (await Store.FindResourceAsync("User", "u2", None))!;
+        links.Sort(static (a, b) => a.SecondId.CompareTo(b.SecondId));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await KeysAsync("User"), Is.EqualTo(new[] { "U1", "u1", "u2" }));
+            Assert.That((u1.Values[0], u1.Digest), Is.EqualTo(("second", 5UL)), "the later of two updates of one key");
+            Assert.That(upper.Values[0], Is.EqualTo("upper"));
+            Assert.That(links, Is.EquivalentTo(new[] { new StoredLink(staff, u1.Id), new StoredLink(staff, upper.Id) }), "each link once");
+            Assert.That(u2.Id, Is.Not.EqualTo(u2Before), "deleted and inserted again: a new resource");
+            Assert.That(await Store.CountResourcesAsync("User", None), Is.EqualTo(3));
+        });
+    }
+
     /// <summary>A writer disposed without commit leaves nothing behind.</summary>
     [Test]
     public async Task Apply_DisposedWithoutCommit_ChangesNothing()

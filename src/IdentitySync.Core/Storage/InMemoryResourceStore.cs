@@ -440,8 +440,8 @@ public sealed partial class InMemoryResourceStore : IResourceStore
             return ValueTask.CompletedTask;
         }
 
-        // Each call is checked whole before it changes anything: a refused call writes none of its rows, as the
-        // durable stores' calls (a savepoint, or a check of every key first) do not.
+        // Each call is checked whole before it changes anything: a refused call writes none of its rows, as a call to
+        // a durable store does (PostgreSQL undoes it to a savepoint, SQLite finds every key first).
         public ValueTask InsertAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
         {
             var table = Resources(entityType);
