@@ -56,20 +56,10 @@ internal static class PostgreSqlChangeFeed
     /// </summary>
     public static Task RecordIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tables, IEnumerable<long> ids, TimeSpan retention, CancellationToken cancellationToken)
     {
-        var sorted = ids.ToArray();
-        Array.Sort(sorted);
-        var count = 0;
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            if (count == 0 || sorted[i] != sorted[count - 1])
-            {
-                sorted[count++] = sorted[i];
-            }
-        }
-
-        return count >= CopyFloor
-            ? CopyAsync(connection, transaction, tables, sorted.AsMemory(0, count), retention, cancellationToken)
-            : RecordAsync(connection, transaction, tables, FromSortedArray, sorted[..count], retention, cancellationToken);
+        var sorted = ChangeFeedEntries.SortedDistinct(ids);
+        return sorted.Count >= CopyFloor
+            ? CopyAsync(connection, transaction, tables, sorted, retention, cancellationToken)
+            : RecordAsync(connection, transaction, tables, FromSortedArray, sorted.ToArray(), retention, cancellationToken);
     }
 
     /// <summary>From this many ids, <see cref="RecordIdsAsync"/> copies them into the feed in one binary COPY.</summary>

@@ -42,29 +42,9 @@ internal static class SqliteChangeFeed
     /// versions older than the retention (the newest always stays). Nothing when no resource was touched.
     /// </summary>
     public static void Record(SqliteConnection connection, IEnumerable<long> ids, SqliteStoreOptions options) =>
-        Record(connection, SortedDistinct(ids), options);
+        Record(connection, ChangeFeedEntries.SortedDistinct(ids), options);
 
-    /// <summary>
-    /// The ids ascending, each once: sorted in place in one copy and made distinct by skipping repeats (a first load
-    /// touches a million resources, a first categorization names two million ids: no second set, no ordering buffer).
-    /// </summary>
-    public static ArraySegment<long> SortedDistinct(IEnumerable<long> ids)
-    {
-        long[] sorted = ids is HashSet<long> set ? [.. set] : [.. ids];
-        Array.Sort(sorted);
-        var count = 0;
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            if (count == 0 || sorted[i] != sorted[count - 1])
-            {
-                sorted[count++] = sorted[i];
-            }
-        }
-
-        return new ArraySegment<long>(sorted, 0, count);
-    }
-
-    /// <summary>Records ids already ascending and distinct (<see cref="SortedDistinct"/>) under the next version, as <see cref="Record(SqliteConnection, IEnumerable{long}, SqliteStoreOptions)"/> does.</summary>
+    /// <summary>Records ids already ascending and distinct (<see cref="ChangeFeedEntries.SortedDistinct"/>) under the next version, as <see cref="Record(SqliteConnection, IEnumerable{long}, SqliteStoreOptions)"/> does.</summary>
     public static void Record(SqliteConnection connection, ArraySegment<long> distinctAscending, SqliteStoreOptions options)
     {
         if (distinctAscending.Count == 0)

@@ -365,7 +365,7 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
         // it may still write link sets.
         SortPendingLinks();
         var touched = default(ArraySegment<long>);
-        await SettleAsync(cancellationToken, () => touched = SqliteChangeFeed.SortedDistinct(_touched)).ConfigureAwait(false);
+        await SettleAsync(cancellationToken, () => touched = ChangeFeedEntries.SortedDistinct(_touched)).ConfigureAwait(false);
         KeepNextId();
         var blocked = SqliteBlockedChangeSets.Write(_connection, _connector, state.Blocked);
         using (var command = _connection.CreateCommand())

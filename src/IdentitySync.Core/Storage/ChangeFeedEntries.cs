@@ -63,4 +63,27 @@ public static class ChangeFeedEntries
             yield return owner.Id;
         }
     }
+
+    /// <summary>
+    /// The ids a write touched, ascending and each once, as a store records them: the feed's primary key then grows
+    /// at its end instead of taking the ids in a hash's order.
+    /// </summary>
+    /// <param name="ids">The ids, in any order, any number of times.</param>
+    /// <returns>The distinct ids, ascending, at the start of one array.</returns>
+    public static ArraySegment<long> SortedDistinct(IEnumerable<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        long[] sorted = ids is HashSet<long> set ? [.. set] : [.. ids];
+        Array.Sort(sorted);
+        var count = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (count == 0 || sorted[i] != sorted[count - 1])
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return new ArraySegment<long>(sorted, 0, count);
+    }
 }
