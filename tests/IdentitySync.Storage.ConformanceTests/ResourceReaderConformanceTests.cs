@@ -198,11 +198,7 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
 
         await ApplyAsync("AD", 1, w => w.DeleteAsync("User", ["u1"], None).AsTask());
 
-        var links = new List<StoredLink>();
-        await foreach (var link in Store.GetLinksAsync("Membership", None))
-        {
-            links.Add(link);
-        }
+        var links = await LinksAsync("Membership");
 
         var u2 = await Store.FindResourceAsync("User", "u2", None);
         Assert.That(links.Select(static l => l.SecondId), Is.EqualTo(new[] { u2!.Id }));

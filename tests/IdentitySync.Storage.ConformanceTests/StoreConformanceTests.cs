@@ -56,6 +56,20 @@ public abstract class StoreConformanceTests<TStore>
         await writer.CommitAsync(state ?? new ConnectorState(version + 1, null, [], null), None);
     }
 
+    /// <summary>Every stored link of an association, as the store streams them.</summary>
+    /// <param name="association">The association.</param>
+    /// <returns>The links, in the store's order.</returns>
+    protected async Task<List<StoredLink>> LinksAsync(string association)
+    {
+        var links = new List<StoredLink>();
+        await foreach (var link in Store.GetLinksAsync(association, None))
+        {
+            links.Add(link);
+        }
+
+        return links;
+    }
+
     protected async Task<List<string>> KeysAsync(string entityType)
     {
         var keys = new List<string>();

@@ -220,11 +220,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
             Assert.ThrowsAsync<StoreConflictException>(async () => await w.InsertAsync("Team", [Change("g1", ["again"])], None));
         });
 
-        var links = new List<StoredLink>();
-        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
-        {
-            links.Add(link);
-        }
+        var links = await LinksAsync(Membership.Association);
 
         var u1 = await Store.FindResourceAsync("User", "u1", None);
         Assert.Multiple(async () =>
@@ -266,11 +262,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
             await w.InsertAsync("User", [Change("u2", ["again"])], None);
         });
 
-        var links = new List<StoredLink>();
-        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
-        {
-            links.Add(link);
-        }
+        var links = await LinksAsync(Membership.Association);
 
         var staff = (await Store.FindResourceAsync("Group", "staff", None))!.Id;
         var u1 = (await Store.FindResourceAsync("User", "u1", None))!;
@@ -380,11 +372,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
             await w.AddLinksAsync(Membership, [new LinkChange("staff", "u2")], None);
         });
 
-        var links = new List<StoredLink>();
-        await foreach (var link in Store.GetLinksAsync(Membership.Association, None))
-        {
-            links.Add(link);
-        }
+        var links = await LinksAsync(Membership.Association);
 
         var staff = (await Store.FindResourceAsync("Group", "staff", None))!.Id;
         var u2 = (await Store.FindResourceAsync("User", "u2", None))!.Id;

@@ -20,11 +20,7 @@ public sealed class PostgreSqlOrderColumnsTests
     [Test]
     public async Task Migrate_Version4Orders_MoveIntoColumnsAndReadAsBeforeToTheTick()
     {
-        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 4);
-        }
+        await CreateSchemaAtVersionAsync(4);
 
         // Version 4 kept each order whole as jsonb, as StoredJson writes it.
         ProvisioningOrder[] orders = [Added(), Modified(), Ticket(), Added() with { Id = 4, CreatedAt = new DateTimeOffset(2026, 2, 3, 6, 5, 6, TimeSpan.FromHours(2)) }];
@@ -53,11 +49,7 @@ public sealed class PostgreSqlOrderColumnsTests
     [Test]
     public async Task Migrate_Version6ProvisioningStates_MoveIntoColumnsAndReadAsBefore()
     {
-        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 6);
-        }
+        await CreateSchemaAtVersionAsync(6);
 
         // Version 6 kept each state whole as jsonb, as StoredJson writes it, under the type in lower case.
         OwnerProvisioningState[] states =
@@ -101,11 +93,7 @@ public sealed class PostgreSqlOrderColumnsTests
     [Test]
     public async Task Migrate_Version7Categorizations_MoveIntoColumnsAndReadAsBeforeToTheTick()
     {
-        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 7);
-        }
+        await CreateSchemaAtVersionAsync(7);
 
         // Version 7 kept each categorization whole as jsonb, as StoredJson writes it.
         AccountCategorization[] categorizations =
@@ -136,11 +124,7 @@ public sealed class PostgreSqlOrderColumnsTests
     [Test]
     public async Task Migrate_Version12Categorizations_MarkTheAccountsOfGoneOwners()
     {
-        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 12);
-        }
+        await CreateSchemaAtVersionAsync(12);
 
         // Version 12 probed each owner when asked; the owner 100 is held, 101 is not (deleted before the upgrade).
         await PostgresServer.ExecuteAsync($"""
@@ -167,11 +151,7 @@ public sealed class PostgreSqlOrderColumnsTests
     [Test]
     public async Task Migrate_Version13_CountsEachTypesResources()
     {
-        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: 13);
-        }
+        await CreateSchemaAtVersionAsync(13);
 
         // Version 13 counted the rows on every call: two people and three accounts, and a type that holds none.
         await PostgresServer.ExecuteAsync($"""
@@ -342,6 +322,14 @@ public sealed class PostgreSqlOrderColumnsTests
         var plan = await PlanAsync(explain);
 
         Assert.That(plan, Has.Some.Contains(index), string.Join(" | ", plan));
+    }
+
+    /// <summary>Creates the test's schema as the store version <paramref name="version"/> left it, for a migration test.</summary>
+    private async Task CreateSchemaAtVersionAsync(int version)
+    {
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        await PostgreSqlSchema.MigrateAsync(connection, _schema, CancellationToken.None, upTo: version);
     }
 
     /// <summary>
