@@ -50,6 +50,25 @@ public sealed partial class PostgreSqlResourceStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The planner's row estimate of the association's partition (<c>pg_class.reltuples</c>, which the writer's
+    /// <c>ANALYZE</c> of a newly loaded partition and autovacuum keep), not a count: counting ten million links visits
+    /// them all. 0 for a partition never analyzed.
+    /// </remarks>
+    public async ValueTask<long> EstimateLinkCountAsync(string association, CancellationToken cancellationToken)
+    {
+        return await WithConnectionAsync("estimate links", connection => ScalarAsync<long>(
+            connection,
+            $"""
+            SELECT coalesce(max(greatest(c.reltuples, 0)), 0)::bigint FROM {Tables}.associations a
+                JOIN pg_catalog.pg_class c ON c.oid = to_regclass('{Tables}.links_' || a.id)
+                WHERE lower(a.name) = lower($1)
+            """,
+            cancellationToken,
+            association), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken) =>
         GuardedAsync(ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken), cancellationToken);
 

@@ -41,6 +41,10 @@ public sealed partial class SqliteResourceStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The exact count: the sizes of the first side's link sets, a row per first resource (milliseconds for ten million links).</remarks>
+    public ValueTask<long> EstimateLinkCountAsync(string association, CancellationToken cancellationToken) => CountLinksAsync(association, cancellationToken);
+
+    /// <inheritdoc />
     public IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, CancellationToken cancellationToken) =>
         ReadResourcesAsync(entityType, static packed => ResourceValueCodec.Decode(packed), cancellationToken);
 

@@ -185,6 +185,35 @@ public abstract class ResourceReaderConformanceTests<TStore> : StoreConformanceT
     }
 
 
+    /// <summary>
+    /// The estimate a synchronization sizes its link buffers from: 0 (unknown) is always allowed, otherwise it is near the
+    /// association's count (from half to twice it), both after a first load and after links were added; an association
+    /// without links, or unknown, is estimated at 0, not refused.
+    /// </summary>
+    [Test]
+    public async Task EstimateLinkCount_IsZeroOrNearTheCount()
+    {
+        var users = Enumerable.Range(0, 300).Select(static i => $"u{i:000}").ToList();
+        var noLinksYet = await Store.EstimateLinkCountAsync("Membership", None);
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.InsertAsync("User", [.. users.Select(static u => Change(u, [u]))], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"]), Change("guests", ["Guests"])], None);
+            await w.AddLinksAsync(Membership, [.. users.Select(static u => new LinkChange("staff", u)), .. users.Select(static u => new LinkChange("admins", u))], None);
+        });
+        var afterLoad = await Store.EstimateLinkCountAsync("Membership", None);
+        await ApplyAsync("AD", 1, w => w.AddLinksAsync(Membership, [.. users.Select(static u => new LinkChange("guests", u))], None).AsTask());
+        var afterAdding = await Store.EstimateLinkCountAsync("Membership", None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(noLinksYet, Is.Zero);
+            Assert.That(afterLoad, Is.Zero.Or.InRange(300L, 1_200L), "600 links");
+            Assert.That(afterAdding, Is.Zero.Or.InRange(450L, 1_800L), "900 links");
+            Assert.That(await Store.EstimateLinkCountAsync("NoSuchAssociation", None), Is.Zero);
+        });
+    }
+
     /// <summary>Deleting a resource deletes every link that touches it, on either side.</summary>
     [Test]
     public async Task Delete_ResourceWithLinks_RemovesItsLinks()

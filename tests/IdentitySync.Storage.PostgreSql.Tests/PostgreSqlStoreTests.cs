@@ -248,6 +248,36 @@ public sealed class PostgreSqlStoreTests
     }
 
     [Test]
+    public async Task EstimateLinkCount_IsTheAnalyzedPartitionsRows_NotACount()
+    {
+        using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });
+        var membership = new ChangeSets.EntityAssociationKeys("Membership", "Group", "User");
+        var users = Enumerable.Range(0, 500).Select(static i => $"u{i:000}").ToList();
+        await using (var writer = await store.BeginApplyAsync("AD", 0, CancellationToken.None))
+        {
+            await writer.InsertAsync("User", [.. users.Select(static (u, i) => new ChangeSets.ResourceChange(u, 1, [u], [], i + 1L))], CancellationToken.None);
+            await writer.InsertAsync("Group", [new("g1", 1, ["g1"], [], 1_000)], CancellationToken.None);
+            await writer.AddLinksAsync(membership, [.. users.Select(static u => new ChangeSets.LinkChange("g1", u))], CancellationToken.None);
+            await writer.CommitAsync(new ConnectorState(1, "b1", [], null), CancellationToken.None);
+        }
+
+        var afterLoad = await store.EstimateLinkCountAsync("Membership", CancellationToken.None);
+
+        // Rows deleted behind the statistic's back are not seen until the partition is analyzed again.
+        await PostgresServer.ScalarAsync($"WITH gone AS (DELETE FROM \"{_schema}\".links WHERE second_id IN (SELECT id FROM \"{_schema}\".resources WHERE key < 'u100') RETURNING 1) SELECT count(*) FROM gone");
+        var stale = await store.EstimateLinkCountAsync("Membership", CancellationToken.None);
+        await PostgresServer.ScalarAsync($"ANALYZE \"{_schema}\".links_1; SELECT 1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(afterLoad, Is.EqualTo(500), "the writer analyzes a newly loaded partition before it commits");
+            Assert.That(stale, Is.EqualTo(500), "an estimate, not a count");
+            Assert.That(await store.EstimateLinkCountAsync("Membership", CancellationToken.None), Is.EqualTo(400));
+            Assert.That(await store.CountLinksAsync("Membership", CancellationToken.None), Is.EqualTo(400));
+        });
+    }
+
+    [Test]
     public async Task NewAssociation_LoadedIntoItsOwnPartition_KeepsEachLinkOnce_AndIsReadableByLaterSteps()
     {
         using var store = new PostgreSqlResourceStore(PostgresServer.ConnectionString, new PostgreSqlStoreOptions { Schema = _schema, MigrateOnOpen = true });

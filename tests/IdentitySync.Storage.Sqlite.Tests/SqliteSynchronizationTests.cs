@@ -34,6 +34,7 @@ public sealed class SqliteSynchronizationTests : TemporaryDirectoryTests
             Assert.That((changed.EntityTypes[0].Updated, changed.EntityTypes[0].Unchanged), Is.EqualTo((1L, 99_999L)));
             Assert.That(await store.CountResourcesAsync("AD_User", CancellationToken.None), Is.EqualTo(100_000));
             Assert.That(await store.CountLinksAsync("AD_Membership", CancellationToken.None), Is.EqualTo(33_334));
+            Assert.That(await store.EstimateLinkCountAsync("AD_Membership", CancellationToken.None), Is.EqualTo(33_334), "SQLite's estimate is its count");
             var updated = await store.FindResourceAsync("AD_User", "CN=u000005", CancellationToken.None);
             Assert.That(updated!.Values[2], Is.EqualTo(new DateTime(2031, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         });

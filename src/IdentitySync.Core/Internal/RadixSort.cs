@@ -13,6 +13,19 @@ internal static class RadixSort
     /// <summary>Sorts the values ascending (negative numbers first).</summary>
     public static void Sort(Span<long> values)
     {
+        long[]? buffer = null;
+        Sort(values, ref buffer);
+    }
+
+    /// <summary>
+    /// Sorts the values ascending (negative numbers first) through a second buffer the caller keeps: one buffer serves
+    /// several sorts (a synchronization's stored links, then its read pairs) instead of one new array of tens of
+    /// megabytes each.
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <param name="buffer">The buffer: used when at least as long as <paramref name="values"/>, replaced by a new one otherwise.</param>
+    public static void Sort(Span<long> values, ref long[]? buffer)
+    {
         if (values.Length < Threshold)
         {
             values.Sort();
@@ -39,9 +52,13 @@ internal static class RadixSort
         }
 
         // Every pass writes all of it before anything reads it: not cleared first (80 MB at ten million links).
-        var buffer = GC.AllocateUninitializedArray<long>(values.Length);
+        if (buffer is null || buffer.Length < values.Length)
+        {
+            buffer = GC.AllocateUninitializedArray<long>(values.Length);
+        }
+
         Span<long> source = values;
-        Span<long> target = buffer;
+        Span<long> target = buffer.AsSpan(0, values.Length);
         var offsets = new int[256];
         for (var b = 0; b < 8; b++)
         {

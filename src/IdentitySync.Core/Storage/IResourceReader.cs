@@ -15,6 +15,17 @@ public interface IResourceReader
     /// <returns>The count.</returns>
     ValueTask<long> CountLinksAsync(string association, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Estimates the links of an association without counting them if counting is slow: a synchronization sizes its
+    /// buffers of ten million links from it once instead of growing them by doubling (decision 121). A store returns
+    /// the exact count when it keeps one, a statistic otherwise (the planner's row estimate), and 0 when it knows
+    /// nothing, which is always allowed. By default, 0.
+    /// </summary>
+    /// <param name="association">The association.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The estimate, or 0 when unknown.</returns>
+    ValueTask<long> EstimateLinkCountAsync(string association, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+
     /// <summary>Streams the resources of an entity type.</summary>
     /// <param name="entityType">The entity type.</param>
     /// <param name="cancellationToken">Stops the read.</param>

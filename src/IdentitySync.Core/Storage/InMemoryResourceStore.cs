@@ -95,6 +95,9 @@ public sealed partial class InMemoryResourceStore : IResourceStore
     }
 
     /// <inheritdoc />
+    public ValueTask<long> EstimateLinkCountAsync(string association, CancellationToken cancellationToken) => CountLinksAsync(association, cancellationToken);
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<StoredResource> GetResourcesAsync(string entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Dictionary<string, StoredResource>? resources;

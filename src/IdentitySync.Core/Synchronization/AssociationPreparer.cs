@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using IdentitySync.ChangeSets;
 using IdentitySync.Connections;
@@ -33,6 +34,12 @@ internal sealed class AssociationPreparer(
     private List<RowCommand> _commands = [];
     private string _source = string.Empty;
 
+    // The store's estimate of the association's links, once told (ExpectLinks): the lists are sized from it, and the
+    // sorts of both lists share one second buffer.
+    private long _expectedPairs;
+    private long _expectedStored;
+    private long[]? _sortBuffer;
+
     public EntityAssociation Association { get; } = association;
 
     public AssociationMapping Mapping { get; } = mapping;
@@ -60,6 +67,63 @@ internal sealed class AssociationPreparer(
 
     /// <summary>Gets the stored links as packed key ordinals of <see cref="First"/> and <see cref="Second"/>, sorted once loaded.</summary>
     public List<long> StoredLinks { get; } = [];
+
+    /// <summary>
+    /// Sizes the list of stored links, and the list of pairs read when the export is complete (it then names about as
+    /// many links as are stored), for as many links as the store estimates it holds: ten million links are then one
+    /// array each instead of twenty doublings, each a new array and a copy, ending with up to twice the room needed
+    /// (decision 121). Past the estimate, a list grows by an eighth. Called before anything is read.
+    /// </summary>
+    /// <param name="estimate">The store's estimate (<see cref="Storage.IResourceReader.EstimateLinkCountAsync"/>); 0 when it has none.</param>
+    /// <param name="completeExport">Whether the export lists every link (not a delta).</param>
+    public void ExpectLinks(long estimate, bool completeExport)
+    {
+        // A statistic gone wrong must not take all the memory: beyond a quarter of a billion links, the lists grow as they go.
+        estimate = Math.Min(estimate, MaxExpectedLinks);
+        if (estimate <= 0)
+        {
+            return;
+        }
+
+        _expectedStored = estimate;
+        StoredLinks.Capacity = Math.Max(StoredLinks.Capacity, (int)estimate);
+        if (completeExport)
+        {
+            // A few more than stored: a complete export of a changed directory adds some.
+            _expectedPairs = estimate + (estimate / 32);
+            _pairs.Capacity = Math.Max(_pairs.Capacity, (int)_expectedPairs);
+        }
+    }
+
+    /// <summary>The largest estimate <see cref="ExpectLinks"/> sizes the lists for.</summary>
+    internal const long MaxExpectedLinks = 1 << 28;
+
+    /// <summary>Adds a stored link (packed key ordinals) while the stored links load.</summary>
+    public void AddStoredLink(long link) => AddSized(StoredLinks, link, _expectedStored);
+
+    /// <summary>Sorts the stored links once loaded, through the buffer the read pairs' sort reuses.</summary>
+    public void SortStoredLinks() => RadixSort.Sort(CollectionsMarshal.AsSpan(StoredLinks), ref _sortBuffer);
+
+    /// <summary>Sorts the resolved pairs (<see cref="Resolve"/>'s links) through the stored links' buffer, then lets the buffer go.</summary>
+    public void SortResolved(List<long> links)
+    {
+        RadixSort.Sort(CollectionsMarshal.AsSpan(links), ref _sortBuffer);
+        _sortBuffer = null;
+    }
+
+    /// <summary>
+    /// Adds to a list sized from an estimate: past the estimate, a full list grows by an eighth instead of doubling
+    /// (a list without an estimate doubles, as any list).
+    /// </summary>
+    private static void AddSized(List<long> list, long value, long expected)
+    {
+        if (expected > 0 && list.Count == list.Capacity && list.Count >= expected)
+        {
+            list.Capacity = (int)Math.Min(Array.MaxLength, list.Count + (long)Math.Max(list.Count / 8, 4_096));
+        }
+
+        list.Add(value);
+    }
 
     public void Accept(RowBatch batch, int row, string source)
     {
@@ -96,9 +160,12 @@ internal sealed class AssociationPreparer(
         }
 
         _source = source;
-        _pairs.Add(OrdinalPair.Pack(
-            firstRepeated >= 0 ? firstRepeated : _firstTexts.Intern(firstValue),
-            secondRepeated >= 0 ? secondRepeated : _secondTexts.Intern(secondValue)));
+        AddSized(
+            _pairs,
+            OrdinalPair.Pack(
+                firstRepeated >= 0 ? firstRepeated : _firstTexts.Intern(firstValue),
+                secondRepeated >= 0 ? secondRepeated : _secondTexts.Intern(secondValue)),
+            _expectedPairs);
         var line = batch.GetLineNumber(row);
         if (line != _nextLine)
         {

@@ -17,7 +17,7 @@ internal static class LinkDiff
     {
         // Both sides as sorted packed ordinals: one merge walk, no set of string pairs.
         var snapshot = association.Resolve(incremental: false).Links;
-        RadixSort.Sort(CollectionsMarshal.AsSpan(snapshot));
+        association.SortResolved(snapshot);
         var distinct = 0;
         for (var i = 0; i < snapshot.Count; i++)
         {

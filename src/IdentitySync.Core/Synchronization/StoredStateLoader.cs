@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Runtime.InteropServices;
 using IdentitySync.Internal;
 using IdentitySync.Storage;
 
@@ -61,24 +60,40 @@ internal static class StoredStateLoader
                     var secondIds = ordinalsById[association.Keys.SecondEntityType];
                     await foreach (var batch in store.GetLinkBatchesAsync(association.Association.Name, cancellationToken).ConfigureAwait(false))
                     {
-                        AddLinks(batch.Span, firstIds, secondIds, association.StoredLinks);
+                        AddLinks(batch.Span, firstIds, secondIds, association);
                     }
 
-                    RadixSort.Sort(CollectionsMarshal.AsSpan(association.StoredLinks));
+                    association.SortStoredLinks();
                 }
             },
             cancellationToken);
     }
 
     /// <summary>Adds a batch of stored links as packed key ordinals; links of resources not loaded are left out.</summary>
-    private static void AddLinks(ReadOnlySpan<StoredLink> links, IdOrdinalMap firstIds, IdOrdinalMap secondIds, List<long> into)
+    private static void AddLinks(ReadOnlySpan<StoredLink> links, IdOrdinalMap firstIds, IdOrdinalMap secondIds, AssociationPreparer into)
     {
         foreach (var link in links)
         {
             if (firstIds.TryGetValue(link.FirstId, out var first) && secondIds.TryGetValue(link.SecondId, out var second))
             {
-                into.Add(OrdinalPair.Pack(first, second));
+                into.AddStoredLink(OrdinalPair.Pack(first, second));
             }
+        }
+    }
+
+    /// <summary>
+    /// Sizes each association's lists from the store's estimate of its links (one cheap read each), before anything is
+    /// read: the stored links and, from a complete export, the pairs read.
+    /// </summary>
+    /// <param name="store">The store's synchronization role.</param>
+    /// <param name="plan">The run's plan.</param>
+    /// <param name="completeExport">Whether the export is complete (not a native delta).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task ExpectLinksAsync(ISyncStateStore store, TablePlan plan, bool completeExport, CancellationToken cancellationToken)
+    {
+        foreach (var association in plan.Associations)
+        {
+            association.ExpectLinks(await store.EstimateLinkCountAsync(association.Association.Name, cancellationToken).ConfigureAwait(false), completeExport);
         }
     }
 

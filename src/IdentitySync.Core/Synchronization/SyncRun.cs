@@ -250,6 +250,12 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
                 options.Progress?.Report(new SyncProgress(connector.Name, SyncStep.Read, table.Table, 0));
             }
 
+            // A connector's first load has nothing stored to size anything from.
+            if (options.Mode != SyncMode.Initial)
+            {
+                await StoredStateLoader.ExpectLinksAsync(engine.Store, plan, completeExport: !(Incremental && !plan.DerivedDelta), stop.Token).ConfigureAwait(false);
+            }
+
             var concurrent = plan.Tables.Where(IsConcurrent).ToList();
             var associationsOnly = concurrent.Where(static t => t.Entities.Count == 0).ToList();
             early = associationsOnly.Count == 0 ? early : Task.Run(() => reader.ReadSideBySideAsync(associationsOnly, stop.Token), stop.Token);

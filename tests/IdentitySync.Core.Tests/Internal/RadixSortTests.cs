@@ -66,4 +66,45 @@ public sealed class RadixSortTests
 
         Assert.That(values, Is.All.EqualTo(42L));
     }
+
+    [Test]
+    public void Sort_WithABufferKeptAcrossSorts_ReusesItAndSortsEach()
+    {
+        var random = new Random(11);
+        var larger = Enumerable.Range(0, 50_000).Select(_ => OrdinalPair.Pack(random.Next(20_000), random.Next(1_000_000))).ToArray();
+        var smaller = Enumerable.Range(0, 30_000).Select(_ => OrdinalPair.Pack(random.Next(20_000), random.Next(1_000_000))).ToArray();
+        var (expectedLarger, expectedSmaller) = (larger.Order().ToArray(), smaller.Order().ToArray());
+        long[]? buffer = null;
+
+        RadixSort.Sort(larger, ref buffer);
+        var first = buffer;
+        RadixSort.Sort(smaller, ref buffer);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(larger, Is.EqualTo(expectedLarger));
+            Assert.That(smaller, Is.EqualTo(expectedSmaller), "sorted through the first buffer's beginning");
+            Assert.That(first, Has.Length.EqualTo(50_000));
+            Assert.That(buffer, Is.SameAs(first), "the second sort needs no new buffer");
+        });
+    }
+
+    [Test]
+    public void Sort_WithATooSmallBuffer_TakesALargerOne()
+    {
+        var random = new Random(12);
+        var values = Enumerable.Range(0, 20_000).Select(_ => random.NextInt64(long.MinValue, long.MaxValue)).ToArray();
+        var expected = values.Order().ToArray();
+        var small = new long[5_000];
+        var buffer = small;
+
+        RadixSort.Sort(values, ref buffer);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(values, Is.EqualTo(expected));
+            Assert.That(buffer, Is.Not.SameAs(small));
+            Assert.That(buffer, Has.Length.EqualTo(20_000));
+        });
+    }
 }

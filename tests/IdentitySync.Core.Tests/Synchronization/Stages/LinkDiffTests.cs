@@ -1,4 +1,5 @@
 using IdentitySync.ChangeSets;
+using IdentitySync.Internal;
 using IdentitySync.Synchronization;
 using static IdentitySync.Tests.Synchronization.Stages.StageModel;
 
@@ -26,6 +27,41 @@ public sealed class LinkDiffTests
             Assert.That(changes.Added, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u3") }), "the repeated row gives one link");
             Assert.That(changes.Removed, Is.EqualTo(new[] { new LinkChange("CN=g1", "CN=u1") }));
             Assert.That(changes.Unchanged, Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>
+    /// Sized from the store's estimate of its links (decision 121), the lists give the same changes whether the estimate
+    /// is missing, too low (they then grow past it) or right; the stored links' list holds the estimate without growing
+    /// and grows past it by an eighth (at least 4,096), not by doubling.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(2)]
+    [TestCase(40)]
+    public void Snapshot_ListsSizedFromTheStoresEstimate_GiveTheSameChanges(long estimate)
+    {
+        var plan = Plan();
+        plan.Feed("users", [.. Enumerable.Range(0, 30).Select(static i => Row("dn", $"CN=u{i}", "sam", $"u{i}"))]);
+        var memberships = plan.FindAssociation("AD_Membership")!;
+        memberships.ExpectLinks(estimate, completeExport: true);
+        foreach (var i in Enumerable.Range(0, 20).Reverse())
+        {
+            memberships.AddStoredLink(OrdinalPair.Pack(memberships.First.KeyOrdinals.Intern("CN=g1"), memberships.Second.KeyOrdinals.Intern($"CN=u{i}")));
+        }
+
+        var storedCapacity = memberships.StoredLinks.Capacity;
+        memberships.SortStoredLinks();
+        plan.Feed("groups", [.. Enumerable.Range(10, 20).Select(static i => Row("dn", "CN=g1", "cn", "g1", "member", $"u{i}"))]);
+
+        var changes = LinkDiff.Snapshot(memberships);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changes.Added.Select(static l => l.SecondKey), Is.EquivalentTo(Enumerable.Range(20, 10).Select(static i => $"CN=u{i}")));
+            Assert.That(changes.Removed.Select(static l => l.SecondKey), Is.EquivalentTo(Enumerable.Range(0, 10).Select(static i => $"CN=u{i}")));
+            Assert.That(changes.Unchanged, Is.EqualTo(10));
+            Assert.That(memberships.StoredLinks, Is.Ordered, "sorted through the shared buffer");
+            Assert.That(storedCapacity, Is.EqualTo(estimate switch { 0 => 32, 2 => 2 + 4_096, _ => 40 }), "as a list without an estimate; past a low one by 4,096; within the right one");
         });
     }
 
