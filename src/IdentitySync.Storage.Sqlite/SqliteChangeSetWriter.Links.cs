@@ -27,6 +27,17 @@ internal sealed partial class SqliteChangeSetWriter
             return;
         }
 
+        // The first chunk of a kind: the list takes every link the caller said will come, once, instead of doubling
+        // to up to twice their room (ten million links: 128 MB, after 128 MB of smaller lists copied and dropped).
+        if (_pending.Count == 0 && _pendingWide is null && _expectedLinks.TryGetValue(association.Association, out var expected))
+        {
+            var room = Math.Min(add ? expected.Added : expected.Removed, MaxExpectedLinks);
+            if (room > _pending.Capacity)
+            {
+                _pending.Capacity = (int)room;
+            }
+        }
+
         // One buffer for every chunk: a chunk's pairs are gathered before the next one comes.
         if (_pairs.Length < links.Count)
         {
@@ -110,6 +121,17 @@ internal sealed partial class SqliteChangeSetWriter
             return byOrdinal[ordinal] = id != 0 ? id : IdOf(typeId, key) ?? throw Missing(entityType, key);
         }
 
+    }
+
+    /// <summary>The most links a hint sizes the gathering list for; beyond, it grows as it goes.</summary>
+    private const long MaxExpectedLinks = 1 << 28;
+
+    /// <inheritdoc />
+    public ValueTask ExpectLinksAsync(EntityAssociationKeys association, long added, long removed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        _expectedLinks[association.Association] = (Math.Max(added, 0), Math.Max(removed, 0));
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ internal sealed partial class SqliteChangeSetWriter : IChangeSetWriter
     private (long Association, bool Add)? _pendingKind;
     private bool _committed;
 
+    // The links the caller said it will add and remove per association (ExpectLinksAsync): the gathering list is sized once.
+    private readonly Dictionary<string, (long Added, long Removed)> _expectedLinks = new(StringComparer.OrdinalIgnoreCase);
+
     public SqliteChangeSetWriter(SqliteResourceStore store, SqliteConnection connection, SqliteTransaction transaction, string connector)
     {
         _store = store;

@@ -64,6 +64,9 @@ internal static class SqliteFailures
         public ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken) =>
             Mapped(() => inner.RemoveLinksAsync(association, links, cancellationToken));
 
+        public ValueTask ExpectLinksAsync(EntityAssociationKeys association, long added, long removed, CancellationToken cancellationToken) =>
+            inner.ExpectLinksAsync(association, added, removed, cancellationToken);
+
         public ValueTask SetSourcesAsync(string entityType, string key, IReadOnlyList<PropertySource> sources, CancellationToken cancellationToken) =>
             Mapped(() => inner.SetSourcesAsync(entityType, key, sources, cancellationToken));
 

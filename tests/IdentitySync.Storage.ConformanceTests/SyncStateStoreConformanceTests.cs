@@ -235,6 +235,42 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     }
 
     /// <summary>
+    /// How many links a write says will come (<see cref="IChangeSetWriter.ExpectLinksAsync"/>) is only a hint: fewer,
+    /// more, none or a hint for an association that never gets a link give the links the calls add and remove.
+    /// </summary>
+    [Test]
+    public async Task ExpectedLinks_AreOnlyAHint()
+    {
+        var users = Enumerable.Range(0, 300).Select(static i => $"u{i:000}").ToList();
+        await ApplyAsync("AD", 0, async w =>
+        {
+            await w.ExpectLinksAsync(Membership, added: 10, removed: 0, None);
+            await w.ExpectLinksAsync(new EntityAssociationKeys("Ghost", "Group", "User"), added: 1_000, removed: 1_000, None);
+            await w.InsertAsync("User", [.. users.Select(static u => Change(u, [u]))], None);
+            await w.InsertAsync("Group", [Change("staff", ["Staff"]), Change("admins", ["Admins"])], None);
+            await w.AddLinksAsync(Membership, [.. users.Select(static u => new LinkChange("staff", u))], None);
+            await w.AddLinksAsync(Membership, [.. users.Take(100).Select(static u => new LinkChange("admins", u))], None);
+        });
+        await ApplyAsync("AD", 1, async w =>
+        {
+            await w.ExpectLinksAsync(Membership, added: 5_000_000, removed: 1, None);
+            await w.RemoveLinksAsync(Membership, [.. users.Take(50).Select(static u => new LinkChange("staff", u))], None);
+            await w.AddLinksAsync(Membership, [new LinkChange("admins", "u299")], None);
+        });
+
+        var links = await LinksAsync("Membership");
+        var staff = await Store.FindResourceAsync("Group", "staff", None);
+        var admins = await Store.FindResourceAsync("Group", "admins", None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(links, Has.Count.EqualTo(250 + 101));
+            Assert.That(links.Count(l => l.FirstId == staff!.Id), Is.EqualTo(250));
+            Assert.That(links.Count(l => l.FirstId == admins!.Id), Is.EqualTo(101));
+            Assert.That(await Store.CountLinksAsync("Ghost", None), Is.Zero);
+        });
+    }
+
+    /// <summary>
     /// Calls that repeat themselves or ask for what is already so are applied as if one came after the other: a key
     /// updated twice in one call keeps the later values; a link added that exists, or twice in one call, is one link; a
     /// link removed that does not exist, or twice, is no change; a key deleted and inserted again is a new resource.

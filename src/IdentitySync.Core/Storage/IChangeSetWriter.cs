@@ -48,6 +48,18 @@ public interface IChangeSetWriter : IAsyncDisposable
     /// <returns>A task that completes when the links are removed in the transaction.</returns>
     ValueTask RemoveLinksAsync(EntityAssociationKeys association, IReadOnlyList<LinkChange> links, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Says, before the first of them, how many links the calls to come will add and remove for an association: a writer
+    /// that gathers them may size its buffers once (ten million links at a time) instead of growing them (decision 121).
+    /// Only a hint: the calls may add or remove fewer or more, and results never depend on it. By default, nothing.
+    /// </summary>
+    /// <param name="association">The association.</param>
+    /// <param name="added">The links the calls to come will add.</param>
+    /// <param name="removed">The links the calls to come will remove.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the hint is taken.</returns>
+    ValueTask ExpectLinksAsync(EntityAssociationKeys association, long added, long removed, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Records where property values of a resource came from (repository resources), replacing the source of the same property; deleting the resource deletes them.</summary>
     /// <param name="entityType">The resource's entity type.</param>
     /// <param name="key">The resource's primary key (inserted in this change set or before).</param>

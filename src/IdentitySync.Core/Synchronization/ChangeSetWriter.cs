@@ -27,6 +27,12 @@ internal sealed class ChangeSetWriter(ISyncStateStore store, int chunkSize)
                 await ResourceLayout.SaveAsync(writer, entityType.Updated.Concat(entityType.Inserted).Select(static r => r.Values), layouts, cancellationToken).ConfigureAwait(false);
             }
 
+            // Each association's links come in chunks: the writer hears their number first (a hint it may size buffers from).
+            foreach (var association in changeSet.Associations)
+            {
+                await writer.ExpectLinksAsync(association.Association, association.Added.Count, association.Removed.Count, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var association in changeSet.Associations)
             {
                 foreach (var part in Chunks(association.Removed))
