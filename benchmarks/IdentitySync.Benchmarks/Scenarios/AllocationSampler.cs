@@ -21,8 +21,36 @@ internal sealed class AllocationSampler : EventListener
         }
     }
 
+    // The runtime's GC reasons and kinds (GCStart's Reason and Type), named as the runtime's event manifest names them.
+    private static readonly string[] s_reasons =
+        ["small allocation", "induced", "low memory", "empty", "large allocation", "out of space (small objects)", "out of space (large objects)",
+         "induced, not forced", "internal", "induced, low memory", "induced, compacting", "low memory (host)", "provisional mode", "low memory (host, blocking)"];
+
+    private static readonly string[] s_kinds = ["blocking", "background", "foreground"];
+
+    private ConcurrentDictionary<string, int> _collections = new(StringComparer.Ordinal);
+
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
+        if (eventData.EventName is { } start && start.StartsWith("GCStart", StringComparison.Ordinal) && eventData.PayloadNames is { } startNames)
+        {
+            // Which generation each collection took, why and how: a full collection marks the whole heap.
+            var depth = Payload(eventData, startNames, "Depth");
+            var reason = Payload(eventData, startNames, "Reason");
+            if (reason == 1)
+            {
+                // Induced: the runner's own collection before each phase (reported late, events arrive after a delay);
+                // the engines never induce one.
+                return;
+            }
+
+            var kind = Payload(eventData, startNames, "Type");
+            var text = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"gen {depth}, {(reason >= 0 && reason < s_reasons.Length ? s_reasons[reason] : reason.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {(kind >= 0 && kind < s_kinds.Length ? s_kinds[kind] : "?")}");
+            _collections.AddOrUpdate(text, 1, static (_, n) => n + 1);
+            return;
+        }
+
         if (eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is not { } names)
         {
             return;
@@ -34,7 +62,14 @@ internal sealed class AllocationSampler : EventListener
     }
 
     /// <summary>Starts a phase's sums afresh.</summary>
-    public void Reset() => _bytes = new(StringComparer.Ordinal);
+    public void Reset()
+    {
+        _bytes = new(StringComparer.Ordinal);
+        _collections = new(StringComparer.Ordinal);
+    }
+
+    private static int Payload(EventWrittenEventArgs eventData, System.Collections.ObjectModel.ReadOnlyCollection<string> names, string name) =>
+        names.IndexOf(name) is var i and >= 0 ? Convert.ToInt32(eventData.Payload![i], System.Globalization.CultureInfo.InvariantCulture) : -1;
 
     /// <summary>Writes the types that allocated most since <see cref="Reset"/>.</summary>
     /// <param name="phase">The phase's id.</param>
@@ -46,6 +81,12 @@ internal sealed class AllocationSampler : EventListener
         foreach (var (type, bytes) in top)
         {
             Console.WriteLine($"  {bytes / (1024.0 * 1024):N0}  {type}");
+        }
+
+        Console.WriteLine($"{phase}: collections, by generation, reason and kind:");
+        foreach (var (collection, times) in _collections.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {times}  {collection}");
         }
     }
 }
