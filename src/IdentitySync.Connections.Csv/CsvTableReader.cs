@@ -18,6 +18,10 @@ internal sealed class CsvTableReader : IExportTableReader
     // With TrailingSeparator, the number of fields a line has without its trailing separator; else -1 (the reader checks).
     private readonly int _fields;
 
+    // The file's length when its bytes are the reader's (UTF-8 read in place), else 0: the rows are then not estimated.
+    private long _fileLength;
+    private long _rows;
+
     private CsvTableReader(CsvReader reader, string source, int[] indexes, IReadOnlyList<string> missing, byte[] trim, long lineOffset, Malformed malformed, int fields)
     {
         _reader = reader;
@@ -33,6 +37,12 @@ internal sealed class CsvTableReader : IExportTableReader
     public string Source { get; }
 
     public IReadOnlyList<string> MissingColumns { get; }
+
+    /// <summary>
+    /// Gets the file's length divided by the bytes its first batch of records took, times their number, once that batch
+    /// is read; null before, or when the file is read through a converting stream (other encodings, skipped lines).
+    /// </summary>
+    public long? EstimatedRowCount { get; private set; }
 
     /// <summary>Gets the file's columns, as its header row names them.</summary>
     public IReadOnlyList<string> Headers { get; private init; } = [];
@@ -55,13 +65,20 @@ internal sealed class CsvTableReader : IExportTableReader
         };
 
         CsvReader reader;
+        long fileLength = 0;
         try
         {
             // UTF-8 without lines to skip is read in place; other encodings, byte order marks other than
             // UTF-8's and skipped lines go through a stream that keeps invalid bytes invalid.
-            reader = Utf8InputStream.IsNeeded(file, settings.Encoding, settings.LinesToSkip)
-                ? CsvReader.Create(Utf8InputStream.Open(file, settings.Encoding, settings.LinesToSkip), options, false)
-                : CsvReader.FromFile(file, options);
+            if (Utf8InputStream.IsNeeded(file, settings.Encoding, settings.LinesToSkip))
+            {
+                reader = CsvReader.Create(Utf8InputStream.Open(file, settings.Encoding, settings.LinesToSkip), options, false);
+            }
+            else
+            {
+                reader = CsvReader.FromFile(file, options);
+                fileLength = new FileInfo(file).Length;
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CsvFormatException)
         {
@@ -125,6 +142,7 @@ internal sealed class CsvTableReader : IExportTableReader
         return new CsvTableReader(reader, source, indexes, missing, Encoding.ASCII.GetBytes(settings.ValuesToTrim), settings.LinesToSkip, malformed, fields)
         {
             Headers = [.. headers.Select(static h => h.Trim())],
+            _fileLength = fileLength,
         };
     }
 
@@ -162,6 +180,13 @@ internal sealed class CsvTableReader : IExportTableReader
             throw new ConnectionException($"{Source}: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception) { Kind = FailureKind.InputUnreadable };
         }
 
+        if (_rows == 0 && batch.Count > 0 && _fileLength > 0 && _reader.ByteOffset > 0)
+        {
+            // The first batch's records against the bytes read so far (the header's too: an estimate).
+            EstimatedRowCount = Math.Max(batch.Count, (long)((double)_fileLength * batch.Count / _reader.ByteOffset));
+        }
+
+        _rows += batch.Count;
         return batch.Count > 0;
     }
 

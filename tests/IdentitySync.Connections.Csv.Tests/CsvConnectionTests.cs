@@ -25,6 +25,41 @@ public sealed class CsvConnectionTests
         Assert.That(rows, Is.EqualTo(new[] { (2L, "1", "a;b"), (3L, "2", "say \"hi\""), (4L, "3", "two\r\nlines"), (6L, "4", string.Empty) }));
     }
 
+    /// <summary>
+    /// The estimate the engine sizes its buffers from (decision 122): the file's length over the bytes of its first batch,
+    /// quoted fields included; none before the first batch, and none for a file read through a converting stream.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task EstimatedRowCount_AfterTheFirstBatch_IsNearTheRows(bool quoted)
+    {
+        var lines = Enumerable.Range(0, 20_000).Select(i => quoted ? $"{i:00000},\"note, number {i % 97}\"" : $"{i:00000},note number {i % 97}");
+        Write("t.csv", "id,note\n" + string.Join('\n', lines) + "\n", Encoding.UTF8);
+        await using var export = _package.CreateExportConnection(Connection(("Path", "t.csv")), new ConnectionContext("HR", _directory, TimeProvider.System));
+        await using var reader = await export.OpenTableAsync(new ExportRequest("people", ["id"], ExportMode.Complete), CancellationToken.None);
+        var before = reader.EstimatedRowCount;
+        using var batch = new RowBatch(1, 1_000);
+        await reader.ReadAsync(batch, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.Null);
+            Assert.That(reader.EstimatedRowCount, Is.InRange(19_000L, 21_000L), "one column of two requested: the estimate counts whole records");
+        });
+    }
+
+    [Test]
+    public async Task EstimatedRowCount_OfAConvertedFile_IsNone()
+    {
+        Write("t.csv", "id,note\n1,Zoë\n2,Ærø\n", Encoding.GetEncoding(1252));
+        await using var export = _package.CreateExportConnection(Connection(("Path", "t.csv"), ("Encoding", "windows-1252")), new ConnectionContext("HR", _directory, TimeProvider.System));
+        await using var reader = await export.OpenTableAsync(new ExportRequest("people", ["id", "note"], ExportMode.Complete), CancellationToken.None);
+        using var batch = new RowBatch(2, 10);
+        await reader.ReadAsync(batch, CancellationToken.None);
+
+        Assert.That(reader.EstimatedRowCount, Is.Null);
+    }
+
     [Test]
     public async Task Read_TabSeparator_IsSpelledTab()
     {

@@ -26,4 +26,13 @@ public interface IExportTableReader : IAsyncDisposable
     /// keeps the previous one.
     /// </summary>
     string? Watermark => null;
+
+    /// <summary>
+    /// Gets an estimate of the rows the table holds, read by the engine once the first batch is read, or
+    /// <see langword="null"/> (the default) when the connection cannot tell cheaply. The engine sizes its buffers from it
+    /// (ten million membership rows in one array instead of twenty doublings, decision 122). A file's connection can
+    /// divide the file's length by the bytes its first rows took; a server's can give its statistics. Only a hint:
+    /// nothing the engine reports or writes depends on it.
+    /// </summary>
+    long? EstimatedRowCount => null;
 }

@@ -95,6 +95,28 @@ internal sealed class AssociationPreparer(
         }
     }
 
+    /// <summary>
+    /// Sizes the list of pairs read for the rows the export's connection estimates its table holds, once its first batch
+    /// is read (<see cref="Connections.IExportTableReader.EstimatedRowCount"/>), unless the store's estimate sized it
+    /// already (<see cref="ExpectLinks"/>): a connector's first load has nothing stored to estimate from. Past the
+    /// estimate the list grows by an eighth.
+    /// </summary>
+    /// <param name="rows">The estimated rows of the association's table.</param>
+    public void ExpectPairs(long rows)
+    {
+        rows = Math.Min(rows, MaxExpectedLinks);
+        if (rows <= 0 || _expectedPairs > 0)
+        {
+            return;
+        }
+
+        _expectedPairs = rows;
+        _pairs.Capacity = Math.Max(_pairs.Capacity, (int)rows);
+    }
+
+    /// <summary>Gets the room of the list of pairs read (for tests: what the estimates sized).</summary>
+    internal int PairCapacity => _pairs.Capacity;
+
     /// <summary>The largest estimate <see cref="ExpectLinks"/> sizes the lists for.</summary>
     internal const long MaxExpectedLinks = 1 << 28;
 

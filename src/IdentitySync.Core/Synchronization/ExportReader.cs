@@ -65,6 +65,12 @@ internal sealed class ExportReader(
             long rows = 0;
             while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
             {
+                if (rows == 0 && planned.Associations.Count > 0 && reader.EstimatedRowCount is > 0 and var estimate)
+                {
+                    // A row is a pair at most: the pairs' list is sized once for the whole table.
+                    planned.Associations.ForEach(a => a.ExpectPairs(estimate));
+                }
+
                 rows += batch.Count;
                 progress?.Report(new SyncProgress(connector, SyncStep.Read, table, rows));
                 for (var row = 0; row < batch.Count; row++)

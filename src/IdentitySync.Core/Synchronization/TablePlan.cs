@@ -106,6 +106,7 @@ internal sealed class TablePlan
                 connector.MaxValueLength);
             associations.Add(preparer);
             table.Consumers.Add(preparer.Accept);
+            table.Associations.Add(preparer);
         }
 
         return new TablePlan(entities, associations, tables, derived);
@@ -175,6 +176,9 @@ internal sealed class PlannedTable(Connection connection, string table)
 
     /// <summary>Gets the entity preparers among <see cref="Consumers"/>.</summary>
     public List<EntityPreparer> Entities { get; } = [];
+
+    /// <summary>Gets the association preparers among <see cref="Consumers"/>.</summary>
+    public List<AssociationPreparer> Associations { get; } = [];
 
     public int IndexOf(string column) =>
         _columns.FindIndex(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));

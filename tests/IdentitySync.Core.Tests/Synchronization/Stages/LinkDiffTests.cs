@@ -66,6 +66,35 @@ public sealed class LinkDiffTests
     }
 
     /// <summary>
+    /// A first load has no store estimate: the pairs' list is sized from the export's estimate of its rows, and grows by
+    /// an eighth past it; the store's estimate, when there is one, wins over the export's.
+    /// </summary>
+    [Test]
+    public void ExpectPairs_SizesThePairsFromTheExport_UnlessTheStoreDid()
+    {
+        var fromExport = Plan();
+        fromExport.Feed("users", [.. Enumerable.Range(0, 30).Select(static i => Row("dn", $"CN=u{i}", "sam", $"u{i}"))]);
+        var read = fromExport.FindAssociation("AD_Membership")!;
+        read.ExpectPairs(20);
+        var sized = read.PairCapacity;
+        fromExport.Feed("groups", [.. Enumerable.Range(0, 25).Select(static i => Row("dn", "CN=g1", "cn", "g1", "member", $"u{i}"))]);
+        var grown = read.PairCapacity;
+        var changes = LinkDiff.Snapshot(read);
+
+        var fromStore = Plan();
+        var stored = fromStore.FindAssociation("AD_Membership")!;
+        stored.ExpectLinks(64, completeExport: true);
+        stored.ExpectPairs(5_000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((sized, grown), Is.EqualTo((20, 20 + 4_096)));
+            Assert.That(changes.Added, Has.Count.EqualTo(25));
+            Assert.That(stored.PairCapacity, Is.EqualTo(64 + 2), "the store's estimate and a thirty-second");
+        });
+    }
+
+    /// <summary>
     /// Member texts read in the order of the members' keys are resolved by comparing the key after the previous one's;
     /// a gap, an unknown text, a text out of order or a key differing only in case is looked up: each pair meets its own keys.
     /// </summary>
