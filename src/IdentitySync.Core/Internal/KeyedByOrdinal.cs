@@ -62,6 +62,18 @@ internal sealed class KeyedByOrdinal<T>(TextInterner keys)
         _items[ordinal] = item;
     }
 
+    /// <summary>Makes room for items of ordinals up to this count, so that setting them grows nothing.</summary>
+    /// <param name="count">The ordinals expected in all.</param>
+    public void EnsureCapacity(int count)
+    {
+        if (count > _items.Length)
+        {
+            Array.Resize(ref _items, count);
+        }
+
+        _order.EnsureCapacity(count);
+    }
+
     /// <summary>Removes every item and lets go of the slots.</summary>
     public void Clear()
     {

@@ -31,6 +31,14 @@ internal sealed class TextInterner
         return ordinal;
     }
 
+    /// <summary>Makes room for this many texts in all, so that adding them grows nothing (a run sized from an estimate).</summary>
+    /// <param name="count">The texts expected in all.</param>
+    public void EnsureCapacity(int count)
+    {
+        _ordinals.EnsureCapacity(count);
+        _texts.EnsureCapacity(count);
+    }
+
     /// <summary>Returns the ordinal of a text, or -1 when it was never added.</summary>
     public int Find(string text) => _ordinals.TryGetValue(text, out var ordinal) ? ordinal : -1;
 }

@@ -96,10 +96,34 @@ internal sealed class Utf8Interner
 
     private static long Slot(uint tag, int ordinal) => ((long)tag << 32) | (uint)(ordinal + 1);
 
-    /// <summary>Doubles the slots and places every text again (its hash computed again: nothing keeps it).</summary>
-    private void Grow()
+    /// <summary>
+    /// Makes room for this many texts in all: slots enough to stay two-thirds full and lists that need not grow, so that a
+    /// run sized from an estimate places its texts once instead of again at every doubling.
+    /// </summary>
+    /// <param name="count">The distinct texts expected in all.</param>
+    public void EnsureCapacity(int count)
     {
-        var slots = new long[_slots.Length * 2];
+        _spans.EnsureCapacity(count);
+        _texts.EnsureCapacity(count);
+        var length = _slots.Length;
+        while ((long)count * 3 > (long)length * 2 && length < (1 << 30))
+        {
+            length *= 2;
+        }
+
+        if (length > _slots.Length)
+        {
+            Grow(length);
+        }
+    }
+
+    /// <summary>Doubles the slots and places every text again (its hash computed again: nothing keeps it).</summary>
+    private void Grow() => Grow(_slots.Length * 2);
+
+    /// <summary>Takes this many slots and places every text again.</summary>
+    private void Grow(int length)
+    {
+        var slots = new long[length];
         var mask = slots.Length - 1;
         for (var ordinal = 0; ordinal < _spans.Count; ordinal++)
         {

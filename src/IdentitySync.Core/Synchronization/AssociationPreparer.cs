@@ -112,6 +112,16 @@ internal sealed class AssociationPreparer(
 
         _expectedPairs = rows;
         _pairs.Capacity = Math.Max(_pairs.Capacity, (int)rows);
+
+        // The texts of each side are at most its resources: when the side's own table said how many rows it holds (it is
+        // read on another thread, and has usually read its first batch by now), its texts' table is sized once too.
+        foreach (var (side, texts) in new[] { (First, _firstTexts), (Second, _secondTexts) })
+        {
+            if (side.ExpectedRows is > 0 and var expected)
+            {
+                texts.EnsureCapacity((int)Math.Min(expected, rows));
+            }
+        }
     }
 
     /// <summary>Gets the room of the list of pairs read (for tests: what the estimates sized).</summary>

@@ -72,6 +72,14 @@ internal sealed partial class EntityPreparer
         /// <summary>Gets a value indicating whether the values are kept as their bytes (<see cref="Hold(ReadOnlySpan{byte}, int, out string?)"/>).</summary>
         public bool IsText => _texts is not null;
 
+        /// <summary>Makes room for this many values (a run sized from an estimate of its rows).</summary>
+        public void EnsureCapacity(int count)
+        {
+            _texts?.EnsureCapacity(count);
+            _holders.EnsureCapacity(count);
+            _values?.EnsureCapacity(count);
+        }
+
         /// <summary>Records that the row of a key ordinal holds a value given by its bytes.</summary>
         /// <param name="value">The value's UTF-8 bytes.</param>
         /// <param name="ordinal">The row's key ordinal.</param>

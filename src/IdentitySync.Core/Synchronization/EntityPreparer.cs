@@ -119,6 +119,37 @@ internal sealed partial class EntityPreparer
     /// </summary>
     public TextInterner KeyOrdinals { get; } = new();
 
+    /// <summary>Gets the rows the export's connection estimated its table holds (0 until told, or when it could not tell).</summary>
+    public long ExpectedRows => Volatile.Read(ref _expectedRows);
+
+    private long _expectedRows;
+
+    /// <summary>
+    /// Sizes the keys, the rows and the unique-key indexes for the rows the export's connection estimates its table holds
+    /// (<see cref="Connections.IExportTableReader.EstimatedRowCount"/>, read after the first batch on the table's own
+    /// thread), or for the keys already stored when they are more: a first load of ten million rows then grows none of them through
+    /// twenty doublings (decision 122). Only a hint: fewer or more rows change nothing but the room taken.
+    /// </summary>
+    /// <param name="rows">The estimated rows.</param>
+    public void ExpectRows(long rows)
+    {
+        rows = Math.Min(rows, AssociationPreparer.MaxExpectedLinks);
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _expectedRows, rows);
+        // A complete run's keys are mostly the stored ones: room for whichever is more, not for both.
+        var keys = (int)Math.Max(KeyOrdinals.Count, rows);
+        KeyOrdinals.EnsureCapacity(keys);
+        Rows.EnsureCapacity(keys);
+        foreach (var index in _uniqueIndexes.Values)
+        {
+            index.EnsureCapacity((int)rows);
+        }
+    }
+
     /// <summary>Keys whose stored resource must stay untouched this run: conflicting duplicates and unparsable rows.</summary>
     public HashSet<string> Held { get; } = new(StringComparer.Ordinal);
 

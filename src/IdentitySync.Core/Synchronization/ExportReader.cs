@@ -65,9 +65,10 @@ internal sealed class ExportReader(
             long rows = 0;
             while (await reader.ReadAsync(batch, cancellationToken).ConfigureAwait(false))
             {
-                if (rows == 0 && planned.Associations.Count > 0 && reader.EstimatedRowCount is > 0 and var estimate)
+                if (rows == 0 && reader.EstimatedRowCount is > 0 and var estimate)
                 {
-                    // A row is a pair at most: the pairs' list is sized once for the whole table.
+                    // A row is a resource, or a pair, at most: what they fill is sized once for the whole table.
+                    planned.Entities.ForEach(e => e.ExpectRows(estimate));
                     planned.Associations.ForEach(a => a.ExpectPairs(estimate));
                 }
 

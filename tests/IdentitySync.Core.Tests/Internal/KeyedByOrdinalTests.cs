@@ -46,4 +46,25 @@ public sealed class KeyedByOrdinalTests
             Assert.That(map[keys.Find("a")], Is.Null);
         });
     }
+
+    [Test]
+    public void RoomMadeAhead_KeepsItemsAndTheirOrder_AndGrowsPastIt()
+    {
+        var keys = new TextInterner();
+        var rows = new KeyedByOrdinal<string>(keys);
+        rows.Set(keys.Intern("b"), "row b");
+
+        rows.EnsureCapacity(4);
+        foreach (var key in new[] { "a", "c", "d", "e", "f" })
+        {
+            rows.Set(keys.Intern(key), "row " + key);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.Values, Is.EqualTo(new[] { "row b", "row a", "row c", "row d", "row e", "row f" }));
+            Assert.That(rows[keys.Find("f")], Is.EqualTo("row f"), "past the room made");
+            Assert.That(rows[keys.Find("b")], Is.EqualTo("row b"));
+        });
+    }
 }

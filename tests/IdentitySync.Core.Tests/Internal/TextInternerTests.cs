@@ -149,4 +149,45 @@ public sealed class TextInternerTests
 
         Assert.That(packed.Select(static p => (OrdinalPair.First(p), OrdinalPair.Second(p))), Is.EqualTo(new[] { (1, 3), (1, int.MaxValue), (2, 0) }));
     }
+
+    /// <summary>
+    /// Room made ahead (a run sized from an export's estimate, decision 122) keeps the ordinals already given and finds
+    /// every text after: the slots are placed again once, with texts whose hashes collide told apart by their bytes.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Utf8Interner_RoomMadeAhead_KeepsOrdinalsAndFindsEveryText(bool colliding)
+    {
+        var interner = colliding ? new Utf8Interner(static bytes => (ulong)(bytes.Length % 3)) : new Utf8Interner();
+        var texts = Enumerable.Range(0, 3_000).Select(static i => Encoding.UTF8.GetBytes($"u{i:0000}é")).ToList();
+        var before = texts.Take(100).Select(t => interner.Intern(t)).ToList();
+
+        interner.EnsureCapacity(3_000);
+        var after = texts.Select(t => interner.Intern(t)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(Enumerable.Range(0, 100)));
+            Assert.That(after, Is.EqualTo(Enumerable.Range(0, 3_000)), "the first hundred keep theirs, the rest follow");
+            Assert.That(interner.IndexOf(Encoding.UTF8.GetBytes("u2999é")), Is.EqualTo(2_999));
+            Assert.That(interner.IndexOf(Encoding.UTF8.GetBytes("nobody")), Is.EqualTo(-1));
+            Assert.That(interner[1_234], Is.EqualTo("u1234é"));
+        });
+    }
+
+    [Test]
+    public void TextInterner_RoomMadeAhead_KeepsOrdinals()
+    {
+        var interner = new TextInterner();
+        interner.Intern("a");
+        interner.Intern("b");
+
+        interner.EnsureCapacity(10_000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((interner.Find("a"), interner.Find("b"), interner.Intern("c")), Is.EqualTo((0, 1, 2)));
+            Assert.That(interner.Count, Is.EqualTo(3));
+        });
+    }
 }
