@@ -16,6 +16,9 @@ internal sealed class AccountMatcher
     // Below this many accounts, they are categorized on the calling thread.
     private const int ParallelFloor = 16_384;
 
+    [ThreadStatic]
+    private static List<string>? t_values;
+
     private readonly ResourceGraph _graph;
     private readonly List<(ResourceType Type, CorrelationRule Rule, int Number, Dictionary<string, OneOrMore<StoredResource>> Owners)> _correlations = [];
     private readonly List<(ResourceType Type, ClassificationRule Rule, int Number)> _classifications = [];
@@ -121,37 +124,50 @@ internal sealed class AccountMatcher
     public AccountCategorization Categorize(StoredResource account, ulong ownersDigest, DateTimeOffset at)
     {
         var context = new ResourceContext(_graph, null, account);
+
+        // One list of values per thread, used again for every account and rule (a million accounts made a million lists).
+        var values = t_values ??= [];
         foreach (var (type, rule, number, owners) in _correlations)
         {
-            var values = new List<string>();
+            values.Clear();
             Values.AddTexts(rule.Account.Evaluate(context), values);
-            var matches = new List<StoredResource>();
+
+            // Most accounts match one owner: a list only from the second.
+            StoredResource? first = null;
+            List<StoredResource>? several = null;
             foreach (var value in values)
             {
                 if (owners.TryGetValue(value, out var found))
                 {
                     foreach (var owner in found)
                     {
-                        AddOnce(matches, owner);
+                        if (first is null)
+                        {
+                            first = owner;
+                        }
+                        else if (owner.Id != first.Id)
+                        {
+                            AddOnce(several ??= [first], owner);
+                        }
                     }
                 }
             }
 
-            if (matches.Count == 0)
+            if (first is null)
             {
                 continue;
             }
 
             var reason = string.Create(CultureInfo.InvariantCulture, $"{type.Name} correlation rule {number} ({rule.Owner.Text} = {rule.Account.Text}, confidence {rule.Confidence}) matched '{string.Join("', '", values)}'");
-            if (matches.Count > 1)
+            if (several is not null)
             {
                 return new AccountCategorization(account.Id, _targetType, CategorizationStatus.Ambiguous, type.Name, null, rule.Confidence,
-                    [.. matches.Select(static o => o.Id).Order()], reason + $" for {matches.Count} owners", account.Digest, ownersDigest, at);
+                    [.. several.Select(static o => o.Id).Order()], reason + $" for {several.Count} owners", account.Digest, ownersDigest, at);
             }
 
             var status = rule.Confidence >= 100 ? CategorizationStatus.Correlated : CategorizationStatus.Suggested;
-            return new AccountCategorization(account.Id, _targetType, status, type.Name, status == CategorizationStatus.Correlated ? matches[0].Id : null,
-                rule.Confidence, status == CategorizationStatus.Suggested ? [matches[0].Id] : [], reason, account.Digest, ownersDigest, at);
+            return new AccountCategorization(account.Id, _targetType, status, type.Name, status == CategorizationStatus.Correlated ? first.Id : null,
+                rule.Confidence, status == CategorizationStatus.Suggested ? [first.Id] : [], reason, account.Digest, ownersDigest, at);
         }
 
         foreach (var (type, rule, number) in _classifications)

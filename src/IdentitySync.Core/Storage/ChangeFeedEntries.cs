@@ -39,6 +39,34 @@ public static class ChangeFeedEntries
     }
 
     /// <summary>
+    /// Adds to a list the ids <see cref="OfCategorization"/> gives, without an enumerator per categorization: a first
+    /// categorization saves a million of them.
+    /// </summary>
+    /// <param name="into">The list the ids are added to.</param>
+    /// <param name="saved">The categorization saved.</param>
+    /// <param name="previousOwner">The owner the account had before, if any.</param>
+    /// <param name="previousCandidates">The candidates it had before.</param>
+    public static void AddOfCategorization(List<long> into, AccountCategorization saved, long? previousOwner, IEnumerable<long> previousCandidates)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(previousCandidates);
+        into.Add(saved.ResourceId);
+        if (saved.OwnerId is { } owner)
+        {
+            into.Add(owner);
+        }
+
+        if (previousOwner is { } before)
+        {
+            into.Add(before);
+        }
+
+        into.AddRange(saved.Candidates);
+        into.AddRange(previousCandidates);
+    }
+
+    /// <summary>
     /// The resource a saved order reaches, when the order existed before (a state, an attempt, a review changed): its
     /// account, which reaches the owner through the resource type that categorized it, or its owner for an order
     /// without an account (an <c>Added</c> order). None for a new order, whose effect its generation keeps in the

@@ -82,6 +82,38 @@ public sealed class CategorizationEngineTests
         });
     }
 
+    /// <summary>
+    /// An owner whose rule value is a list naming the same text twice (two reports with one last name) is one match, not
+    /// an ambiguity between an owner and itself; two owners under one value stay ambiguous.
+    /// </summary>
+    [Test]
+    public async Task Categorize_OneOwnerNamedTwiceByItsValues_IsOneMatch()
+    {
+        var model = Model(configure: static r =>
+        {
+            r.CorrelationRules.Clear();
+            r.CorrelationRules.Add(new CorrelationRuleOptions { Owner = "Owner.Reports.LastName", Account = "Account.Surname", Confidence = 100 });
+        });
+        await IdentitiesAsync(("1", "boss", "Ann", "Boss"), ("2", "jdoe", "John", "Doe"), ("3", "jdoe2", "Jane", "Doe"), ("4", "other", "Otto", "Other"), ("5", "ldurand", "Luc", "Durand"), ("6", "mdurand", "Mia", "Durand"));
+        await ManagerAsync("2", "1");
+        await ManagerAsync("3", "1");
+        await ManagerAsync("5", "1");
+        await ManagerAsync("6", "4");
+        await AccountsAsync(("doe", "Doe", string.Empty), ("durand", "Durand", string.Empty));
+
+        await new CategorizationEngine(model, _store, _clock).CategorizeAsync();
+
+        var doe = await CategorizationOf("doe");
+        var durand = await CategorizationOf("durand");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((doe.Status, doe.OwnerId), Is.EqualTo((CategorizationStatus.Correlated, (long?)(await Owner("1")).Id)));
+            Assert.That(durand.Status, Is.EqualTo(CategorizationStatus.Ambiguous));
+            Assert.That(durand.Candidates, Is.EqualTo(new[] { (await Owner("1")).Id, (await Owner("4")).Id }));
+            Assert.That(durand.Reason, Does.EndWith("for 2 owners"));
+        });
+    }
+
     [Test]
     public async Task Categorize_AfterARuleChange_DoesNotReCorrelateUnlessAFullRunIsAsked()
     {
