@@ -18,9 +18,9 @@ internal sealed class CsvTableReader : IExportTableReader
     // With TrailingSeparator, the number of fields a line has without its trailing separator; else -1 (the reader checks).
     private readonly int _fields;
 
-    // The file's length when its bytes are the reader's (UTF-8 read in place), else 0: the rows are then not estimated.
+    // The file's length when its bytes are the reader's (UTF-8 read in place) until the first batch estimates the rows
+    // from it; 0 otherwise: the rows are not estimated (again).
     private long _fileLength;
-    private long _rows;
 
     private CsvTableReader(CsvReader reader, string source, int[] indexes, IReadOnlyList<string> missing, byte[] trim, long lineOffset, Malformed malformed, int fields)
     {
@@ -180,13 +180,13 @@ internal sealed class CsvTableReader : IExportTableReader
             throw new ConnectionException($"{Source}: {exception.Message} Nothing was applied; fix the file and synchronize again.", exception) { Kind = FailureKind.InputUnreadable };
         }
 
-        if (_rows == 0 && batch.Count > 0 && _fileLength > 0 && _reader.ByteOffset > 0)
+        if (_fileLength > 0 && batch.Count > 0 && _reader.ByteOffset > 0)
         {
             // The first batch's records against the bytes read so far (the header's too: an estimate).
             EstimatedRowCount = Math.Max(batch.Count, (long)((double)_fileLength * batch.Count / _reader.ByteOffset));
         }
 
-        _rows += batch.Count;
+        _fileLength = 0;
         return batch.Count > 0;
     }
 

@@ -125,7 +125,7 @@ internal static class PostgreSqlCategorizations
                 var stored = StoredCategorization.Of(categorization);
                 await import.WriteAsync(stored.ResourceId, NpgsqlDbType.Bigint, token).ConfigureAwait(false);
                 await import.WriteAsync(stored.EntityType, NpgsqlDbType.Text, token).ConfigureAwait(false);
-                await import.WriteAsync(stored.Status.ToString(), NpgsqlDbType.Text, token).ConfigureAwait(false);
+                await import.WriteAsync(stored.StatusText, NpgsqlDbType.Text, token).ConfigureAwait(false);
                 await WriteOrNullAsync(import, stored.ResourceType, token).ConfigureAwait(false);
                 await (stored.OwnerId is { } owner ? import.WriteAsync(owner, NpgsqlDbType.Bigint, token) : import.WriteNullAsync(token)).ConfigureAwait(false);
                 await import.WriteAsync(stored.Confidence, NpgsqlDbType.Integer, token).ConfigureAwait(false);
@@ -187,7 +187,7 @@ internal static class PostgreSqlCategorizations
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = categorization.ResourceId });
         command.Parameters.Add(new NpgsqlParameter { Value = categorization.EntityType });
-        command.Parameters.Add(new NpgsqlParameter { Value = categorization.Status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = categorization.StatusText });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)categorization.ResourceType ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)categorization.OwnerId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = categorization.Confidence });

@@ -109,7 +109,7 @@ internal static class SqliteCategorizations
             var stored = StoredCategorization.Of(categorization);
             statement.Bind(1, stored.ResourceId);
             statement.Bind(2, stored.EntityType);
-            statement.Bind(3, StatusText(stored.Status));
+            statement.Bind(3, stored.StatusText);
             statement.BindOrNull(4, stored.ResourceType);
             statement.BindOrNull(5, stored.OwnerId);
             statement.Bind(6, stored.Confidence);
@@ -124,19 +124,6 @@ internal static class SqliteCategorizations
         cancellationToken.ThrowIfCancellationRequested();
         return reached;
     }
-
-    /// <summary>A status's name, as <c>ToString</c> gives it, without boxing the value (a million saves box a million).</summary>
-    internal static string StatusText(CategorizationStatus status) => status switch
-    {
-        CategorizationStatus.Uncategorized => nameof(CategorizationStatus.Uncategorized),
-        CategorizationStatus.Correlated => nameof(CategorizationStatus.Correlated),
-        CategorizationStatus.Classified => nameof(CategorizationStatus.Classified),
-        CategorizationStatus.Suggested => nameof(CategorizationStatus.Suggested),
-        CategorizationStatus.Ambiguous => nameof(CategorizationStatus.Ambiguous),
-        CategorizationStatus.Reviewed => nameof(CategorizationStatus.Reviewed),
-        CategorizationStatus.Rejected => nameof(CategorizationStatus.Rejected),
-        _ => status.ToString(),
-    };
 
     private static bool IsByResourceId(AccountCategorization[] categorizations)
     {

@@ -279,12 +279,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     [Test]
     public async Task RepeatedCalls_AreAppliedOneAfterTheOther()
     {
-        await ApplyAsync("AD", 0, async w =>
-        {
-            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
-            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
-            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
-        });
+        await TwoUsersOneInStaffAsync();
         var u2Before = (await Store.FindResourceAsync("User", "u2", None))!.Id;
 
         await ApplyAsync("AD", 1, async w =>
@@ -393,12 +388,7 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
     [Test]
     public async Task Apply_AfterARefusedFirstCall_LaterCallsSucceedAndCommit()
     {
-        await ApplyAsync("AD", 0, async w =>
-        {
-            await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
-            await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
-            await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
-        });
+        await TwoUsersOneInStaffAsync();
 
         await ApplyAsync("AD", 1, async w =>
         {
@@ -708,4 +698,12 @@ public abstract class SyncStateStoreConformanceTests<TStore> : StoreConformanceT
                 [.. Enumerable.Range(0, 3).Select(i => new ResourceChange($"{prefix}d{i}", 9, [$"gone {i}", null], [], 0))],
                 10)],
             [new AssociationChanges(Membership, [.. Enumerable.Range(0, links).Select(i => new LinkChange($"g{i}", $"{prefix}{i}"))], [new LinkChange("g0", $"{prefix}d0")], 4)]);
+
+    /// <summary>Version 1 of connector AD: users u1 and u2, group staff, u1 in staff.</summary>
+    private Task TwoUsersOneInStaffAsync() => ApplyAsync("AD", 0, async w =>
+    {
+        await w.InsertAsync("User", [Change("u1", ["one"]), Change("u2", ["two"])], None);
+        await w.InsertAsync("Group", [Change("staff", ["Staff"])], None);
+        await w.AddLinksAsync(Membership, [new LinkChange("staff", "u1")], None);
+    });
 }

@@ -19,23 +19,9 @@ public static class ChangeFeedEntries
     /// <returns>The ids, possibly repeated.</returns>
     public static IEnumerable<long> OfCategorization(AccountCategorization saved, long? previousOwner, IEnumerable<long> previousCandidates)
     {
-        ArgumentNullException.ThrowIfNull(saved);
-        ArgumentNullException.ThrowIfNull(previousCandidates);
-        yield return saved.ResourceId;
-        if (saved.OwnerId is { } owner)
-        {
-            yield return owner;
-        }
-
-        if (previousOwner is { } before)
-        {
-            yield return before;
-        }
-
-        foreach (var candidate in saved.Candidates.Concat(previousCandidates))
-        {
-            yield return candidate;
-        }
+        var ids = new List<long>();
+        AddOfCategorization(ids, saved, previousOwner, previousCandidates);
+        return ids;
     }
 
     /// <summary>

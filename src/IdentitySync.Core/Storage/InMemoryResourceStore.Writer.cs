@@ -58,15 +58,7 @@ public sealed partial class InMemoryResourceStore
         public ValueTask UpdateAsync(string entityType, IReadOnlyList<ResourceChange> resources, CancellationToken cancellationToken)
         {
             var table = Resources(entityType);
-            foreach (var resource in resources)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!table.ContainsKey(resource.Key))
-                {
-                    throw new StoreConflictException($"{entityType} '{resource.Key}' does not exist; it cannot be updated.");
-                }
-            }
-
+            RequireAll(table, entityType, resources.Select(static r => r.Key), "updated", cancellationToken);
             foreach (var resource in resources)
             {
                 var current = table[resource.Key];
@@ -80,14 +72,7 @@ public sealed partial class InMemoryResourceStore
         public ValueTask DeleteAsync(string entityType, IReadOnlyList<string> keys, CancellationToken cancellationToken)
         {
             var table = Resources(entityType);
-            foreach (var key in keys)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!table.ContainsKey(key))
-                {
-                    throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be deleted.");
-                }
-            }
+            RequireAll(table, entityType, keys, "deleted", cancellationToken);
 
             // A key named twice is deleted once, as the durable stores do.
             foreach (var key in keys)
@@ -215,6 +200,19 @@ public sealed partial class InMemoryResourceStore
         {
             _done = true;
             return ValueTask.CompletedTask;
+        }
+
+        /// <summary>Refuses a call before it changes anything when one of its keys does not exist.</summary>
+        private static void RequireAll(Dictionary<string, StoredResource> table, string entityType, IEnumerable<string> keys, string verb, CancellationToken cancellationToken)
+        {
+            foreach (var key in keys)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!table.ContainsKey(key))
+                {
+                    throw new StoreConflictException($"{entityType} '{key}' does not exist; it cannot be {verb}.");
+                }
+            }
         }
 
         private Dictionary<string, StoredResource> Resources(string entityType)

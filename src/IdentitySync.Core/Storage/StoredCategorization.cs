@@ -36,6 +36,27 @@ public sealed record StoredCategorization
     /// <summary>Gets the outcome.</summary>
     public required CategorizationStatus Status { get; init; }
 
+    /// <summary>
+    /// Gets the status as the status column holds it: its name, as <c>ToString</c> gives it, without boxing the value
+    /// (a store saving a million categorizations boxed a million).
+    /// </summary>
+    public string StatusText => (uint)Status < (uint)s_statusNames.Length ? s_statusNames[(int)Status] : Status.ToString();
+
+    private static readonly string[] s_statusNames = StatusNames();
+
+    /// <summary>Each status's name at its value's place.</summary>
+    private static string[] StatusNames()
+    {
+        var statuses = Enum.GetValues<CategorizationStatus>();
+        var names = new string[(int)statuses.Max() + 1];
+        foreach (var status in statuses)
+        {
+            names[(int)status] = status.ToString();
+        }
+
+        return names;
+    }
+
     /// <summary>Gets the resource type, if one was decided or suggested.</summary>
     public string? ResourceType { get; init; }
 

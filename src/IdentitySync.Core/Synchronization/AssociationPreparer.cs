@@ -78,19 +78,18 @@ internal sealed class AssociationPreparer(
     /// <param name="completeExport">Whether the export lists every link (not a delta).</param>
     public void ExpectLinks(long estimate, bool completeExport)
     {
-        // A statistic gone wrong must not take all the memory: beyond a quarter of a billion links, the lists grow as they go.
-        estimate = Math.Min(estimate, MaxExpectedLinks);
-        if (estimate <= 0)
+        var room = SizeHint.Room(estimate);
+        if (room == 0)
         {
             return;
         }
 
-        _expectedStored = estimate;
-        StoredLinks.Capacity = Math.Max(StoredLinks.Capacity, (int)estimate);
+        _expectedStored = room;
+        StoredLinks.Capacity = Math.Max(StoredLinks.Capacity, room);
         if (completeExport)
         {
             // A few more than stored: a complete export of a changed directory adds some.
-            _expectedPairs = estimate + (estimate / 32);
+            _expectedPairs = room + (room / 32);
             _pairs.Capacity = Math.Max(_pairs.Capacity, (int)_expectedPairs);
         }
     }
@@ -104,14 +103,14 @@ internal sealed class AssociationPreparer(
     /// <param name="rows">The estimated rows of the association's table.</param>
     public void ExpectPairs(long rows)
     {
-        rows = Math.Min(rows, MaxExpectedLinks);
-        if (rows <= 0 || _expectedPairs > 0)
+        var room = SizeHint.Room(rows);
+        if (room == 0 || _expectedPairs > 0)
         {
             return;
         }
 
-        _expectedPairs = rows;
-        _pairs.Capacity = Math.Max(_pairs.Capacity, (int)rows);
+        _expectedPairs = room;
+        _pairs.Capacity = Math.Max(_pairs.Capacity, room);
 
         // The texts of each side are at most its resources: when the side's own table said how many rows it holds (it is
         // read on another thread, and has usually read its first batch by now), its texts' table is sized once too.
@@ -119,16 +118,13 @@ internal sealed class AssociationPreparer(
         {
             if (side.ExpectedRows is > 0 and var expected)
             {
-                texts.EnsureCapacity((int)Math.Min(expected, rows));
+                texts.EnsureCapacity(Math.Min(expected, room));
             }
         }
     }
 
     /// <summary>Gets the room of the list of pairs read (for tests: what the estimates sized).</summary>
     internal int PairCapacity => _pairs.Capacity;
-
-    /// <summary>The largest estimate <see cref="ExpectLinks"/> sizes the lists for.</summary>
-    internal const long MaxExpectedLinks = 1 << 28;
 
     /// <summary>Adds a stored link (packed key ordinals) while the stored links load.</summary>
     public void AddStoredLink(long link) => AddSized(StoredLinks, link, _expectedStored);

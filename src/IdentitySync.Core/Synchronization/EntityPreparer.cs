@@ -120,9 +120,9 @@ internal sealed partial class EntityPreparer
     public TextInterner KeyOrdinals { get; } = new();
 
     /// <summary>Gets the rows the export's connection estimated its table holds (0 until told, or when it could not tell).</summary>
-    public long ExpectedRows => Volatile.Read(ref _expectedRows);
+    public int ExpectedRows => Volatile.Read(ref _expectedRows);
 
-    private long _expectedRows;
+    private int _expectedRows;
 
     /// <summary>
     /// Sizes the keys, the rows and the unique-key indexes for the rows the export's connection estimates its table holds
@@ -133,20 +133,21 @@ internal sealed partial class EntityPreparer
     /// <param name="rows">The estimated rows.</param>
     public void ExpectRows(long rows)
     {
-        rows = Math.Min(rows, AssociationPreparer.MaxExpectedLinks);
-        if (rows <= 0)
+        var room = SizeHint.Room(rows);
+        if (room == 0)
         {
             return;
         }
 
-        Volatile.Write(ref _expectedRows, rows);
+        Volatile.Write(ref _expectedRows, room);
+
         // A complete run's keys are mostly the stored ones: room for whichever is more, not for both.
-        var keys = (int)Math.Max(KeyOrdinals.Count, rows);
+        var keys = Math.Max(KeyOrdinals.Count, room);
         KeyOrdinals.EnsureCapacity(keys);
         Rows.EnsureCapacity(keys);
         foreach (var index in _uniqueIndexes.Values)
         {
-            index.EnsureCapacity((int)rows);
+            index.EnsureCapacity(room);
         }
     }
 

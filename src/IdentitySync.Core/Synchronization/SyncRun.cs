@@ -96,7 +96,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         var reader = new ExportReader(
             connector.Name,
             exports,
-            Incremental && !plan.DerivedDelta ? ExportMode.Incremental : ExportMode.Complete,
+            NativeDelta(plan) ? ExportMode.Incremental : ExportMode.Complete,
             state.Watermarks,
             engine.OpenRetry,
             engine.Options.BatchSize,
@@ -229,6 +229,9 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
         && string.Equals(fingerprint, state.ExportFingerprint, StringComparison.Ordinal)
         && changeSet.Watermarks.SequenceEqual(state.Watermarks);
 
+    /// <summary>Whether the run reads a native delta: incremental, from a connection that exports one (not derived from a complete export).</summary>
+    private bool NativeDelta(TablePlan plan) => Incremental && !plan.DerivedDelta;
+
     private bool IsConcurrent(PlannedTable table) =>
         engine.PackageOf(table.Connection).Capabilities.HasFlag(ConnectionCapabilities.ConcurrentTables);
 
@@ -253,13 +256,13 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
             // A connector's first load has nothing stored to size anything from.
             if (options.Mode != SyncMode.Initial)
             {
-                await StoredStateLoader.ExpectLinksAsync(engine.Store, plan, completeExport: !(Incremental && !plan.DerivedDelta), stop.Token).ConfigureAwait(false);
+                await StoredStateLoader.ExpectLinksAsync(engine.Store, plan, completeExport: !NativeDelta(plan), stop.Token).ConfigureAwait(false);
             }
 
             var concurrent = plan.Tables.Where(IsConcurrent).ToList();
             var associationsOnly = concurrent.Where(static t => t.Entities.Count == 0).ToList();
             early = associationsOnly.Count == 0 ? early : Task.Run(() => reader.ReadSideBySideAsync(associationsOnly, stop.Token), stop.Token);
-            links = await StoredStateLoader.LoadAsync(engine.Store, plan, Incremental && !plan.DerivedDelta, stop.Token).ConfigureAwait(false);
+            links = await StoredStateLoader.LoadAsync(engine.Store, plan, NativeDelta(plan), stop.Token).ConfigureAwait(false);
             foreach (var table in plan.Tables.Except(concurrent))
             {
                 await reader.ReadAsync(table, stop.Token).ConfigureAwait(false);
@@ -309,7 +312,7 @@ internal sealed class SyncRun(SyncEngine engine, Connector connector, SyncRunOpt
     private async Task<ChangeSet> DiffAsync(TablePlan plan, string batchId, long version, IReadOnlyList<TableWatermark> watermarks)
     {
         // A snapshot's links need nothing from the resources' diff: they are compared on another core meanwhile.
-        var delta = Incremental && !plan.DerivedDelta;
+        var delta = NativeDelta(plan);
         var snapshotLinks = delta ? null : Task.Run(() => plan.Associations.Select(LinkDiff.Snapshot).ToList());
         var entityChanges = new List<EntityTypeChanges>();
         try
